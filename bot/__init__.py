@@ -1,0 +1,1 @@
+"""KChat: the order chat of a digital-goods marketplace."""

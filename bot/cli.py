@@ -1,0 +1,326 @@
+"""`kchat`: run the bot, answer from the FAQ, and let the marketplace and operators act.
+
+Errors (unknown id, bad amount, illegal transition) print one clear line on standard
+error and exit with status 2, having changed nothing (DESIGN.md §3).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any, NoReturn
+
+from pydantic import ValidationError
+
+from bot.bootstrap import Services, open_services
+from bot.clock import SystemClock
+from bot.config import Settings
+from bot.domain.errors import DomainError
+from bot.domain.ids import normalize_order_id
+from bot.domain.model import Status
+from bot.domain.money import format_amount, normalize_currency, parse_amount
+from bot.order_json import order_to_json
+from bot.services.audit import ledger_violations
+from store.timefmt import to_db
+
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """Bad command-line input."""
+
+
+class _Parser(argparse.ArgumentParser):
+    # argparse prints the whole usage on error; the contract is one clear line.
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"kchat: {message} (see kchat --help)\n")
+
+
+def _print_json(obj: Any) -> None:
+    print(json.dumps(obj, ensure_ascii=False, sort_keys=False))
+
+
+def _order_id(text: str) -> str:
+    oid = normalize_order_id(text)
+    if oid is None:
+        raise UsageError(f"'{text}' is not an order id (like K1234567)")
+    return oid
+
+
+async def _order_create(s: Services, a: argparse.Namespace) -> int:
+    currency = normalize_currency(a.currency)
+    order = await s.orders.create_order(
+        buyer_id=a.buyer,
+        seller_id=a.seller,
+        title=a.title,
+        price_minor=parse_amount(a.price, currency),
+        currency=currency,
+    )
+    if a.json:
+        _print_json(await _show(s, order.id))
+    else:
+        print(
+            f"{order.id} created: {order.title}, {currency} "
+            f"{format_amount(order.amount_minor, currency)}, {order.status.label}"
+        )
+    return 0
+
+
+async def _show(s: Services, order_id: str) -> dict[str, Any]:
+    order = await s.orders.get(order_id)
+    async with s.store.read() as tx:
+        deadlines = await tx.pending_deadlines(order.id)
+    return order_to_json(order, deadlines)
+
+
+async def _order_paid(s: Services, a: argparse.Namespace) -> int:
+    order = await s.orders.mark_paid_external(_order_id(a.id))
+    if a.json:
+        _print_json(await _show(s, order.id))
+    else:
+        print(f"{order.id} is now {order.status.label}")
+    return 0
+
+
+async def _order_show(s: Services, a: argparse.Namespace) -> int:
+    data = await _show(s, _order_id(a.id))
+    if a.json:
+        _print_json(data)
+        return 0
+    for key in ("id", "status_label", "title", "amount", "currency", "buyer", "seller"):
+        print(f"{key:>14}: {data[key]}")
+    for key in ("refund_request", "dispute"):
+        if data[key]:
+            print(f"{key:>14}: {json.dumps(data[key])}")
+    for d in data["deadlines"]:
+        print(f"{'deadline':>14}: {d['kind']} at {d['due_at']}")
+    return 0
+
+
+async def _order_list(s: Services, a: argparse.Namespace) -> int:
+    async with s.store.read() as tx:
+        if a.user is not None:
+            statuses = [Status(a.status)] if a.status else None
+            orders = await tx.orders_of(a.user, statuses, a.limit)
+        else:
+            orders = [
+                o for o in await tx.all_orders() if not a.status or o.status.value == a.status
+            ][-a.limit :]
+    for o in orders:
+        print(
+            f"{o.id}  {o.status.label:<21} {o.currency} "
+            f"{format_amount(o.amount_minor, o.currency):>10}  {o.title}"
+        )
+    return 0
+
+
+async def _order_log(s: Services, a: argparse.Namespace) -> int:
+    order = await s.orders.get(_order_id(a.id))
+    async with s.store.read() as tx:
+        lines = await tx.timeline(order.id)
+        outbox = await tx.outbox_for(order.id)
+    for e in lines:
+        who = f"{e.actor_role}:{e.actor_id}" if e.actor_id else e.actor_role
+        print(f"{to_db(e.at)}  {who:<18} {e.action} {e.detail}".rstrip())
+    for item in outbox:
+        print(f"{to_db(item.created_at)}  notify {item.recipient_id}: {item.kind}")
+    return 0
+
+
+async def _balance(s: Services, a: argparse.Namespace) -> int:
+    balances = await s.orders.balances(a.telegram_id)
+    shown = {cur: format_amount(v, cur) for cur, v in balances.items()}
+    if a.json:
+        _print_json({"telegram_id": a.telegram_id, "balances": shown})
+    elif not shown:
+        print(f"{a.telegram_id}: no balance yet")
+    else:
+        print(", ".join(f"{cur} {v}" for cur, v in shown.items()))
+    return 0
+
+
+async def _topup(s: Services, a: argparse.Namespace) -> int:
+    currency = normalize_currency(a.currency)
+    await s.orders.top_up(
+        a.telegram_id, parse_amount(a.amount, currency), currency, a.key or uuid.uuid4().hex
+    )
+    return await _balance(s, argparse.Namespace(telegram_id=a.telegram_id, json=a.json))
+
+
+async def _offer_create(s: Services, a: argparse.Namespace) -> int:
+    currency = normalize_currency(a.currency)
+    offer = await s.orders.create_offer(
+        seller_id=a.seller,
+        title=a.title,
+        price_minor=parse_amount(a.price, currency),
+        currency=currency,
+    )
+    print(offer.id)
+    return 0
+
+
+async def _offer_price(s: Services, a: argparse.Namespace) -> int:
+    offer = await s.orders.get_offer(a.id)
+    updated = await s.orders.set_offer_price(offer.id, None, parse_amount(a.price, offer.currency))
+    print(
+        f"{updated.id}: {updated.currency} {format_amount(updated.price_minor, updated.currency)}"
+    )
+    return 0
+
+
+async def _sweep(s: Services, a: argparse.Namespace) -> int:
+    report = await s.deadlines.sweep()
+    print(
+        f"applied {report.applied}, reminders {report.reminders}, "
+        f"obsolete {report.obsolete}, failed {report.failed}"
+    )
+    return 0
+
+
+async def _deadlines(s: Services, a: argparse.Namespace) -> int:
+    async with s.store.read() as tx:
+        due = await tx.due_deadlines(s.clock.now() if a.due else _FAR_FUTURE, a.limit)
+    for d in due:
+        print(f"{to_db(d.due_at)}  {d.order_id}  {d.kind}")
+    return 0
+
+
+async def _check(s: Services, a: argparse.Namespace) -> int:
+    problems = await ledger_violations(s.store)
+    for p in problems:
+        print(p)
+    if problems:
+        return 1
+    print("ledger ok")
+    return 0
+
+
+_FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
+
+Command = Callable[[Services, argparse.Namespace], Awaitable[int]]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line."""
+    p = _Parser(prog="kchat", description="KChat: the order chat of a digital-goods marketplace")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    sub.add_parser("run", help="run the Telegram bot (long polling, or webhook if configured)")
+
+    from bot.faq_cli import add_faq_parser
+
+    add_faq_parser(sub)
+
+    order = sub.add_parser("order", help="create, pay and inspect orders").add_subparsers(
+        dest="order_command", required=True, parser_class=_Parser
+    )
+    c = order.add_parser("create", help="place an order (marketplace intake)")
+    c.add_argument("--buyer", type=int, required=True, metavar="TG_ID")
+    c.add_argument("--seller", type=int, required=True, metavar="TG_ID")
+    c.add_argument("--title", required=True)
+    c.add_argument("--price", required=True, help="e.g. 12.50")
+    c.add_argument("--currency", default=None)
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(run=_order_create)
+    pd = order.add_parser("paid", help="the marketplace reports an external payment")
+    pd.add_argument("id")
+    pd.add_argument("--json", action="store_true")
+    pd.set_defaults(run=_order_paid)
+    sh = order.add_parser("show", help="one order")
+    sh.add_argument("id")
+    sh.add_argument("--json", action="store_true")
+    sh.set_defaults(run=_order_show)
+    ls = order.add_parser("list", help="orders, newest last (or one user's, newest first)")
+    ls.add_argument("--user", type=int, default=None, metavar="TG_ID")
+    ls.add_argument("--status", choices=[st.value for st in Status], default=None)
+    ls.add_argument("--limit", type=int, default=50)
+    ls.set_defaults(run=_order_list)
+    lg = order.add_parser("log", help="an order's timeline and notifications")
+    lg.add_argument("id")
+    lg.set_defaults(run=_order_log)
+
+    offer = sub.add_parser("offer", help="sellers' offers").add_subparsers(
+        dest="offer_command", required=True, parser_class=_Parser
+    )
+    oc = offer.add_parser("create", help="list an item at a price")
+    oc.add_argument("--seller", type=int, required=True, metavar="TG_ID")
+    oc.add_argument("--title", required=True)
+    oc.add_argument("--price", required=True)
+    oc.add_argument("--currency", default=None)
+    oc.set_defaults(run=_offer_create)
+    op = offer.add_parser("price", help="change an offer's price (placed orders keep theirs)")
+    op.add_argument("id")
+    op.add_argument("price")
+    op.set_defaults(run=_offer_price)
+
+    b = sub.add_parser("balance", help="a user's KALEOZ balance")
+    b.add_argument("telegram_id", type=int)
+    b.add_argument("--json", action="store_true")
+    b.set_defaults(run=_balance)
+    t = sub.add_parser("topup", help="operator: credit a user's balance")
+    t.add_argument("telegram_id", type=int)
+    t.add_argument("amount")
+    t.add_argument("--currency", default=None)
+    t.add_argument("--key", default=None, help="idempotency key (a repeat does nothing)")
+    t.add_argument("--json", action="store_true")
+    t.set_defaults(run=_topup)
+
+    sw = sub.add_parser("sweep", help="apply every deadline that is due now")
+    sw.set_defaults(run=_sweep)
+    dl = sub.add_parser("deadlines", help="pending deadlines, earliest first")
+    dl.add_argument("--due", action="store_true", help="only those due now")
+    dl.add_argument("--limit", type=int, default=50)
+    dl.set_defaults(run=_deadlines)
+    ck = sub.add_parser("check", help="verify the ledger's invariants")
+    ck.set_defaults(run=_check)
+    return p
+
+
+async def _run_command(settings: Settings, command: Command, args: argparse.Namespace) -> int:
+    services = await open_services(settings, SystemClock())
+    try:
+        return await command(services, args)
+    finally:
+        await services.close()
+
+
+def _fail(message: str) -> int:
+    print(f"kchat: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `kchat` console script."""
+    args = build_parser().parse_args(argv)
+    if args.command == "faq":
+        from bot.faq_cli import run_faq
+
+        return int(run_faq(args))
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(x) for x in first["loc"])
+        return _fail(f"bad setting {where}: {first['msg']}")
+    if args.command == "run":
+        from bot.app import run_bot
+
+        return run_bot(settings)
+    if getattr(args, "currency", "x") is None:
+        args.currency = settings.default_currency
+    try:
+        command: Command = args.run
+        return asyncio.run(_run_command(settings, command, args))
+    except (DomainError, UsageError) as exc:
+        return _fail(str(exc))
+    except ValueError as exc:  # e.g. an unsupported database URL
+        return _fail(str(exc))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,77 @@
+"""Typed domain errors: each carries a message fit to show the person who caused it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+
+class DomainError(Exception):
+    """Base of every refusal the core can give; nothing changed when one is raised."""
+
+    code = "domain_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class OrderNotFound(DomainError):
+    """Unknown order id, or an order the asker is no party to (never reveal which)."""
+
+    code = "order_not_found"
+
+    def __init__(self, order_id: str) -> None:
+        super().__init__(f"No order {order_id} found.")
+        self.order_id = order_id
+
+
+class OfferNotFound(DomainError):
+    """Unknown or withdrawn offer."""
+
+    code = "offer_not_found"
+
+
+class NotAllowed(DomainError):
+    """The actor is a party to the order but may not take this action."""
+
+    code = "not_allowed"
+
+
+class IllegalTransition(DomainError):
+    """The order's current state does not allow the action."""
+
+    code = "illegal_transition"
+
+
+class TooEarly(DomainError):
+    """The action becomes possible later (e.g. a refund request before the minimum age)."""
+
+    code = "too_early"
+
+    def __init__(self, message: str, allowed_at: datetime) -> None:
+        super().__init__(message)
+        self.allowed_at = allowed_at
+
+
+class InvalidAmount(DomainError):
+    """A malformed, non-positive or out-of-range amount."""
+
+    code = "invalid_amount"
+
+
+class InsufficientBalance(DomainError):
+    """The buyer's balance does not cover the payment."""
+
+    code = "insufficient_balance"
+
+
+class InvalidInput(DomainError):
+    """Any other malformed input (empty reason, oversized text, bad id)."""
+
+    code = "invalid_input"
+
+
+class StaleDeadline(DomainError):
+    """A deadline that no longer applies to the order as it is now."""
+
+    code = "stale_deadline"

@@ -1,0 +1,633 @@
+"""The order state machine: every rule of DESIGN.md §1 as a pure function of (order, now).
+
+Each function checks who is acting and what state the order is in, and returns an
+`Outcome`: the new order, the ledger transaction it moves (if any) and the events that
+parties must hear about. Nothing here performs I/O or reads a clock; the deadlines an
+order has follow from its state (`bot.domain.deadlines.open_deadlines`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from bot.domain import ledger
+from bot.domain.deadlines import RESOLUTION_OF, Deadline, DeadlineKind, open_deadlines
+from bot.domain.errors import (
+    IllegalTransition,
+    InsufficientBalance,
+    InvalidAmount,
+    InvalidInput,
+    NotAllowed,
+    StaleDeadline,
+    TooEarly,
+)
+from bot.domain.model import (
+    SYSTEM,
+    Actor,
+    Dispute,
+    Offer,
+    Order,
+    RefundRequest,
+    RefundStatus,
+    Resolution,
+    Role,
+    Status,
+)
+from bot.domain.money import MAX_MINOR, display
+from bot.domain.policy import Policy
+
+MAX_TITLE = 120
+MAX_REASON = 500
+MAX_NOTE = 2000
+PARTIES = (Role.BUYER, Role.SELLER)
+PaidVia = Literal["balance", "external", "support"]
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something parties must be told; `kind` is past tense, `data` is what to show."""
+
+    kind: str
+    recipients: tuple[Role, ...]
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one transition did: the new order, money moved, and who to tell."""
+
+    order: Order
+    action: str
+    actor: Actor
+    events: tuple[Event, ...] = ()
+    txn: ledger.LedgerTxn | None = None
+    changed: bool = True  # False for reminders, which touch nothing but the outbox
+
+
+def _require(actor: Actor, *roles: Role, doing: str) -> None:
+    if actor.role not in roles:
+        who = " or ".join(r.value for r in roles)
+        raise NotAllowed(f"Only the {who} can {doing}.")
+
+
+def _require_status(order: Order, *allowed: Status, doing: str) -> None:
+    if order.status not in allowed:
+        raise IllegalTransition(f"Order {order.id} is {order.status.label}; you can't {doing} now.")
+
+
+def _no_dispute(order: Order, doing: str) -> None:
+    if order.dispute_open:
+        raise IllegalTransition(
+            f"Order {order.id} is with KALEOZ Support; you can't {doing} until they resolve it."
+        )
+
+
+def _text(value: str, limit: int, what: str, required: bool = True) -> str:
+    v = " ".join(value.split()) if limit <= MAX_REASON else value.strip()
+    if required and not v:
+        raise InvalidInput(f"Please give a {what}.")
+    if len(v) > limit:
+        raise InvalidInput(f"The {what} is too long (at most {limit} characters).")
+    return v
+
+
+def _event(kind: str, *recipients: Role, **data: Any) -> Event:
+    return Event(kind, recipients, data)
+
+
+def _settle(
+    order: Order,
+    now: datetime,
+    *,
+    to_buyer: int,
+    status: Status,
+    reason: str,
+) -> tuple[Order, ledger.LedgerTxn]:
+    """Pay the escrow out once: `to_buyer` back to the buyer's balance, the rest to the seller."""
+    if order.settled or order.paid_at is None:
+        raise IllegalTransition(f"Order {order.id} has already been settled.")
+    to_seller = order.amount_minor - to_buyer
+    txn = ledger.transfer(
+        key=f"{order.id}:settle",
+        currency=order.currency,
+        source=ledger.escrow_account(order.id),
+        targets=[
+            (ledger.user_account(order.buyer_id), to_buyer),
+            (ledger.user_account(order.seller_id), to_seller),
+        ],
+        memo=reason,
+        order_id=order.id,
+    )
+    done = order.model_copy(
+        update={
+            "status": status,
+            "closed_at": now,
+            "close_reason": reason,
+            "refunded_minor": to_buyer,
+            "released_minor": to_seller,
+            "paused_since": None,
+        }
+    )
+    return done, txn
+
+
+def _resume_phase(order: Order, now: datetime) -> Order:
+    """Restart the paused phase clock, keeping the time it had left."""
+    if order.paused_since is None or order.refund_open or order.dispute_open:
+        return order
+    return order.model_copy(
+        update={
+            "clock_origin": order.clock_origin + (now - order.paused_since),
+            "paused_since": None,
+        }
+    )
+
+
+def _pause_phase(order: Order, now: datetime) -> Order:
+    if order.paused_since is not None:
+        return order
+    return order.model_copy(update={"paused_since": now})
+
+
+# --- creation and payment -------------------------------------------------------------
+
+
+def create_order(
+    *,
+    order_id: str,
+    buyer_id: int,
+    seller_id: int,
+    title: str,
+    amount_minor: int,
+    currency: str,
+    now: datetime,
+    offer_id: str | None = None,
+    reorder_of: str | None = None,
+) -> Outcome:
+    """Place an order; its price is locked from here on."""
+    if buyer_id == seller_id:
+        raise NotAllowed("You can't buy from yourself.")
+    if not 0 < amount_minor <= MAX_MINOR:
+        raise InvalidAmount("The price must be more than zero.")
+    order = Order(
+        id=order_id,
+        offer_id=offer_id,
+        buyer_id=buyer_id,
+        seller_id=seller_id,
+        title=_text(title, MAX_TITLE, "title"),
+        amount_minor=amount_minor,
+        currency=currency,
+        created_at=now,
+        clock_origin=now,
+        reorder_of=reorder_of,
+    )
+    return Outcome(
+        order,
+        "create",
+        Actor(Role.BUYER, buyer_id),
+        (_event("order_created", *PARTIES),),
+    )
+
+
+def reorder(expired: Order, actor: Actor, offer: Offer, new_id: str, now: datetime) -> Outcome:
+    """Place the same order again at the offer's current price (FAQ: price changes apply)."""
+    _require(actor, Role.BUYER, doing="re-order")
+    _require_status(expired, Status.EXPIRED, doing="re-order")
+    if not offer.active:
+        raise IllegalTransition("The seller no longer offers this item.")
+    out = create_order(
+        order_id=new_id,
+        buyer_id=expired.buyer_id,
+        seller_id=offer.seller_id,
+        title=offer.title,
+        amount_minor=offer.price_minor,
+        currency=offer.currency,
+        now=now,
+        offer_id=offer.id,
+        reorder_of=expired.id,
+    )
+    event = _event(
+        "order_created",
+        *PARTIES,
+        reorder_of=expired.id,
+        old_price=display(expired.amount_minor, expired.currency),
+    )
+    return Outcome(out.order, "reorder", actor, (event,))
+
+
+def pay(
+    order: Order,
+    actor: Actor,
+    now: datetime,
+    *,
+    via: PaidVia,
+    buyer_balance: int = 0,
+) -> Outcome:
+    """Record payment: from the buyer's balance, an external payment, or one support confirmed."""
+    if via == "balance":
+        _require(actor, Role.BUYER, doing="pay from the KALEOZ balance")
+        _require_status(order, Status.WAITING_PAYMENT, doing="pay")
+        if buyer_balance < order.amount_minor:
+            raise InsufficientBalance(
+                f"Your balance is {display(buyer_balance, order.currency)}; "
+                f"the order needs {display(order.amount_minor, order.currency)}."
+            )
+        source = ledger.user_account(order.buyer_id)
+    elif via == "external":
+        _require(actor, Role.SYSTEM, doing="report an external payment")
+        _require_status(order, Status.WAITING_PAYMENT, doing="record a payment")
+        source = ledger.EXTERNAL
+    else:
+        # FAQ: a payment the marketplace has not seen is confirmed by support, even
+        # after the unpaid order expired.
+        _require(actor, Role.AGENT, doing="confirm a payment")
+        _require_status(order, Status.WAITING_PAYMENT, Status.EXPIRED, doing="confirm payment")
+        if order.status is Status.EXPIRED and order.paid_at is not None:  # pragma: no cover
+            raise IllegalTransition("This order was already paid.")
+        source = ledger.EXTERNAL
+    txn = ledger.transfer(
+        key=f"{order.id}:pay",
+        currency=order.currency,
+        source=source,
+        targets=[(ledger.escrow_account(order.id), order.amount_minor)],
+        memo=f"payment ({via})",
+        order_id=order.id,
+    )
+    paid = order.model_copy(
+        update={
+            "status": Status.WAITING_DELIVERY,
+            "paid_at": now,
+            "paid_via": via,
+            "clock_origin": now,
+            "paused_since": None,
+            "closed_at": None,
+            "close_reason": None,
+        }
+    )
+    return Outcome(paid, "pay", actor, (_event("order_paid", *PARTIES, via=via),), txn)
+
+
+# --- delivery and confirmation --------------------------------------------------------
+
+
+def deliver(order: Order, actor: Actor, now: datetime, note: str) -> Outcome:
+    """The seller hands over the goods; the buyer's confirmation clock starts."""
+    _require(actor, Role.SELLER, doing="deliver")
+    _require_status(order, Status.WAITING_DELIVERY, doing="deliver")
+    _no_dispute(order, "deliver")
+    rr = order.refund_request
+    if rr is not None and rr.is_open:
+        # FAQ: on an undelivered order the seller answers a refund request by delivering.
+        rr = rr.model_copy(update={"status": RefundStatus.SUPERSEDED, "answered_at": now})
+    delivered = order.model_copy(
+        update={
+            "status": Status.WAITING_CONFIRMATION,
+            "delivered_at": now,
+            "delivery_note": _text(note, MAX_NOTE, "delivery note"),
+            "clock_origin": now,
+            "paused_since": None,
+            "refund_request": rr,
+        }
+    )
+    return Outcome(delivered, "deliver", actor, (_event("order_delivered", *PARTIES),))
+
+
+def confirm(order: Order, actor: Actor, now: datetime) -> Outcome:
+    """The buyer confirms receipt (irreversible) or the confirm window ran out."""
+    automatic = actor.role is Role.SYSTEM
+    if not automatic:
+        _require(actor, Role.BUYER, doing="confirm receipt")
+    _require_status(order, Status.WAITING_CONFIRMATION, doing="confirm receipt")
+    _no_dispute(order, "confirm receipt")
+    rr = order.refund_request
+    if rr is not None and rr.is_open:
+        if automatic:  # pragma: no cover - an open request replaces the confirm clock
+            raise StaleDeadline("a refund request is open")
+        rr = rr.model_copy(update={"status": RefundStatus.WITHDRAWN, "answered_at": now})
+    reason = "auto_confirmed" if automatic else "confirmed"
+    done, txn = _settle(
+        order.model_copy(update={"refund_request": rr}),
+        now,
+        to_buyer=0,
+        status=Status.COMPLETED,
+        reason=reason,
+    )
+    event = _event("order_completed", *PARTIES, automatic=automatic)
+    return Outcome(done, reason, actor, (event,), txn)
+
+
+# --- cancellation and expiry ------------------------------------------------------------
+
+
+def cancel(order: Order, actor: Actor, now: datetime) -> Outcome:
+    """Buyer or seller cancels an unpaid order; only the seller cancels a paid one (refund)."""
+    _require(actor, *PARTIES, doing="cancel")
+    if order.status is Status.WAITING_PAYMENT:
+        reason = f"cancelled_by_{actor.role.value}"
+        done = order.model_copy(
+            update={"status": Status.EXPIRED, "closed_at": now, "close_reason": reason}
+        )
+        by = actor.role.value
+        return Outcome(done, "cancel", actor, (_event("order_cancelled", *PARTIES, by=by),))
+    _require_status(order, Status.WAITING_DELIVERY, Status.WAITING_CONFIRMATION, doing="cancel")
+    if actor.role is Role.BUYER:
+        raise NotAllowed(
+            "A paid order can only be cancelled by the seller. Message the seller to ask, "
+            "or request a refund."
+        )
+    _no_dispute(order, "cancel")
+    rr = _close_refund(order, RefundStatus.APPROVED, now)
+    done, txn = _settle(
+        order.model_copy(update={"refund_request": rr}),
+        now,
+        to_buyer=order.amount_minor,
+        status=Status.REFUNDING,
+        reason="cancelled_by_seller",
+    )
+    event = _event("order_cancelled", *PARTIES, by="seller", refunded=True)
+    return Outcome(done, "cancel", actor, (event,), txn)
+
+
+def _close_refund(order: Order, status: RefundStatus, now: datetime) -> RefundRequest | None:
+    rr = order.refund_request
+    if rr is None or not rr.is_open:
+        return rr
+    return rr.model_copy(update={"status": status, "answered_at": now})
+
+
+# --- refunds ---------------------------------------------------------------------------
+
+
+def request_refund(
+    order: Order,
+    actor: Actor,
+    now: datetime,
+    policy: Policy,
+    *,
+    amount_minor: int | None,
+    reason: str,
+) -> Outcome:
+    """The buyer asks for all or part of the money back; the seller must answer in time."""
+    _require(actor, Role.BUYER, doing="request a refund")
+    _require_status(
+        order, Status.WAITING_DELIVERY, Status.WAITING_CONFIRMATION, doing="request a refund"
+    )
+    _no_dispute(order, "request a refund")
+    assert order.paid_at is not None
+    allowed_at = order.paid_at + policy.refund_min_age
+    if now < allowed_at:
+        raise TooEarly(
+            "A refund can be requested from one hour after payment.", allowed_at=allowed_at
+        )
+    rr = order.refund_request
+    if rr is not None and rr.is_open:
+        raise IllegalTransition("You already have a refund request waiting for the seller.")
+    if rr is not None and rr.status is RefundStatus.REJECTED:
+        raise IllegalTransition(
+            "The seller rejected your refund request; escalate to KALEOZ Support instead."
+        )
+    full = amount_minor is None or amount_minor == order.amount_minor
+    amount = order.amount_minor if amount_minor is None else amount_minor
+    if amount <= 0:
+        raise InvalidAmount("The refund amount must be more than zero.")
+    if amount > order.amount_minor:
+        raise InvalidAmount(
+            f"The refund can't be more than the order's "
+            f"{display(order.amount_minor, order.currency)}."
+        )
+    request = RefundRequest(
+        amount_minor=amount,
+        full=full,
+        reason=_text(reason, MAX_REASON, "reason", required=False),
+        opened_at=now,
+        on_delivered=order.status is Status.WAITING_CONFIRMATION,
+        clock_origin=now,
+    )
+    updated = _pause_phase(order, now).model_copy(update={"refund_request": request})
+    event = _event(
+        "refund_requested",
+        *PARTIES,
+        amount=display(amount, order.currency),
+        full=full,
+        reason=request.reason,
+    )
+    return Outcome(updated, "request_refund", actor, (event,))
+
+
+def withdraw_refund(order: Order, actor: Actor, now: datetime) -> Outcome:
+    """The buyer takes their open refund request back; the order's clock resumes."""
+    _require(actor, Role.BUYER, doing="withdraw the refund request")
+    if not order.refund_open:
+        raise IllegalTransition(f"Order {order.id} has no open refund request.")
+    _no_dispute(order, "withdraw the refund request")
+    updated = _resume_phase(
+        order.model_copy(
+            update={"refund_request": _close_refund(order, RefundStatus.WITHDRAWN, now)}
+        ),
+        now,
+    )
+    return Outcome(updated, "withdraw_refund", actor, (_event("refund_withdrawn", *PARTIES),))
+
+
+def approve_refund(order: Order, actor: Actor, now: datetime) -> Outcome:
+    """The seller agrees, or the response window ran out: the buyer gets the amount asked."""
+    automatic = actor.role is Role.SYSTEM
+    if not automatic:
+        _require(actor, Role.SELLER, doing="approve a refund")
+    rr = order.refund_request
+    if rr is None or not rr.is_open:
+        raise IllegalTransition(f"Order {order.id} has no open refund request.")
+    _no_dispute(order, "approve the refund")
+    status = RefundStatus.AUTO_APPROVED if automatic else RefundStatus.APPROVED
+    reason = "refund_auto_approved" if automatic else "refund_approved"
+    done, txn = _settle(
+        order.model_copy(update={"refund_request": _close_refund(order, status, now)}),
+        now,
+        to_buyer=rr.amount_minor,
+        status=Status.REFUNDING if rr.full else Status.COMPLETED,
+        reason=reason,
+    )
+    event = _event(
+        "refund_approved",
+        *PARTIES,
+        automatic=automatic,
+        amount=display(rr.amount_minor, order.currency),
+        full=rr.full,
+    )
+    return Outcome(done, reason, actor, (event,), txn)
+
+
+def reject_refund(order: Order, actor: Actor, now: datetime, reason: str) -> Outcome:
+    """The seller refuses with a reason; the buyer may now escalate to support."""
+    _require(actor, Role.SELLER, doing="reject a refund")
+    rr = order.refund_request
+    if rr is None or not rr.is_open:
+        raise IllegalTransition(f"Order {order.id} has no open refund request.")
+    _no_dispute(order, "reject the refund")
+    why = _text(reason, MAX_REASON, "reason for the rejection")
+    closed = rr.model_copy(
+        update={"status": RefundStatus.REJECTED, "answered_at": now, "rejection_reason": why}
+    )
+    updated = _resume_phase(order.model_copy(update={"refund_request": closed}), now)
+    return Outcome(
+        updated, "reject_refund", actor, (_event("refund_rejected", *PARTIES, reason=why),)
+    )
+
+
+# --- support ---------------------------------------------------------------------------
+
+
+def escalate(order: Order, actor: Actor, now: datetime, reason: str) -> Outcome:
+    """A party hands the order to support: every automatic clock stops until they decide."""
+    _require(actor, *PARTIES, doing="escalate to support")
+    _require_status(order, Status.WAITING_DELIVERY, Status.WAITING_CONFIRMATION, doing="escalate")
+    if order.dispute_open:
+        raise IllegalTransition(f"Order {order.id} is already with KALEOZ Support.")
+    rr = order.refund_request
+    if rr is not None and rr.is_open and rr.paused_since is None:
+        rr = rr.model_copy(update={"paused_since": now})
+    dispute = Dispute(
+        opened_by=actor.role,
+        reason=_text(reason, MAX_REASON, "reason", required=False),
+        opened_at=now,
+    )
+    updated = _pause_phase(order, now).model_copy(update={"dispute": dispute, "refund_request": rr})
+    event = _event("dispute_opened", *PARTIES, by=actor.role.value, reason=dispute.reason)
+    return Outcome(updated, "escalate", actor, (event,))
+
+
+def resolve_dispute(
+    order: Order,
+    actor: Actor,
+    now: datetime,
+    resolution: Resolution,
+    *,
+    refund_minor: int | None = None,
+    note: str = "",
+) -> Outcome:
+    """Support settles the order: full refund, partial refund, or release to the seller."""
+    _require(actor, Role.AGENT, doing="resolve a dispute")
+    _require_status(order, Status.WAITING_DELIVERY, Status.WAITING_CONFIRMATION, doing="resolve it")
+    if resolution is Resolution.REFUND_FULL:
+        to_buyer = order.amount_minor
+    elif resolution is Resolution.RELEASE:
+        to_buyer = 0
+    else:
+        if refund_minor is None or not 0 < refund_minor < order.amount_minor:
+            raise InvalidAmount(
+                "A partial refund must be more than zero and less than "
+                f"{display(order.amount_minor, order.currency)}."
+            )
+        to_buyer = refund_minor
+    base = order.dispute or Dispute(opened_by=Role.AGENT, reason="", opened_at=now)
+    dispute = base.model_copy(
+        update={
+            "resolution": resolution,
+            "refund_minor": to_buyer,
+            "closed_at": now,
+            "closed_by": actor.user_id,
+            "note": _text(note, MAX_NOTE, "note", required=False) or None,
+        }
+    )
+    rr = _close_refund(order, RefundStatus.SUPERSEDED, now)
+    status = Status.REFUNDING if to_buyer == order.amount_minor else Status.COMPLETED
+    done, txn = _settle(
+        order.model_copy(update={"dispute": dispute, "refund_request": rr}),
+        now,
+        to_buyer=to_buyer,
+        status=status,
+        reason=f"support_{resolution.value}",
+    )
+    event = _event(
+        "dispute_resolved",
+        *PARTIES,
+        resolution=resolution.value,
+        refund=display(to_buyer, order.currency),
+        released=display(order.amount_minor - to_buyer, order.currency),
+    )
+    return Outcome(done, f"resolve_{resolution.value}", actor, (event,), txn)
+
+
+def close_dispute(order: Order, actor: Actor, now: datetime, note: str = "") -> Outcome:
+    """Support closes the case without moving money; the paused clocks resume."""
+    _require(actor, Role.AGENT, doing="close a dispute")
+    if not order.dispute_open or order.dispute is None:
+        raise IllegalTransition(f"Order {order.id} has no open dispute.")
+    dispute = order.dispute.model_copy(
+        update={
+            "closed_at": now,
+            "closed_by": actor.user_id,
+            "note": _text(note, MAX_NOTE, "note", required=False) or None,
+        }
+    )
+    rr = order.refund_request
+    if rr is not None and rr.is_open and rr.paused_since is not None:
+        rr = rr.model_copy(
+            update={
+                "clock_origin": rr.clock_origin + (now - rr.paused_since),
+                "paused_since": None,
+            }
+        )
+    updated = _resume_phase(
+        order.model_copy(update={"dispute": dispute, "refund_request": rr}), now
+    )
+    return Outcome(updated, "close_dispute", actor, (_event("dispute_closed", *PARTIES),))
+
+
+# --- the per-user "Deleted" flag -----------------------------------------------------------
+
+
+def hide(order: Order, actor: Actor) -> Outcome:
+    """Delete a finished order from one user's list (FAQ: "Deleted" is per user)."""
+    _require(actor, *PARTIES, doing="delete the order")
+    if not order.status.finished:
+        raise IllegalTransition("Only finished orders can be deleted from your list.")
+    assert actor.user_id is not None
+    if actor.user_id in order.hidden_for:
+        raise IllegalTransition(f"Order {order.id} is already deleted from your list.")
+    updated = order.model_copy(update={"hidden_for": (*order.hidden_for, actor.user_id)})
+    return Outcome(updated, "delete", actor)
+
+
+# --- deadlines ---------------------------------------------------------------------------
+
+
+def apply_deadline(
+    order: Order, kind: DeadlineKind, due_at: datetime, now: datetime, policy: Policy
+) -> Outcome:
+    """What the scheduler does when a deadline falls due; StaleDeadline if it no longer applies."""
+    current = {(d.kind, d.due_at) for d in open_deadlines(order, policy)}
+    if (kind, due_at) not in current:
+        raise StaleDeadline(f"{kind} at {due_at.isoformat()} no longer applies to {order.id}")
+    if now < due_at:
+        raise StaleDeadline(f"{kind} for {order.id} is not due yet")
+    if kind.is_reminder:
+        resolution = next(d for d in open_deadlines(order, policy) if d.kind is RESOLUTION_OF[kind])
+        # After downtime a reminder can come due together with what it warns of: skip it.
+        if now >= resolution.due_at:
+            raise StaleDeadline(f"{kind} for {order.id} came due with its resolution")
+        recipient = Deadline(due_at, kind).recipient
+        assert recipient is not None
+        event = _event(kind.value, recipient, due_at=resolution.due_at.isoformat())
+        return Outcome(order, kind.value, SYSTEM, (event,), changed=False)
+    if kind is DeadlineKind.EXPIRE_UNPAID:
+        done = order.model_copy(
+            update={"status": Status.EXPIRED, "closed_at": now, "close_reason": "expired"}
+        )
+        return Outcome(done, "expire", SYSTEM, (_event("order_expired", *PARTIES),))
+    if kind is DeadlineKind.AUTO_CANCEL:
+        done, txn = _settle(
+            order,
+            now,
+            to_buyer=order.amount_minor,
+            status=Status.REFUNDING,
+            reason="auto_cancelled",
+        )
+        event = _event("order_cancelled", *PARTIES, by="system", refunded=True)
+        return Outcome(done, "auto_cancel", SYSTEM, (event,), txn)
+    if kind is DeadlineKind.AUTO_CONFIRM:
+        return confirm(order, SYSTEM, now)
+    return approve_refund(order, SYSTEM, now)

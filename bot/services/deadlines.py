@@ -1,0 +1,127 @@
+"""Applying due deadlines: the one way time changes an order."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.clock import Clock
+from bot.domain.deadlines import DeadlineKind
+from bot.domain.errors import StaleDeadline
+from bot.domain.model import Order
+from bot.domain.policy import Policy
+from bot.domain.transitions import Outcome, apply_deadline
+from bot.services.outcomes import persist_outcome
+from store.records import DueDeadline
+from store.sqlite_store import Store, Tx
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SweepReport:
+    """What one sweep did."""
+
+    applied: int = 0
+    reminders: int = 0
+    obsolete: int = 0
+    failed: int = 0
+
+    @property
+    def total(self) -> int:
+        """Every deadline the sweep finished."""
+        return self.applied + self.reminders + self.obsolete + self.failed
+
+
+class DeadlineService:
+    """Claims due deadlines from the store and applies them through the core."""
+
+    def __init__(self, store: Store, clock: Clock, policy: Policy, batch_size: int = 200) -> None:
+        self.store = store
+        self.clock = clock
+        self.policy = policy
+        self.batch_size = batch_size
+
+    async def next_due_at(self) -> datetime | None:
+        """When the earliest pending deadline falls due."""
+        async with self.store.read() as tx:
+            return await tx.next_due_at()
+
+    async def sweep(self, max_batches: int | None = None) -> SweepReport:
+        """Apply everything due now, in batches; each deadline is applied exactly once."""
+        now = self.clock.now()
+        report = SweepReport()
+        batches = 0
+        while max_batches is None or batches < max_batches:
+            batches += 1
+            try:
+                async with self.store.transaction() as tx:
+                    due = await tx.due_deadlines(now, self.batch_size)
+                    await self._apply_batch(tx, due, now, report)
+            except Exception:
+                # One bad row must not block the rest: redo this batch a row at a time.
+                log.exception("deadline batch failed; retrying one by one")
+                due = await self._due(now)
+                await self._apply_one_by_one(due, now, report)
+            if len(due) < self.batch_size:
+                break
+        return report
+
+    async def _due(self, now: datetime) -> list[DueDeadline]:
+        async with self.store.read() as tx:
+            return await tx.due_deadlines(now, self.batch_size)
+
+    async def _apply_batch(
+        self, tx: Tx, due: list[DueDeadline], now: datetime, report: SweepReport
+    ) -> None:
+        orders = await tx.get_orders(sorted({d.order_id for d in due}))
+        partial = SweepReport()
+        for row in due:
+            order = orders.get(row.order_id)
+            if order is None:  # pragma: no cover - foreign keys forbid this
+                continue
+            saved = await self._apply_row(tx, row, order, now, partial)
+            if saved is not None:
+                orders[row.order_id] = saved
+        # Count only once the batch's transaction is certain to commit with these rows.
+        report.applied += partial.applied
+        report.reminders += partial.reminders
+        report.obsolete += partial.obsolete
+
+    async def _apply_row(
+        self, tx: Tx, row: DueDeadline, order: Order, now: datetime, report: SweepReport
+    ) -> Order | None:
+        try:
+            outcome: Outcome | None = apply_deadline(
+                order, DeadlineKind(row.kind), row.due_at, now, self.policy
+            )
+        except StaleDeadline:
+            outcome = None
+        # Claim the row first: if an earlier row of this batch already replaced the
+        # order's deadlines, this one is gone and must not act.
+        if not await tx.finish_deadline(row.id, "done" if outcome else "obsolete", now):
+            return None
+        if outcome is None:
+            report.obsolete += 1
+            return None
+        if outcome.changed:
+            report.applied += 1
+        else:
+            report.reminders += 1
+        return await persist_outcome(tx, outcome, self.policy, now, previous=order)
+
+    async def _apply_one_by_one(
+        self, due: list[DueDeadline], now: datetime, report: SweepReport
+    ) -> None:
+        for row in due:
+            try:
+                async with self.store.transaction() as tx:
+                    order = await tx.get_order(row.order_id)
+                    if order is not None:
+                        await self._apply_row(tx, row, order, now, report)
+            except Exception:
+                log.exception("deadline %s of %s failed", row.kind, row.order_id)
+                async with self.store.transaction() as tx:
+                    await tx.finish_deadline(row.id, "failed", now)
+                report.failed += 1

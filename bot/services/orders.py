@@ -1,0 +1,368 @@
+"""Order use cases, shared by the chat, the command line and the scheduler."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from bot.clock import Clock
+from bot.domain import transitions as t
+from bot.domain.errors import InvalidInput, OfferNotFound, OrderNotFound
+from bot.domain.ids import ALPHABET, make_order_id, normalize_order_id
+from bot.domain.ledger import EXTERNAL, transfer, user_account
+from bot.domain.model import SYSTEM, Actor, Offer, Order, Resolution, Role, Status
+from bot.domain.money import MAX_MINOR, normalize_currency
+from bot.domain.offers import new_offer
+from bot.domain.policy import Policy
+from bot.services.outcomes import persist_outcome
+from store.sqlite_store import Store, Tx
+
+log = logging.getLogger(__name__)
+
+Transition = Callable[[Order, Actor, datetime], t.Outcome]
+WakeUp = Callable[[], Awaitable[None] | None]
+
+
+def random_order_id() -> str:
+    """A fresh order id from the OS's randomness (unguessable, so ids can't be enumerated)."""
+    return make_order_id([secrets.randbelow(len(ALPHABET)) for _ in range(7)])
+
+
+class OrderService:
+    """Every change to an order goes through here, one transaction each."""
+
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        policy: Policy,
+        *,
+        new_id: Callable[[], str] = random_order_id,
+        on_change: Callable[[], None] | None = None,
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.policy = policy
+        self._new_id = new_id
+        # Called after each commit so the scheduler and notifier can wake up early.
+        self._on_change = on_change
+
+    def set_on_change(self, callback: Callable[[], None] | None) -> None:
+        """Who to poke after a commit (the scheduler's wake-up)."""
+        self._on_change = callback
+
+    def _changed(self) -> None:
+        if self._on_change is not None:
+            self._on_change()
+
+    async def _fresh_id(self, tx: Tx) -> str:
+        for _ in range(20):
+            oid = self._new_id()
+            if not await tx.order_exists(oid):
+                return oid
+        raise RuntimeError("could not find a free order id")  # pragma: no cover
+
+    # --- reading ---------------------------------------------------------------------
+
+    async def get_for(self, order_id: str, user_id: int) -> Order:
+        """The order if `user_id` is its buyer or seller; OrderNotFound otherwise (no hint)."""
+        oid = normalize_order_id(order_id)
+        if oid is None:
+            raise OrderNotFound(order_id.strip()[:16])
+        async with self.store.read() as tx:
+            order = await tx.get_order(oid)
+        if order is None or order.role_of(user_id) is None:
+            raise OrderNotFound(oid)
+        return order
+
+    async def get(self, order_id: str) -> Order:
+        """Any order by id (operators, support, scheduler)."""
+        oid = normalize_order_id(order_id)
+        async with self.store.read() as tx:
+            order = await tx.get_order(oid) if oid else None
+        if order is None:
+            raise OrderNotFound(order_id.strip()[:16])
+        return order
+
+    # --- creating --------------------------------------------------------------------
+
+    async def create_order(
+        self,
+        *,
+        buyer_id: int,
+        seller_id: int,
+        title: str,
+        price_minor: int,
+        currency: str,
+    ) -> Order:
+        """Intake: an order placed on the marketplace (via its offer for this item and price)."""
+        now = self.clock.now()
+        currency = normalize_currency(currency)
+        async with self.store.transaction() as tx:
+            offer = await tx.find_offer(seller_id, " ".join(title.split()), currency)
+            if offer is None:
+                offer = new_offer(
+                    offer_id=await self._fresh_offer_id(tx),
+                    seller_id=seller_id,
+                    title=title,
+                    price_minor=price_minor,
+                    currency=currency,
+                    now=now,
+                )
+                await tx.save_offer(offer)
+            elif offer.price_minor != price_minor:
+                # The marketplace placed it at a new price: that is the item's price now.
+                offer = offer.model_copy(update={"price_minor": price_minor, "updated_at": now})
+                await tx.save_offer(offer)
+            order = await self._place(tx, offer, buyer_id, now)
+        self._changed()
+        return order
+
+    async def _fresh_offer_id(self, tx: Tx) -> str:
+        for _ in range(20):
+            oid = "O" + self._new_id()[1:]
+            if await tx.get_offer(oid) is None:
+                return oid
+        raise RuntimeError("could not find a free offer id")  # pragma: no cover
+
+    async def _place(self, tx: Tx, offer: Offer, buyer_id: int, now: datetime) -> Order:
+        outcome = t.create_order(
+            order_id=await self._fresh_id(tx),
+            buyer_id=buyer_id,
+            seller_id=offer.seller_id,
+            title=offer.title,
+            amount_minor=offer.price_minor,
+            currency=offer.currency,
+            now=now,
+            offer_id=offer.id,
+        )
+        await tx.ensure_user(buyer_id)
+        await tx.ensure_user(offer.seller_id)
+        return await persist_outcome(tx, outcome, self.policy, now, previous=None)
+
+    async def create_offer(
+        self, *, seller_id: int, title: str, price_minor: int, currency: str
+    ) -> Offer:
+        """A seller lists an item at a price."""
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            offer = new_offer(
+                offer_id=await self._fresh_offer_id(tx),
+                seller_id=seller_id,
+                title=title,
+                price_minor=price_minor,
+                currency=normalize_currency(currency),
+                now=now,
+            )
+            await tx.ensure_user(seller_id)
+            await tx.save_offer(offer)
+        return offer
+
+    async def set_offer_price(
+        self, offer_id: str, seller_id: int | None, price_minor: int
+    ) -> Offer:
+        """Change an offer's price (existing orders keep theirs); seller_id None = operator."""
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            offer = await tx.get_offer(offer_id)
+            if offer is None or (seller_id is not None and offer.seller_id != seller_id):
+                raise OfferNotFound(f"No offer {offer_id} found.")
+            if not 0 < price_minor <= MAX_MINOR:
+                raise InvalidInput("The price must be more than zero.")
+            offer = offer.model_copy(update={"price_minor": price_minor, "updated_at": now})
+            await tx.save_offer(offer)
+        return offer
+
+    async def get_offer(self, offer_id: str) -> Offer:
+        """An active offer by id."""
+        async with self.store.read() as tx:
+            offer = await tx.get_offer(offer_id)
+        if offer is None or not offer.active:
+            raise OfferNotFound("This offer is no longer available.")
+        return offer
+
+    async def buy_offer(self, offer_id: str, buyer_id: int) -> Order:
+        """A buyer places an order from an offer at its current price."""
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            offer = await tx.get_offer(offer_id)
+            if offer is None or not offer.active:
+                raise OfferNotFound("This offer is no longer available.")
+            order = await self._place(tx, offer, buyer_id, now)
+        self._changed()
+        return order
+
+    async def reorder(self, order_id: str, user_id: int) -> Order:
+        """Place an expired order again at the offer's current price."""
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            old = await self._load_for(tx, order_id, user_id)
+            offer = await tx.get_offer(old.offer_id) if old.offer_id else None
+            if offer is None:
+                raise OfferNotFound("The seller no longer offers this item.")
+            role = old.role_of(user_id)
+            assert role is not None
+            outcome = t.reorder(old, Actor(role, user_id), offer, await self._fresh_id(tx), now)
+            order = await persist_outcome(tx, outcome, self.policy, now, previous=None)
+            await tx.log(old.id, now, "buyer", user_id, "reorder", order.id)
+        self._changed()
+        return order
+
+    # --- transitions -----------------------------------------------------------------
+
+    async def _load_for(self, tx: Tx, order_id: str, user_id: int | None) -> Order:
+        oid = normalize_order_id(order_id)
+        order = await tx.get_order(oid) if oid else None
+        if order is None or (user_id is not None and order.role_of(user_id) is None):
+            raise OrderNotFound(oid or order_id.strip()[:16])
+        return order
+
+    async def _transition(self, order_id: str, actor: Actor, step: Transition) -> Order:
+        """Load, check, change and persist one order atomically."""
+        now = self.clock.now()
+        party = actor.user_id if actor.role in (Role.BUYER, Role.SELLER) else None
+        async with self.store.transaction() as tx:
+            order = await self._load_for(tx, order_id, party)
+            outcome = step(order, actor, now)
+            saved = await persist_outcome(tx, outcome, self.policy, now, previous=order)
+        self._changed()
+        return saved
+
+    async def _as_party(self, order_id: str, user_id: int, step: Transition) -> Order:
+        """Run `step` as whichever party `user_id` is on the order."""
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            order = await self._load_for(tx, order_id, user_id)
+            role = order.role_of(user_id)
+            assert role is not None
+            outcome = step(order, Actor(role, user_id), now)
+            saved = await persist_outcome(tx, outcome, self.policy, now, previous=order)
+        self._changed()
+        return saved
+
+    async def pay_from_balance(self, order_id: str, user_id: int) -> Order:
+        """The buyer pays from their KALEOZ balance."""
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            order = await self._load_for(tx, order_id, user_id)
+            role = order.role_of(user_id)
+            assert role is not None
+            bal = await tx.balance(user_account(user_id), order.currency)
+            outcome = t.pay(order, Actor(role, user_id), now, via="balance", buyer_balance=bal)
+            saved = await persist_outcome(tx, outcome, self.policy, now, previous=order)
+        self._changed()
+        return saved
+
+    async def mark_paid_external(self, order_id: str) -> Order:
+        """The marketplace reports an external payment."""
+        return await self._transition(
+            order_id, SYSTEM, lambda o, a, n: t.pay(o, a, n, via="external")
+        )
+
+    async def confirm_payment(self, order_id: str, agent_id: int) -> Order:
+        """Support confirms a payment the marketplace did not see (even after expiry)."""
+        return await self._transition(
+            order_id, Actor(Role.AGENT, agent_id), lambda o, a, n: t.pay(o, a, n, via="support")
+        )
+
+    async def deliver(self, order_id: str, user_id: int, note: str) -> Order:
+        """The seller delivers with a note."""
+        return await self._as_party(order_id, user_id, lambda o, a, n: t.deliver(o, a, n, note))
+
+    async def confirm_received(self, order_id: str, user_id: int) -> Order:
+        """The buyer confirms receipt: irreversible, money to the seller."""
+        return await self._as_party(order_id, user_id, t.confirm)
+
+    async def cancel(self, order_id: str, user_id: int) -> Order:
+        """Cancel (buyer: unpaid only; seller: unpaid or paid with a full refund)."""
+        return await self._as_party(order_id, user_id, t.cancel)
+
+    async def request_refund(
+        self, order_id: str, user_id: int, amount_minor: int | None, reason: str = ""
+    ) -> Order:
+        """The buyer asks for a full (None) or partial refund."""
+        return await self._as_party(
+            order_id,
+            user_id,
+            lambda o, a, n: t.request_refund(
+                o, a, n, self.policy, amount_minor=amount_minor, reason=reason
+            ),
+        )
+
+    async def withdraw_refund(self, order_id: str, user_id: int) -> Order:
+        """The buyer withdraws their open refund request."""
+        return await self._as_party(order_id, user_id, t.withdraw_refund)
+
+    async def approve_refund(self, order_id: str, user_id: int) -> Order:
+        """The seller approves the open refund request."""
+        return await self._as_party(order_id, user_id, t.approve_refund)
+
+    async def reject_refund(self, order_id: str, user_id: int, reason: str) -> Order:
+        """The seller rejects the open refund request with a reason."""
+        return await self._as_party(
+            order_id, user_id, lambda o, a, n: t.reject_refund(o, a, n, reason)
+        )
+
+    async def escalate(self, order_id: str, user_id: int, reason: str = "") -> Order:
+        """A party hands the order to support."""
+        return await self._as_party(order_id, user_id, lambda o, a, n: t.escalate(o, a, n, reason))
+
+    async def resolve_dispute(
+        self,
+        order_id: str,
+        agent_id: int,
+        resolution: Resolution,
+        refund_minor: int | None = None,
+        note: str = "",
+    ) -> Order:
+        """Support settles the order."""
+        return await self._transition(
+            order_id,
+            Actor(Role.AGENT, agent_id),
+            lambda o, a, n: t.resolve_dispute(
+                o, a, n, resolution, refund_minor=refund_minor, note=note
+            ),
+        )
+
+    async def close_dispute(self, order_id: str, agent_id: int, note: str = "") -> Order:
+        """Support closes the case without moving money."""
+        return await self._transition(
+            order_id, Actor(Role.AGENT, agent_id), lambda o, a, n: t.close_dispute(o, a, n, note)
+        )
+
+    async def hide(self, order_id: str, user_id: int) -> Order:
+        """Delete a finished order from the user's own list."""
+        return await self._as_party(order_id, user_id, lambda o, a, n: t.hide(o, a))
+
+    # --- money -------------------------------------------------------------------------
+
+    async def balances(self, user_id: int) -> dict[str, int]:
+        """A user's KALEOZ balance per currency."""
+        async with self.store.read() as tx:
+            return await tx.balances(user_account(user_id))
+
+    async def top_up(self, user_id: int, amount_minor: int, currency: str, key: str) -> None:
+        """Operator: credit a user's balance from outside (idempotent per `key`)."""
+        if not 0 < amount_minor <= MAX_MINOR:
+            raise InvalidInput("The amount must be more than zero.")
+        now = self.clock.now()
+        txn = transfer(
+            f"topup:{key}",
+            normalize_currency(currency),
+            EXTERNAL,
+            [(user_account(user_id), amount_minor)],
+            "top-up",
+        )
+        async with self.store.transaction() as tx:
+            await tx.ensure_user(user_id)
+            await tx.post(txn, now)
+
+    async def orders_of(
+        self, user_id: int, statuses: list[Status] | None = None, limit: int = 10, offset: int = 0
+    ) -> list[Order]:
+        """A user's orders, newest activity first, without those they deleted."""
+        async with self.store.read() as tx:
+            found = await tx.orders_of(user_id, statuses, limit + 50, offset)
+        return [o for o in found if user_id not in o.hidden_for][:limit]

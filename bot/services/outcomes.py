@@ -1,0 +1,43 @@
+"""Persisting what a transition did: order, money, deadlines, timeline and outbox, together."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.domain.deadlines import open_deadlines
+from bot.domain.model import Order, Role
+from bot.domain.policy import Policy
+from bot.domain.transitions import Outcome
+from store.sqlite_store import Tx
+
+
+def _recipient(order: Order, role: Role) -> int:
+    return order.party_id(role)
+
+
+async def persist_outcome(
+    tx: Tx,
+    outcome: Outcome,
+    policy: Policy,
+    now: datetime,
+    *,
+    previous: Order | None,
+) -> Order:
+    """Write everything `outcome` implies inside the caller's transaction; return the order."""
+    order = outcome.order
+    if previous is None:
+        await tx.insert_order(order, now)
+        order = order.model_copy(update={"version": 1})
+    elif outcome.changed:
+        order = await tx.update_order(order, previous.version, now)
+    if outcome.txn is not None:
+        await tx.post(outcome.txn, now)
+    if outcome.changed:
+        await tx.replace_deadlines(order.id, open_deadlines(order, policy))
+        await tx.log(order.id, now, outcome.actor.role.value, outcome.actor.user_id, outcome.action)
+    for event in outcome.events:
+        for role in event.recipients:
+            payload: dict[str, Any] = {"event": event.kind, "role": role.value, **event.data}
+            await tx.add_outbox(order.id, _recipient(order, role), event.kind, payload, now)
+    return order

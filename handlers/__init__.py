@@ -1,0 +1,1 @@
+"""Telegram only: parse the update, call one service, render the answer."""

@@ -1,0 +1,54 @@
+"""Rows the store hands back that are not domain objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class DueDeadline:
+    """A pending deadline row."""
+
+    id: int
+    order_id: str
+    kind: str
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """A notification waiting to be delivered to one person."""
+
+    id: int
+    order_id: str | None
+    recipient_id: int
+    kind: str
+    payload: dict[str, Any]
+    created_at: datetime
+    attempts: int
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One line of an order's timeline."""
+
+    at: datetime
+    actor_role: str
+    actor_id: int | None
+    action: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    """What the bot knows of a Telegram user."""
+
+    telegram_id: int
+    display_name: str
+    username: str | None
+    started_at: datetime | None
+    last_seen_at: datetime | None
+    unreachable_since: datetime | None
+    timezone: str | None

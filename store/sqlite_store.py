@@ -1,0 +1,538 @@
+"""The SQLite store: one connection, one transaction at a time, conditional updates.
+
+Each use case runs inside `Store.transaction()`: BEGIN IMMEDIATE takes SQLite's write
+lock first (so a read-check-write cannot interleave with another process), and order
+updates are conditional on the version read, so a lost update is impossible even on a
+database without that lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.domain.deadlines import Deadline
+from bot.domain.ledger import LedgerTxn
+from bot.domain.model import Offer, Order, Status
+from store.connection import connect
+from store.records import DueDeadline, LogEntry, OutboxItem, UserRecord
+from store.timefmt import from_db, to_db
+
+
+class ConcurrentUpdate(Exception):
+    """The order changed between reading and writing it; the caller retries."""
+
+
+class DuplicateTransaction(Exception):
+    """A ledger transaction with this key was already applied."""
+
+
+def _opt_ts(value: str | None) -> datetime | None:
+    return from_db(value) if value else None
+
+
+class Tx:
+    """The operations available inside one transaction."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+
+    async def _one(self, sql: str, args: Sequence[Any] = ()) -> aiosqlite.Row | None:
+        async with self._db.execute(sql, args) as cur:
+            return await cur.fetchone()
+
+    async def _all(self, sql: str, args: Sequence[Any] = ()) -> list[aiosqlite.Row]:
+        async with self._db.execute(sql, args) as cur:
+            return list(await cur.fetchall())
+
+    # --- orders ---------------------------------------------------------------------
+
+    async def get_order(self, order_id: str) -> Order | None:
+        """The order with this id, or None."""
+        row = await self._one("SELECT body, version FROM orders WHERE id = ?", (order_id,))
+        if row is None:
+            return None
+        return _order(row)
+
+    async def get_orders(self, order_ids: Sequence[str]) -> dict[str, Order]:
+        """Several orders by id in one query."""
+        if not order_ids:
+            return {}
+        marks = ",".join("?" for _ in order_ids)
+        rows = await self._all(f"SELECT body, version FROM orders WHERE id IN ({marks})", order_ids)
+        orders = [
+            Order.model_validate_json(r[0]).model_copy(update={"version": r[1]}) for r in rows
+        ]
+        return {o.id: o for o in orders}
+
+    async def insert_order(self, order: Order, now: datetime) -> None:
+        """Store a new order (version 1)."""
+        stored = order.model_copy(update={"version": 1})
+        await self._db.execute(
+            "INSERT INTO orders (id, buyer_id, seller_id, status, created_at, updated_at, "
+            "version, body) VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
+            (
+                order.id,
+                order.buyer_id,
+                order.seller_id,
+                order.status.value,
+                to_db(order.created_at),
+                to_db(now),
+                stored.model_dump_json(),
+            ),
+        )
+
+    async def update_order(self, order: Order, expected_version: int, now: datetime) -> Order:
+        """Write `order` only if nobody changed it since `expected_version` was read."""
+        stored = order.model_copy(update={"version": expected_version + 1})
+        cur = await self._db.execute(
+            "UPDATE orders SET status = ?, updated_at = ?, version = ?, body = ? "
+            "WHERE id = ? AND version = ?",
+            (
+                order.status.value,
+                to_db(now),
+                expected_version + 1,
+                stored.model_dump_json(),
+                order.id,
+                expected_version,
+            ),
+        )
+        if cur.rowcount != 1:
+            raise ConcurrentUpdate(order.id)
+        return stored
+
+    async def order_exists(self, order_id: str) -> bool:
+        """True if the id is taken."""
+        return await self._one("SELECT 1 FROM orders WHERE id = ?", (order_id,)) is not None
+
+    async def orders_of(
+        self,
+        user_id: int,
+        statuses: Iterable[Status] | None = None,
+        limit: int = 10,
+        offset: int = 0,
+    ) -> list[Order]:
+        """A user's orders as buyer or seller, newest activity first."""
+        args: list[Any] = [user_id, user_id]
+        where = "(buyer_id = ? OR seller_id = ?)"
+        wanted = list(statuses or [])
+        if wanted:
+            where += f" AND status IN ({','.join('?' for _ in wanted)})"
+            args += [s.value for s in wanted]
+        rows = await self._all(
+            f"SELECT body, version FROM orders WHERE {where} "
+            "ORDER BY updated_at DESC, id LIMIT ? OFFSET ?",
+            [*args, limit, offset],
+        )
+        return [_order(r) for r in rows]
+
+    async def count_orders(self, status: Status | None = None) -> int:
+        """How many orders there are (optionally in one status)."""
+        if status is None:
+            row = await self._one("SELECT COUNT(*) FROM orders")
+        else:
+            row = await self._one("SELECT COUNT(*) FROM orders WHERE status = ?", (status.value,))
+        return int(row[0]) if row else 0
+
+    async def all_orders(self) -> list[Order]:
+        """Every order (operators' checks and tests)."""
+        rows = await self._all("SELECT body, version FROM orders ORDER BY created_at, id")
+        return [_order(r) for r in rows]
+
+    # --- offers ---------------------------------------------------------------------
+
+    async def get_offer(self, offer_id: str) -> Offer | None:
+        """The offer with this id, or None."""
+        row = await self._one(
+            "SELECT id, seller_id, title, price_minor, currency, active, created_at, updated_at "
+            "FROM offers WHERE id = ?",
+            (offer_id,),
+        )
+        return _offer(row) if row else None
+
+    async def find_offer(self, seller_id: int, title: str, currency: str) -> Offer | None:
+        """A seller's active offer with exactly this title and currency."""
+        row = await self._one(
+            "SELECT id, seller_id, title, price_minor, currency, active, created_at, updated_at "
+            "FROM offers WHERE seller_id = ? AND title = ? AND currency = ? AND active = 1 "
+            "ORDER BY created_at LIMIT 1",
+            (seller_id, title, currency),
+        )
+        return _offer(row) if row else None
+
+    async def offers_of(self, seller_id: int) -> list[Offer]:
+        """A seller's active offers."""
+        rows = await self._all(
+            "SELECT id, seller_id, title, price_minor, currency, active, created_at, updated_at "
+            "FROM offers WHERE seller_id = ? AND active = 1 ORDER BY created_at",
+            (seller_id,),
+        )
+        return [_offer(r) for r in rows]
+
+    async def save_offer(self, offer: Offer) -> None:
+        """Insert or update an offer."""
+        await self._db.execute(
+            "INSERT INTO offers (id, seller_id, title, price_minor, currency, active, created_at, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+            "title = excluded.title, price_minor = excluded.price_minor, "
+            "active = excluded.active, updated_at = excluded.updated_at",
+            (
+                offer.id,
+                offer.seller_id,
+                offer.title,
+                offer.price_minor,
+                offer.currency,
+                1 if offer.active else 0,
+                to_db(offer.created_at),
+                to_db(offer.updated_at),
+            ),
+        )
+
+    # --- ledger -----------------------------------------------------------------------
+
+    async def post(self, txn: LedgerTxn, now: datetime) -> None:
+        """Apply a balanced transaction; its key makes a second application impossible."""
+        cur = await self._db.execute(
+            "INSERT INTO ledger_txns (txn_key, order_id, currency, memo, created_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (txn_key) DO NOTHING",
+            (txn.key, txn.order_id, txn.currency, txn.memo, to_db(now)),
+        )
+        if cur.rowcount != 1:
+            raise DuplicateTransaction(txn.key)
+        txn_id = cur.lastrowid
+        await self._db.executemany(
+            "INSERT INTO ledger_entries (txn_id, account, currency, amount_minor) "
+            "VALUES (?, ?, ?, ?)",
+            [(txn_id, e.account, txn.currency, e.amount_minor) for e in txn.entries],
+        )
+
+    async def balance(self, account: str, currency: str) -> int:
+        """An account's balance, derived from its entries."""
+        row = await self._one(
+            "SELECT COALESCE(SUM(amount_minor), 0) FROM ledger_entries "
+            "WHERE account = ? AND currency = ?",
+            (account, currency),
+        )
+        return int(row[0]) if row else 0
+
+    async def balances(self, account: str) -> dict[str, int]:
+        """An account's balance in every currency it has seen."""
+        rows = await self._all(
+            "SELECT currency, SUM(amount_minor) FROM ledger_entries WHERE account = ? "
+            "GROUP BY currency ORDER BY currency",
+            (account,),
+        )
+        return {r[0]: int(r[1]) for r in rows}
+
+    async def all_balances(self) -> dict[tuple[str, str], int]:
+        """Every (account, currency) balance: invariant checks."""
+        rows = await self._all(
+            "SELECT account, currency, SUM(amount_minor) FROM ledger_entries "
+            "GROUP BY account, currency"
+        )
+        return {(r[0], r[1]): int(r[2]) for r in rows}
+
+    async def unbalanced_txns(self) -> list[str]:
+        """Keys of transactions whose entries do not sum to zero (should be none)."""
+        rows = await self._all(
+            "SELECT t.txn_key FROM ledger_txns t JOIN ledger_entries e ON e.txn_id = t.id "
+            "GROUP BY t.id, t.txn_key HAVING SUM(e.amount_minor) <> 0"
+        )
+        return [r[0] for r in rows]
+
+    async def txn_keys(self, order_id: str) -> list[str]:
+        """Keys of the ledger transactions of one order."""
+        rows = await self._all(
+            "SELECT txn_key FROM ledger_txns WHERE order_id = ? ORDER BY id", (order_id,)
+        )
+        return [r[0] for r in rows]
+
+    # --- deadlines --------------------------------------------------------------------
+
+    async def replace_deadlines(self, order_id: str, deadlines: Iterable[Deadline]) -> None:
+        """Make the order's pending deadlines exactly `deadlines`; fired ones stay fired."""
+        await self._db.execute(
+            "DELETE FROM deadlines WHERE order_id = ? AND state = 'pending'", (order_id,)
+        )
+        await self._db.executemany(
+            "INSERT INTO deadlines (order_id, kind, due_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (order_id, kind, due_at) DO NOTHING",
+            [(order_id, d.kind.value, to_db(d.due_at)) for d in deadlines],
+        )
+
+    async def due_deadlines(self, now: datetime, limit: int) -> list[DueDeadline]:
+        """Pending deadlines due at or before `now`, oldest first."""
+        rows = await self._all(
+            "SELECT id, order_id, kind, due_at FROM deadlines "
+            "WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?",
+            (to_db(now), limit),
+        )
+        return [DueDeadline(r[0], r[1], r[2], from_db(r[3])) for r in rows]
+
+    async def next_due_at(self) -> datetime | None:
+        """When the earliest pending deadline falls due."""
+        row = await self._one("SELECT MIN(due_at) FROM deadlines WHERE state = 'pending'")
+        return _opt_ts(row[0]) if row else None
+
+    async def pending_deadlines(self, order_id: str) -> list[DueDeadline]:
+        """An order's pending deadlines."""
+        rows = await self._all(
+            "SELECT id, order_id, kind, due_at FROM deadlines "
+            "WHERE order_id = ? AND state = 'pending' ORDER BY due_at, id",
+            (order_id,),
+        )
+        return [DueDeadline(r[0], r[1], r[2], from_db(r[3])) for r in rows]
+
+    async def finish_deadline(self, deadline_id: int, state: str, now: datetime) -> bool:
+        """Mark a pending deadline done or obsolete; False if it was no longer pending."""
+        cur = await self._db.execute(
+            "UPDATE deadlines SET state = ?, done_at = ? WHERE id = ? AND state = 'pending'",
+            (state, to_db(now), deadline_id),
+        )
+        return cur.rowcount == 1
+
+    async def count_deadlines(self, state: str) -> int:
+        """How many deadlines are in a state."""
+        row = await self._one("SELECT COUNT(*) FROM deadlines WHERE state = ?", (state,))
+        return int(row[0]) if row else 0
+
+    async def fired_deadlines(self, order_id: str) -> list[tuple[str, datetime]]:
+        """(kind, due_at) of an order's deadlines that fired."""
+        rows = await self._all(
+            "SELECT kind, due_at FROM deadlines WHERE order_id = ? AND state = 'done' "
+            "ORDER BY due_at",
+            (order_id,),
+        )
+        return [(r[0], from_db(r[1])) for r in rows]
+
+    # --- outbox -----------------------------------------------------------------------
+
+    async def add_outbox(
+        self,
+        order_id: str | None,
+        recipient_id: int,
+        kind: str,
+        payload: dict[str, Any],
+        now: datetime,
+    ) -> None:
+        """Queue a notification in the same transaction as the change it reports."""
+        await self._db.execute(
+            "INSERT INTO outbox (order_id, recipient_id, kind, payload, created_at, "
+            "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (order_id, recipient_id, kind, json.dumps(payload), to_db(now), to_db(now)),
+        )
+
+    async def pending_outbox(self, now: datetime, limit: int) -> list[OutboxItem]:
+        """Notifications ready to send, oldest first."""
+        rows = await self._all(
+            "SELECT id, order_id, recipient_id, kind, payload, created_at, attempts FROM outbox "
+            "WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+            (to_db(now), limit),
+        )
+        return [
+            OutboxItem(r[0], r[1], r[2], r[3], json.loads(r[4]), from_db(r[5]), r[6]) for r in rows
+        ]
+
+    async def outbox_for(self, order_id: str) -> list[OutboxItem]:
+        """Every notification of one order, in order."""
+        rows = await self._all(
+            "SELECT id, order_id, recipient_id, kind, payload, created_at, attempts FROM outbox "
+            "WHERE order_id = ? ORDER BY id",
+            (order_id,),
+        )
+        return [
+            OutboxItem(r[0], r[1], r[2], r[3], json.loads(r[4]), from_db(r[5]), r[6]) for r in rows
+        ]
+
+    async def mark_outbox_sent(self, item_id: int, now: datetime) -> None:
+        """The notification reached Telegram."""
+        await self._db.execute(
+            "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?",
+            (to_db(now), item_id),
+        )
+
+    async def retry_outbox(self, item_id: int, at: datetime, error: str) -> None:
+        """Try the notification again at `at`."""
+        await self._db.execute(
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? "
+            "WHERE id = ?",
+            (to_db(at), error[:500], item_id),
+        )
+
+    async def hold_outbox_for(self, recipient_id: int, error: str) -> None:
+        """Park a recipient's pending notifications (they blocked the bot)."""
+        await self._db.execute(
+            "UPDATE outbox SET state = 'held', last_error = ? "
+            "WHERE recipient_id = ? AND state = 'pending'",
+            (error[:500], recipient_id),
+        )
+
+    async def release_outbox_for(self, recipient_id: int, now: datetime) -> int:
+        """Deliver a returning user's parked notifications."""
+        cur = await self._db.execute(
+            "UPDATE outbox SET state = 'pending', next_attempt_at = ? "
+            "WHERE recipient_id = ? AND state = 'held'",
+            (to_db(now), recipient_id),
+        )
+        return cur.rowcount
+
+    async def next_outbox_at(self) -> datetime | None:
+        """When the next pending notification becomes ready."""
+        row = await self._one("SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'")
+        return _opt_ts(row[0]) if row else None
+
+    # --- order log ----------------------------------------------------------------------
+
+    async def log(
+        self,
+        order_id: str,
+        at: datetime,
+        actor_role: str,
+        actor_id: int | None,
+        action: str,
+        detail: str = "",
+    ) -> None:
+        """Append a line to the order's timeline."""
+        await self._db.execute(
+            "INSERT INTO order_log (order_id, at, actor_role, actor_id, action, detail) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (order_id, to_db(at), actor_role, actor_id, action, detail),
+        )
+
+    async def timeline(self, order_id: str) -> list[LogEntry]:
+        """The order's timeline, oldest first."""
+        rows = await self._all(
+            "SELECT at, actor_role, actor_id, action, detail FROM order_log "
+            "WHERE order_id = ? ORDER BY id",
+            (order_id,),
+        )
+        return [LogEntry(from_db(r[0]), r[1], r[2], r[3], r[4]) for r in rows]
+
+    # --- users ------------------------------------------------------------------------
+
+    async def touch_user(
+        self,
+        telegram_id: int,
+        now: datetime,
+        display_name: str | None = None,
+        username: str | None = None,
+        started: bool = False,
+    ) -> None:
+        """Record that a user was seen (and started the bot, when `started`)."""
+        await self._db.execute(
+            "INSERT INTO users (telegram_id, display_name, username, started_at, last_seen_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (telegram_id) DO UPDATE SET "
+            "display_name = COALESCE(NULLIF(excluded.display_name, ''), users.display_name), "
+            "username = COALESCE(excluded.username, users.username), "
+            "started_at = COALESCE(users.started_at, excluded.started_at), "
+            "last_seen_at = excluded.last_seen_at",
+            (
+                telegram_id,
+                display_name or "",
+                username,
+                to_db(now) if started else None,
+                to_db(now),
+            ),
+        )
+
+    async def ensure_user(self, telegram_id: int) -> None:
+        """Make sure a row exists for a user named by intake before they open the bot."""
+        await self._db.execute(
+            "INSERT INTO users (telegram_id) VALUES (?) ON CONFLICT (telegram_id) DO NOTHING",
+            (telegram_id,),
+        )
+
+    async def get_user(self, telegram_id: int) -> UserRecord | None:
+        """What is known of a user."""
+        row = await self._one(
+            "SELECT telegram_id, display_name, username, started_at, last_seen_at, "
+            "unreachable_since, timezone FROM users WHERE telegram_id = ?",
+            (telegram_id,),
+        )
+        if row is None:
+            return None
+        return UserRecord(
+            row[0], row[1], row[2], _opt_ts(row[3]), _opt_ts(row[4]), _opt_ts(row[5]), row[6]
+        )
+
+    async def set_unreachable(self, telegram_id: int, since: datetime | None) -> None:
+        """Mark a user as having blocked the bot (or clear it)."""
+        await self._db.execute(
+            "UPDATE users SET unreachable_since = ? WHERE telegram_id = ?",
+            (to_db(since) if since else None, telegram_id),
+        )
+
+    # --- idempotency ----------------------------------------------------------------------
+
+    async def claim_key(self, key: str, now: datetime) -> bool:
+        """Record an input as applied; False if it already was (a replay)."""
+        cur = await self._db.execute(
+            "INSERT INTO processed_keys (key, at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+            (key, to_db(now)),
+        )
+        return cur.rowcount == 1
+
+
+def _order(row: aiosqlite.Row) -> Order:
+    # The version column is the truth; the body's copy may lag by design.
+    return Order.model_validate_json(row[0]).model_copy(update={"version": row[1]})
+
+
+def _offer(row: aiosqlite.Row) -> Offer:
+    return Offer(
+        id=row[0],
+        seller_id=row[1],
+        title=row[2],
+        price_minor=row[3],
+        currency=row[4],
+        active=bool(row[5]),
+        created_at=from_db(row[6]),
+        updated_at=from_db(row[7]),
+    )
+
+
+class Store:
+    """The database behind one connection; transactions are serialized in-process."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+        # One connection cannot interleave two transactions: tasks take turns.
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, url: str) -> Store:
+        """Connect, apply migrations, and return the store."""
+        return cls(await connect(url))
+
+    async def close(self) -> None:
+        """Close the connection (waiting for a running transaction to finish)."""
+        async with self._lock:
+            await self._db.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Tx]:
+        """One atomic unit of work: everything inside commits together or not at all."""
+        async with self._lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield Tx(self._db)
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+            await self._db.execute("COMMIT")
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[Tx]:
+        """A consistent read-only view (a deferred transaction, rolled back at the end)."""
+        async with self._lock:
+            await self._db.execute("BEGIN")
+            try:
+                yield Tx(self._db)
+            finally:
+                await self._db.execute("ROLLBACK")

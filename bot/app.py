@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
-from bot.bootstrap import Services, open_services
+from bot.bootstrap import open_services
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.domain.faq import FaqIndex
+from bot.help_center.loader import DocumentError, load_index
 from scheduler.wakeup import WakeUp
 
 log = logging.getLogger(__name__)
+
+App = Application[Any, Any, Any, Any, Any, Any]
 
 MISSING_TOKEN = (
     "TELEGRAM_BOT_TOKEN is not set. Create a bot with @BotFather in Telegram "
@@ -23,29 +29,45 @@ MISSING_TOKEN = (
 )
 
 
-def services_of(app: Application[Any, Any, Any, Any, Any, Any]) -> Services:
-    """The services opened in post_init."""
-    services: Services = app.bot_data["services"]
-    return services
+def load_faq(settings: Settings) -> FaqIndex:
+    """The help-center index; DocumentError (with the file and problem) if a document is bad."""
+    extra = Path(settings.faq_dir) if settings.faq_dir else None
+    return load_index(extra, min_score=settings.faq_min_score)
 
 
-def build_application(
-    settings: Settings, clock: Clock, token: str
-) -> Application[Any, Any, Any, Any, Any, Any]:
+def build_application(settings: Settings, clock: Clock, token: str, faq: FaqIndex) -> App:
     """The bot: PTB application with the rate limiter, the store, the scheduler, the handlers."""
-    from handlers.setup import register_handlers
+    from handlers.cards import Cards
+    from handlers.common import FloodLimit
+    from handlers.notifier import Notifier
+    from handlers.setup import COMMANDS, register_handlers
 
-    async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    async def post_init(app: App) -> None:
         services = await open_services(settings, clock)
-        app.bot_data["services"] = services
-        app.bot_data["settings"] = settings
-        wakeup = WakeUp(services.deadlines, clock)
+        cards = Cards(services, ZoneInfo(settings.timezone))
+        notifier = Notifier(app.bot, services, cards)
+        wakeup = WakeUp(
+            services.deadlines,
+            clock,
+            poll=settings.poll_interval,
+            after_sweep=notifier.drain,
+            also_wake_at=services.notifications.next_at,
+        )
         services.orders.set_on_change(wakeup.poke)
-        app.bot_data["wakeup"] = wakeup
+        app.bot_data.update(
+            services=services,
+            settings=settings,
+            cards=cards,
+            notifier=notifier,
+            wakeup=wakeup,
+            faq=faq,
+            flood=FloodLimit(settings.flood_limit, settings.flood_window.total_seconds()),
+        )
+        await app.bot.set_my_commands(COMMANDS)
         assert app.job_queue is not None
         wakeup.attach(app.job_queue)
 
-    async def post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    async def post_shutdown(app: App) -> None:
         services = app.bot_data.get("services")
         if services is not None:
             await services.close()
@@ -56,7 +78,7 @@ def build_application(
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.file_base_url)
         # Telegram's flood limits: queue to stay under them, and wait out a 429's retry_after.
-        .rate_limiter(AIORateLimiter(max_retries=5))
+        .rate_limiter(AIORateLimiter(max_retries=3))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
@@ -66,16 +88,34 @@ def build_application(
 
 
 def run_bot(settings: Settings) -> int:
-    """`kchat run`: long polling until interrupted."""
+    """`kchat run`: long polling (or a webhook when KCHAT_WEBHOOK_URL is set) until stopped."""
     logging.basicConfig(
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     # httpx logs every long-poll request at INFO; that drowns what matters.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
+    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
+    if not token:
         print(f"kchat: {MISSING_TOKEN}", file=sys.stderr)
         return 2
-    app = build_application(settings, SystemClock(), settings.telegram_bot_token.get_secret_value())
-    app.run_polling(allowed_updates=Update.ALL_TYPES)
+    try:
+        faq = load_faq(settings)
+    except DocumentError as exc:
+        print(f"kchat: help-center documents: {exc}", file=sys.stderr)
+        return 2
+    app = build_application(settings, SystemClock(), token, faq)
+    if settings.webhook_url:
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        # PTB rejects requests whose X-Telegram-Bot-Api-Secret-Token header does not match.
+        app.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path="telegram",
+            webhook_url=settings.webhook_url,
+            secret_token=secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.policy import Policy
+from bot.services.chat import ChatService
 from bot.services.deadlines import DeadlineService
+from bot.services.notifications import NotificationService
 from bot.services.orders import OrderService
 from store.sqlite_store import Store
 
@@ -21,6 +23,8 @@ class Services:
     policy: Policy
     orders: OrderService
     deadlines: DeadlineService
+    chat: ChatService
+    notifications: NotificationService
 
     async def close(self) -> None:
         """Close the store."""
@@ -37,4 +41,6 @@ async def open_services(settings: Settings, clock: Clock) -> Services:
         policy=policy,
         orders=OrderService(store, clock, policy),
         deadlines=DeadlineService(store, clock, policy),
+        chat=ChatService(store, clock, policy, settings.online_window),
+        notifications=NotificationService(store, clock),
     )

@@ -129,6 +129,33 @@ class Settings(BaseSettings):
     faq_min_score: float | None = Field(
         default=None, validation_alias=AliasChoices("KCHAT_FAQ_MIN_SCORE", "faq_min_score")
     )
+    online_window: timedelta = Field(
+        default=timedelta(minutes=5),
+        validation_alias=AliasChoices("KCHAT_ONLINE_WINDOW", "online_window"),
+    )
+    webhook_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("KCHAT_WEBHOOK_URL", "webhook_url")
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("KCHAT_WEBHOOK_SECRET", "webhook_secret")
+    )
+    webhook_listen: str = Field(
+        default="0.0.0.0", validation_alias=AliasChoices("KCHAT_WEBHOOK_LISTEN", "webhook_listen")
+    )
+    webhook_port: int = Field(
+        default=8443, validation_alias=AliasChoices("KCHAT_WEBHOOK_PORT", "webhook_port")
+    )
+    flood_limit: int = Field(
+        default=20, validation_alias=AliasChoices("KCHAT_FLOOD_LIMIT", "flood_limit")
+    )
+    flood_window: timedelta = Field(
+        default=timedelta(seconds=10),
+        validation_alias=AliasChoices("KCHAT_FLOOD_WINDOW", "flood_window"),
+    )
+    poll_interval: timedelta = Field(
+        default=timedelta(seconds=2),
+        validation_alias=AliasChoices("KCHAT_POLL_INTERVAL", "poll_interval"),
+    )
     log_level: str = Field(
         default="INFO", validation_alias=AliasChoices("KCHAT_LOG_LEVEL", "log_level")
     )
@@ -140,6 +167,9 @@ class Settings(BaseSettings):
         "refund_min_age",
         "refund_response_undelivered",
         "refund_response_delivered",
+        "online_window",
+        "flood_window",
+        "poll_interval",
         mode="before",
     )
     @classmethod

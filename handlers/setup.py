@@ -4,9 +4,86 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram.ext import Application
+from telegram import BotCommand, Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from handlers import faq_chat, messages, offers, orders
+from handlers.common import Ctx, services
+from handlers.errors import on_error
+
+COMMANDS = [
+    BotCommand("orders", "Your orders and what happens next"),
+    BotCommand("order", "Open an order: /order K1234567"),
+    BotCommand("confirm", "Confirm you received an order"),
+    BotCommand("refund", "Request a refund: /refund [amount]"),
+    BotCommand("deliver", "Deliver an order (sellers)"),
+    BotCommand("cancel", "Cancel an order, or what I'm asking"),
+    BotCommand("sell", "List an item and get a link to share"),
+    BotCommand("balance", "Your KALEOZ balance"),
+    BotCommand("faq", "Help-center topics"),
+    BotCommand("leave", "Leave the order chat"),
+    BotCommand("help", "What I can do"),
+]
+
+
+async def on_my_chat_member(update: Update, ctx: Ctx) -> None:
+    """The user blocked or unblocked the bot."""
+    change = update.my_chat_member
+    if change is None or change.chat.type != "private":
+        return
+    s = services(ctx)
+    user = change.from_user
+    if change.new_chat_member.status in ("kicked", "left"):
+        await s.chat.mark_unreachable(user.id, "blocked the bot")
+    else:
+        await s.chat.seen(user.id, user.full_name, user.username, started=True)
+        await ctx.bot_data["notifier"].drain()
 
 
 def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Attach the bot's handlers to `app`."""
-    del app
+    """Attach the bot's handlers to `app`, most specific first."""
+    private = filters.ChatType.PRIVATE
+    for name, callback in [
+        ("start", offers.cmd_start),
+        ("help", offers.cmd_help),
+        ("sell", offers.cmd_sell),
+        ("orders", orders.cmd_orders),
+        ("order", orders.cmd_order),
+        ("confirm", orders.cmd_confirm),
+        ("refund", orders.cmd_refund),
+        ("deliver", orders.cmd_deliver),
+        ("cancel", orders.cmd_cancel),
+        ("balance", orders.cmd_balance),
+        ("faq", faq_chat.cmd_faq),
+        ("leave", messages.cmd_leave),
+    ]:
+        app.add_handler(CommandHandler(name, callback, filters=private))
+    app.add_handler(CallbackQueryHandler(orders.on_button))
+    app.add_handler(InlineQueryHandler(faq_chat.on_inline_query))
+    app.add_handler(ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(
+        MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, messages.on_edited_message)
+    )
+    app.add_handler(
+        MessageHandler(private & filters.UpdateType.MESSAGE & filters.COMMAND, _unknown_command)
+    )
+    app.add_handler(
+        MessageHandler(private & filters.UpdateType.MESSAGE, messages.on_private_message)
+    )
+    app.add_error_handler(on_error)
+
+
+async def _unknown_command(update: Update, ctx: Ctx) -> None:
+    """A command we do not have."""
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(
+            "I don't know that command. Try /help to see what I can do."
+        )

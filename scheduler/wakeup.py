@@ -46,13 +46,16 @@ class WakeUp:
         clock: Clock,
         *,
         poll: timedelta = timedelta(seconds=60),
-        after_sweep: Callable[[], Awaitable[None]] | None = None,
+        after_sweep: Callable[[], Awaitable[object]] | None = None,
+        also_wake_at: Callable[[], Awaitable[datetime | None]] | None = None,
     ) -> None:
         self._sweeper = sweeper
         self._clock = clock
         # Another process (the CLI intake) can add deadlines we are not told about.
         self._poll = poll
         self._after_sweep = after_sweep
+        # Other timed work that rides on the same job (notifications waiting to retry).
+        self._also_wake_at = also_wake_at
         self._queue: JobQueueLike | None = None
         self._job: Any = None
         self._job_at: datetime | None = None
@@ -96,10 +99,13 @@ class WakeUp:
 
     async def _next_delay(self) -> float:
         try:
-            due = await self._sweeper.next_due_at()
+            times = [await self._sweeper.next_due_at()]
+            if self._also_wake_at is not None:
+                times.append(await self._also_wake_at())
         except Exception:  # the store may be closing at shutdown
             return self._poll.total_seconds()
         wait = self._poll
-        if due is not None:
-            wait = min(wait, max(due - self._clock.now(), timedelta(0)))
+        for due in times:
+            if due is not None:
+                wait = min(wait, max(due - self._clock.now(), timedelta(0)))
         return wait.total_seconds()

@@ -52,3 +52,41 @@ class UserRecord:
     last_seen_at: datetime | None
     unreachable_since: datetime | None
     timezone: str | None
+
+
+@dataclass(frozen=True)
+class CardRef:
+    """Where a person's live card for an order is."""
+
+    order_id: str
+    user_id: int
+    chat_id: int
+    message_id: int
+
+
+@dataclass(frozen=True)
+class ChatMode:
+    """What the bot is waiting for a user to type next (or which order chat they are in)."""
+
+    user_id: int
+    mode: str
+    order_id: str | None
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RelayedMessage:
+    """One message of an order's transcript, and where its copy went."""
+
+    id: int
+    order_id: str
+    sender_id: int
+    recipient_id: int
+    kind: str
+    text: str
+    file_id: str | None
+    src_chat_id: int
+    src_message_id: int
+    dst_chat_id: int | None
+    dst_message_id: int | None
+    at: datetime

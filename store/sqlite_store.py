@@ -20,6 +20,7 @@ import aiosqlite
 from bot.domain.deadlines import Deadline
 from bot.domain.ledger import LedgerTxn
 from bot.domain.model import Offer, Order, Status
+from store.chat_store import ChatTables
 from store.connection import connect
 from store.records import DueDeadline, LogEntry, OutboxItem, UserRecord
 from store.timefmt import from_db, to_db
@@ -37,7 +38,7 @@ def _opt_ts(value: str | None) -> datetime | None:
     return from_db(value) if value else None
 
 
-class Tx:
+class Tx(ChatTables):
     """The operations available inside one transaction."""
 
     def __init__(self, db: aiosqlite.Connection) -> None:

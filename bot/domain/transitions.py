@@ -304,8 +304,8 @@ def confirm(order: Order, actor: Actor, now: datetime) -> Outcome:
     _no_dispute(order, "confirm receipt")
     rr = order.refund_request
     if rr is not None and rr.is_open:
-        if automatic:  # pragma: no cover - an open request replaces the confirm clock
-            raise StaleDeadline("a refund request is open")
+        if automatic:  # an open request replaces the confirm clock
+            raise IllegalTransition(f"Order {order.id} has a refund request open.")
         rr = rr.model_copy(update={"status": RefundStatus.WITHDRAWN, "answered_at": now})
     reason = "auto_confirmed" if automatic else "confirmed"
     done, txn = _settle(

@@ -38,6 +38,11 @@ async def persist_outcome(
         await tx.log(order.id, now, outcome.actor.role.value, outcome.actor.user_id, outcome.action)
     for event in outcome.events:
         for role in event.recipients:
-            payload: dict[str, Any] = {"event": event.kind, "role": role.value, **event.data}
+            payload: dict[str, Any] = {
+                "event": event.kind,
+                "role": role.value,
+                "actor_id": outcome.actor.user_id,
+                **event.data,
+            }
             await tx.add_outbox(order.id, _recipient(order, role), event.kind, payload, now)
     return order

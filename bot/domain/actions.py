@@ -1,0 +1,97 @@
+"""Which actions a party can take on an order right now: found by dry-running the rules.
+
+Deriving the buttons from the transitions themselves means a card can never offer an
+action the core would refuse (apart from one that is merely early, like a refund
+request in its first hour, which is shown and explained when tapped).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from enum import StrEnum
+
+from bot.domain import transitions as t
+from bot.domain.errors import DomainError, TooEarly
+from bot.domain.model import Actor, Offer, Order, Role
+from bot.domain.policy import Policy
+
+
+class Action(StrEnum):
+    """A party's possible actions, in the order cards show them."""
+
+    PAY = "pay"
+    DELIVER = "deliver"
+    CONFIRM = "confirm"
+    APPROVE_REFUND = "approve_refund"
+    REJECT_REFUND = "reject_refund"
+    REQUEST_REFUND = "request_refund"
+    WITHDRAW_REFUND = "withdraw_refund"
+    CANCEL = "cancel"
+    ESCALATE = "escalate"
+    REORDER = "reorder"
+    DELETE = "delete"
+
+
+def _probe(policy: Policy) -> dict[Action, Callable[[Order, Actor, datetime], t.Outcome]]:
+    return {
+        Action.PAY: lambda o, a, n: t.pay(o, a, n, via="balance", buyer_balance=o.amount_minor),
+        Action.DELIVER: lambda o, a, n: t.deliver(o, a, n, "probe"),
+        Action.CONFIRM: t.confirm,
+        Action.APPROVE_REFUND: t.approve_refund,
+        Action.REJECT_REFUND: lambda o, a, n: t.reject_refund(o, a, n, "probe"),
+        Action.REQUEST_REFUND: lambda o, a, n: t.request_refund(
+            o, a, n, policy, amount_minor=None, reason=""
+        ),
+        Action.WITHDRAW_REFUND: t.withdraw_refund,
+        Action.CANCEL: t.cancel,
+        Action.ESCALATE: lambda o, a, n: t.escalate(o, a, n, ""),
+        Action.REORDER: lambda o, a, n: t.reorder(o, a, _probe_offer(o, n), "KPROBE00", n),
+        Action.DELETE: lambda o, a, n: t.hide(o, a),
+    }
+
+
+def _probe_offer(order: Order, now: datetime) -> Offer:
+    return Offer(
+        id=order.offer_id or "probe",
+        seller_id=order.seller_id,
+        title=order.title,
+        price_minor=order.amount_minor,
+        currency=order.currency,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def available_actions(order: Order, user_id: int, now: datetime, policy: Policy) -> list[Action]:
+    """The actions `user_id` may take on `order` at `now` (empty for strangers)."""
+    role = order.role_of(user_id)
+    if role is None:
+        return []
+    actor = Actor(role, user_id)
+    found = []
+    for action, step in _probe(policy).items():
+        if action is Action.REORDER and order.offer_id is None:
+            continue
+        try:
+            step(order, actor, now)
+        except TooEarly:
+            found.append(action)
+        except DomainError:
+            continue
+        else:
+            found.append(action)
+    return found
+
+
+def whose_turn(order: Order) -> Role | None:
+    """Who is expected to act next (None when nobody is, or support is)."""
+    if order.status.finished or order.dispute_open:
+        return None
+    if order.refund_open:
+        return Role.SELLER
+    return {
+        "waiting_payment": Role.BUYER,
+        "waiting_delivery": Role.SELLER,
+        "waiting_confirmation": Role.BUYER,
+    }.get(order.status.value)

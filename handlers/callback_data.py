@@ -1,0 +1,92 @@
+"""Callback data as a typed, packed, validated value (never a hand-split string).
+
+Telegram allows 64 bytes. Anything that does not unpack cleanly is treated as forged or
+stale and changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from telegram import InlineKeyboardButton
+
+PREFIX = "k1"
+MAX_BYTES = 64
+_REF = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+_ARG = re.compile(r"^[A-Za-z0-9_.:-]{0,16}$")
+
+
+class Act(StrEnum):
+    """What a button does (short codes: the 64-byte limit)."""
+
+    OPEN = "o"
+    PAY = "pay"
+    DELIVER = "dlv"
+    CONFIRM = "cf"
+    CONFIRM_YES = "cfy"
+    REFUND = "rf"
+    REFUND_FULL = "rff"
+    REFUND_PART = "rfp"
+    WITHDRAW = "rfw"
+    APPROVE = "apr"
+    REJECT = "rej"
+    CANCEL = "cx"
+    CANCEL_YES = "cxy"
+    ESCALATE = "esc"
+    MESSAGE = "msg"
+    LEAVE_CHAT = "lv"
+    DELETE = "del"
+    REORDER = "reo"
+    BACK = "bk"
+    BUY = "buy"
+    LIST = "ls"
+    ABORT = "ab"  # stop waiting for typed input
+    FAQ = "faq"
+    FAQ_YES = "fy"
+    FAQ_NO = "fn"
+    SUPPORT = "sup"
+
+
+class InvalidCallback(ValueError):
+    """Callback data that this bot did not make (or made in an older, incompatible form)."""
+
+
+@dataclass(frozen=True)
+class Cb:
+    """A button's meaning: an action on a reference (order, offer or FAQ entry)."""
+
+    act: Act
+    ref: str = "-"
+    arg: str = ""
+
+    def pack(self) -> str:
+        """Serialize for Telegram; raises if it would not round-trip."""
+        if not _REF.match(self.ref) or not _ARG.match(self.arg):
+            raise ValueError(f"unpackable callback {self!r}")
+        data = f"{PREFIX}|{self.act.value}|{self.ref}|{self.arg}"
+        if len(data.encode()) > MAX_BYTES:
+            raise ValueError("callback data over 64 bytes")
+        return data
+
+    @classmethod
+    def unpack(cls, data: str | None) -> Cb:
+        """Parse and validate; InvalidCallback for anything forged or stale."""
+        if not data or len(data.encode()) > MAX_BYTES:
+            raise InvalidCallback("empty or oversized")
+        parts = data.split("|")
+        if len(parts) != 4 or parts[0] != PREFIX:
+            raise InvalidCallback("unknown format")
+        try:
+            act = Act(parts[1])
+        except ValueError as exc:
+            raise InvalidCallback("unknown action") from exc
+        if not _REF.match(parts[2]) or not _ARG.match(parts[3]):
+            raise InvalidCallback("bad reference")
+        return cls(act, parts[2], parts[3])
+
+
+def button(label: str, act: Act, ref: str = "-", arg: str = "") -> InlineKeyboardButton:
+    """An inline button carrying packed callback data."""
+    return InlineKeyboardButton(label, callback_data=Cb(act, ref, arg).pack())

@@ -1,0 +1,88 @@
+"""Showing an order card: one live card per person and order, edited in place."""
+
+from __future__ import annotations
+
+import logging
+from zoneinfo import ZoneInfo
+
+from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+
+from bot.bootstrap import Services
+from bot.domain.model import Order
+from handlers.render import card_keyboard, card_text
+
+log = logging.getLogger(__name__)
+
+
+def is_not_modified(exc: BadRequest) -> bool:
+    """Telegram refuses an edit that changes nothing; for us that edit succeeded."""
+    return "message is not modified" in exc.message.lower()
+
+
+async def edit(
+    bot: Bot, chat_id: int, message_id: int, text: str, kb: InlineKeyboardMarkup | None
+) -> bool:
+    """Edit a message in place; False if it no longer exists (so the caller sends anew)."""
+    try:
+        await bot.edit_message_text(
+            text,
+            chat_id=chat_id,
+            message_id=message_id,
+            parse_mode=ParseMode.HTML,
+            reply_markup=kb,
+        )
+    except BadRequest as exc:
+        if is_not_modified(exc):
+            return True
+        if "not found" in exc.message.lower() or "can't be edited" in exc.message.lower():
+            return False
+        raise
+    return True
+
+
+class Cards:
+    """Builds and shows order cards for one viewer."""
+
+    def __init__(self, services: Services, tz: ZoneInfo) -> None:
+        self.services = services
+        self.tz = tz
+
+    async def build(self, order: Order, viewer_id: int) -> tuple[str, InlineKeyboardMarkup]:
+        """The card's text and the buttons valid now for this viewer."""
+        chat = self.services.chat
+        view = await chat.view(order, viewer_id)
+        mode = await chat.mode(viewer_id)
+        in_chat = mode is not None and mode.mode == "chat" and mode.order_id == order.id
+        now = chat.now()
+        return card_text(view, self.tz, now), card_keyboard(
+            view, now, self.services.policy, in_chat=in_chat
+        )
+
+    async def send(self, bot: Bot, viewer_id: int, order: Order, prefix: str = "") -> Message:
+        """Send the card as a new message, make it the live one, and retire the old one."""
+        text, kb = await self.build(order, viewer_id)
+        if prefix:
+            text = f"{prefix}\n\n{text}"
+        old = await self.services.chat.card(order.id, viewer_id)
+        msg = await bot.send_message(viewer_id, text, parse_mode=ParseMode.HTML, reply_markup=kb)
+        await self.services.chat.set_card(order.id, viewer_id, msg.chat_id, msg.message_id)
+        if old is not None and old.message_id != msg.message_id:
+            # Old cards keep their text as history but lose their (now stale) buttons.
+            try:
+                await bot.edit_message_reply_markup(old.chat_id, old.message_id, reply_markup=None)
+            except BadRequest as exc:
+                log.debug("could not retire card %s: %s", old, exc.message)
+        return msg
+
+    async def refresh(self, bot: Bot, viewer_id: int, order: Order, prefix: str = "") -> None:
+        """Edit the live card in place (or send one if there is none)."""
+        ref = await self.services.chat.card(order.id, viewer_id)
+        if ref is not None:
+            text, kb = await self.build(order, viewer_id)
+            if prefix:
+                text = f"{prefix}\n\n{text}"
+            if await edit(bot, ref.chat_id, ref.message_id, text, kb):
+                return
+        await self.send(bot, viewer_id, order, prefix)

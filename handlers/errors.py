@@ -1,0 +1,34 @@
+"""The error handler: log first, then tell the user something went wrong (never silently)."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import BadRequest, Forbidden
+
+from handlers.common import Ctx
+
+log = logging.getLogger(__name__)
+
+
+async def on_error(update: object, ctx: Ctx) -> None:
+    """Log the failure with the update; tell the user their action may not have gone through."""
+    log.error("error while handling %r", update, exc_info=ctx.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if update.effective_chat.type != "private":
+        return
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(
+                "Something went wrong on our side. Nothing was charged twice; please check "
+                "the order with /orders and try again.",
+                show_alert=True,
+            )
+        elif update.effective_message is not None:
+            await update.effective_message.reply_text(
+                "Something went wrong on our side. Please check /orders and try again."
+            )
+    except (BadRequest, Forbidden) as exc:
+        log.info("could not report the error to the user: %s", exc)

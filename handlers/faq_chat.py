@@ -1,0 +1,209 @@
+"""Questions in plain words: the help-center answer, tied to the asker's own order."""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+from uuid import uuid4
+
+from telegram import (
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    Update,
+)
+from telegram.constants import ParseMode
+
+from bot.domain.faq import FaqAnswer, FaqDocument, FaqIndex
+from bot.domain.ids import find_order_ids
+from bot.domain.model import Order, Status
+from handlers.callback_data import Act, Cb, button
+from handlers.common import Ctx, guarded, services, settings, tell
+from handlers.orders import show_card
+
+log = logging.getLogger(__name__)
+
+# Entries about the asker's own order: the answer is followed by that order's card.
+ORDER_TOPICS = {
+    "marked-delivered-not-received",
+    "not-received-refund",
+    "paid-status-unpaid",
+    "paid-status-delayed",
+    "paid-what-next",
+    "cancel-paid-order",
+    "cancel-unpaid-order",
+    "confirmed-received",
+    "not-as-described",
+    "request-refund",
+    "partial-refund",
+    "payment-time-limit",
+    "track-order-status",
+    "order-details",
+}
+ACTIVE = [Status.WAITING_PAYMENT, Status.WAITING_DELIVERY, Status.WAITING_CONFIRMATION]
+
+
+def faq_index(ctx: Ctx) -> FaqIndex:
+    """The index loaded at start."""
+    index: FaqIndex = ctx.bot_data["faq"]
+    return index
+
+
+def _doc(index: FaqIndex, doc_id: str) -> FaqDocument | None:
+    return next((d for d in index.documents if d.id == doc_id), None)
+
+
+def article(doc: FaqDocument) -> str:
+    """An FAQ entry as a message."""
+    return f"❓ <b>{escape(doc.title)}</b>\n\n{escape(doc.answer)}"
+
+
+def _answer_keyboard(ans: FaqAnswer) -> InlineKeyboardMarkup:
+    assert ans.document is not None
+    rows = [
+        [
+            button("👍 Helpful", Act.FAQ_YES, ans.document.id),
+            button("👎 Not really", Act.FAQ_NO, ans.document.id),
+        ],
+        [button("Talk to support", Act.SUPPORT, ans.document.id)],
+    ]
+    if ans.needs_confirmation:
+        rows = [
+            [button(f"Did you mean: {a.document.title[:50]}", Act.FAQ, a.document.id)]
+            for a in ans.alternatives[:2]
+        ] + rows
+    return InlineKeyboardMarkup(rows)
+
+
+async def _related_orders(ctx: Ctx, user_id: int, order_ids: list[str]) -> list[Order]:
+    s = services(ctx)
+    found: list[Order] = []
+    for oid in order_ids[:2]:
+        try:
+            found.append(await s.orders.get_for(oid, user_id))
+        except Exception:  # a stranger's or unknown id: say nothing about it
+            log.debug("order id %s in a question is not the asker's", oid)
+    if not found and not order_ids:
+        found = await s.orders.orders_of(user_id, ACTIVE, 1)
+    return found
+
+
+async def answer_question(update: Update, ctx: Ctx, text: str, order_ids: list[str]) -> None:
+    """Answer from the documents; when unsure, say so and offer a person."""
+    assert update.effective_user is not None
+    ans = faq_index(ctx).ask(text)
+    if not ans.answered or ans.document is None:
+        kb = InlineKeyboardMarkup(
+            [
+                [button("Talk to support", Act.SUPPORT, "none")],
+                [button("Help topics", Act.FAQ, "topics")],
+            ]
+        )
+        await tell(
+            update,
+            "🤔 I'm not sure I can answer that from the KALEOZ help center. I know about "
+            "orders, payments, delivery, refunds and cancellations. Try asking another way, "
+            "pick a topic, or talk to a person.",
+            reply_markup=kb,
+        )
+        return
+    await tell(update, article(ans.document), reply_markup=_answer_keyboard(ans))
+    if ans.document.id in ORDER_TOPICS:
+        for order in await _related_orders(ctx, update.effective_user.id, order_ids):
+            await show_card(update, ctx, order, prefix="📋 <b>Your order right now:</b>")
+
+
+def topics_keyboard(index: FaqIndex) -> InlineKeyboardMarkup:
+    """Every help-center entry as a button."""
+    return InlineKeyboardMarkup([[button(d.title[:60], Act.FAQ, d.id)] for d in index.documents])
+
+
+@guarded
+async def cmd_faq(update: Update, ctx: Ctx) -> None:
+    """/faq [question]: answer it, or list the help-center topics."""
+    if ctx.args:
+        q = " ".join(ctx.args)
+        await answer_question(update, ctx, q, find_order_ids(q))
+        return
+    await tell(update, "📚 <b>Help topics</b>", reply_markup=topics_keyboard(faq_index(ctx)))
+
+
+async def on_faq_button(update: Update, ctx: Ctx, cb: Cb) -> bool:
+    """Topic, "Did you mean", feedback and "Talk to support" buttons."""
+    query = update.callback_query
+    assert query is not None and update.effective_user is not None
+    index = faq_index(ctx)
+    if cb.act is Act.FAQ and cb.ref == "topics":
+        await query.answer()
+        await tell(update, "📚 <b>Help topics</b>", reply_markup=topics_keyboard(index))
+        return True
+    if cb.act is Act.FAQ:
+        doc = _doc(index, cb.ref)
+        await query.answer()
+        if doc is None:
+            await tell(update, "That help article is no longer available. See /faq.")
+            return True
+        await tell(update, article(doc))
+        return True
+    if cb.act is Act.FAQ_YES:
+        log.info("faq feedback: helpful %s", cb.ref)
+        await query.answer("Glad it helped!")
+        return True
+    if cb.act is Act.FAQ_NO:
+        log.info("faq feedback: not helpful %s", cb.ref)
+        await query.answer()
+        kb = InlineKeyboardMarkup([[button("Talk to support", Act.SUPPORT, cb.ref)]])
+        await tell(
+            update, "Sorry about that. A person from KALEOZ Support can help.", reply_markup=kb
+        )
+        return True
+    await query.answer()
+    await request_support(update, ctx, cb.ref)
+    return True
+
+
+async def request_support(update: Update, ctx: Ctx, topic: str) -> None:
+    """Hand the user to KALEOZ Support: post to the support group, tell the user."""
+    user = update.effective_user
+    assert user is not None
+    group = settings(ctx).support_chat_id
+    if group is None:
+        await tell(
+            update,
+            "KALEOZ Support can be reached through LiveChat on the KALEOZ "
+            "website. If your question is about an order, open it (/orders) and tap "
+            "<b>Escalate to support</b>.",
+        )
+        return
+    await ctx.bot.send_message(
+        group,
+        f"🆘 <b>Help request</b> from {escape(user.full_name)} (id <code>{user.id}</code>)"
+        f"\nTopic: {escape(topic)}",
+        parse_mode=ParseMode.HTML,
+    )
+    await tell(update, "🛟 I've asked KALEOZ Support to help you. An agent will reply here.")
+
+
+async def on_inline_query(update: Update, ctx: Ctx) -> None:
+    """`@bot question` anywhere: help-center articles to share."""
+    query = update.inline_query
+    if query is None:
+        return
+    text = query.query.strip()
+    index = faq_index(ctx)
+    if text:
+        ans = index.ask(text)
+        docs = [ans.document] if ans.document else []
+        docs += [a.document for a in ans.alternatives]
+    else:
+        docs = list(index.documents)
+    results = [
+        InlineQueryResultArticle(
+            id=uuid4().hex,
+            title=d.title[:100],
+            description=d.answer[:120],
+            input_message_content=InputTextMessageContent(article(d), parse_mode=ParseMode.HTML),
+        )
+        for d in docs[:10]
+    ]
+    await query.answer(results, cache_time=60)

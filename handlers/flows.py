@@ -1,0 +1,282 @@
+"""What each button does, and what the bot does with typed input it asked for."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from telegram import InlineKeyboardMarkup, Update
+
+from bot.domain.errors import DomainError, InvalidAmount, InvalidInput
+from bot.domain.model import Status
+from bot.domain.money import display, parse_amount
+from handlers.callback_data import Act, Cb, button
+from handlers.common import Ctx, cards, services, tell
+from handlers.faq_chat import on_faq_button
+from handlers.orders import (
+    FILTERS,
+    _order_list,
+    ask_delivery,
+    edit_here,
+    show_card,
+)
+from handlers.render import abort_keyboard, cancel_prompt, confirm_prompt, refund_prompt
+
+Step = Callable[[Update, Ctx, Cb], Awaitable[bool]]
+
+
+def _uid(update: Update) -> int:
+    assert update.effective_user is not None
+    return update.effective_user.id
+
+
+async def _answer(update: Update, text: str = "") -> bool:
+    assert update.callback_query is not None
+    await update.callback_query.answer(text)
+    return True
+
+
+async def _open(update: Update, ctx: Ctx, cb: Cb) -> bool:
+    order = await services(ctx).orders.get_for(cb.ref, _uid(update))
+    await _answer(update)
+    await show_card(update, ctx, order)
+    return True
+
+
+async def _back(update: Update, ctx: Ctx, cb: Cb) -> bool:
+    order = await services(ctx).orders.get_for(cb.ref, _uid(update))
+    text, kb = await cards(ctx).build(order, _uid(update))
+    await edit_here(update, text, kb)
+    return False
+
+
+async def _pay(update: Update, ctx: Ctx, cb: Cb) -> bool:
+    await services(ctx).orders.pay_from_balance(cb.ref, _uid(update))
+    return await _answer(update, "Paid from your KALEOZ balance.")
+
+
+async def _deliver(update: Update, ctx: Ctx, cb: Cb) -> bool:
+    order = await services(ctx).orders.get_for(cb.ref, _uid(update))
+    if order.status is not Status.WAITING_DELIVERY or order.seller_id != _uid(update):
+        raise InvalidInput(f"Order {order.id} can't be delivered now.")
+    await _answer(update)
+    await ask_delivery(update, ctx, order)
+    return True
+
+
+async def _confirm(update: Update, ctx: Ctx, cb: Cb) -> bool:
+    order = await services(ctx).orders.get_for(cb.ref, _uid(update))
+    text, kb = confirm_prompt(order)
+    await edit_here(update, text, kb)
+    return False
+
+
+async def _confirm_yes(update: Update, ctx: Ctx, cb: Cb) -> bool:
+    await services(ctx).orders.confirm_received(cb.ref, _uid(update))
+    return await _answer(update, "Confirmed. Thank you!")
+
+
+async def _refund(update: Update, ctx: Ctx, cb: Cb) -> bool:
+    order = await services(ctx).orders.get_for(cb.ref, _uid(update))
+    text, kb = refund_prompt(order)
+    await edit_here(update, text, kb)
+    return False
+
+
+async def _refund_full(update: Update, ctx: Ctx, cb: Cb) -> bool:
+    await services(ctx).orders.request_refund(cb.ref, _uid(update), None)
+    return await _answer(update, "Refund requested.")
+
+
+async def _refund_part(update: Update, ctx: Ctx, cb: Cb) -> bool:
+    s = services(ctx)
+    order = await s.orders.get_for(cb.ref, _uid(update))
+    await s.chat.set_mode(_uid(update), "refund_amount", order.id)
+    await _answer(update)
+    await tell(
+        update,
+        f"Type the amount you want back for order <b>{order.id}</b> (more than 0, at most "
+        f"{display(order.amount_minor, order.currency)}), like <code>5.00</code>.",
+        reply_markup=abort_keyboard(order.id),
+    )
+    return True
+
+
+async def _withdraw(update: Update, ctx: Ctx, cb: Cb) -> bool:
+    await services(ctx).orders.withdraw_refund(cb.ref, _uid(update))
+    return await _answer(update, "Refund request withdrawn.")
+
+
+async def _approve(update: Update, ctx: Ctx, cb: Cb) -> bool:
+    await services(ctx).orders.approve_refund(cb.ref, _uid(update))
+    return await _answer(update, "Refund approved.")
+
+
+async def _reject(update: Update, ctx: Ctx, cb: Cb) -> bool:
+    s = services(ctx)
+    order = await s.orders.get_for(cb.ref, _uid(update))
+    if not order.refund_open or order.seller_id != _uid(update):
+        raise InvalidInput(f"Order {order.id} has no refund request for you to answer.")
+    await s.chat.set_mode(_uid(update), "reject_reason", order.id)
+    await _answer(update)
+    await tell(
+        update,
+        f"Tell the buyer why you reject the refund on <b>{order.id}</b> (one message). "
+        "They may escalate to KALEOZ Support.",
+        reply_markup=abort_keyboard(order.id),
+    )
+    return True
+
+
+async def _cancel(update: Update, ctx: Ctx, cb: Cb) -> bool:
+    s = services(ctx)
+    order = await s.orders.get_for(cb.ref, _uid(update))
+    if order.status is Status.WAITING_PAYMENT:
+        await s.orders.cancel(order.id, _uid(update))
+        return await _answer(update, "Order cancelled.")
+    text, kb = cancel_prompt(order)
+    await edit_here(update, text, kb)
+    return False
+
+
+async def _cancel_yes(update: Update, ctx: Ctx, cb: Cb) -> bool:
+    await services(ctx).orders.cancel(cb.ref, _uid(update))
+    return await _answer(update, "Order cancelled and refunded.")
+
+
+async def _escalate(update: Update, ctx: Ctx, cb: Cb) -> bool:
+    s = services(ctx)
+    order = await s.orders.escalate(cb.ref, _uid(update))
+    await _answer(update, "Sent to KALEOZ Support.")
+    await tell(
+        update,
+        f"🛟 Order <b>{order.id}</b> is now with KALEOZ Support; its clocks are paused. "
+        "Tell them what happened: tap <b>Message</b> on the card to keep talking in the "
+        "order's chat, which support can read.",
+    )
+    return True
+
+
+async def _message(update: Update, ctx: Ctx, cb: Cb) -> bool:
+    s = services(ctx)
+    uid = _uid(update)
+    order = await s.orders.get_for(cb.ref, uid)
+    other = "seller" if order.buyer_id == uid else "buyer"
+    await s.chat.set_mode(uid, "chat", order.id)
+    await _answer(update)
+    await tell(
+        update,
+        f"💬 You're now in the chat of order <b>{order.id}</b>. Everything you send here goes "
+        f"to the {other} (your Telegram account stays private) and is kept as the order's "
+        "record. Tap <b>Leave chat</b> or send /leave to stop.",
+        reply_markup=_leave_kb(order.id),
+    )
+    return True
+
+
+def _leave_kb(order_id: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[button("Leave chat", Act.LEAVE_CHAT, order_id)]])
+
+
+async def _leave(update: Update, ctx: Ctx, cb: Cb) -> bool:
+    await services(ctx).chat.clear_mode(_uid(update))
+    await _answer(update, "You left the order chat.")
+    await tell(update, "You left the order chat. Messages you type now are questions for me.")
+    return True
+
+
+async def _abort(update: Update, ctx: Ctx, cb: Cb) -> bool:
+    await services(ctx).chat.clear_mode(_uid(update))
+    await edit_here(update, "OK, cancelled.", None)
+    return False
+
+
+async def _delete(update: Update, ctx: Ctx, cb: Cb) -> bool:
+    await services(ctx).orders.hide(cb.ref, _uid(update))
+    await edit_here(update, f"🗑 Order {cb.ref} was deleted from your list.", None)
+    return False
+
+
+async def _reorder(update: Update, ctx: Ctx, cb: Cb) -> bool:
+    s = services(ctx)
+    old = await s.orders.get_for(cb.ref, _uid(update))
+    new = await s.orders.reorder(old.id, _uid(update))
+    changed = new.amount_minor != old.amount_minor
+    note = (
+        f" The price changed from {display(old.amount_minor, old.currency)} to "
+        f"{display(new.amount_minor, new.currency)}."
+        if changed
+        else ""
+    )
+    return await _answer(update, f"New order {new.id} placed.{note}")
+
+
+async def _list(update: Update, ctx: Ctx, cb: Cb) -> bool:
+    if cb.ref not in FILTERS or not cb.arg.isdigit():
+        raise InvalidInput("This button is no longer valid.")
+    text, kb = await _order_list(ctx, _uid(update), cb.ref, int(cb.arg))
+    await edit_here(update, text, kb)
+    return False
+
+
+async def _buy(update: Update, ctx: Ctx, cb: Cb) -> bool:
+    s = services(ctx)
+    order = await s.orders.buy_offer(cb.ref, _uid(update))
+    return await _answer(update, f"Order {order.id} placed.")
+
+
+BUTTONS: dict[Act, Step] = {
+    Act.OPEN: _open,
+    Act.BACK: _back,
+    Act.PAY: _pay,
+    Act.DELIVER: _deliver,
+    Act.CONFIRM: _confirm,
+    Act.CONFIRM_YES: _confirm_yes,
+    Act.REFUND: _refund,
+    Act.REFUND_FULL: _refund_full,
+    Act.REFUND_PART: _refund_part,
+    Act.WITHDRAW: _withdraw,
+    Act.APPROVE: _approve,
+    Act.REJECT: _reject,
+    Act.CANCEL: _cancel,
+    Act.CANCEL_YES: _cancel_yes,
+    Act.ESCALATE: _escalate,
+    Act.MESSAGE: _message,
+    Act.LEAVE_CHAT: _leave,
+    Act.ABORT: _abort,
+    Act.DELETE: _delete,
+    Act.REORDER: _reorder,
+    Act.LIST: _list,
+    Act.BUY: _buy,
+    Act.FAQ: on_faq_button,
+    Act.FAQ_YES: on_faq_button,
+    Act.FAQ_NO: on_faq_button,
+    Act.SUPPORT: on_faq_button,
+}
+
+
+# --- typed input the bot asked for ------------------------------------------------------
+
+
+async def on_mode_text(
+    update: Update, ctx: Ctx, mode: str, order_id: str | None, text: str
+) -> bool:
+    """Handle typed input for a pending question; False if the mode is not an input mode."""
+    s = services(ctx)
+    uid = _uid(update)
+    if order_id is None or mode not in ("deliver", "reject_reason", "refund_amount"):
+        return False
+    try:
+        if mode == "deliver":
+            await s.orders.deliver(order_id, uid, text)
+        elif mode == "reject_reason":
+            await s.orders.reject_refund(order_id, uid, text)
+        else:
+            order = await s.orders.get_for(order_id, uid)
+            await s.orders.request_refund(order_id, uid, parse_amount(text, order.currency))
+    except (InvalidAmount, InvalidInput):
+        raise  # a typo: keep the question open for another try
+    except DomainError:
+        await s.chat.clear_mode(uid)  # the order moved on: the question no longer applies
+        raise
+    await s.chat.clear_mode(uid)
+    return True

@@ -1,0 +1,94 @@
+"""Plain private messages: answers to the bot's questions, order chat, order ids, questions."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.domain.ids import find_order_ids, normalize_order_id
+from handlers.common import MAX_TEXT, Ctx, guarded, services, tell
+from handlers.flows import on_mode_text
+from handlers.offers import on_sell_input
+from handlers.orders import show_order_by_id
+from handlers.relay import message_kind, relay, relay_edit
+
+FILE_KINDS = ("document", "photo")
+
+
+def _uid(update: Update) -> int:
+    assert update.effective_user is not None
+    return update.effective_user.id
+
+
+@guarded
+async def on_private_message(update: Update, ctx: Ctx) -> None:
+    """Route a message: pending question, order chat, reply to a relayed message, or a question."""
+    msg = update.effective_message
+    assert msg is not None
+    s = services(ctx)
+    uid = _uid(update)
+    text = msg.text or ""
+    if len(text) > MAX_TEXT:
+        await tell(update, "That message is too long. Please keep it shorter.")
+        return
+    mode = await s.chat.mode(uid)
+    if mode is not None and mode.mode != "chat":
+        if text and await on_mode_text(update, ctx, mode.mode, mode.order_id, text):
+            return
+        if text and await on_sell_input(update, ctx, mode.mode, mode.data):
+            return
+        if mode.mode == "deliver" and mode.order_id and message_kind(msg) in FILE_KINDS:
+            await _deliver_file(update, ctx, mode.order_id)
+            return
+    if msg.reply_to_message is not None:
+        found = await s.chat.relayed(msg.chat_id, msg.reply_to_message.message_id)
+        if found is not None:
+            await relay(update, ctx, await s.orders.get_for(found.order_id, uid))
+            return
+    if mode is not None and mode.mode == "chat" and mode.order_id:
+        await relay(update, ctx, await s.orders.get_for(mode.order_id, uid))
+        return
+    if text:
+        await _question(update, ctx, text)
+        return
+    await tell(
+        update,
+        "To send a file to the other side of an order, open the order "
+        "(/orders) and tap <b>Message seller</b> or <b>Message buyer</b>.",
+    )
+
+
+async def _deliver_file(update: Update, ctx: Ctx, order_id: str) -> None:
+    """A file as the delivery: relayed to the buyer and kept, then the order is delivered."""
+    msg = update.effective_message
+    assert msg is not None
+    s = services(ctx)
+    order = await s.orders.get_for(order_id, _uid(update))
+    name = msg.document.file_name if msg.document and msg.document.file_name else "a photo"
+    note = msg.caption or f"Delivered as a file ({name}), sent in the order chat."
+    await s.orders.deliver(order.id, _uid(update), note)
+    await s.chat.clear_mode(_uid(update))
+    await relay(update, ctx, order)
+
+
+async def _question(update: Update, ctx: Ctx, text: str) -> None:
+    """Free text: an order id opens the card; anything else is a question for the FAQ."""
+    oid = normalize_order_id(text)
+    if oid is not None:
+        await show_order_by_id(update, ctx, oid)
+        return
+    from handlers.faq_chat import answer_question
+
+    await answer_question(update, ctx, text, find_order_ids(text))
+
+
+@guarded
+async def on_edited_message(update: Update, ctx: Ctx) -> None:
+    """An edit of a message that was relayed."""
+    await relay_edit(update, ctx)
+
+
+@guarded
+async def cmd_leave(update: Update, ctx: Ctx) -> None:
+    """/leave: leave the order chat."""
+    await services(ctx).chat.clear_mode(_uid(update))
+    await tell(update, "You left the order chat. Messages you type now are questions for me.")

@@ -1,0 +1,131 @@
+"""Delivers the outbox to Telegram: at least once, in order, through every kind of failure.
+
+- 429: wait Telegram's retry_after (the rate limiter retries first; then the item waits).
+- 403 (bot blocked): the user is marked unreachable, their news is parked, the other side
+  is told once; everything is delivered again when the user comes back.
+- "chat not found" (never opened the bot): parked until their first /start.
+- "message is not modified": success.
+- timeouts and 5xx: retried with backoff. Nothing is dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.bootstrap import Services
+from bot.domain.errors import OrderNotFound
+from bot.domain.model import Order, Role
+from handlers.cards import Cards
+from handlers.render import headline
+from store.records import OutboxItem
+
+log = logging.getLogger(__name__)
+
+BATCH = 100
+
+
+def _groups(items: Iterable[OutboxItem]) -> list[list[OutboxItem]]:
+    """Consecutive news for one person about one order goes out as one message."""
+    groups: dict[tuple[int, str | None], list[OutboxItem]] = {}
+    for item in items:
+        groups.setdefault((item.recipient_id, item.order_id), []).append(item)
+    return list(groups.values())
+
+
+class Notifier:
+    """Drains the outbox; safe to call from anywhere, runs one drain at a time."""
+
+    def __init__(self, bot: Bot, services: Services, cards: Cards) -> None:
+        self.bot = bot
+        self.services = services
+        self.cards = cards
+        self._lock = asyncio.Lock()
+
+    async def drain(self) -> int:
+        """Deliver everything that is ready; returns how many notifications went out."""
+        sent = 0
+        async with self._lock:
+            while True:
+                items = await self.services.notifications.pending(BATCH)
+                for group in _groups(items):
+                    outcome = await self._deliver(group)
+                    if outcome is None:  # rate limited: stop hammering, the job comes back
+                        return sent
+                    sent += outcome
+                if len(items) < BATCH:
+                    return sent
+
+    async def _deliver(self, group: list[OutboxItem]) -> int | None:
+        notes = self.services.notifications
+        recipient = group[0].recipient_id
+        try:
+            await self._send(recipient, group)
+        except RetryAfter as exc:
+            wait = exc.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            await notes.retry(group, "429 Too Many Requests", after=timedelta(seconds=seconds))
+            return None
+        except Forbidden as exc:
+            await self._unreachable(recipient, group, exc.message)
+            return 0
+        except BadRequest as exc:
+            if "chat not found" in exc.message.lower():
+                await self.services.chat.hold_until_start(recipient, exc.message)
+                return 0
+            log.error("Telegram refused a notification to %s: %s", recipient, exc.message)
+            await notes.retry(group, exc.message)
+            return 0
+        except (NetworkError, TelegramError) as exc:  # timeouts, 5xx, connection errors
+            log.warning("notification to %s failed, will retry: %s", recipient, exc)
+            await notes.retry(group, str(exc))
+            return 0
+        await notes.sent(group)
+        return len(group)
+
+    async def _send(self, recipient: int, group: list[OutboxItem]) -> None:
+        order_id = group[0].order_id
+        order: Order | None = None
+        if order_id is not None:
+            try:
+                order = await self.services.orders.get(order_id)
+            except OrderNotFound:
+                order = None
+        if order is None:
+            # News not tied to an order carries its own (already safe) text.
+            text = "\n".join(str(i.payload.get("text", "")) for i in group).strip()
+            if text:
+                await self.bot.send_message(recipient, text, parse_mode=ParseMode.HTML)
+            return
+        role = order.role_of(recipient) or Role.BUYER
+        prefix = "\n".join(
+            f"<b>{headline(i.kind, role, order, i.payload, self.cards.tz)}</b>" for i in group
+        )
+        if all(i.payload.get("actor_id") == recipient for i in group):
+            # The person who acted sees the result where they tapped, not as a new message.
+            await self.cards.refresh(self.bot, recipient, order, prefix)
+        else:
+            await self.cards.send(self.bot, recipient, order, prefix)
+
+    async def _unreachable(self, recipient: int, group: list[OutboxItem], error: str) -> None:
+        first = await self.services.chat.mark_unreachable(recipient, error)
+        order_ids = {i.order_id for i in group if i.order_id}
+        if not first:
+            return
+        for order_id in sorted(order_ids):
+            try:
+                order = await self.services.orders.get(order_id)
+            except OrderNotFound:
+                continue
+            if order.status.finished:
+                continue
+            other = order.seller_id if recipient == order.buyer_id else order.buyer_id
+            await self.services.notifications.notify(
+                other, "counterparty_unreachable", order.id, role=(order.role_of(other) or "buyer")
+            )

@@ -1,0 +1,136 @@
+"""Sellers list offers with /sell and share a link; buyers open it and buy with one tap."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import InlineKeyboardMarkup, Update
+
+from bot.domain.errors import InvalidInput, OfferNotFound
+from bot.domain.ids import normalize_order_id
+from bot.domain.model import Offer
+from bot.domain.money import display, normalize_currency, parse_amount
+from handlers.callback_data import Act, button
+from handlers.common import Ctx, guarded, services, settings, tell
+from handlers.orders import show_card
+
+WELCOME = (
+    "👋 <b>Welcome to KChat</b>, the order chat of KALEOZ.\n\n"
+    "• /orders — your orders and what happens next\n"
+    "• Type an order id like <code>K1234567</code> to open it\n"
+    "• /sell — list something for sale and get a link to share\n"
+    "• /balance — your KALEOZ balance\n"
+    "• Or just ask a question, like <i>how do I get a refund?</i>"
+)
+
+
+def _uid(update: Update) -> int:
+    assert update.effective_user is not None
+    return update.effective_user.id
+
+
+def offer_text(offer: Offer) -> str:
+    """An offer as a buyer sees it."""
+    return (
+        f"🛍 <b>{escape(offer.title)}</b>\n"
+        f"Price: <b>{display(offer.price_minor, offer.currency)}</b>\n\n"
+        "The price is locked when you order. Unpaid orders expire after the payment window."
+    )
+
+
+@guarded
+async def cmd_start(update: Update, ctx: Ctx) -> None:
+    """/start [offer_<id>|order_<id>]: welcome, a shared offer, or an order card."""
+    s = services(ctx)
+    user = update.effective_user
+    assert user is not None
+    await s.chat.seen(user.id, user.full_name, user.username, started=True)
+    arg = ctx.args[0] if ctx.args else ""
+    if arg.startswith("offer_"):
+        try:
+            offer = await s.orders.get_offer(arg.removeprefix("offer_"))
+        except OfferNotFound:
+            await tell(update, "This offer is no longer available.\n\n" + WELCOME)
+            return
+        if offer.seller_id == user.id:
+            await tell(update, "This is your own offer. Share the link with buyers.")
+            return
+        kb = InlineKeyboardMarkup(
+            [[button(f"Buy now · {display(offer.price_minor, offer.currency)}", Act.BUY, offer.id)]]
+        )
+        await tell(update, offer_text(offer), reply_markup=kb)
+        return
+    if arg.startswith("order_") and normalize_order_id(arg.removeprefix("order_")):
+        order = await s.orders.get_for(arg.removeprefix("order_"), user.id)
+        await show_card(update, ctx, order)
+        return
+    await tell(update, WELCOME)
+
+
+@guarded
+async def cmd_help(update: Update, ctx: Ctx) -> None:
+    """/help: what the bot does, and the help-center topics."""
+    await tell(update, WELCOME)
+
+
+@guarded
+async def cmd_sell(update: Update, ctx: Ctx) -> None:
+    """/sell [title | price [currency]]: list an item and get its share link."""
+    raw = " ".join(ctx.args or []).strip()
+    if "|" in raw:
+        title, _, price = raw.partition("|")
+        await create_offer(update, ctx, title, price)
+        return
+    await services(ctx).chat.set_mode(_uid(update), "sell_title", None)
+    await tell(
+        update,
+        "🛍 What are you selling? Send the item's title (like <i>Steam Wallet MYR 50</i>).",
+        reply_markup=_abort(),
+    )
+
+
+def _abort() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[button("Cancel", Act.ABORT)]])
+
+
+async def create_offer(update: Update, ctx: Ctx, title: str, price_text: str) -> None:
+    """Validate and create the offer, then send its share link."""
+    s = services(ctx)
+    parts = price_text.split()
+    if not parts:
+        raise InvalidInput("Please give a price, like 12.50.")
+    currency = normalize_currency(parts[1]) if len(parts) > 1 else settings(ctx).default_currency
+    minor = parse_amount(parts[0], currency)
+    offer = await s.orders.create_offer(
+        seller_id=_uid(update), title=title, price_minor=minor, currency=currency
+    )
+    await s.chat.clear_mode(_uid(update))
+    me = await ctx.bot.get_me()
+    link = f"https://t.me/{me.username}?start=offer_{offer.id}"
+    await tell(
+        update,
+        f"✅ Listed: <b>{escape(offer.title)}</b> at {display(minor, currency)}.\n\n"
+        f"Share this link with buyers:\n{link}",
+    )
+
+
+async def on_sell_input(update: Update, ctx: Ctx, mode: str, data: dict[str, object]) -> bool:
+    """The /sell questions: title, then price."""
+    text = (update.effective_message.text if update.effective_message else "") or ""
+    s = services(ctx)
+    if mode == "sell_title":
+        title = " ".join(text.split())
+        if not title or len(title) > 120:
+            raise InvalidInput("Please send a title of 1 to 120 characters.")
+        await s.chat.set_mode(_uid(update), "sell_price", None, title=title)
+        await tell(
+            update,
+            f"Price for <b>{escape(title)}</b>? (like <code>12.50</code>, "
+            f"in {settings(ctx).default_currency}, or <code>12.50 USD</code>)",
+            reply_markup=_abort(),
+        )
+        return True
+    if mode == "sell_price":
+        await create_offer(update, ctx, str(data.get("title", "")), text)
+        return True
+    return False

@@ -1,0 +1,242 @@
+"""Order cards, commands and buttons: parse, call one service, show the result."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Update
+
+from bot.domain.actions import Action, available_actions
+from bot.domain.errors import InvalidInput
+from bot.domain.ids import find_order_ids
+from bot.domain.model import Order, Status
+from bot.domain.money import display, parse_amount
+from handlers.callback_data import Act, Cb, InvalidCallback, button
+from handlers.cards import edit
+from handlers.common import Ctx, cards, guarded, services, tell
+from handlers.render import abort_keyboard, cancel_prompt, confirm_prompt, refund_prompt
+
+PAGE = 5
+FILTERS: dict[str, tuple[str, list[Status]]] = {
+    "active": (
+        "Active",
+        [Status.WAITING_PAYMENT, Status.WAITING_DELIVERY, Status.WAITING_CONFIRMATION],
+    ),
+    "completed": ("Completed", [Status.COMPLETED]),
+    "refunding": ("Refunding", [Status.REFUNDING]),
+    "expired": ("Expired", [Status.EXPIRED]),
+    "all": ("All", []),
+}
+
+
+def _user_id(update: Update) -> int:
+    assert update.effective_user is not None
+    return update.effective_user.id
+
+
+async def show_card(update: Update, ctx: Ctx, order: Order, prefix: str = "") -> None:
+    """Send the user's card for `order` as a new live card."""
+    await cards(ctx).send(ctx.bot, _user_id(update), order, prefix)
+
+
+# --- /orders ---------------------------------------------------------------------------
+
+
+async def _order_list(
+    ctx: Ctx, user_id: int, key: str, page: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    label, statuses = FILTERS.get(key, FILTERS["active"])
+    found = await services(ctx).orders.orders_of(user_id, statuses, PAGE + 1, page * PAGE)
+    rows = [
+        [button(f"{o.id} · {o.status.label} · {o.title[:24]}", Act.OPEN, o.id)]
+        for o in found[:PAGE]
+    ]
+    nav = []
+    if page > 0:
+        nav.append(button("‹ Newer", Act.LIST, key, str(page - 1)))
+    if len(found) > PAGE:
+        nav.append(button("Older ›", Act.LIST, key, str(page + 1)))
+    if nav:
+        rows.append(nav)
+    rows.append(
+        [button(("• " if k == key else "") + v[0], Act.LIST, k, "0") for k, v in FILTERS.items()]
+    )
+    text = f"<b>Your orders — {label}</b>"
+    if not found:
+        text += "\n\nNothing here yet."
+    return text, InlineKeyboardMarkup(rows)
+
+
+@guarded
+async def cmd_orders(update: Update, ctx: Ctx) -> None:
+    """/orders [active|completed|refunding|expired|all]: your orders, by status, paginated."""
+    key = ctx.args[0].lower() if ctx.args else "active"
+    text, kb = await _order_list(ctx, _user_id(update), key if key in FILTERS else "active", 0)
+    await tell(update, text, reply_markup=kb)
+
+
+@guarded
+async def cmd_order(update: Update, ctx: Ctx) -> None:
+    """/order K1234567: the order's card."""
+    ids = find_order_ids(" ".join(ctx.args or []))
+    if not ids:
+        await tell(update, "Send the order id, like <code>/order K1234567</code>, or use /orders.")
+        return
+    order = await services(ctx).orders.get_for(ids[0], _user_id(update))
+    await show_card(update, ctx, order)
+
+
+async def show_order_by_id(update: Update, ctx: Ctx, order_id: str) -> None:
+    """An order id typed in chat: its card (or the same reply as for an unknown id)."""
+    order = await services(ctx).orders.get_for(order_id, _user_id(update))
+    await show_card(update, ctx, order)
+
+
+@guarded
+async def cmd_balance(update: Update, ctx: Ctx) -> None:
+    """/balance: your KALEOZ balance."""
+    balances = await services(ctx).orders.balances(_user_id(update))
+    if not balances:
+        await tell(update, "💰 Your KALEOZ balance is empty.")
+        return
+    lines = [f"• {display(v, cur)}" for cur, v in balances.items()]
+    await tell(update, "💰 <b>Your KALEOZ balance</b>\n" + "\n".join(lines))
+
+
+# --- commands that act on "the" order ----------------------------------------------------
+
+
+async def _pick(update: Update, ctx: Ctx, action: Action, verb: str) -> Order | None:
+    """The order named in the command, or the only one where `action` is possible now."""
+    s = services(ctx)
+    uid = _user_id(update)
+    ids = find_order_ids(" ".join(ctx.args or []))
+    if ids:
+        return await s.orders.get_for(ids[0], uid)
+    now = s.clock.now()
+    active = await s.orders.orders_of(uid, FILTERS["active"][1], 50)
+    fits = [o for o in active if action in available_actions(o, uid, now, s.policy)]
+    if len(fits) == 1:
+        return fits[0]
+    if not fits:
+        await tell(update, f"You have no order you can {verb} right now. See /orders.")
+        return None
+    kb = InlineKeyboardMarkup(
+        [[button(f"{o.id} · {o.title[:30]}", Act.OPEN, o.id)] for o in fits[:10]]
+    )
+    await tell(update, f"Which order do you want to {verb}?", reply_markup=kb)
+    return None
+
+
+def _amount_arg(ctx: Ctx) -> str | None:
+    rest = [a for a in (ctx.args or []) if not find_order_ids(a)]
+    return rest[0] if rest else None
+
+
+@guarded
+async def cmd_confirm(update: Update, ctx: Ctx) -> None:
+    """/confirm [id]: confirm received (asks once more: it is irreversible)."""
+    order = await _pick(update, ctx, Action.CONFIRM, "confirm as received")
+    if order is not None:
+        text, kb = confirm_prompt(order)
+        await tell(update, text, reply_markup=kb)
+
+
+@guarded
+async def cmd_refund(update: Update, ctx: Ctx) -> None:
+    """/refund [id] [amount]: request a full or partial refund."""
+    order = await _pick(update, ctx, Action.REQUEST_REFUND, "request a refund for")
+    if order is None:
+        return
+    amount = _amount_arg(ctx)
+    if amount is None:
+        text, kb = refund_prompt(order)
+        await tell(update, text, reply_markup=kb)
+        return
+    minor = parse_amount(amount, order.currency)
+    await services(ctx).orders.request_refund(order.id, _user_id(update), minor)
+
+
+@guarded
+async def cmd_deliver(update: Update, ctx: Ctx) -> None:
+    """/deliver [id] [note]: deliver now, or be asked for the delivery."""
+    order = await _pick(update, ctx, Action.DELIVER, "deliver")
+    if order is None:
+        return
+    note = " ".join(a for a in (ctx.args or []) if not find_order_ids(a)).strip()
+    if note:
+        await services(ctx).orders.deliver(order.id, _user_id(update), note)
+        return
+    await ask_delivery(update, ctx, order)
+
+
+@guarded
+async def cmd_cancel(update: Update, ctx: Ctx) -> None:
+    """/cancel [id]: stop what the bot is asking for, or cancel an order."""
+    s = services(ctx)
+    uid = _user_id(update)
+    mode = await s.chat.mode(uid)
+    if mode is not None and not ctx.args and mode.mode != "chat":
+        await s.chat.clear_mode(uid)
+        await tell(update, "OK, cancelled.")
+        return
+    order = await _pick(update, ctx, Action.CANCEL, "cancel")
+    if order is None:
+        return
+    await _cancel(update, ctx, order)
+
+
+async def _cancel(update: Update, ctx: Ctx, order: Order) -> None:
+    if order.status is Status.WAITING_PAYMENT:
+        await services(ctx).orders.cancel(order.id, _user_id(update))
+        return
+    text, kb = cancel_prompt(order)
+    await tell(update, text, reply_markup=kb)
+
+
+async def ask_delivery(update: Update, ctx: Ctx, order: Order) -> None:
+    """Wait for the seller's delivery (text or a file)."""
+    await services(ctx).chat.set_mode(_user_id(update), "deliver", order.id)
+    await tell(
+        update,
+        f"📤 Send the delivery for order <b>{order.id}</b> now: type the code or details, or "
+        "send a file or photo. The buyer gets it at once.",
+        reply_markup=abort_keyboard(order.id),
+    )
+
+
+# --- buttons -----------------------------------------------------------------------------
+
+
+@guarded
+async def on_button(update: Update, ctx: Ctx) -> None:
+    """Every inline button: unpack, re-check who and what state, act."""
+    query = update.callback_query
+    assert query is not None
+    try:
+        cb = Cb.unpack(query.data)
+    except InvalidCallback:
+        await query.answer(
+            "This button is no longer valid. Open the order again with /orders.", show_alert=True
+        )
+        return
+    handled = await _dispatch(update, ctx, cb)
+    if not handled:
+        await query.answer()
+
+
+async def _dispatch(update: Update, ctx: Ctx, cb: Cb) -> bool:
+    """Run the button's action; True if it already answered the callback query."""
+    from handlers.flows import BUTTONS  # flows builds on this module's helpers
+
+    step = BUTTONS.get(cb.act)
+    if step is None:
+        raise InvalidInput("This button is no longer valid.")
+    return await step(update, ctx, cb)
+
+
+async def edit_here(update: Update, text: str, kb: InlineKeyboardMarkup | None) -> None:
+    """Replace the tapped message's text and buttons (a prompt in place of the card)."""
+    query = update.callback_query
+    assert query is not None
+    msg = query.message
+    if msg is None or not await edit(query.get_bot(), msg.chat.id, msg.message_id, text, kb):
+        await tell(update, text, reply_markup=kb)

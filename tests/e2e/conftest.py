@@ -1,0 +1,78 @@
+"""The real KChat application, over real HTTP, against the fake Telegram Bot API server."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.app import build_application, load_faq
+from bot.clock import ManualClock
+from bot.config import Settings
+from bot.domain.faq import FaqIndex
+from bot.fake_bot_api import FakeTelegram
+from bot.fake_bot_api.harness import FakeUser
+from tests.e2e.support import BUYER, SELLER, STRANGER, Running
+
+
+@pytest.fixture(scope="session")
+def faq_index() -> FaqIndex:
+    """The shipped help-center index (built once: it is immutable)."""
+    return load_faq(Settings(_env_file=None))  # type: ignore[call-arg]
+
+
+@pytest.fixture
+async def kchat(tmp_path: Path, faq_index: FaqIndex) -> AsyncIterator[Running]:
+    """KChat polling a fake Telegram, on a fresh database and a fake clock."""
+    async with FakeTelegram() as tg:
+        settings = Settings(  # type: ignore[call-arg]
+            _env_file=None,
+            telegram_api_base_url=tg.bot_base_url,
+            telegram_api_file_url=tg.file_base_url,
+            database_url=f"sqlite:///{tmp_path}/kchat.db",
+            poll_interval=timedelta(seconds=30),
+            flood_limit=1000,
+        )
+        clock = ManualClock()
+        app = build_application(settings, clock, tg.token, faq_index)
+        await app.initialize()
+        assert app.post_init is not None
+        await app.post_init(app)
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(timeout=1, poll_interval=0)
+        running = Running(tg, app, clock)
+        try:
+            yield running
+        finally:
+            await app.updater.stop()
+            await app.stop()
+            assert app.post_shutdown is not None
+            await app.post_shutdown(app)
+            await app.shutdown()
+
+
+@pytest.fixture
+def buyer(kchat: Running) -> FakeUser:
+    """The buyer, who has opened the bot."""
+    user = kchat.tg.user(BUYER, "Alice")
+    user.start()
+    return user
+
+
+@pytest.fixture
+def seller(kchat: Running) -> FakeUser:
+    """The seller, who has opened the bot."""
+    user = kchat.tg.user(SELLER, "Sam")
+    user.start()
+    return user
+
+
+@pytest.fixture
+def stranger(kchat: Running) -> FakeUser:
+    """Someone who is party to no order."""
+    user = kchat.tg.user(STRANGER, "Eve")
+    user.start()
+    return user

@@ -10,12 +10,14 @@ from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.request import BaseRequest
 
 from bot.bootstrap import open_services
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.domain.faq import FaqIndex
 from bot.help_center.loader import DocumentError, load_index
+from bot.update_order import PerChatOrder
 from scheduler.wakeup import WakeUp
 
 log = logging.getLogger(__name__)
@@ -35,8 +37,19 @@ def load_faq(settings: Settings) -> FaqIndex:
     return load_index(extra, min_score=settings.faq_min_score)
 
 
-def build_application(settings: Settings, clock: Clock, token: str, faq: FaqIndex) -> App:
-    """The bot: PTB application with the rate limiter, the store, the scheduler, the handlers."""
+def build_application(
+    settings: Settings,
+    clock: Clock,
+    token: str,
+    faq: FaqIndex,
+    *,
+    request: BaseRequest | None = None,
+    rate_limit: bool = True,
+) -> App:
+    """The bot: PTB application with the rate limiter, the store, the scheduler, the handlers.
+
+    `request` replaces the HTTP client (benchmarks stub the network with it).
+    """
     from handlers.cards import Cards
     from handlers.common import FloodLimit
     from handlers.notifier import Notifier
@@ -72,17 +85,22 @@ def build_application(settings: Settings, clock: Clock, token: str, faq: FaqInde
         if services is not None:
             await services.close()
 
-    app = (
+    # Any: each builder step changes the builder's generic type, which a branch can't follow.
+    builder: Any = (
         ApplicationBuilder()
         .token(token)
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.file_base_url)
-        # Telegram's flood limits: queue to stay under them, and wait out a 429's retry_after.
-        .rate_limiter(AIORateLimiter(max_retries=3))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
-        .build()
+        .concurrent_updates(PerChatOrder())
     )
+    if rate_limit:
+        # Telegram's flood limits: queue to stay under them, and wait out a 429's retry_after.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    app: App = builder.build()
     register_handlers(app)
     return app
 

@@ -9,7 +9,7 @@ from bot.config import Settings
 from bot.domain.policy import Policy
 from bot.services.chat import ChatService
 from bot.services.deadlines import DeadlineService
-from bot.services.notifications import NotificationService
+from bot.services.notifications import NotificationService, OutboxSignal
 from bot.services.orders import OrderService
 from store.sqlite_store import Store
 
@@ -35,12 +35,13 @@ async def open_services(settings: Settings, clock: Clock) -> Services:
     """Open the database (migrating it) and build the services on it."""
     store = await Store.open(settings.database_url)
     policy = settings.policy()
+    signal = OutboxSignal()
     return Services(
         store=store,
         clock=clock,
         policy=policy,
-        orders=OrderService(store, clock, policy),
-        deadlines=DeadlineService(store, clock, policy),
-        chat=ChatService(store, clock, policy, settings.online_window),
-        notifications=NotificationService(store, clock),
+        orders=OrderService(store, clock, policy, signal=signal),
+        deadlines=DeadlineService(store, clock, policy, signal=signal),
+        chat=ChatService(store, clock, policy, settings.online_window, signal=signal),
+        notifications=NotificationService(store, clock, signal),
     )

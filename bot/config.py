@@ -48,7 +48,12 @@ class Settings(BaseSettings):
     """Every setting KChat reads; `.env.example` documents each one."""
 
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+        # An empty line in .env (KCHAT_SUPPORT_CHAT_ID=) means "not set".
+        env_ignore_empty=True,
     )
 
     telegram_bot_token: SecretStr | None = Field(

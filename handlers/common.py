@@ -110,7 +110,7 @@ def guarded(handler: Handler) -> Handler:
         finally:
             if returned:
                 log.info("user %s is reachable again", user.id)
-            await notifier(ctx).drain()
+            await notifier(ctx).drain_if_queued()
 
     return wrapper
 

@@ -42,10 +42,10 @@ async def on_private_message(update: Update, ctx: Ctx) -> None:
     if msg.reply_to_message is not None:
         found = await s.chat.relayed(msg.chat_id, msg.reply_to_message.message_id)
         if found is not None:
-            await relay(update, ctx, await s.orders.get_for(found.order_id, uid))
+            await relay(update, ctx, await s.orders.for_chat(found.order_id, uid))
             return
     if mode is not None and mode.mode == "chat" and mode.order_id:
-        await relay(update, ctx, await s.orders.get_for(mode.order_id, uid))
+        await relay(update, ctx, await s.orders.for_chat(mode.order_id, uid))
         return
     if text:
         await _question(update, ctx, text)

@@ -48,10 +48,17 @@ class Notifier:
         self.cards = cards
         self._lock = asyncio.Lock()
 
+    async def drain_if_queued(self) -> int:
+        """Drain only if this process queued news since the last drain (the hot path)."""
+        if not self.services.notifications.signal.dirty:
+            return 0
+        return await self.drain()
+
     async def drain(self) -> int:
         """Deliver everything that is ready; returns how many notifications went out."""
         sent = 0
         async with self._lock:
+            self.services.notifications.signal.dirty = False
             while True:
                 items = await self.services.notifications.pending(BATCH)
                 for group in _groups(items):

@@ -6,6 +6,7 @@ routes back to the same order and an edit of the original follows to the copy.
 
 from __future__ import annotations
 
+import functools
 import logging
 from html import escape
 
@@ -14,7 +15,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 
 from bot.domain.model import Order, Role
-from handlers.common import MAX_TEXT, Ctx, notifier, services, tell
+from handlers.common import MAX_TEXT, Ctx, services, tell
 
 log = logging.getLogger(__name__)
 
@@ -68,20 +69,21 @@ async def relay(update: Update, ctx: Ctx, order: Order) -> None:
         return
     s = services(ctx)
     recipient = order.seller_id if user.id == order.buyer_id else order.buyer_id
-    pk = await s.chat.record_message(
+    record = functools.partial(
+        s.chat.record_relay,
         order=order,
         sender_id=user.id,
         kind=kind,
         text=text,
         file_id=_file_id(msg, kind),
-        src_chat_id=msg.chat_id,
-        src_message_id=msg.message_id,
+        src=(msg.chat_id, msg.message_id),
     )
     reply_to = await _reply_target(ctx, msg, recipient)
     head = header(order, user.id, user.full_name)
     try:
         copy = await _send_copy(ctx, msg, kind, recipient, head, text, reply_to)
     except Forbidden as exc:
+        await record(copy=None)
         await s.chat.mark_unreachable(recipient, exc.message)
         await tell(
             update,
@@ -92,14 +94,14 @@ async def relay(update: Update, ctx: Ctx, order: Order) -> None:
     except BadRequest as exc:
         if "chat not found" not in exc.message.lower():
             raise
+        await record(copy=None)
         await tell(
             update,
             "⚠️ The other side hasn't opened KChat yet. Your message is kept in "
             "the order's record; they'll see the order when they start the bot.",
         )
         return
-    await s.chat.record_copy(pk, copy.chat_id, copy.message_id)
-    await notifier(ctx).drain()
+    await record(copy=(copy.chat_id, copy.message_id))
 
 
 async def _reply_target(ctx: Ctx, msg: Message, recipient: int) -> int | None:
@@ -163,7 +165,7 @@ async def relay_edit(update: Update, ctx: Ctx) -> None:
     original = await s.chat.sent_as(msg.chat_id, msg.message_id)
     if original is None or original.dst_chat_id is None or original.dst_message_id is None:
         return
-    order = await s.orders.get_for(original.order_id, user.id)
+    order = await s.orders.for_chat(original.order_id, user.id)
     text = msg.text or msg.caption or ""
     head = header(order, user.id, user.full_name)
     body = f"{head}\n{escape(text)}" if text else head

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 import aiosqlite
 
-from store.records import CardRef, ChatMode, RelayedMessage
+from store.queries import Queries
+from store.records import CardRef, ChatMode, RelayedMessage, TranscriptRow
 from store.timefmt import from_db, to_db
 
 _MSG_COLS = (
@@ -23,19 +25,16 @@ def _msg(r: aiosqlite.Row) -> RelayedMessage:
     )
 
 
-class ChatTables:
-    """Mixed into `Tx`: the chat's reads and writes."""
-
-    _db: aiosqlite.Connection
+class ChatTables(Queries):
+    """The chat's reads and writes (part of `Tx`)."""
 
     async def get_card(self, order_id: str, user_id: int) -> CardRef | None:
         """The user's live card for the order."""
-        async with self._db.execute(
+        row = await self._one(
             "SELECT order_id, user_id, chat_id, message_id FROM cards "
             "WHERE order_id = ? AND user_id = ?",
             (order_id, user_id),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return CardRef(row[0], row[1], row[2], row[3]) if row else None
 
     async def set_card(
@@ -52,20 +51,18 @@ class ChatTables:
 
     async def card_at(self, chat_id: int, message_id: int) -> CardRef | None:
         """The card shown in this message, if it is one."""
-        async with self._db.execute(
+        row = await self._one(
             "SELECT order_id, user_id, chat_id, message_id FROM cards "
             "WHERE chat_id = ? AND message_id = ?",
             (chat_id, message_id),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return CardRef(row[0], row[1], row[2], row[3]) if row else None
 
     async def get_mode(self, user_id: int) -> ChatMode | None:
         """What the bot waits for from this user."""
-        async with self._db.execute(
+        row = await self._one(
             "SELECT user_id, mode, order_id, data FROM chat_modes WHERE user_id = ?", (user_id,)
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return ChatMode(row[0], row[1], row[2], json.loads(row[3])) if row else None
 
     async def set_mode(
@@ -88,65 +85,46 @@ class ChatTables:
         """Stop waiting for input from the user."""
         await self._db.execute("DELETE FROM chat_modes WHERE user_id = ?", (user_id,))
 
-    async def add_message(
-        self,
-        *,
-        order_id: str,
-        sender_id: int,
-        recipient_id: int,
-        kind: str,
-        text: str,
-        file_id: str | None,
-        src_chat_id: int,
-        src_message_id: int,
-        now: datetime,
-    ) -> int:
-        """Keep a message in the order's transcript (before it is relayed)."""
-        cur = await self._db.execute(
+    async def add_messages(self, rows: Sequence[TranscriptRow], now: datetime) -> None:
+        """Keep relayed messages in their orders' transcripts (one statement for many)."""
+        await self._db.executemany(
             "INSERT INTO order_messages (order_id, sender_id, recipient_id, kind, text, file_id, "
-            "src_chat_id, src_message_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                order_id,
-                sender_id,
-                recipient_id,
-                kind,
-                text,
-                file_id,
-                src_chat_id,
-                src_message_id,
-                to_db(now),
-            ),
-        )
-        assert cur.lastrowid is not None
-        return cur.lastrowid
-
-    async def set_message_copy(
-        self, message_pk: int, dst_chat_id: int, dst_message_id: int
-    ) -> None:
-        """Record where the relayed copy of a transcript message is."""
-        await self._db.execute(
-            "UPDATE order_messages SET dst_chat_id = ?, dst_message_id = ? WHERE id = ?",
-            (dst_chat_id, dst_message_id, message_pk),
+            "src_chat_id, src_message_id, dst_chat_id, dst_message_id, at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    r.order_id,
+                    r.sender_id,
+                    r.recipient_id,
+                    r.kind,
+                    r.text,
+                    r.file_id,
+                    r.src_chat_id,
+                    r.src_message_id,
+                    r.dst_chat_id,
+                    r.dst_message_id,
+                    to_db(now),
+                )
+                for r in rows
+            ],
         )
 
     async def message_by_copy(self, chat_id: int, message_id: int) -> RelayedMessage | None:
         """The transcript message whose copy (or original) is this Telegram message."""
-        async with self._db.execute(
+        row = await self._one(
             f"SELECT {_MSG_COLS} FROM order_messages WHERE (dst_chat_id = ? AND dst_message_id = ?)"
             " OR (src_chat_id = ? AND src_message_id = ?) ORDER BY id LIMIT 1",
             (chat_id, message_id, chat_id, message_id),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return _msg(row) if row else None
 
     async def message_by_source(self, chat_id: int, message_id: int) -> RelayedMessage | None:
         """The transcript message sent as this Telegram message."""
-        async with self._db.execute(
+        row = await self._one(
             f"SELECT {_MSG_COLS} FROM order_messages WHERE src_chat_id = ? AND src_message_id = ?"
             " ORDER BY id LIMIT 1",
             (chat_id, message_id),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return _msg(row) if row else None
 
     async def edit_message_text(self, message_pk: int, text: str, now: datetime) -> None:
@@ -158,9 +136,8 @@ class ChatTables:
 
     async def transcript(self, order_id: str, limit: int = 1000) -> list[RelayedMessage]:
         """The order's messages, oldest first."""
-        async with self._db.execute(
+        rows = await self._all(
             f"SELECT {_MSG_COLS} FROM order_messages WHERE order_id = ? ORDER BY id LIMIT ?",
             (order_id, limit),
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return [_msg(r) for r in rows]

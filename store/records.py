@@ -90,3 +90,19 @@ class RelayedMessage:
     dst_chat_id: int | None
     dst_message_id: int | None
     at: datetime
+
+
+@dataclass(frozen=True)
+class TranscriptRow:
+    """A message to keep in an order's transcript, with where its copy went (if it did)."""
+
+    order_id: str
+    sender_id: int
+    recipient_id: int
+    kind: str
+    text: str
+    file_id: str | None
+    src_chat_id: int
+    src_message_id: int
+    dst_chat_id: int | None
+    dst_message_id: int | None

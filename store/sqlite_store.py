@@ -41,17 +41,6 @@ def _opt_ts(value: str | None) -> datetime | None:
 class Tx(ChatTables):
     """The operations available inside one transaction."""
 
-    def __init__(self, db: aiosqlite.Connection) -> None:
-        self._db = db
-
-    async def _one(self, sql: str, args: Sequence[Any] = ()) -> aiosqlite.Row | None:
-        async with self._db.execute(sql, args) as cur:
-            return await cur.fetchone()
-
-    async def _all(self, sql: str, args: Sequence[Any] = ()) -> list[aiosqlite.Row]:
-        async with self._db.execute(sql, args) as cur:
-            return list(await cur.fetchall())
-
     # --- orders ---------------------------------------------------------------------
 
     async def get_order(self, order_id: str) -> Order | None:
@@ -530,7 +519,13 @@ class Store:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Tx]:
-        """A consistent read-only view (a deferred transaction, rolled back at the end)."""
+        """Reads between our own transactions; each statement sees one committed state."""
+        async with self._lock:
+            yield Tx(self._db)
+
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[Tx]:
+        """Several reads that must agree even while other processes write (audits)."""
         async with self._lock:
             await self._db.execute("BEGIN")
             try:

@@ -10,7 +10,7 @@ from store.sqlite_store import Store
 async def ledger_violations(store: Store) -> list[str]:
     """Every broken invariant, as readable lines; empty when the books are right."""
     problems: list[str] = []
-    async with store.read() as tx:
+    async with store.snapshot() as tx:
         balances = await tx.all_balances()
         unbalanced = await tx.unbalanced_txns()
         orders = await tx.all_orders()

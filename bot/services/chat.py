@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -10,10 +11,21 @@ from bot.clock import Clock
 from bot.domain.deadlines import Deadline, next_resolution
 from bot.domain.model import Order
 from bot.domain.policy import Policy
-from store.records import CardRef, ChatMode, LogEntry, RelayedMessage, UserRecord
+from bot.services.group_commit import GroupCommit
+from bot.services.notifications import OutboxSignal
+from store.records import (
+    CardRef,
+    ChatMode,
+    LogEntry,
+    RelayedMessage,
+    TranscriptRow,
+    UserRecord,
+)
 from store.sqlite_store import Store
 
 ONLINE_WINDOW = timedelta(minutes=5)
+# Activity is written at most this often per user: presence needs minutes, not messages.
+SEEN_WRITE_EVERY = timedelta(seconds=60)
 
 
 @dataclass(frozen=True)
@@ -33,12 +45,22 @@ class ChatService:
     """People, presence, input modes, live cards and the per-order transcript."""
 
     def __init__(
-        self, store: Store, clock: Clock, policy: Policy, online_window: timedelta = ONLINE_WINDOW
+        self,
+        store: Store,
+        clock: Clock,
+        policy: Policy,
+        online_window: timedelta = ONLINE_WINDOW,
+        signal: OutboxSignal | None = None,
     ) -> None:
         self.store = store
         self.clock = clock
         self.policy = policy
         self.online_window = online_window
+        self.signal = signal or OutboxSignal()
+        # Only this process changes modes and activity, so write-through caches are exact.
+        self._modes: dict[int, ChatMode | None] = {}
+        self._seen_written: dict[int, datetime] = {}
+        self._transcript = GroupCommit(self._write_transcript)
 
     # --- people -----------------------------------------------------------------------
 
@@ -47,6 +69,10 @@ class ChatService:
     ) -> bool:
         """Record activity; True if the user was unreachable until now (so held news resumes)."""
         now = self.clock.now()
+        last = self._seen_written.get(user_id)
+        if not started and last is not None and now - last < SEEN_WRITE_EVERY:
+            return False
+        self._seen_written[user_id] = now
         async with self.store.transaction() as tx:
             before = await tx.get_user(user_id)
             await tx.touch_user(user_id, now, display_name, username, started=started)
@@ -56,6 +82,8 @@ class ChatService:
             if returned:
                 await tx.set_unreachable(user_id, None)
                 await tx.release_outbox_for(user_id, now)
+        if returned:
+            self.signal.mark()
         return returned
 
     async def user(self, user_id: int) -> UserRecord | None:
@@ -72,6 +100,7 @@ class ChatService:
     async def mark_unreachable(self, user_id: int, error: str) -> bool:
         """The user blocked the bot: park their news; True if this is news (first time)."""
         now = self.clock.now()
+        self._seen_written.pop(user_id, None)  # their next update must clear this
         async with self.store.transaction() as tx:
             user = await tx.get_user(user_id)
             first = user is None or user.unreachable_since is None
@@ -82,6 +111,7 @@ class ChatService:
 
     async def hold_until_start(self, user_id: int, error: str) -> None:
         """The user never opened the bot: keep their news for their first /start."""
+        self._seen_written.pop(user_id, None)
         async with self.store.transaction() as tx:
             await tx.hold_outbox_for(user_id, error)
 
@@ -108,20 +138,26 @@ class ChatService:
 
     async def mode(self, user_id: int) -> ChatMode | None:
         """What the bot waits for from the user."""
-        async with self.store.read() as tx:
-            return await tx.get_mode(user_id)
+        if user_id not in self._modes:
+            async with self.store.read() as tx:
+                self._modes[user_id] = await tx.get_mode(user_id)
+        return self._modes[user_id]
 
     async def set_mode(
         self, user_id: int, mode: str, order_id: str | None = None, **data: Any
     ) -> None:
         """Wait for the user's next input in `mode` (durable across restarts)."""
+        self._modes.pop(user_id, None)
         async with self.store.transaction() as tx:
             await tx.set_mode(user_id, mode, order_id, data, self.clock.now())
+        self._modes[user_id] = ChatMode(user_id, mode, order_id, data)
 
     async def clear_mode(self, user_id: int) -> None:
         """Stop waiting for input."""
+        self._modes.pop(user_id, None)
         async with self.store.transaction() as tx:
             await tx.clear_mode(user_id)
+        self._modes[user_id] = None
 
     # --- cards ------------------------------------------------------------------------
 
@@ -142,7 +178,7 @@ class ChatService:
 
     # --- transcript -------------------------------------------------------------------
 
-    async def record_message(
+    async def record_relay(
         self,
         *,
         order: Order,
@@ -150,28 +186,33 @@ class ChatService:
         kind: str,
         text: str,
         file_id: str | None,
-        src_chat_id: int,
-        src_message_id: int,
-    ) -> int:
-        """Keep a message in the order's transcript before relaying it."""
+        src: tuple[int, int],
+        copy: tuple[int, int] | None,
+    ) -> None:
+        """Keep a relayed message and where its copy went, in one transaction.
+
+        Written once Telegram accepted the copy, so the pair that routes replies and edits
+        is complete; an undeliverable message is kept too (copy None) as evidence.
+        """
         recipient = order.seller_id if sender_id == order.buyer_id else order.buyer_id
-        async with self.store.transaction() as tx:
-            return await tx.add_message(
+        await self._transcript.write(
+            TranscriptRow(
                 order_id=order.id,
                 sender_id=sender_id,
                 recipient_id=recipient,
                 kind=kind,
                 text=text,
                 file_id=file_id,
-                src_chat_id=src_chat_id,
-                src_message_id=src_message_id,
-                now=self.clock.now(),
+                src_chat_id=src[0],
+                src_message_id=src[1],
+                dst_chat_id=copy[0] if copy else None,
+                dst_message_id=copy[1] if copy else None,
             )
+        )
 
-    async def record_copy(self, message_pk: int, dst_chat_id: int, dst_message_id: int) -> None:
-        """Where the relayed copy went (so replies and edits route back)."""
+    async def _write_transcript(self, rows: Sequence[TranscriptRow]) -> None:
         async with self.store.transaction() as tx:
-            await tx.set_message_copy(message_pk, dst_chat_id, dst_message_id)
+            await tx.add_messages(rows, self.clock.now())
 
     async def relayed(self, chat_id: int, message_id: int) -> RelayedMessage | None:
         """The transcript message behind a message in this chat (copy or original)."""

@@ -12,6 +12,7 @@ from bot.domain.errors import StaleDeadline
 from bot.domain.model import Order
 from bot.domain.policy import Policy
 from bot.domain.transitions import Outcome, apply_deadline
+from bot.services.notifications import OutboxSignal
 from bot.services.outcomes import persist_outcome
 from store.records import DueDeadline
 from store.sqlite_store import Store, Tx
@@ -37,7 +38,15 @@ class SweepReport:
 class DeadlineService:
     """Claims due deadlines from the store and applies them through the core."""
 
-    def __init__(self, store: Store, clock: Clock, policy: Policy, batch_size: int = 200) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        policy: Policy,
+        batch_size: int = 200,
+        signal: OutboxSignal | None = None,
+    ) -> None:
+        self.signal = signal or OutboxSignal()
         self.store = store
         self.clock = clock
         self.policy = policy
@@ -66,6 +75,8 @@ class DeadlineService:
                 await self._apply_one_by_one(due, now, report)
             if len(due) < self.batch_size:
                 break
+        if report.total:
+            self.signal.mark()
         return report
 
     async def _due(self, now: datetime) -> list[DueDeadline]:

@@ -17,12 +17,24 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=5 * 2 ** min(attempts, 10)), MAX_BACKOFF)
 
 
+class OutboxSignal:
+    """Set when this process queued news, so the notifier need not ask the store otherwise."""
+
+    def __init__(self) -> None:
+        self.dirty = True  # whatever was queued before we started
+
+    def mark(self) -> None:
+        """Something was queued."""
+        self.dirty = True
+
+
 class NotificationService:
     """Reads and updates the outbox; never decides what to say."""
 
-    def __init__(self, store: Store, clock: Clock) -> None:
+    def __init__(self, store: Store, clock: Clock, signal: OutboxSignal | None = None) -> None:
         self.store = store
         self.clock = clock
+        self.signal = signal or OutboxSignal()
 
     async def pending(self, limit: int = 50) -> list[OutboxItem]:
         """Notifications ready to go now, oldest first."""
@@ -55,6 +67,7 @@ class NotificationService:
             await tx.add_outbox(
                 order_id, recipient_id, kind, {"event": kind, **payload}, self.clock.now()
             )
+        self.signal.mark()
 
     async def next_at(self) -> datetime | None:
         """When the next pending notification becomes ready."""

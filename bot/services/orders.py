@@ -16,10 +16,13 @@ from bot.domain.model import SYSTEM, Actor, Offer, Order, Resolution, Role, Stat
 from bot.domain.money import MAX_MINOR, normalize_currency
 from bot.domain.offers import new_offer
 from bot.domain.policy import Policy
+from bot.services.notifications import OutboxSignal
 from bot.services.outcomes import persist_outcome
 from store.sqlite_store import Store, Tx
 
 log = logging.getLogger(__name__)
+
+CHAT_CACHE_SIZE = 10_000
 
 Transition = Callable[[Order, Actor, datetime], t.Outcome]
 WakeUp = Callable[[], Awaitable[None] | None]
@@ -41,6 +44,7 @@ class OrderService:
         *,
         new_id: Callable[[], str] = random_order_id,
         on_change: Callable[[], None] | None = None,
+        signal: OutboxSignal | None = None,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -48,12 +52,15 @@ class OrderService:
         self._new_id = new_id
         # Called after each commit so the scheduler and notifier can wake up early.
         self._on_change = on_change
+        self._signal = signal or OutboxSignal()
+        self._chat_cache: dict[str, Order] = {}
 
     def set_on_change(self, callback: Callable[[], None] | None) -> None:
         """Who to poke after a commit (the scheduler's wake-up)."""
         self._on_change = callback
 
     def _changed(self) -> None:
+        self._signal.mark()
         if self._on_change is not None:
             self._on_change()
 
@@ -75,6 +82,22 @@ class OrderService:
             order = await tx.get_order(oid)
         if order is None or order.role_of(user_id) is None:
             raise OrderNotFound(oid)
+        return order
+
+    async def for_chat(self, order_id: str, user_id: int) -> Order:
+        """The order as last read, for talking about it (not acting on it): parties never
+        change, so who may talk is exact even when the cached status is not."""
+        oid = normalize_order_id(order_id) or ""
+        order = self._chat_cache.get(oid)
+        if order is None:
+            async with self.store.read() as tx:
+                order = await tx.get_order(oid) if oid else None
+            if order is not None:
+                if len(self._chat_cache) >= CHAT_CACHE_SIZE:
+                    self._chat_cache.pop(next(iter(self._chat_cache)))
+                self._chat_cache[oid] = order
+        if order is None or order.role_of(user_id) is None:
+            raise OrderNotFound(oid or order_id.strip()[:16])
         return order
 
     async def get(self, order_id: str) -> Order:

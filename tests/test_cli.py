@@ -1,0 +1,163 @@
+"""The `kchat` command line: DESIGN.md §3's contract, exit codes and "nothing written"."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "cli.db"
+    monkeypatch.setenv("KCHAT_DATABASE_URL", f"sqlite:///{path}")
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    monkeypatch.chdir(tmp_path)  # no stray .env is read
+    return path
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _create(capsys: pytest.CaptureFixture[str], price: str = "12.50") -> dict[str, object]:
+    code, out, _ = _run(
+        capsys,
+        "order",
+        "create",
+        "--buyer",
+        "1",
+        "--seller",
+        "2",
+        "--title",
+        "Gift card",
+        "--price",
+        price,
+        "--json",
+    )
+    assert code == 0
+    data: dict[str, object] = json.loads(out)
+    return data
+
+
+def test_order_create_prints_the_contract_json(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = _create(capsys)
+    assert str(data["id"]).startswith("K") and len(str(data["id"])) == 8
+    assert data["status"] == "waiting_payment"
+    assert (data["amount"], data["currency"], data["buyer"], data["seller"]) == (
+        "12.50",
+        "MYR",
+        1,
+        2,
+    )
+    assert data["refund_request"] is None and data["dispute"] is None
+    assert [d["kind"] for d in data["deadlines"]] == ["remind_payment", "expire_unpaid"]  # type: ignore[attr-defined]
+
+
+def test_paid_then_show_then_balance(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    oid = str(_create(capsys)["id"])
+    assert _run(capsys, "order", "paid", oid)[0] == 0
+    code, out, _ = _run(capsys, "order", "show", oid, "--json")
+    shown = json.loads(out)
+    assert code == 0 and shown["status"] == "waiting_delivery"
+    assert {d["kind"] for d in shown["deadlines"]} == {"remind_delivery", "auto_cancel"}
+    code, out, _ = _run(capsys, "balance", "2", "--json")
+    assert json.loads(out) == {"telegram_id": 2, "balances": {}}
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["order", "show", "K0000000"],
+        ["order", "show", "nonsense"],
+        ["order", "paid", "K0000000"],
+        ["order", "create", "--buyer", "1", "--seller", "2", "--title", "x", "--price", "-1"],
+        ["order", "create", "--buyer", "1", "--seller", "2", "--title", "x", "--price", "0"],
+        ["order", "create", "--buyer", "1", "--seller", "2", "--title", "x", "--price", "1.234"],
+        ["order", "create", "--buyer", "1", "--seller", "2", "--title", "x", "--price", "abc"],
+        ["order", "create", "--buyer", "1", "--seller", "1", "--title", "x", "--price", "1"],
+        ["order", "create", "--buyer", "1", "--seller", "2", "--title", " ", "--price", "1"],
+        ["order", "create", "--buyer", "x", "--seller", "2", "--title", "x", "--price", "1"],
+        [
+            "order",
+            "create",
+            "--buyer",
+            "1",
+            "--seller",
+            "2",
+            "--title",
+            "x",
+            "--price",
+            "1",
+            "--currency",
+            "ringgit",
+        ],
+        ["balance", "abc"],
+        ["nosuchcommand"],
+    ],
+)
+def test_bad_input_prints_one_line_exits_2_and_writes_nothing(
+    db: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    code, _, err = _run(capsys, *argv)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and err.startswith("kchat")
+    code, out, _ = _run(capsys, "order", "list")
+    assert out == ""
+
+
+def test_paying_twice_is_refused_and_moves_no_money(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    oid = str(_create(capsys)["id"])
+    assert _run(capsys, "order", "paid", oid)[0] == 0
+    code, _, err = _run(capsys, "order", "paid", oid)
+    assert code == 2 and "Waiting Delivery" in err
+    assert _run(capsys, "check")[1].strip() == "ledger ok"
+
+
+def test_run_without_a_token_names_the_setting_and_where_to_get_it(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = _run(capsys, "run")
+    assert code == 2
+    assert "TELEGRAM_BOT_TOKEN" in err and "BotFather" in err
+
+
+def test_the_console_script_is_installed_and_speaks_json(tmp_path: Path) -> None:
+    exe = Path(sys.executable).parent / "kchat"
+    env = {**os.environ, "KCHAT_DATABASE_URL": f"sqlite:///{tmp_path}/s.db"}
+    done = subprocess.run(
+        [
+            str(exe),
+            "order",
+            "create",
+            "--buyer",
+            "5",
+            "--seller",
+            "6",
+            "--title",
+            "Key",
+            "--price",
+            "3",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["amount"] == "3.00"

@@ -1,0 +1,608 @@
+"""FAQ retrieval: match a chat message to a help-center document, or decline to answer.
+
+How a question is matched:
+
+1. Normalise: lowercase, drop order ids (K1234567), links and punctuation inside clauses,
+   squeeze stretched letters ("pleaseee"), fix typos against the known vocabulary.
+2. Map words and phrases to concepts with the lexicon ("tak sampai", "never got" and
+   "not delivered" all become ``#not_received``); negation applies to the next concept.
+3. Score each document by cosine similarity (idf weights) against its authored
+   phrasings (nearest phrasing) and against its whole profile (title, phrasings,
+   keywords, answer). Words the documents never use and off-topic concepts dilute the
+   question vector, so a question that is mostly about something else scores low.
+4. Answer only above a threshold; a middling score or a close runner-up is flagged so
+   the chat can offer "Did you mean" choices instead.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+DEFAULT_MIN_SCORE = 0.36
+DEFAULT_CONFIDENT_SCORE = 0.55
+CONFIDENT_MARGIN = 0.08
+MAX_ALTERNATIVES = 3
+
+# Blend of nearest-phrasing similarity and whole-profile similarity.
+_NEAREST_WEIGHT = 0.7
+# How much a document's answer and keywords count in its profile, next to its phrasings.
+_ANSWER_WEIGHT = 0.25
+_KEYWORD_WEIGHT = 0.5
+# Query-side weight of a word no document uses, and of an off-topic concept.
+_UNKNOWN_WEIGHT = 0.9
+_OFFTOPIC_WEIGHT = 5.0
+# Negation reaches the next content word when at most this many fillers sit between.
+_NEGATION_REACH = 3
+# Total idf a question must share with a document before its score counts in full.
+_ENOUGH_EVIDENCE = 2.0
+_SPELL_CACHE_LIMIT = 50_000
+
+
+class FaqDocument(BaseModel):
+    """One help-center entry: a verbatim title, its answer, and authored matching hints."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    title: str
+    answer: str
+    phrasings: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+
+    @field_validator("id", "title", "answer")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        """Reject blank text: a document without a title or answer cannot be served."""
+        if not value.strip():
+            raise ValueError("must not be empty")
+        return value
+
+
+class Lexicon(BaseModel):
+    """Language knowledge for matching: fillers, negation, small talk and concept synonyms."""
+
+    model_config = ConfigDict(frozen=True)
+
+    stopwords: frozenset[str] = frozenset()
+    smalltalk: frozenset[str] = frozenset()
+    negators: frozenset[str] = frozenset()
+    # A negator right after one of these is a question tag ("boleh tak", "or not").
+    question_tags: frozenset[str] = frozenset()
+    concepts: Mapping[str, tuple[str, ...]] = Field(default_factory=dict)
+    offtopic: Mapping[str, tuple[str, ...]] = Field(default_factory=dict)
+    # Negators that also negate the concept before them when nothing follows ("got nothing").
+    trailing_negators: frozenset[str] = frozenset()
+    # concept -> concept it becomes when negated ("pay" -> "unpaid").
+    negated: Mapping[str, str] = Field(default_factory=dict)
+    # concept added when all the parts of one alternative are present ("pay" + "unpaid").
+    combinations: Mapping[str, tuple[tuple[str, ...], ...]] = Field(default_factory=dict)
+
+    def negated_name(self, concept: str) -> str:
+        """The concept a negated concept becomes; "not_<concept>" unless the lexicon says."""
+        if concept in self.negated:
+            return self.negated[concept]
+        # Chat double negatives are emphasis ("tak dapat langsung"), not a reversal.
+        return concept if concept.startswith("not_") else f"not_{concept}"
+
+    def check(self) -> None:
+        """Raise ValueError when negations or combinations name an unknown concept."""
+        known = set(self.concepts) | set(self.negated.values()) | set(self.combinations)
+        for name, target in self.negated.items():
+            if name not in self.concepts or target not in known:
+                raise ValueError(f"[negated] {name} = {target}: unknown concept")
+        for name, alternatives in self.combinations.items():
+            for parts in alternatives:
+                missing = [p for p in parts if p not in known and not p.startswith("not_")]
+                if missing:
+                    raise ValueError(f"[combinations] {name}: unknown concept {missing[0]!r}")
+
+    def merged(self, other: Lexicon) -> Lexicon:
+        """Return this lexicon extended by another (variants of a shared concept add up)."""
+
+        def union(
+            a: Mapping[str, tuple[str, ...]], b: Mapping[str, tuple[str, ...]]
+        ) -> dict[str, tuple[str, ...]]:
+            out = dict(a)
+            for key, variants in b.items():
+                out[key] = tuple(dict.fromkeys((*out.get(key, ()), *variants)))
+            return out
+
+        return Lexicon(
+            stopwords=self.stopwords | other.stopwords,
+            smalltalk=self.smalltalk | other.smalltalk,
+            negators=self.negators | other.negators,
+            question_tags=self.question_tags | other.question_tags,
+            trailing_negators=self.trailing_negators | other.trailing_negators,
+            concepts=union(self.concepts, other.concepts),
+            offtopic=union(self.offtopic, other.offtopic),
+            negated={**self.negated, **other.negated},
+            combinations={**self.combinations, **other.combinations},
+        )
+
+
+class Band(StrEnum):
+    """How sure the match is: answer outright, offer choices, or decline."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    NONE = "none"
+
+
+class Alternative(BaseModel):
+    """A runner-up document with its score."""
+
+    model_config = ConfigDict(frozen=True)
+
+    document: FaqDocument
+    score: float
+
+
+class FaqAnswer(BaseModel):
+    """The outcome of one question: the best document, or none when not confident."""
+
+    model_config = ConfigDict(frozen=True)
+
+    answered: bool
+    document: FaqDocument | None
+    score: float
+    band: Band
+    alternatives: tuple[Alternative, ...] = ()
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """True when the chat should offer "Did you mean" choices rather than assert."""
+        return self.band is Band.MEDIUM
+
+
+# --- text normalisation -------------------------------------------------------------
+
+# K followed by 7 characters with a digit in them, or the help center's KXXXXXXX placeholder.
+_ORDER_ID = re.compile(r"#?\bk(?:(?=[a-z]*\d)[a-z0-9]{5,10}|x{5,10})\b")
+_LINK = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\S+")
+_CLAUSE_BREAK = re.compile(r"[.,!?;:()\[\]{}\n\"“”|/\\]+")
+_WORD = re.compile(r"[a-z0-9]+")
+_STRETCH = re.compile(r"(.)\1{2,}")
+
+
+def _clauses(text: str) -> list[list[str]]:
+    """Split text into clauses of raw lowercase word tokens."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = text.replace("’", "'").replace("‘", "'")
+    text = _LINK.sub(" ", _ORDER_ID.sub(" ", text))
+    text = text.replace("'", "").replace("-", " ").replace("_", " ")
+    return [words for part in _CLAUSE_BREAK.split(text) if (words := _WORD.findall(part))]
+
+
+def _stem(word: str) -> str:
+    """Light English stemmer so "refunds", "refunded" and "refunding" meet."""
+    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            if suffix == "s" and word.endswith(("ss", "us", "is")):
+                return word
+            base = word[: len(word) - len(suffix)] + repl
+            # "cancelled" -> "cancell" -> "cancel"
+            if suffix in ("ing", "ed") and len(base) > 3 and base[-1] == base[-2]:
+                base = base[:-1]
+            return base
+    return word
+
+
+_ENGLISH_SUFFIXES = ("ing", "ed", "es", "s", "ly", "ment", "d")
+_MALAY_SUFFIXES = ("nya", "lah", "kah", "kan", "an")
+_MALAY_PREFIXES = ("di", "ter", "ber", "mem", "men", "meng", "me", "pem", "pen", "peng", "pe")
+
+
+def _word_forms(word: str) -> Iterator[str]:
+    """Yield plausible base forms of an inflected English or Malay word."""
+    for suffix in _ENGLISH_SUFFIXES + _MALAY_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            base = word[: -len(suffix)]
+            yield base
+            yield base + "e"
+            if len(base) > 3 and base[-1] == base[-2]:
+                yield base[:-1]
+    for prefix in _MALAY_PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 4:
+            base = word[len(prefix) :]
+            yield base
+            for suffix in _MALAY_SUFFIXES:
+                if base.endswith(suffix) and len(base) - len(suffix) >= 3:
+                    yield base[: -len(suffix)]
+
+
+def _osa_distance(a: str, b: str, limit: int) -> int:
+    """Edit distance with adjacent transpositions, giving up past limit."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def _max_typos(word: str) -> int:
+    """Allowed edit distance: short words are too easy to confuse."""
+    return 0 if len(word) < 5 else 1 if len(word) < 8 else 2
+
+
+def _deletes(word: str, depth: int) -> set[str]:
+    """All strings made by deleting up to depth characters from word."""
+    out = {word}
+    frontier = {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        out |= frontier
+    return out
+
+
+class _SpellChecker:
+    """Symmetric-delete spelling correction against a fixed vocabulary."""
+
+    def __init__(self, ranked_words: Mapping[str, int]) -> None:
+        self._rank = dict(ranked_words)
+        self._index: dict[str, list[str]] = defaultdict(list)
+        for word in self._rank:
+            for variant in _deletes(word, _max_typos(word)):
+                self._index[variant].append(word)
+        self._cache: dict[str, str | None] = {}
+
+    def correct(self, token: str) -> str | None:
+        """Return the closest known word, or None when nothing is close enough."""
+        if token in self._cache:
+            return self._cache[token]
+        limit = _max_typos(token)
+        best: tuple[int, int, str] | None = None
+        if limit and not token.isdigit():
+            candidates = {w for d in _deletes(token, limit) for w in self._index.get(d, ())}
+            for word in candidates:
+                dist = _osa_distance(token, word, limit)
+                # People rarely mistype the first letter; random words often differ there.
+                if dist > limit or word[0] != token[0]:
+                    continue
+                key = (dist, -self._rank[word], word)
+                if best is None or key < best:
+                    best = key
+        if len(self._cache) >= _SPELL_CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[token] = best[2] if best else None
+        return self._cache[token]
+
+
+# --- analysis: text -> terms --------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Analysis:
+    """What a text says: matchable terms, words nothing knows, off-topic concepts."""
+
+    terms: frozenset[str]
+    unknown: frozenset[str]
+    offtopic: frozenset[str]
+
+
+_NOTHING = "nothing"
+_STOP, _SMALL, _NEG, _CONCEPT, _OFF, _WORDK = "stop", "small", "neg", "concept", "off", "word"
+
+
+class _Analyzer:
+    """Turns text into concept and word terms using the lexicon and a vocabulary."""
+
+    def __init__(self, lexicon: Lexicon, corpus: Iterable[str]) -> None:
+        self._lexicon = lexicon
+        self._phrases: dict[tuple[str, ...], tuple[str, str]] = {}
+        for kind, entries in (
+            (_CONCEPT, lexicon.concepts),
+            (_OFF, lexicon.offtopic),
+            (_SMALL, {"": tuple(lexicon.smalltalk)}),
+            (_NEG, {n: (n,) for n in lexicon.negators}),
+            (_STOP, {"": tuple(lexicon.stopwords)}),
+        ):
+            for name, variants in entries.items():
+                for variant in variants:
+                    self._add_phrase(variant, kind, name)
+        self._longest = max((len(p) for p in self._phrases), default=1)
+        single = {
+            p[0] for p, (k, _) in self._phrases.items() if len(p) == 1 and k in (_CONCEPT, _OFF)
+        }
+        phrase_words = {w for p in self._phrases for w in p}
+        corpus_counts: dict[str, int] = defaultdict(int)
+        for text in corpus:
+            for clause in _clauses(text):
+                for word in clause:
+                    corpus_counts[word] += 1
+        self._single = single
+        self._lexicon_words = phrase_words
+        self._known = phrase_words | set(corpus_counts)
+        # Lexicon words outrank document words when a typo is equally close to both.
+        ranked = {w: n for w, n in corpus_counts.items() if len(w) >= 3 and not w.isdigit()}
+        for word in phrase_words:
+            if len(word) >= 3:
+                ranked[word] = ranked.get(word, 0) + 1000
+        self._speller = _SpellChecker(ranked)
+
+    def _add_phrase(self, text: str, kind: str, name: str) -> None:
+        """Register one lexicon variant, refusing a variant claimed twice."""
+        words = tuple(w for clause in _clauses(text) for w in clause)
+        if not words:
+            return
+        previous = self._phrases.get(words)
+        if previous is not None and previous != (kind, name):
+            raise ValueError(
+                f"lexicon variant {' '.join(words)!r} is listed under both "
+                f"{previous[1] or previous[0]!r} and {name or kind!r}"
+            )
+        self._phrases[words] = (kind, name)
+
+    def _canonical(self, word: str) -> str:
+        """Map a raw token to a known spelling when one is close enough."""
+        if word in self._lexicon_words:
+            return word
+        # An inflected lexicon word ("maksudnya", "refunds") beats a raw document word.
+        for form in _word_forms(word):
+            if form in self._single:
+                return form
+        if word in self._known:
+            return word
+        squeezed = _STRETCH.sub(r"\1\1", word)
+        for form in (squeezed, _STRETCH.sub(r"\1", word), *_word_forms(squeezed)):
+            if form in self._known:
+                return form
+        return self._speller.correct(squeezed) or squeezed
+
+    def analyze(self, text: str) -> _Analysis:
+        """Turn a text into terms: ``#concept``, ``!offtopic`` and stemmed words."""
+        concepts: set[str] = set()
+        words: set[str] = set()
+        offtopic: set[str] = set()
+        unknown: set[str] = set()
+        for clause in _clauses(text):
+            found, clause_words, clause_off, clause_unknown = self._clause(clause)
+            concepts.update(found)
+            words |= clause_words
+            offtopic |= clause_off
+            unknown |= clause_unknown
+        # Twice, so a combination can build on another ("item + not_masuk" is not_received).
+        for _ in range(2):
+            for name, alternatives in self._lexicon.combinations.items():
+                if any(all(part in concepts for part in parts) for parts in alternatives):
+                    concepts.add(name)
+        terms = {f"#{c}" for c in concepts} | words
+        return _Analysis(frozenset(terms), frozenset(unknown), frozenset(f"!{o}" for o in offtopic))
+
+    def _clause(self, raw: Sequence[str]) -> tuple[list[str], set[str], set[str], set[str]]:
+        """Analyse one clause: its concepts (negation applied), words, off-topics, unknowns."""
+        lexicon = self._lexicon
+        tokens = [self._canonical(w) for w in raw]
+        concepts: list[str] = []
+        words: set[str] = set()
+        offtopic: set[str] = set()
+        unknown: set[str] = set()
+        negator = ""  # the pending negator, if any
+        gap = 0
+        since_concept = _NEGATION_REACH  # items since the last concept
+        trailing = -1  # index of a concept negated from behind
+        orphan = False  # a "nothing" that negated no concept either way
+        previous = ""
+        i = 0
+        while i < len(tokens):
+            kind, name, span = self._match(tokens, i)
+            if kind == _NEG:
+                if previous not in lexicon.question_tags:
+                    negator, gap = name, 0
+                    # "got nothing", "barang takde": reach back to a concept just before.
+                    if name in lexicon.trailing_negators:
+                        if concepts and since_concept <= 1:
+                            trailing = len(concepts) - 1
+                        else:
+                            orphan = True
+            elif kind in (_STOP, _SMALL):
+                gap += 1
+            else:
+                negate = bool(negator) and gap <= _NEGATION_REACH
+                negator = ""
+                if kind == _CONCEPT:
+                    concepts.append(lexicon.negated_name(name) if negate else name)
+                    trailing, since_concept = -1, -1
+                    orphan = orphan and not negate
+                elif kind == _OFF:
+                    offtopic.add(name)
+                elif name not in self._known or name.isdigit():
+                    # Unknown words dilute the match; bare numbers say nothing.
+                    if not name.isdigit():
+                        unknown.add(name)
+                else:
+                    words.add(_stem(name))
+            previous = tokens[i + span - 1]
+            since_concept += 1
+            i += span
+        if trailing >= 0:
+            concepts[trailing] = lexicon.negated_name(concepts[trailing])
+        # "nothing is there": the emptiness itself is the point.
+        if orphan and _NOTHING in lexicon.concepts:
+            concepts.append(_NOTHING)
+        return concepts, words, offtopic, unknown
+
+    def _match(self, words: Sequence[str], start: int) -> tuple[str, str, int]:
+        """Longest lexicon phrase at start, else the word itself."""
+        for length in range(min(self._longest, len(words) - start), 0, -1):
+            hit = self._phrases.get(tuple(words[start : start + length]))
+            if hit is not None:
+                return hit[0], hit[1], length
+        return _WORDK, words[start], 1
+
+
+# --- the index ----------------------------------------------------------------------
+
+
+def _norm(weights: Mapping[str, float]) -> float:
+    """Euclidean length of a sparse vector."""
+    return math.sqrt(sum(w * w for w in weights.values())) or 1.0
+
+
+class FaqIndex:
+    """A search index over help-center documents: build once, ask many times."""
+
+    def __init__(
+        self,
+        docs: Sequence[FaqDocument],
+        analyzer: _Analyzer,
+        idf: Mapping[str, float],
+        nearest: Mapping[str, Sequence[tuple[int, int, float]]],
+        profile: Mapping[str, Sequence[tuple[int, float, float]]],
+        min_score: float,
+        confident_score: float,
+    ) -> None:
+        self._docs = tuple(docs)
+        self._analyzer = analyzer
+        self._idf = idf
+        self._nearest = nearest
+        self._profile = profile
+        self.min_score = min_score
+        self.confident_score = confident_score
+
+    @property
+    def documents(self) -> tuple[FaqDocument, ...]:
+        """The indexed documents, in load order."""
+        return self._docs
+
+    @classmethod
+    def build(
+        cls,
+        docs: Sequence[FaqDocument],
+        lexicon: Lexicon | None = None,
+        *,
+        min_score: float = DEFAULT_MIN_SCORE,
+        confident_score: float = DEFAULT_CONFIDENT_SCORE,
+    ) -> FaqIndex:
+        """Index documents; raises ValueError when there are none or the lexicon clashes."""
+        if not docs:
+            raise ValueError("no FAQ documents to index")
+        lexicon = lexicon or Lexicon()
+        lexicon.check()
+        corpus = [t for d in docs for t in (d.title, d.answer, *d.phrasings, *d.keywords)]
+        analyzer = _Analyzer(lexicon, corpus)
+
+        def authored(text: str) -> frozenset[str]:
+            # A topic the lexicon calls off-topic is in scope once a document is about it.
+            analysis = analyzer.analyze(text)
+            return analysis.terms | analysis.offtopic
+
+        examples = [[authored(p) for p in (d.title, *d.phrasings)] for d in docs]
+        keywords = [set().union(*(authored(k) for k in d.keywords)) for d in docs]
+        answers = [analyzer.analyze(d.answer).terms for d in docs]
+        # Rarity comes from the authored profile (title, phrasings, keywords): answers are
+        # long and mention most concepts in passing. Answer-only terms count from answers.
+        authored_df: dict[str, int] = defaultdict(int)
+        answer_df: dict[str, int] = defaultdict(int)
+        for n in range(len(docs)):
+            for term in set().union(*examples[n], keywords[n]):
+                authored_df[term] += 1
+            for term in answers[n]:
+                answer_df[term] += 1
+        df = {t: authored_df.get(t) or answer_df[t] for t in authored_df.keys() | answer_df.keys()}
+        idf = {t: math.log(1.0 + len(docs) / count) for t, count in df.items()}
+
+        nearest: dict[str, list[tuple[int, int, float]]] = defaultdict(list)
+        # term -> (doc, weight in the doc's unit profile vector, how central it is to the doc)
+        profile: dict[str, list[tuple[int, float, float]]] = defaultdict(list)
+        for n, doc_examples in enumerate(examples):
+            for e, terms in enumerate(doc_examples):
+                length = _norm({t: idf[t] for t in terms})
+                for t in terms:
+                    nearest[t].append((n, e, idf[t] / length))
+            share: dict[str, float] = defaultdict(float)
+            for terms in doc_examples:
+                for t in terms:
+                    share[t] += 1.0 / len(doc_examples)
+            weights = defaultdict(float, share)
+            for t in keywords[n]:
+                weights[t] += _KEYWORD_WEIGHT
+            for t in answers[n]:
+                weights[t] += _ANSWER_WEIGHT
+            vector = {t: idf[t] * w for t, w in weights.items()}
+            length = _norm(vector)
+            for t, w in vector.items():
+                # A term in most phrasings, or in few other documents, is what the document is
+                # about; one it mentions in passing is not.
+                centrality = min(1.0, weights[t] + share[t] + 1.0 / df[t])
+                profile[t].append((n, w / length, centrality))
+        return cls(docs, analyzer, idf, nearest, profile, min_score, confident_score)
+
+    def scores(self, question: str) -> list[float]:
+        """Similarity of the question to every document, in document order (0..1)."""
+        analysis = self._analyzer.analyze(question)
+        known = {t: self._idf[t] for t in analysis.terms | analysis.offtopic if t in self._idf}
+        offtopic = sum(1 for t in analysis.offtopic if t not in self._idf)
+        # Each distinct word counts once: a story that repeats itself is no less on topic.
+        unknown = len(analysis.unknown) + sum(1 for t in analysis.terms if t not in self._idf)
+        if not known:
+            return [0.0] * len(self._docs)
+        length = math.sqrt(
+            sum(w * w for w in known.values())
+            + unknown * _UNKNOWN_WEIGHT**2
+            + offtopic * _OFFTOPIC_WEIGHT**2
+        )
+        best_example: dict[tuple[int, int], float] = defaultdict(float)
+        whole = [0.0] * len(self._docs)
+        evidence = [0.0] * len(self._docs)
+        for term, weight in known.items():
+            for n, e, w in self._nearest.get(term, ()):
+                best_example[(n, e)] += weight * w
+            for n, w, centrality in self._profile.get(term, ()):
+                whole[n] += weight * w
+                evidence[n] += weight * centrality
+        nearest = [0.0] * len(self._docs)
+        for (n, _), value in best_example.items():
+            nearest[n] = max(nearest[n], value)
+        # A common word, or words only in passing in a document, are too little to answer on.
+        return [
+            min(1.0, (_NEAREST_WEIGHT * a + (1.0 - _NEAREST_WEIGHT) * b) / length)
+            * min(1.0, e / _ENOUGH_EVIDENCE)
+            for a, b, e in zip(nearest, whole, evidence, strict=True)
+        ]
+
+    def ask(self, question: str, *, min_score: float | None = None) -> FaqAnswer:
+        """Answer a question with the best document, or decline below the threshold."""
+        threshold = self.min_score if min_score is None else min_score
+        ranked = sorted(enumerate(self.scores(question)), key=lambda p: (-p[1], p[0]))
+        (top, score), runners = ranked[0], ranked[1:]
+        floor = threshold / 2
+        alternatives = tuple(
+            Alternative(document=self._docs[n], score=round(s, 4))
+            for n, s in runners[:MAX_ALTERNATIVES]
+            if s >= floor and s > 0
+        )
+        if score < threshold or score <= 0:
+            return FaqAnswer(
+                answered=False,
+                document=None,
+                score=round(score, 4),
+                band=Band.NONE,
+                alternatives=alternatives,
+            )
+        margin = score - (runners[0][1] if runners else 0.0)
+        sure = score >= self.confident_score and margin >= CONFIDENT_MARGIN
+        return FaqAnswer(
+            answered=True,
+            document=self._docs[top],
+            score=round(score, 4),
+            band=Band.HIGH if sure else Band.MEDIUM,
+            alternatives=alternatives,
+        )

@@ -1,0 +1,224 @@
+"""Load help-center documents and the matching lexicon shipped with the bot or an operator's."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.domain.faq import FaqDocument, FaqIndex, Lexicon
+
+log = logging.getLogger(__name__)
+
+LEXICON_FILE = "lexicon.txt"
+DOCUMENT_SUFFIX = ".md"
+_FENCE = "---"
+_TEXT_FIELDS = ("id", "title")
+_LIST_FIELDS = ("phrasings", "keywords")
+
+
+class DocumentError(ValueError):
+    """A help-center document or lexicon file is missing, empty or malformed."""
+
+
+def _shipped() -> Traversable:
+    """The package folder holding the shipped documents and lexicon."""
+    return files(__package__ or "bot.help_center")
+
+
+def parse_document(text: str, *, source: str) -> FaqDocument:
+    """Parse one document: a ``---`` fenced header of fields, then the answer."""
+    lines = text.lstrip("\ufeff").splitlines()
+    if not lines or lines[0].strip() != _FENCE:
+        raise DocumentError(f"{source}: must start with a '---' header line")
+    try:
+        end = next(i for i, line in enumerate(lines[1:], 1) if line.strip() == _FENCE)
+    except StopIteration:
+        raise DocumentError(f"{source}: header is not closed by a '---' line") from None
+    fields: dict[str, str | list[str]] = {}
+    current: list[str] | None = None
+    for number, line in enumerate(lines[1:end], 2):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if line.lstrip().startswith("- "):
+            if current is None:
+                raise DocumentError(f"{source}:{number}: list item outside a list field")
+            current.append(line.lstrip()[2:].strip())
+            continue
+        key, sep, value = line.partition(":")
+        key, value = key.strip(), value.strip()
+        if not sep or key not in _TEXT_FIELDS + _LIST_FIELDS:
+            raise DocumentError(f"{source}:{number}: expected 'field: value', got {line!r}")
+        if key in fields:
+            raise DocumentError(f"{source}:{number}: field {key!r} given twice")
+        if key in _LIST_FIELDS:
+            if value:
+                raise DocumentError(f"{source}:{number}: {key} takes '- item' lines below it")
+            current = []
+            fields[key] = current
+        else:
+            current = None
+            fields[key] = value
+    for key in _TEXT_FIELDS:
+        if not fields.get(key):
+            raise DocumentError(f"{source}: header has no {key}")
+    answer = "\n".join(lines[end + 1 :]).strip()
+    if not answer:
+        raise DocumentError(f"{source}: answer is empty")
+    try:
+        return FaqDocument(
+            id=str(fields["id"]),
+            title=str(fields["title"]),
+            answer=answer,
+            phrasings=tuple(p for p in fields.get("phrasings", ()) if p),
+            keywords=tuple(k for k in fields.get("keywords", ()) if k),
+        )
+    except ValidationError as exc:
+        raise DocumentError(f"{source}: {exc.errors()[0]['msg']}") from None
+
+
+def render_document(doc: FaqDocument) -> str:
+    """Write a document back in the file format parse_document reads."""
+    lines = [_FENCE, f"id: {doc.id}", f"title: {doc.title}"]
+    for key, values in (("phrasings", doc.phrasings), ("keywords", doc.keywords)):
+        if values:
+            lines.append(f"{key}:")
+            lines.extend(f"  - {value}" for value in values)
+    lines += [_FENCE, doc.answer, ""]
+    return "\n".join(lines)
+
+
+def _read_folder(entries: Iterable[Traversable], where: str) -> list[FaqDocument]:
+    """Parse every document in one folder, refusing duplicate ids and titles."""
+    docs: list[FaqDocument] = []
+    seen: dict[str, str] = {}
+    for entry in sorted(entries, key=lambda e: e.name):
+        if not (entry.is_file() and entry.name.endswith(DOCUMENT_SUFFIX)):
+            continue
+        doc = parse_document(entry.read_text(encoding="utf-8"), source=entry.name)
+        for key in (f"id {doc.id!r}", f"title {doc.title!r}"):
+            if key in seen:
+                raise DocumentError(f"{entry.name}: duplicate {key}, also in {seen[key]}")
+            seen[key] = entry.name
+        docs.append(doc)
+    if not docs:
+        raise DocumentError(f"{where}: no {DOCUMENT_SUFFIX} documents found")
+    return docs
+
+
+def _operator_folder(extra_dir: Path) -> Path:
+    """Check that the operator folder exists."""
+    if not extra_dir.is_dir():
+        raise DocumentError(f"{extra_dir}: FAQ folder does not exist or is not a folder")
+    return extra_dir
+
+
+def load_documents(extra_dir: Path | None = None) -> list[FaqDocument]:
+    """Shipped documents, plus an operator folder's: new ones, or overrides by id or title."""
+    docs = _read_folder(_shipped().joinpath("docs").iterdir(), "shipped help center")
+    if extra_dir is None:
+        return docs
+    folder = _operator_folder(extra_dir)
+    has_docs = any(p.suffix == DOCUMENT_SUFFIX for p in folder.iterdir())
+    if not has_docs:
+        if (folder / LEXICON_FILE).is_file():
+            return docs
+        raise DocumentError(f"{folder}: no {DOCUMENT_SUFFIX} documents found")
+    for extra in _read_folder(folder.iterdir(), str(folder)):
+        matches = {n for n, d in enumerate(docs) if d.id == extra.id or d.title == extra.title}
+        if len(matches) > 1:
+            raise DocumentError(
+                f"{extra.id}{DOCUMENT_SUFFIX}: id and title match two different shipped documents"
+            )
+        if matches:
+            log.info("operator document %r replaces the shipped one", extra.id)
+            docs[matches.pop()] = extra
+        else:
+            docs.append(extra)
+    return docs
+
+
+_LIST_SECTIONS = ("stopwords", "smalltalk", "negators", "trailing_negators", "question_tags")
+_MAP_SECTIONS = ("concepts", "offtopic", "negated", "combinations")
+
+
+def parse_lexicon(text: str, *, source: str) -> Lexicon:
+    """Parse the lexicon format: ``[section]`` headers; ``name = a, b`` or plain lists."""
+    lists: dict[str, list[str]] = {s: [] for s in _LIST_SECTIONS}
+    maps: dict[str, dict[str, list[str]]] = {s: {} for s in _MAP_SECTIONS}
+    section = ""
+    key = ""
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.split("#", 1)[0].rstrip()
+        if not line.strip():
+            continue
+        where = f"{source}:{number}"
+        if line.startswith("["):
+            section = line.strip().strip("[]").strip()
+            if section not in _LIST_SECTIONS + _MAP_SECTIONS:
+                raise DocumentError(f"{where}: unknown section [{section}]")
+            key = ""
+            continue
+        if not section:
+            raise DocumentError(f"{where}: entry before any [section]")
+        if section in _LIST_SECTIONS:
+            lists[section] += [w.strip() for w in line.split(",") if w.strip()]
+            continue
+        if line[0].isspace():  # continuation of the previous name's variants
+            if not key:
+                raise DocumentError(f"{where}: continuation line without a 'name = ...' above")
+            values = line
+        else:
+            name, sep, values = line.partition("=")
+            key = name.strip()
+            if not sep or not key or " " in key:
+                raise DocumentError(f"{where}: expected 'name = variant, variant'")
+        maps[section].setdefault(key, []).extend(v.strip() for v in values.split(",") if v.strip())
+    negated: dict[str, str] = {}
+    for name, targets in maps["negated"].items():
+        if len(targets) != 1:
+            raise DocumentError(f"{source}: [negated] {name} must name exactly one concept")
+        negated[name] = targets[0]
+    combinations = {
+        name: tuple(tuple(p.strip() for p in alt.split("+")) for alt in alternatives)
+        for name, alternatives in maps["combinations"].items()
+    }
+    return Lexicon(
+        stopwords=frozenset(lists["stopwords"]),
+        smalltalk=frozenset(lists["smalltalk"]),
+        negators=frozenset(lists["negators"]),
+        trailing_negators=frozenset(lists["trailing_negators"]),
+        question_tags=frozenset(lists["question_tags"]),
+        concepts={k: tuple(v) for k, v in maps["concepts"].items()},
+        offtopic={k: tuple(v) for k, v in maps["offtopic"].items()},
+        negated=negated,
+        combinations=combinations,
+    )
+
+
+def load_lexicon(extra_dir: Path | None = None) -> Lexicon:
+    """The shipped lexicon, extended by an operator folder's lexicon.txt when present."""
+    shipped = _shipped().joinpath(LEXICON_FILE)
+    lexicon = parse_lexicon(shipped.read_text(encoding="utf-8"), source=LEXICON_FILE)
+    if extra_dir is not None and (extra_dir / LEXICON_FILE).is_file():
+        extra = extra_dir / LEXICON_FILE
+        lexicon = lexicon.merged(
+            parse_lexicon(extra.read_text(encoding="utf-8"), source=str(extra))
+        )
+    return lexicon
+
+
+def load_index(extra_dir: Path | None = None, *, min_score: float | None = None) -> FaqIndex:
+    """Load documents and lexicon and build the search index the chat asks."""
+    docs = load_documents(extra_dir)
+    lexicon = load_lexicon(extra_dir)
+    try:
+        if min_score is None:
+            return FaqIndex.build(docs, lexicon)
+        return FaqIndex.build(docs, lexicon, min_score=min_score)
+    except ValueError as exc:
+        raise DocumentError(f"{LEXICON_FILE}: {exc}") from exc

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -54,17 +55,33 @@ def build_application(
     from handlers.common import FloodLimit
     from handlers.notifier import Notifier
     from handlers.setup import COMMANDS, register_handlers
+    from handlers.support_desk import SupportDesk
 
     async def post_init(app: App) -> None:
         services = await open_services(settings, clock)
-        cards = Cards(services, ZoneInfo(settings.timezone))
-        notifier = Notifier(app.bot, services, cards)
+        tz = ZoneInfo(settings.timezone)
+        cards = Cards(services, tz)
+        desk = (
+            SupportDesk(services, settings.support_chat_id, tz)
+            if settings.support_chat_id
+            else None
+        )
+        notifier = Notifier(app.bot, services, cards, desk)
+
+        async def after_sweep() -> None:
+            await services.support.sweep_sla()
+            await notifier.drain()
+
+        async def next_timed_work() -> datetime | None:
+            times = [await services.notifications.next_at(), await services.support.next_sla_at()]
+            return min((x for x in times if x is not None), default=None)
+
         wakeup = WakeUp(
             services.deadlines,
             clock,
             poll=settings.poll_interval,
-            after_sweep=notifier.drain,
-            also_wake_at=services.notifications.next_at,
+            after_sweep=after_sweep,
+            also_wake_at=next_timed_work,
         )
         services.orders.set_on_change(wakeup.poke)
         app.bot_data.update(
@@ -72,6 +89,7 @@ def build_application(
             settings=settings,
             cards=cards,
             notifier=notifier,
+            desk=desk,
             wakeup=wakeup,
             faq=faq,
             flood=FloodLimit(settings.flood_limit, settings.flood_window.total_seconds()),
@@ -101,7 +119,7 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     app: App = builder.build()
-    register_handlers(app)
+    register_handlers(app, settings.support_chat_id)
     return app
 
 

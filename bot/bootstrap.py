@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.policy import Policy
+from bot.domain.tickets import SupportPolicy
 from bot.services.chat import ChatService
 from bot.services.deadlines import DeadlineService
 from bot.services.notifications import NotificationService, OutboxSignal
 from bot.services.orders import OrderService
+from bot.services.support import SupportService
 from store.sqlite_store import Store
 
 
@@ -22,6 +24,7 @@ class Services:
     clock: Clock
     policy: Policy
     orders: OrderService
+    support: SupportService
     deadlines: DeadlineService
     chat: ChatService
     notifications: NotificationService
@@ -36,11 +39,18 @@ async def open_services(settings: Settings, clock: Clock) -> Services:
     store = await Store.open(settings.database_url)
     policy = settings.policy()
     signal = OutboxSignal()
+    orders = OrderService(store, clock, policy, signal=signal)
+    support_policy = SupportPolicy(
+        unclaimed_after=settings.sla_unclaimed, unanswered_after=settings.sla_unanswered
+    )
     return Services(
         store=store,
         clock=clock,
         policy=policy,
-        orders=OrderService(store, clock, policy, signal=signal),
+        orders=orders,
+        support=SupportService(
+            store, clock, orders, support_policy, settings.support_chat_id, signal
+        ),
         deadlines=DeadlineService(store, clock, policy, signal=signal),
         chat=ChatService(store, clock, policy, settings.online_window, signal=signal),
         notifications=NotificationService(store, clock, signal),

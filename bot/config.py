@@ -157,6 +157,18 @@ class Settings(BaseSettings):
         default=timedelta(seconds=10),
         validation_alias=AliasChoices("KCHAT_FLOOD_WINDOW", "flood_window"),
     )
+    sla_unclaimed: timedelta = Field(
+        default=timedelta(minutes=15),
+        validation_alias=AliasChoices("KCHAT_SLA_UNCLAIMED", "sla_unclaimed"),
+    )
+    sla_unanswered: timedelta = Field(
+        default=timedelta(hours=1),
+        validation_alias=AliasChoices("KCHAT_SLA_UNANSWERED", "sla_unanswered"),
+    )
+    show_agent_names: bool = Field(
+        default=False,
+        validation_alias=AliasChoices("KCHAT_SHOW_AGENT_NAMES", "show_agent_names"),
+    )
     poll_interval: timedelta = Field(
         default=timedelta(seconds=2),
         validation_alias=AliasChoices("KCHAT_POLL_INTERVAL", "poll_interval"),
@@ -175,6 +187,8 @@ class Settings(BaseSettings):
         "online_window",
         "flood_window",
         "poll_interval",
+        "sla_unclaimed",
+        "sla_unanswered",
         mode="before",
     )
     @classmethod

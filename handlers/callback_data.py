@@ -47,6 +47,20 @@ class Act(StrEnum):
     FAQ_YES = "fy"
     FAQ_NO = "fn"
     SUPPORT = "sup"
+    PAID_ALREADY = "pd"  # buyer: "I already paid" (payment problem)
+    LEAVE_SUPPORT = "ls0"
+    # Support group, on a ticket (ref = ticket id; arg "y" = the confirming second tap)
+    T_CLAIM = "tc"
+    T_REFUND = "tr"
+    T_PART = "tp"
+    T_RELEASE = "tl"
+    T_PAY_OK = "tpo"
+    T_PAY_NO = "tpn"
+    T_ASK_BUYER = "tab"
+    T_ASK_SELLER = "tas"
+    T_TRANSCRIPT = "tt"
+    T_CLOSE = "tx"
+    T_BACK = "tb"
 
 
 class InvalidCallback(ValueError):

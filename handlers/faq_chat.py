@@ -17,6 +17,7 @@ from telegram.constants import ParseMode
 from bot.domain.faq import FaqAnswer, FaqDocument, FaqIndex
 from bot.domain.ids import find_order_ids
 from bot.domain.model import Order, Status
+from bot.domain.tickets import TicketKind
 from handlers.callback_data import Act, Cb, button
 from handlers.common import Ctx, guarded, services, settings, tell
 from handlers.orders import show_card
@@ -163,11 +164,11 @@ async def on_faq_button(update: Update, ctx: Ctx, cb: Cb) -> bool:
 
 
 async def request_support(update: Update, ctx: Ctx, topic: str) -> None:
-    """Hand the user to KALEOZ Support: post to the support group, tell the user."""
+    """Hand the user to KALEOZ Support: a help ticket, and their next messages go to it."""
     user = update.effective_user
     assert user is not None
-    group = settings(ctx).support_chat_id
-    if group is None:
+    s = services(ctx)
+    if settings(ctx).support_chat_id is None:
         await tell(
             update,
             "KALEOZ Support can be reached through LiveChat on the KALEOZ "
@@ -175,13 +176,19 @@ async def request_support(update: Update, ctx: Ctx, topic: str) -> None:
             "<b>Escalate to support</b>.",
         )
         return
-    await ctx.bot.send_message(
-        group,
-        f"🆘 <b>Help request</b> from {escape(user.full_name)} (id <code>{user.id}</code>)"
-        f"\nTopic: {escape(topic)}",
-        parse_mode=ParseMode.HTML,
+    doc = _doc(faq_index(ctx), topic)
+    subject = f"Asked for a person after: {doc.title}" if doc else "Asked for a person"
+    ticket, _ = await s.support.raise_ticket(
+        TicketKind.HELP, order_id=None, user_id=user.id, subject=subject
     )
-    await tell(update, "🛟 I've asked KALEOZ Support to help you. An agent will reply here.")
+    await s.chat.set_mode(user.id, "support", None, ticket_id=ticket.id)
+    kb = InlineKeyboardMarkup([[button("Leave support chat", Act.LEAVE_SUPPORT)]])
+    await tell(
+        update,
+        f"🛟 KALEOZ Support has your request (#{ticket.id}). Write what you need here; an "
+        "agent will reply in this chat.",
+        reply_markup=kb,
+    )
 
 
 async def on_inline_query(update: Update, ctx: Ctx) -> None:

@@ -145,14 +145,44 @@ async def _cancel_yes(update: Update, ctx: Ctx, cb: Cb) -> bool:
 
 async def _escalate(update: Update, ctx: Ctx, cb: Cb) -> bool:
     s = services(ctx)
-    order = await s.orders.escalate(cb.ref, _uid(update))
+    order, ticket = await s.support.escalate(cb.ref, _uid(update))
+    await s.chat.set_mode(_uid(update), "support", order.id, ticket_id=ticket.id)
     await _answer(update, "Sent to KALEOZ Support.")
     await tell(
         update,
-        f"🛟 Order <b>{order.id}</b> is now with KALEOZ Support; its clocks are paused. "
-        "Tell them what happened: tap <b>Message</b> on the card to keep talking in the "
-        "order's chat, which support can read.",
+        f"🛟 Order <b>{order.id}</b> is now with KALEOZ Support (ticket #{ticket.id}); its "
+        "clocks are paused. Tell them what happened: what you send now goes to support, "
+        "photos and files too.",
+        reply_markup=_leave_support_kb(),
     )
+    return True
+
+
+def _leave_support_kb() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[button("Leave support chat", Act.LEAVE_SUPPORT)]])
+
+
+async def _paid_already(update: Update, ctx: Ctx, cb: Cb) -> bool:
+    s = services(ctx)
+    order = await s.orders.get_for(cb.ref, _uid(update))
+    if order.buyer_id != _uid(update) or order.paid_at is not None:
+        raise InvalidInput(f"Order {order.id} is not waiting for a payment from you.")
+    await s.chat.set_mode(_uid(update), "receipt", order.id)
+    await _answer(update)
+    await tell(
+        update,
+        f"🧾 Send a photo or file of your payment receipt for order <b>{order.id}</b> (for a "
+        "bank transfer, the transfer slip). KALEOZ Support will check it. Online payments can "
+        "take 1–2 hours to show.",
+        reply_markup=abort_keyboard(order.id),
+    )
+    return True
+
+
+async def _leave_support(update: Update, ctx: Ctx, cb: Cb) -> bool:
+    await services(ctx).chat.clear_mode(_uid(update))
+    await _answer(update, "OK")
+    await tell(update, "You left the support chat. Support can still reach you here.")
     return True
 
 
@@ -251,6 +281,8 @@ BUTTONS: dict[Act, Step] = {
     Act.FAQ_YES: on_faq_button,
     Act.FAQ_NO: on_faq_button,
     Act.SUPPORT: on_faq_button,
+    Act.PAID_ALREADY: _paid_already,
+    Act.LEAVE_SUPPORT: _leave_support,
 }
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.domain.ids import find_order_ids, normalize_order_id
-from handlers.common import MAX_TEXT, Ctx, guarded, services, tell
+from bot.domain.tickets import Ticket, TicketKind
+from handlers.common import MAX_TEXT, Ctx, guarded, notifier, services, tell
 from handlers.flows import on_mode_text
 from handlers.offers import on_sell_input
 from handlers.orders import show_order_by_id
 from handlers.relay import message_kind, relay, relay_edit
+from handlers.support import party_to_support, support_ticket_for_reply
 
 FILE_KINDS = ("document", "photo")
 
@@ -39,6 +41,15 @@ async def on_private_message(update: Update, ctx: Ctx) -> None:
         if mode.mode == "deliver" and mode.order_id and message_kind(msg) in FILE_KINDS:
             await _deliver_file(update, ctx, mode.order_id)
             return
+    ticket = await support_ticket_for_reply(ctx, msg)
+    if ticket is None and mode is not None and mode.mode == "support":
+        ticket = await _mode_ticket(ctx, mode.data)
+    if ticket is not None:
+        await party_to_support(update, ctx, ticket)
+        return
+    if mode is not None and mode.mode == "receipt" and mode.order_id:
+        await _receipt(update, ctx, mode.order_id)
+        return
     if msg.reply_to_message is not None:
         found = await s.chat.relayed(msg.chat_id, msg.reply_to_message.message_id)
         if found is not None:
@@ -55,6 +66,30 @@ async def on_private_message(update: Update, ctx: Ctx) -> None:
         "To send a file to the other side of an order, open the order "
         "(/orders) and tap <b>Message seller</b> or <b>Message buyer</b>.",
     )
+
+
+async def _mode_ticket(ctx: Ctx, data: dict[str, object]) -> Ticket | None:
+    ticket_id = data.get("ticket_id")
+    if not isinstance(ticket_id, int):
+        return None
+    ticket = await services(ctx).support.get(ticket_id)
+    return ticket if ticket.is_open else None
+
+
+async def _receipt(update: Update, ctx: Ctx, order_id: str) -> None:
+    """A payment receipt (or its description): a payment ticket with the receipt in it."""
+    s = services(ctx)
+    uid = _uid(update)
+    order = await s.orders.get_for(order_id, uid)
+    msg = update.effective_message
+    assert msg is not None
+    subject = "Paid, but the order shows unpaid" + (f": {msg.caption}" if msg.caption else "")
+    ticket, _ = await s.support.raise_ticket(
+        TicketKind.PAYMENT, order_id=order.id, user_id=uid, subject=subject[:300]
+    )
+    await s.chat.set_mode(uid, "support", order.id, ticket_id=ticket.id)
+    await notifier(ctx).drain()  # the ticket card first, then the receipt under it
+    await party_to_support(update, ctx, await s.support.get(ticket.id))
 
 
 async def _deliver_file(update: Update, ctx: Ctx, order_id: str) -> None:

@@ -22,8 +22,10 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot.bootstrap import Services
 from bot.domain.errors import OrderNotFound
 from bot.domain.model import Order, Role
+from bot.domain.tickets import TicketKind
 from handlers.cards import Cards
 from handlers.render import headline
+from handlers.support_desk import SupportDesk
 from store.records import OutboxItem
 
 log = logging.getLogger(__name__)
@@ -32,20 +34,24 @@ BATCH = 100
 
 
 def _groups(items: Iterable[OutboxItem]) -> list[list[OutboxItem]]:
-    """Consecutive news for one person about one order goes out as one message."""
-    groups: dict[tuple[int, str | None], list[OutboxItem]] = {}
+    """News for one person about one order (or one ticket) goes out together."""
+    groups: dict[tuple[int, str], list[OutboxItem]] = {}
     for item in items:
-        groups.setdefault((item.recipient_id, item.order_id), []).append(item)
+        about = item.order_id or f"ticket:{item.payload.get('ticket_id', '')}"
+        groups.setdefault((item.recipient_id, about), []).append(item)
     return list(groups.values())
 
 
 class Notifier:
     """Drains the outbox; safe to call from anywhere, runs one drain at a time."""
 
-    def __init__(self, bot: Bot, services: Services, cards: Cards) -> None:
+    def __init__(
+        self, bot: Bot, services: Services, cards: Cards, desk: SupportDesk | None = None
+    ) -> None:
         self.bot = bot
         self.services = services
         self.cards = cards
+        self.desk = desk
         self._lock = asyncio.Lock()
 
     async def drain_if_queued(self) -> int:
@@ -97,6 +103,10 @@ class Notifier:
         return len(group)
 
     async def _send(self, recipient: int, group: list[OutboxItem]) -> None:
+        if self.desk is not None and recipient == self.desk.chat_id:
+            for item in group:
+                await self.desk.deliver(self.bot, item)
+            return
         order_id = group[0].order_id
         order: Order | None = None
         if order_id is not None:
@@ -135,4 +145,11 @@ class Notifier:
             other = order.seller_id if recipient == order.buyer_id else order.buyer_id
             await self.services.notifications.notify(
                 other, "counterparty_unreachable", order.id, role=(order.role_of(other) or "buyer")
+            )
+            who = "buyer" if recipient == order.buyer_id else "seller"
+            await self.services.support.raise_ticket(
+                TicketKind.UNREACHABLE,
+                order_id=order.id,
+                user_id=None,
+                subject=f"The {who} blocked the bot and can't be reached.",
             )

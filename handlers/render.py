@@ -209,6 +209,10 @@ def card_keyboard(
         for a in available_actions(o, view.viewer_id, now, policy)
     ]
     other = "seller" if o.buyer_id == view.viewer_id else "buyer"
+    unpaid = o.status in (Status.WAITING_PAYMENT, Status.EXPIRED) and o.paid_at is None
+    if unpaid and o.buyer_id == view.viewer_id and o.close_reason in (None, "expired"):
+        # FAQ: paid but shown unpaid (or expired): support checks the receipt.
+        buttons.append(button("I already paid", Act.PAID_ALREADY, o.id))
     if in_chat:
         buttons.append(button("Leave chat", Act.LEAVE_CHAT, o.id))
     else:
@@ -327,6 +331,8 @@ def headline(kind: str, role: Role, o: Order, payload: dict[str, Any], tz: ZoneI
         f"{due_text}. If something is wrong, request a refund before then.",
         "remind_refund": f"⏰ Reminder: answer the refund request on order {o.id} before "
         f"{due_text}, or it is approved automatically.",
+        "payment_rejected": "🧾 KALEOZ Support could not confirm your payment for this order. "
+        "If money left your account, contact your bank or reply to support with more details.",
         "counterparty_unreachable": "⚠️ The other side has blocked this bot and can't get "
         "messages right now. You can escalate to KALEOZ Support if you need help.",
     }

@@ -15,7 +15,7 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import faq_chat, messages, offers, orders
+from handlers import faq_chat, messages, offers, orders, support
 from handlers.common import Ctx, services
 from handlers.errors import on_error
 
@@ -48,9 +48,20 @@ async def on_my_chat_member(update: Update, ctx: Ctx) -> None:
         await ctx.bot_data["notifier"].drain()
 
 
-def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def register_handlers(
+    app: Application[Any, Any, Any, Any, Any, Any], support_chat_id: int | None = None
+) -> None:
     """Attach the bot's handlers to `app`, most specific first."""
     private = filters.ChatType.PRIVATE
+    if support_chat_id is not None:
+        group = filters.Chat(support_chat_id)
+        app.add_handler(CallbackQueryHandler(support.on_ticket_button, pattern=r"^k1\|t"))
+        app.add_handler(CommandHandler("note", support.cmd_note, filters=group))
+        app.add_handler(
+            MessageHandler(
+                group & filters.UpdateType.MESSAGE & ~filters.COMMAND, support.on_group_message
+            )
+        )
     for name, callback in [
         ("start", offers.cmd_start),
         ("help", offers.cmd_help),

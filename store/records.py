@@ -106,3 +106,27 @@ class TranscriptRow:
     src_message_id: int
     dst_chat_id: int | None
     dst_message_id: int | None
+
+
+@dataclass(frozen=True)
+class TicketNote:
+    """An agent's internal note on a ticket."""
+
+    agent_name: str
+    text: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class TicketMessage:
+    """A message between support and a party ("to_party" or "from_party")."""
+
+    ticket_id: int
+    direction: str
+    party_id: int
+    agent_id: int | None
+    kind: str
+    text: str
+    file_id: str | None
+    group_message_id: int | None
+    party_message_id: int | None

@@ -23,6 +23,7 @@ from bot.domain.model import Offer, Order, Status
 from store.chat_store import ChatTables
 from store.connection import connect
 from store.records import DueDeadline, LogEntry, OutboxItem, UserRecord
+from store.support_store import SupportTables
 from store.timefmt import from_db, to_db
 
 
@@ -38,7 +39,7 @@ def _opt_ts(value: str | None) -> datetime | None:
     return from_db(value) if value else None
 
 
-class Tx(ChatTables):
+class Tx(ChatTables, SupportTables):
     """The operations available inside one transaction."""
 
     # --- orders ---------------------------------------------------------------------

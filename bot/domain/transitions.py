@@ -8,7 +8,7 @@ order has follow from its state (`bot.domain.deadlines.open_deadlines`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -44,6 +44,7 @@ MAX_REASON = 500
 MAX_NOTE = 2000
 PARTIES = (Role.BUYER, Role.SELLER)
 PaidVia = Literal["balance", "external", "support"]
+Transition = Callable[["Order", "Actor", datetime], "Outcome"]
 
 
 @dataclass(frozen=True)

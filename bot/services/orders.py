@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 CHAT_CACHE_SIZE = 10_000
 
-Transition = Callable[[Order, Actor, datetime], t.Outcome]
+Transition = t.Transition
 WakeUp = Callable[[], Awaitable[None] | None]
 
 
@@ -242,14 +242,31 @@ class OrderService:
             raise OrderNotFound(oid or order_id.strip()[:16])
         return order
 
+    async def authorize_in(self, tx: Tx, order_id: str, user_id: int) -> Order:
+        """The order if `user_id` is a party to it, read inside the caller's transaction."""
+        return await self._load_for(tx, order_id, user_id)
+
+    async def apply_in(
+        self, tx: Tx, order_id: str, actor: Actor, step: Transition, now: datetime
+    ) -> Order:
+        """One transition inside the caller's transaction (support pairs it with its ticket).
+
+        The caller calls `committed()` after its transaction commits.
+        """
+        party = actor.user_id if actor.role in (Role.BUYER, Role.SELLER) else None
+        order = await self._load_for(tx, order_id, party)
+        outcome = step(order, actor, now)
+        return await persist_outcome(tx, outcome, self.policy, now, previous=order)
+
+    def committed(self) -> None:
+        """A transaction that ran `apply_in` committed: wake the scheduler and notifier."""
+        self._changed()
+
     async def _transition(self, order_id: str, actor: Actor, step: Transition) -> Order:
         """Load, check, change and persist one order atomically."""
         now = self.clock.now()
-        party = actor.user_id if actor.role in (Role.BUYER, Role.SELLER) else None
         async with self.store.transaction() as tx:
-            order = await self._load_for(tx, order_id, party)
-            outcome = step(order, actor, now)
-            saved = await persist_outcome(tx, outcome, self.policy, now, previous=order)
+            saved = await self.apply_in(tx, order_id, actor, step, now)
         self._changed()
         return saved
 

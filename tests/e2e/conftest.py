@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,7 +16,7 @@ from bot.config import Settings
 from bot.domain.faq import FaqIndex
 from bot.fake_bot_api import FakeTelegram
 from bot.fake_bot_api.harness import FakeUser
-from tests.e2e.support import BUYER, SELLER, STRANGER, Running
+from tests.e2e.support import AGENT, BUYER, SELLER, STRANGER, SUPPORT_CHAT, Running
 
 
 @pytest.fixture(scope="session")
@@ -23,8 +25,10 @@ def faq_index() -> FaqIndex:
     return load_faq(Settings(_env_file=None))  # type: ignore[call-arg]
 
 
-@pytest.fixture
-async def kchat(tmp_path: Path, faq_index: FaqIndex) -> AsyncIterator[Running]:
+@asynccontextmanager
+async def running_kchat(
+    tmp_path: Path, faq_index: FaqIndex, **overrides: Any
+) -> AsyncIterator[Running]:
     """KChat polling a fake Telegram, on a fresh database and a fake clock."""
     async with FakeTelegram() as tg:
         settings = Settings(  # type: ignore[call-arg]
@@ -34,6 +38,7 @@ async def kchat(tmp_path: Path, faq_index: FaqIndex) -> AsyncIterator[Running]:
             database_url=f"sqlite:///{tmp_path}/kchat.db",
             poll_interval=timedelta(seconds=30),
             flood_limit=1000,
+            **overrides,
         )
         clock = ManualClock()
         app = build_application(settings, clock, tg.token, faq_index)
@@ -52,6 +57,26 @@ async def kchat(tmp_path: Path, faq_index: FaqIndex) -> AsyncIterator[Running]:
             assert app.post_shutdown is not None
             await app.post_shutdown(app)
             await app.shutdown()
+
+
+@pytest.fixture
+async def kchat(tmp_path: Path, faq_index: FaqIndex) -> AsyncIterator[Running]:
+    """KChat without a support group."""
+    async with running_kchat(tmp_path, faq_index) as running:
+        yield running
+
+
+@pytest.fixture(params=[False, True], ids=["plain-group", "forum"])
+async def kchat_support(
+    request: pytest.FixtureRequest, tmp_path: Path, faq_index: FaqIndex
+) -> AsyncIterator[Running]:
+    """KChat with a support group (a plain group, then a forum) and one agent in it."""
+    async with running_kchat(tmp_path, faq_index, support_chat_id=SUPPORT_CHAT) as running:
+        agent = running.tg.user(AGENT, "Aisha")
+        running.group = running.tg.group(
+            SUPPORT_CHAT, "KALEOZ Support", members=[agent], forum=request.param
+        )
+        yield running
 
 
 @pytest.fixture

@@ -10,9 +10,12 @@ from bot.bootstrap import Services
 from bot.clock import ManualClock
 from bot.domain.money import parse_amount
 from bot.fake_bot_api import FakeTelegram
+from bot.fake_bot_api.harness import FakeGroup
 from handlers.notifier import Notifier
 
 BUYER, SELLER, STRANGER = 1001, 2002, 3003
+AGENT = 7007
+SUPPORT_CHAT = -1001234567890
 
 
 @dataclass
@@ -22,6 +25,7 @@ class Running:
     tg: FakeTelegram
     app: Any
     clock: ManualClock
+    group: FakeGroup | None = None
 
     @property
     def services(self) -> Services:

@@ -1,0 +1,438 @@
+"""The support group: agents claim tickets, resolve them with money, and talk to parties.
+
+Only agents act (the configured list, or members of the group, checked with Telegram
+and remembered for a few minutes); anyone else's taps get an alert and change nothing,
+and ordinary chatter in the group is ignored.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import time
+from html import escape
+
+from telegram import Message, Update
+from telegram.constants import ChatMemberStatus, ParseMode
+from telegram.error import BadRequest, Forbidden
+
+from bot.domain.errors import DomainError, InvalidInput
+from bot.domain.model import Order, Resolution
+from bot.domain.money import display, format_amount, parse_amount
+from bot.domain.tickets import Ticket
+from handlers.callback_data import Act, Cb, InvalidCallback
+from handlers.common import Ctx, notifier, services, settings
+from handlers.relay import message_kind
+from handlers.support_desk import SupportDesk
+from handlers.support_render import confirm_keyboard, ticket_keyboard
+from store.records import TicketMessage
+
+log = logging.getLogger(__name__)
+
+MEMBER_TTL_S = 300.0
+AGENT_STATUSES = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER}
+
+
+def desk(ctx: Ctx) -> SupportDesk:
+    """The support group presenter."""
+    d: SupportDesk = ctx.bot_data["desk"]
+    return d
+
+
+async def is_agent(ctx: Ctx, user_id: int) -> bool:
+    """Configured agents, or current members of the support group (cached a few minutes)."""
+    conf = settings(ctx)
+    if conf.support_agents:
+        return user_id in conf.support_agents
+    if conf.support_chat_id is None:
+        return False
+    cache: dict[int, tuple[bool, float]] = ctx.bot_data.setdefault("agent_cache", {})
+    hit = cache.get(user_id)
+    if hit is not None and time.monotonic() - hit[1] < MEMBER_TTL_S:
+        return hit[0]
+    try:
+        member = await ctx.bot.get_chat_member(conf.support_chat_id, user_id)
+        ok = member.status in AGENT_STATUSES
+    except BadRequest:
+        ok = False
+    cache[user_id] = (ok, time.monotonic())
+    return ok
+
+
+def _in_support_chat(update: Update, ctx: Ctx) -> bool:
+    chat = update.effective_chat
+    return chat is not None and chat.id == settings(ctx).support_chat_id
+
+
+def _agent_name(update: Update) -> str:
+    user = update.effective_user
+    return user.first_name if user else "Agent"
+
+
+# --- ticket buttons ------------------------------------------------------------------------
+
+
+async def on_ticket_button(update: Update, ctx: Ctx) -> None:
+    """A button on a ticket card: agents only; money actions take a second tap."""
+    query = update.callback_query
+    user = update.effective_user
+    if query is None or user is None:
+        return
+    if not _in_support_chat(update, ctx) or not await is_agent(ctx, user.id):
+        await query.answer("Only KALEOZ Support agents can do this.", show_alert=True)
+        return
+    try:
+        cb = Cb.unpack(query.data)
+        ticket_id = int(cb.ref)
+    except (InvalidCallback, ValueError):
+        await query.answer("This button is no longer valid.", show_alert=True)
+        return
+    try:
+        text = await _ticket_action(update, ctx, cb, ticket_id, user.id)
+    except DomainError as exc:
+        await query.answer(exc.message[:200], show_alert=True)
+        await _refresh(ctx, ticket_id)
+        return
+    await query.answer(text or None)
+    await notifier(ctx).drain()
+
+
+async def _refresh(ctx: Ctx, ticket_id: int) -> None:
+    try:
+        ticket = await services(ctx).support.get(ticket_id)
+    except DomainError:
+        return
+    await desk(ctx).show_card(ctx.bot, ticket)
+
+
+async def _edit_keyboard(update: Update, kb: object) -> None:
+    query = update.callback_query
+    assert query is not None
+    try:
+        await query.edit_message_reply_markup(reply_markup=kb)  # type: ignore[arg-type]
+    except BadRequest as exc:
+        if "not modified" not in exc.message.lower():
+            raise
+
+
+async def _ticket_action(update: Update, ctx: Ctx, cb: Cb, ticket_id: int, agent: int) -> str:
+    s = services(ctx)
+    ticket = await s.support.get(ticket_id)
+    order = await s.support.order_of(ticket)
+    amount = display(order.amount_minor, order.currency) if order else ""
+    confirmed = cb.arg.startswith("y")
+    if cb.act is Act.T_CLAIM:
+        await s.support.claim(ticket_id, agent, _agent_name(update))
+        return "Claimed. It's yours."
+    if cb.act is Act.T_BACK:
+        await _edit_keyboard(update, ticket_keyboard(ticket, order))
+        return ""
+    steps = {
+        Act.T_REFUND: (f"Yes, refund {amount} in full", Resolution.REFUND_FULL),
+        Act.T_RELEASE: (f"Yes, release {amount} to seller", Resolution.RELEASE),
+    }
+    if cb.act in steps:
+        label, resolution = steps[cb.act]
+        if not confirmed:
+            await _edit_keyboard(update, confirm_keyboard(ticket, cb.act, label))
+            return "Tap again to confirm."
+        await s.support.resolve(ticket_id, agent, resolution)
+        return "Done."
+    if cb.act is Act.T_PART:
+        return await _partial(update, ctx, ticket, order, cb, agent)
+    if cb.act in (Act.T_PAY_OK, Act.T_PAY_NO):
+        ok = cb.act is Act.T_PAY_OK
+        if not confirmed:
+            label = "Yes, payment received" if ok else "Yes, reject payment"
+            await _edit_keyboard(update, confirm_keyboard(ticket, cb.act, label))
+            return "Tap again to confirm."
+        if ok:
+            await s.support.confirm_payment(ticket_id, agent)
+        else:
+            await s.support.reject_payment(ticket_id, agent)
+        return "Done."
+    if cb.act is Act.T_CLOSE:
+        if not confirmed:
+            await _edit_keyboard(
+                update, confirm_keyboard(ticket, cb.act, "Yes, close (no money moves)")
+            )
+            return "Tap again to confirm."
+        await s.support.close(ticket_id, agent)
+        return "Closed."
+    if cb.act in (Act.T_ASK_BUYER, Act.T_ASK_SELLER):
+        return await _ask(ctx, ticket, order, buyer=cb.act is Act.T_ASK_BUYER, agent=agent)
+    if cb.act is Act.T_TRANSCRIPT:
+        await _send_transcript(ctx, ticket, order)
+        return ""
+    raise InvalidInput("This button is no longer valid.")
+
+
+async def _partial(
+    update: Update, ctx: Ctx, ticket: Ticket, order: Order | None, cb: Cb, agent: int
+) -> str:
+    s = services(ctx)
+    if order is None:
+        raise InvalidInput("This ticket is not about an order.")
+    if cb.arg.startswith("y") and cb.arg[1:].isdigit():
+        await s.support.resolve(ticket.id, agent, Resolution.REFUND_PARTIAL, int(cb.arg[1:]))
+        return "Done."
+    await s.chat.set_mode(agent, "support_amount", order.id, ticket_id=ticket.id)
+    await desk(ctx).post(
+        ctx.bot,
+        ticket,
+        f"✍️ {escape(_agent_name(update))}, reply to this message with the amount to refund to "
+        f"the buyer (less than {display(order.amount_minor, order.currency)}).",
+    )
+    return "Reply with the amount."
+
+
+async def _ask(ctx: Ctx, ticket: Ticket, order: Order | None, *, buyer: bool, agent: int) -> str:
+    s = services(ctx)
+    if order is None:
+        raise InvalidInput("This ticket is not about an order.")
+    party = order.buyer_id if buyer else order.seller_id
+    await s.support.talk_to(ticket.id, agent, party)
+    text = (
+        f"🛟 <b>KALEOZ Support</b> is looking into order <b>{order.id}</b> and would like to "
+        "hear from you. Reply to this message to answer."
+    )
+    try:
+        sent = await ctx.bot.send_message(party, text, parse_mode=ParseMode.HTML)
+    except (Forbidden, BadRequest) as exc:
+        raise InvalidInput(f"Can't reach the {'buyer' if buyer else 'seller'}: {exc}") from exc
+    await s.support.record(
+        TicketMessage(
+            ticket.id,
+            "to_party",
+            party,
+            agent,
+            "text",
+            "(asked to reply)",
+            None,
+            None,
+            sent.message_id,
+        )
+    )
+    who = "buyer" if buyer else "seller"
+    await desk(ctx).post(
+        ctx.bot, ticket, f"💬 Now talking to the <b>{who}</b>: messages here go to them."
+    )
+    return f"Asked the {who}."
+
+
+async def _send_transcript(ctx: Ctx, ticket: Ticket, order: Order | None) -> None:
+    s = services(ctx)
+    lines = [
+        f"Ticket #{ticket.id} ({ticket.kind.label})" + (f", order {order.id}" if order else "")
+    ]
+    if order is not None:
+        for m in await s.chat.transcript(order.id):
+            who = "buyer" if m.sender_id == order.buyer_id else "seller"
+            lines.append(f"{m.at:%Y-%m-%d %H:%M} UTC {who}: {m.text or '[' + m.kind + ']'}")
+    for tm in await s.support.conversation(ticket.id):
+        arrow = "support -> party" if tm.direction == "to_party" else "party -> support"
+        lines.append(f"[{arrow} {tm.party_id}] {tm.text or '[' + tm.kind + ']'}")
+    for note in await s.support.notes(ticket.id):
+        lines.append(f"[note by {note.agent_name} {note.at:%Y-%m-%d %H:%M}] {note.text}")
+    data = io.BytesIO("\n".join(lines).encode("utf-8"))
+    topic = ticket.topic_id if await desk(ctx).is_forum(ctx.bot) else None
+    await ctx.bot.send_document(
+        settings(ctx).support_chat_id,  # type: ignore[arg-type]
+        document=data,
+        filename=f"ticket-{ticket.id}-transcript.txt",
+        message_thread_id=topic,
+        reply_to_message_id=ticket.card_message_id if topic is None else None,
+    )
+
+
+# --- messages in the group -------------------------------------------------------------------
+
+
+async def _ticket_for_group_message(ctx: Ctx, msg: Message) -> tuple[Ticket | None, int | None]:
+    """The ticket a group message belongs to, and the party it answers (if a reply to one)."""
+    s = services(ctx)
+    if msg.reply_to_message is not None:
+        replied = msg.reply_to_message.message_id
+        relayed = await s.support.message_in_group(replied)
+        if relayed is not None:
+            return await s.support.get(relayed.ticket_id), relayed.party_id
+        ticket = await s.support.by_card(replied)
+        if ticket is not None:
+            return ticket, None
+    if msg.is_topic_message and msg.message_thread_id is not None:
+        return await s.support.by_topic(msg.message_thread_id), None
+    return None, None
+
+
+async def on_group_message(update: Update, ctx: Ctx) -> None:
+    """An agent writes in a ticket's topic, or replies to its card or a party's message."""
+    msg = update.effective_message
+    user = update.effective_user
+    if msg is None or user is None or not _in_support_chat(update, ctx):
+        return
+    ticket, party = await _ticket_for_group_message(ctx, msg)
+    if ticket is None or not await is_agent(ctx, user.id):
+        return  # ordinary chatter
+    s = services(ctx)
+    mode = await s.chat.mode(user.id)
+    if (
+        mode is not None
+        and mode.mode == "support_amount"
+        and mode.data.get("ticket_id") == ticket.id
+    ):
+        await _amount_reply(update, ctx, ticket, msg.text or "")
+        return
+    target = party or ticket.talking_to
+    if target is None:
+        await msg.reply_text("Tap Ask buyer or Ask seller first, so I know who this is for.")
+        return
+    try:
+        sent = await _to_party(ctx, msg, ticket, target, user.first_name)
+    except (Forbidden, BadRequest) as exc:
+        await msg.reply_text(f"⚠️ Not delivered: {exc}")
+        return
+    kind = message_kind(msg) or "text"
+    await s.support.record(
+        TicketMessage(
+            ticket.id,
+            "to_party",
+            target,
+            user.id,
+            kind,
+            msg.text or msg.caption or "",
+            None,
+            msg.message_id,
+            sent,
+        )
+    )
+
+
+async def _amount_reply(update: Update, ctx: Ctx, ticket: Ticket, text: str) -> None:
+    s = services(ctx)
+    msg = update.effective_message
+    assert msg is not None and update.effective_user is not None
+    order = await s.support.order_of(ticket)
+    assert order is not None
+    try:
+        minor = parse_amount(text, order.currency)
+        if minor >= order.amount_minor:
+            raise InvalidInput(
+                f"A partial refund must be less than {display(order.amount_minor, order.currency)}."
+            )
+    except DomainError as exc:
+        await msg.reply_text(f"⚠️ {exc.message} Reply again with an amount like 5.00.")
+        return
+    await s.chat.clear_mode(update.effective_user.id)
+    rest = order.amount_minor - minor
+    label = (
+        f"Yes: {format_amount(minor, order.currency)} to buyer, "
+        f"{format_amount(rest, order.currency)} to seller"
+    )
+    await msg.reply_text(
+        f"Refund {display(minor, order.currency)} to the buyer and pay "
+        f"{display(rest, order.currency)} to the seller?",
+        reply_markup=confirm_keyboard(ticket, Act.T_PART, label, f"y{minor}"),
+    )
+
+
+async def _to_party(ctx: Ctx, msg: Message, ticket: Ticket, party: int, agent: str) -> int:
+    who = (
+        f"KALEOZ Support ({escape(agent)})" if settings(ctx).show_agent_names else "KALEOZ Support"
+    )
+    about = f" · order {ticket.order_id}" if ticket.order_id else ""
+    head = f"🛟 <b>{who}</b>{about}:"
+    if msg.text:
+        sent = await ctx.bot.send_message(
+            party, f"{head}\n{escape(msg.text)}", parse_mode=ParseMode.HTML
+        )
+        return sent.message_id
+    caption = f"{head}\n{escape(msg.caption)}" if msg.caption else head
+    ref = await ctx.bot.copy_message(
+        party, msg.chat_id, msg.message_id, caption=caption, parse_mode=ParseMode.HTML
+    )
+    return ref.message_id
+
+
+async def cmd_note(update: Update, ctx: Ctx) -> None:
+    """/note text: an internal note on the ticket (in its topic, or replying to its card)."""
+    msg = update.effective_message
+    user = update.effective_user
+    if msg is None or user is None or not _in_support_chat(update, ctx):
+        return
+    if not await is_agent(ctx, user.id):
+        return
+    ticket, _ = await _ticket_for_group_message(ctx, msg)
+    if ticket is None:
+        await msg.reply_text("Use /note in a ticket's topic, or as a reply to its card.")
+        return
+    try:
+        await services(ctx).support.note(
+            ticket.id, user.id, user.first_name, " ".join(ctx.args or [])
+        )
+    except DomainError as exc:
+        await msg.reply_text(f"⚠️ {exc.message}")
+        return
+    await msg.reply_text("📝 Internal note saved (parties never see it).")
+
+
+# --- parties writing to support ------------------------------------------------------------
+
+
+async def party_to_support(update: Update, ctx: Ctx, ticket: Ticket) -> None:
+    """A buyer's or seller's message for support: into the ticket's topic or under its card."""
+    msg = update.effective_message
+    user = update.effective_user
+    assert msg is not None and user is not None
+    s = services(ctx)
+    order = await s.support.order_of(ticket)
+    role = ""
+    if order is not None:
+        role = "Buyer" if user.id == order.buyer_id else "Seller"
+    head = f"👤 <b>{role or 'User'} {escape(user.full_name)}</b> (#{ticket.id}):"
+    d = desk(ctx)
+    kind = message_kind(msg)
+    if kind is None:
+        await msg.reply_text("Please send text, a photo or a file.")
+        return
+    if kind == "text":
+        posted = await d.post(ctx.bot, ticket, f"{head}\n{escape(msg.text or '')}")
+        group_id = posted.message_id
+    else:
+        topic = await d._topic(ctx.bot, ticket)
+        caption = f"{head}\n{escape(msg.caption)}" if msg.caption else head
+        ref = await ctx.bot.copy_message(
+            d.chat_id,
+            msg.chat_id,
+            msg.message_id,
+            caption=caption,
+            parse_mode=ParseMode.HTML,
+            message_thread_id=topic,
+            reply_to_message_id=ticket.card_message_id if topic is None else None,
+        )
+        group_id = ref.message_id
+    await s.support.record(
+        TicketMessage(
+            ticket.id,
+            "from_party",
+            user.id,
+            None,
+            kind,
+            msg.text or msg.caption or "",
+            None,
+            group_id,
+            msg.message_id,
+        )
+    )
+    await msg.reply_text(f"🛟 Sent to KALEOZ Support (ticket #{ticket.id}).")
+
+
+async def support_ticket_for_reply(ctx: Ctx, msg: Message) -> Ticket | None:
+    """If a party replied to a message from support, the open ticket it belongs to."""
+    if msg.reply_to_message is None or msg.from_user is None:
+        return None
+    s = services(ctx)
+    found = await s.support.message_to(msg.from_user.id, msg.reply_to_message.message_id)
+    if found is None:
+        return None
+    ticket = await s.support.get(found.ticket_id)
+    return ticket if ticket.is_open else None

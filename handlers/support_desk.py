@@ -1,0 +1,160 @@
+"""The support group's side of the outbox: ticket cards, forum topics, SLA nudges."""
+
+from __future__ import annotations
+
+import logging
+from zoneinfo import ZoneInfo
+
+from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+
+from bot.bootstrap import Services
+from bot.domain.tickets import Ticket
+from handlers.cards import edit
+from handlers.support_render import OUTCOMES, ticket_keyboard, ticket_text
+from store.records import OutboxItem
+
+log = logging.getLogger(__name__)
+
+
+def _thread_gone(exc: BadRequest) -> bool:
+    return "thread not found" in exc.message.lower() or "topic_deleted" in exc.message.lower()
+
+
+class SupportDesk:
+    """Shows tickets in the support group and keeps their cards current."""
+
+    def __init__(self, services: Services, chat_id: int, tz: ZoneInfo) -> None:
+        self.services = services
+        self.chat_id = chat_id
+        self.tz = tz
+        self._forum: bool | None = None
+
+    async def is_forum(self, bot: Bot) -> bool:
+        """Whether the group has topics (asked once, then remembered)."""
+        if self._forum is None:
+            chat = await bot.get_chat(self.chat_id)
+            self._forum = bool(chat.is_forum)
+        return self._forum
+
+    async def render(self, ticket: Ticket) -> tuple[str, InlineKeyboardMarkup | None]:
+        """The card's text and buttons as the ticket stands now."""
+        s = self.services
+        order = await s.support.order_of(ticket)
+        ids = {ticket.opened_by} | ({order.buyer_id, order.seller_id} if order else set())
+        people = {uid: await s.chat.user(uid) for uid in ids if uid is not None}
+        async with s.store.read() as tx:
+            timeline = await tx.timeline(order.id) if order else []
+        transcript = await s.chat.transcript(order.id) if order else []
+        text = ticket_text(ticket, order, people, timeline, transcript, s.policy, self.tz)
+        return text, ticket_keyboard(ticket, order)
+
+    async def post(
+        self,
+        bot: Bot,
+        ticket: Ticket,
+        text: str,
+        kb: InlineKeyboardMarkup | None = None,
+        *,
+        reply_to_card: bool = True,
+    ) -> Message:
+        """Post into the ticket's topic (forum) or under its card (plain group)."""
+        topic = await self._topic(bot, ticket)
+        reply_to = ticket.card_message_id if (topic is None and reply_to_card) else None
+        try:
+            return await bot.send_message(
+                self.chat_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=kb,
+                message_thread_id=topic,
+                reply_to_message_id=reply_to,
+            )
+        except BadRequest as exc:
+            if topic is None or not _thread_gone(exc):
+                raise
+        # An agent deleted the topic: open a new one and put the card back first.
+        fresh = await self._new_topic(bot, ticket)
+        await self.show_card(bot, await self.services.support.get(ticket.id), new=True)
+        return await bot.send_message(
+            self.chat_id,
+            text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=kb,
+            message_thread_id=fresh,
+        )
+
+    async def _topic(self, bot: Bot, ticket: Ticket) -> int | None:
+        if not await self.is_forum(bot):
+            return None
+        if ticket.topic_id is not None:
+            return ticket.topic_id
+        return await self._new_topic(bot, ticket)
+
+    async def _new_topic(self, bot: Bot, ticket: Ticket) -> int:
+        name = f"#{ticket.id} {ticket.kind.label}" + (
+            f" · {ticket.order_id}" if ticket.order_id else ""
+        )
+        topic = await bot.create_forum_topic(self.chat_id, name[:128])
+        await self.services.support.place(
+            ticket.id, ticket.card_message_id, topic.message_thread_id
+        )
+        return topic.message_thread_id
+
+    async def show_card(self, bot: Bot, ticket: Ticket, *, new: bool = False) -> None:
+        """Edit the ticket's card in place, or post it when it has none (or `new`)."""
+        text, kb = await self.render(ticket)
+        card = None if new else ticket.card_message_id
+        if card is not None and await edit(bot, self.chat_id, card, text, kb):
+            return
+        topic = await self._topic(bot, ticket)
+        try:
+            msg = await bot.send_message(
+                self.chat_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=kb,
+                message_thread_id=topic,
+            )
+        except BadRequest as exc:
+            if topic is None or not _thread_gone(exc):
+                raise
+            topic = await self._new_topic(bot, ticket)
+            msg = await bot.send_message(
+                self.chat_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=kb,
+                message_thread_id=topic,
+            )
+        await self.services.support.place(ticket.id, msg.message_id, topic)
+
+    async def deliver(self, bot: Bot, item: OutboxItem) -> None:
+        """One queued piece of group news."""
+        ticket_id = item.payload.get("ticket_id")
+        if not isinstance(ticket_id, int):
+            log.error("group news without a ticket: %s", item)
+            return
+        ticket = await self.services.support.get(ticket_id)
+        kind = item.kind
+        if kind == "ticket_opened":
+            await self.show_card(bot, ticket, new=ticket.card_message_id is None)
+            return
+        await self.show_card(bot, ticket)
+        ticket = await self.services.support.get(ticket_id)
+        if kind == "ticket_joined":
+            subject = str(item.payload.get("subject") or "")
+            await self.post(
+                bot, ticket, "↪️ Raised again by a party" + (f": {subject}" if subject else ".")
+            )
+        elif kind == "ticket_closed":
+            outcome = OUTCOMES.get(str(item.payload.get("outcome")), "closed")
+            await self.post(bot, ticket, f"✅ Ticket #{ticket.id} {outcome}.")
+        elif kind == "ticket_sla":
+            why = (
+                "is still unclaimed"
+                if item.payload.get("reason") == "unclaimed"
+                else "has a party waiting for an answer"
+            )
+            await self.post(bot, ticket, f"⏰ <b>Ticket #{ticket.id} {why}.</b>")

@@ -1,0 +1,154 @@
+"""What agents see: the ticket card with the whole story, and its buttons."""
+
+from __future__ import annotations
+
+from html import escape
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardMarkup
+
+from bot.domain.deadlines import open_deadlines
+from bot.domain.model import Order, RefundStatus, Status
+from bot.domain.money import display
+from bot.domain.policy import Policy
+from bot.domain.tickets import Ticket, TicketKind
+from handlers.callback_data import Act, button
+from handlers.render import TIMELINE, fmt_short
+from store.records import LogEntry, RelayedMessage, UserRecord
+
+OUTCOMES = {
+    "refund_full": "refunded in full",
+    "refund_partial": "refunded in part",
+    "release": "released to the seller",
+    "payment_confirmed": "payment confirmed",
+    "payment_rejected": "payment rejected",
+    "closed": "closed without a money action",
+}
+
+
+def _who(user: UserRecord | None, uid: int) -> str:
+    name = escape(user.display_name) if user and user.display_name else "?"
+    return f"{name} (<code>{uid}</code>)"
+
+
+def ticket_text(
+    ticket: Ticket,
+    order: Order | None,
+    people: dict[int, UserRecord | None],
+    timeline: list[LogEntry],
+    transcript: list[RelayedMessage],
+    policy: Policy,
+    tz: ZoneInfo,
+) -> str:
+    """The ticket card: the order, the money, the timeline and the last messages."""
+    head = f"🎫 <b>Ticket #{ticket.id} · {ticket.kind.label}</b>"
+    if order is not None:
+        head += f" · <b>{order.id}</b>"
+    state = "🟢 open" if ticket.is_open else f"⚪ closed ({OUTCOMES.get(ticket.outcome or '', '')})"
+    claim = (
+        f"claimed by <b>{escape(ticket.claimed_by_name or '?')}</b>"
+        if ticket.claimed_by
+        else "<b>unclaimed</b>"
+    )
+    lines = [head, f"{state} · {claim} · opened {fmt_short(ticket.opened_at, tz)}"]
+    if ticket.subject:
+        lines.append(f"💬 {escape(ticket.subject)}")
+    if ticket.opened_by and (
+        order is None or ticket.opened_by not in (order.buyer_id, order.seller_id)
+    ):
+        lines.append(f"From: {_who(people.get(ticket.opened_by), ticket.opened_by)}")
+    if order is not None:
+        lines += ["", *_order_lines(order, people, policy, tz)]
+    if timeline:
+        lines += ["", "<b>Timeline</b>"]
+        lines += [
+            f"• {fmt_short(e.at, tz)} {TIMELINE.get(e.action, e.action)}" for e in timeline[-6:]
+        ]
+    if transcript:
+        lines += ["", "<b>Last messages</b>"]
+        for m in transcript[-5:]:
+            who = "Buyer" if order and m.sender_id == order.buyer_id else "Seller"
+            body = escape(m.text[:200]) if m.text else f"[{m.kind}]"
+            lines.append(f"• {who}: {body}")
+    return "\n".join(lines)[:4000]
+
+
+def _order_lines(
+    order: Order, people: dict[int, UserRecord | None], policy: Policy, tz: ZoneInfo
+) -> list[str]:
+    cur = order.currency
+    lines = [
+        f"🧾 {escape(order.title)} · <b>{display(order.amount_minor, cur)}</b> · "
+        f"{order.status.label}",
+        f"Buyer: {_who(people.get(order.buyer_id), order.buyer_id)}",
+        f"Seller: {_who(people.get(order.seller_id), order.seller_id)}",
+    ]
+    if order.paid_at:
+        lines.append(
+            f"Paid {fmt_short(order.paid_at, tz)} ({order.paid_via}); escrow "
+            f"{display(order.escrow_minor, cur)}"
+        )
+    if order.delivery_note:
+        lines.append(f"📤 Delivery: {escape(order.delivery_note[:300])}")
+    rr = order.refund_request
+    if rr is not None and rr.status in (RefundStatus.OPEN, RefundStatus.REJECTED):
+        lines.append(
+            f"↩️ Refund request {display(rr.amount_minor, cur)} ({'full' if rr.full else 'partial'})"
+            f", {rr.status.value}"
+            + (f": “{escape(rr.rejection_reason)}”" if rr.rejection_reason else "")
+        )
+    if order.dispute_open:
+        lines.append("⏸ Clocks paused while support has the dispute.")
+    else:
+        for d in open_deadlines(order, policy):
+            if not d.kind.is_reminder:
+                lines.append(f"⏰ {d.kind.value.replace('_', ' ')} at {fmt_short(d.due_at, tz)}")
+    if order.status.finished:
+        lines.append(
+            f"Settled: {display(order.refunded_minor, cur)} to buyer, "
+            f"{display(order.released_minor, cur)} to seller"
+        )
+    return lines
+
+
+def ticket_keyboard(ticket: Ticket, order: Order | None) -> InlineKeyboardMarkup | None:
+    """The buttons an agent can use on this ticket now."""
+    if not ticket.is_open:
+        return InlineKeyboardMarkup([[button("Transcript", Act.T_TRANSCRIPT, str(ticket.id))]])
+    ref = str(ticket.id)
+    claim = (
+        button(f"Claimed by {ticket.claimed_by_name or '?'}"[:60], Act.T_CLAIM, ref)
+        if ticket.claimed_by
+        else button("Claim", Act.T_CLAIM, ref)
+    )
+    rows = [[claim]]
+    if order is not None:
+        if ticket.kind is TicketKind.PAYMENT and order.status in (
+            Status.WAITING_PAYMENT,
+            Status.EXPIRED,
+        ):
+            rows.append(
+                [
+                    button("Confirm payment", Act.T_PAY_OK, ref),
+                    button("Reject payment", Act.T_PAY_NO, ref),
+                ]
+            )
+        elif order.status in (Status.WAITING_DELIVERY, Status.WAITING_CONFIRMATION):
+            rows.append(
+                [
+                    button("Refund in full", Act.T_REFUND, ref),
+                    button("Refund part", Act.T_PART, ref),
+                ]
+            )
+            rows.append([button("Release to seller", Act.T_RELEASE, ref)])
+        rows.append(
+            [button("Ask buyer", Act.T_ASK_BUYER, ref), button("Ask seller", Act.T_ASK_SELLER, ref)]
+        )
+    rows.append([button("Transcript", Act.T_TRANSCRIPT, ref), button("Close", Act.T_CLOSE, ref)])
+    return InlineKeyboardMarkup(rows)
+
+
+def confirm_keyboard(ticket: Ticket, act: Act, label: str, arg: str = "y") -> InlineKeyboardMarkup:
+    """The second tap of a money action."""
+    ref = str(ticket.id)
+    return InlineKeyboardMarkup([[button(label, act, ref, arg), button("Back", Act.T_BACK, ref)]])

@@ -132,7 +132,11 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("KCHAT_FAQ_DIR", "faq_dir")
     )
     faq_min_score: float | None = Field(
-        default=None, validation_alias=AliasChoices("KCHAT_FAQ_MIN_SCORE", "faq_min_score")
+        default=None,
+        ge=0.0,
+        le=1.0,
+        allow_inf_nan=False,
+        validation_alias=AliasChoices("KCHAT_FAQ_MIN_SCORE", "faq_min_score"),
     )
     online_window: timedelta = Field(
         default=timedelta(minutes=5),

@@ -4,52 +4,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from pydantic import ValidationError
+
+from bot.config import Settings
 from bot.domain.faq import FaqAnswer, FaqIndex
 from bot.help_center import DocumentError, load_index
 
-FAQ_DIR_ENV = "KCHAT_FAQ_DIR"
-FAQ_MIN_SCORE_ENV = "KCHAT_FAQ_MIN_SCORE"
 READ_STDIN = "-"
 NO_ANSWER = (
     "Sorry, I don't have a confident answer to that. "
     "Please contact KALEOZ Support via LiveChat and they will help you."
 )
-
-
-class FaqConfigError(ValueError):
-    """A FAQ setting from the environment is not usable."""
-
-
-@dataclass(frozen=True)
-class FaqSettings:
-    """Where operator documents live and how sure an answer must be."""
-
-    docs_dir: Path | None = None
-    min_score: float | None = None
-
-
-def faq_settings_from_env(environ: Mapping[str, str] = os.environ) -> FaqSettings:
-    """Read the FAQ settings from the environment (the one place that does)."""
-    docs_dir = environ.get(FAQ_DIR_ENV, "").strip()
-    raw_score = environ.get(FAQ_MIN_SCORE_ENV, "").strip()
-    min_score: float | None = None
-    if raw_score:
-        try:
-            min_score = float(raw_score)
-        except ValueError:
-            raise FaqConfigError(
-                f"{FAQ_MIN_SCORE_ENV} must be a number, got {raw_score!r}"
-            ) from None
-        if not 0.0 <= min_score <= 1.0:
-            raise FaqConfigError(f"{FAQ_MIN_SCORE_ENV} must be between 0 and 1, got {raw_score}")
-    return FaqSettings(docs_dir=Path(docs_dir) if docs_dir else None, min_score=min_score)
 
 
 def add_faq_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -58,7 +27,7 @@ def add_faq_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ign
         "faq",
         help="answer a question from the help-center documents",
         description="Answer a question from the help-center documents. "
-        f"Operator documents: ${FAQ_DIR_ENV}; threshold: ${FAQ_MIN_SCORE_ENV}.",
+        "Operator documents: $KCHAT_FAQ_DIR; threshold: $KCHAT_FAQ_MIN_SCORE.",
     )
     parser.add_argument(
         "question", help=f"the question, or {READ_STDIN!r} to read one question a line from stdin"
@@ -108,9 +77,16 @@ def _answer_stream(index: FaqIndex, source: TextIO, out: TextIO, as_json: bool) 
 def run_faq(args: argparse.Namespace) -> int:
     """Run ``kchat faq``: 0 when it answered or declined, 2 on a document or setting error."""
     try:
-        settings = faq_settings_from_env()
-        index = load_index(settings.docs_dir, min_score=settings.min_score)
-    except (DocumentError, FaqConfigError) as exc:
+        settings = Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(x) for x in first["loc"])
+        print(f"kchat faq: bad setting {where}: {first['msg']}", file=sys.stderr)
+        return 2
+    try:
+        docs_dir = Path(settings.faq_dir) if settings.faq_dir else None
+        index = load_index(docs_dir, min_score=settings.faq_min_score)
+    except DocumentError as exc:
         print(f"kchat faq: {exc}", file=sys.stderr)
         return 2
     if args.question == READ_STDIN:

@@ -8,8 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
-from bot.faq_cli import FaqConfigError, add_faq_parser, faq_settings_from_env, run_faq
+from bot.config import Settings
+from bot.faq_cli import add_faq_parser, run_faq
 
 PARTIAL = "How to partially refund an order?"
 
@@ -121,11 +123,16 @@ def test_bad_threshold_exits_2(
 
 
 @pytest.mark.parametrize("value", ["-0.1", "1.5", "nan"])
-def test_threshold_outside_0_1_is_rejected(value: str) -> None:
-    with pytest.raises(FaqConfigError):
-        faq_settings_from_env({"KCHAT_FAQ_MIN_SCORE": value})
+def test_threshold_outside_0_1_is_rejected(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("KCHAT_FAQ_MIN_SCORE", value)
+    with pytest.raises(ValidationError):
+        Settings(_env_file=None)  # type: ignore[call-arg]
 
 
-def test_settings_default_to_shipped_documents_and_threshold() -> None:
-    settings = faq_settings_from_env({})
-    assert settings.docs_dir is None and settings.min_score is None
+def test_settings_default_to_shipped_documents_and_threshold(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("KCHAT_FAQ_DIR", raising=False)
+    monkeypatch.delenv("KCHAT_FAQ_MIN_SCORE", raising=False)
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.faq_dir is None and settings.faq_min_score is None

@@ -1,0 +1,77 @@
+"""Questions in the chat: the help-center answer, tied to the asker's own order."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.fake_bot_api.harness import FakeUser
+from tests.e2e.support import Running
+
+
+async def test_a_malay_question_gets_the_answer_and_the_askers_real_order_deadline(
+    kchat: Running, buyer: FakeUser, seller: FakeUser
+) -> None:
+    await kchat.settle()
+    oid = await kchat.paid_order("30.00")
+    kchat.clock.advance(timedelta(hours=5))
+    buyer.send("barang tak sampai lagi, boleh refund tak")
+    await kchat.settle()
+    texts = [m.content for m in buyer.messages()]
+    answer = next(t for t in texts if "What happens if I have not received my order?" in t)
+    assert "72 hours" in answer
+    card = buyer.last_message()
+    assert card is not None and oid in card.content and "Your order right now" in card.content
+    # Paid at the fake clock's start (Mon 5 Jan 2026, 09:00 UTC): auto-cancel 72 h later,
+    # shown in the marketplace's time zone (GMT+8).
+    assert "Thu 8 Jan, 17:00 (GMT+8)" in card.content
+    assert card.has_button("Request refund") and card.has_button("Escalate to support")
+
+
+async def test_an_answer_offers_feedback_and_a_person(kchat: Running, buyer: FakeUser) -> None:
+    await kchat.settle()
+    buyer.send("partial refnd how")
+    reply = await buyer.wait_for_message(contains="How to partially refund an order?")
+    assert reply.has_button("👍 Helpful") and reply.has_button("Talk to support")
+    buyer.tap("👍 Helpful")
+    assert "Glad it helped" in await buyer.wait_for_alert("Glad")
+
+
+async def test_greetings_and_uncovered_questions_are_not_answered_with_an_faq(
+    kchat: Running, buyer: FakeUser
+) -> None:
+    await kchat.settle()
+    for text in ("hi", "how do I become a seller", "my account was hacked"):
+        buyer.send(text)
+        reply = await buyer.wait_for_message(contains="not sure")
+        assert reply.has_button("Talk to support")
+        assert "❓" not in reply.content
+
+
+async def test_faq_lists_topics_and_a_topic_opens_its_article(
+    kchat: Running, buyer: FakeUser
+) -> None:
+    await kchat.settle()
+    buyer.send("/faq")
+    topics = await buyer.wait_for_message(contains="Help topics")
+    assert len(topics.flat_buttons) == 15
+    buyer.tap("How do I cancel my unpaid order?"[:60])
+    article = await buyer.wait_for_message(contains="automatically expire after 1 hour")
+    assert "How do I cancel my unpaid order?" in article.content
+
+
+async def test_inline_mode_offers_articles(kchat: Running, buyer: FakeUser) -> None:
+    await kchat.settle()
+    record = buyer.inline_query("seller ghosting me")
+    await kchat.tg.wait_for(lambda: record.answered, what="an inline answer")
+    titles = [r.get("title", "") for r in record.results]
+    assert titles and any("received" in t or "paid" in t for t in titles)
+
+
+async def test_a_stranger_naming_someone_elses_order_gets_no_card_of_it(
+    kchat: Running, buyer: FakeUser, stranger: FakeUser
+) -> None:
+    await kchat.settle()
+    oid = await kchat.paid_order("30.00")
+    stranger.send(f"my order {oid} not received yet, refund?")
+    await kchat.settle()
+    assert all(oid not in m.content for m in stranger.messages())

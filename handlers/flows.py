@@ -299,16 +299,18 @@ async def on_mode_text(
         return False
     try:
         if mode == "deliver":
-            await s.orders.deliver(order_id, uid, text)
+            order = await s.orders.deliver(order_id, uid, text)
         elif mode == "reject_reason":
-            await s.orders.reject_refund(order_id, uid, text)
+            order = await s.orders.reject_refund(order_id, uid, text)
         else:
-            order = await s.orders.get_for(order_id, uid)
-            await s.orders.request_refund(order_id, uid, parse_amount(text, order.currency))
+            current = await s.orders.get_for(order_id, uid)
+            amount = parse_amount(text, current.currency)
+            order = await s.orders.request_refund(order_id, uid, amount)
     except (InvalidAmount, InvalidInput):
         raise  # a typo: keep the question open for another try
     except DomainError:
         await s.chat.clear_mode(uid)  # the order moved on: the question no longer applies
         raise
     await s.chat.clear_mode(uid)
+    await show_card(update, ctx, order)  # typed, so the answer goes at the bottom
     return True

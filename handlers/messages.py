@@ -9,7 +9,7 @@ from bot.domain.tickets import Ticket, TicketKind
 from handlers.common import MAX_TEXT, Ctx, guarded, notifier, services, tell
 from handlers.flows import on_mode_text
 from handlers.offers import on_sell_input
-from handlers.orders import show_order_by_id
+from handlers.orders import show_card, show_order_by_id
 from handlers.relay import message_kind, relay, relay_edit
 from handlers.support import party_to_support, support_ticket_for_reply
 
@@ -100,9 +100,10 @@ async def _deliver_file(update: Update, ctx: Ctx, order_id: str) -> None:
     order = await s.orders.get_for(order_id, _uid(update))
     name = msg.document.file_name if msg.document and msg.document.file_name else "a photo"
     note = msg.caption or f"Delivered as a file ({name}), sent in the order chat."
-    await s.orders.deliver(order.id, _uid(update), note)
+    delivered = await s.orders.deliver(order.id, _uid(update), note)
     await s.chat.clear_mode(_uid(update))
     await relay(update, ctx, order)
+    await show_card(update, ctx, delivered)
 
 
 async def _question(update: Update, ctx: Ctx, text: str) -> None:

@@ -152,7 +152,9 @@ async def cmd_refund(update: Update, ctx: Ctx) -> None:
         await tell(update, text, reply_markup=kb)
         return
     minor = parse_amount(amount, order.currency)
-    await services(ctx).orders.request_refund(order.id, _user_id(update), minor)
+    await show_card(
+        update, ctx, await services(ctx).orders.request_refund(order.id, _user_id(update), minor)
+    )
 
 
 @guarded
@@ -163,7 +165,9 @@ async def cmd_deliver(update: Update, ctx: Ctx) -> None:
         return
     note = " ".join(a for a in (ctx.args or []) if not find_order_ids(a)).strip()
     if note:
-        await services(ctx).orders.deliver(order.id, _user_id(update), note)
+        await show_card(
+            update, ctx, await services(ctx).orders.deliver(order.id, _user_id(update), note)
+        )
         return
     await ask_delivery(update, ctx, order)
 
@@ -186,7 +190,7 @@ async def cmd_cancel(update: Update, ctx: Ctx) -> None:
 
 async def _cancel(update: Update, ctx: Ctx, order: Order) -> None:
     if order.status is Status.WAITING_PAYMENT:
-        await services(ctx).orders.cancel(order.id, _user_id(update))
+        await show_card(update, ctx, await services(ctx).orders.cancel(order.id, _user_id(update)))
         return
     text, kb = cancel_prompt(order)
     await tell(update, text, reply_markup=kb)

@@ -96,6 +96,12 @@ class Tx(ChatTables, SupportTables):
         )
         if cur.rowcount != 1:
             raise ConcurrentUpdate(order.id)
+        if order.hidden_for:
+            await self._db.executemany(
+                "INSERT INTO order_hidden (order_id, user_id) VALUES (?, ?) "
+                "ON CONFLICT (order_id, user_id) DO NOTHING",
+                [(order.id, uid) for uid in order.hidden_for],
+            )
         return stored
 
     async def order_exists(self, order_id: str) -> bool:
@@ -109,16 +115,19 @@ class Tx(ChatTables, SupportTables):
         limit: int = 10,
         offset: int = 0,
     ) -> list[Order]:
-        """A user's orders as buyer or seller, newest activity first."""
-        args: list[Any] = [user_id, user_id]
-        where = "(buyer_id = ? OR seller_id = ?)"
+        """A user's orders as buyer or seller, newest activity first, except those they deleted."""
+        args: list[Any] = [user_id, user_id, user_id]
+        where = (
+            "(buyer_id = ? OR seller_id = ?) AND NOT EXISTS (SELECT 1 FROM order_hidden h "
+            "WHERE h.order_id = orders.id AND h.user_id = ?)"
+        )
         wanted = list(statuses or [])
         if wanted:
             where += f" AND status IN ({','.join('?' for _ in wanted)})"
             args += [s.value for s in wanted]
         rows = await self._all(
             f"SELECT body, version FROM orders WHERE {where} "
-            "ORDER BY updated_at DESC, id LIMIT ? OFFSET ?",
+            "ORDER BY updated_at DESC, created_at DESC, id LIMIT ? OFFSET ?",
             [*args, limit, offset],
         )
         return [_order(r) for r in rows]

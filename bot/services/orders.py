@@ -404,5 +404,4 @@ class OrderService:
     ) -> list[Order]:
         """A user's orders, newest activity first, without those they deleted."""
         async with self.store.read() as tx:
-            found = await tx.orders_of(user_id, statuses, limit + 50, offset)
-        return [o for o in found if user_id not in o.hidden_for][:limit]
+            return await tx.orders_of(user_id, statuses, limit, offset)

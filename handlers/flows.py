@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from telegram import InlineKeyboardMarkup, Update
 
+from bot.domain.actions import Action
 from bot.domain.errors import DomainError, InvalidAmount, InvalidInput
 from bot.domain.model import Status
 from bot.domain.money import display, parse_amount
@@ -17,6 +18,7 @@ from handlers.orders import (
     _order_list,
     ask_delivery,
     edit_here,
+    refuse_unless_allowed,
     show_card,
 )
 from handlers.render import abort_keyboard, cancel_prompt, confirm_prompt, refund_prompt
@@ -65,6 +67,7 @@ async def _deliver(update: Update, ctx: Ctx, cb: Cb) -> bool:
 
 async def _confirm(update: Update, ctx: Ctx, cb: Cb) -> bool:
     order = await services(ctx).orders.get_for(cb.ref, _uid(update))
+    refuse_unless_allowed(ctx, order, _uid(update), Action.CONFIRM)
     text, kb = confirm_prompt(order)
     await edit_here(update, text, kb)
     return False
@@ -77,6 +80,7 @@ async def _confirm_yes(update: Update, ctx: Ctx, cb: Cb) -> bool:
 
 async def _refund(update: Update, ctx: Ctx, cb: Cb) -> bool:
     order = await services(ctx).orders.get_for(cb.ref, _uid(update))
+    refuse_unless_allowed(ctx, order, _uid(update), Action.REQUEST_REFUND)
     text, kb = refund_prompt(order)
     await edit_here(update, text, kb)
     return False
@@ -90,6 +94,7 @@ async def _refund_full(update: Update, ctx: Ctx, cb: Cb) -> bool:
 async def _refund_part(update: Update, ctx: Ctx, cb: Cb) -> bool:
     s = services(ctx)
     order = await s.orders.get_for(cb.ref, _uid(update))
+    refuse_unless_allowed(ctx, order, _uid(update), Action.REQUEST_REFUND)
     await s.chat.set_mode(_uid(update), "refund_amount", order.id)
     await _answer(update)
     await tell(
@@ -133,6 +138,7 @@ async def _cancel(update: Update, ctx: Ctx, cb: Cb) -> bool:
     if order.status is Status.WAITING_PAYMENT:
         await s.orders.cancel(order.id, _uid(update))
         return await _answer(update, "Order cancelled.")
+    refuse_unless_allowed(ctx, order, _uid(update), Action.CANCEL)
     text, kb = cancel_prompt(order)
     await edit_here(update, text, kb)
     return False

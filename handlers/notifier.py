@@ -131,10 +131,16 @@ class Notifier:
             await self.cards.send(self.bot, recipient, order, prefix)
 
     async def _unreachable(self, recipient: int, group: list[OutboxItem], error: str) -> None:
-        first = await self.services.chat.mark_unreachable(recipient, error)
+        before = await self.services.chat.user(recipient)
+        await self.services.chat.mark_unreachable(recipient, error)
+        # A block often arrives first as my_chat_member, which marks the user unreachable
+        # without telling anyone: tell the other side once per order since the block began.
+        since = (
+            before.unreachable_since
+            if before is not None and before.unreachable_since is not None
+            else self.services.clock.now()
+        )
         order_ids = {i.order_id for i in group if i.order_id}
-        if not first:
-            return
         for order_id in sorted(order_ids):
             try:
                 order = await self.services.orders.get(order_id)
@@ -143,6 +149,10 @@ class Notifier:
             if order.status.finished:
                 continue
             other = order.seller_id if recipient == order.buyer_id else order.buyer_id
+            if await self.services.notifications.queued_since(
+                order.id, other, "counterparty_unreachable", since
+            ):
+                continue
             await self.services.notifications.notify(
                 other, "counterparty_unreachable", order.id, role=(order.role_of(other) or "buyer")
             )

@@ -21,6 +21,11 @@ log = logging.getLogger(__name__)
 
 CAPTIONED = ("photo", "document", "video", "audio", "voice", "animation")
 UNCAPTIONED = ("sticker", "video_note")
+MAX_CAPTION = 1024  # Telegram's limit, in UTF-16 code units
+
+
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
 
 
 def message_kind(msg: Message) -> str | None:
@@ -127,8 +132,9 @@ async def _send_copy(
             parse_mode=ParseMode.HTML,
             reply_to_message_id=reply_to,
         )
-    if kind in CAPTIONED:
-        caption = f"{head}\n{escape(text)}" if text else head
+    caption = f"{head}\n{escape(text)}" if text else head
+    # The HTML is never shorter than what Telegram counts, so this errs on the safe side.
+    if kind in CAPTIONED and _utf16_len(caption) <= MAX_CAPTION:
         ref = await bot.copy_message(
             recipient,
             msg.chat_id,
@@ -138,7 +144,8 @@ async def _send_copy(
             reply_to_message_id=reply_to,
         )
         return _as_message(ref.message_id, recipient, msg)
-    # Stickers and round videos take no caption: the header goes first, the copy replies to it.
+    # Stickers and round videos take no caption, and a caption near the limit has no room
+    # for the header: the header goes first, the copy (with its own caption) replies to it.
     first = await bot.send_message(
         recipient, head, parse_mode=ParseMode.HTML, reply_to_message_id=reply_to
     )
@@ -178,6 +185,8 @@ async def relay_edit(update: Update, ctx: Ctx) -> None:
                 parse_mode=ParseMode.HTML,
             )
         else:
+            if _utf16_len(body) > MAX_CAPTION:  # sent below a separate header (see _send_copy)
+                body = escape(text)
             await ctx.bot.edit_message_caption(
                 chat_id=original.dst_chat_id,
                 message_id=original.dst_message_id,

@@ -182,13 +182,16 @@ def _facts(o: Order, viewer: Role, tz: ZoneInfo) -> list[str]:
         if rr.status is RefundStatus.REJECTED and viewer is Role.BUYER and not o.dispute_open:
             out.append("   You can escalate to KALEOZ Support.")
     if o.status.finished:
-        out += ["", _closing(o)]
+        out += ["", _closing(o, viewer)]
     return out
 
 
-def _closing(o: Order) -> str:
+def _closing(o: Order, viewer: Role) -> str:
     if o.status is Status.EXPIRED:
-        return "This order expired unpaid. Re-order to buy again at today's price."
+        # Only the buyer can re-order.
+        return "This order expired unpaid." + (
+            " Re-order to buy again at today's price." if viewer is Role.BUYER else ""
+        )
     if o.status is Status.REFUNDING:
         return f"{display(o.refunded_minor, o.currency)} went back to the buyer's KALEOZ balance."
     if o.refunded_minor:
@@ -290,10 +293,17 @@ def headline(kind: str, role: Role, o: Order, payload: dict[str, Any], tz: ZoneI
     amount = display(o.amount_minor, o.currency)
     due = payload.get("due_at")
     due_text = fmt_time(datetime.fromisoformat(due), tz) if isinstance(due, str) else ""
+    old_price = payload.get("old_price")
+    # A re-order takes today's price: say so when it is not the price of the expired order.
+    repriced = (
+        f" The price changed from {old_price} to {amount}."
+        if payload.get("reorder_of") and old_price and old_price != amount
+        else ""
+    )
     texts: dict[str, str] = {
-        "order_created": "🛒 Order placed. Pay within the time shown or it expires."
+        "order_created": f"🛒 Order placed.{repriced} Pay within the time shown or it expires."
         if buyer
-        else "🛒 You have a new order.",
+        else f"🛒 You have a new order.{repriced}",
         "order_paid": "💰 Payment received. The seller has been told to deliver."
         if buyer
         else f"💰 The buyer paid {amount}. Please deliver.",

@@ -69,6 +69,17 @@ class NotificationService:
             )
         self.signal.mark()
 
+    async def queued_since(
+        self, order_id: str, recipient_id: int, kind: str, since: datetime
+    ) -> bool:
+        """True if `kind` news about the order was queued for `recipient_id` at or after `since`."""
+        async with self.store.read() as tx:
+            items = await tx.outbox_for(order_id)
+        return any(
+            i.recipient_id == recipient_id and i.kind == kind and i.created_at >= since
+            for i in items
+        )
+
     async def next_at(self) -> datetime | None:
         """When the next pending notification becomes ready."""
         async with self.store.read() as tx:

@@ -19,13 +19,13 @@ from telegram.error import BadRequest, Forbidden
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.model import Order, Resolution
 from bot.domain.money import display, format_amount, parse_amount
-from bot.domain.tickets import Ticket
+from bot.domain.tickets import Ticket, check_agent_may_act
 from handlers.callback_data import Act, Cb, InvalidCallback
 from handlers.common import Ctx, notifier, services, settings
 from handlers.relay import message_kind
 from handlers.support_desk import SupportDesk
 from handlers.support_render import confirm_keyboard, ticket_keyboard
-from store.records import TicketMessage
+from store.records import ChatMode, TicketMessage
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +127,9 @@ async def _ticket_action(update: Update, ctx: Ctx, cb: Cb, ticket_id: int, agent
     if cb.act is Act.T_BACK:
         await _edit_keyboard(update, ticket_keyboard(ticket, order))
         return ""
+    if cb.act is not Act.T_TRANSCRIPT:
+        # Before the first tap redraws the card: only the holder (or anyone, if unclaimed).
+        check_agent_may_act(ticket, agent)
     steps = {
         Act.T_REFUND: (f"Yes, refund {amount} in full", Resolution.REFUND_FULL),
         Act.T_RELEASE: (f"Yes, release {amount} to seller", Resolution.RELEASE),
@@ -176,12 +179,15 @@ async def _partial(
     if cb.arg.startswith("y") and cb.arg[1:].isdigit():
         await s.support.resolve(ticket.id, agent, Resolution.REFUND_PARTIAL, int(cb.arg[1:]))
         return "Done."
-    await s.chat.set_mode(agent, "support_amount", order.id, ticket_id=ticket.id)
-    await desk(ctx).post(
+    prompt = await desk(ctx).post(
         ctx.bot,
         ticket,
         f"✍️ {escape(_agent_name(update))}, reply to this message with the amount to refund to "
         f"the buyer (less than {display(order.amount_minor, order.currency)}).",
+    )
+    # In a plain group the prompt is not the card: remember it, so a reply to it is known.
+    await s.chat.set_mode(
+        agent, "support_amount", order.id, ticket_id=ticket.id, prompts=[prompt.message_id]
     )
     return "Reply with the amount."
 
@@ -264,13 +270,50 @@ async def _ticket_for_group_message(ctx: Ctx, msg: Message) -> tuple[Ticket | No
     return None, None
 
 
+async def _amount_prompt_ticket(ctx: Ctx, msg: Message, user_id: int) -> Ticket | None:
+    """The ticket whose "reply with the amount" prompt (or its error) this message answers."""
+    if msg.reply_to_message is None:
+        return None
+    mode = await services(ctx).chat.mode(user_id)
+    if mode is None or mode.mode != "support_amount" or not _answers_prompt(msg, mode):
+        return None
+    ticket_id = mode.data.get("ticket_id")
+    if not isinstance(ticket_id, int):
+        return None
+    return await services(ctx).support.get(ticket_id)
+
+
+def _answers_prompt(msg: Message, mode: ChatMode) -> bool:
+    """A reply to the "reply with the amount" prompt (or to its error), not other talk."""
+    prompts = mode.data.get("prompts")
+    if not isinstance(prompts, list):
+        return True  # asked before the bot remembered its prompts: as it was then
+    replied = msg.reply_to_message
+    return replied is not None and replied.message_id in prompts
+
+
+def _forget_members(ctx: Ctx, msg: Message) -> None:
+    """Someone joined or left the group: ask Telegram again before they act as an agent."""
+    changed = [u.id for u in msg.new_chat_members or ()]
+    if msg.left_chat_member is not None:
+        changed.append(msg.left_chat_member.id)
+    cache: dict[int, tuple[bool, float]] = ctx.bot_data.setdefault("agent_cache", {})
+    for user_id in changed:
+        cache.pop(user_id, None)
+
+
 async def on_group_message(update: Update, ctx: Ctx) -> None:
     """An agent writes in a ticket's topic, or replies to its card or a party's message."""
     msg = update.effective_message
     user = update.effective_user
     if msg is None or user is None or not _in_support_chat(update, ctx):
         return
+    if msg.new_chat_members or msg.left_chat_member is not None:
+        _forget_members(ctx, msg)
+        return
     ticket, party = await _ticket_for_group_message(ctx, msg)
+    if ticket is None:
+        ticket = await _amount_prompt_ticket(ctx, msg, user.id)
     if ticket is None or not await is_agent(ctx, user.id):
         return  # ordinary chatter
     s = services(ctx)
@@ -279,6 +322,7 @@ async def on_group_message(update: Update, ctx: Ctx) -> None:
         mode is not None
         and mode.mode == "support_amount"
         and mode.data.get("ticket_id") == ticket.id
+        and _answers_prompt(msg, mode)
     ):
         await _amount_reply(update, ctx, ticket, msg.text or "")
         return
@@ -320,7 +364,15 @@ async def _amount_reply(update: Update, ctx: Ctx, ticket: Ticket, text: str) -> 
                 f"A partial refund must be less than {display(order.amount_minor, order.currency)}."
             )
     except DomainError as exc:
-        await msg.reply_text(f"⚠️ {exc.message} Reply again with an amount like 5.00.")
+        error = await msg.reply_text(f"⚠️ {exc.message} Reply again with an amount like 5.00.")
+        mode = await s.chat.mode(update.effective_user.id)
+        if mode is not None and isinstance(prompts := mode.data.get("prompts"), list):
+            await s.chat.set_mode(
+                update.effective_user.id,
+                mode.mode,
+                mode.order_id,
+                **{**mode.data, "prompts": [*prompts, error.message_id]},
+            )
         return
     await s.chat.clear_mode(update.effective_user.id)
     rest = order.amount_minor - minor
@@ -398,17 +450,8 @@ async def party_to_support(update: Update, ctx: Ctx, ticket: Ticket) -> None:
         posted = await d.post(ctx.bot, ticket, f"{head}\n{escape(msg.text or '')}")
         group_id = posted.message_id
     else:
-        topic = await d._topic(ctx.bot, ticket)
         caption = f"{head}\n{escape(msg.caption)}" if msg.caption else head
-        ref = await ctx.bot.copy_message(
-            d.chat_id,
-            msg.chat_id,
-            msg.message_id,
-            caption=caption,
-            parse_mode=ParseMode.HTML,
-            message_thread_id=topic,
-            reply_to_message_id=ticket.card_message_id if topic is None else None,
-        )
+        ref = await d.copy(ctx.bot, ticket, msg.chat_id, msg.message_id, caption)
         group_id = ref.message_id
     await s.support.record(
         TicketMessage(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from zoneinfo import ZoneInfo
 
-from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram import Bot, InlineKeyboardMarkup, Message, MessageId
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
@@ -74,9 +74,7 @@ class SupportDesk:
         except BadRequest as exc:
             if topic is None or not _thread_gone(exc):
                 raise
-        # An agent deleted the topic: open a new one and put the card back first.
-        fresh = await self._new_topic(bot, ticket)
-        await self.show_card(bot, await self.services.support.get(ticket.id), new=True)
+        fresh = await self._reopen(bot, ticket)
         return await bot.send_message(
             self.chat_id,
             text,
@@ -84,6 +82,40 @@ class SupportDesk:
             reply_markup=kb,
             message_thread_id=fresh,
         )
+
+    async def copy(
+        self, bot: Bot, ticket: Ticket, from_chat_id: int, message_id: int, caption: str
+    ) -> MessageId:
+        """Copy a party's photo or file into the ticket's topic (forum) or under its card."""
+        topic = await self._topic(bot, ticket)
+        try:
+            return await bot.copy_message(
+                self.chat_id,
+                from_chat_id,
+                message_id,
+                caption=caption,
+                parse_mode=ParseMode.HTML,
+                message_thread_id=topic,
+                reply_to_message_id=ticket.card_message_id if topic is None else None,
+            )
+        except BadRequest as exc:
+            if topic is None or not _thread_gone(exc):
+                raise
+        fresh = await self._reopen(bot, ticket)
+        return await bot.copy_message(
+            self.chat_id,
+            from_chat_id,
+            message_id,
+            caption=caption,
+            parse_mode=ParseMode.HTML,
+            message_thread_id=fresh,
+        )
+
+    async def _reopen(self, bot: Bot, ticket: Ticket) -> int:
+        """An agent deleted the topic: open a new one and put the card back first."""
+        fresh = await self._new_topic(bot, ticket)
+        await self.show_card(bot, await self.services.support.get(ticket.id), new=True)
+        return fresh
 
     async def _topic(self, bot: Bot, ticket: Ticket) -> int | None:
         if not await self.is_forum(bot):

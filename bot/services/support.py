@@ -113,15 +113,26 @@ class SupportService:
         return result
 
     async def escalate(self, order_id: str, user_id: int, reason: str = "") -> tuple[Order, Ticket]:
-        """A party disputes: the order's clocks stop and a dispute ticket opens, together."""
+        """A party disputes: the order's clocks stop and a dispute ticket opens, together.
+
+        If the order is already with support (the other party escalated first), the party
+        joins the open dispute ticket instead of being refused.
+        """
         now = self.clock.now()
         async with self.store.transaction() as tx:
             order = await self.orders.authorize_in(tx, order_id, user_id)
             role = order.role_of(user_id)
             assert role is not None
-            saved = await self.orders.apply_in(
-                tx, order.id, Actor(role, user_id), lambda o, a, n: t.escalate(o, a, n, reason), now
-            )
+            if order.dispute_open:
+                saved = order
+            else:
+                saved = await self.orders.apply_in(
+                    tx,
+                    order.id,
+                    Actor(role, user_id),
+                    lambda o, a, n: t.escalate(o, a, n, reason),
+                    now,
+                )
             ticket, _ = await self._open_in(tx, TicketKind.DISPUTE, order.id, user_id, reason, now)
         self._done()
         return saved, ticket

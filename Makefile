@@ -12,8 +12,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Without TELEGRAM_BOT_TOKEN (environment or .env), `kchat run` says so and starts the
+# sandbox instead: the real bot against a local Telegram, at http://127.0.0.1:8080.
 run: $(STAMP)
 	$(BIN)/kchat run
+
+sandbox: $(STAMP)
+	$(BIN)/kchat sandbox
 
 test: $(STAMP)
 	$(BIN)/ruff check .

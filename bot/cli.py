@@ -210,7 +210,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="kchat", description="KChat: the order chat of a digital-goods marketplace")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    sub.add_parser("run", help="run the Telegram bot (long polling, or webhook if configured)")
+    r = sub.add_parser(
+        "run",
+        help="run the Telegram bot (long polling, or webhook if configured); "
+        "without TELEGRAM_BOT_TOKEN, the sandbox",
+    )
+    r.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        help="without a token, exit (status 2) instead of starting the sandbox",
+    )
+    sb = sub.add_parser(
+        "sandbox", help="the real bot against a local Telegram, played from a browser page"
+    )
+    sb.add_argument(
+        "--port", type=int, default=None, help="page port (default KCHAT_SANDBOX_PORT, 8080)"
+    )
 
     from bot.faq_cli import add_faq_parser
 
@@ -311,9 +326,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = ".".join(str(x) for x in first["loc"])
         return _fail(f"bad setting {where}: {first['msg']}")
     if args.command == "run":
+        token = settings.telegram_bot_token
+        if (token is None or not token.get_secret_value().strip()) and not args.no_sandbox:
+            # No token: rather than an error, the real bot against a local Telegram.
+            from bot.sandbox.runner import run_sandbox, sandbox_notice
+
+            print(f"kchat: {sandbox_notice(settings.sandbox_port)}", file=sys.stderr)
+            return run_sandbox(settings, None)
         from bot.app import run_bot
 
         return run_bot(settings)
+    if args.command == "sandbox":
+        from bot.sandbox.runner import run_sandbox
+
+        if args.port is not None and not 0 <= args.port <= 65535:
+            return _fail(f"--port {args.port}: a port is 0..65535 (0 picks a free one)")
+        return run_sandbox(settings, args.port)
     if getattr(args, "currency", "x") is None:
         args.currency = settings.default_currency
     try:

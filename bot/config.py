@@ -180,6 +180,19 @@ class Settings(BaseSettings):
     log_level: str = Field(
         default="INFO", validation_alias=AliasChoices("KCHAT_LOG_LEVEL", "log_level")
     )
+    sandbox_database_url: str = Field(
+        default="sqlite:///sandbox.db",
+        validation_alias=AliasChoices("KCHAT_SANDBOX_DATABASE_URL", "sandbox_database_url"),
+    )
+    sandbox_port: int = Field(
+        default=8080,
+        ge=0,
+        le=65535,
+        validation_alias=AliasChoices("KCHAT_SANDBOX_PORT", "sandbox_port"),
+    )
+    sandbox_forum: bool = Field(
+        default=True, validation_alias=AliasChoices("KCHAT_SANDBOX_FORUM", "sandbox_forum")
+    )
 
     @field_validator(
         "payment_window",

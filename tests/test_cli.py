@@ -129,7 +129,9 @@ def test_paying_twice_is_refused_and_moves_no_money(
 def test_run_without_a_token_names_the_setting_and_where_to_get_it(
     db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _, err = _run(capsys, "run")
+    # Plain `kchat run` starts the sandbox instead (tests/sandbox/test_sandbox_cli.py);
+    # --no-sandbox keeps the old contract: one clear line and exit status 2.
+    code, _, err = _run(capsys, "run", "--no-sandbox")
     assert code == 2
     assert "TELEGRAM_BOT_TOKEN" in err and "BotFather" in err
 

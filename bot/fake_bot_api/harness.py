@@ -89,6 +89,9 @@ class MessageView:
     file_name: str | None
     deleted: bool
     raw: JsonDict
+    # The world's revision when this message last changed (sent, edited or deleted): a live
+    # view re-renders only messages whose revision moved.
+    revision: int = 0
 
     @property
     def content(self) -> str:
@@ -221,6 +224,19 @@ class FakeTelegram:
         """The bot's username."""
         return self.state.bot.username or ""
 
+    def subscribe(self, listener: Callable[[], None]) -> Callable[[], None]:
+        """Call `listener` after every change of the world (live views); returns unsubscribe.
+
+        The listener runs synchronously inside the change: it should only note that something
+        changed (set an event, schedule work), never act on the world itself.
+        """
+        return self.state.subscribe(listener)
+
+    @property
+    def revision(self) -> int:
+        """A number that grows with every change of the world."""
+        return self.state.revision
+
     # -- people and chats -----------------------------------------------------------------
 
     def user(
@@ -323,6 +339,7 @@ class FakeTelegram:
             file_name=file.file_name if file else None,
             deleted=message.deleted,
             raw=self.state.message_to_api(message),
+            revision=message.revision,
         )
 
     def message(self, chat_id: int, message_id: int) -> MessageView | None:
@@ -347,8 +364,14 @@ class FakeTelegram:
 
     def commands(self, scope: JsonDict | None = None, language_code: str = "") -> list[str]:
         """The command names set with setMyCommands for a scope (default scope if None)."""
+        return [c["command"] for c in self.command_menu(scope, language_code)]
+
+    def command_menu(
+        self, scope: JsonDict | None = None, language_code: str = ""
+    ) -> list[JsonDict]:
+        """The BotCommand objects ({"command", "description"}) a client's "/" menu shows."""
         key = (json.dumps(scope or {"type": "default"}, sort_keys=True), language_code)
-        return [c["command"] for c in self.state.commands.get(key, [])]
+        return [dict(c) for c in self.state.commands.get(key, [])]
 
     # -- waiting --------------------------------------------------------------------------
 
@@ -486,6 +509,20 @@ class FakeTelegram:
             + ("; ".join(present) if present else "none")
         )
 
+    def _tap_data(
+        self, user_id: int, chat_id: int, message: MessageRef, callback_data: str
+    ) -> CallbackQueryRecord:
+        stored = self.state.message(chat_id, _message_id(message))
+        if stored is None:
+            raise ButtonNotFoundError(f"message {_message_id(message)} is gone")
+        view = self.view(stored)
+        if not any(b.callback_data == callback_data for b in view.flat_buttons):
+            # A person can only press what is on the screen; forged data is `state.user_taps`.
+            raise ButtonNotFoundError(
+                f"message {view.message_id} has no button with data {callback_data!r}"
+            )
+        return self.state.user_taps(user_id, chat_id, view.message_id, callback_data)
+
     def _store_media(
         self,
         kind: MediaKind,
@@ -556,10 +593,17 @@ class FakeUser:
         """Reply to a message in the private chat."""
         return self.send(text, reply_to=to_message)
 
-    def send_photo(self, data: bytes, caption: str | None = None) -> MessageView:
+    def send_photo(
+        self, data: bytes, caption: str | None = None, *, reply_to: MessageRef | None = None
+    ) -> MessageView:
         """Send a photo."""
         files = self.tg._store_media(MediaKind.PHOTO, data)
-        return self._post(caption=caption, media_kind=MediaKind.PHOTO, files=files)
+        return self._post(
+            caption=caption,
+            media_kind=MediaKind.PHOTO,
+            files=files,
+            reply_to_message_id=_message_id(reply_to) if reply_to is not None else None,
+        )
 
     def send_document(
         self,
@@ -568,12 +612,18 @@ class FakeUser:
         caption: str | None = None,
         *,
         mime_type: str | None = None,
+        reply_to: MessageRef | None = None,
     ) -> MessageView:
         """Send a file as a document."""
         files = self.tg._store_media(
             MediaKind.DOCUMENT, data, file_name=filename, mime_type=mime_type
         )
-        return self._post(caption=caption, media_kind=MediaKind.DOCUMENT, files=files)
+        return self._post(
+            caption=caption,
+            media_kind=MediaKind.DOCUMENT,
+            files=files,
+            reply_to_message_id=_message_id(reply_to) if reply_to is not None else None,
+        )
 
     def send_voice(
         self, data: bytes = b"OggS voice", duration: int = 1, caption: str | None = None
@@ -628,6 +678,11 @@ class FakeUser:
         """Tap the inline button with this text on the latest bot message showing it."""
         self._act()
         return self.tg._tap(self.id, self.id, button_text, message, None)
+
+    def tap_data(self, message: MessageRef, callback_data: str) -> CallbackQueryRecord:
+        """Tap the button carrying `callback_data` on this message (as a client knows it)."""
+        self._act()
+        return self.tg._tap_data(self.id, self.id, message, callback_data)
 
     def inline_query(self, query: str, offset: str = "") -> InlineQueryRecord:
         """Type "@bot query" in any chat; the record fills in when the bot answers."""
@@ -756,6 +811,7 @@ class FakeGroup:
         caption: str | None = None,
         *,
         thread_id: int | None = None,
+        reply_to: MessageRef | None = None,
     ) -> MessageView:
         """A member posts a photo."""
         self._act()
@@ -767,6 +823,7 @@ class FakeGroup:
             media_kind=MediaKind.PHOTO,
             files=files,
             message_thread_id=thread_id,
+            reply_to_message_id=_message_id(reply_to) if reply_to is not None else None,
         )
         return self.tg.view(message)
 
@@ -778,10 +835,14 @@ class FakeGroup:
         caption: str | None = None,
         *,
         thread_id: int | None = None,
+        reply_to: MessageRef | None = None,
+        mime_type: str | None = None,
     ) -> MessageView:
         """A member posts a document."""
         self._act()
-        files = self.tg._store_media(MediaKind.DOCUMENT, data, file_name=filename)
+        files = self.tg._store_media(
+            MediaKind.DOCUMENT, data, file_name=filename, mime_type=mime_type
+        )
         message = self.tg.state.user_posts(
             user.id,
             self.chat_id,
@@ -789,6 +850,7 @@ class FakeGroup:
             media_kind=MediaKind.DOCUMENT,
             files=files,
             message_thread_id=thread_id,
+            reply_to_message_id=_message_id(reply_to) if reply_to is not None else None,
         )
         return self.tg.view(message)
 
@@ -810,6 +872,13 @@ class FakeGroup:
         """A member taps an inline button on the latest bot message here showing it."""
         self._act()
         return self.tg._tap(user.id, self.chat_id, button_text, message, thread_id)
+
+    def tap_data(
+        self, user: FakeUser, message: MessageRef, callback_data: str
+    ) -> CallbackQueryRecord:
+        """A member taps the button carrying `callback_data` on this message."""
+        self._act()
+        return self.tg._tap_data(user.id, self.chat_id, message, callback_data)
 
     def create_topic(self, user: FakeUser, name: str) -> TopicView:
         """A member creates a forum topic; the bot sees forum_topic_created."""

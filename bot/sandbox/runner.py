@@ -1,0 +1,408 @@
+"""`kchat sandbox`: wiring the world, the seed, time travel and the page server together."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import aiohttp
+from aiohttp import web
+
+from bot.app import load_faq
+from bot.clock import SystemClock
+from bot.config import Settings
+from bot.domain.faq import FaqIndex
+from bot.domain.money import normalize_currency
+from bot.fake_bot_api import ButtonNotFoundError, FakeGroup, FakeUser
+from bot.sandbox.seed import Story, seed
+from bot.sandbox.snapshot import snapshot
+from bot.sandbox.world import SandboxClock, World, open_world
+from store.connection import sqlite_path
+
+log = logging.getLogger(__name__)
+
+HOST = "127.0.0.1"
+MAX_TEXT = 4096  # Telegram's limit for a message
+MAX_CAPTION = 1024
+MAX_JUMP = timedelta(days=31)
+
+JsonDict = dict[str, Any]
+
+_IMAGE_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF8", "image/gif"),
+)
+
+
+def _sniff_image(data: bytes) -> str | None:
+    if data.startswith(b"RIFF") and data[8:12] == b"WEBP":
+        return "image/webp"
+    return next((mime for magic, mime in _IMAGE_MAGIC if data.startswith(magic)), None)
+
+
+class SandboxError(Exception):
+    """The sandbox cannot start as configured (one clear line for the command line)."""
+
+
+class SandboxInputError(ValueError):
+    """Something the page asked for that a person could not do."""
+
+
+def sandbox_url(port: int) -> str:
+    """The page's address."""
+    return f"http://{HOST}:{port}"
+
+
+def sandbox_notice(port: int) -> str:
+    """What `kchat run` says when it starts the sandbox for want of a token."""
+    return (
+        f"TELEGRAM_BOT_TOKEN is not set: starting the sandbox at {sandbox_url(port)} "
+        "(set the token to run the real bot; get one from @BotFather, https://t.me/BotFather, "
+        "command /newbot, and put it in .env). `kchat run --no-sandbox` exits instead."
+    )
+
+
+def _database_files(url: str) -> list[Path]:
+    path = sqlite_path(url)
+    if path == ":memory:":
+        return []
+    return [Path(path + suffix) for suffix in ("", "-wal", "-shm", "-journal")]
+
+
+def check_database(settings: Settings) -> None:
+    """Refuse a sandbox database that is the bot's own: the sandbox wipes it."""
+    try:
+        sandbox = _database_files(settings.sandbox_database_url)
+    except ValueError as exc:
+        raise SandboxError(f"KCHAT_SANDBOX_DATABASE_URL: {exc}") from exc
+    try:
+        real = _database_files(settings.database_url)
+    except ValueError:
+        return
+    if sandbox and real and sandbox[0].resolve() == real[0].resolve():
+        raise SandboxError(
+            "KCHAT_SANDBOX_DATABASE_URL is the bot's own database (KCHAT_DATABASE_URL); "
+            "the sandbox wipes its database, so give it a file of its own"
+        )
+
+
+class Sandbox:
+    """One playable world at a time: start, act as people, travel in time, reset."""
+
+    def __init__(self, settings: Settings, faq: FaqIndex) -> None:
+        check_database(settings)
+        self.settings = settings
+        self.faq = faq
+        self.tz = ZoneInfo(settings.timezone)
+        self.epoch = 0
+        # Grows with every change: the page keeps the newest state when answers cross.
+        self.version = 0
+        self._world: World | None = None
+        self._story: Story | None = None
+        self._lock = asyncio.Lock()
+        self._listeners: list[Callable[[], None]] = []
+        self._unsubscribe_world: Callable[[], None] | None = None
+        self._http: aiohttp.ClientSession | None = None
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """A fresh world: empty database, fake Telegram, the bot, the seed."""
+        async with self._lock:
+            self._http = aiohttp.ClientSession()
+            await self._open()
+
+    async def stop(self) -> None:
+        """Stop the bot and the fake Telegram."""
+        async with self._lock:
+            await self._close()
+            if self._http is not None:
+                await self._http.close()
+                self._http = None
+
+    async def reset(self) -> None:
+        """Start over: a new empty database, a fresh fake world, the seed again."""
+        async with self._lock:
+            await self._close()
+            await self._open()
+
+    async def _open(self) -> None:
+        for path in _database_files(self.settings.sandbox_database_url):
+            path.unlink(missing_ok=True)
+        self.epoch += 1
+        # The sandbox starts at the real current time; from then on only time travel moves it.
+        clock = SandboxClock(SystemClock().now(), self._changed)
+        world = await open_world(self.settings, self.faq, clock, forum=self.settings.sandbox_forum)
+        try:
+            self._story = await seed(world, self.settings.default_currency)
+        except BaseException:
+            await world.close()
+            raise
+        self._world = world
+        self._unsubscribe_world = world.tg.subscribe(self._changed)
+        self._changed()
+
+    async def _close(self) -> None:
+        world, self._world = self._world, None
+        if self._unsubscribe_world is not None:
+            self._unsubscribe_world()
+            self._unsubscribe_world = None
+        self._changed()
+        if world is not None:
+            await world.close()
+
+    @property
+    def world(self) -> World:
+        """The running world (fails while it is being replaced)."""
+        if self._world is None:
+            raise SandboxInputError("the sandbox is starting; try again in a moment")
+        return self._world
+
+    @property
+    def story(self) -> Story:
+        """What was seeded, and the hint."""
+        if self._story is None:
+            raise SandboxInputError("the sandbox is starting; try again in a moment")
+        return self._story
+
+    # -- live updates ----------------------------------------------------------------------
+
+    def subscribe(self, listener: Callable[[], None]) -> Callable[[], None]:
+        """Call `listener` whenever what the page shows may have changed."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def _changed(self) -> None:
+        self.version += 1
+        for listener in list(self._listeners):
+            listener()
+
+    async def snapshot(self) -> JsonDict:
+        """What the page shows now."""
+        world, story, version = self._world, self._story, self.version
+        if world is None or story is None:
+            return {"ready": False, "epoch": self.epoch, "version": version}
+        try:
+            data = await snapshot(
+                world,
+                story,
+                epoch=self.epoch,
+                tz=self.tz,
+                currency=normalize_currency(self.settings.default_currency),
+            )
+        except Exception:
+            if self._world is not world:  # replaced by a reset while we read it
+                return {"ready": False, "epoch": self.epoch, "version": version}
+            raise
+        data["version"] = version
+        return data
+
+    async def settle(self) -> None:
+        """Wait until the bot has answered everything (tests and the seed use this)."""
+        await self.world.settle()
+
+    # -- time travel -----------------------------------------------------------------------
+
+    async def advance(self, delta: timedelta) -> None:
+        """Move the sandbox clock forward and let the bot do what falls due on the way."""
+        if not timedelta(0) < delta <= MAX_JUMP:
+            raise SandboxInputError("time travel goes forward, at most 31 days at once")
+        async with self._lock:
+            await self.world.advance(delta)
+
+    # -- acting as people ------------------------------------------------------------------
+
+    def _actor(self, pane: str) -> tuple[FakeUser, FakeGroup | None]:
+        world = self.world
+        if pane == "buyer":
+            return world.buyer, None
+        if pane == "seller":
+            return world.seller, None
+        if pane == "support":
+            return world.agent, world.group
+        raise KeyError(pane)
+
+    def _thread(self, group: FakeGroup, thread_id: int | None, reply_to: int | None) -> int | None:
+        if not self.world.forum:
+            return None
+        if thread_id is None and reply_to is not None:
+            target = self.world.tg.state.message(group.chat_id, reply_to)
+            return target.message_thread_id if target else None
+        return thread_id
+
+    async def send_text(
+        self, pane: str, text: str, *, reply_to: int | None = None, thread_id: int | None = None
+    ) -> int:
+        """The pane's person writes `text` (a command too); returns the new message's id."""
+        text = text.strip()
+        if not text:
+            raise SandboxInputError("type a message first")
+        if len(text) > MAX_TEXT:
+            raise SandboxInputError(f"a message holds at most {MAX_TEXT} characters")
+        async with self._lock:
+            person, group = self._actor(pane)
+            try:
+                if group is None:
+                    return person.send(text, reply_to=reply_to).message_id
+                thread = self._thread(group, thread_id, reply_to)
+                return group.send(person, text, thread_id=thread, reply_to=reply_to).message_id
+            except ValueError as exc:
+                raise SandboxInputError(str(exc)) from exc
+
+    async def send_file(
+        self,
+        pane: str,
+        data: bytes,
+        *,
+        filename: str,
+        mime_type: str | None,
+        caption: str | None = None,
+        as_photo: bool = False,
+        reply_to: int | None = None,
+        thread_id: int | None = None,
+    ) -> int:
+        """The pane's person sends a photo or a document; returns the new message's id."""
+        if not data:
+            raise SandboxInputError("the file is empty")
+        caption = (caption or "").strip() or None
+        if caption is not None and len(caption) > MAX_CAPTION:
+            raise SandboxInputError(f"a caption holds at most {MAX_CAPTION} characters")
+        async with self._lock:
+            person, group = self._actor(pane)
+            try:
+                if group is None:
+                    if as_photo:
+                        return person.send_photo(data, caption, reply_to=reply_to).message_id
+                    return person.send_document(
+                        data, filename, caption, mime_type=mime_type, reply_to=reply_to
+                    ).message_id
+                thread = self._thread(group, thread_id, reply_to)
+                if as_photo:
+                    return group.send_photo(
+                        person, data, caption, thread_id=thread, reply_to=reply_to
+                    ).message_id
+                return group.send_document(
+                    person,
+                    data,
+                    filename,
+                    caption,
+                    thread_id=thread,
+                    reply_to=reply_to,
+                    mime_type=mime_type,
+                ).message_id
+            except ValueError as exc:
+                raise SandboxInputError(str(exc)) from exc
+
+    async def tap(self, pane: str, message_id: int, data: str) -> str:
+        """The pane's person taps the button carrying `data`; returns the callback query id."""
+        async with self._lock:
+            person, group = self._actor(pane)
+            try:
+                if group is None:
+                    return person.tap_data(message_id, data).id
+                return group.tap_data(person, message_id, data).id
+            except (ButtonNotFoundError, ValueError) as exc:
+                raise SandboxInputError(
+                    "that button is no longer there (the message changed)"
+                ) from exc
+
+    async def download(self, file_id: str) -> tuple[bytes, str, str | None]:
+        """A file's bytes, MIME type and name, through the fake's file download (getFile path)."""
+        world = self.world
+        stored = world.tg.state.files.get(file_id)
+        if stored is None or self._http is None:
+            raise KeyError(file_id)
+        url = f"{world.tg.file_base_url}{world.tg.token}/{stored.file_path}"
+        async with self._http.get(url) as response:
+            if response.status != 200:
+                raise KeyError(file_id)
+            body = await response.read()
+            mime = response.content_type
+        if mime == "application/octet-stream":
+            # Photos carry no MIME type in the Bot API; the page's <img> wants one.
+            mime = _sniff_image(body) or mime
+        return body, mime, stored.file_name
+
+
+# -- the command ---------------------------------------------------------------------------
+
+
+def run_sandbox(settings: Settings, port: int | None = None) -> int:
+    """`kchat sandbox [--port N]`: serve the page until Ctrl+C; exit status 2 on bad setup."""
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for noisy in ("httpx", "apscheduler", "aiohttp.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    from bot.help_center.loader import DocumentError
+
+    try:
+        faq = load_faq(settings)
+    except DocumentError as exc:
+        print(f"kchat: help-center documents: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return asyncio.run(serve(settings, faq, settings.sandbox_port if port is None else port))
+    except SandboxError as exc:
+        print(f"kchat: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 0
+
+
+async def serve(
+    settings: Settings,
+    faq: FaqIndex,
+    port: int,
+    *,
+    stop: asyncio.Event | None = None,
+) -> int:
+    """Start the sandbox and its page on 127.0.0.1:`port`; run until `stop` (or a signal)."""
+    from bot.sandbox.web import build_web_app
+
+    sandbox = Sandbox(settings, faq)
+    # Without a caller's event, Ctrl+C and SIGTERM stop it (a caller handles its own signals).
+    handle_signals = stop is None
+    stop = stop or asyncio.Event()
+    runner = web.AppRunner(
+        build_web_app(sandbox), handler_cancellation=True, shutdown_timeout=1.0, access_log=None
+    )
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, HOST, port)
+        try:
+            await site.start()
+        except OSError as exc:
+            raise SandboxError(
+                f"cannot serve the sandbox page on {HOST}:{port} ({exc.strerror}); "
+                "pass --port or set KCHAT_SANDBOX_PORT"
+            ) from exc
+        bound = runner.addresses[0][1]
+        if handle_signals:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                with contextlib.suppress(NotImplementedError, RuntimeError):
+                    loop.add_signal_handler(sig, stop.set)
+        try:
+            await sandbox.start()
+            print(
+                f"KChat sandbox: open {sandbox_url(bound)} in your browser "
+                "(the real bot against a local Telegram; Ctrl+C stops it)",
+                flush=True,
+            )
+            await stop.wait()
+        finally:
+            await sandbox.stop()
+    finally:
+        await runner.cleanup()
+    return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +23,10 @@ from bot.update_order import PerChatOrder
 from scheduler.wakeup import WakeUp
 
 log = logging.getLogger(__name__)
+
+# Opt in to python-telegram-bot's coming behaviour now: durations such as a 429's
+# retry_after are timedeltas (the notifier reads either shape).
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 App = Application[Any, Any, Any, Any, Any, Any]
 
@@ -95,6 +100,7 @@ def build_application(
             flood=FloodLimit(settings.flood_limit, settings.flood_window.total_seconds()),
         )
         await app.bot.set_my_commands(COMMANDS)
+        await services.deadlines.reconcile()
         assert app.job_queue is not None
         wakeup.attach(app.job_queue)
 

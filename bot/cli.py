@@ -146,9 +146,11 @@ async def _balance(s: Services, a: argparse.Namespace) -> int:
 
 async def _topup(s: Services, a: argparse.Namespace) -> int:
     currency = normalize_currency(a.currency)
-    await s.orders.top_up(
+    applied = await s.orders.top_up(
         a.telegram_id, parse_amount(a.amount, currency), currency, a.key or uuid.uuid4().hex
     )
+    if not applied:
+        print(f"kchat: top-up {a.key} was already applied; nothing credited", file=sys.stderr)
     return await _balance(s, argparse.Namespace(telegram_id=a.telegram_id, json=a.json))
 
 

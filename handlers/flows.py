@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot.domain.actions import Action
+from bot.domain.actions import Action, check_action
 from bot.domain.errors import DomainError, InvalidAmount, InvalidInput
 from bot.domain.model import Status
 from bot.domain.money import display, parse_amount
@@ -16,9 +16,9 @@ from handlers.faq_chat import on_faq_button
 from handlers.orders import (
     FILTERS,
     _order_list,
+    acting_on,
     ask_delivery,
     edit_here,
-    refuse_unless_allowed,
     show_card,
 )
 from handlers.render import abort_keyboard, cancel_prompt, confirm_prompt, refund_prompt
@@ -57,17 +57,14 @@ async def _pay(update: Update, ctx: Ctx, cb: Cb) -> bool:
 
 
 async def _deliver(update: Update, ctx: Ctx, cb: Cb) -> bool:
-    order = await services(ctx).orders.get_for(cb.ref, _uid(update))
-    if order.status is not Status.WAITING_DELIVERY or order.seller_id != _uid(update):
-        raise InvalidInput(f"Order {order.id} can't be delivered now.")
+    order = await acting_on(ctx, cb.ref, _uid(update), Action.DELIVER)
     await _answer(update)
     await ask_delivery(update, ctx, order)
     return True
 
 
 async def _confirm(update: Update, ctx: Ctx, cb: Cb) -> bool:
-    order = await services(ctx).orders.get_for(cb.ref, _uid(update))
-    refuse_unless_allowed(ctx, order, _uid(update), Action.CONFIRM)
+    order = await acting_on(ctx, cb.ref, _uid(update), Action.CONFIRM)
     text, kb = confirm_prompt(order)
     await edit_here(update, text, kb)
     return False
@@ -79,8 +76,7 @@ async def _confirm_yes(update: Update, ctx: Ctx, cb: Cb) -> bool:
 
 
 async def _refund(update: Update, ctx: Ctx, cb: Cb) -> bool:
-    order = await services(ctx).orders.get_for(cb.ref, _uid(update))
-    refuse_unless_allowed(ctx, order, _uid(update), Action.REQUEST_REFUND)
+    order = await acting_on(ctx, cb.ref, _uid(update), Action.REQUEST_REFUND)
     text, kb = refund_prompt(order)
     await edit_here(update, text, kb)
     return False
@@ -93,8 +89,7 @@ async def _refund_full(update: Update, ctx: Ctx, cb: Cb) -> bool:
 
 async def _refund_part(update: Update, ctx: Ctx, cb: Cb) -> bool:
     s = services(ctx)
-    order = await s.orders.get_for(cb.ref, _uid(update))
-    refuse_unless_allowed(ctx, order, _uid(update), Action.REQUEST_REFUND)
+    order = await acting_on(ctx, cb.ref, _uid(update), Action.REQUEST_REFUND)
     await s.chat.set_mode(_uid(update), "refund_amount", order.id)
     await _answer(update)
     await tell(
@@ -118,9 +113,7 @@ async def _approve(update: Update, ctx: Ctx, cb: Cb) -> bool:
 
 async def _reject(update: Update, ctx: Ctx, cb: Cb) -> bool:
     s = services(ctx)
-    order = await s.orders.get_for(cb.ref, _uid(update))
-    if not order.refund_open or order.seller_id != _uid(update):
-        raise InvalidInput(f"Order {order.id} has no refund request for you to answer.")
+    order = await acting_on(ctx, cb.ref, _uid(update), Action.REJECT_REFUND)
     await s.chat.set_mode(_uid(update), "reject_reason", order.id)
     await _answer(update)
     await tell(
@@ -138,7 +131,7 @@ async def _cancel(update: Update, ctx: Ctx, cb: Cb) -> bool:
     if order.status is Status.WAITING_PAYMENT:
         await s.orders.cancel(order.id, _uid(update))
         return await _answer(update, "Order cancelled.")
-    refuse_unless_allowed(ctx, order, _uid(update), Action.CANCEL)
+    check_action(order, _uid(update), s.clock.now(), s.policy, Action.CANCEL)
     text, kb = cancel_prompt(order)
     await edit_here(update, text, kb)
     return False

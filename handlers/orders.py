@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot.domain import transitions as t
-from bot.domain.actions import Action, available_actions
-from bot.domain.errors import InvalidInput, OrderNotFound
+from bot.domain.actions import Action, available_actions, check_action
+from bot.domain.errors import InvalidInput
 from bot.domain.ids import find_order_ids
-from bot.domain.model import Actor, Order, Status
+from bot.domain.model import Order, Status
 from bot.domain.money import display, parse_amount
 from handlers.callback_data import Act, Cb, InvalidCallback, button
 from handlers.cards import edit
@@ -105,26 +104,12 @@ async def cmd_balance(update: Update, ctx: Ctx) -> None:
 # --- commands that act on "the" order ----------------------------------------------------
 
 
-def refuse_unless_allowed(ctx: Ctx, order: Order, user_id: int, action: Action) -> None:
-    """Refuse, with the core's own reason, an action `user_id` can't take on `order` now.
-
-    Confirming, refunding, cancelling and delivering first show a prompt or ask a question;
-    without this check a party would be prompted to take the other side's action.
-    """
+async def acting_on(ctx: Ctx, order_id: str, user_id: int, action: Action) -> Order:
+    """The user's order, refused in the core's own words unless `action` is possible now."""
     s = services(ctx)
-    role = order.role_of(user_id)
-    if role is None:
-        raise OrderNotFound(order.id)
-    actor, now = Actor(role, user_id), s.clock.now()
-    dry_runs = {
-        Action.CONFIRM: lambda: t.confirm(order, actor, now),
-        Action.REQUEST_REFUND: lambda: t.request_refund(
-            order, actor, now, s.policy, amount_minor=None, reason=""
-        ),
-        Action.DELIVER: lambda: t.deliver(order, actor, now, "-"),
-        Action.CANCEL: lambda: t.cancel(order, actor, now),
-    }
-    dry_runs[action]()  # raises the refusal; a pure function, its outcome is discarded
+    order = await s.orders.get_for(order_id, user_id)
+    check_action(order, user_id, s.clock.now(), s.policy, action)
+    return order
 
 
 async def _pick(update: Update, ctx: Ctx, action: Action, verb: str) -> Order | None:
@@ -134,13 +119,13 @@ async def _pick(update: Update, ctx: Ctx, action: Action, verb: str) -> Order | 
     ids = find_order_ids(" ".join(ctx.args or []))
     if ids:
         named = await s.orders.get_for(ids[0], uid)
-        refuse_unless_allowed(ctx, named, uid, action)
+        check_action(named, uid, s.clock.now(), s.policy, action)
         return named
     now = s.clock.now()
     active = await s.orders.orders_of(uid, FILTERS["active"][1], 50)
     fits = [o for o in active if action in available_actions(o, uid, now, s.policy)]
     if len(fits) == 1:
-        refuse_unless_allowed(ctx, fits[0], uid, action)  # e.g. a refund asked too early
+        check_action(fits[0], uid, now, s.policy, action)  # e.g. a refund asked too early
         return fits[0]
     if not fits:
         await tell(update, f"You have no order you can {verb} right now. See /orders.")

@@ -96,13 +96,15 @@ class Tx(ChatTables, SupportTables):
         )
         if cur.rowcount != 1:
             raise ConcurrentUpdate(order.id)
-        if order.hidden_for:
-            await self._db.executemany(
-                "INSERT INTO order_hidden (order_id, user_id) VALUES (?, ?) "
-                "ON CONFLICT (order_id, user_id) DO NOTHING",
-                [(order.id, uid) for uid in order.hidden_for],
-            )
         return stored
+
+    async def set_hidden(self, order_id: str, user_ids: Iterable[int]) -> None:
+        """Mirror the order's per-user "Deleted" flags (lists filter on it in SQL)."""
+        await self._db.execute("DELETE FROM order_hidden WHERE order_id = ?", (order_id,))
+        await self._db.executemany(
+            "INSERT INTO order_hidden (order_id, user_id) VALUES (?, ?)",
+            [(order_id, uid) for uid in user_ids],
+        )
 
     async def order_exists(self, order_id: str) -> bool:
         """True if the id is taken."""
@@ -289,6 +291,17 @@ class Tx(ChatTables, SupportTables):
         )
         return [DueDeadline(r[0], r[1], r[2], from_db(r[3])) for r in rows]
 
+    async def finish_due_deadline(
+        self, order_id: str, kind: str, due_at: datetime, now: datetime
+    ) -> bool:
+        """Mark the order's pending deadline of `kind` at `due_at` done (applied in a move)."""
+        cur = await self._db.execute(
+            "UPDATE deadlines SET state = 'done', done_at = ? "
+            "WHERE order_id = ? AND kind = ? AND due_at = ? AND state = 'pending'",
+            (to_db(now), order_id, kind, to_db(due_at)),
+        )
+        return cur.rowcount == 1
+
     async def finish_deadline(self, deadline_id: int, state: str, now: datetime) -> bool:
         """Mark a pending deadline done or obsolete; False if it was no longer pending."""
         cur = await self._db.execute(
@@ -405,6 +418,14 @@ class Tx(ChatTables, SupportTables):
             (order_id, to_db(at), actor_role, actor_id, action, detail),
         )
 
+    async def reordered_as(self, order_id: str) -> str | None:
+        """The order placed by re-ordering `order_id`, if it was re-ordered."""
+        row = await self._one(
+            "SELECT detail FROM order_log WHERE order_id = ? AND action = 'reorder' LIMIT 1",
+            (order_id,),
+        )
+        return str(row[0]) if row else None
+
     async def timeline(self, order_id: str) -> list[LogEntry]:
         """The order's timeline, oldest first."""
         rows = await self._all(
@@ -467,6 +488,32 @@ class Tx(ChatTables, SupportTables):
             "UPDATE users SET unreachable_since = ? WHERE telegram_id = ?",
             (to_db(since) if since else None, telegram_id),
         )
+
+    # --- engine facts -------------------------------------------------------------------
+
+    async def get_meta(self, name: str) -> str | None:
+        """A recorded fact about the engine, or None."""
+        row = await self._one("SELECT value FROM engine_meta WHERE name = ?", (name,))
+        return str(row[0]) if row else None
+
+    async def set_meta(self, name: str, value: str) -> None:
+        """Record a fact about the engine."""
+        await self._db.execute(
+            "INSERT INTO engine_meta (name, value) VALUES (?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            (name, value),
+        )
+
+    async def open_orders_after(self, after_id: str, limit: int) -> list[Order]:
+        """Unfinished orders with ids after `after_id`, in id order (for batched passes)."""
+        live = [s.value for s in Status if not s.finished]
+        marks = ", ".join("?" for _ in live)
+        rows = await self._all(
+            f"SELECT body, version FROM orders WHERE status IN ({marks}) AND id > ? "
+            "ORDER BY id LIMIT ?",
+            (*live, after_id, limit),
+        )
+        return [_order(r) for r in rows]
 
     # --- idempotency ----------------------------------------------------------------------
 

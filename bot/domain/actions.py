@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from bot.domain import transitions as t
-from bot.domain.errors import DomainError, TooEarly
+from bot.domain.errors import DomainError, IllegalTransition, OrderNotFound, TooEarly
 from bot.domain.model import Actor, Offer, Order, Role
 from bot.domain.policy import Policy
 
@@ -63,20 +63,32 @@ def _probe_offer(order: Order, now: datetime) -> Offer:
     )
 
 
-def available_actions(order: Order, user_id: int, now: datetime, policy: Policy) -> list[Action]:
-    """The actions `user_id` may take on `order` at `now` (empty for strangers)."""
+def check_action(order: Order, user_id: int, now: datetime, policy: Policy, action: Action) -> None:
+    """Raise the core's own refusal if `user_id` cannot take `action` on `order` at `now`.
+
+    For actions that first show a prompt or ask a question (confirm, refund, deliver,
+    cancel): the refusal comes before the prompt, in the words the action itself would use.
+    """
     role = order.role_of(user_id)
     if role is None:
+        raise OrderNotFound(order.id)
+    if action is Action.REORDER and order.offer_id is None:
+        raise IllegalTransition(
+            "This order was not placed from an offer, so it can't be re-ordered."
+        )
+    _probe(policy)[action](order, Actor(role, user_id), now)  # pure: the outcome is discarded
+
+
+def available_actions(order: Order, user_id: int, now: datetime, policy: Policy) -> list[Action]:
+    """The actions `user_id` may take on `order` at `now` (empty for strangers)."""
+    if order.role_of(user_id) is None:
         return []
-    actor = Actor(role, user_id)
     found = []
-    for action, step in _probe(policy).items():
-        if action is Action.REORDER and order.offer_id is None:
-            continue
+    for action in Action:
         try:
-            step(order, actor, now)
+            check_action(order, user_id, now, policy, action)
         except TooEarly:
-            found.append(action)
+            found.append(action)  # shown, and explained when tapped
         except DomainError:
             continue
         else:

@@ -43,6 +43,14 @@ class IllegalTransition(DomainError):
     code = "illegal_transition"
 
 
+class AlreadyReordered(IllegalTransition):
+    """The expired order was re-ordered before; the order it placed is named."""
+
+    def __init__(self, order_id: str) -> None:
+        super().__init__(f"You already re-ordered this: order {order_id}.")
+        self.order_id = order_id
+
+
 class TooEarly(DomainError):
     """The action becomes possible later (e.g. a refund request before the minimum age)."""
 

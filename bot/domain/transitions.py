@@ -14,8 +14,15 @@ from datetime import datetime
 from typing import Any, Literal
 
 from bot.domain import ledger
-from bot.domain.deadlines import RESOLUTION_OF, Deadline, DeadlineKind, open_deadlines
+from bot.domain.deadlines import (
+    RESOLUTION_OF,
+    Deadline,
+    DeadlineKind,
+    next_resolution,
+    open_deadlines,
+)
 from bot.domain.errors import (
+    AlreadyReordered,
     IllegalTransition,
     InsufficientBalance,
     InvalidAmount,
@@ -193,10 +200,24 @@ def create_order(
     )
 
 
-def reorder(expired: Order, actor: Actor, offer: Offer, new_id: str, now: datetime) -> Outcome:
-    """Place the same order again at the offer's current price (FAQ: price changes apply)."""
+def reorder(
+    expired: Order,
+    actor: Actor,
+    offer: Offer,
+    new_id: str,
+    now: datetime,
+    *,
+    reordered_as: str | None = None,
+) -> Outcome:
+    """Place the same order again at the offer's current price (FAQ: price changes apply).
+
+    An expired order is re-ordered once (`reordered_as` names the order that placed), so a
+    double tap or a replayed update cannot place two orders.
+    """
     _require(actor, Role.BUYER, doing="re-order")
     _require_status(expired, Status.EXPIRED, doing="re-order")
+    if reordered_as is not None:
+        raise AlreadyReordered(reordered_as)
     if not offer.active:
         raise IllegalTransition("The seller no longer offers this item.")
     out = create_order(
@@ -266,6 +287,8 @@ def pay(
             "paused_since": None,
             "closed_at": None,
             "close_reason": None,
+            # An expired order someone deleted from their list is live again when revived.
+            "hidden_for": (),
         }
     )
     return Outcome(paid, "pay", actor, (_event("order_paid", *PARTIES, via=via),), txn)
@@ -594,6 +617,17 @@ def hide(order: Order, actor: Actor) -> Outcome:
 
 
 # --- deadlines ---------------------------------------------------------------------------
+
+
+def overdue_resolution(order: Order, now: datetime, policy: Policy) -> Deadline | None:
+    """The automatic resolution the order is owed at `now` and has not had yet, if any.
+
+    Time is on the rules' side: a move that arrives after its window closed (a delivery
+    after the auto-cancel, a payment after the expiry) must find that resolution applied
+    first, whether or not the scheduler got there yet.
+    """
+    due = next_resolution(order, policy)
+    return due if due is not None and now >= due.due_at else None
 
 
 def apply_deadline(

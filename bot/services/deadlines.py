@@ -7,17 +7,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.clock import Clock
-from bot.domain.deadlines import DeadlineKind
+from bot.domain.deadlines import DeadlineKind, open_deadlines
 from bot.domain.errors import StaleDeadline
 from bot.domain.model import Order
 from bot.domain.policy import Policy
 from bot.domain.transitions import Outcome, apply_deadline
 from bot.services.notifications import OutboxSignal
-from bot.services.outcomes import persist_outcome
+from bot.services.outcomes import persist_outcome, settle_overdue
 from store.records import DueDeadline
 from store.sqlite_store import Store, Tx
 
 log = logging.getLogger(__name__)
+
+RULES_KEY = "deadline_rules"
 
 
 @dataclass
@@ -51,6 +53,33 @@ class DeadlineService:
         self.clock = clock
         self.policy = policy
         self.batch_size = batch_size
+
+    async def reconcile(self) -> int:
+        """Re-derive every open order's deadlines if the rules changed since the last run.
+
+        Pending rows are derived from the windows in force when they were written; an
+        operator who shortens or lengthens a window expects open orders to follow the
+        new rule (their cards already show it). Runs at start, before the first sweep;
+        returns how many orders were re-derived (0 when the rules are unchanged).
+        """
+        rules = self.policy.model_dump_json()
+        async with self.store.read() as tx:
+            if await tx.get_meta(RULES_KEY) == rules:
+                return 0
+        count, last = 0, ""
+        while True:
+            async with self.store.transaction() as tx:
+                batch = await tx.open_orders_after(last, self.batch_size)
+                for order in batch:
+                    await tx.replace_deadlines(order.id, open_deadlines(order, self.policy))
+                if len(batch) < self.batch_size:
+                    await tx.set_meta(RULES_KEY, rules)
+            count += len(batch)
+            if len(batch) < self.batch_size:
+                break
+            last = batch[-1].id
+        log.info("deadline rules changed: re-derived the deadlines of %d open orders", count)
+        return count
 
     async def next_due_at(self) -> datetime | None:
         """When the earliest pending deadline falls due."""
@@ -103,10 +132,9 @@ class DeadlineService:
     async def _apply_row(
         self, tx: Tx, row: DueDeadline, order: Order, now: datetime, report: SweepReport
     ) -> Order | None:
+        kind = DeadlineKind(row.kind)
         try:
-            outcome: Outcome | None = apply_deadline(
-                order, DeadlineKind(row.kind), row.due_at, now, self.policy
-            )
+            outcome: Outcome | None = apply_deadline(order, kind, row.due_at, now, self.policy)
         except StaleDeadline:
             outcome = None
         # Claim the row first: if an earlier row of this batch already replaced the
@@ -115,7 +143,18 @@ class DeadlineService:
             return None
         if outcome is None:
             report.obsolete += 1
-            return None
+            if (kind, row.due_at) in {
+                (d.kind, d.due_at) for d in open_deadlines(order, self.policy)
+            }:
+                return None  # a reminder that came due with its resolution: skipped by design
+            # The row no longer matches the order under today's settings (a window changed
+            # between runs): re-derive them, applying a resolution that is already owed.
+            saved, settled = await settle_overdue(tx, order, now, self.policy)
+            if settled:
+                report.applied += 1
+            else:
+                await tx.replace_deadlines(order.id, open_deadlines(order, self.policy))
+            return saved
         if outcome.changed:
             report.applied += 1
         else:

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from bot.clock import Clock
 from bot.domain import transitions as t
-from bot.domain.errors import InvalidInput, OfferNotFound, OrderNotFound
+from bot.domain.errors import DomainError, InvalidInput, OfferNotFound, OrderNotFound
 from bot.domain.ids import ALPHABET, make_order_id, normalize_order_id
 from bot.domain.ledger import EXTERNAL, transfer, user_account
 from bot.domain.model import SYSTEM, Actor, Offer, Order, Resolution, Role, Status
@@ -17,14 +17,15 @@ from bot.domain.money import MAX_MINOR, normalize_currency
 from bot.domain.offers import new_offer
 from bot.domain.policy import Policy
 from bot.services.notifications import OutboxSignal
-from bot.services.outcomes import persist_outcome
-from store.sqlite_store import Store, Tx
+from bot.services.outcomes import persist_outcome, settle_overdue
+from store.sqlite_store import DuplicateTransaction, Store, Tx
 
 log = logging.getLogger(__name__)
 
 CHAT_CACHE_SIZE = 10_000
 
 Transition = t.Transition
+MakeOutcome = Callable[[Tx, Order, datetime], Awaitable[t.Outcome]]
 WakeUp = Callable[[], Awaitable[None] | None]
 
 
@@ -218,16 +219,22 @@ class OrderService:
         return order
 
     async def reorder(self, order_id: str, user_id: int) -> Order:
-        """Place an expired order again at the offer's current price."""
+        """Place an expired order again at the offer's current price (once per order)."""
         now = self.clock.now()
         async with self.store.transaction() as tx:
-            old = await self._load_for(tx, order_id, user_id)
+            loaded = await self._load_for(tx, order_id, user_id)
+            old, _ = await settle_overdue(tx, loaded, now, self.policy)
             offer = await tx.get_offer(old.offer_id) if old.offer_id else None
             if offer is None:
                 raise OfferNotFound("The seller no longer offers this item.")
-            role = old.role_of(user_id)
-            assert role is not None
-            outcome = t.reorder(old, Actor(role, user_id), offer, await self._fresh_id(tx), now)
+            outcome = t.reorder(
+                old,
+                self._party(old, user_id),
+                offer,
+                await self._fresh_id(tx),
+                now,
+                reordered_as=await tx.reordered_as(old.id),
+            )
             order = await persist_outcome(tx, outcome, self.policy, now, previous=None)
             await tx.log(old.id, now, "buyer", user_id, "reorder", order.id)
         self._changed()
@@ -242,6 +249,12 @@ class OrderService:
             raise OrderNotFound(oid or order_id.strip()[:16])
         return order
 
+    @staticmethod
+    def _party(order: Order, user_id: int) -> Actor:
+        role = order.role_of(user_id)
+        assert role is not None, "checked by _load_for"
+        return Actor(role, user_id)
+
     async def authorize_in(self, tx: Tx, order_id: str, user_id: int) -> Order:
         """The order if `user_id` is a party to it, read inside the caller's transaction."""
         return await self._load_for(tx, order_id, user_id)
@@ -254,7 +267,8 @@ class OrderService:
         The caller calls `committed()` after its transaction commits.
         """
         party = actor.user_id if actor.role in (Role.BUYER, Role.SELLER) else None
-        order = await self._load_for(tx, order_id, party)
+        loaded = await self._load_for(tx, order_id, party)
+        order, _ = await settle_overdue(tx, loaded, now, self.policy)
         outcome = step(order, actor, now)
         return await persist_outcome(tx, outcome, self.policy, now, previous=order)
 
@@ -262,38 +276,54 @@ class OrderService:
         """A transaction that ran `apply_in` committed: wake the scheduler and notifier."""
         self._changed()
 
-    async def _transition(self, order_id: str, actor: Actor, step: Transition) -> Order:
-        """Load, check, change and persist one order atomically."""
+    async def _apply(self, order_id: str, party: int | None, make: MakeOutcome) -> Order:
+        """Load, settle what time decided, check, change and persist one order atomically.
+
+        `party` restricts the order to one its buyer or seller may see (None: system or
+        agent). A move refused because time decided first still commits that resolution.
+        """
         now = self.clock.now()
+        refused: DomainError | None = None
         async with self.store.transaction() as tx:
-            saved = await self.apply_in(tx, order_id, actor, step, now)
+            loaded = await self._load_for(tx, order_id, party)
+            order, settled = await settle_overdue(tx, loaded, now, self.policy)
+            try:
+                outcome = await make(tx, order, now)
+            except DomainError as exc:
+                if not settled:
+                    raise
+                refused = exc
+            else:
+                order = await persist_outcome(tx, outcome, self.policy, now, previous=order)
         self._changed()
-        return saved
+        if refused is not None:
+            raise refused
+        return order
+
+    async def _transition(self, order_id: str, actor: Actor, step: Transition) -> Order:
+        """Run `step` as the system or an agent."""
+
+        async def make(tx: Tx, order: Order, now: datetime) -> t.Outcome:
+            return step(order, actor, now)
+
+        return await self._apply(order_id, None, make)
 
     async def _as_party(self, order_id: str, user_id: int, step: Transition) -> Order:
         """Run `step` as whichever party `user_id` is on the order."""
-        now = self.clock.now()
-        async with self.store.transaction() as tx:
-            order = await self._load_for(tx, order_id, user_id)
-            role = order.role_of(user_id)
-            assert role is not None
-            outcome = step(order, Actor(role, user_id), now)
-            saved = await persist_outcome(tx, outcome, self.policy, now, previous=order)
-        self._changed()
-        return saved
+
+        async def make(tx: Tx, order: Order, now: datetime) -> t.Outcome:
+            return step(order, self._party(order, user_id), now)
+
+        return await self._apply(order_id, user_id, make)
 
     async def pay_from_balance(self, order_id: str, user_id: int) -> Order:
         """The buyer pays from their KALEOZ balance."""
-        now = self.clock.now()
-        async with self.store.transaction() as tx:
-            order = await self._load_for(tx, order_id, user_id)
-            role = order.role_of(user_id)
-            assert role is not None
+
+        async def make(tx: Tx, order: Order, now: datetime) -> t.Outcome:
             bal = await tx.balance(user_account(user_id), order.currency)
-            outcome = t.pay(order, Actor(role, user_id), now, via="balance", buyer_balance=bal)
-            saved = await persist_outcome(tx, outcome, self.policy, now, previous=order)
-        self._changed()
-        return saved
+            return t.pay(order, self._party(order, user_id), now, via="balance", buyer_balance=bal)
+
+        return await self._apply(order_id, user_id, make)
 
     async def mark_paid_external(self, order_id: str) -> Order:
         """The marketplace reports an external payment."""
@@ -383,8 +413,11 @@ class OrderService:
         async with self.store.read() as tx:
             return await tx.balances(user_account(user_id))
 
-    async def top_up(self, user_id: int, amount_minor: int, currency: str, key: str) -> None:
-        """Operator: credit a user's balance from outside (idempotent per `key`)."""
+    async def top_up(self, user_id: int, amount_minor: int, currency: str, key: str) -> bool:
+        """Operator: credit a user's balance from outside, once per `key`.
+
+        False when `key` was already applied (a retried command): nothing is credited twice.
+        """
         if not 0 < amount_minor <= MAX_MINOR:
             raise InvalidInput("The amount must be more than zero.")
         now = self.clock.now()
@@ -397,7 +430,11 @@ class OrderService:
         )
         async with self.store.transaction() as tx:
             await tx.ensure_user(user_id)
-            await tx.post(txn, now)
+            try:
+                await tx.post(txn, now)
+            except DuplicateTransaction:
+                return False
+        return True
 
     async def orders_of(
         self, user_id: int, statuses: list[Status] | None = None, limit: int = 10, offset: int = 0

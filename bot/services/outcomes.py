@@ -8,7 +8,7 @@ from typing import Any
 from bot.domain.deadlines import open_deadlines
 from bot.domain.model import Order, Role
 from bot.domain.policy import Policy
-from bot.domain.transitions import Outcome
+from bot.domain.transitions import Outcome, apply_deadline, overdue_resolution
 from store.sqlite_store import Tx
 
 
@@ -31,6 +31,8 @@ async def persist_outcome(
         order = order.model_copy(update={"version": 1})
     elif outcome.changed:
         order = await tx.update_order(order, previous.version, now)
+        if order.hidden_for != previous.hidden_for:
+            await tx.set_hidden(order.id, order.hidden_for)
     if outcome.txn is not None:
         await tx.post(outcome.txn, now)
     if outcome.changed:
@@ -46,3 +48,20 @@ async def persist_outcome(
             }
             await tx.add_outbox(order.id, _recipient(order, role), event.kind, payload, now)
     return order
+
+
+async def settle_overdue(tx: Tx, order: Order, now: datetime, policy: Policy) -> tuple[Order, bool]:
+    """Apply what time already decided for the order, inside the caller's transaction.
+
+    A move can reach an order after its window closed but before the scheduler ran (a
+    queued update at start-up, the command line while the bot is down): the automatic
+    resolution wins, exactly as if the sweep had come first. Its deadline row is claimed
+    here, so the sweep cannot apply it again. Returns the order and whether time acted.
+    """
+    settled = False
+    while (due := overdue_resolution(order, now, policy)) is not None:
+        outcome = apply_deadline(order, due.kind, due.due_at, now, policy)
+        await tx.finish_due_deadline(order.id, due.kind.value, due.due_at, now)
+        order = await persist_outcome(tx, outcome, policy, now, previous=order)
+        settled = True
+    return order, settled

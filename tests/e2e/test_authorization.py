@@ -119,7 +119,7 @@ async def test_a_stranger_naming_a_real_order_in_a_command_gets_the_unknown_id_r
 PARTY_TAPS = [
     ("seller", "pay", "unpaid", "Only the buyer can pay from the KALEOZ balance."),
     ("seller", "pd", "unpaid", "is not waiting for a payment from you"),
-    ("buyer", "dlv", "paid", "can't be delivered now"),
+    ("buyer", "dlv", "paid", "Only the seller can deliver"),
     ("buyer", "cx", "paid", "A paid order can only be cancelled by the seller."),
     ("buyer", "cxy", "paid", "A paid order can only be cancelled by the seller."),
     ("seller", "rf", "paid", "Only the buyer can request a refund."),
@@ -128,7 +128,7 @@ PARTY_TAPS = [
     ("seller", "cf", "delivered", "Only the buyer can confirm receipt."),
     ("seller", "cfy", "delivered", "Only the buyer can confirm receipt."),
     ("buyer", "apr", "refund_open", "Only the seller can approve a refund."),
-    ("buyer", "rej", "refund_open", "has no refund request for you to answer"),
+    ("buyer", "rej", "refund_open", "Only the seller can reject a refund"),
     ("seller", "rfw", "refund_open", "Only the buyer can withdraw the refund request."),
     ("seller", "reo", "expired", "Only the buyer can re-order."),
     ("buyer", "del", "paid", "Only finished orders can be deleted"),

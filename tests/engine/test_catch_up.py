@@ -308,11 +308,6 @@ LATE_MOVES = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="transitions ignore overdue deadlines: a move arriving after a deadline passed but "
-    "before the sweep applied it overrides the automatic resolution",
-)
 @pytest.mark.parametrize("late", LATE_MOVES.values(), ids=LATE_MOVES.keys())
 async def test_a_move_arriving_after_its_deadline_but_before_the_sweep_loses_to_the_deadline(
     db_path: Path, clock: ManualClock, policy: Policy, late: LateMove
@@ -330,11 +325,6 @@ async def test_a_move_arriving_after_its_deadline_but_before_the_sweep_loses_to_
     assert after.status is late.status
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a window changed between runs turns pending rows stale; the sweep marks them "
-    "obsolete without re-deriving the order's deadlines, so the order never resolves",
-)
 async def test_an_order_still_resolves_after_a_restart_with_a_longer_delivery_window(
     db_path: Path, clock: ManualClock, policy: Policy
 ) -> None:
@@ -350,3 +340,50 @@ async def test_an_order_still_resolves_after_a_restart_with_a_longer_delivery_wi
         async with bot.store.read() as tx:
             pending = await tx.pending_deadlines(paid.id)
     assert order.status is Status.REFUNDING, (order.status, pending)
+    assert pending == []
+
+
+async def test_a_shorter_window_set_between_runs_applies_to_open_orders_from_the_next_start(
+    db_path: Path, clock: ManualClock, policy: Policy
+) -> None:
+    async with running(db_path, clock, policy) as bot:
+        assert await bot.deadlines.reconcile() == 0  # nothing open yet: only the rules noted
+        paid = await _undelivered(bot.orders, clock)
+        assert await bot.deadlines.reconcile() == 0  # same rules: no pass over the orders
+    shorter = policy.model_copy(update={"delivery_window": 48 * H})
+    clock.advance(49 * H)  # past the new deadline, long before the old one
+
+    async with running(db_path, clock, shorter) as bot:
+        assert await bot.deadlines.reconcile() == 1
+        report = await bot.deadlines.sweep()
+        order = await bot.orders.get(paid.id)
+        async with bot.store.read() as tx:
+            fired = await tx.fired_deadlines(paid.id)
+        assert await bot.orders.balances(BUYER) == {"MYR": PRICE}
+        assert await ledger_violations(bot.store) == []
+    assert report.applied == 1
+    assert (order.status, order.close_reason) == (Status.REFUNDING, "auto_cancelled")
+    assert (DeadlineKind.AUTO_CANCEL.value, paid.paid_at + 48 * H) in fired  # type: ignore[operator]
+
+    async with running(db_path, clock, shorter) as bot:  # a plain restart: nothing to redo
+        assert await bot.deadlines.reconcile() == 0
+
+
+async def test_a_move_settles_what_time_decided_without_the_sweep_and_the_sweep_adds_nothing(
+    db_path: Path, clock: ManualClock, policy: Policy
+) -> None:
+    async with running(db_path, clock, policy) as bot:
+        order = await _delivered(bot.orders, clock)
+        clock.advance(policy.confirm_window)
+        with pytest.raises(DomainError):
+            await bot.orders.request_refund(order.id, BUYER, None, "too late")
+        settled = await bot.orders.get(order.id)
+        report = await bot.deadlines.sweep()
+        async with bot.store.read() as tx:
+            outbox = await tx.outbox_for(order.id)
+            fired = await tx.fired_deadlines(order.id)
+    assert (settled.status, settled.close_reason) == (Status.COMPLETED, "auto_confirmed")
+    assert report.applied == 0
+    assert [k for k, _ in fired].count(DeadlineKind.AUTO_CONFIRM.value) == 1
+    completed = Counter(i.recipient_id for i in outbox if i.kind == "order_completed")
+    assert completed == {BUYER: 1, SELLER: 1}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from telegram import Bot, InlineKeyboardMarkup, Message, MessageId
@@ -16,6 +18,8 @@ from handlers.support_render import OUTCOMES, ticket_keyboard, ticket_text
 from store.records import OutboxItem
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 def _thread_gone(exc: BadRequest) -> bool:
@@ -60,35 +64,25 @@ class SupportDesk:
         reply_to_card: bool = True,
     ) -> Message:
         """Post into the ticket's topic (forum) or under its card (plain group)."""
-        topic = await self._topic(bot, ticket)
-        reply_to = ticket.card_message_id if (topic is None and reply_to_card) else None
-        try:
+
+        async def send(topic: int | None, reply_to: int | None) -> Message:
             return await bot.send_message(
                 self.chat_id,
                 text,
                 parse_mode=ParseMode.HTML,
                 reply_markup=kb,
                 message_thread_id=topic,
-                reply_to_message_id=reply_to,
+                reply_to_message_id=reply_to if reply_to_card else None,
             )
-        except BadRequest as exc:
-            if topic is None or not _thread_gone(exc):
-                raise
-        fresh = await self._reopen(bot, ticket)
-        return await bot.send_message(
-            self.chat_id,
-            text,
-            parse_mode=ParseMode.HTML,
-            reply_markup=kb,
-            message_thread_id=fresh,
-        )
+
+        return await self._in_place(bot, ticket, send)
 
     async def copy(
         self, bot: Bot, ticket: Ticket, from_chat_id: int, message_id: int, caption: str
     ) -> MessageId:
         """Copy a party's photo or file into the ticket's topic (forum) or under its card."""
-        topic = await self._topic(bot, ticket)
-        try:
+
+        async def send(topic: int | None, reply_to: int | None) -> MessageId:
             return await bot.copy_message(
                 self.chat_id,
                 from_chat_id,
@@ -96,20 +90,23 @@ class SupportDesk:
                 caption=caption,
                 parse_mode=ParseMode.HTML,
                 message_thread_id=topic,
-                reply_to_message_id=ticket.card_message_id if topic is None else None,
+                reply_to_message_id=reply_to,
             )
+
+        return await self._in_place(bot, ticket, send)
+
+    async def _in_place(
+        self, bot: Bot, ticket: Ticket, send: Callable[[int | None, int | None], Awaitable[T]]
+    ) -> T:
+        """Send into the ticket's topic, or as a reply to its card in a plain group; a topic
+        an agent deleted is opened again (card first) and the send repeated there."""
+        topic = await self._topic(bot, ticket)
+        try:
+            return await send(topic, ticket.card_message_id if topic is None else None)
         except BadRequest as exc:
             if topic is None or not _thread_gone(exc):
                 raise
-        fresh = await self._reopen(bot, ticket)
-        return await bot.copy_message(
-            self.chat_id,
-            from_chat_id,
-            message_id,
-            caption=caption,
-            parse_mode=ParseMode.HTML,
-            message_thread_id=fresh,
-        )
+        return await send(await self._reopen(bot, ticket), None)
 
     async def _reopen(self, bot: Bot, ticket: Ticket) -> int:
         """An agent deleted the topic: open a new one and put the card back first."""

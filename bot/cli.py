@@ -331,7 +331,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         token = settings.telegram_bot_token
         if (token is None or not token.get_secret_value().strip()) and not args.no_sandbox:
             # No token: rather than an error, the real bot against a local Telegram.
-            from bot.sandbox.runner import run_sandbox, sandbox_notice
+            from bot.sandbox.runner import sandbox_notice
+            from bot.sandbox.serve import run_sandbox
 
             print(f"kchat: {sandbox_notice(settings.sandbox_port)}", file=sys.stderr)
             return run_sandbox(settings, None)
@@ -339,7 +340,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_bot(settings)
     if args.command == "sandbox":
-        from bot.sandbox.runner import run_sandbox
+        from bot.sandbox.serve import run_sandbox
 
         if args.port is not None and not 0 <= args.port <= 65535:
             return _fail(f"--port {args.port}: a port is 0..65535 (0 picks a free one)")

@@ -10,8 +10,8 @@ from bot.domain.actions import Action, check_action
 from bot.domain.errors import DomainError, InvalidAmount, InvalidInput
 from bot.domain.model import Status
 from bot.domain.money import display, parse_amount
-from handlers.callback_data import Act, Cb, button
-from handlers.common import Ctx, cards, services, tell
+from handlers.callback_data import Act, Cb, InvalidCallback, button
+from handlers.common import Ctx, cards, guarded, services, tell
 from handlers.faq_chat import on_faq_button
 from handlers.orders import (
     FILTERS,
@@ -283,6 +283,31 @@ BUTTONS: dict[Act, Step] = {
     Act.PAID_ALREADY: _paid_already,
     Act.LEAVE_SUPPORT: _leave_support,
 }
+
+
+@guarded
+async def on_button(update: Update, ctx: Ctx) -> None:
+    """Every inline button: unpack, re-check who and what state, act."""
+    query = update.callback_query
+    assert query is not None
+    try:
+        cb = Cb.unpack(query.data)
+    except InvalidCallback:
+        await query.answer(
+            "This button is no longer valid. Open the order again with /orders.", show_alert=True
+        )
+        return
+    handled = await _dispatch(update, ctx, cb)
+    if not handled:
+        await query.answer()
+
+
+async def _dispatch(update: Update, ctx: Ctx, cb: Cb) -> bool:
+    """Run the button's action; True if it already answered the callback query."""
+    step = BUTTONS.get(cb.act)
+    if step is None:
+        raise InvalidInput("This button is no longer valid.")
+    return await step(update, ctx, cb)
 
 
 # --- typed input the bot asked for ------------------------------------------------------

@@ -5,11 +5,10 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain.actions import Action, available_actions, check_action
-from bot.domain.errors import InvalidInput
 from bot.domain.ids import find_order_ids
 from bot.domain.model import Order, Status
 from bot.domain.money import display, parse_amount
-from handlers.callback_data import Act, Cb, InvalidCallback, button
+from handlers.callback_data import Act, button
 from handlers.cards import edit
 from handlers.common import Ctx, cards, guarded, services, tell
 from handlers.render import abort_keyboard, cancel_prompt, confirm_prompt, refund_prompt
@@ -219,33 +218,6 @@ async def ask_delivery(update: Update, ctx: Ctx, order: Order) -> None:
 
 
 # --- buttons -----------------------------------------------------------------------------
-
-
-@guarded
-async def on_button(update: Update, ctx: Ctx) -> None:
-    """Every inline button: unpack, re-check who and what state, act."""
-    query = update.callback_query
-    assert query is not None
-    try:
-        cb = Cb.unpack(query.data)
-    except InvalidCallback:
-        await query.answer(
-            "This button is no longer valid. Open the order again with /orders.", show_alert=True
-        )
-        return
-    handled = await _dispatch(update, ctx, cb)
-    if not handled:
-        await query.answer()
-
-
-async def _dispatch(update: Update, ctx: Ctx, cb: Cb) -> bool:
-    """Run the button's action; True if it already answered the callback query."""
-    from handlers.flows import BUTTONS  # flows builds on this module's helpers
-
-    step = BUTTONS.get(cb.act)
-    if step is None:
-        raise InvalidInput("This button is no longer valid.")
-    return await step(update, ctx, cb)
 
 
 async def edit_here(update: Update, text: str, kb: InlineKeyboardMarkup | None) -> None:

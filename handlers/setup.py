@@ -15,7 +15,7 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import faq_chat, messages, offers, orders, support
+from handlers import faq_chat, flows, messages, offers, orders, support
 from handlers.common import Ctx, services
 from handlers.errors import on_error
 
@@ -77,7 +77,7 @@ def register_handlers(
         ("leave", messages.cmd_leave),
     ]:
         app.add_handler(CommandHandler(name, callback, filters=private))
-    app.add_handler(CallbackQueryHandler(orders.on_button))
+    app.add_handler(CallbackQueryHandler(flows.on_button))
     app.add_handler(InlineQueryHandler(faq_chat.on_inline_query))
     app.add_handler(ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(

@@ -1,12 +1,9 @@
-"""`kchat sandbox`: wiring the world, the seed, time travel and the page server together."""
+"""The sandbox: the world, the seed and time travel, behind the API the page calls."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import signal
-import sys
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -14,9 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import aiohttp
-from aiohttp import web
 
-from bot.app import load_faq
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.domain.faq import FaqIndex
@@ -334,75 +329,3 @@ class Sandbox:
 
 
 # -- the command ---------------------------------------------------------------------------
-
-
-def run_sandbox(settings: Settings, port: int | None = None) -> int:
-    """`kchat sandbox [--port N]`: serve the page until Ctrl+C; exit status 2 on bad setup."""
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    for noisy in ("httpx", "apscheduler", "aiohttp.access"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    from bot.help_center.loader import DocumentError
-
-    try:
-        faq = load_faq(settings)
-    except DocumentError as exc:
-        print(f"kchat: help-center documents: {exc}", file=sys.stderr)
-        return 2
-    try:
-        return asyncio.run(serve(settings, faq, settings.sandbox_port if port is None else port))
-    except SandboxError as exc:
-        print(f"kchat: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 0
-
-
-async def serve(
-    settings: Settings,
-    faq: FaqIndex,
-    port: int,
-    *,
-    stop: asyncio.Event | None = None,
-) -> int:
-    """Start the sandbox and its page on 127.0.0.1:`port`; run until `stop` (or a signal)."""
-    from bot.sandbox.web import build_web_app
-
-    sandbox = Sandbox(settings, faq)
-    # Without a caller's event, Ctrl+C and SIGTERM stop it (a caller handles its own signals).
-    handle_signals = stop is None
-    stop = stop or asyncio.Event()
-    runner = web.AppRunner(
-        build_web_app(sandbox), handler_cancellation=True, shutdown_timeout=1.0, access_log=None
-    )
-    await runner.setup()
-    try:
-        site = web.TCPSite(runner, HOST, port)
-        try:
-            await site.start()
-        except OSError as exc:
-            raise SandboxError(
-                f"cannot serve the sandbox page on {HOST}:{port} ({exc.strerror}); "
-                "pass --port or set KCHAT_SANDBOX_PORT"
-            ) from exc
-        bound = runner.addresses[0][1]
-        if handle_signals:
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                with contextlib.suppress(NotImplementedError, RuntimeError):
-                    loop.add_signal_handler(sig, stop.set)
-        try:
-            await sandbox.start()
-            print(
-                f"KChat sandbox: open {sandbox_url(bound)} in your browser "
-                "(the real bot against a local Telegram; Ctrl+C stops it)",
-                flush=True,
-            )
-            await stop.wait()
-        finally:
-            await sandbox.stop()
-    finally:
-        await runner.cleanup()
-    return 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -23,10 +22,6 @@ from bot.update_order import PerChatOrder
 from scheduler.wakeup import WakeUp
 
 log = logging.getLogger(__name__)
-
-# Opt in to python-telegram-bot's coming behaviour now: durations such as a 429's
-# retry_after are timedeltas (the notifier reads either shape).
-os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 App = Application[Any, Any, Any, Any, Any, Any]
 

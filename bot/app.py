@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
@@ -94,7 +95,10 @@ def build_application(
             faq=faq,
             flood=FloodLimit(settings.flood_limit, settings.flood_window.total_seconds()),
         )
-        await app.bot.set_my_commands(COMMANDS)
+        try:
+            await app.bot.set_my_commands(COMMANDS)
+        except TelegramError as exc:  # a nicety: the bot works without its menu
+            log.warning("could not set the command menu: %s", exc)
         await services.deadlines.reconcile()
         assert app.job_queue is not None
         wakeup.attach(app.job_queue)

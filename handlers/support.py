@@ -14,7 +14,7 @@ from html import escape
 
 from telegram import Message, Update
 from telegram.constants import ChatMemberStatus, ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.model import Order, Resolution
@@ -39,7 +39,7 @@ def desk(ctx: Ctx) -> SupportDesk:
     return d
 
 
-async def is_agent(ctx: Ctx, user_id: int) -> bool:
+async def is_agent(update: Update, ctx: Ctx, user_id: int) -> bool:
     """Configured agents, or current members of the support group (cached a few minutes)."""
     conf = settings(ctx)
     if conf.support_agents:
@@ -54,7 +54,12 @@ async def is_agent(ctx: Ctx, user_id: int) -> bool:
         member = await ctx.bot.get_chat_member(conf.support_chat_id, user_id)
         ok = member.status in AGENT_STATUSES
     except BadRequest:
-        ok = False
+        ok = False  # "user not found" / "participant_id_invalid": not a member
+    except TelegramError as exc:
+        # Telegram could not say (timeout, outage): fall back to where the update came
+        # from, the group itself (whose messages only members see), and ask again next time.
+        log.warning("cannot check support membership of %s: %s", user_id, exc)
+        return _in_support_chat(update, ctx)
     cache[user_id] = (ok, time.monotonic())
     return ok
 
@@ -78,7 +83,7 @@ async def on_ticket_button(update: Update, ctx: Ctx) -> None:
     user = update.effective_user
     if query is None or user is None:
         return
-    if not _in_support_chat(update, ctx) or not await is_agent(ctx, user.id):
+    if not _in_support_chat(update, ctx) or not await is_agent(update, ctx, user.id):
         await query.answer("Only KALEOZ Support agents can do this.", show_alert=True)
         return
     try:
@@ -314,7 +319,7 @@ async def on_group_message(update: Update, ctx: Ctx) -> None:
     ticket, party = await _ticket_for_group_message(ctx, msg)
     if ticket is None:
         ticket = await _amount_prompt_ticket(ctx, msg, user.id)
-    if ticket is None or not await is_agent(ctx, user.id):
+    if ticket is None or not await is_agent(update, ctx, user.id):
         return  # ordinary chatter
     s = services(ctx)
     mode = await s.chat.mode(user.id)
@@ -411,7 +416,7 @@ async def cmd_note(update: Update, ctx: Ctx) -> None:
     user = update.effective_user
     if msg is None or user is None or not _in_support_chat(update, ctx):
         return
-    if not await is_agent(ctx, user.id):
+    if not await is_agent(update, ctx, user.id):
         return
     ticket, _ = await _ticket_for_group_message(ctx, msg)
     if ticket is None:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import Bot, InlineKeyboardMarkup, Message, MessageId
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.bootstrap import Services
 from bot.domain.tickets import Ticket
@@ -38,7 +38,12 @@ class SupportDesk:
     async def is_forum(self, bot: Bot) -> bool:
         """Whether the group has topics (asked once, then remembered)."""
         if self._forum is None:
-            chat = await bot.get_chat(self.chat_id)
+            try:
+                chat = await bot.get_chat(self.chat_id)
+            except TelegramError as exc:
+                # Without an answer, post as in a plain group (always works); ask again later.
+                log.warning("cannot tell whether the support group has topics: %s", exc)
+                return False
             self._forum = bool(chat.is_forum)
         return self._forum
 
@@ -119,7 +124,13 @@ class SupportDesk:
             return None
         if ticket.topic_id is not None:
             return ticket.topic_id
-        return await self._new_topic(bot, ticket)
+        try:
+            return await self._new_topic(bot, ticket)
+        except (BadRequest, Forbidden) as exc:
+            # Typically the bot lacks "Manage topics": the ticket lives in General instead,
+            # its messages replying to its card, exactly as in a plain group.
+            log.warning("cannot open a topic for ticket %s: %s", ticket.id, exc.message)
+            return None
 
     async def _new_topic(self, bot: Bot, ticket: Ticket) -> int:
         name = f"#{ticket.id} {ticket.kind.label}" + (

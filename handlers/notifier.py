@@ -63,17 +63,46 @@ class Notifier:
     async def drain(self) -> int:
         """Deliver everything that is ready; returns how many notifications went out."""
         sent = 0
+        # Orders whose parties heard news, and tickets whose cards were already redrawn.
+        touched: dict[str, None] = {}
+        shown: set[int] = set()
         async with self._lock:
             self.services.notifications.signal.dirty = False
-            while True:
-                items = await self.services.notifications.pending(BATCH)
-                for group in _groups(items):
-                    outcome = await self._deliver(group)
-                    if outcome is None:  # rate limited: stop hammering, the job comes back
+            try:
+                while True:
+                    items = await self.services.notifications.pending(BATCH)
+                    for group in _groups(items):
+                        outcome = await self._deliver(group)
+                        if outcome is None:  # rate limited: stop hammering, the job comes back
+                            return sent
+                        sent += outcome
+                        self._track(group, touched, shown)
+                    if len(items) < BATCH:
                         return sent
-                    sent += outcome
-                if len(items) < BATCH:
-                    return sent
+            finally:
+                await self._refresh_tickets(touched, shown)
+
+    def _track(self, group: list[OutboxItem], touched: dict[str, None], shown: set[int]) -> None:
+        if self.desk is None:
+            return
+        if group[0].recipient_id == self.desk.chat_id:
+            shown.update(i.payload["ticket_id"] for i in group if "ticket_id" in i.payload)
+        elif group[0].order_id is not None:
+            touched[group[0].order_id] = None
+
+    async def _refresh_tickets(self, touched: dict[str, None], shown: set[int]) -> None:
+        """Redraw the open ticket cards of orders that changed without ticket news (a buyer
+        confirming while a payment ticket is open): agents see the order as it is now."""
+        if self.desk is None:
+            return
+        for order_id in touched:
+            for ticket in await self.services.support.open_on(order_id):
+                if ticket.id in shown or ticket.card_message_id is None:
+                    continue
+                try:
+                    await self.desk.show_card(self.bot, ticket)
+                except TelegramError as exc:  # a view, not news: the next event redraws it
+                    log.warning("could not redraw the card of ticket %s: %s", ticket.id, exc)
 
     async def _deliver(self, group: list[OutboxItem]) -> int | None:
         notes = self.services.notifications

@@ -71,6 +71,14 @@ class SupportTables(Queries):
             )
         return _ticket(row) if row else None
 
+    async def open_tickets_on(self, order_id: str) -> list[Ticket]:
+        """The order's open tickets, oldest first."""
+        rows = await self._all(
+            f"SELECT {_COLS} FROM tickets WHERE order_id = ? AND status = 'open' ORDER BY id",
+            (order_id,),
+        )
+        return [_ticket(r) for r in rows]
+
     async def open_tickets_of(self, user_id: int) -> list[Ticket]:
         """Open tickets raised by or about a user, newest first."""
         rows = await self._all(

@@ -300,6 +300,11 @@ class SupportService:
         async with self.store.read() as tx:
             return await tx.ticket_message_to(party_id, message_id)
 
+    async def open_on(self, order_id: str) -> list[Ticket]:
+        """The order's open tickets."""
+        async with self.store.read() as tx:
+            return await tx.open_tickets_on(order_id)
+
     async def open_for(self, user_id: int) -> list[Ticket]:
         """Open tickets raised by or about a user."""
         async with self.store.read() as tx:

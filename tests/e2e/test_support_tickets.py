@@ -395,3 +395,37 @@ async def test_a_seller_who_blocked_the_bot_opens_an_unreachable_ticket_and_the_
     order = await k.services.orders.get(oid)
     assert order.status is Status.WAITING_DELIVERY and await escrow_of(k, oid) == 2000
     assert await ledger_violations(k.services.store) == []
+
+
+# --- the card follows the order -------------------------------------------------------------
+
+
+async def test_a_ticket_card_follows_an_order_that_changes_outside_support(
+    kchat_support: Running,
+) -> None:
+    c = await case(kchat_support)
+    k = c.k
+    oid = await k.order("20.00")
+    c.buyer.tap("I already paid")
+    await k.settle()
+    c.buyer.send_photo(RECEIPT_PNG, caption="bank slip")
+    await k.settle()
+    before = await card(k)
+    assert "Waiting Payment" in before.content
+    edits = len(k.tg.requests("editMessageText"))
+
+    # The marketplace's payment arrives after all: no ticket event, yet the card updates.
+    await k.services.orders.mark_paid_external(oid)
+    await k.settle()
+
+    after = await card(k)
+    assert after.message_id == before.message_id, "edited in place, not posted again"
+    assert "Waiting Delivery" in after.content and "Waiting Payment" not in after.content
+    assert after.content.count("Paid") >= 1
+    group_edits = [
+        r
+        for r in k.tg.requests("editMessageText")[edits:]
+        if str(r.params.get("chat_id")) == str(c.group.chat_id)
+    ]
+    assert len(group_edits) == 1, "one redraw for one change"
+    assert (await ticket_of(k)).is_open, "the agent still decides what to do with the ticket"

@@ -55,9 +55,7 @@ async def cmd_start(update: Update, ctx: Ctx) -> None:
         if offer.seller_id == user.id:
             await tell(update, "This is your own offer. Share the link with buyers.")
             return
-        kb = InlineKeyboardMarkup(
-            [[button(f"Buy now · {display(offer.price_minor, offer.currency)}", Act.BUY, offer.id)]]
-        )
+        kb = InlineKeyboardMarkup([[button("Buy now", Act.BUY, offer.id)]])
         await tell(update, offer_text(offer), reply_markup=kb)
         return
     if arg.startswith("order_") and normalize_order_id(arg.removeprefix("order_")):

@@ -269,9 +269,9 @@ def refund_prompt(o: Order) -> tuple[str, InlineKeyboardMarkup]:
     )
     kb = InlineKeyboardMarkup(
         [
-            [button(f"Full refund ({display(o.amount_minor, o.currency)})", Act.REFUND_FULL, o.id)],
+            [button("Full refund", Act.REFUND_FULL, o.id)],
             [
-                button("Partial amount", Act.REFUND_PART, o.id),
+                button("Partial refund", Act.REFUND_PART, o.id),
                 button("Back", Act.BACK, o.id),
             ],
         ]

@@ -136,8 +136,8 @@ async def _ticket_action(update: Update, ctx: Ctx, cb: Cb, ticket_id: int, agent
         # Before the first tap redraws the card: only the holder (or anyone, if unclaimed).
         check_agent_may_act(ticket, agent)
     steps = {
-        Act.T_REFUND: (f"Yes, refund {amount} in full", Resolution.REFUND_FULL),
-        Act.T_RELEASE: (f"Yes, release {amount} to seller", Resolution.RELEASE),
+        Act.T_REFUND: (f"Yes, confirm full refund ({amount})", Resolution.REFUND_FULL),
+        Act.T_RELEASE: (f"Yes, confirm release to seller ({amount})", Resolution.RELEASE),
     }
     if cb.act in steps:
         label, resolution = steps[cb.act]
@@ -151,7 +151,7 @@ async def _ticket_action(update: Update, ctx: Ctx, cb: Cb, ticket_id: int, agent
     if cb.act in (Act.T_PAY_OK, Act.T_PAY_NO):
         ok = cb.act is Act.T_PAY_OK
         if not confirmed:
-            label = "Yes, payment received" if ok else "Yes, reject payment"
+            label = "Yes, confirm payment received" if ok else "Yes, reject payment"
             await _edit_keyboard(update, confirm_keyboard(ticket, cb.act, label))
             return "Tap again to confirm."
         if ok:
@@ -382,7 +382,7 @@ async def _amount_reply(update: Update, ctx: Ctx, ticket: Ticket, text: str) -> 
     await s.chat.clear_mode(update.effective_user.id)
     rest = order.amount_minor - minor
     label = (
-        f"Yes: {format_amount(minor, order.currency)} to buyer, "
+        f"Yes, confirm: {format_amount(minor, order.currency)} to buyer, "
         f"{format_amount(rest, order.currency)} to seller"
     )
     await msg.reply_text(

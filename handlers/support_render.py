@@ -151,4 +151,5 @@ def ticket_keyboard(ticket: Ticket, order: Order | None) -> InlineKeyboardMarkup
 def confirm_keyboard(ticket: Ticket, act: Act, label: str, arg: str = "y") -> InlineKeyboardMarkup:
     """The second tap of a money action."""
     ref = str(ticket.id)
-    return InlineKeyboardMarkup([[button(label, act, ref, arg), button("Back", Act.T_BACK, ref)]])
+    # A row of its own: the label names the money, and must not be cut off on a phone.
+    return InlineKeyboardMarkup([[button(label, act, ref, arg)], [button("Back", Act.T_BACK, ref)]])

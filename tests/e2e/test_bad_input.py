@@ -83,7 +83,7 @@ async def test_bad_amounts_in_the_partial_refund_prompt_are_refused_and_can_be_r
     await kchat.advance(timedelta(hours=1))
     buyer.tap("Request refund")
     await buyer.wait_for_message(contains="you propose an amount")
-    buyer.tap("Partial amount")
+    buyer.tap("Partial refund")
     await buyer.wait_for_message(contains="Type the amount you want back")
     before = await _state(kchat, oid)
 
@@ -111,7 +111,7 @@ async def test_cancel_leaves_the_amount_prompt_without_a_refund(
     await kchat.advance(timedelta(hours=1))
     buyer.tap("Request refund")
     await buyer.wait_for_message(contains="you propose an amount")
-    buyer.tap("Partial amount")
+    buyer.tap("Partial refund")
     await buyer.wait_for_message(contains="Type the amount")
     buyer.tap("Cancel")
     await buyer.wait_for_message(contains="OK, cancelled.")

@@ -71,7 +71,7 @@ async def test_without_the_right_to_open_topics_a_ticket_lives_in_general_and_st
     # And a resolution still moves the money once.
     c.group.tap(c.agent, "Refund in full", (await card(k)).message_id)
     await k.settle()
-    c.group.tap(c.agent, "Yes, refund MYR 20.00 in full", (await card(k)).message_id)
+    c.group.tap(c.agent, "Yes, confirm full refund (MYR 20.00)", (await card(k)).message_id)
     await k.settle()
     order = await k.services.orders.get(oid)
     assert order.status is Status.REFUNDING

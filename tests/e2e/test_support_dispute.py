@@ -51,7 +51,7 @@ async def test_rejected_refund_escalated_and_refunded_in_full_by_an_agent(
 
     group.tap(agent, "Refund in full", card.message_id)
     await k.settle()
-    group.tap(agent, "Yes, refund MYR 20.00 in full", card.message_id)
+    group.tap(agent, "Yes, confirm full refund (MYR 20.00)", card.message_id)
     await k.settle()
 
     order = await k.services.orders.get(oid)

@@ -152,7 +152,7 @@ async def test_two_agents_confirming_different_resolutions_at_once_settle_once(
     aisha_yes = group_tap_data(
         k, c.agent, shown.message_id, ticket_button_data(1, Act.T_REFUND, "y")
     )
-    ben_yes = c.group.tap(ben, "Yes, release MYR 20.00 to seller", shown.message_id)
+    ben_yes = c.group.tap(ben, "Yes, confirm release to seller (MYR 20.00)", shown.message_id)
     await k.settle()
 
     order = await assert_settled_once(k, oid)

@@ -94,9 +94,12 @@ async def test_a_seller_escalation_is_claimed_and_released_to_the_seller_after_t
     await k.settle()
     assert first.answer_text == "Tap again to confirm."
     assert (await k.services.orders.get(oid)).status is Status.WAITING_DELIVERY  # not yet
-    assert (await card(k)).button_texts == [["Yes, release MYR 20.00 to seller", "Back"]]
+    assert (await card(k)).button_texts == [
+        ["Yes, confirm release to seller (MYR 20.00)"],
+        ["Back"],
+    ]
 
-    c.group.tap(c.agent, "Yes, release MYR 20.00 to seller", shown.message_id)
+    c.group.tap(c.agent, "Yes, confirm release to seller (MYR 20.00)", shown.message_id)
     await k.settle()
 
     order = await k.services.orders.get(oid)
@@ -159,10 +162,10 @@ async def test_a_dispute_is_refunded_in_part_after_a_bad_amount_is_answered_kind
     await k.settle()
     question = await c.group.wait_for_message(contains="Refund MYR 5.00 to the buyer")
     assert "pay MYR 15.00 to the seller" in question.content
-    assert question.button_texts == [["Yes: 5.00 to buyer, 15.00 to seller", "Back"]]
+    assert question.button_texts == [["Yes, confirm: 5.00 to buyer, 15.00 to seller"], ["Back"]]
     assert (await k.services.orders.get(oid)).status is Status.WAITING_DELIVERY
 
-    c.group.tap(c.agent, "Yes: 5.00 to buyer, 15.00 to seller", question.message_id)
+    c.group.tap(c.agent, "Yes, confirm: 5.00 to buyer, 15.00 to seller", question.message_id)
     await k.settle()
 
     order = await k.services.orders.get(oid)
@@ -224,7 +227,7 @@ async def test_a_receipt_photo_for_an_unpaid_order_is_confirmed_by_an_agent(
     await k.settle()
     assert first.answer_text == "Tap again to confirm."
     assert (await k.services.orders.get(oid)).status is Status.WAITING_PAYMENT
-    c.group.tap(c.agent, "Yes, payment received", shown.message_id)
+    c.group.tap(c.agent, "Yes, confirm payment received", shown.message_id)
     await k.settle()
 
     order = await k.services.orders.get(oid)
@@ -248,7 +251,7 @@ async def test_a_receipt_for_an_expired_order_is_confirmed_and_the_order_is_paid
 
     c.group.tap(c.agent, "Confirm payment", shown.message_id)
     await k.settle()
-    c.group.tap(c.agent, "Yes, payment received", shown.message_id)
+    c.group.tap(c.agent, "Yes, confirm payment received", shown.message_id)
     await k.settle()
 
     order = await k.services.orders.get(oid)
@@ -269,7 +272,7 @@ async def test_a_rejected_payment_tells_the_buyer_and_leaves_the_order_unpaid(
 
     c.group.tap(c.agent, "Reject payment", shown.message_id)
     await k.settle()
-    assert (await card(k)).button_texts == [["Yes, reject payment", "Back"]]
+    assert (await card(k)).button_texts == [["Yes, reject payment"], ["Back"]]
     c.group.tap(c.agent, "Yes, reject payment", shown.message_id)
     await k.settle()
 

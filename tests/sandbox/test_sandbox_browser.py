@@ -153,7 +153,7 @@ async def test_an_order_from_payment_to_completion_then_expiry_and_a_support_ref
     await button(support, "Claim", within="Ticket #1").click()
     await expect(card).to_contain_text("claimed by")
     await button(support, "Refund in full", within="Ticket #1").click()
-    await button(support, "Yes, refund MYR 18.90 in full").click()
+    await button(support, "Yes, confirm full refund (MYR 18.90)").click()
     await expect(message(buyer, "resolved")).to_be_visible()
     await expect(buyer.locator(".balance")).to_have_text("Balance MYR 55.00")
 

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain.actions import Action, check_action
-from bot.domain.errors import DomainError, InvalidAmount, InvalidInput
+from bot.domain.errors import AlreadyReordered, DomainError, InvalidAmount, InvalidInput
 from bot.domain.model import Status
 from bot.domain.money import display, parse_amount
 from handlers.callback_data import Act, Cb, InvalidCallback, button
@@ -228,7 +228,13 @@ async def _delete(update: Update, ctx: Ctx, cb: Cb) -> bool:
 async def _reorder(update: Update, ctx: Ctx, cb: Cb) -> bool:
     s = services(ctx)
     old = await s.orders.get_for(cb.ref, _uid(update))
-    new = await s.orders.reorder(old.id, _uid(update))
+    try:
+        new = await s.orders.reorder(old.id, _uid(update))
+    except AlreadyReordered as exc:
+        # A second tap (or an old card): show the order it placed rather than a refusal.
+        await _answer(update, exc.message)
+        await show_card(update, ctx, await s.orders.get_for(exc.order_id, _uid(update)))
+        return True
     changed = new.amount_minor != old.amount_minor
     note = (
         f" The price changed from {display(old.amount_minor, old.currency)} to "

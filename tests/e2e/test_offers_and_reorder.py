@@ -165,3 +165,25 @@ async def test_reordering_at_the_same_price_does_not_mention_a_price_change(
     assert card is not None and new_orders[0].id in card.content
     assert "🛒 Order placed. Pay within the time shown" in card.content
     assert "price changed" not in card.content
+
+
+async def test_re_order_tapped_again_on_the_old_card_shows_the_order_it_placed(
+    kchat: Running, buyer: FakeUser
+) -> None:
+    await kchat.settle()
+    oid = await kchat.order("12.50")
+    await kchat.advance(timedelta(hours=1))
+    old_card = await kchat.services.chat.card(oid, BUYER)
+    assert old_card is not None
+    buyer.tap("Re-order")
+    await buyer.wait_for_alert("New order")
+    await kchat.settle()
+    [placed] = await kchat.services.orders.orders_of(BUYER, [Status.WAITING_PAYMENT])
+
+    again = buyer.tap_data(old_card.message_id, f"k1|reo|{oid}|")
+    await kchat.settle()
+
+    assert again.answer_text == f"You already re-ordered this: order {placed.id}."
+    assert [o.id for o in await kchat.services.orders.orders_of(BUYER)] == [placed.id, oid]
+    card = buyer.last_message()
+    assert card is not None and placed.id in card.content and card.has_button("Pay from balance")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
@@ -26,11 +27,12 @@ log = logging.getLogger(__name__)
 
 App = Application[Any, Any, Any, Any, Any, Any]
 
-MISSING_TOKEN = (
-    "TELEGRAM_BOT_TOKEN is not set. Create a bot with @BotFather in Telegram "
+GET_TOKEN = (
+    "Create a bot with @BotFather in Telegram "
     "(https://t.me/BotFather, command /newbot), then put the token it gives you in .env "
     "as TELEGRAM_BOT_TOKEN=... (see .env.example)."
 )
+MISSING_TOKEN = f"TELEGRAM_BOT_TOKEN is not set. {GET_TOKEN}"
 
 
 def load_faq(settings: Settings) -> FaqIndex:
@@ -134,8 +136,10 @@ def run_bot(settings: Settings) -> int:
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    # httpx logs every long-poll request at INFO; that drowns what matters.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    # httpx logs every long-poll request, APScheduler every wake-up, at INFO: that drowns
+    # what matters.
+    for noisy in ("httpx", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
     if not token:
         print(f"kchat: {MISSING_TOKEN}", file=sys.stderr)
@@ -147,16 +151,31 @@ def run_bot(settings: Settings) -> int:
         return 2
     app = build_application(settings, SystemClock(), token, faq)
     if settings.webhook_url:
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        # PTB rejects requests whose X-Telegram-Bot-Api-Secret-Token header does not match.
-        app.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path="telegram",
-            webhook_url=settings.webhook_url,
-            secret_token=secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+        # Telegram sends this secret in X-Telegram-Bot-Api-Secret-Token with every update,
+        # and PTB rejects a request without it (403). Never run a webhook without one:
+        # when none is configured, a fresh one is handed to Telegram at each start.
+        configured = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+        secret = configured or secrets.token_urlsafe(32)
+    try:
+        if settings.webhook_url:
+            app.run_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path="telegram",
+                webhook_url=settings.webhook_url,
+                secret_token=secret,
+                allowed_updates=Update.ALL_TYPES,
+            )
+        else:
+            app.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken:
+        print(f"kchat: Telegram rejects this TELEGRAM_BOT_TOKEN. {GET_TOKEN}", file=sys.stderr)
+        return 2
+    except NetworkError as exc:
+        where = settings.telegram_api_base_url
+        print(f"kchat: cannot reach the Telegram Bot API at {where}: {exc}", file=sys.stderr)
+        return 1
+    except TelegramError as exc:  # e.g. a webhook Telegram refuses to register
+        print(f"kchat: Telegram refused to start the bot: {exc.message}", file=sys.stderr)
+        return 2
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
@@ -23,6 +24,7 @@ def _split(value: Any) -> Any:
 
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+WEBHOOK_PORTS = (80, 88, 443, 8443)  # the only ports Telegram delivers webhooks to
 
 
 def _duration(value: Any) -> Any:
@@ -228,6 +230,19 @@ class Settings(BaseSettings):
     def _leads(cls, value: Any) -> Any:
         parts = _split(value)
         return [_duration(p) for p in parts] if isinstance(parts, list) else parts
+
+    @field_validator("webhook_url", mode="before")
+    @classmethod
+    def _webhook(cls, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None  # long polling
+        url = urlsplit(str(value).strip())
+        if url.scheme != "https" or not url.hostname:
+            raise ValueError("the webhook URL must be an https:// address Telegram can reach")
+        if url.port not in (None, *WEBHOOK_PORTS):
+            ports = ", ".join(map(str, WEBHOOK_PORTS))
+            raise ValueError(f"Telegram only calls webhooks on ports {ports}")
+        return url.geturl()
 
     @field_validator("timezone")
     @classmethod

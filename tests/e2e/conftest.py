@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.domain.faq import FaqIndex
 from bot.fake_bot_api import FakeTelegram
 from bot.fake_bot_api.harness import FakeUser
-from tests.e2e.support import AGENT, BUYER, SELLER, STRANGER, SUPPORT_CHAT, Running
+from tests.e2e.support import BUYER, SELLER, STRANGER, Running, support_kchat
 
 
 @pytest.fixture(scope="session")
@@ -71,11 +71,7 @@ async def kchat_support(
     request: pytest.FixtureRequest, tmp_path: Path, faq_index: FaqIndex
 ) -> AsyncIterator[Running]:
     """KChat with a support group (a plain group, then a forum) and one agent in it."""
-    async with running_kchat(tmp_path, faq_index, support_chat_id=SUPPORT_CHAT) as running:
-        agent = running.tg.user(AGENT, "Aisha")
-        running.group = running.tg.group(
-            SUPPORT_CHAT, "KALEOZ Support", members=[agent], forum=request.param
-        )
+    async with support_kchat(tmp_path, faq_index, forum=request.param) as running:
         yield running
 
 
@@ -101,3 +97,17 @@ def stranger(kchat: Running) -> FakeUser:
     user = kchat.tg.user(STRANGER, "Eve")
     user.start()
     return user
+
+
+@pytest.fixture
+async def plain(tmp_path: Path, faq_index: FaqIndex) -> AsyncIterator[Running]:
+    """KChat with a plain support group whose only member is the agent Aisha."""
+    async with support_kchat(tmp_path, faq_index) as running:
+        yield running
+
+
+@pytest.fixture
+async def forum(tmp_path: Path, faq_index: FaqIndex) -> AsyncIterator[Running]:
+    """KChat with a forum support group (a topic per ticket) and the agent Aisha."""
+    async with support_kchat(tmp_path, faq_index, forum=True) as running:
+        yield running

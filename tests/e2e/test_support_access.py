@@ -39,13 +39,6 @@ CARD_BUTTONS = [
 ]
 
 
-@pytest.fixture
-async def plain(tmp_path: Path, faq_index: FaqIndex) -> AsyncIterator[Running]:
-    """A plain support group whose only member is the agent Aisha."""
-    async with support_kchat(tmp_path, faq_index) as running:
-        yield running
-
-
 @pytest.fixture(params=[False, True], ids=["plain-group", "forum"])
 async def listed(
     request: pytest.FixtureRequest, tmp_path: Path, faq_index: FaqIndex

@@ -3,10 +3,7 @@ membership checks failing, the command menu refused. Support keeps working."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from bot.app import build_application
 from bot.clock import ManualClock
@@ -22,24 +19,9 @@ from tests.e2e.support import (
     card,
     case,
     in_ticket,
-    support_kchat,
     ticket_of,
     ticket_posts,
 )
-
-
-@pytest.fixture
-async def forum(tmp_path: Path, faq_index: FaqIndex) -> AsyncIterator[Running]:
-    """KChat with a forum support group (a topic per ticket)."""
-    async with support_kchat(tmp_path, faq_index, forum=True) as running:
-        yield running
-
-
-@pytest.fixture
-async def plain(tmp_path: Path, faq_index: FaqIndex) -> AsyncIterator[Running]:
-    """KChat with a plain support group."""
-    async with support_kchat(tmp_path, faq_index) as running:
-        yield running
 
 
 async def test_without_the_right_to_open_topics_a_ticket_lives_in_general_and_still_works(

@@ -3,12 +3,6 @@ topics that come back when deleted, internal notes, and chatter the bot leaves a
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
-from bot.domain.faq import FaqIndex
 from bot.domain.tickets import Ticket, TicketKind
 from bot.fake_bot_api.harness import FakeGroup, MessageView
 from tests.e2e.support import (
@@ -21,24 +15,9 @@ from tests.e2e.support import (
     cards_in_group,
     case,
     in_ticket,
-    support_kchat,
     ticket_of,
     ticket_posts,
 )
-
-
-@pytest.fixture
-async def plain(tmp_path: Path, faq_index: FaqIndex) -> AsyncIterator[Running]:
-    """KChat with a plain support group."""
-    async with support_kchat(tmp_path, faq_index) as running:
-        yield running
-
-
-@pytest.fixture
-async def forum(tmp_path: Path, faq_index: FaqIndex) -> AsyncIterator[Running]:
-    """KChat with a forum support group (a topic per ticket)."""
-    async with support_kchat(tmp_path, faq_index, forum=True) as running:
-        yield running
 
 
 def posts_in(group: FakeGroup, topic_id: int | None) -> list[MessageView]:

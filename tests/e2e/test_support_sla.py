@@ -6,11 +6,8 @@ sweep, which `sla_sweep` does here.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
-
-import pytest
 
 from bot.domain.faq import FaqIndex
 from tests.e2e.support import (
@@ -27,13 +24,6 @@ from tests.e2e.support import (
 
 UNCLAIMED = "⏰ Ticket #1 is still unclaimed."
 UNANSWERED = "⏰ Ticket #1 has a party waiting for an answer."
-
-
-@pytest.fixture
-async def plain(tmp_path: Path, faq_index: FaqIndex) -> AsyncIterator[Running]:
-    """A plain support group with the default service levels."""
-    async with support_kchat(tmp_path, faq_index) as running:
-        yield running
 
 
 async def raised(k: Running, text: str) -> int:

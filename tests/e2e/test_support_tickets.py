@@ -6,13 +6,8 @@ taps, what each party is told, and the books afterwards.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
-
-from bot.domain.faq import FaqIndex
 from bot.domain.model import Status
 from bot.domain.tickets import TicketKind
 from bot.services.audit import ledger_violations
@@ -29,18 +24,9 @@ from tests.e2e.support import (
     escrow_of,
     in_ticket,
     settlements,
-    support_kchat,
     ticket_of,
     ticket_posts,
 )
-
-
-@pytest.fixture
-async def plain(tmp_path: Path, faq_index: FaqIndex) -> AsyncIterator[Running]:
-    """KChat with a plain support group (for flows that do not depend on topics)."""
-    async with support_kchat(tmp_path, faq_index) as running:
-        yield running
-
 
 # --- disputes -------------------------------------------------------------------------------
 

@@ -49,6 +49,7 @@ class Act(StrEnum):
     SUPPORT = "sup"
     PAID_ALREADY = "pd"  # buyer: "I already paid" (payment problem)
     LEAVE_SUPPORT = "ls0"
+    TZ = "tz"  # pick a time zone (ref = index into the offered list)
     # Support group, on a ticket (ref = ticket id; arg "y" = the confirming second tap)
     T_CLAIM = "tc"
     T_REFUND = "tr"

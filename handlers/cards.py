@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
@@ -42,12 +42,27 @@ async def edit(
     return True
 
 
+def zone(name: str | None, default: ZoneInfo) -> ZoneInfo:
+    """A stored zone name as a ZoneInfo; the default when unset or no longer known."""
+    if not name:
+        return default
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return default
+
+
 class Cards:
     """Builds and shows order cards for one viewer."""
 
     def __init__(self, services: Services, tz: ZoneInfo) -> None:
         self.services = services
-        self.tz = tz
+        self.tz = tz  # the bot's default (KCHAT_TIMEZONE); a user may choose their own
+
+    async def tz_for(self, user_id: int) -> ZoneInfo:
+        """The time zone `user_id` reads dates in."""
+        user = await self.services.chat.user(user_id)
+        return zone(user.timezone if user else None, self.tz)
 
     async def build(self, order: Order, viewer_id: int) -> tuple[str, InlineKeyboardMarkup]:
         """The card's text and the buttons valid now for this viewer."""
@@ -56,7 +71,7 @@ class Cards:
         mode = await chat.mode(viewer_id)
         in_chat = mode is not None and mode.mode == "chat" and mode.order_id == order.id
         now = chat.now()
-        return card_text(view, self.tz, now), card_keyboard(
+        return card_text(view, zone(view.viewer_timezone, self.tz), now), card_keyboard(
             view, now, self.services.policy, in_chat=in_chat
         )
 

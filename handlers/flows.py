@@ -21,6 +21,7 @@ from handlers.orders import (
     edit_here,
     show_card,
 )
+from handlers.preferences import on_timezone_button
 from handlers.render import abort_keyboard, cancel_prompt, confirm_prompt, refund_prompt
 
 Step = Callable[[Update, Ctx, Cb], Awaitable[bool]]
@@ -288,6 +289,7 @@ BUTTONS: dict[Act, Step] = {
     Act.SUPPORT: on_faq_button,
     Act.PAID_ALREADY: _paid_already,
     Act.LEAVE_SUPPORT: _leave_support,
+    Act.TZ: on_timezone_button,
 }
 
 

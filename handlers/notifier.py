@@ -150,9 +150,8 @@ class Notifier:
                 await self.bot.send_message(recipient, text, parse_mode=ParseMode.HTML)
             return
         role = order.role_of(recipient) or Role.BUYER
-        prefix = "\n".join(
-            f"<b>{headline(i.kind, role, order, i.payload, self.cards.tz)}</b>" for i in group
-        )
+        tz = await self.cards.tz_for(recipient)
+        prefix = "\n".join(f"<b>{headline(i.kind, role, order, i.payload, tz)}</b>" for i in group)
         if all(i.payload.get("actor_id") == recipient for i in group):
             # The person who acted sees the result where they tapped, not as a new message.
             await self.cards.refresh(self.bot, recipient, order, prefix)

@@ -20,6 +20,7 @@ WELCOME = (
     "• Type an order id like <code>K1234567</code> to open it\n"
     "• /sell — list something for sale and get a link to share\n"
     "• /balance — your KALEOZ balance\n"
+    "• /timezone — the time zone your deadlines are shown in\n"
     "• Or just ask a question, like <i>how do I get a refund?</i>"
 )
 

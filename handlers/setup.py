@@ -15,7 +15,7 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import faq_chat, flows, messages, offers, orders, support
+from handlers import faq_chat, flows, messages, offers, orders, preferences, support
 from handlers.common import Ctx, services
 from handlers.errors import on_error
 
@@ -28,6 +28,7 @@ COMMANDS = [
     BotCommand("cancel", "Cancel an order, or what I'm asking"),
     BotCommand("sell", "List an item and get a link to share"),
     BotCommand("balance", "Your KALEOZ balance"),
+    BotCommand("timezone", "The time zone your deadlines are shown in"),
     BotCommand("faq", "Help-center topics"),
     BotCommand("leave", "Leave the order chat"),
     BotCommand("help", "What I can do"),
@@ -73,6 +74,7 @@ def register_handlers(
         ("deliver", orders.cmd_deliver),
         ("cancel", orders.cmd_cancel),
         ("balance", orders.cmd_balance),
+        ("timezone", preferences.cmd_timezone),
         ("faq", faq_chat.cmd_faq),
         ("leave", messages.cmd_leave),
     ]:

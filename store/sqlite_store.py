@@ -482,6 +482,13 @@ class Tx(ChatTables, SupportTables):
             row[0], row[1], row[2], _opt_ts(row[3]), _opt_ts(row[4]), _opt_ts(row[5]), row[6]
         )
 
+    async def set_timezone(self, telegram_id: int, timezone: str | None) -> None:
+        """The user's time zone for dates the bot shows them (None: the bot's default)."""
+        await self.ensure_user(telegram_id)
+        await self._db.execute(
+            "UPDATE users SET timezone = ? WHERE telegram_id = ?", (timezone, telegram_id)
+        )
+
     async def set_unreachable(self, telegram_id: int, since: datetime | None) -> None:
         """Mark a user as having blocked the bot (or clear it)."""
         await self._db.execute(

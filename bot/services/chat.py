@@ -39,6 +39,7 @@ class OrderView:
     counterparty_unreachable: bool
     timeline: list[LogEntry]
     next_action: Deadline | None
+    viewer_timezone: str | None = None
 
 
 class ChatService:
@@ -97,6 +98,11 @@ class ChatService:
             return False
         return self.clock.now() - user.last_seen_at <= self.online_window
 
+    async def set_timezone(self, user_id: int, timezone: str | None) -> None:
+        """Show this user's dates in `timezone` (an IANA name; None: the bot's default)."""
+        async with self.store.transaction() as tx:
+            await tx.set_timezone(user_id, timezone)
+
     async def mark_unreachable(self, user_id: int, error: str) -> bool:
         """The user blocked the bot: park their news; True if this is news (first time)."""
         now = self.clock.now()
@@ -123,6 +129,7 @@ class ChatService:
         other_id = order.seller_id if viewer_id == order.buyer_id else order.buyer_id
         async with self.store.read() as tx:
             other = await tx.get_user(other_id) if role is not None else None
+            me = await tx.get_user(viewer_id)
             timeline = await tx.timeline(order.id)
         return OrderView(
             order=order,
@@ -132,6 +139,7 @@ class ChatService:
             counterparty_unreachable=other is not None and other.unreachable_since is not None,
             timeline=timeline,
             next_action=next_resolution(order, self.policy),
+            viewer_timezone=me.timezone if me is not None else None,
         )
 
     # --- input modes ------------------------------------------------------------------

@@ -63,8 +63,8 @@ def _answer_keyboard(ans: FaqAnswer) -> InlineKeyboardMarkup:
     assert ans.document is not None
     rows = [
         [
-            button("👍 Helpful", Act.FAQ_YES, ans.document.id),
-            button("👎 Not really", Act.FAQ_NO, ans.document.id),
+            button("👍 Yes", Act.FAQ_YES, ans.document.id),
+            button("👎 No", Act.FAQ_NO, ans.document.id),
         ],
         [button("Talk to support", Act.SUPPORT, ans.document.id)],
     ]
@@ -108,7 +108,11 @@ async def answer_question(update: Update, ctx: Ctx, text: str, order_ids: list[s
             reply_markup=kb,
         )
         return
-    await tell(update, article(ans.document), reply_markup=_answer_keyboard(ans))
+    await tell(
+        update,
+        f"{article(ans.document)}\n\n<i>Did this help?</i>",
+        reply_markup=_answer_keyboard(ans),
+    )
     if ans.document.id in ORDER_TOPICS:
         for order in await _related_orders(ctx, update.effective_user.id, order_ids):
             await show_card(update, ctx, order, prefix="📋 <b>Your order right now:</b>")

@@ -31,8 +31,10 @@ async def test_an_answer_offers_feedback_and_a_person(kchat: Running, buyer: Fak
     await kchat.settle()
     buyer.send("partial refnd how")
     reply = await buyer.wait_for_message(contains="How to partially refund an order?")
-    assert reply.has_button("👍 Helpful") and reply.has_button("Talk to support")
-    buyer.tap("👍 Helpful")
+    assert reply.content.endswith("Did this help?")
+    assert reply.has_button("👍 Yes") and reply.has_button("👎 No")
+    assert reply.has_button("Talk to support")
+    buyer.tap("👍 Yes")
     assert "Glad it helped" in await buyer.wait_for_alert("Glad")
 
 

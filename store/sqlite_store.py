@@ -101,10 +101,11 @@ class Tx(ChatTables, SupportTables):
     async def set_hidden(self, order_id: str, user_ids: Iterable[int]) -> None:
         """Mirror the order's per-user "Deleted" flags (lists filter on it in SQL)."""
         await self._db.execute("DELETE FROM order_hidden WHERE order_id = ?", (order_id,))
-        await self._db.executemany(
-            "INSERT INTO order_hidden (order_id, user_id) VALUES (?, ?)",
-            [(order_id, uid) for uid in user_ids],
-        )
+        rows = [(order_id, uid) for uid in user_ids]
+        if rows:
+            await self._db.executemany(
+                "INSERT INTO order_hidden (order_id, user_id) VALUES (?, ?)", rows
+            )
 
     async def order_exists(self, order_id: str) -> bool:
         """True if the id is taken."""
@@ -207,12 +208,13 @@ class Tx(ChatTables, SupportTables):
         )
         if cur.rowcount != 1:
             raise DuplicateTransaction(txn.key)
-        txn_id = cur.lastrowid
-        await self._db.executemany(
-            "INSERT INTO ledger_entries (txn_id, account, currency, amount_minor) "
-            "VALUES (?, ?, ?, ?)",
-            [(txn_id, e.account, txn.currency, e.amount_minor) for e in txn.entries],
-        )
+        for e in txn.entries:
+            self._db.hold(
+                "ledger_entries",
+                "INSERT INTO ledger_entries (txn_id, account, currency, amount_minor) "
+                "VALUES (?, ?, ?, ?)",
+                (cur.lastrowid, e.account, txn.currency, e.amount_minor),
+            )
 
     async def balance(self, account: str, currency: str) -> int:
         """An account's balance, derived from its entries."""
@@ -262,11 +264,13 @@ class Tx(ChatTables, SupportTables):
         await self._db.execute(
             "DELETE FROM deadlines WHERE order_id = ? AND state = 'pending'", (order_id,)
         )
-        await self._db.executemany(
-            "INSERT INTO deadlines (order_id, kind, due_at) VALUES (?, ?, ?) "
-            "ON CONFLICT (order_id, kind, due_at) DO NOTHING",
-            [(order_id, d.kind.value, to_db(d.due_at)) for d in deadlines],
-        )
+        rows = [(order_id, d.kind.value, to_db(d.due_at)) for d in deadlines]
+        if rows:  # a finished order has none: spare the round trip
+            await self._db.executemany(
+                "INSERT INTO deadlines (order_id, kind, due_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (order_id, kind, due_at) DO NOTHING",
+                rows,
+            )
 
     async def due_deadlines(self, now: datetime, limit: int) -> list[DueDeadline]:
         """Pending deadlines due at or before `now`, oldest first."""
@@ -335,7 +339,8 @@ class Tx(ChatTables, SupportTables):
         now: datetime,
     ) -> None:
         """Queue a notification in the same transaction as the change it reports."""
-        await self._db.execute(
+        self._db.hold(
+            "outbox",
             "INSERT INTO outbox (order_id, recipient_id, kind, payload, created_at, "
             "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)",
             (order_id, recipient_id, kind, json.dumps(payload), to_db(now), to_db(now)),
@@ -412,7 +417,8 @@ class Tx(ChatTables, SupportTables):
         detail: str = "",
     ) -> None:
         """Append a line to the order's timeline."""
-        await self._db.execute(
+        self._db.hold(
+            "order_log",
             "INSERT INTO order_log (order_id, at, actor_role, actor_id, action, detail) "
             "VALUES (?, ?, ?, ?, ?, ?)",
             (order_id, to_db(at), actor_role, actor_id, action, detail),
@@ -575,7 +581,9 @@ class Store:
         async with self._lock:
             await self._db.execute("BEGIN IMMEDIATE")
             try:
-                yield Tx(self._db)
+                tx = Tx(self._db)
+                yield tx
+                await tx.flush()
             except BaseException:
                 await self._db.execute("ROLLBACK")
                 raise

@@ -10,6 +10,7 @@ from bot.domain.policy import Policy
 from bot.domain.tickets import SupportPolicy
 from bot.services.chat import ChatService
 from bot.services.deadlines import DeadlineService
+from bot.services.help_log import HelpLog
 from bot.services.notifications import NotificationService, OutboxSignal
 from bot.services.orders import OrderService
 from bot.services.support import SupportService
@@ -28,6 +29,7 @@ class Services:
     deadlines: DeadlineService
     chat: ChatService
     notifications: NotificationService
+    help_log: HelpLog
 
     async def close(self) -> None:
         """Close the store."""
@@ -54,4 +56,5 @@ async def open_services(settings: Settings, clock: Clock) -> Services:
         deadlines=DeadlineService(store, clock, policy, signal=signal),
         chat=ChatService(store, clock, policy, settings.online_window, signal=signal),
         notifications=NotificationService(store, clock, signal),
+        help_log=HelpLog(store, clock),
     )

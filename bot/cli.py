@@ -192,6 +192,42 @@ async def _deadlines(s: Services, a: argparse.Namespace) -> int:
     return 0
 
 
+async def _faq_report(s: Services, a: argparse.Namespace) -> int:
+    if not 1 <= a.days <= 3650:
+        raise UsageError(f"--days {a.days}: give 1 to 3650 days")
+    report = await s.help_log.report(a.days, misses=a.misses)
+    if a.json:
+        _print_json(
+            {
+                "days": report.days,
+                "asked": report.asked,
+                "declined": report.declined,
+                "per_answer": [vars(x) for x in report.per_answer],
+                "misses": [{**vars(m), "asked_at": m.asked_at.isoformat()} for m in report.misses],
+            }
+        )
+        return 0
+    share = f" ({report.declined / report.asked:.0%})" if report.asked else ""
+    print(
+        f"Help center, last {report.days} days: {report.asked} questions asked in the chat, "
+        f"{report.declined} declined{share}"
+    )
+    if report.per_answer:
+        print(f"\n{'answer':<32} {'asked':>6} {'helpful':>8} {'unhelpful':>10} {'person':>7}")
+        for x in report.per_answer:
+            name = x.doc_id or "(declined)"
+            print(
+                f"{name[:32]:<32} {x.asked:>6} {x.helpful:>8} {x.not_helpful:>10} "
+                f"{x.support_asked:>7}"
+            )
+    if report.misses:
+        print("\nLatest misses (declined, or marked unhelpful): where documents need work")
+        for m in report.misses:
+            what = "declined" if m.doc_id is None else f"unhelpful: {m.doc_id}"
+            print(f"{m.asked_at:%Y-%m-%d %H:%M}  {what:<34} {m.question[:120]!r}")
+    return 0
+
+
 async def _check(s: Services, a: argparse.Namespace) -> int:
     problems = await ledger_violations(s.store)
     for p in problems:
@@ -295,6 +331,13 @@ def build_parser() -> argparse.ArgumentParser:
     dl.set_defaults(run=_deadlines)
     ck = sub.add_parser("check", help="verify the ledger's invariants")
     ck.set_defaults(run=_check)
+    fr = sub.add_parser(
+        "faq-report", help="what the help center was asked in the chat, and what missed"
+    )
+    fr.add_argument("--days", type=int, default=7, help="how far back (default 7)")
+    fr.add_argument("--misses", type=int, default=20, help="how many misses to list")
+    fr.add_argument("--json", action="store_true")
+    fr.set_defaults(run=_faq_report)
     return p
 
 

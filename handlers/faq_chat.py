@@ -59,14 +59,12 @@ def article(doc: FaqDocument) -> str:
     return f"❓ <b>{escape(doc.title)}</b>\n\n{escape(doc.answer)}"
 
 
-def _answer_keyboard(ans: FaqAnswer) -> InlineKeyboardMarkup:
+def _answer_keyboard(ans: FaqAnswer, question_id: int) -> InlineKeyboardMarkup:
     assert ans.document is not None
+    doc, asked = ans.document.id, str(question_id)
     rows = [
-        [
-            button("👍 Yes", Act.FAQ_YES, ans.document.id),
-            button("👎 No", Act.FAQ_NO, ans.document.id),
-        ],
-        [button("Talk to support", Act.SUPPORT, ans.document.id)],
+        [button("👍 Yes", Act.FAQ_YES, doc, asked), button("👎 No", Act.FAQ_NO, doc, asked)],
+        [button("Talk to support", Act.SUPPORT, doc, asked)],
     ]
     if ans.needs_confirmation:
         rows = [
@@ -93,10 +91,20 @@ async def answer_question(update: Update, ctx: Ctx, text: str, order_ids: list[s
     """Answer from the documents; when unsure, say so and offer a person."""
     assert update.effective_user is not None
     ans = faq_index(ctx).ask(text)
+    if ans.small_talk:
+        await tell(
+            update,
+            "👋 Hi! I'm KChat, the order chat of KALEOZ. Ask me anything about orders, "
+            "payments, delivery or refunds, or see /orders.",
+            reply_markup=InlineKeyboardMarkup([[button("Help topics", Act.FAQ, "topics")]]),
+        )
+        return
+    doc_id = ans.document.id if ans.answered and ans.document else None
+    asked = await services(ctx).help_log.asked(update.effective_user.id, text, doc_id, ans.score)
     if not ans.answered or ans.document is None:
         kb = InlineKeyboardMarkup(
             [
-                [button("Talk to support", Act.SUPPORT, "none")],
+                [button("Talk to support", Act.SUPPORT, "none", str(asked))],
                 [button("Help topics", Act.FAQ, "topics")],
             ]
         )
@@ -111,7 +119,7 @@ async def answer_question(update: Update, ctx: Ctx, text: str, order_ids: list[s
     await tell(
         update,
         f"{article(ans.document)}\n\n<i>Did this help?</i>",
-        reply_markup=_answer_keyboard(ans),
+        reply_markup=_answer_keyboard(ans, asked),
     )
     if ans.document.id in ORDER_TOPICS:
         for order in await _related_orders(ctx, update.effective_user.id, order_ids):
@@ -150,18 +158,25 @@ async def on_faq_button(update: Update, ctx: Ctx, cb: Cb) -> bool:
             return True
         await tell(update, article(doc))
         return True
+    user_id = update.effective_user.id
+    asked = int(cb.arg) if cb.arg.isdigit() else None  # older answers carry no question id
+    help_log = services(ctx).help_log
     if cb.act is Act.FAQ_YES:
-        log.info("faq feedback: helpful %s", cb.ref)
+        if asked is not None:
+            await help_log.feedback(asked, user_id, helpful=True)
         await query.answer("Glad it helped!")
         return True
     if cb.act is Act.FAQ_NO:
-        log.info("faq feedback: not helpful %s", cb.ref)
+        if asked is not None:
+            await help_log.feedback(asked, user_id, helpful=False)
         await query.answer()
-        kb = InlineKeyboardMarkup([[button("Talk to support", Act.SUPPORT, cb.ref)]])
+        kb = InlineKeyboardMarkup([[button("Talk to support", Act.SUPPORT, cb.ref, cb.arg)]])
         await tell(
             update, "Sorry about that. A person from KALEOZ Support can help.", reply_markup=kb
         )
         return True
+    if asked is not None:
+        await help_log.wanted_person(asked, user_id)
     await query.answer()
     await request_support(update, ctx, cb.ref)
     return True

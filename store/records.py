@@ -130,3 +130,26 @@ class TicketMessage:
     file_id: str | None
     group_message_id: int | None
     party_message_id: int | None
+
+
+@dataclass(frozen=True)
+class HelpDocStats:
+    """How one help-center answer (None: "I don't know") fared over a period."""
+
+    doc_id: str | None
+    asked: int
+    helpful: int
+    not_helpful: int
+    support_asked: int
+
+
+@dataclass(frozen=True)
+class HelpQuestion:
+    """A question asked in the chat, with what the help center made of it."""
+
+    id: int
+    asked_at: datetime
+    question: str
+    doc_id: str | None
+    score: float
+    helpful: bool | None

@@ -22,6 +22,7 @@ from bot.domain.ledger import LedgerTxn
 from bot.domain.model import Offer, Order, Status
 from store.chat_store import ChatTables
 from store.connection import connect
+from store.help_store import HelpTables
 from store.records import DueDeadline, LogEntry, OutboxItem, UserRecord
 from store.support_store import SupportTables
 from store.timefmt import from_db, to_db
@@ -39,7 +40,7 @@ def _opt_ts(value: str | None) -> datetime | None:
     return from_db(value) if value else None
 
 
-class Tx(ChatTables, SupportTables):
+class Tx(ChatTables, SupportTables, HelpTables):
     """The operations available inside one transaction."""
 
     # --- orders ---------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -10,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.bootstrap import open_services
 from bot.cli import main
+from bot.clock import SystemClock
+from bot.config import Settings
 
 
 @pytest.fixture
@@ -163,3 +167,37 @@ def test_the_console_script_is_installed_and_speaks_json(tmp_path: Path) -> None
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["amount"] == "3.00"
+
+
+def test_faq_report_lists_declined_and_unhelpful_questions(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async def ask() -> None:
+        s = await open_services(Settings(), SystemClock())  # type: ignore[call-arg]
+        try:
+            q1 = await s.help_log.asked(7, "partial refnd how", "partial-refund", 0.8)
+            await s.help_log.asked(7, "how to become a seller", None, 0.1)
+            await s.help_log.feedback(q1, 7, helpful=False)
+        finally:
+            await s.close()
+
+    asyncio.run(ask())
+
+    code, out, _ = _run(capsys, "faq-report", "--json")
+    assert code == 0
+    report = json.loads(out)
+    assert (report["days"], report["asked"], report["declined"]) == (7, 2, 1)
+    answers = {x["doc_id"]: x for x in report["per_answer"]}
+    assert answers["partial-refund"]["not_helpful"] == 1 and answers[None]["asked"] == 1
+    assert [m["question"] for m in report["misses"]] == [
+        "how to become a seller",
+        "partial refnd how",
+    ]
+
+    code, out, _ = _run(capsys, "faq-report")
+    assert code == 0
+    assert out.startswith("Help center, last 7 days: 2 questions asked in the chat, 1 declined")
+    assert "'how to become a seller'" in out and "unhelpful: partial-refund" in out
+
+    code, _, err = _run(capsys, "faq-report", "--days", "0")
+    assert code == 2 and err.startswith("kchat: --days 0")

@@ -155,6 +155,9 @@ class FaqAnswer(BaseModel):
     score: float
     band: Band
     alternatives: tuple[Alternative, ...] = ()
+    # Declined because it is only a greeting, thanks or filler ("hi", "ok tq"): not a
+    # question at all, so the chat greets back rather than saying it does not know.
+    small_talk: bool = False
 
     @property
     def needs_confirmation(self) -> bool:
@@ -365,6 +368,21 @@ class _Analyzer:
             if form in self._known:
                 return form
         return self._speller.correct(squeezed) or squeezed
+
+    def is_small_talk(self, text: str) -> bool:
+        """Only greetings, thanks and filler words, and at least one greeting or thanks."""
+        social = False
+        for clause in _clauses(text):
+            tokens = [self._canonical(w) for w in clause]
+            i = 0
+            while i < len(tokens):
+                kind, _, span = self._match(tokens, i)
+                if kind == _SMALL:
+                    social = True
+                elif kind != _STOP:
+                    return False
+                i += span
+        return social
 
     def analyze(self, text: str) -> _Analysis:
         """Turn a text into terms: ``#concept``, ``!offtopic`` and stemmed words."""
@@ -596,6 +614,7 @@ class FaqIndex:
                 score=round(score, 4),
                 band=Band.NONE,
                 alternatives=alternatives,
+                small_talk=self._analyzer.is_small_talk(question),
             )
         margin = score - (runners[0][1] if runners else 0.0)
         sure = score >= self.confident_score and margin >= CONFIDENT_MARGIN

@@ -5,7 +5,23 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.fake_bot_api.harness import FakeUser
-from tests.e2e.support import Running
+from store.records import HelpQuestion
+from store.timefmt import from_db
+from tests.e2e.support import Running, tap_data
+
+
+async def _logged(kchat: Running) -> list[HelpQuestion]:
+    """Every question the help center was asked, oldest first (with feedback)."""
+    report = await kchat.services.help_log.report(days=30, misses=100)
+    async with kchat.services.store.read() as tx:
+        rows = await tx._all(
+            "SELECT id, asked_at, question, doc_id, score, helpful FROM help_questions ORDER BY id"
+        )
+    assert report.asked == len(rows)
+    return [
+        HelpQuestion(r[0], from_db(r[1]), r[2], r[3], r[4], None if r[5] is None else bool(r[5]))
+        for r in rows
+    ]
 
 
 async def test_a_malay_question_gets_the_answer_and_the_askers_real_order_deadline(
@@ -42,11 +58,21 @@ async def test_greetings_and_uncovered_questions_are_not_answered_with_an_faq(
     kchat: Running, buyer: FakeUser
 ) -> None:
     await kchat.settle()
-    for text in ("hi", "how do I become a seller", "my account was hacked"):
+    for text in ("how do I become a seller", "my account was hacked"):
         buyer.send(text)
         reply = await buyer.wait_for_message(contains="not sure")
         assert reply.has_button("Talk to support")
         assert "❓" not in reply.content
+    for text in ("hi", "ok thanks!"):  # not questions at all: greeted back, not "not sure"
+        buyer.send(text)
+        reply = await buyer.wait_for_message(contains="👋 Hi!")
+        assert "not sure" not in reply.content and "❓" not in reply.content
+        assert reply.has_button("Help topics")
+    asked = await _logged(kchat)
+    assert [(q.question, q.doc_id) for q in asked] == [
+        ("how do I become a seller", None),
+        ("my account was hacked", None),
+    ], "small talk is not logged as a question"
 
 
 async def test_faq_lists_topics_and_a_topic_opens_its_article(
@@ -77,3 +103,43 @@ async def test_a_stranger_naming_someone_elses_order_gets_no_card_of_it(
     stranger.send(f"my order {oid} not received yet, refund?")
     await kchat.settle()
     assert all(oid not in m.content for m in stranger.messages())
+
+
+async def test_answers_and_their_feedback_are_logged_for_operators(
+    kchat: Running, buyer: FakeUser, seller: FakeUser
+) -> None:
+    await kchat.settle()
+    buyer.send("partial refnd how")
+    await buyer.wait_for_message(contains="How to partially refund an order?")
+    buyer.tap("👎 No")
+    sorry = await buyer.wait_for_message(contains="Sorry about that")
+    buyer.send("is there any promo code this month")
+    declined = await buyer.wait_for_message(contains="not sure")
+    await kchat.settle()
+
+    [partial, promo] = await _logged(kchat)
+    assert (partial.question, partial.doc_id, partial.helpful) == (
+        "partial refnd how",
+        "partial-refund",
+        False,
+    )
+    assert (promo.doc_id, promo.helpful) == (None, None)
+    # Someone else's verdict on the buyer's answer is not taken.
+    seller.send("hi")
+    await seller.wait_for_message(contains="👋 Hi!")
+    tap_data(kchat, seller, f"k1|fy|partial-refund|{partial.id}")
+    await kchat.settle()
+    assert (await _logged(kchat))[0].helpful is False
+
+    buyer.tap("Talk to support", sorry.message_id)
+    await kchat.settle()
+    report = await kchat.services.help_log.report(days=7)
+    assert (report.asked, report.declined) == (2, 1)
+    by_answer = {x.doc_id: x for x in report.per_answer}
+    assert by_answer["partial-refund"].not_helpful == 1
+    assert by_answer["partial-refund"].support_asked == 1
+    assert [m.question for m in report.misses] == [
+        "is there any promo code this month",
+        "partial refnd how",
+    ]
+    assert declined.has_button("Talk to support")

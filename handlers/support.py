@@ -319,8 +319,22 @@ async def on_group_message(update: Update, ctx: Ctx) -> None:
     ticket, party = await _ticket_for_group_message(ctx, msg)
     if ticket is None:
         ticket = await _amount_prompt_ticket(ctx, msg, user.id)
-    if ticket is None or not await is_agent(update, ctx, user.id):
+    if ticket is None:
+        replied = msg.reply_to_message
+        if (
+            replied is not None
+            and replied.from_user is not None
+            and replied.from_user.id == ctx.bot.id
+            and await is_agent(update, ctx, user.id)
+        ):
+            # An agent answered one of the bot's other posts: say so rather than drop it.
+            await msg.reply_text(
+                "I can't tell which ticket this is for, so it was not sent. Reply to the "
+                "ticket's card (🎫 Ticket #…) or to a party's message, and I'll pass it on."
+            )
         return  # ordinary chatter
+    if not await is_agent(update, ctx, user.id):
+        return
     s = services(ctx)
     mode = await s.chat.mode(user.id)
     if (

@@ -3,7 +3,10 @@ topics that come back when deleted, internal notes, and chatter the bot leaves a
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.domain.tickets import Ticket, TicketKind
+from bot.fake_bot_api.faults import Fault
 from bot.fake_bot_api.harness import FakeGroup, MessageView
 from tests.e2e.support import (
     BUYER,
@@ -15,6 +18,7 @@ from tests.e2e.support import (
     cards_in_group,
     case,
     in_ticket,
+    sla_sweep,
     ticket_of,
     ticket_posts,
 )
@@ -267,3 +271,36 @@ async def test_ordinary_chatter_in_the_group_gets_no_reply(kchat_support: Runnin
     ]
     assert spoke == []
     assert await k.services.support.conversation(1) == []
+
+
+async def test_a_reply_to_a_bot_post_that_is_no_ticket_card_is_not_silently_dropped(
+    plain: Running,
+) -> None:
+    c = await case(plain)
+    k = c.k
+    await k.paid_order("20.00")
+    c.buyer.tap("Escalate to support")
+    await k.settle()
+    # The bot's posts under the card (an SLA nudge, "Raised again"...) are not the card.
+    k.clock.advance(timedelta(minutes=16))
+    assert await sla_sweep(k) == 1
+    [raised] = [m for m in await ticket_posts(k) if "is still unclaimed" in m.content]
+    buyer_saw = len(c.buyer.messages())
+
+    c.group.reply(c.agent, raised.message_id, "Checking with both of you now")
+    await k.settle()
+
+    hint = c.group.last_message()
+    assert hint is not None and hint.from_bot
+    assert hint.content.startswith("I can't tell which ticket this is for, so it was not sent.")
+    assert len(c.buyer.messages()) == buyer_saw
+    assert await k.services.support.conversation(1) == []
+    # Someone who is not an agent gets no such answer (the bot ignores them).
+    outsider = k.tg.user(7009, "Nadia")
+    c.group.add_member(outsider)
+    await k.settle()
+    before = len(c.group.messages())
+    k.tg.inject("getChatMember", Fault.api_error(400, "Bad Request: user not found"))
+    c.group.reply(outsider, raised.message_id, "hello?")
+    await k.settle()
+    assert len(c.group.messages()) == before, "the bot said nothing to her"

@@ -12,6 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from bot.domain import transitions as t
+from bot.domain.deadlines import DeadlineKind
 from bot.domain.errors import DomainError, IllegalTransition, OrderNotFound, TooEarly
 from bot.domain.model import Actor, Offer, Order, Role
 from bot.domain.policy import Policy
@@ -31,6 +32,14 @@ class Action(StrEnum):
     ESCALATE = "escalate"
     REORDER = "reorder"
     DELETE = "delete"
+
+
+OVERDUE = {
+    DeadlineKind.EXPIRE_UNPAID: "it expires unpaid now.",
+    DeadlineKind.AUTO_CANCEL: "it is being cancelled and refunded to the buyer.",
+    DeadlineKind.AUTO_CONFIRM: "it is being confirmed as received.",
+    DeadlineKind.AUTO_REFUND: "the refund is being approved automatically.",
+}
 
 
 def _probe(policy: Policy) -> dict[Action, Callable[[Order, Actor, datetime], t.Outcome]]:
@@ -72,6 +81,11 @@ def check_action(order: Order, user_id: int, now: datetime, policy: Policy, acti
     role = order.role_of(user_id)
     if role is None:
         raise OrderNotFound(order.id)
+    due = t.overdue_resolution(order, now, policy)
+    if due is not None:
+        # The window closed a moment ago and the scheduler is applying what it decided;
+        # any move would be refused after it (OrderService settles it first).
+        raise IllegalTransition(f"Time is up on order {order.id}: {OVERDUE[due.kind]}")
     if action is Action.REORDER and order.offer_id is None:
         raise IllegalTransition(
             "This order was not placed from an offer, so it can't be re-ordered."

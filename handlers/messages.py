@@ -44,6 +44,8 @@ async def on_private_message(update: Update, ctx: Ctx) -> None:
     ticket = await support_ticket_for_reply(ctx, msg)
     if ticket is None and mode is not None and mode.mode == "support":
         ticket = await _mode_ticket(ctx, mode.data)
+        if ticket is None:
+            await s.chat.clear_mode(uid)  # the case was closed: messages are questions again
     if ticket is not None:
         await party_to_support(update, ctx, ticket)
         return

@@ -7,7 +7,13 @@ from collections.abc import Awaitable, Callable
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain.actions import Action, check_action
-from bot.domain.errors import AlreadyReordered, DomainError, InvalidAmount, InvalidInput
+from bot.domain.errors import (
+    AlreadyOrdered,
+    AlreadyReordered,
+    DomainError,
+    InvalidAmount,
+    InvalidInput,
+)
 from bot.domain.model import Status
 from bot.domain.money import display, parse_amount
 from handlers.callback_data import Act, Cb, InvalidCallback, button
@@ -256,7 +262,13 @@ async def _list(update: Update, ctx: Ctx, cb: Cb) -> bool:
 
 async def _buy(update: Update, ctx: Ctx, cb: Cb) -> bool:
     s = services(ctx)
-    order = await s.orders.buy_offer(cb.ref, _uid(update))
+    try:
+        order = await s.orders.buy_offer(cb.ref, _uid(update))
+    except AlreadyOrdered as exc:
+        # A double tap, or an old offer message: show the order waiting for payment.
+        await _answer(update, exc.message)
+        await show_card(update, ctx, await s.orders.get_for(exc.order_id, _uid(update)))
+        return True
     return await _answer(update, f"Order {order.id} placed.")
 
 

@@ -51,6 +51,14 @@ class AlreadyReordered(IllegalTransition):
         self.order_id = order_id
 
 
+class AlreadyOrdered(IllegalTransition):
+    """The buyer has an unpaid order of this offer already; it is named."""
+
+    def __init__(self, order_id: str) -> None:
+        super().__init__(f"You already ordered this: order {order_id} is waiting for payment.")
+        self.order_id = order_id
+
+
 class TooEarly(DomainError):
     """The action becomes possible later (e.g. a refund request before the minimum age)."""
 

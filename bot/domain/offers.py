@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
-from bot.domain.errors import InvalidInput
-from bot.domain.model import Offer
+from bot.domain.errors import AlreadyOrdered, InvalidInput, NotAllowed
+from bot.domain.model import Offer, Order, Status
 from bot.domain.money import MAX_MINOR
-from bot.domain.transitions import MAX_TITLE
+from bot.domain.policy import Policy
+from bot.domain.transitions import MAX_TITLE, overdue_resolution
 
 
 def new_offer(
@@ -36,3 +38,23 @@ def new_offer(
         created_at=now,
         updated_at=now,
     )
+
+
+def check_can_buy(
+    offer: Offer, buyer_id: int, unpaid: Iterable[Order], now: datetime, policy: Policy
+) -> None:
+    """Refuse a second unpaid order of the same offer (a double tap on "Buy now", say).
+
+    The buyer pays or lets the first one expire before ordering it again; buying the same
+    item twice stays possible, one order at a time. Sellers cannot buy their own offers.
+    """
+    if buyer_id == offer.seller_id:
+        raise NotAllowed("This is your own offer.")
+    for order in unpaid:
+        if (
+            order.offer_id == offer.id
+            and order.buyer_id == buyer_id
+            and order.status is Status.WAITING_PAYMENT
+            and overdue_resolution(order, now, policy) is None
+        ):
+            raise AlreadyOrdered(order.id)

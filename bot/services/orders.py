@@ -14,7 +14,7 @@ from bot.domain.ids import ALPHABET, make_order_id, normalize_order_id
 from bot.domain.ledger import EXTERNAL, transfer, user_account
 from bot.domain.model import SYSTEM, Actor, Offer, Order, Resolution, Role, Status
 from bot.domain.money import MAX_MINOR, normalize_currency
-from bot.domain.offers import new_offer
+from bot.domain.offers import check_can_buy, new_offer
 from bot.domain.policy import Policy
 from bot.services.notifications import OutboxSignal
 from bot.services.outcomes import persist_outcome, settle_overdue
@@ -214,6 +214,8 @@ class OrderService:
             offer = await tx.get_offer(offer_id)
             if offer is None or not offer.active:
                 raise OfferNotFound("This offer is no longer available.")
+            unpaid = await tx.orders_of(buyer_id, [Status.WAITING_PAYMENT], limit=100)
+            check_can_buy(offer, buyer_id, unpaid, now, self.policy)
             order = await self._place(tx, offer, buyer_id, now)
         self._changed()
         return order

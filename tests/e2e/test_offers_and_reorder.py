@@ -187,3 +187,32 @@ async def test_re_order_tapped_again_on_the_old_card_shows_the_order_it_placed(
     assert [o.id for o in await kchat.services.orders.orders_of(BUYER)] == [placed.id, oid]
     card = buyer.last_message()
     assert card is not None and placed.id in card.content and card.has_button("Pay from balance")
+
+
+async def test_a_double_tap_on_buy_now_places_one_order_and_shows_it(
+    kchat: Running, buyer: FakeUser, seller: FakeUser
+) -> None:
+    await kchat.settle()
+    offer_id = await _list_offer(seller)
+    buyer.start(f"offer_{offer_id}")
+    offer = await buyer.wait_for_message(contains="Price:")
+
+    first = buyer.tap("Buy now", offer.message_id)
+    second = buyer.tap("Buy now", offer.message_id)
+    await kchat.settle()
+
+    placed = await kchat.services.orders.orders_of(BUYER, [Status.WAITING_PAYMENT])
+    assert len(placed) == 1
+    assert first.answer_text == f"Order {placed[0].id} placed."
+    assert second.answer_text == (
+        f"You already ordered this: order {placed[0].id} is waiting for payment."
+    )
+    card = buyer.last_message()
+    assert card is not None and placed[0].id in card.content and card.has_button("Pay from balance")
+
+    # Once that order is over (expired), the same item can be bought again.
+    await kchat.advance(timedelta(hours=1))
+    buyer.tap("Buy now", offer.message_id)
+    await kchat.settle()
+    again = await kchat.services.orders.orders_of(BUYER, [Status.WAITING_PAYMENT])
+    assert len(again) == 1 and again[0].id != placed[0].id

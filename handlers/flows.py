@@ -8,8 +8,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain.actions import Action, check_action
 from bot.domain.errors import (
-    AlreadyOrdered,
-    AlreadyReordered,
+    AlreadyPlaced,
     DomainError,
     InvalidAmount,
     InvalidInput,
@@ -237,11 +236,8 @@ async def _reorder(update: Update, ctx: Ctx, cb: Cb) -> bool:
     old = await s.orders.get_for(cb.ref, _uid(update))
     try:
         new = await s.orders.reorder(old.id, _uid(update))
-    except AlreadyReordered as exc:
-        # A second tap (or an old card): show the order it placed rather than a refusal.
-        await _answer(update, exc.message)
-        await show_card(update, ctx, await s.orders.get_for(exc.order_id, _uid(update)))
-        return True
+    except AlreadyPlaced as exc:
+        return await _show_placed(update, ctx, exc)
     changed = new.amount_minor != old.amount_minor
     note = (
         f" The price changed from {display(old.amount_minor, old.currency)} to "
@@ -264,12 +260,16 @@ async def _buy(update: Update, ctx: Ctx, cb: Cb) -> bool:
     s = services(ctx)
     try:
         order = await s.orders.buy_offer(cb.ref, _uid(update))
-    except AlreadyOrdered as exc:
-        # A double tap, or an old offer message: show the order waiting for payment.
-        await _answer(update, exc.message)
-        await show_card(update, ctx, await s.orders.get_for(exc.order_id, _uid(update)))
-        return True
+    except AlreadyPlaced as exc:
+        return await _show_placed(update, ctx, exc)
     return await _answer(update, f"Order {order.id} placed.")
+
+
+async def _show_placed(update: Update, ctx: Ctx, exc: AlreadyPlaced) -> bool:
+    """A double tap (or an old message) that would place an order again: show that order."""
+    await _answer(update, exc.message)
+    await show_card(update, ctx, await services(ctx).orders.get_for(exc.order_id, _uid(update)))
+    return True
 
 
 BUTTONS: dict[Act, Step] = {

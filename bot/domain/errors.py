@@ -43,20 +43,28 @@ class IllegalTransition(DomainError):
     code = "illegal_transition"
 
 
-class AlreadyReordered(IllegalTransition):
-    """The expired order was re-ordered before; the order it placed is named."""
+class AlreadyPlaced(IllegalTransition):
+    """A second tap that would place an order already placed; that order is named."""
 
-    def __init__(self, order_id: str) -> None:
-        super().__init__(f"You already re-ordered this: order {order_id}.")
+    def __init__(self, message: str, order_id: str) -> None:
+        super().__init__(message)
         self.order_id = order_id
 
 
-class AlreadyOrdered(IllegalTransition):
-    """The buyer has an unpaid order of this offer already; it is named."""
+class AlreadyReordered(AlreadyPlaced):
+    """The expired order was re-ordered before."""
 
     def __init__(self, order_id: str) -> None:
-        super().__init__(f"You already ordered this: order {order_id} is waiting for payment.")
-        self.order_id = order_id
+        super().__init__(f"You already re-ordered this: order {order_id}.", order_id)
+
+
+class AlreadyOrdered(AlreadyPlaced):
+    """The buyer has an unpaid order of this offer already."""
+
+    def __init__(self, order_id: str) -> None:
+        super().__init__(
+            f"You already ordered this: order {order_id} is waiting for payment.", order_id
+        )
 
 
 class TooEarly(DomainError):

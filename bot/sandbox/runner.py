@@ -59,8 +59,9 @@ def sandbox_url(port: int) -> str:
 
 def sandbox_notice(port: int) -> str:
     """What `kchat run` says when it starts the sandbox for want of a token."""
+    where = f"at {sandbox_url(port)}" if port else "(its address follows)"
     return (
-        f"TELEGRAM_BOT_TOKEN is not set: starting the sandbox at {sandbox_url(port)} "
+        f"TELEGRAM_BOT_TOKEN is not set: starting the sandbox {where} "
         "(set the token to run the real bot; get one from @BotFather, https://t.me/BotFather, "
         "command /newbot, and put it in .env). `kchat run --no-sandbox` exits instead."
     )

@@ -75,9 +75,8 @@ BAD_AMOUNTS = [
 ]
 
 
-async def test_bad_amounts_in_the_partial_refund_prompt_are_refused_and_can_be_retyped(
-    kchat: Running, buyer: FakeUser, seller: FakeUser
-) -> None:
+async def _partial_refund_prompt(kchat: Running, buyer: FakeUser) -> str:
+    """A paid order an hour old, with the buyer asked for a partial refund's amount."""
     await kchat.settle()
     oid = await kchat.paid_order("12.50")
     await kchat.advance(timedelta(hours=1))
@@ -85,6 +84,13 @@ async def test_bad_amounts_in_the_partial_refund_prompt_are_refused_and_can_be_r
     await buyer.wait_for_message(contains="you propose an amount")
     buyer.tap("Partial refund")
     await buyer.wait_for_message(contains="Type the amount you want back")
+    return oid
+
+
+async def test_bad_amounts_in_the_partial_refund_prompt_are_refused_and_can_be_retyped(
+    kchat: Running, buyer: FakeUser, seller: FakeUser
+) -> None:
+    oid = await _partial_refund_prompt(kchat, buyer)
     before = await _state(kchat, oid)
 
     for typed, refusal in BAD_AMOUNTS:
@@ -106,13 +112,7 @@ async def test_bad_amounts_in_the_partial_refund_prompt_are_refused_and_can_be_r
 async def test_cancel_leaves_the_amount_prompt_without_a_refund(
     kchat: Running, buyer: FakeUser, seller: FakeUser
 ) -> None:
-    await kchat.settle()
-    oid = await kchat.paid_order("12.50")
-    await kchat.advance(timedelta(hours=1))
-    buyer.tap("Request refund")
-    await buyer.wait_for_message(contains="you propose an amount")
-    buyer.tap("Partial refund")
-    await buyer.wait_for_message(contains="Type the amount")
+    oid = await _partial_refund_prompt(kchat, buyer)
     buyer.tap("Cancel")
     await buyer.wait_for_message(contains="OK, cancelled.")
     buyer.send("5.00")

@@ -2,30 +2,47 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from bot.clock import Clock
 from bot.domain.deadlines import Deadline, next_resolution
 from bot.domain.model import Order
 from bot.domain.policy import Policy
-from bot.services.group_commit import GroupCommit
 from bot.services.notifications import OutboxSignal
 from store.records import (
     CardRef,
     ChatMode,
     LogEntry,
+    MessageEdit,
+    OutboxItem,
+    QueuedRelay,
     RelayedMessage,
     TranscriptRow,
     UserRecord,
 )
-from store.sqlite_store import Store
+from store.sqlite_store import Store, Tx
 
 ONLINE_WINDOW = timedelta(minutes=5)
 # Activity is written at most this often per user: presence needs minutes, not messages.
 SEEN_WRITE_EVERY = timedelta(seconds=60)
+# A relay the handler sends itself is leased for this long: the notifier leaves it alone
+# meanwhile, and takes it over if the process died before it could say how it went.
+RELAY_LEASE = timedelta(seconds=60)
+RELAY = "relay"
+RELAY_EDIT = "relay_edit"
+
+
+class RelayStatus(StrEnum):
+    """Where a relayed message (or edit) stands, as its sender is told."""
+
+    DELIVERED = "delivered"
+    QUEUED = "queued"  # Telegram failed for now: the notifier retries
+    BLOCKED = "blocked"  # the recipient blocked the bot: delivered when they come back
+    NOT_STARTED = "not_started"  # the recipient never opened the bot: delivered on /start
+    FAILED = "failed"  # Telegram refused it for good
 
 
 @dataclass(frozen=True)
@@ -61,7 +78,6 @@ class ChatService:
         # Only this process changes modes and activity, so write-through caches are exact.
         self._modes: dict[int, ChatMode | None] = {}
         self._seen_written: dict[int, datetime] = {}
-        self._transcript = GroupCommit(self._write_transcript)
 
     # --- people -----------------------------------------------------------------------
 
@@ -186,7 +202,7 @@ class ChatService:
 
     # --- transcript -------------------------------------------------------------------
 
-    async def record_relay(
+    async def queue_relay(
         self,
         *,
         order: Order,
@@ -195,32 +211,142 @@ class ChatService:
         text: str,
         file_id: str | None,
         src: tuple[int, int],
-        copy: tuple[int, int] | None,
-    ) -> None:
-        """Keep a relayed message and where its copy went, in one transaction.
+        header: str,
+        reply_to: int | None = None,
+        not_before: datetime | None = None,
+    ) -> QueuedRelay:
+        """Keep a message in the transcript and queue its relay, in one transaction.
 
-        Written once Telegram accepted the copy, so the pair that routes replies and edits
-        is complete; an undeliverable message is kept too (copy None) as evidence.
+        Nothing is sent before it is on disk, so no failure loses it. When nothing is queued
+        ahead for the recipient (and no `not_before` paces it), the caller may send it at
+        once (`item` is leased to it); otherwise the notifier delivers it in order. The same
+        message handled twice (an update delivered again) is queued once.
         """
         recipient = order.seller_id if sender_id == order.buyer_id else order.buyer_id
-        await self._transcript.write(
-            TranscriptRow(
-                order_id=order.id,
-                sender_id=sender_id,
-                recipient_id=recipient,
-                kind=kind,
-                text=text,
-                file_id=file_id,
-                src_chat_id=src[0],
-                src_message_id=src[1],
-                dst_chat_id=copy[0] if copy else None,
-                dst_message_id=copy[1] if copy else None,
-            )
-        )
-
-    async def _write_transcript(self, rows: Sequence[TranscriptRow]) -> None:
+        now = self.clock.now()
         async with self.store.transaction() as tx:
-            await tx.add_messages(rows, self.clock.now())
+            found = await tx.message_by_source(*src)
+            if found is not None:
+                return QueuedRelay(found.id, None, None, duplicate=True)
+            row_id = await tx.add_message(
+                TranscriptRow(
+                    order.id, sender_id, recipient, kind, text, file_id, *src, None, None
+                ),
+                now,
+            )
+            payload = {"message": row_id, "header": header, "reply_to": reply_to}
+            item_id, item = await self._queue(
+                tx, order.id, recipient, RELAY, payload, now, not_before
+            )
+        return self._queued(row_id, item_id, item)
+
+    async def queue_edit(
+        self, original: RelayedMessage, text: str, header: str, not_before: datetime | None = None
+    ) -> QueuedRelay | None:
+        """Keep an edit beside the original (never over it) and queue it for the copy.
+
+        None when the text did not change (Telegram sends edits of formatting alone, and may
+        deliver an edit twice).
+        """
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            current = await tx.message(original.id)
+            if current is None or current.latest_text == text:
+                return None
+            edit_id = await tx.add_message_edit(original.id, text, now)
+            payload = {"edit": edit_id, "message": original.id, "header": header}
+            item_id, item = await self._queue(
+                tx, original.order_id, original.recipient_id, RELAY_EDIT, payload, now, not_before
+            )
+        return self._queued(edit_id, item_id, item)
+
+    async def _queue(
+        self,
+        tx: Tx,
+        order_id: str,
+        recipient: int,
+        kind: str,
+        payload: dict[str, Any],
+        now: datetime,
+        not_before: datetime | None,
+    ) -> tuple[int, OutboxItem | None]:
+        """The outbox row's id, and the item (leased) when the caller may send it right away."""
+        now_ok = not_before is None and not await tx.relay_queued_for(recipient)
+        at = now + RELAY_LEASE if now_ok else max(now, not_before or now)
+        item_id = await tx.add_relay_outbox(order_id, recipient, kind, payload, now, at)
+        item = OutboxItem(item_id, order_id, recipient, kind, payload, now, 0)
+        return item_id, item if now_ok else None
+
+    def _queued(self, row_id: int, item_id: int, item: OutboxItem | None) -> QueuedRelay:
+        if item is None:
+            self.signal.mark()  # the notifier's to deliver
+        return QueuedRelay(row_id, item_id, item)
+
+    async def relay_status(self, item_id: int, recipient_id: int) -> RelayStatus:
+        """How the relay queued as outbox row `item_id` stands now."""
+        async with self.store.read() as tx:
+            state = await tx.outbox_state(item_id)
+            user = await tx.get_user(recipient_id) if state == "held" else None
+        if state == "sent":
+            return RelayStatus.DELIVERED
+        if state == "failed":
+            return RelayStatus.FAILED
+        if state == "held":
+            blocked = user is not None and user.unreachable_since is not None
+            return RelayStatus.BLOCKED if blocked else RelayStatus.NOT_STARTED
+        return RelayStatus.QUEUED
+
+    async def queued_message(self, message_pk: int) -> RelayedMessage | None:
+        """A transcript message by its row id, as the notifier delivers it."""
+        async with self.store.read() as tx:
+            return await tx.message(message_pk)
+
+    async def queued_edit(self, edit_id: int) -> MessageEdit | None:
+        """An edit by its row id, as the notifier delivers it."""
+        async with self.store.read() as tx:
+            return await tx.message_edit(edit_id)
+
+    async def header_sent(self, message_pk: int, header_message_id: int) -> None:
+        """The header went out as its own message: a retry sends only the copy."""
+        async with self.store.transaction() as tx:
+            await tx.set_header_message(message_pk, header_message_id)
+
+    async def relay_delivered(
+        self, item: OutboxItem, message_pk: int, copy: tuple[int, int]
+    ) -> None:
+        """Telegram accepted the copy: the routing pair and the outbox row, together."""
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            await tx.mark_message_delivered(message_pk, copy[0], copy[1], now)
+            await tx.mark_outbox_sent(item.id, now)
+            await self._next_in_line(tx, item)
+
+    async def relay_refused(self, item: OutboxItem, message_pk: int, error: str) -> None:
+        """Telegram refused the copy for good: kept as undeliverable, the queue moves on."""
+        async with self.store.transaction() as tx:
+            await tx.mark_message_failed(message_pk, error)
+            await tx.fail_outbox(item.id, error)
+            await self._next_in_line(tx, item)
+
+    async def edit_delivered(self, item: OutboxItem, edit_id: int) -> None:
+        """Telegram accepted the edit on the other side."""
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            await tx.mark_edit_delivered(edit_id, now)
+            await tx.mark_outbox_sent(item.id, now)
+            await self._next_in_line(tx, item)
+
+    async def edit_refused(self, item: OutboxItem, edit_id: int, error: str) -> None:
+        """Telegram refused the edit for good (the copy was deleted, or is too old)."""
+        async with self.store.transaction() as tx:
+            await tx.mark_edit_failed(edit_id, error)
+            await tx.fail_outbox(item.id, error)
+            await self._next_in_line(tx, item)
+
+    async def _next_in_line(self, tx: Tx, done: OutboxItem) -> None:
+        # Relays queued behind this one (while it was on its way) may go now.
+        if await tx.relay_queued_for(done.recipient_id):
+            self.signal.mark()
 
     async def relayed(self, chat_id: int, message_id: int) -> RelayedMessage | None:
         """The transcript message behind a message in this chat (copy or original)."""
@@ -231,11 +357,6 @@ class ChatService:
         """The transcript message that was sent as this message."""
         async with self.store.read() as tx:
             return await tx.message_by_source(chat_id, message_id)
-
-    async def record_edit(self, message_pk: int, text: str) -> None:
-        """A relayed message was edited by its sender."""
-        async with self.store.transaction() as tx:
-            await tx.edit_message_text(message_pk, text, self.clock.now())
 
     async def transcript(self, order_id: str) -> list[RelayedMessage]:
         """The order's whole conversation."""

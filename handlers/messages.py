@@ -7,7 +7,7 @@ from telegram import Message, Update
 from bot.domain.ids import find_order_ids, normalize_order_id
 from bot.domain.model import Order
 from bot.domain.tickets import Ticket, TicketKind
-from handlers.common import MAX_TEXT, Ctx, guarded, notifier, services, tell
+from handlers.common import MAX_TEXT, Ctx, FloodLimit, guarded, notifier, paced, services, tell
 from handlers.flows import on_mode_text
 from handlers.offers import on_sell_input
 from handlers.orders import show_card, show_order_by_id
@@ -27,6 +27,32 @@ def _uid(update: Update) -> int:
     return update.effective_user.id
 
 
+async def _relay_later(update: Update, ctx: Ctx, first: bool) -> bool:
+    """Over the flood limit: an order-chat message is kept and relayed at the allowed pace."""
+    msg = update.message
+    if msg is None:
+        return False
+    s = services(ctx)
+    uid = _uid(update)
+    mode = await s.chat.mode(uid)
+    if mode is not None and mode.mode != "chat":
+        return False  # an answer to the bot, or a message for support
+    if await support_ticket_for_reply(ctx, msg) is not None:
+        return False
+    order = await _chat_order(ctx, msg, uid, mode)
+    if order is None:
+        return False
+    if first:
+        await tell(
+            update,
+            "⏳ You're sending fast, so your messages will reach the other side with a short "
+            "delay. Nothing is lost; they arrive in the order you wrote them.",
+        )
+    flood: FloodLimit = ctx.bot_data["flood"]
+    await relay(update, ctx, order, not_before=flood.pace(uid, s.chat.now()))
+    return True
+
+
 async def _chat_order(ctx: Ctx, msg: Message, uid: int, mode: ChatMode | None) -> Order | None:
     """The order whose chat this message is for: the one it replies into, else the open chat."""
     s = services(ctx)
@@ -39,7 +65,7 @@ async def _chat_order(ctx: Ctx, msg: Message, uid: int, mode: ChatMode | None) -
     return None
 
 
-@guarded
+@paced(_relay_later)
 async def on_private_message(update: Update, ctx: Ctx) -> None:
     """Route a message: pending question, order chat, reply to a relayed message, or a question."""
     msg = update.effective_message
@@ -137,7 +163,16 @@ async def _question(update: Update, ctx: Ctx, text: str) -> None:
     await answer_question(update, ctx, text, find_order_ids(text))
 
 
-@guarded
+async def _edit_later(update: Update, ctx: Ctx, first: bool) -> bool:
+    """Over the flood limit: an edit of a relayed message is kept and follows at the pace."""
+    if update.edited_message is None:
+        return False
+    flood: FloodLimit = ctx.bot_data["flood"]
+    await relay_edit(update, ctx, not_before=flood.pace(_uid(update), services(ctx).chat.now()))
+    return True
+
+
+@paced(_edit_later)
 async def on_edited_message(update: Update, ctx: Ctx) -> None:
     """An edit of a message that was relayed."""
     await relay_edit(update, ctx)

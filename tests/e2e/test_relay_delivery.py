@@ -1,14 +1,20 @@
 """The order chat never loses what a party wrote: kept before it is sent, retried through
-Telegram's failures in order, relayed whole at Telegram's limits, and every edit kept beside
-the original with what actually reached the other side.
+Telegram's failures in order, relayed whole at Telegram's limits, paced (not dropped) over the
+flood limit, and every edit kept beside the original with what actually reached the other side.
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 
+import pytest
+
+from bot.domain.faq import FaqIndex
 from bot.fake_bot_api.faults import Fault
 from bot.fake_bot_api.harness import FakeUser, MessageView
+from tests.e2e.conftest import running_kchat
 from tests.e2e.support import (
     BUYER,
     RECEIPT_PNG,
@@ -332,3 +338,52 @@ async def test_a_long_answer_from_support_reaches_the_party_whole(plain: Running
     c.buyer.reply(body, "Done, thanks")
     await k.settle()
     assert any("Done, thanks" in m.content for m in await ticket_posts(k))
+
+
+# --- item 17: over the flood limit, order chat is delayed, not dropped ------------------------
+
+
+@pytest.fixture
+async def flood_limited(tmp_path: Path, faq_index: FaqIndex) -> AsyncIterator[Running]:
+    """KChat with the flood limit at 10 messages a minute."""
+    async with running_kchat(
+        tmp_path, faq_index, flood_limit=10, flood_window=timedelta(minutes=1)
+    ) as running:
+        yield running
+
+
+async def test_a_burst_over_the_flood_limit_is_relayed_in_full_at_the_allowed_pace(
+    flood_limited: Running,
+) -> None:
+    k = flood_limited
+    buyer, seller = k.tg.user(BUYER, "Alice"), k.tg.user(SELLER, "Sam")
+    buyer.start()
+    seller.start()
+    await k.settle()
+    oid = await k.paid_order("12.50")
+    await _in_chat(k, buyer, oid, "seller")
+    # /start, the tap and 8 messages fill the minute's 10; 17 more are over the limit.
+    sent = [f"message {i:02}" for i in range(25)]
+    for text in sent:
+        buyer.send(text)
+    await k.settle()
+
+    def relayed() -> list[str]:
+        return [m.content.split("\n", 1)[1] for m in seller.messages() if "message " in m.content]
+
+    assert relayed() == sent[:8]
+    assert len(await k.services.chat.transcript(oid)) == 25, "all kept at once"
+    assert _said(buyer, "with a short delay") == 1, "told once"
+    assert not any("too fast" in m.content for m in buyer.messages())
+    # Commands and taps are still throttled as before: dropped, not queued.
+    seen = len(buyer.messages())
+    buyer.send("/balance")
+    await k.settle()
+    assert len(buyer.messages()) == seen
+
+    await k.advance(timedelta(seconds=6))  # one every 60/10 seconds
+    assert relayed() == sent[:9]
+    await k.advance(timedelta(seconds=16 * 6))
+    assert relayed() == sent, "every message, in the order written"
+    kept = await k.services.chat.transcript(oid)
+    assert [t.text for t in kept] == sent and all(t.delivered_at for t in kept)

@@ -27,7 +27,7 @@ from handlers.cards import Cards
 from handlers.relay_delivery import RELAY_KINDS, deliver
 from handlers.render import headline
 from handlers.support_desk import SupportDesk
-from store.records import OutboxItem
+from store.records import OutboxItem, RelayedMessage
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,7 @@ class Notifier:
         touched: dict[str, None] = {}
         shown: set[int] = set()
         async with self._lock:
+            await self.services.chat.settled()  # relays' outcomes first: what may go next
             self.services.notifications.signal.dirty = False
             try:
                 while True:
@@ -89,9 +90,10 @@ class Notifier:
             finally:
                 await self._refresh_tickets(touched, shown)
 
-    async def deliver_now(self, item: OutboxItem) -> None:
-        """Send one relay the handler queued (leased to it), with the drain's failure handling."""
-        await self._deliver([item])
+    async def deliver_now(self, item: OutboxItem, kept: RelayedMessage | None = None) -> bool:
+        """Send one relay the handler queued (leased to it), with the drain's failure handling;
+        True if Telegram accepted it."""
+        return await self._deliver([item], kept) == 1
 
     def _track(self, group: list[OutboxItem], touched: dict[str, None], shown: set[int]) -> None:
         if self.desk is None or group[0].kind in RELAY_KINDS:
@@ -115,10 +117,14 @@ class Notifier:
                 except TelegramError as exc:  # a view, not news: the next event redraws it
                     log.warning("could not redraw the card of ticket %s: %s", ticket.id, exc)
 
-    async def _deliver(self, group: list[OutboxItem]) -> int | None:
+    async def _deliver(
+        self, group: list[OutboxItem], kept: RelayedMessage | None = None
+    ) -> int | None:
         notes = self.services.notifications
         recipient = group[0].recipient_id
         try:
+            if group[0].kind in RELAY_KINDS:  # a relay records its own outcome
+                return 1 if await deliver(self.bot, self.services, group[0], kept) else 0
             await self._send(recipient, group)
         except RetryAfter as exc:
             wait = exc.retry_after
@@ -139,14 +145,10 @@ class Notifier:
             log.warning("notification to %s failed, will retry: %s", recipient, exc)
             await notes.retry(group, str(exc))
             return 0
-        if group[0].kind not in RELAY_KINDS:  # a relay records its own outcome
-            await notes.sent(group)
+        await notes.sent(group)
         return len(group)
 
     async def _send(self, recipient: int, group: list[OutboxItem]) -> None:
-        if group[0].kind in RELAY_KINDS:
-            await deliver(self.bot, self.services, group[0])
-            return
         if self.desk is not None and recipient == self.desk.chat_id:
             for item in group:
                 await self.desk.deliver(self.bot, item)

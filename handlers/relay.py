@@ -90,15 +90,17 @@ async def _send_and_acknowledge(
     """Send it now if it may go now (else let the notifier try), then tell the sender once
     if it did not reach the other side."""
     s = services(ctx)
-    if queued.item is not None:
-        await notifier(ctx).deliver_now(queued.item)
-    else:
-        await notifier(ctx).drain()
-    assert queued.outbox_id is not None
-    status = await s.chat.relay_status(queued.outbox_id, recipient)
     user = update.effective_user
-    assert user is not None
+    assert user is not None and queued.outbox_id is not None
     told: set[int] = ctx.bot_data.setdefault(_DELAY_TOLD, set())
+    if queued.item is not None and await notifier(ctx).deliver_now(queued.item, queued.message):
+        told.discard(user.id)  # the usual case: nothing more to say
+        return
+    if queued.item is None:
+        await notifier(ctx).drain()
+    status = await s.chat.relay_status(queued.outbox_id, recipient)
+    if status is RelayStatus.WAITING:
+        return  # goes out right behind the one ahead: nothing to say yet
     if status is RelayStatus.DELIVERED:
         told.discard(user.id)
     elif status is RelayStatus.QUEUED:

@@ -59,20 +59,25 @@ def fits_with_header(kind: str, header: str, text: str) -> bool:
     return utf16_len(visible(with_header(header, text))) <= limit
 
 
-async def deliver(bot: Bot, services: Services, item: OutboxItem) -> None:
-    """Deliver one queued relay or edit (the notifier handles what this raises)."""
+async def deliver(
+    bot: Bot, services: Services, item: OutboxItem, kept: RelayedMessage | None = None
+) -> bool:
+    """Deliver one queued relay or edit; True if Telegram accepted it, False if it refused it
+    for good (recorded). The notifier handles what this raises (retry, park). `kept`: the
+    message as just kept (the handler sending it at once need not read it back)."""
     if item.kind == RELAY:
-        await _deliver_message(bot, services, item)
-    else:
-        await _deliver_edit(bot, services, item)
+        return await _deliver_message(bot, services, item, kept)
+    return await _deliver_edit(bot, services, item)
 
 
-async def _deliver_message(bot: Bot, services: Services, item: OutboxItem) -> None:
+async def _deliver_message(
+    bot: Bot, services: Services, item: OutboxItem, kept: RelayedMessage | None
+) -> bool:
     chat = services.chat
-    message = await chat.queued_message(int(item.payload["message"]))
+    message = kept or await chat.queued_message(int(item.payload["message"]))
     if message is None or message.delivered_at is not None:
         await services.notifications.sent([item])  # nothing (more) to send
-        return
+        return True
     header = str(item.payload["header"])
     reply_to = item.payload.get("reply_to")
     target = await _reply_target(services, message, reply_to) if reply_to else None
@@ -85,8 +90,9 @@ async def _deliver_message(bot: Bot, services: Services, item: OutboxItem) -> No
         # before it went, say): keep the refusal, and let what is queued behind it go.
         log.warning("Telegram refused relaying message %s: %s", message.id, exc.message)
         await chat.relay_refused(item, message.id, exc.message)
-        return
-    await chat.relay_delivered(item, message.id, (message.recipient_id, copy_id))
+        return False
+    chat.relay_delivered(item, message.id, (message.recipient_id, copy_id))
+    return True
 
 
 async def _send(
@@ -153,18 +159,18 @@ def edit_body(message: RelayedMessage, header: str, text: str) -> str:
     return escape(text)
 
 
-async def _deliver_edit(bot: Bot, services: Services, item: OutboxItem) -> None:
+async def _deliver_edit(bot: Bot, services: Services, item: OutboxItem) -> bool:
     chat = services.chat
     edit_id = int(item.payload["edit"])
     edit = await chat.queued_edit(edit_id)
     message = await chat.queued_message(int(item.payload["message"]))
     if edit is None or message is None or edit.delivered_at is not None:
         await services.notifications.sent([item])
-        return
+        return True
     if message.dst_chat_id is None or message.dst_message_id is None:
         # Queued behind the original, so the original was refused for good.
         await chat.edit_refused(item, edit_id, "the original message was not delivered")
-        return
+        return False
     body = edit_body(message, str(item.payload["header"]), edit.text)
     try:
         if message.kind == "text":
@@ -189,5 +195,6 @@ async def _deliver_edit(bot: Bot, services: Services, item: OutboxItem) -> None:
             # The copy was deleted, or is too old to edit: asking again would not help.
             log.info("could not follow edit %s: %s", edit_id, exc.message)
             await chat.edit_refused(item, edit_id, exc.message)
-            return
-    await chat.edit_delivered(item, edit_id)
+            return False
+    chat.edit_delivered(item, edit_id)
+    return True

@@ -109,6 +109,75 @@ class ChatTables(Queries):
         """Stop waiting for input from the user."""
         await self._db.execute("DELETE FROM chat_modes WHERE user_id = ?", (user_id,))
 
+    async def add_messages(
+        self, rows: Sequence[TranscriptRow], now: datetime
+    ) -> dict[tuple[int, int], int]:
+        """Keep messages in their transcripts before they are relayed (one statement per
+        500); each row id by its source (chat, message id)."""
+        ids: dict[tuple[int, int], int] = {}
+        for start in range(0, len(rows), 500):
+            chunk = rows[start : start + 500]
+            marks = ",".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
+            args = [
+                v
+                for r in chunk
+                for v in (
+                    r.order_id,
+                    r.sender_id,
+                    r.recipient_id,
+                    r.kind,
+                    r.text,
+                    r.file_id,
+                    r.src_chat_id,
+                    r.src_message_id,
+                    r.dst_chat_id,
+                    r.dst_message_id,
+                    to_db(now),
+                )
+            ]
+            found = await self._all(
+                "INSERT INTO order_messages (order_id, sender_id, recipient_id, kind, text, "
+                "file_id, src_chat_id, src_message_id, dst_chat_id, dst_message_id, at) "
+                f"VALUES {marks} RETURNING id, src_chat_id, src_message_id",
+                args,
+            )
+            ids.update({(int(f[1]), int(f[2])): int(f[0]) for f in found})
+        return ids
+
+    async def messages_by_source(
+        self, sources: Sequence[tuple[int, int]]
+    ) -> dict[tuple[int, int], int]:
+        """Row ids of the messages already kept from these sources (chat, message id)."""
+        if not sources:
+            return {}
+        chats = sorted({c for c, _ in sources})
+        ids = sorted({m for _, m in sources})
+        rows = await self._all(
+            "SELECT id, src_chat_id, src_message_id FROM order_messages WHERE src_chat_id IN "
+            f"({','.join('?' * len(chats))}) AND src_message_id IN ({','.join('?' * len(ids))})",
+            [*chats, *ids],
+        )
+        wanted = set(sources)
+        found = {(int(r[1]), int(r[2])): int(r[0]) for r in rows}
+        return {k: v for k, v in found.items() if k in wanted}
+
+    async def mark_messages_delivered(
+        self, copies: Sequence[tuple[int, int, int]], now: datetime
+    ) -> None:
+        """Telegram accepted these copies (row id, copy chat, copy message id)."""
+        await self._db.executemany(
+            "UPDATE order_messages SET dst_chat_id = ?, dst_message_id = ?, delivered_at = ? "
+            "WHERE id = ?",
+            [(chat, mid, to_db(now), pk) for pk, chat, mid in copies],
+        )
+
+    async def mark_edits_delivered(self, edit_ids: Sequence[int], now: datetime) -> None:
+        """Telegram accepted these edits on the other side."""
+        await self._db.executemany(
+            "UPDATE order_message_edits SET delivered_at = ? WHERE id = ?",
+            [(to_db(now), e) for e in edit_ids],
+        )
+
     async def add_message(self, r: TranscriptRow, now: datetime) -> int:
         """Keep a message in its order's transcript before it is relayed; its row id."""
         cur = await self._db.execute(

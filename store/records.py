@@ -122,6 +122,7 @@ class QueuedRelay:
     outbox_id: int | None
     item: OutboxItem | None
     duplicate: bool = False
+    message: RelayedMessage | None = None  # as kept, for sending it at once
 
 
 @dataclass(frozen=True)

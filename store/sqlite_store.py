@@ -371,6 +371,48 @@ class Tx(ChatTables, SupportTables, HelpTables):
         assert cur.lastrowid is not None
         return cur.lastrowid
 
+    async def add_relay_outboxes(
+        self, rows: Sequence[tuple[str, int, str, dict[str, Any], datetime, datetime]]
+    ) -> list[int]:
+        """`add_relay_outbox` for many (order, recipient, kind, payload, now, next attempt),
+        one statement per 500; their row ids, in order."""
+        ids: list[int] = []
+        for start in range(0, len(rows), 500):
+            chunk = rows[start : start + 500]
+            payloads = [json.dumps(r[3]) for r in chunk]
+            found = await self._all(
+                "INSERT INTO outbox (order_id, recipient_id, kind, payload, created_at, "
+                f"next_attempt_at) VALUES {','.join(['(?, ?, ?, ?, ?, ?)'] * len(chunk))} "
+                "RETURNING id, payload",
+                [
+                    v
+                    for r, payload in zip(chunk, payloads, strict=True)
+                    for v in (r[0], r[1], r[2], payload, to_db(r[4]), to_db(r[5]))
+                ],
+            )
+            by_payload = {str(f[1]): int(f[0]) for f in found}  # each payload names its row
+            ids += [by_payload[payload] for payload in payloads]
+        return ids
+
+    async def relays_queued_for(self, recipient_ids: Iterable[int]) -> set[int]:
+        """Which of these people have a relay still waiting (pending or held)."""
+        wanted = sorted(set(recipient_ids))
+        if not wanted:
+            return set()
+        rows = await self._all(
+            f"SELECT DISTINCT recipient_id FROM outbox WHERE recipient_id IN "
+            f"({','.join('?' * len(wanted))}) AND {_relay_waiting()}",
+            wanted,
+        )
+        return {int(r[0]) for r in rows}
+
+    async def mark_outbox_sent_many(self, item_ids: Sequence[int], now: datetime) -> None:
+        """These notifications reached Telegram."""
+        await self._db.executemany(
+            "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?",
+            [(to_db(now), i) for i in item_ids],
+        )
+
     async def relay_queued_for(self, recipient_id: int) -> bool:
         """True if a relay to this person is still waiting (pending or held)."""
         row = await self._one(
@@ -379,10 +421,10 @@ class Tx(ChatTables, SupportTables, HelpTables):
         )
         return row is not None
 
-    async def outbox_state(self, item_id: int) -> str | None:
-        """pending, held, sent or failed."""
-        row = await self._one("SELECT state FROM outbox WHERE id = ?", (item_id,))
-        return str(row[0]) if row else None
+    async def outbox_state(self, item_id: int) -> tuple[str, int] | None:
+        """(pending, held, sent or failed; how many times it was tried)."""
+        row = await self._one("SELECT state, attempts FROM outbox WHERE id = ?", (item_id,))
+        return (str(row[0]), int(row[1])) if row else None
 
     async def fail_outbox(self, item_id: int, error: str) -> None:
         """Telegram refused it for good: stop trying (and let what queued behind it go)."""

@@ -164,6 +164,32 @@ async def test_the_same_message_handled_twice_is_kept_and_relayed_once(
     assert [k for _, k, _ in await outbox(kchat, oid)].count("relay") == 1
 
 
+async def test_a_relay_whose_sender_died_before_sending_goes_out_when_its_lease_ends(
+    kchat: Running, buyer: FakeUser, seller: FakeUser
+) -> None:
+    await kchat.settle()
+    oid = await kchat.paid_order("12.50")
+    order = await kchat.services.orders.get(oid)
+    # Kept and leased to a handler that never got to send it (the process stopped).
+    queued = await kchat.services.chat.queue_relay(
+        order=order,
+        sender_id=BUYER,
+        kind="text",
+        text="kept before the crash",
+        file_id=None,
+        src=(BUYER, 4242),
+        header=f"💬 <b>{oid}</b> · Buyer Alice:",
+    )
+    assert queued.item is not None, "leased to the caller"
+    await kchat.settle()
+    assert _said(seller, "kept before the crash") == 0, "the notifier leaves a leased relay"
+
+    await kchat.advance(timedelta(seconds=60))
+    assert _said(seller, "kept before the crash") == 1
+    kept = await kchat.services.chat.transcript(oid)
+    assert [(t.text, t.delivered_at is not None) for t in kept] == [("kept before the crash", True)]
+
+
 # --- item 7: edits kept beside the original, delivered only when accepted -------------------
 
 

@@ -5,7 +5,8 @@ the same text updates from CHATS buyers the way python-telegram-bot's fetcher fe
 each update through the application's update processor, all in flight at once. Both use
 KChat's update processor (concurrent across chats, in order within one). KChat's figure
 includes everything its handlers do for a relayed message: the activity record, the mode
-and order look-ups, the copy, and the durable transcript row with its message-id pair.
+and order look-ups, the durable transcript and outbox rows written before the copy, the
+copy, and the recorded message-id pair.
 Run: python -m bench.relay [--messages N]
 """
 

@@ -87,6 +87,7 @@ def build_application(
             also_wake_at=next_timed_work,
         )
         services.orders.set_on_change(wakeup.poke)
+        services.chat.set_on_change(wakeup.poke)
         app.bot_data.update(
             services=services,
             settings=settings,

@@ -32,7 +32,8 @@ class Services:
     help_log: HelpLog
 
     async def close(self) -> None:
-        """Close the store."""
+        """Close the store (once what was recorded meanwhile is committed)."""
+        await self.chat.settled()
         await self.store.close()
 
 

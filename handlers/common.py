@@ -6,7 +6,8 @@ import functools
 import logging
 import time
 from collections import defaultdict, deque
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
+from datetime import datetime, timedelta
 from html import escape
 from typing import Any
 
@@ -25,6 +26,9 @@ log = logging.getLogger(__name__)
 
 Ctx = ContextTypes.DEFAULT_TYPE
 Handler = Callable[[Update, Ctx], Coroutine[Any, Any, None]]
+# Takes an update over the flood limit instead of dropping it (True if it did); the flag
+# says whether this is the first of the burst (tell the user once).
+Flooded = Callable[[Update, Ctx, bool], Awaitable[bool]]
 MAX_TEXT = 4000  # Telegram's 4096 minus room for the header we add
 
 
@@ -63,6 +67,7 @@ class FloodLimit:
         self.window_s = window_s
         self._hits: dict[int, deque[float]] = defaultdict(deque)
         self._warned: set[int] = set()
+        self._paced: dict[int, datetime] = {}
 
     def allow(self, user_id: int) -> tuple[bool, bool]:
         """(allowed, warn_now): warn once per burst."""
@@ -78,6 +83,14 @@ class FloodLimit:
         self._warned.discard(user_id)
         return True, False
 
+    def pace(self, user_id: int, now: datetime) -> datetime:
+        """When the user's next message over the limit may go out: one every window/limit,
+        after those already paced (`now` is the bot's clock: delivery is scheduled on it)."""
+        step = timedelta(seconds=self.window_s / max(self.limit, 1))
+        slot = max(now, self._paced.get(user_id, now)) + step
+        self._paced[user_id] = slot
+        return slot
+
 
 async def tell(update: Update, text: str, **kwargs: Any) -> None:
     """Reply in the chat the update came from (HTML)."""
@@ -86,8 +99,12 @@ async def tell(update: Update, text: str, **kwargs: Any) -> None:
         await msg.reply_text(text, parse_mode=ParseMode.HTML, **kwargs)
 
 
-def guarded(handler: Handler) -> Handler:
-    """Record activity, apply the flood limit, turn refusals into friendly replies, flush news."""
+def guarded(handler: Handler, when_flooded: Flooded | None = None) -> Handler:
+    """Record activity, apply the flood limit, turn refusals into friendly replies, flush news.
+
+    Over the flood limit an update is answered once and dropped, unless `when_flooded` takes
+    it (order chat: what a party wrote is delayed, never lost).
+    """
 
     @functools.wraps(handler)
     async def wrapper(update: Update, ctx: Ctx) -> None:
@@ -98,6 +115,11 @@ def guarded(handler: Handler) -> Handler:
         flood: FloodLimit = ctx.bot_data["flood"]
         allowed, warn = flood.allow(user.id)
         if not allowed:
+            try:
+                if when_flooded is not None and await when_flooded(update, ctx, warn):
+                    return
+            except DomainError:
+                pass  # not an order chat after all: throttled like anything else
             if warn:
                 await _refuse(update, "You're sending too fast. Please wait a few seconds.")
             return
@@ -113,6 +135,11 @@ def guarded(handler: Handler) -> Handler:
             await notifier(ctx).drain_if_queued()
 
     return wrapper
+
+
+def paced(when_flooded: Flooded) -> Callable[[Handler], Handler]:
+    """`guarded`, but what is over the flood limit goes to `when_flooded` to be delayed."""
+    return lambda handler: guarded(handler, when_flooded)
 
 
 async def _refuse(update: Update, text: str) -> None:

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Message, Update
 
 from bot.domain.ids import find_order_ids, normalize_order_id
+from bot.domain.model import Order
 from bot.domain.tickets import Ticket, TicketKind
-from handlers.common import MAX_TEXT, Ctx, guarded, notifier, services, tell
+from handlers.common import MAX_TEXT, Ctx, FloodLimit, guarded, notifier, paced, services, tell
 from handlers.flows import on_mode_text
 from handlers.offers import on_sell_input
 from handlers.orders import show_card, show_order_by_id
 from handlers.relay import message_kind, relay, relay_edit
 from handlers.support import party_to_support, support_ticket_for_reply
+from store.records import ChatMode
 
 FILE_KINDS = ("document", "photo")
+# Modes whose messages go to a person, not to the bot: they take anything Telegram takes
+# (as do order chat and replies to support); MAX_TEXT is for what the bot itself reads.
+TO_PEOPLE = ("support", "receipt")
+TOO_LONG = "That message is too long. Please keep it shorter."
 
 
 def _uid(update: Update) -> int:
@@ -21,7 +27,45 @@ def _uid(update: Update) -> int:
     return update.effective_user.id
 
 
-@guarded
+async def _relay_later(update: Update, ctx: Ctx, first: bool) -> bool:
+    """Over the flood limit: an order-chat message is kept and relayed at the allowed pace."""
+    msg = update.message
+    if msg is None:
+        return False
+    s = services(ctx)
+    uid = _uid(update)
+    mode = await s.chat.mode(uid)
+    if mode is not None and mode.mode != "chat":
+        return False  # an answer to the bot, or a message for support
+    if await support_ticket_for_reply(ctx, msg) is not None:
+        return False
+    order = await _chat_order(ctx, msg, uid, mode)
+    if order is None:
+        return False
+    if first:
+        await tell(
+            update,
+            "⏳ You're sending fast, so your messages will reach the other side with a short "
+            "delay. Nothing is lost; they arrive in the order you wrote them.",
+        )
+    flood: FloodLimit = ctx.bot_data["flood"]
+    await relay(update, ctx, order, not_before=flood.pace(uid, s.chat.now()))
+    return True
+
+
+async def _chat_order(ctx: Ctx, msg: Message, uid: int, mode: ChatMode | None) -> Order | None:
+    """The order whose chat this message is for: the one it replies into, else the open chat."""
+    s = services(ctx)
+    if msg.reply_to_message is not None:
+        found = await s.chat.relayed(msg.chat_id, msg.reply_to_message.message_id)
+        if found is not None:
+            return await s.orders.for_chat(found.order_id, uid)
+    if mode is not None and mode.mode == "chat" and mode.order_id:
+        return await s.orders.for_chat(mode.order_id, uid)
+    return None
+
+
+@paced(_relay_later)
 async def on_private_message(update: Update, ctx: Ctx) -> None:
     """Route a message: pending question, order chat, reply to a relayed message, or a question."""
     msg = update.effective_message
@@ -29,11 +73,12 @@ async def on_private_message(update: Update, ctx: Ctx) -> None:
     s = services(ctx)
     uid = _uid(update)
     text = msg.text or ""
-    if len(text) > MAX_TEXT:
-        await tell(update, "That message is too long. Please keep it shorter.")
-        return
+    too_long = len(text) > MAX_TEXT
     mode = await s.chat.mode(uid)
     if mode is not None and mode.mode != "chat":
+        if too_long and mode.mode not in TO_PEOPLE:
+            await tell(update, TOO_LONG)
+            return
         if text and await on_mode_text(update, ctx, mode.mode, mode.order_id, text):
             return
         if text and await on_sell_input(update, ctx, mode.mode, mode.data):
@@ -52,13 +97,12 @@ async def on_private_message(update: Update, ctx: Ctx) -> None:
     if mode is not None and mode.mode == "receipt" and mode.order_id:
         await _receipt(update, ctx, mode.order_id)
         return
-    if msg.reply_to_message is not None:
-        found = await s.chat.relayed(msg.chat_id, msg.reply_to_message.message_id)
-        if found is not None:
-            await relay(update, ctx, await s.orders.for_chat(found.order_id, uid))
-            return
-    if mode is not None and mode.mode == "chat" and mode.order_id:
-        await relay(update, ctx, await s.orders.for_chat(mode.order_id, uid))
+    order = await _chat_order(ctx, msg, uid, mode)
+    if order is not None:
+        await relay(update, ctx, order)
+        return
+    if too_long:
+        await tell(update, TOO_LONG)
         return
     if text:
         await _question(update, ctx, text)
@@ -119,7 +163,16 @@ async def _question(update: Update, ctx: Ctx, text: str) -> None:
     await answer_question(update, ctx, text, find_order_ids(text))
 
 
-@guarded
+async def _edit_later(update: Update, ctx: Ctx, first: bool) -> bool:
+    """Over the flood limit: an edit of a relayed message is kept and follows at the pace."""
+    if update.edited_message is None:
+        return False
+    flood: FloodLimit = ctx.bot_data["flood"]
+    await relay_edit(update, ctx, not_before=flood.pace(_uid(update), services(ctx).chat.now()))
+    return True
+
+
+@paced(_edit_later)
 async def on_edited_message(update: Update, ctx: Ctx) -> None:
     """An edit of a message that was relayed."""
     await relay_edit(update, ctx)

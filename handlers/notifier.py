@@ -24,9 +24,10 @@ from bot.domain.errors import OrderNotFound
 from bot.domain.model import Order, Role
 from bot.domain.tickets import TicketKind
 from handlers.cards import Cards
+from handlers.relay_delivery import RELAY_KINDS, deliver
 from handlers.render import headline
 from handlers.support_desk import SupportDesk
-from store.records import OutboxItem
+from store.records import OutboxItem, RelayedMessage
 
 log = logging.getLogger(__name__)
 
@@ -34,10 +35,13 @@ BATCH = 100
 
 
 def _groups(items: Iterable[OutboxItem]) -> list[list[OutboxItem]]:
-    """News for one person about one order (or one ticket) goes out together."""
+    """News for one person about one order (or one ticket) goes out together; each relayed
+    chat message (or edit) goes on its own."""
     groups: dict[tuple[int, str], list[OutboxItem]] = {}
     for item in items:
         about = item.order_id or f"ticket:{item.payload.get('ticket_id', '')}"
+        if item.kind in RELAY_KINDS:
+            about = f"relay:{item.id}"
         groups.setdefault((item.recipient_id, about), []).append(item)
     return list(groups.values())
 
@@ -67,23 +71,32 @@ class Notifier:
         touched: dict[str, None] = {}
         shown: set[int] = set()
         async with self._lock:
+            await self.services.chat.settled()  # relays' outcomes first: what may go next
             self.services.notifications.signal.dirty = False
             try:
                 while True:
                     items = await self.services.notifications.pending(BATCH)
+                    relayed = False
                     for group in _groups(items):
                         outcome = await self._deliver(group)
                         if outcome is None:  # rate limited: stop hammering, the job comes back
                             return sent
                         sent += outcome
+                        relayed = relayed or group[0].kind in RELAY_KINDS
                         self._track(group, touched, shown)
-                    if len(items) < BATCH:
+                    # A relay that went out lets the next one to that person go: ask again.
+                    if len(items) < BATCH and not relayed:
                         return sent
             finally:
                 await self._refresh_tickets(touched, shown)
 
+    async def deliver_now(self, item: OutboxItem, kept: RelayedMessage | None = None) -> bool:
+        """Send one relay the handler queued (leased to it), with the drain's failure handling;
+        True if Telegram accepted it."""
+        return await self._deliver([item], kept) == 1
+
     def _track(self, group: list[OutboxItem], touched: dict[str, None], shown: set[int]) -> None:
-        if self.desk is None:
+        if self.desk is None or group[0].kind in RELAY_KINDS:
             return
         if group[0].recipient_id == self.desk.chat_id:
             shown.update(i.payload["ticket_id"] for i in group if "ticket_id" in i.payload)
@@ -104,10 +117,14 @@ class Notifier:
                 except TelegramError as exc:  # a view, not news: the next event redraws it
                     log.warning("could not redraw the card of ticket %s: %s", ticket.id, exc)
 
-    async def _deliver(self, group: list[OutboxItem]) -> int | None:
+    async def _deliver(
+        self, group: list[OutboxItem], kept: RelayedMessage | None = None
+    ) -> int | None:
         notes = self.services.notifications
         recipient = group[0].recipient_id
         try:
+            if group[0].kind in RELAY_KINDS:  # a relay records its own outcome
+                return 1 if await deliver(self.bot, self.services, group[0], kept) else 0
             await self._send(recipient, group)
         except RetryAfter as exc:
             wait = exc.retry_after

@@ -1,31 +1,27 @@
-"""The per-order chat: relay with copy_message under a short header, keep the transcript.
+"""The per-order chat: keep each message, relay it with copy_message under a short header.
 
-Each relayed message is stored with its source and copy message ids, so a reply to a copy
-routes back to the same order and an edit of the original follows to the copy.
+Each message is kept in the transcript and queued in the outbox in one transaction before
+anything is sent; then it is sent at once when nothing is queued ahead for the recipient,
+or by the notifier, in order, with retries (`handlers/relay_delivery.py`). Each copy's
+message id is kept with its source, so a reply to a copy routes back to the same order and
+an edit of the original follows to the copy (and is kept beside it, never over it).
 """
 
 from __future__ import annotations
 
-import functools
-import logging
+from datetime import datetime
 from html import escape
 
 from telegram import Message, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden
 
 from bot.domain.model import Order, Role
-from handlers.common import MAX_TEXT, Ctx, services, tell
+from bot.services.chat import RelayStatus
+from handlers.common import Ctx, notifier, services, tell
+from handlers.relay_delivery import CAPTIONED, UNCAPTIONED
+from store.records import QueuedRelay
 
-log = logging.getLogger(__name__)
-
-CAPTIONED = ("photo", "document", "video", "audio", "voice", "animation")
-UNCAPTIONED = ("sticker", "video_note")
-MAX_CAPTION = 1024  # Telegram's limit, in UTF-16 code units
-
-
-def _utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
+# Told once while a sender's messages wait (for Telegram, or for the flood limit).
+_DELAY_TOLD = "relay_delay_told"
 
 
 def message_kind(msg: Message) -> str | None:
@@ -51,8 +47,14 @@ def header(order: Order, sender_id: int, name: str) -> str:
     return f"💬 <b>{order.id}</b> · {role} {escape(name)}:"
 
 
-async def relay(update: Update, ctx: Ctx, order: Order) -> None:
-    """Copy the user's message to the other side of `order` and keep it in the transcript."""
+async def relay(
+    update: Update, ctx: Ctx, order: Order, *, not_before: datetime | None = None
+) -> None:
+    """Keep the user's message and relay it to the other side of `order`.
+
+    `not_before` paces it (the sender is over the flood limit): queued for then, and the
+    sender was already told their messages will arrive with a delay.
+    """
     msg = update.effective_message
     user = update.effective_user
     assert msg is not None and user is not None
@@ -64,136 +66,90 @@ async def relay(update: Update, ctx: Ctx, order: Order) -> None:
             "voice messages, videos or stickers.",
         )
         return
-    text = msg.text or msg.caption or ""
-    if len(text) > MAX_TEXT - 200:
-        await tell(
-            update,
-            f"That message is too long; please keep it under {MAX_TEXT - 200} "
-            "characters or split it.",
-        )
-        return
     s = services(ctx)
-    recipient = order.seller_id if user.id == order.buyer_id else order.buyer_id
-    record = functools.partial(
-        s.chat.record_relay,
+    queued = await s.chat.queue_relay(
         order=order,
         sender_id=user.id,
         kind=kind,
-        text=text,
+        text=msg.text or msg.caption or "",
         file_id=_file_id(msg, kind),
         src=(msg.chat_id, msg.message_id),
+        header=header(order, user.id, user.full_name),
+        reply_to=msg.reply_to_message.message_id if msg.reply_to_message else None,
+        not_before=not_before,
     )
-    reply_to = await _reply_target(ctx, msg, recipient)
-    head = header(order, user.id, user.full_name)
-    try:
-        copy = await _send_copy(ctx, msg, kind, recipient, head, text, reply_to)
-    except Forbidden as exc:
-        await record(copy=None)
-        await s.chat.mark_unreachable(recipient, exc.message)
+    if queued.duplicate or not_before is not None:
+        return
+    recipient = order.seller_id if user.id == order.buyer_id else order.buyer_id
+    await _send_and_acknowledge(update, ctx, queued, recipient)
+
+
+async def _send_and_acknowledge(
+    update: Update, ctx: Ctx, queued: QueuedRelay, recipient: int
+) -> None:
+    """Send it now if it may go now (else let the notifier try), then tell the sender once
+    if it did not reach the other side."""
+    s = services(ctx)
+    user = update.effective_user
+    assert user is not None and queued.outbox_id is not None
+    told: set[int] = ctx.bot_data.setdefault(_DELAY_TOLD, set())
+    if queued.item is not None and await notifier(ctx).deliver_now(queued.item, queued.message):
+        told.discard(user.id)  # the usual case: nothing more to say
+        return
+    if queued.item is None:
+        await notifier(ctx).drain()
+    status = await s.chat.relay_status(queued.outbox_id, recipient)
+    if status is RelayStatus.WAITING:
+        return  # goes out right behind the one ahead: nothing to say yet
+    if status is RelayStatus.DELIVERED:
+        told.discard(user.id)
+    elif status is RelayStatus.QUEUED:
+        if user.id not in told:
+            told.add(user.id)
+            await tell(
+                update,
+                "⏳ Telegram is slow to deliver right now. Your message is saved and will "
+                "reach the other side shortly, in the order you wrote.",
+            )
+    elif status is RelayStatus.BLOCKED:
         await tell(
             update,
-            "⚠️ The other side has blocked this bot, so your message could not "
-            "be delivered. It is kept in the order's record; you can escalate to support.",
+            "⚠️ The other side has blocked this bot, so your message could not be delivered "
+            "now. It is kept in the order's record and reaches them if they unblock the bot; "
+            "you can escalate to support.",
         )
-        return
-    except BadRequest as exc:
-        if "chat not found" not in exc.message.lower():
-            raise
-        await record(copy=None)
+    elif status is RelayStatus.NOT_STARTED:
         await tell(
             update,
-            "⚠️ The other side hasn't opened KChat yet. Your message is kept in "
-            "the order's record; they'll see the order when they start the bot.",
+            "⚠️ The other side hasn't opened KChat yet. Your message is kept in the order's "
+            "record; it reaches them, with the order, when they start the bot.",
         )
-        return
-    await record(copy=(copy.chat_id, copy.message_id))
-
-
-async def _reply_target(ctx: Ctx, msg: Message, recipient: int) -> int | None:
-    """If the user replied to a relayed message, the matching message in the other chat."""
-    if msg.reply_to_message is None:
-        return None
-    found = await services(ctx).chat.relayed(msg.chat_id, msg.reply_to_message.message_id)
-    if found is None:
-        return None
-    if found.dst_chat_id == msg.chat_id:  # replying to a copy they received
-        return found.src_message_id if found.src_chat_id == recipient else None
-    return found.dst_message_id if found.dst_chat_id == recipient else None
-
-
-async def _send_copy(
-    ctx: Ctx, msg: Message, kind: str, recipient: int, head: str, text: str, reply_to: int | None
-) -> Message:
-    bot = ctx.bot
-    if kind == "text":
-        return await bot.send_message(
-            recipient,
-            f"{head}\n{escape(text)}",
-            parse_mode=ParseMode.HTML,
-            reply_to_message_id=reply_to,
+    else:
+        await tell(
+            update,
+            "⚠️ Telegram refused to deliver that message. It is kept in the order's record; "
+            "you can send it again or escalate to support.",
         )
-    caption = f"{head}\n{escape(text)}" if text else head
-    # The HTML is never shorter than what Telegram counts, so this errs on the safe side.
-    if kind in CAPTIONED and _utf16_len(caption) <= MAX_CAPTION:
-        ref = await bot.copy_message(
-            recipient,
-            msg.chat_id,
-            msg.message_id,
-            caption=caption,
-            parse_mode=ParseMode.HTML,
-            reply_to_message_id=reply_to,
-        )
-        return _as_message(ref.message_id, recipient, msg)
-    # Stickers and round videos take no caption, and a caption near the limit has no room
-    # for the header: the header goes first, the copy (with its own caption) replies to it.
-    first = await bot.send_message(
-        recipient, head, parse_mode=ParseMode.HTML, reply_to_message_id=reply_to
-    )
-    ref = await bot.copy_message(
-        recipient, msg.chat_id, msg.message_id, reply_to_message_id=first.message_id
-    )
-    return _as_message(ref.message_id, recipient, msg)
 
 
-def _as_message(message_id: int, chat_id: int, like: Message) -> Message:
-    """copy_message returns only an id; this is enough for recording the pair."""
-    from telegram import Chat
-
-    return Message(message_id, like.date, Chat(chat_id, Chat.PRIVATE))
-
-
-async def relay_edit(update: Update, ctx: Ctx) -> None:
-    """The sender edited a relayed message: the copy follows, the transcript keeps the latest."""
+async def relay_edit(update: Update, ctx: Ctx, *, not_before: datetime | None = None) -> None:
+    """The sender edited a relayed message: the edit is kept beside the original, and the
+    copy follows (only an edit Telegram accepted on the other side counts as delivered)."""
     msg = update.edited_message
     user = update.effective_user
     if msg is None or user is None:
         return
     s = services(ctx)
     original = await s.chat.sent_as(msg.chat_id, msg.message_id)
-    if original is None or original.dst_chat_id is None or original.dst_message_id is None:
+    if original is None:
         return
     order = await s.orders.for_chat(original.order_id, user.id)
-    text = msg.text or msg.caption or ""
-    head = header(order, user.id, user.full_name)
-    body = f"{head}\n{escape(text)}" if text else head
-    try:
-        if msg.text is not None:
-            await ctx.bot.edit_message_text(
-                body,
-                chat_id=original.dst_chat_id,
-                message_id=original.dst_message_id,
-                parse_mode=ParseMode.HTML,
-            )
-        else:
-            if _utf16_len(body) > MAX_CAPTION:  # sent below a separate header (see _send_copy)
-                body = escape(text)
-            await ctx.bot.edit_message_caption(
-                chat_id=original.dst_chat_id,
-                message_id=original.dst_message_id,
-                caption=body,
-                parse_mode=ParseMode.HTML,
-            )
-    except BadRequest as exc:
-        if "not modified" not in exc.message.lower():
-            log.info("could not follow an edit: %s", exc.message)
-    await s.chat.record_edit(original.id, text)
+    queued = await s.chat.queue_edit(
+        original, msg.text or msg.caption or "", header(order, user.id, user.full_name), not_before
+    )
+    if queued is None or not_before is not None:
+        return
+    if queued.item is not None:
+        await notifier(ctx).deliver_now(queued.item)
+    else:
+        await notifier(ctx).drain()

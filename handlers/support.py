@@ -23,9 +23,10 @@ from bot.domain.tickets import Ticket, check_agent_may_act
 from handlers.callback_data import Act, Cb, InvalidCallback
 from handlers.common import Ctx, notifier, services, settings
 from handlers.relay import message_kind
+from handlers.relay_delivery import fits_with_header, with_header
 from handlers.support_desk import SupportDesk
 from handlers.support_render import confirm_keyboard, ticket_keyboard
-from store.records import ChatMode, TicketMessage
+from store.records import ChatMode, MessageEdit, RelayedMessage, TicketMessage
 
 log = logging.getLogger(__name__)
 
@@ -239,7 +240,12 @@ async def _send_transcript(ctx: Ctx, ticket: Ticket, order: Order | None) -> Non
     if order is not None:
         for m in await s.chat.transcript(order.id):
             who = "buyer" if m.sender_id == order.buyer_id else "seller"
-            lines.append(f"{m.at:%Y-%m-%d %H:%M} UTC {who}: {m.text or '[' + m.kind + ']'}")
+            said = m.text or "[" + m.kind + "]"
+            lines.append(f"{m.at:%Y-%m-%d %H:%M} UTC {who}: {said}{_delivery(m)}")
+            # The original stays as written; each edit follows it, with when it was made.
+            for e in m.edits:
+                when = f"{e.at:%H:%M}" if e.at.date() == m.at.date() else f"{e.at:%Y-%m-%d %H:%M}"
+                lines.append(f"    edited {when} UTC: {e.text}{_delivery(e)}")
     for tm in await s.support.conversation(ticket.id):
         arrow = "support -> party" if tm.direction == "to_party" else "party -> support"
         lines.append(f"[{arrow} {tm.party_id}] {tm.text or '[' + tm.kind + ']'}")
@@ -254,6 +260,13 @@ async def _send_transcript(ctx: Ctx, ticket: Ticket, order: Order | None) -> Non
         message_thread_id=topic,
         reply_to_message_id=ticket.card_message_id if topic is None else None,
     )
+
+
+def _delivery(kept: RelayedMessage | MessageEdit) -> str:
+    """What reached the other side: nothing is said of what Telegram accepted."""
+    if kept.failed:
+        return f" [not delivered: {kept.failed}]"
+    return " [not delivered yet]" if kept.delivered_at is None else ""
 
 
 # --- messages in the group -------------------------------------------------------------------
@@ -412,14 +425,26 @@ async def _to_party(ctx: Ctx, msg: Message, ticket: Ticket, party: int, agent: s
     )
     about = f" · order {ticket.order_id}" if ticket.order_id else ""
     head = f"🛟 <b>{who}</b>{about}:"
-    if msg.text:
-        sent = await ctx.bot.send_message(
-            party, f"{head}\n{escape(msg.text)}", parse_mode=ParseMode.HTML
+    text = msg.text or msg.caption or ""
+    if fits_with_header(message_kind(msg) or "document", head, text):
+        if msg.text:
+            sent = await ctx.bot.send_message(
+                party, with_header(head, text), parse_mode=ParseMode.HTML
+            )
+            return sent.message_id
+        ref = await ctx.bot.copy_message(
+            party,
+            msg.chat_id,
+            msg.message_id,
+            caption=with_header(head, text),
+            parse_mode=ParseMode.HTML,
         )
-        return sent.message_id
-    caption = f"{head}\n{escape(msg.caption)}" if msg.caption else head
+        return ref.message_id
+    # No room for the header within Telegram's limit: it goes first, the message as written
+    # replies to it.
+    first = await ctx.bot.send_message(party, head, parse_mode=ParseMode.HTML)
     ref = await ctx.bot.copy_message(
-        party, msg.chat_id, msg.message_id, caption=caption, parse_mode=ParseMode.HTML
+        party, msg.chat_id, msg.message_id, reply_to_message_id=first.message_id
     )
     return ref.message_id
 
@@ -465,11 +490,16 @@ async def party_to_support(update: Update, ctx: Ctx, ticket: Ticket) -> None:
     if kind is None:
         await msg.reply_text("Please send text, a photo or a file.")
         return
-    if kind == "text":
-        posted = await d.post(ctx.bot, ticket, f"{head}\n{escape(msg.text or '')}")
-        group_id = posted.message_id
+    text = msg.text or msg.caption or ""
+    if not fits_with_header(kind, head, text):
+        # No room for the header within Telegram's limit: it goes first, then the message
+        # as written (a 1,000-character receipt caption reaches support whole).
+        await d.post(ctx.bot, ticket, head)
+        group_id = (await d.copy(ctx.bot, ticket, msg.chat_id, msg.message_id, None)).message_id
+    elif kind == "text":
+        group_id = (await d.post(ctx.bot, ticket, with_header(head, text))).message_id
     else:
-        caption = f"{head}\n{escape(msg.caption)}" if msg.caption else head
+        caption = with_header(head, text)
         ref = await d.copy(ctx.bot, ticket, msg.chat_id, msg.message_id, caption)
         group_id = ref.message_id
     await s.support.record(

@@ -83,9 +83,10 @@ class SupportDesk:
         return await self._in_place(bot, ticket, send)
 
     async def copy(
-        self, bot: Bot, ticket: Ticket, from_chat_id: int, message_id: int, caption: str
+        self, bot: Bot, ticket: Ticket, from_chat_id: int, message_id: int, caption: str | None
     ) -> MessageId:
-        """Copy a party's photo or file into the ticket's topic (forum) or under its card."""
+        """Copy a party's message into the ticket's topic (forum) or under its card; with
+        `caption` None it keeps its own text or caption."""
 
         async def send(topic: int | None, reply_to: int | None) -> MessageId:
             return await bot.copy_message(
@@ -93,7 +94,7 @@ class SupportDesk:
                 from_chat_id,
                 message_id,
                 caption=caption,
-                parse_mode=ParseMode.HTML,
+                parse_mode=ParseMode.HTML if caption is not None else None,
                 message_thread_id=topic,
                 reply_to_message_id=reply_to,
             )

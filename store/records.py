@@ -90,6 +90,39 @@ class RelayedMessage:
     dst_chat_id: int | None
     dst_message_id: int | None
     at: datetime
+    header_message_id: int | None = None
+    delivered_at: datetime | None = None
+    failed: str | None = None
+    edits: tuple[MessageEdit, ...] = ()
+
+    @property
+    def latest_text(self) -> str:
+        """The text as its sender last wrote it (the original when never edited)."""
+        return self.edits[-1].text if self.edits else self.text
+
+
+@dataclass(frozen=True)
+class MessageEdit:
+    """One edit of a relayed message (kept beside the original, never over it)."""
+
+    id: int
+    message_id: int
+    text: str
+    at: datetime
+    delivered_at: datetime | None
+    failed: str | None
+
+
+@dataclass(frozen=True)
+class QueuedRelay:
+    """A relayed message or edit, kept and queued as outbox row `outbox_id`; `item` is set
+    (leased to the caller) when it may go out now. `duplicate`: it was queued before."""
+
+    row_id: int
+    outbox_id: int | None
+    item: OutboxItem | None
+    duplicate: bool = False
+    message: RelayedMessage | None = None  # as kept, for sending it at once
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,12 @@ from store.support_store import SupportTables
 from store.timefmt import from_db, to_db
 
 
+def _relay_waiting(table: str = "outbox") -> str:
+    """Relays (kinds "relay" and "relay_edit") not gone out yet; the same terms as the partial
+    index outbox_relay_queue, so that look-ups use it."""
+    return f"{table}.kind IN ('relay', 'relay_edit') AND {table}.state IN ('pending', 'held')"
+
+
 class ConcurrentUpdate(Exception):
     """The order changed between reading and writing it; the caller retries."""
 
@@ -347,11 +353,97 @@ class Tx(ChatTables, SupportTables, HelpTables):
             (order_id, recipient_id, kind, json.dumps(payload), to_db(now), to_db(now)),
         )
 
+    async def add_relay_outbox(
+        self,
+        order_id: str,
+        recipient_id: int,
+        kind: str,
+        payload: dict[str, Any],
+        now: datetime,
+        next_attempt_at: datetime,
+    ) -> int:
+        """Queue a relayed message or edit (in the transaction that keeps it); its row id."""
+        cur = await self._db.execute(
+            "INSERT INTO outbox (order_id, recipient_id, kind, payload, created_at, "
+            "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (order_id, recipient_id, kind, json.dumps(payload), to_db(now), to_db(next_attempt_at)),
+        )
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    async def add_relay_outboxes(
+        self, rows: Sequence[tuple[str, int, str, dict[str, Any], datetime, datetime]]
+    ) -> list[int]:
+        """`add_relay_outbox` for many (order, recipient, kind, payload, now, next attempt),
+        one statement per 500; their row ids, in order."""
+        ids: list[int] = []
+        for start in range(0, len(rows), 500):
+            chunk = rows[start : start + 500]
+            payloads = [json.dumps(r[3]) for r in chunk]
+            found = await self._all(
+                "INSERT INTO outbox (order_id, recipient_id, kind, payload, created_at, "
+                f"next_attempt_at) VALUES {','.join(['(?, ?, ?, ?, ?, ?)'] * len(chunk))} "
+                "RETURNING id, payload",
+                [
+                    v
+                    for r, payload in zip(chunk, payloads, strict=True)
+                    for v in (r[0], r[1], r[2], payload, to_db(r[4]), to_db(r[5]))
+                ],
+            )
+            by_payload = {str(f[1]): int(f[0]) for f in found}  # each payload names its row
+            ids += [by_payload[payload] for payload in payloads]
+        return ids
+
+    async def relays_queued_for(self, recipient_ids: Iterable[int]) -> set[int]:
+        """Which of these people have a relay still waiting (pending or held)."""
+        wanted = sorted(set(recipient_ids))
+        if not wanted:
+            return set()
+        rows = await self._all(
+            f"SELECT DISTINCT recipient_id FROM outbox WHERE recipient_id IN "
+            f"({','.join('?' * len(wanted))}) AND {_relay_waiting()}",
+            wanted,
+        )
+        return {int(r[0]) for r in rows}
+
+    async def mark_outbox_sent_many(self, item_ids: Sequence[int], now: datetime) -> None:
+        """These notifications reached Telegram."""
+        await self._db.executemany(
+            "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?",
+            [(to_db(now), i) for i in item_ids],
+        )
+
+    async def relay_queued_for(self, recipient_id: int) -> bool:
+        """True if a relay to this person is still waiting (pending or held)."""
+        row = await self._one(
+            f"SELECT 1 FROM outbox WHERE recipient_id = ? AND {_relay_waiting()} LIMIT 1",
+            (recipient_id,),
+        )
+        return row is not None
+
+    async def outbox_state(self, item_id: int) -> tuple[str, int] | None:
+        """(pending, held, sent or failed; how many times it was tried)."""
+        row = await self._one("SELECT state, attempts FROM outbox WHERE id = ?", (item_id,))
+        return (str(row[0]), int(row[1])) if row else None
+
+    async def fail_outbox(self, item_id: int, error: str) -> None:
+        """Telegram refused it for good: stop trying (and let what queued behind it go)."""
+        await self._db.execute(
+            "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ? "
+            "WHERE id = ?",
+            (error[:500], item_id),
+        )
+
     async def pending_outbox(self, now: datetime, limit: int) -> list[OutboxItem]:
-        """Notifications ready to send, oldest first."""
+        """Notifications ready to send, oldest first; a relay waits for earlier relays to the
+        same person, so an order chat is never reordered by a retry."""
         rows = await self._all(
             "SELECT id, order_id, recipient_id, kind, payload, created_at, attempts FROM outbox "
-            "WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+            "WHERE state = 'pending' AND next_attempt_at <= ? AND NOT ("
+            f"{_relay_waiting()} AND EXISTS (SELECT 1 FROM outbox AS ahead WHERE "
+            "ahead.recipient_id = outbox.recipient_id AND ahead.id < outbox.id AND "
+            f"{_relay_waiting('ahead')}))"
+            " ORDER BY id LIMIT ?",
             (to_db(now), limit),
         )
         return [

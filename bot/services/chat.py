@@ -2,30 +2,80 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from bot.clock import Clock
 from bot.domain.deadlines import Deadline, next_resolution
 from bot.domain.model import Order
 from bot.domain.policy import Policy
-from bot.services.group_commit import GroupCommit
+from bot.services.group_commit import SharedTransaction
 from bot.services.notifications import OutboxSignal
 from store.records import (
     CardRef,
     ChatMode,
     LogEntry,
+    MessageEdit,
+    OutboxItem,
+    QueuedRelay,
     RelayedMessage,
     TranscriptRow,
     UserRecord,
 )
-from store.sqlite_store import Store
+from store.sqlite_store import Store, Tx
+
+log = logging.getLogger(__name__)
 
 ONLINE_WINDOW = timedelta(minutes=5)
 # Activity is written at most this often per user: presence needs minutes, not messages.
 SEEN_WRITE_EVERY = timedelta(seconds=60)
+# A relay the handler sends itself is leased for this long: the notifier leaves it alone
+# meanwhile, and takes it over if the process died before it could say how it went.
+RELAY_LEASE = timedelta(seconds=60)
+RELAY = "relay"
+RELAY_EDIT = "relay_edit"
+
+
+@dataclass(frozen=True)
+class _RelayRequest:
+    """A message to keep and queue (see `ChatService.queue_relay`)."""
+
+    row: TranscriptRow
+    header: str
+    reply_to: int | None
+    not_before: datetime | None
+    now: datetime
+
+    @property
+    def source(self) -> tuple[int, int]:
+        return (self.row.src_chat_id, self.row.src_message_id)
+
+
+@dataclass(frozen=True)
+class _Delivered:
+    """Telegram accepted a relay (`message_pk`, `copy`) or an edit (`edit_id`)."""
+
+    item: OutboxItem
+    message_pk: int | None
+    edit_id: int | None
+    copy: tuple[int, int] | None
+    now: datetime
+
+
+class RelayStatus(StrEnum):
+    """Where a relayed message (or edit) stands, as its sender is told."""
+
+    DELIVERED = "delivered"
+    WAITING = "waiting"  # behind an earlier relay to the same person, not tried yet
+    QUEUED = "queued"  # Telegram failed for now: the notifier retries
+    BLOCKED = "blocked"  # the recipient blocked the bot: delivered when they come back
+    NOT_STARTED = "not_started"  # the recipient never opened the bot: delivered on /start
+    FAILED = "failed"  # Telegram refused it for good
 
 
 @dataclass(frozen=True)
@@ -61,7 +111,14 @@ class ChatService:
         # Only this process changes modes and activity, so write-through caches are exact.
         self._modes: dict[int, ChatMode | None] = {}
         self._seen_written: dict[int, datetime] = {}
-        self._transcript = GroupCommit(self._write_transcript)
+        # Relays and their outcomes of concurrent chats share one commit (one fsync).
+        self._relays = SharedTransaction(
+            self.store.transaction,
+            self._after_relays,
+            bulks=(self._keep_delivered, self._keep_relays),  # outcomes first: they free a turn
+        )
+        self._behind = False  # a relay waits behind one that just went out
+        self._on_change: Callable[[], None] | None = None
 
     # --- people -----------------------------------------------------------------------
 
@@ -186,7 +243,7 @@ class ChatService:
 
     # --- transcript -------------------------------------------------------------------
 
-    async def record_relay(
+    async def queue_relay(
         self,
         *,
         order: Order,
@@ -195,32 +252,223 @@ class ChatService:
         text: str,
         file_id: str | None,
         src: tuple[int, int],
-        copy: tuple[int, int] | None,
-    ) -> None:
-        """Keep a relayed message and where its copy went, in one transaction.
+        header: str,
+        reply_to: int | None = None,
+        not_before: datetime | None = None,
+    ) -> QueuedRelay:
+        """Keep a message in the transcript and queue its relay, in one transaction.
 
-        Written once Telegram accepted the copy, so the pair that routes replies and edits
-        is complete; an undeliverable message is kept too (copy None) as evidence.
+        Nothing is sent before it is on disk, so no failure loses it. When nothing is queued
+        ahead for the recipient (and no `not_before` paces it), the caller may send it at
+        once (`item` is leased to it); otherwise the notifier delivers it in order. The same
+        message handled twice (an update delivered again) is queued once.
         """
         recipient = order.seller_id if sender_id == order.buyer_id else order.buyer_id
-        await self._transcript.write(
-            TranscriptRow(
-                order_id=order.id,
-                sender_id=sender_id,
-                recipient_id=recipient,
-                kind=kind,
-                text=text,
-                file_id=file_id,
-                src_chat_id=src[0],
-                src_message_id=src[1],
-                dst_chat_id=copy[0] if copy else None,
-                dst_message_id=copy[1] if copy else None,
-            )
-        )
+        row = TranscriptRow(order.id, sender_id, recipient, kind, text, file_id, *src, None, None)
+        request = _RelayRequest(row, header, reply_to, not_before, self.clock.now())
+        queued: QueuedRelay = await self._relays.submit_bulk(self._keep_relays, request)
+        return self._queued(queued)
 
-    async def _write_transcript(self, rows: Sequence[TranscriptRow]) -> None:
-        async with self.store.transaction() as tx:
-            await tx.add_messages(rows, self.clock.now())
+    async def _keep_relays(self, tx: Tx, requests: Sequence[_RelayRequest]) -> list[QueuedRelay]:
+        """`queue_relay` for a batch: a few statements for the whole batch, not a few each."""
+        kept = await tx.messages_by_source([r.source for r in requests])
+        fresh: dict[tuple[int, int], _RelayRequest] = {}
+        for r in requests:
+            if r.source not in kept:
+                fresh.setdefault(r.source, r)  # the same message twice in one batch: once
+        ids = await tx.add_messages([r.row for r in fresh.values()], requests[0].now)
+        waiting = await tx.relays_queued_for(r.row.recipient_id for r in fresh.values())
+        items: dict[tuple[int, int], tuple[OutboxItem, bool]] = {}
+        for source, r in fresh.items():
+            to = r.row.recipient_id
+            now_ok = r.not_before is None and to not in waiting
+            waiting.add(to)  # what comes after it waits for it
+            payload = {"message": ids[source], "header": r.header, "reply_to": r.reply_to}
+            item = OutboxItem(0, r.row.order_id, to, RELAY, payload, r.now, 0)
+            items[source] = (item, now_ok)
+        rows = [
+            (i.order_id or "", i.recipient_id, RELAY, i.payload, i.created_at, self._due(r, ok))
+            for r, (i, ok) in zip(fresh.values(), items.values(), strict=True)
+        ]
+        for source, item_id in zip(fresh, await tx.add_relay_outboxes(rows), strict=True):
+            item, ok = items[source]
+            items[source] = (replace(item, id=item_id), ok)
+        results = []
+        for r in requests:
+            if r.source in kept or fresh[r.source] is not r:
+                row_id = kept.get(r.source) or ids[r.source]
+                results.append(QueuedRelay(row_id, None, None, duplicate=True))
+                continue
+            item, ok = items[r.source]
+            row_id = ids[r.source]
+            w = r.row
+            message = RelayedMessage(
+                row_id,
+                w.order_id,
+                w.sender_id,
+                w.recipient_id,
+                w.kind,
+                w.text,
+                w.file_id,
+                *r.source,
+                None,
+                None,
+                r.now,
+            )
+            results.append(QueuedRelay(row_id, item.id, item if ok else None, message=message))
+        return results
+
+    @staticmethod
+    def _due(r: _RelayRequest, now_ok: bool) -> datetime:
+        """When the notifier may take it: after the lease when sent at once, else its turn."""
+        return r.now + RELAY_LEASE if now_ok else max(r.now, r.not_before or r.now)
+
+    async def queue_edit(
+        self, original: RelayedMessage, text: str, header: str, not_before: datetime | None = None
+    ) -> QueuedRelay | None:
+        """Keep an edit beside the original (never over it) and queue it for the copy.
+
+        None when the text did not change (Telegram sends edits of formatting alone, and may
+        deliver an edit twice).
+        """
+        now = self.clock.now()
+
+        async def keep(tx: Tx) -> QueuedRelay | None:
+            current = await tx.message(original.id)
+            if current is None or current.latest_text == text:
+                return None
+            edit_id = await tx.add_message_edit(original.id, text, now)
+            payload = {"edit": edit_id, "message": original.id, "header": header}
+            item_id, item = await self._queue(
+                tx, original.order_id, original.recipient_id, RELAY_EDIT, payload, now, not_before
+            )
+            return QueuedRelay(edit_id, item_id, item)
+
+        queued = await self._relays.run(keep)
+        return self._queued(queued) if queued is not None else None
+
+    async def _queue(
+        self,
+        tx: Tx,
+        order_id: str,
+        recipient: int,
+        kind: str,
+        payload: dict[str, Any],
+        now: datetime,
+        not_before: datetime | None,
+    ) -> tuple[int, OutboxItem | None]:
+        """The outbox row's id, and the item (leased) when the caller may send it right away."""
+        now_ok = not_before is None and not await tx.relay_queued_for(recipient)
+        at = now + RELAY_LEASE if now_ok else max(now, not_before or now)
+        item_id = await tx.add_relay_outbox(order_id, recipient, kind, payload, now, at)
+        item = OutboxItem(item_id, order_id, recipient, kind, payload, now, 0)
+        return item_id, item if now_ok else None
+
+    def _queued(self, queued: QueuedRelay) -> QueuedRelay:
+        if queued.item is None and not queued.duplicate:
+            self.signal.mark()  # the notifier's to deliver
+        return queued
+
+    async def relay_status(self, item_id: int, recipient_id: int) -> RelayStatus:
+        """How the relay queued as outbox row `item_id` stands now."""
+        async with self.store.read() as tx:
+            state, attempts = await tx.outbox_state(item_id) or ("pending", 0)
+            user = await tx.get_user(recipient_id) if state == "held" else None
+        if state == "pending" and attempts == 0:
+            return RelayStatus.WAITING
+        if state == "sent":
+            return RelayStatus.DELIVERED
+        if state == "failed":
+            return RelayStatus.FAILED
+        if state == "held":
+            blocked = user is not None and user.unreachable_since is not None
+            return RelayStatus.BLOCKED if blocked else RelayStatus.NOT_STARTED
+        return RelayStatus.QUEUED
+
+    async def queued_message(self, message_pk: int) -> RelayedMessage | None:
+        """A transcript message by its row id, as the notifier delivers it."""
+        async with self.store.read() as tx:
+            return await tx.message(message_pk)
+
+    async def queued_edit(self, edit_id: int) -> MessageEdit | None:
+        """An edit by its row id, as the notifier delivers it."""
+        async with self.store.read() as tx:
+            return await tx.message_edit(edit_id)
+
+    async def header_sent(self, message_pk: int, header_message_id: int) -> None:
+        """The header went out as its own message: a retry sends only the copy."""
+
+        async def keep(tx: Tx) -> None:
+            await tx.set_header_message(message_pk, header_message_id)
+
+        await self._relays.run(keep)
+
+    def relay_delivered(self, item: OutboxItem, message_pk: int, copy: tuple[int, int]) -> None:
+        """Telegram accepted the copy: the routing pair and the outbox row, together.
+
+        Not waited for: it joins the next shared commit, ahead of anything queued later (so
+        the next relay to this person sees it). Should the process die before, the lease
+        runs out and the message is sent again: at least once.
+        """
+        done = _Delivered(item, message_pk, None, copy, self.clock.now())
+        self._relays.submit_bulk(self._keep_delivered, done).add_done_callback(_log_failure)
+
+    async def _keep_delivered(self, tx: Tx, done: Sequence[_Delivered]) -> list[None]:
+        """What Telegram accepted, for a batch (a few statements for all of it)."""
+        now = done[0].now
+        copies = [(d.message_pk, *d.copy) for d in done if d.message_pk and d.copy]
+        await tx.mark_messages_delivered(copies, now)
+        await tx.mark_edits_delivered([d.edit_id for d in done if d.edit_id], now)
+        await tx.mark_outbox_sent_many([d.item.id for d in done], now)
+        # Relays queued behind these (while they were on their way) may go now.
+        if await tx.relays_queued_for(d.item.recipient_id for d in done):
+            self._behind = True
+        return [None] * len(done)
+
+    async def relay_refused(self, item: OutboxItem, message_pk: int, error: str) -> None:
+        """Telegram refused the copy for good: kept as undeliverable, the queue moves on."""
+
+        async def keep(tx: Tx) -> None:
+            await tx.mark_message_failed(message_pk, error)
+            await tx.fail_outbox(item.id, error)
+            await self._next_in_line(tx, item)
+
+        await self._relays.run(keep)
+
+    def edit_delivered(self, item: OutboxItem, edit_id: int) -> None:
+        """Telegram accepted the edit on the other side (recorded as `relay_delivered` is)."""
+        done = _Delivered(item, None, edit_id, None, self.clock.now())
+        self._relays.submit_bulk(self._keep_delivered, done).add_done_callback(_log_failure)
+
+    async def edit_refused(self, item: OutboxItem, edit_id: int, error: str) -> None:
+        """Telegram refused the edit for good (the copy was deleted, or is too old)."""
+
+        async def keep(tx: Tx) -> None:
+            await tx.mark_edit_failed(edit_id, error)
+            await tx.fail_outbox(item.id, error)
+            await self._next_in_line(tx, item)
+
+        await self._relays.run(keep)
+
+    async def _next_in_line(self, tx: Tx, done: OutboxItem) -> None:
+        # Relays queued behind this one (while it was on its way) may go now.
+        if await tx.relay_queued_for(done.recipient_id):
+            self._behind = True
+
+    def _after_relays(self) -> None:
+        if self._behind:
+            self._behind = False
+            self.signal.mark()
+            if self._on_change is not None:
+                self._on_change()  # the notifier's wake-up delivers them
+
+    def set_on_change(self, callback: Callable[[], None] | None) -> None:
+        """Who to poke when relays wait to go (the scheduler's wake-up, which drains)."""
+        self._on_change = callback
+
+    async def settled(self) -> None:
+        """Return once every relay outcome recorded so far is committed."""
+        await self._relays.settled()
 
     async def relayed(self, chat_id: int, message_id: int) -> RelayedMessage | None:
         """The transcript message behind a message in this chat (copy or original)."""
@@ -232,11 +480,6 @@ class ChatService:
         async with self.store.read() as tx:
             return await tx.message_by_source(chat_id, message_id)
 
-    async def record_edit(self, message_pk: int, text: str) -> None:
-        """A relayed message was edited by its sender."""
-        async with self.store.transaction() as tx:
-            await tx.edit_message_text(message_pk, text, self.clock.now())
-
     async def transcript(self, order_id: str) -> list[RelayedMessage]:
         """The order's whole conversation."""
         async with self.store.read() as tx:
@@ -245,3 +488,8 @@ class ChatService:
     def now(self) -> datetime:
         """The injected clock's time (handlers never read the wall clock)."""
         return self.clock.now()
+
+
+def _log_failure(done: asyncio.Future[Any]) -> None:
+    if not done.cancelled() and done.exception() is not None:
+        log.error("could not record a relay's outcome", exc_info=done.exception())

@@ -36,9 +36,7 @@ async def running_kchat(
             telegram_api_base_url=tg.bot_base_url,
             telegram_api_file_url=tg.file_base_url,
             database_url=f"sqlite:///{tmp_path}/kchat.db",
-            poll_interval=timedelta(seconds=30),
-            flood_limit=1000,
-            **overrides,
+            **{"poll_interval": timedelta(seconds=30), "flood_limit": 1000, **overrides},
         )
         clock = ManualClock()
         app = build_application(settings, clock, tg.token, faq_index)

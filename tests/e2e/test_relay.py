@@ -155,7 +155,11 @@ async def test_an_edit_of_relayed_text_follows_to_the_copy_and_the_transcript(
     assert edited is not None and edited.edit_date is not None
     assert edited.content == f"💬 {oid} · Buyer Alice:\nThe code is ABCD-1234 (typo fixed)"
     transcript = await kchat.services.chat.transcript(oid)
-    assert [t.text for t in transcript] == ["The code is ABCD-1234 (typo fixed)"]
+    assert [t.text for t in transcript] == ["The code is ABCD-1243"], "the original is kept"
+    assert [(e.text, e.delivered_at is not None) for e in transcript[0].edits] == [
+        ("The code is ABCD-1234 (typo fixed)", True)
+    ]
+    assert transcript[0].latest_text == "The code is ABCD-1234 (typo fixed)"
     assert len([m for m in seller.messages() if "ABCD" in m.content]) == 1, "no second copy"
 
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import pytest
 from telegram import Chat, Message, Update, User
 
-from bot.services.group_commit import GroupCommit
+from bot.services.group_commit import GroupCommit, SharedTransaction
 from bot.update_order import PerChatOrder
 
 
@@ -78,3 +78,57 @@ async def test_a_lone_write_is_flushed_at_once(n: int) -> None:
     for i in range(n):
         await gc.write(i)
     assert [list(b) for b in flushed] == [[i] for i in range(n)]
+
+
+class _Tx:
+    """Stands in for a store transaction: records what ran in it and whether it committed."""
+
+    def __init__(self, log: list[tuple[str, Sequence[int]]]) -> None:
+        self.log = log
+
+    async def __aenter__(self) -> _Tx:
+        self.log.append(("begin", []))
+        return self
+
+    async def __aexit__(self, exc_type: object, *_: object) -> None:
+        self.log.append(("rollback" if exc_type else "commit", []))
+
+
+async def test_a_shared_transaction_runs_a_bursts_bulk_units_together_then_the_others() -> None:
+    log: list[tuple[str, Sequence[int]]] = []
+
+    async def doubled(_tx: _Tx, args: Sequence[int]) -> list[int]:
+        log.append(("bulk", list(args)))
+        return [a * 2 for a in args]
+
+    async def one(_tx: _Tx) -> str:
+        log.append(("one", []))
+        return "one"
+
+    shared = SharedTransaction(lambda: _Tx(log), bulks=(doubled,))
+    # Queued before the leader gets to run: one batch, bulk first whatever the call order.
+    queued = [shared.submit(one), *(shared.submit_bulk(doubled, n) for n in (1, 2, 3))]
+    results = await asyncio.gather(*queued)
+    assert results == ["one", 2, 4, 6]
+    assert log == [("begin", []), ("bulk", [1, 2, 3]), ("one", []), ("commit", [])]
+
+
+async def test_a_failing_unit_fails_its_whole_batch_and_the_next_batch_still_runs() -> None:
+    log: list[tuple[str, Sequence[int]]] = []
+
+    async def boom(_tx: _Tx) -> None:
+        raise RuntimeError("disk full")
+
+    async def fine(_tx: _Tx) -> int:
+        return 7
+
+    shared = SharedTransaction(lambda: _Tx(log))
+    first = shared.submit(fine)
+    failing = shared.submit(boom)
+    with pytest.raises(RuntimeError, match="disk full"):
+        await first
+    with pytest.raises(RuntimeError):
+        await failing
+    assert await shared.run(fine) == 7
+    await shared.settled()
+    assert [what for what, _ in log] == ["begin", "rollback", "begin", "commit"]

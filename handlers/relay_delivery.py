@@ -33,7 +33,7 @@ MAX_MESSAGE = 4096  # Telegram's limits, in UTF-16 code units of the parsed text
 MAX_CAPTION = 1024
 CAPTIONED = ("photo", "document", "video", "audio", "voice", "animation")
 UNCAPTIONED = ("sticker", "video_note")
-_TAG = re.compile(r"<[^>]*>")
+_TAG = re.compile(r"<[^<>]*>")  # [^<>]: a run of "<" is scanned once, not once per "<"
 
 
 def utf16_len(text: str) -> int:

@@ -30,6 +30,9 @@ DEFAULT_MIN_SCORE = 0.36
 DEFAULT_CONFIDENT_SCORE = 0.55
 CONFIDENT_MARGIN = 0.08
 MAX_ALTERNATIVES = 3
+# A question is read up to this many words: real ones, long stories included, have under
+# a hundred, and the bound keeps the cost of any message, however long, near a millisecond.
+MAX_QUESTION_WORDS = 200
 
 # Blend of nearest-phrasing similarity and whole-profile similarity.
 _NEAREST_WEIGHT = 0.7
@@ -44,6 +47,8 @@ _NEGATION_REACH = 3
 # Total idf a question must share with a document before its score counts in full.
 _ENOUGH_EVIDENCE = 2.0
 _SPELL_CACHE_LIMIT = 50_000
+# Words of one message that may be spell-corrected (see _Budget).
+_SPELL_BUDGET = 20
 
 
 class FaqDocument(BaseModel):
@@ -168,20 +173,40 @@ class FaqAnswer(BaseModel):
 # --- text normalisation -------------------------------------------------------------
 
 # K followed by 7 characters with a digit in them, or the help center's KXXXXXXX placeholder.
-_ORDER_ID = re.compile(r"#?\bk(?:(?=[a-z]*\d)[a-z0-9]{5,10}|x{5,10})\b")
-_LINK = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\S+")
+# The look-ahead is bounded by the id's own length, so a long run of letters after a "k"
+# is scanned once, not once per "k".
+_ORDER_ID = re.compile(r"#?\bk(?:(?=[a-z]{0,9}\d)[a-z0-9]{5,10}|x{5,10})\b")
+_SPACE = re.compile(r"(\s+)")
 _CLAUSE_BREAK = re.compile(r"[.,!?;:()\[\]{}\n\"“”|/\\]+")
 _WORD = re.compile(r"[a-z0-9]+")
 _STRETCH = re.compile(r"(.)\1{2,}")
 
 
-def _clauses(text: str) -> list[list[str]]:
-    """Split text into clauses of raw lowercase word tokens."""
+def _is_link(word: str) -> bool:
+    """A web address or an e-mail address, decided without a regex that could backtrack."""
+    if word.startswith(("http://", "https://", "www.")):
+        return True
+    _, at, domain = word.partition("@")
+    return bool(at) and "." in domain.strip(".")
+
+
+def _clauses(text: str, max_words: int | None = None) -> list[list[str]]:
+    """Split text into clauses of raw lowercase word tokens (the first max_words of them)."""
     text = unicodedata.normalize("NFKC", text).lower()
     text = text.replace("’", "'").replace("‘", "'")
-    text = _LINK.sub(" ", _ORDER_ID.sub(" ", text))
+    text = "".join(" " if _is_link(part) else part for part in _SPACE.split(text))
+    text = _ORDER_ID.sub(" ", text)
     text = text.replace("'", "").replace("-", " ").replace("_", " ")
-    return [words for part in _CLAUSE_BREAK.split(text) if (words := _WORD.findall(part))]
+    clauses = [words for part in _CLAUSE_BREAK.split(text) if (words := _WORD.findall(part))]
+    if max_words is None:
+        return clauses
+    kept: list[list[str]] = []
+    for words in clauses:
+        if max_words <= 0:
+            break
+        kept.append(words[:max_words])
+        max_words -= len(words)
+    return kept
 
 
 def _stem(word: str) -> str:
@@ -260,6 +285,8 @@ class _SpellChecker:
 
     def __init__(self, ranked_words: Mapping[str, int]) -> None:
         self._rank = dict(ranked_words)
+        # No word is within reach of a token longer than this: such a token is not looked up.
+        self._longest = max(map(len, self._rank), default=0)
         self._index: dict[str, list[str]] = defaultdict(list)
         for word in self._rank:
             for variant in _deletes(word, _max_typos(word)):
@@ -272,7 +299,9 @@ class _SpellChecker:
             return self._cache[token]
         limit = _max_typos(token)
         best: tuple[int, int, str] | None = None
-        if limit and not token.isdigit():
+        # The deletes of a token grow with the square of its length: the length check keeps
+        # a long made-up "word" from costing more than a real one.
+        if limit and not token.isdigit() and len(token) <= self._longest + limit:
             candidates = {w for d in _deletes(token, limit) for w in self._index.get(d, ())}
             for word in candidates:
                 dist = _osa_distance(token, word, limit)
@@ -291,6 +320,27 @@ class _SpellChecker:
 # --- analysis: text -> terms --------------------------------------------------------
 
 
+class _Budget:
+    """How many words of one message may still be spell-corrected.
+
+    Correction is the costly step (a lookup per deletion variant); a message of thousands
+    of made-up words must cost no more than a long real question. Real questions have far
+    fewer unknown words than this, so the bound changes no answer.
+    """
+
+    __slots__ = ("left",)
+
+    def __init__(self, left: int = _SPELL_BUDGET) -> None:
+        self.left = left
+
+    def spend(self) -> bool:
+        """Take one correction; False once the budget is used up."""
+        if self.left <= 0:
+            return False
+        self.left -= 1
+        return True
+
+
 @dataclass(frozen=True, slots=True)
 class _Analysis:
     """What a text says: matchable terms, words nothing knows, off-topic concepts."""
@@ -301,6 +351,7 @@ class _Analysis:
 
 
 _NOTHING = "nothing"
+_UNSEEN = object()
 _STOP, _SMALL, _NEG, _CONCEPT, _OFF, _WORDK = "stop", "small", "neg", "concept", "off", "word"
 
 
@@ -339,6 +390,8 @@ class _Analyzer:
             if len(word) >= 3:
                 ranked[word] = ranked.get(word, 0) + 1000
         self._speller = _SpellChecker(ranked)
+        # token -> its known form, or None when only spelling correction could place it
+        self._forms: dict[str, str | None] = {}
 
     def _add_phrase(self, text: str, kind: str, name: str) -> None:
         """Register one lexicon variant, refusing a variant claimed twice."""
@@ -353,27 +406,46 @@ class _Analyzer:
             )
         self._phrases[words] = (kind, name)
 
-    def _canonical(self, word: str) -> str:
+    def _canonical(self, word: str, budget: _Budget) -> str:
         """Map a raw token to a known spelling when one is close enough."""
+        known = self._forms.get(word, _UNSEEN)
+        if known is _UNSEEN:
+            known = self._known_form(word)
+            if len(self._forms) >= _SPELL_CACHE_LIMIT:
+                self._forms.clear()
+            self._forms[word] = known
+        if isinstance(known, str):
+            return known
+        squeezed = _STRETCH.sub(r"\1\1", word)
+        if not budget.spend():
+            return squeezed
+        return self._speller.correct(squeezed) or squeezed
+
+    def _known_form(self, word: str) -> str | None:
+        """The known word a token stands for without spelling correction, if any."""
         if word in self._lexicon_words:
             return word
         # An inflected lexicon word ("maksudnya", "refunds") beats a raw document word.
-        for form in _word_forms(word):
+        forms = list(_word_forms(word))
+        for form in forms:
             if form in self._single:
                 return form
         if word in self._known:
             return word
         squeezed = _STRETCH.sub(r"\1\1", word)
-        for form in (squeezed, _STRETCH.sub(r"\1", word), *_word_forms(squeezed)):
+        if squeezed != word:  # stretched letters ("pleaseee"): try the squeezed spellings
+            forms = [squeezed, _STRETCH.sub(r"\1", word), *_word_forms(squeezed)]
+        for form in forms:
             if form in self._known:
                 return form
-        return self._speller.correct(squeezed) or squeezed
+        return None
 
     def is_small_talk(self, text: str) -> bool:
         """Only greetings, thanks and filler words, and at least one greeting or thanks."""
         social = False
-        for clause in _clauses(text):
-            tokens = [self._canonical(w) for w in clause]
+        budget = _Budget()
+        for clause in _clauses(text, MAX_QUESTION_WORDS):
+            tokens = [self._canonical(w, budget) for w in clause]
             i = 0
             while i < len(tokens):
                 kind, _, span = self._match(tokens, i)
@@ -384,14 +456,15 @@ class _Analyzer:
                 i += span
         return social
 
-    def analyze(self, text: str) -> _Analysis:
+    def analyze(self, text: str, max_words: int | None = None) -> _Analysis:
         """Turn a text into terms: ``#concept``, ``!offtopic`` and stemmed words."""
         concepts: set[str] = set()
         words: set[str] = set()
         offtopic: set[str] = set()
         unknown: set[str] = set()
-        for clause in _clauses(text):
-            found, clause_words, clause_off, clause_unknown = self._clause(clause)
+        budget = _Budget()
+        for clause in _clauses(text, MAX_QUESTION_WORDS):
+            found, clause_words, clause_off, clause_unknown = self._clause(clause, budget)
             concepts.update(found)
             words |= clause_words
             offtopic |= clause_off
@@ -404,10 +477,12 @@ class _Analyzer:
         terms = {f"#{c}" for c in concepts} | words
         return _Analysis(frozenset(terms), frozenset(unknown), frozenset(f"!{o}" for o in offtopic))
 
-    def _clause(self, raw: Sequence[str]) -> tuple[list[str], set[str], set[str], set[str]]:
+    def _clause(
+        self, raw: Sequence[str], budget: _Budget
+    ) -> tuple[list[str], set[str], set[str], set[str]]:
         """Analyse one clause: its concepts (negation applied), words, off-topics, unknowns."""
         lexicon = self._lexicon
-        tokens = [self._canonical(w) for w in raw]
+        tokens = [self._canonical(w, budget) for w in raw]
         concepts: list[str] = []
         words: set[str] = set()
         offtopic: set[str] = set()
@@ -565,7 +640,7 @@ class FaqIndex:
 
     def scores(self, question: str) -> list[float]:
         """Similarity of the question to every document, in document order (0..1)."""
-        analysis = self._analyzer.analyze(question)
+        analysis = self._analyzer.analyze(question, MAX_QUESTION_WORDS)
         known = {t: self._idf[t] for t in analysis.terms | analysis.offtopic if t in self._idf}
         offtopic = sum(1 for t in analysis.offtopic if t not in self._idf)
         # Each distinct word counts once: a story that repeats itself is no less on topic.

@@ -1,0 +1,88 @@
+"""No message, however long or strange, costs the help center more than a real question.
+
+Time is not asserted here (machines are noisy; `python -m bench.faq_adversarial` measures
+it). What is asserted is the work done and the memory taken, which are deterministic.
+"""
+
+from __future__ import annotations
+
+import random
+import string
+import tracemalloc
+
+import pytest
+
+from bot.domain import faq
+from bot.domain.faq import FaqIndex
+from bot.help_center import load_index
+
+TELEGRAM_LIMIT = 4096
+
+
+@pytest.fixture(scope="module")
+def index() -> FaqIndex:
+    return load_index()
+
+
+def _random_words(count: int, length: int, seed: int = 1) -> str:
+    rng = random.Random(seed)
+    return " ".join("".join(rng.choices(string.ascii_lowercase, k=length)) for _ in range(count))
+
+
+def _peak_bytes(index: FaqIndex, text: str) -> int:
+    tracemalloc.start()
+    try:
+        index.ask(text)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_one_long_word_takes_little_memory(index: FaqIndex) -> None:
+    # Every two-letter deletion of a 1,000-letter word was ~500,000 strings (hundreds of MB).
+    word = "".join(random.Random(2).choices(string.ascii_lowercase, k=1000))
+    assert _peak_bytes(index, word) < 2 * 2**20
+
+
+def test_a_whole_message_of_one_word_takes_little_memory(index: FaqIndex) -> None:
+    assert _peak_bytes(index, "q" * TELEGRAM_LIMIT) < 2 * 2**20
+    assert _peak_bytes(index, "refund" * (TELEGRAM_LIMIT // 6)) < 2 * 2**20
+
+
+def test_a_message_of_made_up_words_spell_corrects_only_a_bounded_number(
+    index: FaqIndex,
+) -> None:
+    speller = index._analyzer._speller
+    before = len(speller._cache)
+    index.ask(_random_words(count=800, length=9, seed=3))
+    assert len(speller._cache) - before <= faq._SPELL_BUDGET
+
+
+def test_a_message_is_read_up_to_a_bounded_number_of_words(index: FaqIndex) -> None:
+    analyzer = index._analyzer
+    analyzer._forms.clear()
+    index.ask(_random_words(count=2000, length=6, seed=4))
+    assert len(analyzer._forms) <= faq.MAX_QUESTION_WORDS
+
+
+def test_a_real_question_after_a_long_preamble_within_the_bound_is_still_answered(
+    index: FaqIndex,
+) -> None:
+    story = "so yesterday i was shopping around for a while and then " * 5
+    answer = index.ask(story + "i paid but the order still shows unpaid")
+    assert answer.answered
+    assert answer.document is not None and "unpaid" in answer.document.title.lower()
+
+
+def test_typos_are_still_corrected_within_the_budget(index: FaqIndex) -> None:
+    answer = index.ask("i paid but my oder stil shows unpiad")
+    assert answer.answered
+    assert answer.document is not None and "unpaid" in answer.document.title.lower()
+
+
+def test_links_and_emails_are_dropped_without_backtracking_regexes() -> None:
+    assert faq._clauses("see https://x.io/refund or mail me@x.com about refund") == [
+        ["see", "or", "mail", "about", "refund"]
+    ]
+    # A long run without spaces and with many "@" is one token to look at, not a regex trap.
+    assert faq._clauses("@" * 3000 + "a") == [["a"]]

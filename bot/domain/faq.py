@@ -51,6 +51,16 @@ _SPELL_CACHE_LIMIT = 50_000
 _SPELL_BUDGET = 20
 
 
+# Document ids are carried in button data; these are the words the bot's own buttons use.
+MAX_ID_LENGTH = 32
+DOCUMENT_ID = re.compile(rf"[A-Za-z0-9_-]{{1,{MAX_ID_LENGTH}}}")
+RESERVED_IDS = frozenset({"topics", "none", "-"})
+# Telegram's message limit is 4,096 UTF-16 units: the title and the bot's own words
+# around the answer take the rest.
+MAX_TITLE_UNITS = 200
+MAX_ANSWER_UNITS = 3600
+
+
 class FaqDocument(BaseModel):
     """One help-center entry: a verbatim title, its answer, and authored matching hints."""
 
@@ -69,6 +79,42 @@ class FaqDocument(BaseModel):
         if not value.strip():
             raise ValueError("must not be empty")
         return value
+
+    @field_validator("id")
+    @classmethod
+    def _fits_a_button(cls, value: str) -> str:
+        """An id travels in button data (64 bytes with the action), so it is short and plain."""
+        if not DOCUMENT_ID.fullmatch(value):
+            raise ValueError(
+                f"id {value[:40]!r} must be 1 to {MAX_ID_LENGTH} letters, digits, '-' or '_'"
+            )
+        if value in RESERVED_IDS:
+            raise ValueError(f"id {value!r} is reserved for the bot's own buttons")
+        return value
+
+    @field_validator("title")
+    @classmethod
+    def _short_title(cls, value: str) -> str:
+        """A title is a heading and a button label, not a paragraph."""
+        if _utf16_len(value) > MAX_TITLE_UNITS:
+            raise ValueError(f"title is longer than {MAX_TITLE_UNITS} characters")
+        return value
+
+    @field_validator("answer")
+    @classmethod
+    def _answer_fits_a_message(cls, value: str) -> str:
+        """The answer, under its title and the bot's question, is one Telegram message."""
+        if _utf16_len(value) > MAX_ANSWER_UNITS:
+            raise ValueError(
+                f"answer is {_utf16_len(value)} characters (UTF-16 units); "
+                f"at most {MAX_ANSWER_UNITS} fit in one message with its title"
+            )
+        return value
+
+
+def _utf16_len(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 class Lexicon(BaseModel):

@@ -145,3 +145,36 @@ def test_lexicon_variant_claimed_by_two_concepts_is_an_error(tmp_path: Path) -> 
     (tmp_path / "lexicon.txt").write_text("[concepts]\nbogus = refund\n", encoding="utf-8")
     with pytest.raises(DocumentError, match="'refund' is listed under both"):
         load_index(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "title", "answer", "problem"),
+    [
+        ("x" * 33, "T", "A.", "must be 1 to 32 letters"),
+        ("refund|pay", "T", "A.", "must be 1 to 32 letters"),
+        ("refund policy", "T", "A.", "must be 1 to 32 letters"),
+        ("bayaran-é", "T", "A.", "must be 1 to 32 letters"),
+        ("topics", "T", "A.", "reserved"),
+        ("none", "T", "A.", "reserved"),
+        ("ok", "T" * 201, "A.", "title is longer than 200"),
+        ("ok", "T", "word " * 800, "at most 3600 fit in one message"),
+        ("ok", "T", "😀" * 1801, "at most 3600 fit in one message"),  # 3,602 UTF-16 units
+    ],
+)
+def test_a_document_the_bot_could_not_serve_is_refused_at_load(
+    tmp_path: Path, doc_id: str, title: str, answer: str, problem: str
+) -> None:
+    write_doc(tmp_path, "bad.md", doc_id, title, answer)
+    with pytest.raises(DocumentError, match=r"bad\.md") as caught:
+        load_documents(tmp_path)
+    assert problem in str(caught.value)
+
+
+def test_every_loadable_id_fits_every_help_center_button(tmp_path: Path) -> None:
+    from handlers.callback_data import Act, Cb
+
+    longest = "a-" * 16
+    write_doc(tmp_path, "long.md", longest, "A long id")
+    for doc in load_documents(tmp_path):
+        for act in (Act.FAQ, Act.FAQ_YES, Act.FAQ_NO, Act.SUPPORT):
+            assert Cb.unpack(Cb(act, doc.id, "9" * 16).pack()) == Cb(act, doc.id, "9" * 16)

@@ -14,6 +14,7 @@ from bot.domain.deadlines import DeadlineKind
 from bot.domain.model import Order, RefundStatus, Role, Status
 from bot.domain.money import display
 from bot.domain.policy import Policy
+from bot.domain.transitions import unanswered_refund_minor
 from bot.services.chat import OrderView
 from handlers.callback_data import Act, button
 
@@ -69,6 +70,21 @@ TIMELINE = {
     "resolve_release": "Support released the money to the seller",
     "delete": "Deleted from a list",
 }
+
+
+def next_action_text(o: Order, kind: DeadlineKind) -> str:
+    """What the scheduler will do, with the amount when a refund request is unanswered."""
+    rr = o.refund_request
+    if kind is not DeadlineKind.AUTO_REFUND or rr is None:
+        return NEXT_ACTION[kind]
+    refund = unanswered_refund_minor(o)
+    if refund != rr.amount_minor:
+        return (
+            f"the whole order ({display(refund, o.currency)}, not only the "
+            f"{display(rr.amount_minor, o.currency)} asked) is refunded to the buyer, "
+            "as it was not delivered"
+        )
+    return f"the refund of {display(refund, o.currency)} is approved automatically"
 
 
 def fmt_time(when: datetime, tz: ZoneInfo) -> str:
@@ -150,7 +166,8 @@ def card_text(view: OrderView, tz: ZoneInfo, now: datetime) -> str:
     nxt = view.next_action
     if nxt is not None:
         lines.append(
-            f"⏰ If nothing happens, {NEXT_ACTION[nxt.kind]} on <b>{fmt_time(nxt.due_at, tz)}</b>"
+            f"⏰ If nothing happens, {next_action_text(o, nxt.kind)} on "
+            f"<b>{fmt_time(nxt.due_at, tz)}</b>"
             f" (in {fmt_left(nxt.due_at - now)})."
         )
     lines += _facts(o, viewer, tz)
@@ -340,7 +357,13 @@ def headline(kind: str, role: Role, o: Order, payload: dict[str, Any], tz: ZoneI
         "remind_confirm": f"⏰ Reminder: order {o.id} is confirmed as received automatically on "
         f"{due_text}. If something is wrong, request a refund before then.",
         "remind_refund": f"⏰ Reminder: answer the refund request on order {o.id} before "
-        f"{due_text}, or it is approved automatically.",
+        f"{due_text}, or "
+        + (
+            next_action_text(o, DeadlineKind.AUTO_REFUND)
+            if o.refund_request and unanswered_refund_minor(o) != o.refund_request.amount_minor
+            else "it is approved automatically"
+        )
+        + ".",
         "payment_rejected": "🧾 KALEOZ Support could not confirm your payment for this order. "
         "If money left your account, contact your bank or reply to support with more details.",
         "counterparty_unreachable": "⚠️ The other side has blocked this bot and can't get "

@@ -42,6 +42,18 @@ OVERDUE = {
 }
 
 
+def _overdue(order: Order, kind: DeadlineKind) -> str:
+    """What the scheduler is applying; an unanswered request refunds an undelivered order."""
+    rr = order.refund_request
+    if (
+        kind is DeadlineKind.AUTO_REFUND
+        and rr
+        and t.unanswered_refund_minor(order) != rr.amount_minor
+    ):
+        return "it was not delivered, so the whole order is being refunded to the buyer."
+    return OVERDUE[kind]
+
+
 def _probe(policy: Policy) -> dict[Action, Callable[[Order, Actor, datetime], t.Outcome]]:
     return {
         Action.PAY: lambda o, a, n: t.pay(o, a, n, via="balance", buyer_balance=o.amount_minor),
@@ -85,7 +97,7 @@ def check_action(order: Order, user_id: int, now: datetime, policy: Policy, acti
     if due is not None:
         # The window closed a moment ago and the scheduler is applying what it decided;
         # any move would be refused after it (OrderService settles it first).
-        raise IllegalTransition(f"Time is up on order {order.id}: {OVERDUE[due.kind]}")
+        raise IllegalTransition(f"Time is up on order {order.id}: {_overdue(order, due.kind)}")
     if action is Action.REORDER and order.offer_id is None:
         raise IllegalTransition(
             "This order was not placed from an offer, so it can't be re-ordered."

@@ -456,8 +456,21 @@ def withdraw_refund(order: Order, actor: Actor, now: datetime) -> Outcome:
     return Outcome(updated, "withdraw_refund", actor, (_event("refund_withdrawn", *PARTIES),))
 
 
+def unanswered_refund_minor(order: Order) -> int:
+    """What the buyer gets when the seller lets a refund request's window run out.
+
+    On an undelivered order the whole order: the FAQ says "the system will automatically
+    refund the order", and a seller who neither delivers nor answers must not keep the
+    rest of the money for goods never sent. On a delivered order, what was asked.
+    """
+    rr = order.refund_request
+    if rr is None:
+        return 0
+    return order.amount_minor if order.status is Status.WAITING_DELIVERY else rr.amount_minor
+
+
 def approve_refund(order: Order, actor: Actor, now: datetime) -> Outcome:
-    """The seller agrees, or the response window ran out: the buyer gets the amount asked."""
+    """The seller agrees (the amount asked), or the response window ran out (see above)."""
     automatic = actor.role is Role.SYSTEM
     if not automatic:
         _require(actor, Role.SELLER, doing="approve a refund")
@@ -467,19 +480,22 @@ def approve_refund(order: Order, actor: Actor, now: datetime) -> Outcome:
     _no_dispute(order, "approve the refund")
     status = RefundStatus.AUTO_APPROVED if automatic else RefundStatus.APPROVED
     reason = "refund_auto_approved" if automatic else "refund_approved"
+    to_buyer = unanswered_refund_minor(order) if automatic else rr.amount_minor
+    full = to_buyer == order.amount_minor
     done, txn = _settle(
         order.model_copy(update={"refund_request": _close_refund(order, status, now)}),
         now,
-        to_buyer=rr.amount_minor,
-        status=Status.REFUNDING if rr.full else Status.COMPLETED,
+        to_buyer=to_buyer,
+        status=Status.REFUNDING if full else Status.COMPLETED,
         reason=reason,
     )
     event = _event(
         "refund_approved",
         *PARTIES,
         automatic=automatic,
-        amount=display(rr.amount_minor, order.currency),
-        full=rr.full,
+        amount=display(to_buyer, order.currency),
+        full=full,
+        asked=display(rr.amount_minor, order.currency),
     )
     return Outcome(done, reason, actor, (event,), txn)
 

@@ -132,3 +132,51 @@ def test_order_ids_are_found_in_free_text_in_any_case() -> None:
     ]
     assert normalize_order_id(" kabcdefg ") == "KABCDEFG"
     assert normalize_order_id("K123") is None
+
+
+def _asked(amount_minor: int, *, delivered: bool) -> t.Order:
+    order = t.pay(_order(), SYSTEM, T0, via="external").order
+    if delivered:
+        order = t.deliver(order, SELLER, T0 + H, "code AAAA").order
+    return t.request_refund(order, BUYER, T0 + 2 * H, P, amount_minor=amount_minor, reason="").order
+
+
+def _due_refund(order: t.Order) -> t.Outcome:
+    due = next_resolution(order, P)
+    assert due is not None and due.kind is DeadlineKind.AUTO_REFUND
+    return t.apply_deadline(order, DeadlineKind.AUTO_REFUND, due.due_at, due.due_at, P)
+
+
+def test_an_unanswered_partial_refund_on_an_undelivered_order_refunds_the_whole_order() -> None:
+    out = _due_refund(_asked(100, delivered=False))
+    assert out.order.status is Status.REFUNDING
+    assert (out.order.refunded_minor, out.order.released_minor) == (1000, 0)
+    assert out.txn is not None
+    assert {(e.account, e.amount_minor) for e in out.txn.entries if e.amount_minor} == {
+        ("escrow:KAAAAAAA", -1000),
+        ("user:1", 1000),
+    }
+    assert out.events[0].data["amount"] == "MYR 10.00"
+    assert out.events[0].data["asked"] == "MYR 1.00"
+
+
+def test_an_unanswered_partial_refund_on_a_delivered_order_refunds_what_was_asked() -> None:
+    out = _due_refund(_asked(100, delivered=True))
+    assert out.order.status is Status.COMPLETED
+    assert (out.order.refunded_minor, out.order.released_minor) == (100, 900)
+
+
+def test_a_seller_who_approves_a_partial_refund_on_an_undelivered_order_gives_what_was_asked() -> (
+    None
+):
+    out = t.approve_refund(_asked(100, delivered=False), SELLER, T0 + 3 * H)
+    assert (out.order.refunded_minor, out.order.released_minor) == (100, 900)
+
+
+def test_delivering_while_a_partial_request_is_open_makes_silence_refund_only_what_was_asked() -> (
+    None
+):
+    asked = _asked(100, delivered=False)
+    assert t.unanswered_refund_minor(asked) == 1000
+    delivered = t.deliver(asked, SELLER, T0 + 3 * H, "code AAAA").order
+    assert t.unanswered_refund_minor(delivered) == 100

@@ -243,3 +243,34 @@ async def test_refund_command_naming_the_order_and_an_amount(
     await buyer.wait_for_message(contains="Refund request: MYR 5.00 (partial)")
     order = await kchat.services.orders.get(oid)
     assert order.refund_request is not None and order.refund_request.amount_minor == 500
+
+
+async def test_an_unanswered_partial_refund_on_an_undelivered_order_refunds_the_whole_order(
+    kchat: Running, buyer: FakeUser, seller: FakeUser
+) -> None:
+    await kchat.settle()
+    oid = await _paid_and_aged(kchat, price="100.00")
+    buyer.send("/refund 1.00")
+    card = await buyer.wait_for_message(contains="Refund request: MYR 1.00 (partial)")
+    # Said in advance, on both cards: silence refunds the whole order, not the seller.
+    promise = "the whole order (MYR 100.00, not only the MYR 1.00 asked) is refunded to the buyer"
+    assert promise in card.content
+    await kchat.settle()
+    asked = seller.last_message()
+    assert asked is not None and promise in asked.content
+
+    await kchat.advance(timedelta(hours=5))
+    reminder = seller.last_message()
+    assert reminder is not None and "Reminder: answer the refund request" in reminder.content
+    assert promise in reminder.content
+
+    await kchat.advance(timedelta(hours=1))
+    order = await kchat.services.orders.get(oid)
+    assert order.status is Status.REFUNDING
+    assert (order.refunded_minor, order.released_minor) == (10000, 0)
+    assert await kchat.services.orders.balances(BUYER) == {"MYR": 10000}
+    assert await kchat.services.orders.balances(SELLER) == {}
+    news = buyer.last_message()
+    assert news is not None
+    assert "↩️ Refund of MYR 100.00 approved automatically (no answer in time)." in news.content
+    assert await ledger_violations(kchat.services.store) == []

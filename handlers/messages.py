@@ -6,8 +6,8 @@ from telegram import Update
 
 from bot.domain.ids import find_order_ids, normalize_order_id
 from bot.domain.tickets import Ticket, TicketKind
-from handlers.common import MAX_TEXT, Ctx, guarded, notifier, services, tell
-from handlers.flows import on_mode_text
+from handlers.common import MAX_TEXT, Ctx, cards, guarded, notifier, services, tell
+from handlers.flows import LEFT_CHAT, on_mode_text
 from handlers.offers import on_sell_input
 from handlers.orders import show_card, show_order_by_id
 from handlers.relay import message_kind, relay, relay_edit
@@ -91,6 +91,10 @@ async def _receipt(update: Update, ctx: Ctx, order_id: str) -> None:
     )
     await s.chat.set_mode(uid, "support", order.id, ticket_id=ticket.id)
     await notifier(ctx).drain()  # the ticket card first, then the receipt under it
+    # The answered question becomes the card again, saying where the receipt went.
+    await cards(ctx).refresh(
+        ctx.bot, uid, order, f"🧾 Receipt for order <b>{order.id}</b>: sent to KALEOZ Support."
+    )
     await party_to_support(update, ctx, await s.support.get(ticket.id))
 
 
@@ -128,5 +132,11 @@ async def on_edited_message(update: Update, ctx: Ctx) -> None:
 @guarded
 async def cmd_leave(update: Update, ctx: Ctx) -> None:
     """/leave: leave the order chat."""
-    await services(ctx).chat.clear_mode(_uid(update))
-    await tell(update, "You left the order chat. Messages you type now are questions for me.")
+    s = services(ctx)
+    mode = await s.chat.mode(_uid(update))
+    await s.chat.clear_mode(_uid(update))
+    if mode is not None and mode.mode == "chat" and mode.order_id:
+        # The card's "Leave chat" would be stale: the card comes back with "Message …".
+        await show_card(update, ctx, await s.orders.get_for(mode.order_id, _uid(update)), LEFT_CHAT)
+        return
+    await tell(update, LEFT_CHAT)

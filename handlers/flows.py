@@ -242,7 +242,7 @@ async def _abort(update: Update, ctx: Ctx, cb: Cb) -> bool:
         assert update.callback_query is not None
         await update.callback_query.answer(
             f"Nothing to cancel: that question was already answered. Order {order.id} is "
-            f"{order.status.label} now.",
+            f"{order.status.in_words} now.",
             show_alert=True,
         )
         if (msg := update.callback_query.message) is not None:

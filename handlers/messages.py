@@ -8,7 +8,7 @@ from bot.domain.ids import find_order_ids, normalize_order_id
 from bot.domain.tickets import Ticket, TicketKind
 from handlers.common import MAX_TEXT, Ctx, cards, guarded, notifier, services, tell
 from handlers.flows import LEFT_CHAT, on_mode_text
-from handlers.offers import on_sell_input
+from handlers.offers import on_sell_input, open_start_link, own_link_payload
 from handlers.orders import show_card, show_order_by_id
 from handlers.relay import message_kind, relay, relay_edit
 from handlers.support import party_to_support, support_ticket_for_reply
@@ -117,6 +117,10 @@ async def _question(update: Update, ctx: Ctx, text: str) -> None:
     oid = normalize_order_id(text)
     if oid is not None:
         await show_order_by_id(update, ctx, oid)
+        return
+    payload = own_link_payload(text, ctx.bot.username)
+    if payload is not None:  # our own share link pasted instead of tapped: open it
+        await open_start_link(update, ctx, payload)
         return
     from handlers.faq_chat import answer_question
 

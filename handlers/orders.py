@@ -26,6 +26,17 @@ FILTERS: dict[str, tuple[str, list[Status]]] = {
 }
 
 
+def clip(text: str, limit: int) -> str:
+    """At most `limit` characters for a button, cut at a word boundary with "…"."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut and not text[limit - 1].isspace():
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,.;:-·") + "…"
+
+
 def _user_id(update: Update) -> int:
     assert update.effective_user is not None
     return update.effective_user.id
@@ -45,7 +56,7 @@ async def _order_list(
     label, statuses = FILTERS.get(key, FILTERS["active"])
     found = await services(ctx).orders.orders_of(user_id, statuses, PAGE + 1, page * PAGE)
     rows = [
-        [button(f"{o.id} · {o.status.label} · {o.title[:24]}", Act.OPEN, o.id)]
+        [button(f"{o.id} · {o.status.label} · {clip(o.title, 24)}", Act.OPEN, o.id)]
         for o in found[:PAGE]
     ]
     nav = []
@@ -130,7 +141,7 @@ async def _pick(update: Update, ctx: Ctx, action: Action, verb: str) -> Order | 
         await tell(update, f"You have no order you can {verb} right now. See /orders.")
         return None
     kb = InlineKeyboardMarkup(
-        [[button(f"{o.id} · {o.title[:30]}", Act.OPEN, o.id)] for o in fits[:10]]
+        [[button(f"{o.id} · {clip(o.title, 30)}", Act.OPEN, o.id)] for o in fits[:10]]
     )
     await tell(update, f"Which order do you want to {verb}?", reply_markup=kb)
     return None

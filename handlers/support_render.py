@@ -13,7 +13,7 @@ from bot.domain.money import display
 from bot.domain.policy import Policy
 from bot.domain.tickets import Ticket, TicketKind
 from handlers.callback_data import Act, button
-from handlers.render import TIMELINE, fmt_short
+from handlers.render import TIMELINE, fmt_short, timeline_rows
 from store.records import LogEntry, RelayedMessage, UserRecord
 
 OUTCOMES = {
@@ -65,7 +65,8 @@ def ticket_text(
     if timeline:
         lines += ["", "<b>Timeline</b>"]
         lines += [
-            f"• {fmt_short(e.at, tz)} {TIMELINE.get(e.action, e.action)}" for e in timeline[-6:]
+            f"• {fmt_short(e.at, tz)} {TIMELINE.get(e.action, e.action)}" if e else f"• {gap}"
+            for e, gap in timeline_rows(timeline)
         ]
     if transcript:
         lines += ["", "<b>Last messages</b>"]

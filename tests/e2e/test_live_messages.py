@@ -108,6 +108,7 @@ async def test_a_partial_refund_rejected_escalated_and_resolved_keeps_one_live_m
     assert order.status is Status.REFUNDING
     assert "KALEOZ Support resolved this order" in card.content
     assert not card.has_button("Leave support chat") and not card.has_button("Escalate to support")
+    assert "You can escalate" not in card.content  # a resolved order invites no escalation
     # A tap on an old card's button is checked against the order as it is now.
     old = await _answered(k, tap_data(k, c.buyer, f"k1|rfw|{oid}|", prompt.message_id))
     assert old.show_alert  # type: ignore[attr-defined]

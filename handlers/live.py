@@ -43,18 +43,14 @@ class LiveMessages:
         kb: InlineKeyboardMarkup | None,
         **kwargs: Any,
     ) -> Message:
-        """Send a message about the order and make it the live one.
-
-        The old one retires first, so no moment shows two messages with buttons (and the new
-        message is the last thing to change on the screen).
-        """
+        """Send a message about the order, make it the live one, and retire the one before."""
         old = await self.chat.card(order_id, chat_id)
-        if old is not None:
-            await self.retire(bot, old.chat_id, old.message_id)
         msg = await bot.send_message(
             chat_id, text, parse_mode=ParseMode.HTML, reply_markup=kb, **kwargs
         )
         await self.chat.set_card(order_id, chat_id, msg.chat_id, msg.message_id)
+        if old is not None and old.message_id != msg.message_id:
+            await self.retire(bot, old.chat_id, old.message_id)
         return msg
 
     async def is_prompt(self, ref: CardRef) -> bool:

@@ -11,6 +11,8 @@ from telegram.error import BadRequest
 
 from bot.bootstrap import Services
 from bot.domain.model import Order
+from handlers.callback_data import Act, button
+from handlers.live import LiveMessages
 from handlers.render import card_keyboard, card_text
 
 log = logging.getLogger(__name__)
@@ -58,6 +60,7 @@ class Cards:
     def __init__(self, services: Services, tz: ZoneInfo) -> None:
         self.services = services
         self.tz = tz  # the bot's default (KCHAT_TIMEZONE); a user may choose their own
+        self.live = LiveMessages(services.chat)
 
     async def tz_for(self, user_id: int) -> ZoneInfo:
         """The time zone `user_id` reads dates in."""
@@ -71,30 +74,34 @@ class Cards:
         mode = await chat.mode(viewer_id)
         in_chat = mode is not None and mode.mode == "chat" and mode.order_id == order.id
         now = chat.now()
-        return card_text(view, zone(view.viewer_timezone, self.tz), now), card_keyboard(
-            view, now, self.services.policy, in_chat=in_chat
-        )
+        kb = card_keyboard(view, now, self.services.policy, in_chat=in_chat)
+        if await self._with_support(viewer_id, order):
+            # The way out of the support chat sits on the live card, not on an older message.
+            rows = [list(row) for row in kb.inline_keyboard]
+            kb = InlineKeyboardMarkup([*rows, [button("Leave support chat", Act.LEAVE_SUPPORT)]])
+        return card_text(view, zone(view.viewer_timezone, self.tz), now), kb
+
+    async def _with_support(self, viewer_id: int, order: Order) -> bool:
+        """Whether what this viewer types goes to an open support case about the order."""
+        mode = await self.services.chat.mode(viewer_id)
+        if mode is None or mode.mode != "support" or mode.order_id != order.id:
+            return False
+        ticket_id = mode.data.get("ticket_id")
+        if not isinstance(ticket_id, int):
+            return False
+        return any(t.id == ticket_id for t in await self.services.support.open_on(order.id))
 
     async def send(self, bot: Bot, viewer_id: int, order: Order, prefix: str = "") -> Message:
         """Send the card as a new message, make it the live one, and retire the old one."""
         text, kb = await self.build(order, viewer_id)
         if prefix:
             text = f"{prefix}\n\n{text}"
-        old = await self.services.chat.card(order.id, viewer_id)
-        msg = await bot.send_message(viewer_id, text, parse_mode=ParseMode.HTML, reply_markup=kb)
-        await self.services.chat.set_card(order.id, viewer_id, msg.chat_id, msg.message_id)
-        if old is not None and old.message_id != msg.message_id:
-            # Old cards keep their text as history but lose their (now stale) buttons.
-            try:
-                await bot.edit_message_reply_markup(old.chat_id, old.message_id, reply_markup=None)
-            except BadRequest as exc:
-                log.debug("could not retire card %s: %s", old, exc.message)
-        return msg
+        return await self.live.send(bot, viewer_id, order.id, text, kb)
 
     async def refresh(self, bot: Bot, viewer_id: int, order: Order, prefix: str = "") -> None:
-        """Edit the live card in place (or send one if there is none)."""
-        ref = await self.services.chat.card(order.id, viewer_id)
-        if ref is not None:
+        """Edit the live card in place (or send one if there is none, or a question is open)."""
+        ref = await self.live.current(viewer_id, order.id)
+        if ref is not None and not await self.live.is_prompt(ref):
             text, kb = await self.build(order, viewer_id)
             if prefix:
                 text = f"{prefix}\n\n{text}"

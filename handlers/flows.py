@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 
 from bot.domain.actions import Action, check_action
 from bot.domain.errors import (
@@ -15,19 +15,21 @@ from bot.domain.errors import (
 )
 from bot.domain.model import Status
 from bot.domain.money import display, parse_amount
-from handlers.callback_data import Act, Cb, InvalidCallback, button
-from handlers.common import Ctx, cards, guarded, services, tell
+from handlers.callback_data import Act, Cb, InvalidCallback
+from handlers.common import Ctx, cards, guarded, notifier, services
 from handlers.faq_chat import on_faq_button
+from handlers.live import PROMPT_MODES
 from handlers.orders import (
     FILTERS,
     _order_list,
     acting_on,
     ask_delivery,
+    ask_for,
     edit_here,
     show_card,
 )
 from handlers.preferences import on_timezone_button
-from handlers.render import abort_keyboard, cancel_prompt, confirm_prompt, refund_prompt
+from handlers.render import cancel_prompt, confirm_prompt, refund_prompt
 
 Step = Callable[[Update, Ctx, Cb], Awaitable[bool]]
 
@@ -94,15 +96,15 @@ async def _refund_full(update: Update, ctx: Ctx, cb: Cb) -> bool:
 
 
 async def _refund_part(update: Update, ctx: Ctx, cb: Cb) -> bool:
-    s = services(ctx)
     order = await acting_on(ctx, cb.ref, _uid(update), Action.REQUEST_REFUND)
-    await s.chat.set_mode(_uid(update), "refund_amount", order.id)
     await _answer(update)
-    await tell(
+    await ask_for(
         update,
+        ctx,
+        order,
+        "refund_amount",
         f"Type the amount you want back for order <b>{order.id}</b> (more than 0, at most "
         f"{display(order.amount_minor, order.currency)}), like <code>5.00</code>.",
-        reply_markup=abort_keyboard(order.id),
     )
     return True
 
@@ -118,15 +120,15 @@ async def _approve(update: Update, ctx: Ctx, cb: Cb) -> bool:
 
 
 async def _reject(update: Update, ctx: Ctx, cb: Cb) -> bool:
-    s = services(ctx)
     order = await acting_on(ctx, cb.ref, _uid(update), Action.REJECT_REFUND)
-    await s.chat.set_mode(_uid(update), "reject_reason", order.id)
     await _answer(update)
-    await tell(
+    await ask_for(
         update,
+        ctx,
+        order,
+        "reject_reason",
         f"Tell the buyer why you reject the refund on <b>{order.id}</b> (one message). "
         "They may escalate to KALEOZ Support.",
-        reply_markup=abort_keyboard(order.id),
     )
     return True
 
@@ -150,21 +152,20 @@ async def _cancel_yes(update: Update, ctx: Ctx, cb: Cb) -> bool:
 
 async def _escalate(update: Update, ctx: Ctx, cb: Cb) -> bool:
     s = services(ctx)
-    order, ticket = await s.support.escalate(cb.ref, _uid(update))
-    await s.chat.set_mode(_uid(update), "support", order.id, ticket_id=ticket.id)
+    uid = _uid(update)
+    order, ticket = await s.support.escalate(cb.ref, uid)
+    await s.chat.set_mode(uid, "support", order.id, ticket_id=ticket.id)
     await _answer(update, "Sent to KALEOZ Support.")
-    await tell(
-        update,
+    await notifier(ctx).drain()  # the news first, then the tapped card says what to do now
+    await cards(ctx).refresh(
+        ctx.bot,
+        uid,
+        await s.orders.get_for(order.id, uid),
         f"🛟 Order <b>{order.id}</b> is now with KALEOZ Support (ticket #{ticket.id}); its "
         "clocks are paused. Tell them what happened: what you send now goes to support, "
         "photos and files too.",
-        reply_markup=_leave_support_kb(),
     )
     return True
-
-
-def _leave_support_kb() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[button("Leave support chat", Act.LEAVE_SUPPORT)]])
 
 
 async def _paid_already(update: Update, ctx: Ctx, cb: Cb) -> bool:
@@ -172,22 +173,31 @@ async def _paid_already(update: Update, ctx: Ctx, cb: Cb) -> bool:
     order = await s.orders.get_for(cb.ref, _uid(update))
     if order.buyer_id != _uid(update) or order.paid_at is not None:
         raise InvalidInput(f"Order {order.id} is not waiting for a payment from you.")
-    await s.chat.set_mode(_uid(update), "receipt", order.id)
     await _answer(update)
-    await tell(
+    await ask_for(
         update,
+        ctx,
+        order,
+        "receipt",
         f"🧾 Send a photo or file of your payment receipt for order <b>{order.id}</b> (for a "
         "bank transfer, the transfer slip). KALEOZ Support will check it. Online payments can "
         "take 1–2 hours to show.",
-        reply_markup=abort_keyboard(order.id),
     )
     return True
 
 
 async def _leave_support(update: Update, ctx: Ctx, cb: Cb) -> bool:
-    await services(ctx).chat.clear_mode(_uid(update))
+    s = services(ctx)
+    uid = _uid(update)
+    mode = await s.chat.mode(uid)
+    await s.chat.clear_mode(uid)
     await _answer(update, "OK")
-    await tell(update, "You left the support chat. Support can still reach you here.")
+    left = "You left the support chat. Support can still reach you here."
+    if mode is not None and mode.mode == "support" and mode.order_id:
+        order = await s.orders.get_for(mode.order_id, uid)
+        await cards(ctx).refresh(ctx.bot, uid, order, left)
+        return True
+    await edit_here(update, left, None)
     return True
 
 
@@ -198,31 +208,50 @@ async def _message(update: Update, ctx: Ctx, cb: Cb) -> bool:
     other = "seller" if order.buyer_id == uid else "buyer"
     await s.chat.set_mode(uid, "chat", order.id)
     await _answer(update)
-    await tell(
-        update,
+    await cards(ctx).send(
+        ctx.bot,
+        uid,
+        order,
         f"💬 You're now in the chat of order <b>{order.id}</b>. Everything you send here goes "
         f"to the {other} (your Telegram account stays private) and is kept as the order's "
         "record. Tap <b>Leave chat</b> or send /leave to stop.",
-        reply_markup=_leave_kb(order.id),
     )
     return True
 
 
-def _leave_kb(order_id: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[button("Leave chat", Act.LEAVE_CHAT, order_id)]])
-
-
 async def _leave(update: Update, ctx: Ctx, cb: Cb) -> bool:
-    await services(ctx).chat.clear_mode(_uid(update))
+    s = services(ctx)
+    uid = _uid(update)
+    order = await s.orders.get_for(cb.ref, uid)
+    await s.chat.clear_mode(uid)
     await _answer(update, "You left the order chat.")
-    await tell(update, "You left the order chat. Messages you type now are questions for me.")
+    await cards(ctx).refresh(ctx.bot, uid, order, LEFT_CHAT)
     return True
 
 
+LEFT_CHAT = "You left the order chat. Messages you type now are questions for me."
+
+
 async def _abort(update: Update, ctx: Ctx, cb: Cb) -> bool:
-    await services(ctx).chat.clear_mode(_uid(update))
-    await edit_here(update, "OK, cancelled.", None)
-    return False
+    """Cancel on a question: only while that question is still open, else say what happened."""
+    s = services(ctx)
+    uid = _uid(update)
+    order = await s.orders.get_for(cb.ref, uid)
+    mode = await s.chat.mode(uid)
+    if mode is None or mode.mode not in PROMPT_MODES or mode.order_id != order.id:
+        assert update.callback_query is not None
+        await update.callback_query.answer(
+            f"Nothing to cancel: that question was already answered. Order {order.id} is "
+            f"{order.status.in_words} now.",
+            show_alert=True,
+        )
+        if (msg := update.callback_query.message) is not None:
+            await cards(ctx).live.retire(ctx.bot, msg.chat.id, msg.message_id)
+        return True
+    await s.chat.clear_mode(uid)
+    await _answer(update, "Cancelled.")
+    await cards(ctx).refresh(ctx.bot, uid, order, "OK, cancelled.")
+    return True
 
 
 async def _delete(update: Update, ctx: Ctx, cb: Cb) -> bool:

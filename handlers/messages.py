@@ -7,9 +7,19 @@ from telegram import Message, Update
 from bot.domain.ids import find_order_ids, normalize_order_id
 from bot.domain.model import Order
 from bot.domain.tickets import Ticket, TicketKind
-from handlers.common import MAX_TEXT, Ctx, FloodLimit, guarded, notifier, paced, services, tell
-from handlers.flows import on_mode_text
-from handlers.offers import on_sell_input
+from handlers.common import (
+    MAX_TEXT,
+    Ctx,
+    FloodLimit,
+    cards,
+    guarded,
+    notifier,
+    paced,
+    services,
+    tell,
+)
+from handlers.flows import LEFT_CHAT, on_mode_text
+from handlers.offers import on_sell_input, open_start_link, own_link_payload
 from handlers.orders import show_card, show_order_by_id
 from handlers.relay import message_kind, relay, relay_edit
 from handlers.support import party_to_support, support_ticket_for_reply
@@ -135,6 +145,10 @@ async def _receipt(update: Update, ctx: Ctx, order_id: str) -> None:
     )
     await s.chat.set_mode(uid, "support", order.id, ticket_id=ticket.id)
     await notifier(ctx).drain()  # the ticket card first, then the receipt under it
+    # The answered question becomes the card again, saying where the receipt went.
+    await cards(ctx).refresh(
+        ctx.bot, uid, order, f"🧾 Receipt for order <b>{order.id}</b>: sent to KALEOZ Support."
+    )
     await party_to_support(update, ctx, await s.support.get(ticket.id))
 
 
@@ -157,6 +171,10 @@ async def _question(update: Update, ctx: Ctx, text: str) -> None:
     oid = normalize_order_id(text)
     if oid is not None:
         await show_order_by_id(update, ctx, oid)
+        return
+    payload = own_link_payload(text, ctx.bot.username)
+    if payload is not None:  # our own share link pasted instead of tapped: open it
+        await open_start_link(update, ctx, payload)
         return
     from handlers.faq_chat import answer_question
 
@@ -181,5 +199,11 @@ async def on_edited_message(update: Update, ctx: Ctx) -> None:
 @guarded
 async def cmd_leave(update: Update, ctx: Ctx) -> None:
     """/leave: leave the order chat."""
-    await services(ctx).chat.clear_mode(_uid(update))
-    await tell(update, "You left the order chat. Messages you type now are questions for me.")
+    s = services(ctx)
+    mode = await s.chat.mode(_uid(update))
+    await s.chat.clear_mode(_uid(update))
+    if mode is not None and mode.mode == "chat" and mode.order_id:
+        # The card's "Leave chat" would be stale: the card comes back with "Message …".
+        await show_card(update, ctx, await s.orders.get_for(mode.order_id, _uid(update)), LEFT_CHAT)
+        return
+    await tell(update, LEFT_CHAT)

@@ -104,12 +104,13 @@ class Notifier:
             touched[group[0].order_id] = None
 
     async def _refresh_tickets(self, touched: dict[str, None], shown: set[int]) -> None:
-        """Redraw the open ticket cards of orders that changed without ticket news (a buyer
-        confirming while a payment ticket is open): agents see the order as it is now."""
+        """Redraw the ticket cards of orders that changed without ticket news (a buyer
+        confirming while a payment ticket is open, an order refunded after its payment
+        ticket closed): agents see the order as it is now, on open and closed cards alike."""
         if self.desk is None:
             return
         for order_id in touched:
-            for ticket in await self.services.support.open_on(order_id):
+            for ticket in await self.services.support.on_order(order_id):
                 if ticket.id in shown or ticket.card_message_id is None:
                     continue
                 try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from telegram import InlineKeyboardMarkup, Update
@@ -46,7 +47,25 @@ async def cmd_start(update: Update, ctx: Ctx) -> None:
     user = update.effective_user
     assert user is not None
     await s.chat.seen(user.id, user.full_name, user.username, started=True)
-    arg = ctx.args[0] if ctx.args else ""
+    await open_start_link(update, ctx, ctx.args[0] if ctx.args else "")
+
+
+_OWN_LINK = re.compile(r"^(?:https?://)?t\.me/([A-Za-z0-9_]{4,32})\?start=([A-Za-z0-9_-]{1,64})$")
+
+
+def own_link_payload(text: str, bot_username: str | None) -> str | None:
+    """The start payload of this bot's own t.me link pasted as text (None for anything else)."""
+    found = _OWN_LINK.match(text.strip())
+    if found is None or bot_username is None:
+        return None
+    return found.group(2) if found.group(1).lower() == bot_username.lower() else None
+
+
+async def open_start_link(update: Update, ctx: Ctx, arg: str) -> None:
+    """What opening `t.me/<bot>?start=<arg>` shows: a shared offer, an order card, or hello."""
+    s = services(ctx)
+    user = update.effective_user
+    assert user is not None
     if arg.startswith("offer_"):
         try:
             offer = await s.orders.get_offer(arg.removeprefix("offer_"))

@@ -26,6 +26,17 @@ FILTERS: dict[str, tuple[str, list[Status]]] = {
 }
 
 
+def clip(text: str, limit: int) -> str:
+    """At most `limit` characters for a button, cut at a word boundary with "…"."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut and not text[limit - 1].isspace():
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,.;:-·") + "…"
+
+
 def _user_id(update: Update) -> int:
     assert update.effective_user is not None
     return update.effective_user.id
@@ -45,7 +56,7 @@ async def _order_list(
     label, statuses = FILTERS.get(key, FILTERS["active"])
     found = await services(ctx).orders.orders_of(user_id, statuses, PAGE + 1, page * PAGE)
     rows = [
-        [button(f"{o.id} · {o.status.label} · {o.title[:24]}", Act.OPEN, o.id)]
+        [button(f"{o.id} · {o.status.label} · {clip(o.title, 24)}", Act.OPEN, o.id)]
         for o in found[:PAGE]
     ]
     nav = []
@@ -130,7 +141,7 @@ async def _pick(update: Update, ctx: Ctx, action: Action, verb: str) -> Order | 
         await tell(update, f"You have no order you can {verb} right now. See /orders.")
         return None
     kb = InlineKeyboardMarkup(
-        [[button(f"{o.id} · {o.title[:30]}", Act.OPEN, o.id)] for o in fits[:10]]
+        [[button(f"{o.id} · {clip(o.title, 30)}", Act.OPEN, o.id)] for o in fits[:10]]
     )
     await tell(update, f"Which order do you want to {verb}?", reply_markup=kb)
     return None
@@ -146,8 +157,7 @@ async def cmd_confirm(update: Update, ctx: Ctx) -> None:
     """/confirm [id]: confirm received (asks once more: it is irreversible)."""
     order = await _pick(update, ctx, Action.CONFIRM, "confirm as received")
     if order is not None:
-        text, kb = confirm_prompt(order)
-        await tell(update, text, reply_markup=kb)
+        await offer_choice(update, ctx, order, confirm_prompt(order))
 
 
 @guarded
@@ -158,8 +168,7 @@ async def cmd_refund(update: Update, ctx: Ctx) -> None:
         return
     amount = _amount_arg(ctx)
     if amount is None:
-        text, kb = refund_prompt(order)
-        await tell(update, text, reply_markup=kb)
+        await offer_choice(update, ctx, order, refund_prompt(order))
         return
     minor = parse_amount(amount, order.currency)
     await show_card(
@@ -190,7 +199,11 @@ async def cmd_cancel(update: Update, ctx: Ctx) -> None:
     mode = await s.chat.mode(uid)
     if mode is not None and not ctx.args and mode.mode != "chat":
         await s.chat.clear_mode(uid)
-        await tell(update, "OK, cancelled.")
+        if mode.order_id is None:
+            await tell(update, "OK, cancelled.")
+            return
+        # The question's Cancel must not stay live: the card comes back as the live message.
+        await show_card(update, ctx, await s.orders.get_for(mode.order_id, uid), "OK, cancelled.")
         return
     order = await _pick(update, ctx, Action.CANCEL, "cancel")
     if order is None:
@@ -202,19 +215,35 @@ async def _cancel(update: Update, ctx: Ctx, order: Order) -> None:
     if order.status is Status.WAITING_PAYMENT:
         await show_card(update, ctx, await services(ctx).orders.cancel(order.id, _user_id(update)))
         return
-    text, kb = cancel_prompt(order)
-    await tell(update, text, reply_markup=kb)
+    await offer_choice(update, ctx, order, cancel_prompt(order))
 
 
 async def ask_delivery(update: Update, ctx: Ctx, order: Order) -> None:
     """Wait for the seller's delivery (text or a file)."""
-    await services(ctx).chat.set_mode(_user_id(update), "deliver", order.id)
-    await tell(
+    await ask_for(
         update,
+        ctx,
+        order,
+        "deliver",
         f"📤 Send the delivery for order <b>{order.id}</b> now: type the code or details, or "
         "send a file or photo. The buyer gets it at once.",
-        reply_markup=abort_keyboard(order.id),
     )
+
+
+async def ask_for(update: Update, ctx: Ctx, order: Order, mode: str, text: str) -> None:
+    """Ask for typed input about the order: the question becomes the live message about it,
+    so the card above loses its buttons and the answer's card retires the question."""
+    uid = _user_id(update)
+    msg = await cards(ctx).live.send(ctx.bot, uid, order.id, text, abort_keyboard(order.id))
+    await services(ctx).chat.set_mode(uid, mode, order.id, prompt=msg.message_id)
+
+
+async def offer_choice(
+    update: Update, ctx: Ctx, order: Order, screen: tuple[str, InlineKeyboardMarkup]
+) -> None:
+    """A typed command's second step (confirm, refund, cancel) as the live message."""
+    text, kb = screen
+    await cards(ctx).live.send(ctx.bot, _user_id(update), order.id, text, kb)
 
 
 # --- buttons -----------------------------------------------------------------------------

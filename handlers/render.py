@@ -17,6 +17,7 @@ from bot.domain.policy import Policy
 from bot.domain.transitions import unanswered_refund_minor
 from bot.services.chat import OrderView
 from handlers.callback_data import Act, button
+from store.records import LogEntry
 
 STATUS_ICON = {
     Status.WAITING_PAYMENT: "🕐",
@@ -130,8 +131,9 @@ def _turn_line(order: Order, viewer: Role) -> str:
         return ""
     if order.refund_open:
         if viewer is Role.SELLER:
-            what = "deliver or approve" if order.status is Status.WAITING_DELIVERY else "approve"
-            return f"👉 <b>Your turn:</b> {what} or reject the refund request."
+            if order.status is Status.WAITING_DELIVERY:
+                return "👉 <b>Your turn:</b> deliver the order, or approve or reject the refund."
+            return "👉 <b>Your turn:</b> approve or reject the refund request."
         return "⏳ Waiting for the seller to answer your refund request."
     mine = turn is viewer
     todo = {
@@ -165,19 +167,32 @@ def card_text(view: OrderView, tz: ZoneInfo, now: datetime) -> str:
         lines += ["", turn]
     nxt = view.next_action
     if nxt is not None:
+        what = next_action_text(o, nxt.kind)
+        if viewer is Role.BUYER:  # the buyer is "you", never "the buyer"
+            what = what.replace("the buyer's", "your").replace("to the buyer", "to you")
         lines.append(
-            f"⏰ If nothing happens, {next_action_text(o, nxt.kind)} on "
-            f"<b>{fmt_time(nxt.due_at, tz)}</b>"
+            f"⏰ If nothing happens, {what} on <b>{fmt_time(nxt.due_at, tz)}</b>"
             f" (in {fmt_left(nxt.due_at - now)})."
         )
     lines += _facts(o, viewer, tz)
     if view.timeline:
         lines += ["", "<b>Timeline</b>"]
         lines += [
-            f"• {fmt_short(e.at, tz)} · {TIMELINE.get(e.action, e.action)}"
-            for e in view.timeline[-6:]
+            f"• {fmt_short(e.at, tz)} · {TIMELINE.get(e.action, e.action)}" if e else f"• {gap}"
+            for e, gap in timeline_rows(view.timeline)
         ]
     return "\n".join(lines)
+
+
+def timeline_rows(
+    entries: list[LogEntry], keep: int = 6
+) -> list[tuple[LogEntry, str] | tuple[None, str]]:
+    """The first entry, "… n more", and the latest ones: how it began is never dropped."""
+    if len(entries) <= keep:
+        return [(e, "") for e in entries]
+    tail = entries[-(keep - 2) :]
+    hidden = len(entries) - 1 - len(tail)
+    return [(entries[0], ""), (None, f"… {hidden} more"), *[(e, "") for e in tail]]
 
 
 def _facts(o: Order, viewer: Role, tz: ZoneInfo) -> list[str]:
@@ -196,7 +211,12 @@ def _facts(o: Order, viewer: Role, tz: ZoneInfo) -> list[str]:
             out.append(f"   Reason: {escape(rr.reason)}")
         if rr.rejection_reason:
             out.append(f"   Seller's reason: {escape(rr.rejection_reason)}")
-        if rr.status is RefundStatus.REJECTED and viewer is Role.BUYER and not o.dispute_open:
+        if (
+            rr.status is RefundStatus.REJECTED
+            and viewer is Role.BUYER
+            and not o.dispute_open
+            and not o.status.finished  # a resolved order offers no escalation
+        ):
             out.append("   You can escalate to KALEOZ Support.")
     if o.status.finished:
         out += ["", _closing(o, viewer)]
@@ -210,7 +230,9 @@ def _closing(o: Order, viewer: Role) -> str:
             " Re-order to buy again at today's price." if viewer is Role.BUYER else ""
         )
     if o.status is Status.REFUNDING:
-        return f"{display(o.refunded_minor, o.currency)} went back to the buyer's KALEOZ balance."
+        whose = "your" if viewer is Role.BUYER else "the buyer's"
+        amount = display(o.refunded_minor, o.currency)
+        return f"Refunded: {amount} went back to {whose} KALEOZ balance."
     if o.refunded_minor:
         return (
             f"{display(o.refunded_minor, o.currency)} was refunded to the buyer and "

@@ -143,6 +143,15 @@ class SupportDesk:
         )
         return topic.message_thread_id
 
+    async def _close_topic(self, bot: Bot, ticket: Ticket) -> None:
+        """A closed case closes its topic, so the list of open topics is the open cases."""
+        if ticket.topic_id is None or not await self.is_forum(bot):
+            return
+        try:
+            await bot.close_forum_topic(self.chat_id, ticket.topic_id)
+        except TelegramError as exc:  # already closed, deleted, or no "Manage topics" right
+            log.info("could not close the topic of ticket %s: %s", ticket.id, exc)
+
     async def show_card(self, bot: Bot, ticket: Ticket, *, new: bool = False) -> None:
         """Edit the ticket's card in place, or post it when it has none (or `new`)."""
         text, kb = await self.render(ticket)
@@ -192,6 +201,7 @@ class SupportDesk:
         elif kind == "ticket_closed":
             outcome = OUTCOMES.get(str(item.payload.get("outcome")), "closed")
             await self.post(bot, ticket, f"✅ Ticket #{ticket.id} {outcome}.")
+            await self._close_topic(bot, ticket)
         elif kind == "ticket_sla":
             why = (
                 "is still unclaimed"

@@ -13,7 +13,7 @@ from bot.domain.money import display
 from bot.domain.policy import Policy
 from bot.domain.tickets import Ticket, TicketKind
 from handlers.callback_data import Act, button
-from handlers.render import TIMELINE, fmt_short
+from handlers.render import TIMELINE, fmt_short, timeline_rows
 from store.records import LogEntry, RelayedMessage, UserRecord
 
 OUTCOMES = {
@@ -44,13 +44,16 @@ def ticket_text(
     head = f"🎫 <b>Ticket #{ticket.id} · {ticket.kind.label}</b>"
     if order is not None:
         head += f" · <b>{order.id}</b>"
-    state = "🟢 open" if ticket.is_open else f"⚪ closed ({OUTCOMES.get(ticket.outcome or '', '')})"
-    claim = (
-        f"claimed by <b>{escape(ticket.claimed_by_name or '?')}</b>"
-        if ticket.claimed_by
-        else "<b>unclaimed</b>"
-    )
-    lines = [head, f"{state} · {claim} · opened {fmt_short(ticket.opened_at, tz)}"]
+    if ticket.is_open:
+        claim = (
+            f"claimed by <b>{escape(ticket.claimed_by_name or '?')}</b>"
+            if ticket.claimed_by
+            else "<b>unclaimed</b>"
+        )
+        state = f"🟢 open · {claim}"
+    else:
+        state = _closed_state(ticket, people, tz)
+    lines = [head, f"{state} · opened {fmt_short(ticket.opened_at, tz)}"]
     if ticket.subject:
         lines.append(f"💬 {escape(ticket.subject)}")
     if ticket.opened_by and (
@@ -58,11 +61,12 @@ def ticket_text(
     ):
         lines.append(f"From: {_who(people.get(ticket.opened_by), ticket.opened_by)}")
     if order is not None:
-        lines += ["", *_order_lines(order, people, policy, tz)]
+        lines += ["", *_order_lines(order, people, policy, tz, live=ticket.is_open)]
     if timeline:
         lines += ["", "<b>Timeline</b>"]
         lines += [
-            f"• {fmt_short(e.at, tz)} {TIMELINE.get(e.action, e.action)}" for e in timeline[-6:]
+            f"• {fmt_short(e.at, tz)} {TIMELINE.get(e.action, e.action)}" if e else f"• {gap}"
+            for e, gap in timeline_rows(timeline)
         ]
     if transcript:
         lines += ["", "<b>Last messages</b>"]
@@ -73,9 +77,28 @@ def ticket_text(
     return "\n".join(lines)[:4000]
 
 
+def _closed_state(ticket: Ticket, people: dict[int, UserRecord | None], tz: ZoneInfo) -> str:
+    """Who closed the case, when, and how."""
+    outcome = OUTCOMES.get(ticket.outcome or "", "closed")
+    if ticket.closed_by is not None and ticket.closed_by == ticket.claimed_by:
+        by = escape(ticket.claimed_by_name or "?")
+    elif ticket.closed_by is not None and (user := people.get(ticket.closed_by)) is not None:
+        by = escape(user.display_name or "?")
+    else:
+        by = f"agent {ticket.closed_by}" if ticket.closed_by is not None else "the bot"
+    when = f" on {fmt_short(ticket.closed_at, tz)}" if ticket.closed_at else ""
+    return f"⚪ closed ({outcome}) by <b>{by}</b>{when}"
+
+
 def _order_lines(
-    order: Order, people: dict[int, UserRecord | None], policy: Policy, tz: ZoneInfo
+    order: Order,
+    people: dict[int, UserRecord | None],
+    policy: Policy,
+    tz: ZoneInfo,
+    *,
+    live: bool = True,
 ) -> list[str]:
+    """The order as it is now; a closed case shows no countdowns and no held money."""
     cur = order.currency
     lines = [
         f"🧾 {escape(order.title)} · <b>{display(order.amount_minor, cur)}</b> · "
@@ -84,10 +107,8 @@ def _order_lines(
         f"Seller: {_who(people.get(order.seller_id), order.seller_id)}",
     ]
     if order.paid_at:
-        lines.append(
-            f"Paid {fmt_short(order.paid_at, tz)} ({order.paid_via}); escrow "
-            f"{display(order.escrow_minor, cur)}"
-        )
+        held = f"; escrow {display(order.escrow_minor, cur)}" if live else ""
+        lines.append(f"Paid {fmt_short(order.paid_at, tz)} ({order.paid_via}){held}")
     if order.delivery_note:
         lines.append(f"📤 Delivery: {escape(order.delivery_note[:300])}")
     rr = order.refund_request
@@ -97,17 +118,21 @@ def _order_lines(
             f", {rr.status.value}"
             + (f": “{escape(rr.rejection_reason)}”" if rr.rejection_reason else "")
         )
-    if order.dispute_open:
+    if live and order.dispute_open:
         lines.append("⏸ Clocks paused while support has the dispute.")
-    else:
+    elif live:
         for d in open_deadlines(order, policy):
             if not d.kind.is_reminder:
                 lines.append(f"⏰ {d.kind.value.replace('_', ' ')} at {fmt_short(d.due_at, tz)}")
-    if order.status.finished:
+    if order.status.finished and order.paid_at is None:
+        lines.append("No money moved: the order was never paid.")
+    elif order.status.finished:
         lines.append(
             f"Settled: {display(order.refunded_minor, cur)} to buyer, "
             f"{display(order.released_minor, cur)} to seller"
         )
+    elif not live:
+        lines.append(f"The order goes on: {order.status.label}.")
     return lines
 
 

@@ -14,7 +14,7 @@ from store.timefmt import from_db, to_db
 _COLS = (
     "id, order_id, kind, status, opened_by, subject, opened_at, claimed_by, claimed_by_name, "
     "claimed_at, talking_to, last_party_at, last_agent_reply_at, sla_raised_at, closed_at, "
-    "outcome, topic_id, card_message_id"
+    "outcome, topic_id, card_message_id, closed_by"
 )
 
 
@@ -42,6 +42,7 @@ def _ticket(r: aiosqlite.Row) -> Ticket:
         outcome=r[15],
         topic_id=r[16],
         card_message_id=r[17],
+        closed_by=r[18],
     )
 
 
@@ -76,6 +77,13 @@ class SupportTables(Queries):
         rows = await self._all(
             f"SELECT {_COLS} FROM tickets WHERE order_id = ? AND status = 'open' ORDER BY id",
             (order_id,),
+        )
+        return [_ticket(r) for r in rows]
+
+    async def tickets_on(self, order_id: str) -> list[Ticket]:
+        """Every ticket about the order, open or closed, oldest first."""
+        rows = await self._all(
+            f"SELECT {_COLS} FROM tickets WHERE order_id = ? ORDER BY id", (order_id,)
         )
         return [_ticket(r) for r in rows]
 

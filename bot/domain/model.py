@@ -25,6 +25,12 @@ class Status(StrEnum):
         return _LABELS[self]
 
     @property
+    def in_words(self) -> str:
+        """The status inside a sentence: a finished refund is "Refunded" (the FAQ's status
+        name "Refunding" stays on cards and lists)."""
+        return "Refunded" if self is Status.REFUNDING else _LABELS[self]
+
+    @property
     def finished(self) -> bool:
         """True once nothing more can happen to the order's money."""
         return self in (Status.COMPLETED, Status.REFUNDING, Status.EXPIRED)

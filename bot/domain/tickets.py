@@ -64,6 +64,7 @@ class Ticket(BaseModel):
     last_agent_reply_at: datetime | None = None
     sla_raised_at: datetime | None = None
     closed_at: datetime | None = None
+    closed_by: int | None = None
     outcome: str | None = None
     topic_id: int | None = None
     card_message_id: int | None = None

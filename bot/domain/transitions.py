@@ -83,7 +83,9 @@ def _require(actor: Actor, *roles: Role, doing: str) -> None:
 
 def _require_status(order: Order, *allowed: Status, doing: str) -> None:
     if order.status not in allowed:
-        raise IllegalTransition(f"Order {order.id} is {order.status.label}; you can't {doing} now.")
+        raise IllegalTransition(
+            f"Order {order.id} is {order.status.in_words}; you can't {doing} now."
+        )
 
 
 def _no_dispute(order: Order, doing: str) -> None:

@@ -305,6 +305,11 @@ class SupportService:
         async with self.store.read() as tx:
             return await tx.open_tickets_on(order_id)
 
+    async def on_order(self, order_id: str) -> list[Ticket]:
+        """Every ticket about the order, open or closed (their cards show the order)."""
+        async with self.store.read() as tx:
+            return await tx.tickets_on(order_id)
+
     async def open_for(self, user_id: int) -> list[Ticket]:
         """Open tickets raised by or about a user."""
         async with self.store.read() as tx:

@@ -174,6 +174,7 @@ async def test_an_oversized_question_is_refused_but_the_order_chat_takes_what_te
     assert card is not None
     buyer.tap("Message seller", card.message_id)
     await buyer.wait_for_message(contains="You're now in the chat")
+    await kchat.settle()  # the card it replaces loses its buttons
     # In the order chat the bot only passes it on: up to Telegram's own 4,096 is relayed.
     buyer.send("y" * 4050)
     relayed = await seller.wait_for_message(contains="yyyy")
@@ -192,6 +193,7 @@ async def test_a_long_photo_caption_is_relayed_without_an_error(
     assert card is not None
     buyer.tap("Message seller", card.message_id)
     await buyer.wait_for_message(contains="You're now in the chat")
+    await kchat.settle()  # the card it replaces loses its buttons
     caption = "c" * 1024  # Telegram's caption limit: no room left for the bot's header
     sent = buyer.send_photo(PNG, caption=caption)
     await kchat.settle()
@@ -220,6 +222,7 @@ async def test_an_oversized_delivery_note_is_refused_and_the_question_stays(
     oid = await kchat.paid_order("12.50")
     seller.tap("Deliver")
     await seller.wait_for_message(contains="Send the delivery")
+    await kchat.settle()  # the card it replaces loses its buttons
     seller.send("k" * 2500)
     reply = await seller.wait_for_message()
     assert reply.content == "⚠️ The delivery note is too long (at most 2000 characters)."

@@ -47,7 +47,7 @@ async def test_seller_approves_a_full_refund_and_the_buyer_gets_the_money_back(
     asked = seller.last_message()
     assert asked is not None
     assert "↩️ The buyer asked for a refund of MYR 12.50." in asked.content
-    assert "deliver or approve or reject the refund request" in asked.content
+    assert "Your turn: deliver the order, or approve or reject the refund." in asked.content
     assert asked.has_button("Approve refund") and asked.has_button("Reject refund")
     buyer_card = buyer.last_message()
     assert buyer_card is not None

@@ -16,6 +16,7 @@ async def _enter_chat(kchat: Running, user: FakeUser, oid: str, other: str) -> N
     user.tap(f"Message {other}", card.message_id)
     joined = await user.wait_for_message(contains="You're now in the chat of order")
     assert oid in joined.content and joined.has_button("Leave chat")
+    await kchat.settle()  # the card it replaces loses its buttons
 
 
 def _new_for(user: FakeUser, before: int) -> list[MessageView]:

@@ -81,6 +81,7 @@ async def test_a_buyer_who_blocks_the_bot_is_marked_unreachable_and_gets_the_new
     assert card is not None
     seller.tap("Message buyer", card.message_id)
     await seller.wait_for_message(contains="You're now in the chat")
+    await kchat.settle()  # the card it replaces loses its buttons
     seller.send("Did the code work?")
     warning = await seller.wait_for_message(contains="could not be delivered")
     assert "The other side has blocked this bot" in warning.content

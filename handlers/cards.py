@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from html import escape
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from telegram import Bot, InlineKeyboardMarkup, Message
@@ -14,6 +15,7 @@ from bot.domain.model import Order
 from handlers.callback_data import Act, button
 from handlers.live import LiveMessages
 from handlers.render import card_keyboard, card_text
+from handlers.telegram_text import fits, plain_fallback
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +54,16 @@ def zone(name: str | None, default: ZoneInfo) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return default
+
+
+def _within_limit(prefix: str, card: str) -> str:
+    """The news above the card, as one message Telegram will take.
+
+    What a person wrote is already cut on the card; this is the net under it: a text still
+    over Telegram's limit goes without formatting, cut to fit, rather than not at all.
+    """
+    text = f"{prefix}\n\n{card}" if prefix else card
+    return text if fits(text) else escape(plain_fallback(text))
 
 
 class Cards:
@@ -94,17 +106,13 @@ class Cards:
     async def send(self, bot: Bot, viewer_id: int, order: Order, prefix: str = "") -> Message:
         """Send the card as a new message, make it the live one, and retire the old one."""
         text, kb = await self.build(order, viewer_id)
-        if prefix:
-            text = f"{prefix}\n\n{text}"
-        return await self.live.send(bot, viewer_id, order.id, text, kb)
+        return await self.live.send(bot, viewer_id, order.id, _within_limit(prefix, text), kb)
 
     async def refresh(self, bot: Bot, viewer_id: int, order: Order, prefix: str = "") -> None:
         """Edit the live card in place (or send one if there is none, or a question is open)."""
         ref = await self.live.current(viewer_id, order.id)
         if ref is not None and not await self.live.is_prompt(ref):
             text, kb = await self.build(order, viewer_id)
-            if prefix:
-                text = f"{prefix}\n\n{text}"
-            if await edit(bot, ref.chat_id, ref.message_id, text, kb):
+            if await edit(bot, ref.chat_id, ref.message_id, _within_limit(prefix, text), kb):
                 return
         await self.send(bot, viewer_id, order, prefix)

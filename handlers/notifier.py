@@ -13,9 +13,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
-from telegram import Bot
+from telegram import Bot, InputFile
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
@@ -25,13 +25,16 @@ from bot.domain.model import Order, Role
 from bot.domain.tickets import TicketKind
 from handlers.cards import Cards
 from handlers.relay_delivery import RELAY_KINDS, deliver
-from handlers.render import headline
+from handlers.render import NOTE_ON_CARD, headline
 from handlers.support_desk import SupportDesk
+from handlers.telegram_text import plain_fallback, utf16_len
 from store.records import OutboxItem, RelayedMessage
 
 log = logging.getLogger(__name__)
 
 BATCH = 100
+# Operators hear of a refused notification in the support group at most this often.
+REPORT_EVERY = timedelta(minutes=10)
 
 
 def _groups(items: Iterable[OutboxItem]) -> list[list[OutboxItem]]:
@@ -57,6 +60,7 @@ class Notifier:
         self.cards = cards
         self.desk = desk
         self._lock = asyncio.Lock()
+        self._last_report = datetime.min.replace(tzinfo=UTC)
 
     async def drain_if_queued(self) -> int:
         """Drain only if this process queued news since the last drain (the hot path)."""
@@ -139,15 +143,74 @@ class Notifier:
             if "chat not found" in exc.message.lower():
                 await self.services.chat.hold_until_start(recipient, exc.message)
                 return 0
-            log.error("Telegram refused a notification to %s: %s", recipient, exc.message)
-            await notes.retry(group, exc.message)
-            return 0
+            # Refused for good (too long, entities it cannot parse, ...): retrying the same
+            # request would fail forever, and dropping it would leave a party uninformed.
+            return await self._reduced(recipient, group, exc.message)
         except (NetworkError, TelegramError) as exc:  # timeouts, 5xx, connection errors
             log.warning("notification to %s failed, will retry: %s", recipient, exc)
             await notes.retry(group, str(exc))
             return 0
         await notes.sent(group)
         return len(group)
+
+    async def _reduced(self, recipient: int, group: list[OutboxItem], error: str) -> int | None:
+        """Send what happened as plain text, cut to fit, and tell the operators."""
+        notes = self.services.notifications
+        ids = ", ".join(str(i.id) for i in group)
+        try:
+            await self.bot.send_message(recipient, await self._plain(recipient, group))
+        except RetryAfter:
+            await notes.retry(group, f"reduced form pending: {error}")
+            return None
+        except BadRequest as exc:  # (a NetworkError in PTB's hierarchy: caught first)
+            await notes.failed(group, f"{error}; reduced form: {exc.message}")
+            await self._report(
+                f"could not deliver outbox {ids} to {recipient}: {error}; {exc.message}"
+            )
+            return 0
+        except TelegramError as exc:  # transient, or blocked: the next try decides
+            await notes.retry(group, f"{error}; reduced form: {exc}")
+            return 0
+        await notes.sent(group)
+        await self._report(
+            f"outbox {ids} to {recipient} was refused ({error}); sent in a reduced form"
+        )
+        return len(group)
+
+    async def _plain(self, recipient: int, group: list[OutboxItem]) -> str:
+        """The news in plain words, with where to see the whole order."""
+        order: Order | None = None
+        if group[0].order_id is not None:
+            try:
+                order = await self.services.orders.get(group[0].order_id)
+            except OrderNotFound:
+                order = None
+        if order is None or (self.desk is not None and recipient == self.desk.chat_id):
+            what = "\n".join(
+                str(i.payload.get("text") or "")
+                or f"{i.kind.replace('_', ' ')}"
+                + (f" (ticket #{i.payload['ticket_id']})" if "ticket_id" in i.payload else "")
+                + (f" on order {i.order_id}" if i.order_id else "")
+                for i in group
+            )
+            return plain_fallback(f"KChat: {what}")
+        role = order.role_of(recipient) or Role.BUYER
+        tz = await self.cards.tz_for(recipient)
+        lines = [headline(i.kind, role, order, i.payload, tz) for i in group]
+        lines.append(f"Order {order.id}: send /order {order.id} to see it.")
+        return plain_fallback("\n".join(lines))
+
+    async def _report(self, what: str) -> None:
+        """Tell the operators (the log, and the support group at most every few minutes)."""
+        log.error("notification refused by Telegram: %s", what)
+        now = self.services.clock.now()
+        if self.desk is None or now - self._last_report < REPORT_EVERY:
+            return
+        self._last_report = now
+        try:
+            await self.bot.send_message(self.desk.chat_id, plain_fallback(f"⚠️ KChat: {what}"))
+        except TelegramError as exc:
+            log.warning("could not report to the support group: %s", exc)
 
     async def _send(self, recipient: int, group: list[OutboxItem]) -> None:
         if self.desk is not None and recipient == self.desk.chat_id:
@@ -175,6 +238,15 @@ class Notifier:
             await self.cards.refresh(self.bot, recipient, order, prefix)
         else:
             await self.cards.send(self.bot, recipient, order, prefix)
+        note = order.delivery_note
+        delivered = any(i.kind == "order_delivered" for i in group)
+        if delivered and role is Role.BUYER and note and utf16_len(note) > NOTE_ON_CARD:
+            # The card shows the start of a long delivery; the whole of it comes as a file.
+            await self.bot.send_document(
+                recipient,
+                InputFile(note.encode(), filename=f"delivery-{order.id}.txt"),
+                caption=f"📤 The whole delivery for order {order.id}",
+            )
 
     async def _unreachable(self, recipient: int, group: list[OutboxItem], error: str) -> None:
         before = await self.services.chat.user(recipient)

@@ -15,8 +15,7 @@ with the text exactly as written, replies to it.
 from __future__ import annotations
 
 import logging
-import re
-from html import escape, unescape
+from html import escape
 
 from telegram import Bot
 from telegram.constants import ParseMode
@@ -24,26 +23,14 @@ from telegram.error import BadRequest
 
 from bot.bootstrap import Services
 from bot.services.chat import RELAY, RELAY_EDIT
+from handlers.telegram_text import MAX_CAPTION, MAX_MESSAGE, utf16_len, visible
 from store.records import OutboxItem, RelayedMessage
 
 log = logging.getLogger(__name__)
 
 RELAY_KINDS = frozenset({RELAY, RELAY_EDIT})
-MAX_MESSAGE = 4096  # Telegram's limits, in UTF-16 code units of the parsed text
-MAX_CAPTION = 1024
 CAPTIONED = ("photo", "document", "video", "audio", "voice", "animation")
 UNCAPTIONED = ("sticker", "video_note")
-_TAG = re.compile(r"<[^<>]*>")  # [^<>]: a run of "<" is scanned once, not once per "<"
-
-
-def utf16_len(text: str) -> int:
-    """The length Telegram counts: UTF-16 code units (an emoji outside the BMP counts 2)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def visible(html: str) -> str:
-    """What Telegram shows (and counts) of our own HTML: tags dropped, entities decoded."""
-    return unescape(_TAG.sub("", html))
 
 
 def with_header(header: str, text: str) -> str:

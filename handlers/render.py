@@ -17,6 +17,7 @@ from bot.domain.policy import Policy
 from bot.domain.transitions import unanswered_refund_minor
 from bot.services.chat import OrderView
 from handlers.callback_data import Act, button
+from handlers.telegram_text import quote, utf16_len
 from store.records import LogEntry
 
 STATUS_ICON = {
@@ -41,6 +42,11 @@ ACTION_BUTTON = {
     Action.REORDER: ("Re-order", Act.REORDER),
     Action.DELETE: ("Delete", Act.DELETE),
 }
+
+# How much of what a party wrote a card shows, in UTF-16 units: with the rest of the card
+# and a few headlines above it, the card stays within one message (4,096).
+NOTE_ON_CARD = 1500
+REASON_ON_CARD = 300
 
 NEXT_ACTION = {
     DeadlineKind.EXPIRE_UNPAID: "the order expires unpaid",
@@ -198,7 +204,14 @@ def timeline_rows(
 def _facts(o: Order, viewer: Role, tz: ZoneInfo) -> list[str]:
     out: list[str] = []
     if o.delivery_note and (viewer is Role.BUYER or viewer is Role.SELLER):
-        out += ["", f"📤 <b>Delivery:</b> {escape(o.delivery_note)}"]
+        note = quote(o.delivery_note, NOTE_ON_CARD)
+        if utf16_len(o.delivery_note) > NOTE_ON_CARD:
+            note += (
+                " <i>(cut here: the whole delivery came to you as a file)</i>"
+                if viewer is Role.BUYER
+                else " <i>(cut here: the buyer got the whole delivery as a file)</i>"
+            )
+        out += ["", f"📤 <b>Delivery:</b> {note}"]
     rr = o.refund_request
     if rr is not None and rr.status in (RefundStatus.OPEN, RefundStatus.REJECTED):
         kind = "full" if rr.full else "partial"
@@ -208,9 +221,9 @@ def _facts(o: Order, viewer: Role, tz: ZoneInfo) -> list[str]:
             f"↩️ <b>Refund request:</b> {display(rr.amount_minor, o.currency)} ({kind}), {state}",
         ]
         if rr.reason:
-            out.append(f"   Reason: {escape(rr.reason)}")
+            out.append(f"   Reason: {quote(rr.reason, REASON_ON_CARD)}")
         if rr.rejection_reason:
-            out.append(f"   Seller's reason: {escape(rr.rejection_reason)}")
+            out.append(f"   Seller's reason: {quote(rr.rejection_reason, REASON_ON_CARD)}")
         if (
             rr.status is RefundStatus.REJECTED
             and viewer is Role.BUYER

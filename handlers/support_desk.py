@@ -15,6 +15,7 @@ from bot.bootstrap import Services
 from bot.domain.tickets import Ticket
 from handlers.cards import edit
 from handlers.support_render import OUTCOMES, ticket_keyboard, ticket_text
+from handlers.telegram_text import quote
 from store.records import OutboxItem
 
 log = logging.getLogger(__name__)
@@ -196,7 +197,9 @@ class SupportDesk:
         if kind == "ticket_joined":
             subject = str(item.payload.get("subject") or "")
             await self.post(
-                bot, ticket, "↪️ Raised again by a party" + (f": {subject}" if subject else ".")
+                bot,
+                ticket,
+                "↪️ Raised again by a party" + (f": {quote(subject, 600)}" if subject else "."),
             )
         elif kind == "ticket_closed":
             outcome = OUTCOMES.get(str(item.payload.get("outcome")), "closed")

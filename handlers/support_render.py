@@ -14,6 +14,7 @@ from bot.domain.policy import Policy
 from bot.domain.tickets import Ticket, TicketKind
 from handlers.callback_data import Act, button
 from handlers.render import TIMELINE, fmt_short, timeline_rows
+from handlers.telegram_text import fits, quote
 from store.records import LogEntry, RelayedMessage, UserRecord
 
 OUTCOMES = {
@@ -55,7 +56,7 @@ def ticket_text(
         state = _closed_state(ticket, people, tz)
     lines = [head, f"{state} · opened {fmt_short(ticket.opened_at, tz)}"]
     if ticket.subject:
-        lines.append(f"💬 {escape(ticket.subject)}")
+        lines.append(f"💬 {quote(ticket.subject, 600)}")
     if ticket.opened_by and (
         order is None or ticket.opened_by not in (order.buyer_id, order.seller_id)
     ):
@@ -69,12 +70,18 @@ def ticket_text(
             for e, gap in timeline_rows(timeline)
         ]
     if transcript:
-        lines += ["", "<b>Last messages</b>"]
+        said = []
         for m in transcript[-5:]:
             who = "Buyer" if order and m.sender_id == order.buyer_id else "Seller"
-            body = escape(m.text[:200]) if m.text else f"[{m.kind}]"
-            lines.append(f"• {who}: {body}")
-    return "\n".join(lines)[:4000]
+            body = quote(m.text, 200) if m.text else f"[{m.kind}]"
+            said.append(f"• {who}: {body}")
+        # Each part a person wrote is cut above; should the card still be too long for one
+        # message, the oldest of the last messages are left out, never the ticket's facts.
+        while said and not fits("\n".join([*lines, "", "<b>Last messages</b>", *said])):
+            said.pop(0)
+        if said:
+            lines += ["", "<b>Last messages</b>", *said]
+    return "\n".join(lines)
 
 
 def _closed_state(ticket: Ticket, people: dict[int, UserRecord | None], tz: ZoneInfo) -> str:
@@ -110,13 +117,13 @@ def _order_lines(
         held = f"; escrow {display(order.escrow_minor, cur)}" if live else ""
         lines.append(f"Paid {fmt_short(order.paid_at, tz)} ({order.paid_via}){held}")
     if order.delivery_note:
-        lines.append(f"📤 Delivery: {escape(order.delivery_note[:300])}")
+        lines.append(f"📤 Delivery: {quote(order.delivery_note, 300)}")
     rr = order.refund_request
     if rr is not None and rr.status in (RefundStatus.OPEN, RefundStatus.REJECTED):
         lines.append(
             f"↩️ Refund request {display(rr.amount_minor, cur)} ({'full' if rr.full else 'partial'})"
             f", {rr.status.value}"
-            + (f": “{escape(rr.rejection_reason)}”" if rr.rejection_reason else "")
+            + (f": “{quote(rr.rejection_reason, 300)}”" if rr.rejection_reason else "")
         )
     if live and order.dispute_open:
         lines.append("⏸ Clocks paused while support has the dispute.")

@@ -48,6 +48,12 @@ class NotificationService:
             for item in items:
                 await tx.mark_outbox_sent(item.id, now)
 
+    async def failed(self, items: list[OutboxItem], error: str) -> None:
+        """Telegram refused these for good, even in a reduced form: never retried."""
+        async with self.store.transaction() as tx:
+            for item in items:
+                await tx.fail_outbox(item.id, error)
+
     async def retry(
         self, items: list[OutboxItem], error: str, after: timedelta | None = None
     ) -> datetime:

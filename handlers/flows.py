@@ -15,6 +15,7 @@ from bot.domain.errors import (
 )
 from bot.domain.model import Status
 from bot.domain.money import display, parse_amount
+from bot.domain.transitions import check_payment_report
 from handlers.callback_data import Act, Cb, InvalidCallback
 from handlers.common import Ctx, cards, guarded, notifier, services
 from handlers.faq_chat import on_faq_button
@@ -171,8 +172,7 @@ async def _escalate(update: Update, ctx: Ctx, cb: Cb) -> bool:
 async def _paid_already(update: Update, ctx: Ctx, cb: Cb) -> bool:
     s = services(ctx)
     order = await s.orders.get_for(cb.ref, _uid(update))
-    if order.buyer_id != _uid(update) or order.paid_at is not None:
-        raise InvalidInput(f"Order {order.id} is not waiting for a payment from you.")
+    check_payment_report(order, _uid(update))
     await _answer(update)
     await ask_for(
         update,

@@ -14,7 +14,7 @@ from bot.domain.deadlines import DeadlineKind
 from bot.domain.model import Order, RefundStatus, Role, Status
 from bot.domain.money import display
 from bot.domain.policy import Policy
-from bot.domain.transitions import unanswered_refund_minor
+from bot.domain.transitions import may_report_payment, unanswered_refund_minor
 from bot.services.chat import OrderView
 from handlers.callback_data import Act, button
 from handlers.telegram_text import quote, utf16_len
@@ -264,8 +264,7 @@ def card_keyboard(
         for a in available_actions(o, view.viewer_id, now, policy)
     ]
     other = "seller" if o.buyer_id == view.viewer_id else "buyer"
-    unpaid = o.status in (Status.WAITING_PAYMENT, Status.EXPIRED) and o.paid_at is None
-    if unpaid and o.buyer_id == view.viewer_id and o.close_reason in (None, "expired"):
+    if may_report_payment(o, view.viewer_id):
         # FAQ: paid but shown unpaid (or expired): support checks the receipt.
         buttons.append(button("I already paid", Act.PAID_ALREADY, o.id))
     if in_chat:

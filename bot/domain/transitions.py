@@ -23,6 +23,7 @@ from bot.domain.deadlines import (
 )
 from bot.domain.errors import (
     AlreadyReordered,
+    DomainError,
     IllegalTransition,
     InsufficientBalance,
     InvalidAmount,
@@ -242,6 +243,36 @@ def reorder(
     return Outcome(out.order, "reorder", actor, (event,))
 
 
+def check_payment_report(order: Order, user_id: int) -> None:
+    """May this person say "I already paid"? (FAQ: paid, but the order shows unpaid.)
+
+    Only the buyer, only for an order that is unpaid or expired unpaid: one that someone
+    cancelled has no payment for support to confirm. The card draws "I already paid" from
+    this, and the service refuses a tap or a receipt on the same grounds.
+    """
+    if order.buyer_id != user_id:
+        raise NotAllowed(f"Order {order.id} is not waiting for a payment from you.")
+    if order.paid_at is not None:
+        raise IllegalTransition(f"Order {order.id} is already paid.")
+    if order.status not in (Status.WAITING_PAYMENT, Status.EXPIRED) or order.close_reason not in (
+        None,
+        "expired",
+    ):
+        raise IllegalTransition(
+            f"Order {order.id} was cancelled, so there is no payment to check. If money left "
+            "your account for it, ask KALEOZ Support."
+        )
+
+
+def may_report_payment(order: Order, user_id: int) -> bool:
+    """True if `check_payment_report` lets this person report a payment now."""
+    try:
+        check_payment_report(order, user_id)
+    except DomainError:
+        return False
+    return True
+
+
 def pay(
     order: Order,
     actor: Actor,
@@ -269,6 +300,12 @@ def pay(
         # after the unpaid order expired.
         _require(actor, Role.AGENT, doing="confirm a payment")
         _require_status(order, Status.WAITING_PAYMENT, Status.EXPIRED, doing="confirm payment")
+        if order.close_reason not in (None, "expired"):
+            # Expired unpaid may be revived; an order someone cancelled stays cancelled.
+            raise IllegalTransition(
+                f"Order {order.id} was cancelled, so its payment can't be confirmed. If the "
+                "buyer's money arrived, credit it to their KALEOZ balance instead."
+            )
         if order.status is Status.EXPIRED and order.paid_at is not None:  # pragma: no cover
             raise IllegalTransition("This order was already paid.")
         source = ledger.EXTERNAL

@@ -107,7 +107,9 @@ class SupportService:
         now = self.clock.now()
         async with self.store.transaction() as tx:
             if order_id is not None and user_id is not None:
-                await self.orders.authorize_in(tx, order_id, user_id)
+                order = await self.orders.authorize_in(tx, order_id, user_id)
+                if kind is TicketKind.PAYMENT:
+                    t.check_payment_report(order, user_id)
             result = await self._open_in(tx, kind, order_id, user_id, subject, now)
         self._done()
         return result

@@ -108,6 +108,22 @@ def test_paid_then_show_then_balance(db: Path, capsys: pytest.CaptureFixture[str
         ],
         ["balance", "abc"],
         ["nosuchcommand"],
+        ["order", "create", "--buyer", "1", "--seller", "2", "--title", "x", "--price", "$12"],
+        ["order", "create", "--buyer", "1", "--seller", "2", "--title", "x", "--price", "12,50"],
+        ["order", "create", "--buyer", "1", "--seller", "2", "--title", "x", "--price", "1e3"],
+        ["order", "create", "--buyer", "1", "--seller", "2", "--title", "x", "--price", "NaN"],
+        [
+            "order",
+            "create",
+            "--buyer",
+            "1",
+            "--seller",
+            "2",
+            "--title",
+            "x",
+            "--price",
+            "1.0000000000000000000000000001",
+        ],
     ],
 )
 def test_bad_input_prints_one_line_exits_2_and_writes_nothing(

@@ -137,7 +137,8 @@ async def _reject(update: Update, ctx: Ctx, cb: Cb) -> bool:
 async def _cancel(update: Update, ctx: Ctx, cb: Cb) -> bool:
     s = services(ctx)
     order = await s.orders.get_for(cb.ref, _uid(update))
-    if order.status is Status.WAITING_PAYMENT:
+    if order.status is Status.WAITING_PAYMENT and order.buyer_id == _uid(update):
+        # The buyer's own unpaid order: nothing moves and nobody else needs a reason.
         await s.orders.cancel(order.id, _uid(update))
         return await _answer(update, "Order cancelled.")
     check_action(order, _uid(update), s.clock.now(), s.policy, Action.CANCEL)
@@ -147,8 +148,10 @@ async def _cancel(update: Update, ctx: Ctx, cb: Cb) -> bool:
 
 
 async def _cancel_yes(update: Update, ctx: Ctx, cb: Cb) -> bool:
-    await services(ctx).orders.cancel(cb.ref, _uid(update))
-    return await _answer(update, "Order cancelled and refunded.")
+    order = await services(ctx).orders.cancel(cb.ref, _uid(update), cb.arg)
+    return await _answer(
+        update, "Order cancelled and refunded." if order.paid_at else "Order cancelled."
+    )
 
 
 async def _escalate(update: Update, ctx: Ctx, cb: Cb) -> bool:

@@ -219,6 +219,11 @@ def reorder(
     """
     _require(actor, Role.BUYER, doing="re-order")
     _require_status(expired, Status.EXPIRED, doing="re-order")
+    if expired.close_reason == "cancelled_by_seller":
+        raise IllegalTransition(
+            "The seller cancelled this order, so it can't be re-ordered. Ask the seller for a "
+            "new link when they can sell it again."
+        )
     if reordered_as is not None:
         raise AlreadyReordered(reordered_as)
     if not offer.active:
@@ -385,16 +390,36 @@ def confirm(order: Order, actor: Actor, now: datetime) -> Outcome:
 # --- cancellation and expiry ------------------------------------------------------------
 
 
-def cancel(order: Order, actor: Actor, now: datetime) -> Outcome:
-    """Buyer or seller cancels an unpaid order; only the seller cancels a paid one (refund)."""
+# Why a seller cancels, as buttons offer it (code -> words shown to the buyer).
+CANCEL_REASONS = {
+    "stock": "out of stock",
+    "time": "can't deliver in time",
+    "price": "the price was wrong",
+    "asked": "the buyer asked to cancel",
+}
+
+
+def cancel(order: Order, actor: Actor, now: datetime, reason: str = "") -> Outcome:
+    """Buyer or seller cancels an unpaid order; only the seller cancels a paid one (refund).
+
+    In the chat a seller always says why (one of CANCEL_REASONS): the buyer is owed an
+    explanation, shown on their card.
+    """
     _require(actor, *PARTIES, doing="cancel")
+    if reason and reason not in CANCEL_REASONS:
+        raise InvalidInput("Please pick one of the reasons offered.")
+    note = CANCEL_REASONS.get(reason)
     if order.status is Status.WAITING_PAYMENT:
-        reason = f"cancelled_by_{actor.role.value}"
         done = order.model_copy(
-            update={"status": Status.EXPIRED, "closed_at": now, "close_reason": reason}
+            update={
+                "status": Status.EXPIRED,
+                "closed_at": now,
+                "close_reason": f"cancelled_by_{actor.role.value}",
+                "cancel_note": note,
+            }
         )
-        by = actor.role.value
-        return Outcome(done, "cancel", actor, (_event("order_cancelled", *PARTIES, by=by),))
+        event = _event("order_cancelled", *PARTIES, by=actor.role.value, note=note)
+        return Outcome(done, "cancel", actor, (event,))
     _require_status(order, Status.WAITING_DELIVERY, Status.WAITING_CONFIRMATION, doing="cancel")
     if actor.role is Role.BUYER:
         raise NotAllowed(
@@ -410,7 +435,8 @@ def cancel(order: Order, actor: Actor, now: datetime) -> Outcome:
         status=Status.REFUNDING,
         reason="cancelled_by_seller",
     )
-    event = _event("order_cancelled", *PARTIES, by="seller", refunded=True)
+    done = done.model_copy(update={"cancel_note": note})
+    event = _event("order_cancelled", *PARTIES, by="seller", refunded=True, note=note)
     return Outcome(done, "cancel", actor, (event,), txn)
 
 

@@ -347,9 +347,10 @@ class OrderService:
         """The buyer confirms receipt: irreversible, money to the seller."""
         return await self._as_party(order_id, user_id, t.confirm)
 
-    async def cancel(self, order_id: str, user_id: int) -> Order:
-        """Cancel (buyer: unpaid only; seller: unpaid or paid with a full refund)."""
-        return await self._as_party(order_id, user_id, t.cancel)
+    async def cancel(self, order_id: str, user_id: int, reason: str = "") -> Order:
+        """Cancel (buyer: unpaid only; seller: unpaid or paid with a full refund, saying why:
+        one of `CANCEL_REASONS`)."""
+        return await self._as_party(order_id, user_id, lambda o, a, n: t.cancel(o, a, n, reason))
 
     async def request_refund(
         self, order_id: str, user_id: int, amount_minor: int | None, reason: str = ""

@@ -241,6 +241,26 @@ def _facts(o: Order, viewer: Role, tz: ZoneInfo) -> list[str]:
     return out
 
 
+def support_closed(payload: dict[str, Any]) -> str:
+    """A case the person opened was closed by an agent: say so, and how to come back."""
+    return (
+        f"KALEOZ Support closed your request #{payload.get('ticket_id', '?')}. If you still "
+        "need help, tap Talk to support, or ask your question here."
+    )
+
+
+def support_again_keyboard() -> InlineKeyboardMarkup:
+    """A way back to a person after a closed case."""
+    return InlineKeyboardMarkup([[button("Talk to support", Act.SUPPORT, "none")]])
+
+
+def orderless_news(kind: str, payload: dict[str, Any]) -> str | None:
+    """The text of news that is about no order (None: the news carries its own text)."""
+    if kind == "support_closed":
+        return f"🛟 {support_closed(payload)}"
+    return None
+
+
 def _cancelled_by(o: Order, viewer: Role) -> str:
     """· cancelled by … on the status line of an order a party cancelled before payment."""
     if o.status is not Status.EXPIRED or not (o.close_reason or "").startswith("cancelled_by_"):
@@ -433,6 +453,7 @@ def headline(kind: str, role: Role, o: Order, payload: dict[str, Any], tz: ZoneI
             else "it is approved automatically"
         )
         + ".",
+        "support_closed": f"🛟 {support_closed(payload)}",
         "payment_rejected": "🧾 KALEOZ Support could not confirm your payment for this order. "
         "If money left your account, contact your bank or reply to support with more details.",
         "counterparty_unreachable": "⚠️ The other side has blocked this bot and can't get "

@@ -68,7 +68,7 @@ def parse_amount(text: str, currency: str) -> int:
     if minor <= 0:
         raise InvalidAmount("The amount must be more than zero.")
     if minor > MAX_MINOR:
-        raise InvalidAmount(f"That amount is too large (at most {display(MAX_MINOR, currency)}).")
+        raise InvalidAmount("That amount is too large.")
     return minor
 
 

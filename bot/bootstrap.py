@@ -46,7 +46,7 @@ async def open_services(settings: Settings, clock: Clock) -> Services:
     support_policy = SupportPolicy(
         unclaimed_after=settings.sla_unclaimed, unanswered_after=settings.sla_unanswered
     )
-    return Services(
+    services = Services(
         store=store,
         clock=clock,
         policy=policy,
@@ -59,3 +59,5 @@ async def open_services(settings: Settings, clock: Clock) -> Services:
         notifications=NotificationService(store, clock, signal),
         help_log=HelpLog(store, clock),
     )
+    await services.deadlines.record_rules_if_unset()
+    return services

@@ -217,3 +217,23 @@ def test_faq_report_lists_declined_and_unhelpful_questions(
 
     code, _, err = _run(capsys, "faq-report", "--days", "0")
     assert code == 2 and err.startswith("kchat: --days 0")
+
+
+def test_a_database_the_command_line_wrote_first_starts_the_bot_without_a_rederive(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import asyncio
+
+    from bot.bootstrap import open_services
+
+    oid = str(_create(capsys)["id"])
+    assert _run(capsys, "order", "paid", oid)[0] == 0
+
+    async def bot_start() -> int:
+        services = await open_services(Settings(), SystemClock())
+        try:
+            return await services.deadlines.reconcile()
+        finally:
+            await services.close()
+
+    assert asyncio.run(bot_start()) == 0  # same rules: no pass over the orders

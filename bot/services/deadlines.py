@@ -54,6 +54,20 @@ class DeadlineService:
         self.policy = policy
         self.batch_size = batch_size
 
+    async def record_rules_if_unset(self) -> None:
+        """A database nobody recorded rules in yet gets the rules in force now.
+
+        Every entry point (the bot, each command line run) calls this when it opens the
+        store: a database the command line wrote first then starts the bot without
+        re-deriving every deadline, since they were derived under these same rules.
+        """
+        async with self.store.read() as tx:
+            if await tx.get_meta(RULES_KEY) is not None:
+                return
+        async with self.store.transaction() as tx:
+            if await tx.get_meta(RULES_KEY) is None:
+                await tx.set_meta(RULES_KEY, self.policy.model_dump_json())
+
     async def reconcile(self) -> int:
         """Re-derive every open order's deadlines if the rules changed since the last run.
 

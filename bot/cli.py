@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from bot.bootstrap import Services, open_services
 from bot.clock import SystemClock
-from bot.config import Settings
+from bot.config import Settings, settings_error
 from bot.domain.errors import DomainError
 from bot.domain.ids import normalize_order_id
 from bot.domain.model import Status
@@ -367,9 +367,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings()
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(x) for x in first["loc"])
-        return _fail(f"bad setting {where}: {first['msg']}")
+        return _fail(settings_error(exc))
     if args.command == "run":
         token = settings.telegram_bot_token
         if (token is None or not token.get_secret_value().strip()) and not args.no_sandbox:

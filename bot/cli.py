@@ -296,6 +296,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="without a token, exit (status 2) instead of starting the sandbox",
     )
+    r.add_argument(
+        "--verbose",
+        action="store_true",
+        help="when the bot cannot start, print the whole traceback, not only what to try",
+    )
     mg = sub.add_parser(
         "migrate", help="create the database, or apply its pending migrations, and exit"
     )
@@ -462,7 +467,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_sandbox(settings, None)
         from bot.app import run_bot
 
-        return run_bot(settings)
+        return run_bot(settings, verbose=args.verbose)
     if args.command == "sandbox":
         from bot.sandbox.serve import run_sandbox
 

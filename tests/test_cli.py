@@ -110,6 +110,17 @@ def test_paid_then_show_then_balance(db: Path, capsys: pytest.CaptureFixture[str
         ],
         ["balance", "abc"],
         ["nosuchcommand"],
+    ],
+)
+def test_bad_input_prints_one_line_exits_2_and_writes_nothing(
+    db: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    _refused_with_nothing_written(db, capsys, argv)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
         # Telegram user ids are positive and below 2^63.
         ["balance", "-5"],
         ["balance", "0"],
@@ -126,7 +137,13 @@ def test_paid_then_show_then_balance(db: Path, capsys: pytest.CaptureFixture[str
         ["faq-report", "--misses", "-1"],
     ],
 )
-def test_bad_input_prints_one_line_exits_2_and_writes_nothing(
+def test_out_of_range_ids_and_limits_are_refused_in_one_line(
+    db: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    _refused_with_nothing_written(db, capsys, argv)
+
+
+def _refused_with_nothing_written(
     db: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
 ) -> None:
     assert _run(capsys, "migrate")[0] == 0

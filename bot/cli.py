@@ -42,7 +42,12 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     # argparse prints the whole usage on error; the contract is one clear line.
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"kchat: {message} (see kchat --help)\n")
+        self.exit(EXIT_USAGE, f"kchat: {_one_line(message)} (see kchat --help)\n")
+
+
+def _one_line(text: str) -> str:
+    """Control characters a person typed (a newline, a carriage return) shown escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _user_id(text: str) -> int:
@@ -428,7 +433,8 @@ def _undecodable(text: str) -> bool:
 
 
 def _fail(message: str) -> int:
-    print(f"kchat: {message}", file=sys.stderr)
+    # Errors often quote what was typed; the contract is one line whatever that was.
+    print(f"kchat: {_one_line(message)}", file=sys.stderr)
     return EXIT_USAGE
 
 

@@ -51,7 +51,7 @@ async def open_services(settings: Settings, clock: Clock, *, create: bool = True
     support_policy = SupportPolicy(
         unclaimed_after=settings.sla_unclaimed, unanswered_after=settings.sla_unanswered
     )
-    services = Services(
+    return Services(
         store=store,
         clock=clock,
         policy=policy,
@@ -64,5 +64,3 @@ async def open_services(settings: Settings, clock: Clock, *, create: bool = True
         notifications=NotificationService(store, clock, signal),
         help_log=HelpLog(store, clock),
     )
-    await services.deadlines.record_rules_if_unset()
-    return services

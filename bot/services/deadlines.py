@@ -22,6 +22,17 @@ log = logging.getLogger(__name__)
 RULES_KEY = "deadline_rules"
 
 
+async def note_rules_if_unset(tx: Tx, policy: Policy) -> None:
+    """A database nobody recorded the deadline rules in gets the ones in force now.
+
+    Called where deadlines are first written (an order placed): a database the command
+    line filled first then starts the bot without re-deriving every deadline, since they
+    were derived under these same rules. The bot records them at start (`reconcile`).
+    """
+    if await tx.get_meta(RULES_KEY) is None:
+        await tx.set_meta(RULES_KEY, policy.model_dump_json())
+
+
 @dataclass
 class SweepReport:
     """What one sweep did."""
@@ -53,20 +64,6 @@ class DeadlineService:
         self.clock = clock
         self.policy = policy
         self.batch_size = batch_size
-
-    async def record_rules_if_unset(self) -> None:
-        """A database nobody recorded rules in yet gets the rules in force now.
-
-        Every entry point (the bot, each command line run) calls this when it opens the
-        store: a database the command line wrote first then starts the bot without
-        re-deriving every deadline, since they were derived under these same rules.
-        """
-        async with self.store.read() as tx:
-            if await tx.get_meta(RULES_KEY) is not None:
-                return
-        async with self.store.transaction() as tx:
-            if await tx.get_meta(RULES_KEY) is None:
-                await tx.set_meta(RULES_KEY, self.policy.model_dump_json())
 
     async def reconcile(self) -> int:
         """Re-derive every open order's deadlines if the rules changed since the last run.

@@ -16,6 +16,7 @@ from bot.domain.model import SYSTEM, Actor, Offer, Order, Resolution, Role, Stat
 from bot.domain.money import MAX_MINOR, normalize_currency
 from bot.domain.offers import check_can_buy, new_offer
 from bot.domain.policy import Policy
+from bot.services.deadlines import note_rules_if_unset
 from bot.services.notifications import OutboxSignal
 from bot.services.outcomes import persist_outcome, settle_overdue
 from store.sqlite_store import DuplicateTransaction, Store, Tx
@@ -125,6 +126,7 @@ class OrderService:
         now = self.clock.now()
         currency = normalize_currency(currency)
         async with self.store.transaction() as tx:
+            await note_rules_if_unset(tx, self.policy)
             offer = await tx.find_offer(seller_id, " ".join(title.split()), currency)
             if offer is None:
                 offer = new_offer(

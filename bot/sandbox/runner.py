@@ -28,6 +28,9 @@ HOST = "127.0.0.1"
 MAX_TEXT = 4096  # Telegram's limit for a message
 MAX_CAPTION = 1024
 MAX_JUMP = timedelta(days=31)
+# The Bot API's limit for a photo is 10 MB; the page takes files up to 20 MB.
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+MAX_FILE_BYTES = 20 * 1024 * 1024
 
 JsonDict = dict[str, Any]
 
@@ -269,6 +272,17 @@ class Sandbox:
         """The pane's person sends a photo or a document; returns the new message's id."""
         if not data:
             raise SandboxInputError("the file is empty")
+        if len(data) > MAX_FILE_BYTES:
+            raise SandboxInputError(f"a file may be at most {MAX_FILE_BYTES // 2**20} MB")
+        if as_photo and len(data) > MAX_PHOTO_BYTES:
+            raise SandboxInputError(
+                f"a photo may be at most {MAX_PHOTO_BYTES // 2**20} MB; send it as a file"
+            )
+        if as_photo and _sniff_image(data) is None:
+            # Telegram refuses a "photo" it cannot decode (IMAGE_PROCESS_FAILED).
+            raise SandboxInputError(
+                "that is not a PNG, JPEG, GIF or WebP picture; send it as a file"
+            )
         caption = (caption or "").strip() or None
         if caption is not None and len(caption) > MAX_CAPTION:
             raise SandboxInputError(f"a caption holds at most {MAX_CAPTION} characters")

@@ -496,3 +496,41 @@ async def test_an_uploaded_page_is_served_as_a_download_that_cannot_run(
         "attachment; filename=\"page.html\"; filename*=UTF-8''page.html"
     )
     assert served.headers["X-Content-Type-Options"] == "nosniff"
+
+
+async def test_the_hint_follows_the_orders_and_never_names_a_finished_one(
+    client: Client, sandbox: Sandbox
+) -> None:
+    orders = sandbox.world.services.orders
+    pay, expiring = sandbox.story.pay_order_id, sandbox.story.expiring_order_id
+    assert (await _state(client))["hint"] == sandbox.story.hint
+
+    await orders.pay_from_balance(pay, BUYER.id)
+    hint = (await _state(client))["hint"]
+    assert pay in hint and "the seller taps Deliver" in hint
+
+    await orders.deliver(pay, SELLER.id, "code AAAA-1111")
+    hint = (await _state(client))["hint"]
+    assert pay in hint and "the buyer taps Confirm received" in hint
+
+    await orders.confirm_received(pay, BUYER.id)
+    hint = (await _state(client))["hint"]
+    assert pay not in hint, "a completed order is not the next step"
+    assert expiring in hint and "Pay from balance" in hint
+
+    assert (await client.post("/api/time", json={"seconds": 3600})).status == 200
+    assert (await orders.get(expiring)).status is Status.EXPIRED
+    hint = (await _state(client))["hint"]
+    assert pay not in hint and expiring not in hint
+    assert hint.startswith("Every order is finished.")
+
+
+async def test_the_hint_sends_the_agent_to_an_escalated_order(
+    client: Client, sandbox: Sandbox
+) -> None:
+    orders = sandbox.world.services.orders
+    pay = sandbox.story.pay_order_id
+    await orders.pay_from_balance(pay, BUYER.id)
+    await orders.escalate(pay, BUYER.id, "no code yet")
+    hint = (await _state(client))["hint"]
+    assert f"KALEOZ Support has {pay}" in hint and "tap Claim" in hint

@@ -128,6 +128,18 @@ class TapIn(PageInput):
     data: Annotated[Text, Field(min_length=1), AfterValidator(_callback_data)]
 
 
+class TopicIn(PageInput):
+    """POST /api/panes/{pane}/topics: close or reopen a forum topic."""
+
+    HINTS: ClassVar[dict[str, str]] = {
+        "thread_id": "thread_id must be the id of a forum topic",
+        "closed": "closed must be true (close the topic) or false (reopen it)",
+    }
+
+    thread_id: MessageId
+    closed: bool
+
+
 class TimeIn(PageInput):
     """POST /api/time: how far to travel."""
 

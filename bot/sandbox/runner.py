@@ -312,6 +312,21 @@ class Sandbox:
             except ValueError as exc:
                 raise SandboxInputError(str(exc)) from exc
 
+    async def set_topic_closed(self, pane: str, thread_id: int, closed: bool) -> None:
+        """The pane's person closes or reopens a forum topic (administrators may)."""
+        async with self._lock:
+            _, group = self._actor(pane)
+            if group is None or not self.world.forum:
+                raise SandboxInputError("only the support group has topics")
+            person = self.world.agent
+            try:
+                if closed:
+                    group.close_topic(person, thread_id)
+                else:
+                    group.reopen_topic(person, thread_id)
+            except ValueError as exc:
+                raise SandboxInputError(str(exc)) from exc
+
     async def tap(self, pane: str, message_id: int, data: str) -> str:
         """The pane's person taps the button carrying `data`; returns the callback query id."""
         async with self._lock:

@@ -176,17 +176,31 @@ def _notices(world: World, pane: Pane) -> list[JsonDict]:
 
 
 def _topics(world: World) -> list[JsonDict]:
+    """The forum's topics as the agent sees them: whether each is closed, whether she may
+    still write there (a closed topic takes administrators only) and close or reopen it."""
     if not world.forum:
         return []
-    topics: list[JsonDict] = [{"id": None, "name": "General", "color": None, "closed": False}]
+    group, agent = world.group, world.agent
+    topics: list[JsonDict] = [
+        {
+            "id": None,
+            "name": "General",
+            "color": None,
+            "closed": False,
+            "can_post": group.may_post_in(agent, None),
+            "can_manage": False,
+        }
+    ]
     topics += [
         {
             "id": t.message_thread_id,
             "name": t.name,
             "color": f"#{t.icon_color:06x}",
             "closed": t.is_closed,
+            "can_post": group.may_post_in(agent, t.message_thread_id),
+            "can_manage": group.may_manage_topic(agent, t.message_thread_id),
         }
-        for t in world.group.topics()
+        for t in group.topics()
     ]
     return topics
 

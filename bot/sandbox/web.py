@@ -7,6 +7,7 @@
     POST /api/panes/{pane}/messages {"text", "reply_to"?, "thread_id"?}
     POST /api/panes/{pane}/files    multipart: file, caption?, as_photo?, reply_to?, thread_id?
     POST /api/panes/{pane}/taps     {"message_id", "data"}
+    POST /api/panes/{pane}/topics   {"thread_id", "closed"}: close or reopen a forum topic
     POST /api/time                  {"seconds"}: time travel
     POST /api/reset                 start over
     GET  /api/files/{file_id}       a photo or document, through the fake's file download
@@ -32,7 +33,7 @@ from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 
 from bot.sandbox import inputs
-from bot.sandbox.inputs import FileFormIn, MessageIn, ResetIn, TapIn, TimeIn
+from bot.sandbox.inputs import FileFormIn, MessageIn, ResetIn, TapIn, TimeIn, TopicIn
 from bot.sandbox.runner import MAX_FILE_BYTES, Sandbox, SandboxInputError
 
 log = logging.getLogger(__name__)
@@ -251,6 +252,14 @@ async def post_tap(request: web.Request) -> web.Response:
     return web.json_response({"ok": True, "query_id": query_id})
 
 
+async def post_topic(request: web.Request) -> web.Response:
+    """The agent closes or reopens a ticket's topic."""
+    pane = _pane(request)
+    body = inputs.parse_json(TopicIn, await _body(request))
+    await _sandbox(request).set_topic_closed(pane, body.thread_id, body.closed)
+    return web.json_response({"ok": True})
+
+
 async def post_time(request: web.Request) -> web.Response:
     """Time travel: move the clock forward and run what falls due."""
     body = inputs.parse_json(TimeIn, await _body(request))
@@ -312,6 +321,7 @@ def build_web_app(sandbox: Sandbox) -> web.Application:
     app.router.add_post("/api/panes/{pane}/messages", post_message)
     app.router.add_post("/api/panes/{pane}/files", post_file)
     app.router.add_post("/api/panes/{pane}/taps", post_tap)
+    app.router.add_post("/api/panes/{pane}/topics", post_topic)
     app.router.add_post("/api/time", post_time)
     app.router.add_post("/api/reset", post_reset)
     app.router.add_get("/api/files/{file_id}", get_file)

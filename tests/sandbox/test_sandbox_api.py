@@ -534,3 +534,71 @@ async def test_the_hint_sends_the_agent_to_an_escalated_order(
     await orders.escalate(pay, BUYER.id, "no code yet")
     hint = (await _state(client))["hint"]
     assert f"KALEOZ Support has {pay}" in hint and "tap Claim" in hint
+
+
+async def _escalated_topic(client: Client, sandbox: Sandbox) -> dict[str, Any]:
+    """Pay the first order, escalate it, and return its ticket's topic in the support pane."""
+    oid = sandbox.story.pay_order_id
+    await sandbox.world.services.orders.pay_from_balance(oid, BUYER.id)
+    await sandbox.settle()
+    card = _card(_pane(await _state(client), "buyer"), oid)
+    tap = {"message_id": card["id"], "data": _button(card, "Escalate to support")["data"]}
+    assert (await client.post("/api/panes/buyer/taps", json=tap)).status == 200
+    await sandbox.settle()
+    support = _pane(await _state(client), "support")
+    return next(t for t in support["topics"] if t["id"] is not None)
+
+
+async def test_the_agent_closes_a_ticket_topic_and_can_still_write_in_it(
+    client: Client, sandbox: Sandbox
+) -> None:
+    topic = await _escalated_topic(client, sandbox)
+    assert (topic["closed"], topic["can_post"], topic["can_manage"]) == (False, True, True)
+    buyer_before = _pane(await _state(client), "buyer")["messages"]
+
+    close = {"thread_id": topic["id"], "closed": True}
+    assert (await client.post("/api/panes/support/topics", json=close)).status == 200
+    await sandbox.settle()
+    support = _pane(await _state(client), "support")
+    shown = next(t for t in support["topics"] if t["id"] == topic["id"])
+    assert shown["closed"] is True and shown["can_post"] is True, "an administrator still writes"
+    service = [m for m in support["messages"] if m["thread"] == topic["id"] and m["service"]]
+    assert service[-1]["service"] == "Aisha closed the topic"
+    assert sandbox.world.group.topics()[-1].is_closed
+    assert _pane(await _state(client), "buyer")["messages"] == buyer_before, "nothing relayed"
+
+    said = {"text": "Closing this one, Alice.", "thread_id": topic["id"]}
+    assert (await client.post("/api/panes/support/messages", json=said)).status == 200
+    again = await client.post("/api/panes/support/topics", json=close)
+    assert again.status == 400 and "already closed" in (await again.json())["error"]
+
+    reopen = {"thread_id": topic["id"], "closed": False}
+    assert (await client.post("/api/panes/support/topics", json=reopen)).status == 200
+    support = _pane(await _state(client), "support")
+    assert next(t for t in support["topics"] if t["id"] == topic["id"])["closed"] is False
+
+
+async def test_a_topic_the_bot_closes_is_shown_closed(client: Client, sandbox: Sandbox) -> None:
+    topic = await _escalated_topic(client, sandbox)
+    await sandbox.world.app.bot.close_forum_topic(sandbox.world.group.chat_id, topic["id"])
+    support = _pane(await _state(client), "support")
+    shown = next(t for t in support["topics"] if t["id"] == topic["id"])
+    assert shown["closed"] is True
+    assert any(m["service"] == "KChat closed the topic" for m in support["messages"])
+
+
+@pytest.mark.parametrize(
+    ("pane", "payload", "says"),
+    [
+        ("buyer", {"thread_id": 5, "closed": True}, "only the support group has topics"),
+        ("support", {"thread_id": 999, "closed": True}, "no topic 999"),
+        ("support", {"thread_id": 5, "closed": "yes"}, "closed must be true"),
+        ("support", {"closed": True}, "thread_id is missing"),
+    ],
+)
+async def test_closing_a_topic_that_cannot_be_closed_is_refused(
+    client: Client, pane: str, payload: dict[str, Any], says: str
+) -> None:
+    response = await client.post(f"/api/panes/{pane}/topics", json=payload)
+    assert response.status == 400
+    assert says in (await response.json())["error"]

@@ -113,6 +113,7 @@ odd_numbers = st.sampled_from(
 ENDPOINTS = {
     "/api/panes/{pane}/messages": ["text", "reply_to", "thread_id"],
     "/api/panes/{pane}/taps": ["message_id", "data"],
+    "/api/panes/{pane}/topics": ["thread_id", "closed"],
     "/api/time": ["seconds"],
     "/api/reset": [],
 }

@@ -566,6 +566,7 @@ async def test_the_agent_closes_a_ticket_topic_and_can_still_write_in_it(
     assert service[-1]["service"] == "Aisha closed the topic"
     assert sandbox.world.group.topics()[-1].is_closed
     assert _pane(await _state(client), "buyer")["messages"] == buyer_before, "nothing relayed"
+    assert not any("Not delivered" in m["text"] for m in support["messages"])
 
     said = {"text": "Closing this one, Alice.", "thread_id": topic["id"]}
     assert (await client.post("/api/panes/support/messages", json=said)).status == 200

@@ -16,6 +16,7 @@ from html import escape
 from telegram import Message, Update
 from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import filters
 
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.model import Order, Resolution
@@ -365,6 +366,9 @@ async def on_group_message(update: Update, ctx: Ctx) -> None:
         return
     if msg.new_chat_members or msg.left_chat_member is not None:
         _forget_members(ctx, msg)
+        return
+    if filters.StatusUpdate.ALL.check_update(update):
+        # Telegram's own notice (a topic closed, reopened or renamed, a pin): no one's words.
         return
     ticket, party = await _ticket_for_group_message(ctx, msg)
     if ticket is None:

@@ -569,9 +569,16 @@ def parse_markdown(text: str, resolve_user: UserResolver | None = None) -> Forma
     return FormattedText(out.text(), _sorted(entities))
 
 
-# Entities Telegram finds on its own in any text, whoever sent it.
+# Entities Telegram finds on its own in any text, whoever sent it. A bot command follows
+# tdlib's match_bot_commands: "/" not preceded by a word character, "/", "<" or ">" (so the
+# "/b" in "</b>" is not one), 1-64 of [A-Za-z0-9_], an optional "@bot" of 3-32, and then no
+# word character, "/", "<", ">" or a stray "@" (a bot name of the wrong length voids it).
+# https://github.com/tdlib/td/blob/master/td/telegram/MessageEntity.cpp
 _AUTO_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("bot_command", re.compile(r"(?<![\w/@])/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?!\w)")),
+    (
+        "bot_command",
+        re.compile(r"(?<![\w/<>])/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![\w/<>@])"),
+    ),
     ("email", re.compile(r"(?<![\w.@])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?!\w)")),
     (
         "url",

@@ -885,6 +885,35 @@ class FakeGroup:
         self._act()
         return _topic_view(self.tg.state.user_creates_topic(user.id, self.chat_id, name))
 
+    def close_topic(self, user: FakeUser, thread_id: int) -> MessageView:
+        """An administrator (or the topic's creator) closes a topic; the bot sees it."""
+        self._act()
+        return self.tg.view(
+            self.tg.state.user_sets_topic_closed(user.id, self.chat_id, thread_id, closed=True)
+        )
+
+    def reopen_topic(self, user: FakeUser, thread_id: int) -> MessageView:
+        """An administrator (or the topic's creator) reopens a closed topic."""
+        self._act()
+        return self.tg.view(
+            self.tg.state.user_sets_topic_closed(user.id, self.chat_id, thread_id, closed=False)
+        )
+
+    def may_post_in(self, user: FakeUser, thread_id: int | None) -> bool:
+        """Whether the user can write in the topic now (a closed one takes admins only)."""
+        chat = self.tg.state.chats[self.chat_id]
+        topic = chat.topics.get(thread_id) if thread_id is not None else None
+        membership = self.tg.state.membership(chat, user.id)
+        if not membership.is_present:
+            return False
+        return topic is None or not topic.is_closed or membership.can("can_manage_topics")
+
+    def may_manage_topic(self, user: FakeUser, thread_id: int) -> bool:
+        """Whether the user may close and reopen the topic."""
+        chat = self.tg.state.chats[self.chat_id]
+        topic = chat.topics.get(thread_id)
+        return topic is not None and self.tg.state.may_manage_topic(chat, user.id, topic)
+
     def add_member(self, user: FakeUser) -> MessageView:
         """A person joins: new_chat_members service message (+ chat_member if allowed)."""
         self._act()

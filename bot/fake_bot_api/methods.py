@@ -1018,22 +1018,19 @@ class BotApi:
         return True
 
     def _set_topic_closed(self, params: Params, closed: bool) -> bool:
-        chat = self._forum(params, "not enough rights to manage topics")
+        chat = self.state.chat_for_bot(params.chat_id())
+        if not chat.is_forum:
+            raise bad_request("the chat is not a forum")
         topic = chat.topics[self._topic_id(chat, params)]
-        if topic.is_closed == closed:
-            raise bad_request("TOPIC_NOT_MODIFIED")
-        topic.is_closed = closed
-        self.state.post_message(
-            chat,
-            self.state.bot.id,
-            message_thread_id=topic.message_thread_id,
-            service={"forum_topic_closed" if closed else "forum_topic_reopened": {}},
-        )
+        # The bot needs can_manage_topics, "unless it is the creator of the topic".
+        if not self.state.may_manage_topic(chat, self.state.bot.id, topic):
+            raise bad_request("not enough rights to manage topics")
+        self.state.set_topic_closed(chat, topic, self.state.bot.id, closed)
         return True
 
     @api_method("closeForumTopic")
     def close_forum_topic(self, params: Params) -> bool:
-        """Close a topic: members can no longer post in it."""
+        """Close a topic: only administrators who may manage topics can post in it then."""
         return self._set_topic_closed(params, closed=True)
 
     @api_method("reopenForumTopic")

@@ -955,10 +955,9 @@ class TelegramState:
             if not membership.is_present:
                 raise ValueError(f"user {user_id} is not a member of chat {chat_id}")
             try:
+                # Only administrators who may manage topics write in a closed one.
                 self.check_thread(
-                    chat,
-                    message_thread_id,
-                    by_admin=membership.status is not MemberStatus.MEMBER,
+                    chat, message_thread_id, by_admin=membership.can("can_manage_topics")
                 )
             except ApiError as exc:
                 raise ValueError(f"cannot post into topic {message_thread_id}: {exc}") from exc
@@ -1148,6 +1147,45 @@ class TelegramState:
             service={"forum_topic_created": created},
         )
         return topic, message
+
+    def may_manage_topic(self, chat: Chat, user_id: int, topic: ForumTopic) -> bool:
+        """Whether the user (or the bot) may close, reopen or edit the topic: Telegram lets
+        administrators with can_manage_topics, and the topic's creator."""
+        if self.membership(chat, user_id).can("can_manage_topics"):
+            return True
+        created = self.messages.get((chat.id, topic.message_thread_id))
+        return created is not None and created.sender_id == user_id
+
+    def set_topic_closed(self, chat: Chat, topic: ForumTopic, by: int, closed: bool) -> Message:
+        """Close or reopen a topic: a forum_topic_closed / _reopened service message."""
+        if topic.is_closed == closed:
+            raise bad_request("TOPIC_NOT_MODIFIED")
+        topic.is_closed = closed
+        return self.post_message(
+            chat,
+            by,
+            message_thread_id=topic.message_thread_id,
+            service={"forum_topic_closed" if closed else "forum_topic_reopened": {}},
+        )
+
+    def user_sets_topic_closed(
+        self, user_id: int, chat_id: int, thread_id: int, closed: bool
+    ) -> Message:
+        """A person closes or reopens a topic; the bot sees the service message."""
+        chat = self.chats[chat_id]
+        topic = chat.topics.get(thread_id) if chat.is_forum else None
+        if topic is None:
+            raise ValueError(f"chat {chat_id} has no topic {thread_id}")
+        if not self.may_manage_topic(chat, user_id, topic):
+            raise ValueError(f"user {user_id} may not close or reopen topic {thread_id}")
+        try:
+            message = self.set_topic_closed(chat, topic, user_id, closed)
+        except ApiError as exc:
+            state = "closed" if closed else "open"
+            raise ValueError(f"topic {thread_id} is already {state}") from exc
+        if self._bot_receives(chat, message):
+            self.enqueue_update("message", self.message_to_api(message))
+        return message
 
     def user_creates_topic(self, user_id: int, chat_id: int, name: str) -> ForumTopic:
         """A person creates a forum topic; the bot sees the service message."""

@@ -28,6 +28,9 @@ HOST = "127.0.0.1"
 MAX_TEXT = 4096  # Telegram's limit for a message
 MAX_CAPTION = 1024
 MAX_JUMP = timedelta(days=31)
+# The Bot API's limit for a photo is 10 MB; the page takes files up to 20 MB.
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+MAX_FILE_BYTES = 20 * 1024 * 1024
 
 JsonDict = dict[str, Any]
 
@@ -269,6 +272,17 @@ class Sandbox:
         """The pane's person sends a photo or a document; returns the new message's id."""
         if not data:
             raise SandboxInputError("the file is empty")
+        if len(data) > MAX_FILE_BYTES:
+            raise SandboxInputError(f"a file may be at most {MAX_FILE_BYTES // 2**20} MB")
+        if as_photo and len(data) > MAX_PHOTO_BYTES:
+            raise SandboxInputError(
+                f"a photo may be at most {MAX_PHOTO_BYTES // 2**20} MB; send it as a file"
+            )
+        if as_photo and _sniff_image(data) is None:
+            # Telegram refuses a "photo" it cannot decode (IMAGE_PROCESS_FAILED).
+            raise SandboxInputError(
+                "that is not a PNG, JPEG, GIF or WebP picture; send it as a file"
+            )
         caption = (caption or "").strip() or None
         if caption is not None and len(caption) > MAX_CAPTION:
             raise SandboxInputError(f"a caption holds at most {MAX_CAPTION} characters")
@@ -295,6 +309,21 @@ class Sandbox:
                     reply_to=reply_to,
                     mime_type=mime_type,
                 ).message_id
+            except ValueError as exc:
+                raise SandboxInputError(str(exc)) from exc
+
+    async def set_topic_closed(self, pane: str, thread_id: int, closed: bool) -> None:
+        """The pane's person closes or reopens a forum topic (administrators may)."""
+        async with self._lock:
+            _, group = self._actor(pane)
+            if group is None or not self.world.forum:
+                raise SandboxInputError("only the support group has topics")
+            person = self.world.agent
+            try:
+                if closed:
+                    group.close_topic(person, thread_id)
+                else:
+                    group.reopen_topic(person, thread_id)
             except ValueError as exc:
                 raise SandboxInputError(str(exc)) from exc
 

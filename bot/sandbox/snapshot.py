@@ -11,9 +11,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.domain.model import Order, Status
 from bot.domain.money import display
 from bot.fake_bot_api import MessageView
 from bot.fake_bot_api.state import Message, User
+from bot.sandbox.hint import current_hint
 from bot.sandbox.seed import Story
 from bot.sandbox.world import AGENT, BUYER, SELLER, Person, World
 from handlers.render import fmt_time
@@ -174,17 +176,31 @@ def _notices(world: World, pane: Pane) -> list[JsonDict]:
 
 
 def _topics(world: World) -> list[JsonDict]:
+    """The forum's topics as the agent sees them: whether each is closed, whether she may
+    still write there (a closed topic takes administrators only) and close or reopen it."""
     if not world.forum:
         return []
-    topics: list[JsonDict] = [{"id": None, "name": "General", "color": None, "closed": False}]
+    group, agent = world.group, world.agent
+    topics: list[JsonDict] = [
+        {
+            "id": None,
+            "name": "General",
+            "color": None,
+            "closed": False,
+            "can_post": group.may_post_in(agent, None),
+            "can_manage": False,
+        }
+    ]
     topics += [
         {
             "id": t.message_thread_id,
             "name": t.name,
             "color": f"#{t.icon_color:06x}",
             "closed": t.is_closed,
+            "can_post": group.may_post_in(agent, t.message_thread_id),
+            "can_manage": group.may_manage_topic(agent, t.message_thread_id),
         }
-        for t in world.group.topics()
+        for t in group.topics()
     ]
     return topics
 
@@ -222,6 +238,16 @@ async def pane_json(world: World, pane: Pane, tz: ZoneInfo, currency: str) -> Js
     }
 
 
+async def _open_orders(world: World) -> list[Order]:
+    """The unfinished orders of the buyer and the seller, newest activity first."""
+    unfinished = [s for s in Status if not s.finished]
+    found: dict[str, Order] = {}
+    for person in (BUYER, SELLER):
+        for order in await world.services.orders.orders_of(person.id, unfinished, limit=50):
+            found.setdefault(order.id, order)
+    return list(found.values())
+
+
 def _elapsed(delta: timedelta) -> str:
     """`+1 h`, `+1 h 15 min`, `+3 d 2 h`; empty before the first jump."""
     minutes = int(delta.total_seconds() // 60)
@@ -248,7 +274,7 @@ async def snapshot(
             "label": fmt_time(now, tz),
             "elapsed": _elapsed(elapsed),
         },
-        "hint": story.hint,
+        "hint": current_hint(await _open_orders(world), story),
         "bot": {"name": world.tg.state.bot.first_name, "username": world.tg.bot_username},
         "commands": world.tg.command_menu(),
         "panes": [await pane_json(world, pane, tz, currency) for pane in panes(world)],

@@ -7,11 +7,16 @@
     POST /api/panes/{pane}/messages {"text", "reply_to"?, "thread_id"?}
     POST /api/panes/{pane}/files    multipart: file, caption?, as_photo?, reply_to?, thread_id?
     POST /api/panes/{pane}/taps     {"message_id", "data"}
+    POST /api/panes/{pane}/topics   {"thread_id", "closed"}: close or reopen a forum topic
     POST /api/time                  {"seconds"}: time travel
     POST /api/reset                 start over
     GET  /api/files/{file_id}       a photo or document, through the fake's file download
 
-Panes are "buyer", "seller" and "support". Errors answer {"error": "one clear line"}.
+Panes are "buyer", "seller" and "support". Errors answer {"error": "one clear line"}: 400 for
+anything the page could not have asked for (validated by the models in inputs.py), 403 for a
+request from anywhere but this machine's own page (the Host must be 127.0.0.1, localhost or
+[::1] with the page's port, and so must an Origin when there is one: a page on another site,
+or one that rebinds its DNS name to 127.0.0.1, cannot read or play the sandbox).
 """
 
 from __future__ import annotations
@@ -19,13 +24,17 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from datetime import timedelta
+import re
 from importlib import resources
 from typing import Any
+from urllib.parse import quote
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
-from bot.sandbox.runner import Sandbox, SandboxInputError
+from bot.sandbox import inputs
+from bot.sandbox.inputs import FileFormIn, MessageIn, ResetIn, TapIn, TimeIn, TopicIn
+from bot.sandbox.runner import MAX_FILE_BYTES, Sandbox, SandboxInputError
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +51,19 @@ STATIC = {
 # A burst of changes (a bot answer edits a card and sends news) becomes one push.
 COALESCE_S = 0.03
 KEEPALIVE_S = 15.0
-MAX_UPLOAD = 20 * 1024 * 1024
+MAX_JSON = 64 * 1024
+# A file of the largest size the sandbox takes, with room for the form around it.
+MAX_UPLOAD = MAX_FILE_BYTES + MAX_JSON
+# The page's own addresses; anything else in Host or Origin is another site.
+_LOCAL_AUTHORITY = re.compile(r"^(?:127\.0\.0\.1|localhost|\[::1\])(?::(\d{1,5}))?$", re.IGNORECASE)
+_LOCAL_ORIGIN = re.compile(r"^http://(?P<authority>[^/]+)$", re.IGNORECASE)
+# Served inline; any other file is a download (an uploaded "text/html" must not run here).
+_INLINE = re.compile(r"^(?:image/(?:png|jpeg|gif|webp)|audio/[\w.+-]+|video/[\w.+-]+|text/plain)$")
+_HTTP_ERRORS = {
+    404: "no such page or API endpoint",
+    405: "that method is not allowed here",
+    413: f"the request is too large (a file may be at most {MAX_FILE_BYTES // 2**20} MB)",
+}
 
 JsonDict = dict[str, Any]
 
@@ -59,50 +80,58 @@ def _sandbox(request: web.Request) -> Sandbox:
     return request.app[SANDBOX_KEY]
 
 
-def _pane(request: web.Request) -> str:
-    pane = request.match_info["pane"]
-    if pane not in ("buyer", "seller", "support"):
-        raise web.HTTPNotFound(
-            text=json.dumps({"error": f"no pane {pane!r}"}), content_type="application/json"
-        )
-    return pane
+def _pane(request: web.Request) -> inputs.Pane:
+    return inputs.pane(request.match_info["pane"])
 
 
-def _optional_int(value: Any, name: str) -> int | None:
-    if value in (None, "", "null"):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError) as exc:
-        raise SandboxInputError(f"{name} must be a number") from exc
+def _served_port(request: web.Request) -> int | None:
+    sockname = request.transport.get_extra_info("sockname") if request.transport else None
+    return int(sockname[1]) if isinstance(sockname, tuple) and len(sockname) >= 2 else None
 
 
-def _same_origin(request: web.Request) -> bool:
+def _is_local(authority: str, port: int | None) -> bool:
+    match = _LOCAL_AUTHORITY.match(authority)
+    if match is None:
+        return False
+    return port is None or int(match.group(1) or 80) == port
+
+
+def _foreign(request: web.Request) -> str | None:
+    """Why the request is not from this machine's sandbox page, or None when it is."""
+    port = _served_port(request)
+    # A DNS name rebound to 127.0.0.1 still arrives with its own name as the Host.
+    if not _is_local(request.headers.get("Host", ""), port):
+        return "the sandbox answers only at 127.0.0.1, localhost or [::1] with its own port"
     origin = request.headers.get("Origin")
-    if origin is None:  # not a browser's cross-site request (curl, scripts, tests)
-        return True
-    return origin in (f"http://{request.host}", f"https://{request.host}")
+    if origin is not None:  # a browser's request; curl, scripts and tests send none
+        match = _LOCAL_ORIGIN.match(origin)
+        if match is None or not _is_local(match.group("authority"), port):
+            return "requests must come from the sandbox page"
+    return None
 
 
-async def _json_body(request: web.Request) -> JsonDict:
-    try:
-        body = await request.json()
-    except ValueError as exc:
-        raise SandboxInputError("the request body must be a JSON object") from exc
-    if not isinstance(body, dict):
-        raise SandboxInputError("the request body must be a JSON object")
+async def _body(request: web.Request) -> bytes:
+    if request.content_length is not None and request.content_length > MAX_JSON:
+        raise SandboxInputError(f"the request body is too large (at most {MAX_JSON} bytes)")
+    body = await request.read()
+    if len(body) > MAX_JSON:
+        raise SandboxInputError(f"the request body is too large (at most {MAX_JSON} bytes)")
     return body
 
 
 @web.middleware
 async def _errors(request: web.Request, handler: Any) -> web.StreamResponse:
-    if request.method not in ("GET", "HEAD") and not _same_origin(request):
-        # Another site open in the same browser must not play (or reset) the sandbox.
-        return _error(403, "requests must come from the sandbox page")
+    reason = _foreign(request)
+    if reason is not None:
+        return _error(403, reason)
     try:
         response: web.StreamResponse = await handler(request)
     except SandboxInputError as exc:
         return _error(400, str(exc))
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        return _error(exc.status, _HTTP_ERRORS.get(exc.status, exc.reason))
     return response
 
 
@@ -181,15 +210,9 @@ async def events(request: web.Request) -> web.StreamResponse:
 async def post_message(request: web.Request) -> web.Response:
     """The pane's person sends text (or a /command)."""
     pane = _pane(request)
-    body = await _json_body(request)
-    text = body.get("text")
-    if not isinstance(text, str):
-        raise SandboxInputError("text must be a string")
+    body = inputs.parse_json(MessageIn, await _body(request))
     message_id = await _sandbox(request).send_text(
-        pane,
-        text,
-        reply_to=_optional_int(body.get("reply_to"), "reply_to"),
-        thread_id=_optional_int(body.get("thread_id"), "thread_id"),
+        pane, body.text, reply_to=body.reply_to, thread_id=body.thread_id
     )
     return web.json_response({"ok": True, "message_id": message_id})
 
@@ -199,21 +222,24 @@ async def post_file(request: web.Request) -> web.Response:
     pane = _pane(request)
     if request.content_type != "multipart/form-data":
         raise SandboxInputError("send the file as multipart/form-data")
-    form = await request.post()
+    try:
+        form = await request.post()
+    except (ValueError, HttpProcessingError) as exc:  # a malformed multipart body
+        raise SandboxInputError("the form could not be read") from exc
     upload = form.get("file")
     if not isinstance(upload, web.FileField):
         raise SandboxInputError("no file in the form")
+    fields = inputs.parse_fields(FileFormIn, {k: v for k, v in form.items() if k != "file"})
     data = upload.file.read()
-    caption = form.get("caption")
     message_id = await _sandbox(request).send_file(
         pane,
         data,
-        filename=upload.filename or "file",
-        mime_type=upload.content_type or None,
-        caption=caption if isinstance(caption, str) else None,
-        as_photo=form.get("as_photo") in ("1", "true", "on"),
-        reply_to=_optional_int(form.get("reply_to"), "reply_to"),
-        thread_id=_optional_int(form.get("thread_id"), "thread_id"),
+        filename=inputs.file_name(upload.filename),
+        mime_type=inputs.mime_type(upload.content_type),
+        caption=fields.caption,
+        as_photo=fields.photo,
+        reply_to=fields.reply_to,
+        thread_id=fields.thread_id,
     )
     return web.json_response({"ok": True, "message_id": message_id})
 
@@ -221,28 +247,32 @@ async def post_file(request: web.Request) -> web.Response:
 async def post_tap(request: web.Request) -> web.Response:
     """The pane's person taps an inline button."""
     pane = _pane(request)
-    body = await _json_body(request)
-    message_id = _optional_int(body.get("message_id"), "message_id")
-    data = body.get("data")
-    if message_id is None or not isinstance(data, str):
-        raise SandboxInputError("a tap needs message_id and data")
-    query_id = await _sandbox(request).tap(pane, message_id, data)
+    body = inputs.parse_json(TapIn, await _body(request))
+    query_id = await _sandbox(request).tap(pane, body.message_id, body.data)
     return web.json_response({"ok": True, "query_id": query_id})
+
+
+async def post_topic(request: web.Request) -> web.Response:
+    """The agent closes or reopens a ticket's topic."""
+    pane = _pane(request)
+    body = inputs.parse_json(TopicIn, await _body(request))
+    await _sandbox(request).set_topic_closed(pane, body.thread_id, body.closed)
+    return web.json_response({"ok": True})
 
 
 async def post_time(request: web.Request) -> web.Response:
     """Time travel: move the clock forward and run what falls due."""
-    body = await _json_body(request)
-    seconds = body.get("seconds")
-    if not isinstance(seconds, int | float) or isinstance(seconds, bool):
-        raise SandboxInputError("seconds must be a number")
+    body = inputs.parse_json(TimeIn, await _body(request))
     sandbox = _sandbox(request)
-    await sandbox.advance(timedelta(seconds=seconds))
+    await sandbox.advance(body.delta)
     return web.json_response({"ok": True, "now": sandbox.world.clock.now().isoformat()})
 
 
 async def post_reset(request: web.Request) -> web.Response:
     """Start over with an empty database and a fresh world."""
+    raw = await _body(request)
+    if raw.strip():
+        inputs.parse_json(ResetIn, raw)
     sandbox = _sandbox(request)
     await sandbox.reset()
     return web.json_response({"ok": True, "epoch": sandbox.epoch})
@@ -250,15 +280,25 @@ async def post_reset(request: web.Request) -> web.Response:
 
 async def get_file(request: web.Request) -> web.Response:
     """A photo or document someone sent."""
+    file_id = inputs.file_id(request.match_info["file_id"])
     try:
-        body, mime, name = await _sandbox(request).download(request.match_info["file_id"])
+        body, mime, name = await _sandbox(request).download(file_id)
     except KeyError:
         return _error(404, "no such file")
-    headers = {"Cache-Control": "private, max-age=3600"}
-    if name:
-        quoted = name.replace('"', "")
-        headers["Content-Disposition"] = f'inline; filename="{quoted}"'
-    return web.Response(body=body, content_type=mime, headers=headers)
+    inline = _INLINE.match(mime) is not None
+    headers = {
+        "Cache-Control": "private, max-age=3600",
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+    }
+    safe = inputs.file_name(name)
+    plain = safe.encode("ascii", "replace").decode("ascii").replace('"', "'")
+    headers["Content-Disposition"] = (
+        f'{"inline" if inline else "attachment"}; filename="{plain}"; '
+        f"filename*=UTF-8''{quote(safe, safe='')}"
+    )
+    content_type = mime if inline else "application/octet-stream"
+    return web.Response(body=body, content_type=content_type, headers=headers)
 
 
 async def _on_shutdown(app: web.Application) -> None:
@@ -281,6 +321,7 @@ def build_web_app(sandbox: Sandbox) -> web.Application:
     app.router.add_post("/api/panes/{pane}/messages", post_message)
     app.router.add_post("/api/panes/{pane}/files", post_file)
     app.router.add_post("/api/panes/{pane}/taps", post_tap)
+    app.router.add_post("/api/panes/{pane}/topics", post_topic)
     app.router.add_post("/api/time", post_time)
     app.router.add_post("/api/reset", post_reset)
     app.router.add_get("/api/files/{file_id}", get_file)

@@ -170,10 +170,12 @@ async def open_world(
     await tg.start("127.0.0.1", 0)
     for person in (BUYER, SELLER, AGENT):
         tg.user(person.id, person.first_name, person.username)
+    # The agent administers the group (with the right to manage topics), as support agents
+    # do in Telegram: she can close and reopen a ticket's topic and still write in a closed one.
     tg.group(
         SUPPORT_CHAT_ID,
         SUPPORT_CHAT_TITLE,
-        members=[FakeUser(tg, AGENT.id)],
+        admins=[FakeUser(tg, AGENT.id)],
         forum=forum,
     )
     try:

@@ -304,3 +304,35 @@ async def test_a_reply_to_a_bot_post_that_is_no_ticket_card_is_not_silently_drop
     c.group.reply(outsider, raised.message_id, "hello?")
     await k.settle()
     assert len(c.group.messages()) == before, "the bot said nothing to her"
+
+
+async def test_an_agent_closing_and_reopening_a_topic_is_no_message_for_the_party(
+    forum: Running,
+) -> None:
+    """Telegram tells the bot "topic closed" as a service message: it has nothing to relay."""
+    c = await case(forum)
+    k = c.k
+    await k.paid_order("20.00")
+    c.buyer.tap("Escalate to support")
+    await k.settle()
+    ticket = await ticket_of(k)
+    assert ticket.topic_id is not None
+    c.group.set_status(c.agent, "administrator")
+    bot_posts = len(c.group.messages())
+    buyer_saw, seller_saw = len(c.buyer.messages()), len(c.seller.messages())
+    requests = len(k.tg.log.entries)
+
+    c.group.close_topic(c.agent, ticket.topic_id)
+    await k.settle()
+    c.group.reopen_topic(c.agent, ticket.topic_id)
+    await k.settle()
+
+    assert len(c.group.messages()) == bot_posts, "no 'not delivered' notice in the topic"
+    assert len(c.buyer.messages()) == buyer_saw and len(c.seller.messages()) == seller_saw
+    spoke = [
+        e.method
+        for e in k.tg.log.entries[requests:]
+        if e.method in ("sendMessage", "copyMessage", "sendDocument", "editMessageText")
+    ]
+    assert spoke == []
+    assert await k.services.support.conversation(1) == []

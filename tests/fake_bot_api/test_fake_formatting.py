@@ -124,3 +124,32 @@ def test_sent_text_is_trimmed_and_entities_follow() -> None:
 def test_unknown_parse_mode_is_rejected() -> None:
     with pytest.raises(ApiError, match="unsupported parse_mode"):
         format_text("x", "BBCode")
+
+
+@pytest.mark.parametrize(
+    ("text", "commands"),
+    [
+        ("</b> and </i>", []),
+        ("<b>bold</b>", []),
+        ("a </b>/help", []),
+        ("/b> or </b", []),
+        ("path/to/file and 1/2", []),
+        ("https://a.io/help is a link", []),
+        ("//help", []),
+        ("/start@kc x", []),  # a bot name of two letters voids the command
+        ("(/orders) and /help.", ["/orders", "/help"]),
+        ("see /refund_K1234567, then /start@kchat_bot", ["/refund_K1234567", "/start@kchat_bot"]),
+        ("«/balance»", ["/balance"]),
+    ],
+)
+def test_a_bot_command_starts_at_a_word_boundary_as_telegram_finds_it(
+    text: str, commands: list[str]
+) -> None:
+    found = [entity_text(text, e) for e in detect_entities(text) if e["type"] == "bot_command"]
+    assert found == commands
+
+
+def test_a_user_typing_a_closing_tag_gets_no_command_in_it() -> None:
+    formatted = format_text("I typed </b> and /orders")
+    commands = [entity_text(formatted.text, e) for e in formatted.entities]
+    assert commands == ["/orders"]

@@ -15,6 +15,7 @@ from telegram.constants import ChatAction
 from telegram.error import BadRequest
 
 from bot.fake_bot_api import ButtonNotFoundError, FakeTelegram, Fault
+from bot.fake_bot_api.state import MemberStatus
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -76,6 +77,58 @@ async def test_closed_topics_refuse_plain_members(tg: FakeTelegram, bot: Bot) ->
     with pytest.raises(BadRequest, match=r"(?i)topic_not_modified"):
         await bot.close_forum_topic(forum.chat_id, topic.message_thread_id)
     assert forum.topic("Old deal").is_closed
+
+
+async def test_an_admin_closes_and_reopens_a_topic_and_the_bot_sees_both(
+    tg: FakeTelegram, bot: Bot
+) -> None:
+    agent, member = tg.user(7001, "Aisha"), tg.user(1001, "Bea")
+    forum = tg.group(-1005000, "Support", members=[member], admins=[agent], forum=True)
+    topic = await bot.create_forum_topic(forum.chat_id, "Ticket 1")
+    thread = topic.message_thread_id
+    with pytest.raises(ValueError, match="may not close"):
+        forum.close_topic(member, thread)
+
+    closed = forum.close_topic(agent, thread)
+    assert closed.raw["forum_topic_closed"] == {} and closed.message_thread_id == thread
+    assert forum.topic("Ticket 1").is_closed
+    assert not forum.may_post_in(member, thread) and forum.may_post_in(agent, thread)
+    with pytest.raises(ValueError, match="TOPIC_CLOSED"):
+        forum.send(member, "hello?", thread_id=thread)
+    forum.send(agent, "closing note", thread_id=thread)  # an admin still writes
+    with pytest.raises(ValueError, match="already closed"):
+        forum.close_topic(agent, thread)
+
+    forum.reopen_topic(agent, thread)
+    assert not forum.topic("Ticket 1").is_closed and forum.may_post_in(member, thread)
+    updates = await bot.get_updates()
+    seen = [u.message for u in updates if u.message is not None]
+    assert [m.forum_topic_closed is not None for m in seen] == [True, False, False]
+    assert seen[2].forum_topic_reopened is not None
+
+
+async def test_an_admin_without_the_right_to_manage_topics_cannot_write_in_a_closed_one(
+    tg: FakeTelegram, bot: Bot
+) -> None:
+    admin = tg.user(7001, "Ana")
+    forum = tg.group(-1005000, "Support", admins=[admin], forum=True)
+    tg.state.set_membership(forum.chat_id, admin.id, MemberStatus.ADMINISTRATOR, frozenset())
+    topic = await bot.create_forum_topic(forum.chat_id, "Ticket 2")
+    await bot.close_forum_topic(forum.chat_id, topic.message_thread_id)
+    with pytest.raises(ValueError, match="TOPIC_CLOSED"):
+        forum.send(admin, "hello?", thread_id=topic.message_thread_id)
+
+
+async def test_the_bot_closes_a_topic_it_created_even_without_the_right(
+    tg: FakeTelegram, bot: Bot
+) -> None:
+    forum = tg.group(-1005000, "Support", forum=True)
+    topic = await bot.create_forum_topic(forum.chat_id, "Ticket 3")
+    tg.state.set_membership(forum.chat_id, tg.state.bot.id, MemberStatus.ADMINISTRATOR, frozenset())
+    assert await bot.close_forum_topic(forum.chat_id, topic.message_thread_id)
+    other = forum.create_topic(tg.user(1001, "Bea"), "Someone else's")
+    with pytest.raises(BadRequest, match=r"(?i)not enough rights"):
+        await bot.close_forum_topic(forum.chat_id, other.message_thread_id)
 
 
 async def test_updates_stay_queued_until_confirmed_by_offset(tg: FakeTelegram, bot: Bot) -> None:

@@ -248,14 +248,33 @@ async def test_the_event_stream_pushes_the_state_when_it_changes(client: Client)
 @pytest.mark.parametrize(
     ("method", "path", "payload", "status", "says"),
     [
-        ("post", "/api/panes/nobody/messages", {"text": "hi"}, 404, "no pane"),
+        ("post", "/api/panes/nobody/messages", {"text": "hi"}, 400, "no pane"),
         ("post", "/api/panes/buyer/messages", {"text": "   "}, 400, "type a message"),
         ("post", "/api/panes/buyer/messages", {"text": "x" * 4097}, 400, "at most 4096"),
         ("post", "/api/panes/buyer/messages", {"text": "hi", "reply_to": 999}, 400, "999"),
         ("post", "/api/panes/buyer/taps", {"message_id": 2, "data": "forged"}, 400, "no longer"),
         ("post", "/api/time", {"seconds": -60}, 400, "forward"),
         ("post", "/api/time", {"seconds": "soon"}, 400, "number"),
+        ("post", "/api/time", {"seconds": 1e300}, 400, "at most 31 days"),
+        ("post", "/api/time", {"seconds": 0}, 400, "more than 0"),
+        ("post", "/api/time", {"seconds": True}, 400, "number"),
+        ("post", "/api/time", {}, 400, "seconds is missing"),
+        ("post", "/api/time", {"seconds": 60, "then": 1}, 400, "unknown field 'then'"),
+        ("post", "/api/time", [3600], 400, "must be a JSON object"),
+        ("post", "/api/time", "3600", 400, "must be a JSON object"),
+        ("post", "/api/reset", [], 400, "must be a JSON object"),
+        ("post", "/api/panes/buyer/messages", {"text": 5}, 400, "text must be"),
+        ("post", "/api/panes/buyer/messages", {"text": "hi", "reply_to": 0}, 400, "reply_to"),
+        ("post", "/api/panes/buyer/messages", {"text": "hi", "reply_to": 2**40}, 400, "reply_to"),
+        ("post", "/api/panes/buyer/messages", {"text": "hi", "reply_to": "7"}, 400, "reply_to"),
+        ("post", "/api/panes/support/messages", {"text": "hi", "thread_id": 1.5}, 400, "thread_id"),
+        ("post", "/api/panes/buyer/taps", {"message_id": 2}, 400, "data is missing"),
+        ("post", "/api/panes/buyer/taps", {"message_id": 2, "data": "x" * 65}, 400, "1-64 bytes"),
+        ("post", "/api/panes/buyer/taps", {"message_id": -2, "data": "x"}, 400, "message_id"),
         ("get", "/api/files/nope", None, 404, "no such file"),
+        ("get", "/api/files/..%2F..%2Fetc", None, 400, "not a file id"),
+        ("get", "/api/nothing-here", None, 404, "no such page"),
+        ("get", "/api/time", None, 405, "not allowed"),
     ],
 )
 async def test_bad_requests_get_one_clear_line_and_change_nothing(
@@ -354,3 +373,233 @@ async def test_another_site_in_the_browser_cannot_play_the_sandbox(client: Clien
         "/api/panes/buyer/messages", json={"text": "/orders"}, headers={"Origin": own}
     )
     assert response.status == 200
+
+
+@pytest.mark.parametrize("raw", ['{"seconds": NaN}', '{"seconds": Infinity}', '{"seconds": 1e400}'])
+async def test_time_travel_by_a_number_that_is_not_finite_is_refused(
+    client: Client, raw: str
+) -> None:
+    before = (await _state(client))["clock"]
+    response = await client.post(
+        "/api/time", data=raw, headers={"Content-Type": "application/json"}
+    )
+    assert response.status == 400
+    assert "seconds must be a number" in (await response.json())["error"]
+    assert (await _state(client))["clock"] == before
+
+
+@pytest.mark.parametrize("raw", ["{", "not json", '{"text": "\\ud800"}'])
+async def test_a_body_that_is_not_json_is_refused(client: Client, raw: str) -> None:
+    response = await client.post(
+        "/api/panes/buyer/messages", data=raw, headers={"Content-Type": "application/json"}
+    )
+    assert response.status == 400
+    assert (await response.json())["error"] == "the request body is not valid JSON"
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "evil.test",
+        "rebound.evil.test:{port}",
+        "127.0.0.1:1",
+        "127.0.0.2:{port}",
+        "localhost.evil.test:{port}",
+        "user@127.0.0.1:{port}",
+        "",
+    ],
+)
+async def test_a_request_for_another_host_name_is_refused(client: Client, host: str) -> None:
+    """DNS rebinding: a site whose name now points at 127.0.0.1 still sends its own Host."""
+    host = host.format(port=client.server.port)
+    for method, path in (("get", "/api/state"), ("get", "/"), ("post", "/api/reset")):
+        response = await client.request(method, path, headers={"Host": host})
+        assert response.status == 403, (method, path)
+        assert "127.0.0.1, localhost or [::1]" in (await response.json())["error"]
+    assert (await _state(client))["epoch"] == 1
+
+
+@pytest.mark.parametrize(
+    "origin",
+    ["https://evil.test", "null", "http://127.0.0.1:1", "https://127.0.0.1:{port}", "http://x"],
+)
+async def test_a_request_from_another_origin_is_refused(client: Client, origin: str) -> None:
+    origin = origin.format(port=client.server.port)
+    before = await _state(client)
+    for method, path in (("get", "/api/state"), ("post", "/api/time")):
+        response = await client.request(
+            method, path, json={"seconds": 60}, headers={"Origin": origin}
+        )
+        assert response.status == 403
+        assert (await response.json())["error"] == "requests must come from the sandbox page"
+    assert (await _state(client))["clock"] == before["clock"]
+
+
+@pytest.mark.parametrize("name", ["127.0.0.1", "localhost", "LOCALHOST", "[::1]"])
+async def test_the_page_is_served_at_every_name_of_this_machine(client: Client, name: str) -> None:
+    own = f"{name}:{client.server.port}"
+    response = await client.get("/api/state", headers={"Host": own, "Origin": f"http://{own}"})
+    assert response.status == 200
+
+
+def _upload(
+    data: bytes, *, name: str = "x.bin", mime: str = "application/octet-stream", **fields: Any
+) -> FormData:
+    form = FormData()
+    form.add_field("file", data, filename=name, content_type=mime)
+    for key, value in fields.items():
+        form.add_field(key, value)
+    return form
+
+
+@pytest.mark.parametrize(
+    ("form", "says"),
+    [
+        (_upload(b"", name="empty.txt"), "the file is empty"),
+        (_upload(b"not a picture", as_photo="1"), "not a PNG, JPEG, GIF or WebP picture"),
+        (_upload(_png(), as_photo="yes please"), "as_photo must be 1 or 0"),
+        (_upload(b"notes", reply_to="the card"), "reply_to must be"),
+        (_upload(b"notes", thread_id="-1"), "thread_id must be"),
+        (_upload(b"notes", colour="red"), "unknown field 'colour'"),
+        (_upload(b"x" * (10 * 1024 * 1024 + 1), mime="image/png", as_photo="1"), "at most 10 MB"),
+    ],
+)
+async def test_a_bad_upload_gets_one_clear_line_and_sends_nothing(
+    client: Client, sandbox: Sandbox, form: FormData, says: str
+) -> None:
+    before = _pane(await _state(client), "buyer")["messages"]
+    response = await client.post("/api/panes/buyer/files", data=form)
+    assert response.status == 400
+    assert says in (await response.json())["error"]
+    assert _pane(await _state(client), "buyer")["messages"] == before
+
+
+async def test_a_file_larger_than_the_sandbox_takes_is_refused(client: Client) -> None:
+    response = await client.post("/api/panes/buyer/files", data=_upload(b"x" * (21 * 1024 * 1024)))
+    assert response.status == 413
+    assert "at most 20 MB" in (await response.json())["error"]
+
+
+async def test_an_uploaded_page_is_served_as_a_download_that_cannot_run(
+    client: Client, sandbox: Sandbox
+) -> None:
+    html = b"<script>alert(document.cookie)</script>"
+    form = _upload(html, name="page.html", mime="text/html")
+    response = await client.post("/api/panes/buyer/files", data=form)
+    assert response.status == 200
+    sent = (await response.json())["message_id"]
+    message = next(m for m in _pane(await _state(client), "buyer")["messages"] if m["id"] == sent)
+    served = await client.get(message["file"]["url"])
+    assert served.status == 200 and await served.read() == html
+    assert served.content_type == "application/octet-stream"
+    assert served.headers["Content-Disposition"] == (
+        "attachment; filename=\"page.html\"; filename*=UTF-8''page.html"
+    )
+    assert served.headers["X-Content-Type-Options"] == "nosniff"
+
+
+async def test_the_hint_follows_the_orders_and_never_names_a_finished_one(
+    client: Client, sandbox: Sandbox
+) -> None:
+    orders = sandbox.world.services.orders
+    pay, expiring = sandbox.story.pay_order_id, sandbox.story.expiring_order_id
+    assert (await _state(client))["hint"] == sandbox.story.hint
+
+    await orders.pay_from_balance(pay, BUYER.id)
+    hint = (await _state(client))["hint"]
+    assert pay in hint and "the seller taps Deliver" in hint
+
+    await orders.deliver(pay, SELLER.id, "code AAAA-1111")
+    hint = (await _state(client))["hint"]
+    assert pay in hint and "the buyer taps Confirm received" in hint
+
+    await orders.confirm_received(pay, BUYER.id)
+    hint = (await _state(client))["hint"]
+    assert pay not in hint, "a completed order is not the next step"
+    assert expiring in hint and "Pay from balance" in hint
+
+    assert (await client.post("/api/time", json={"seconds": 3600})).status == 200
+    assert (await orders.get(expiring)).status is Status.EXPIRED
+    hint = (await _state(client))["hint"]
+    assert pay not in hint and expiring not in hint
+    assert hint.startswith("Every order is finished.")
+
+
+async def test_the_hint_sends_the_agent_to_an_escalated_order(
+    client: Client, sandbox: Sandbox
+) -> None:
+    orders = sandbox.world.services.orders
+    pay = sandbox.story.pay_order_id
+    await orders.pay_from_balance(pay, BUYER.id)
+    await orders.escalate(pay, BUYER.id, "no code yet")
+    hint = (await _state(client))["hint"]
+    assert f"KALEOZ Support has {pay}" in hint and "tap Claim" in hint
+
+
+async def _escalated_topic(client: Client, sandbox: Sandbox) -> dict[str, Any]:
+    """Pay the first order, escalate it, and return its ticket's topic in the support pane."""
+    oid = sandbox.story.pay_order_id
+    await sandbox.world.services.orders.pay_from_balance(oid, BUYER.id)
+    await sandbox.settle()
+    card = _card(_pane(await _state(client), "buyer"), oid)
+    tap = {"message_id": card["id"], "data": _button(card, "Escalate to support")["data"]}
+    assert (await client.post("/api/panes/buyer/taps", json=tap)).status == 200
+    await sandbox.settle()
+    support = _pane(await _state(client), "support")
+    return next(t for t in support["topics"] if t["id"] is not None)
+
+
+async def test_the_agent_closes_a_ticket_topic_and_can_still_write_in_it(
+    client: Client, sandbox: Sandbox
+) -> None:
+    topic = await _escalated_topic(client, sandbox)
+    assert (topic["closed"], topic["can_post"], topic["can_manage"]) == (False, True, True)
+    buyer_before = _pane(await _state(client), "buyer")["messages"]
+
+    close = {"thread_id": topic["id"], "closed": True}
+    assert (await client.post("/api/panes/support/topics", json=close)).status == 200
+    await sandbox.settle()
+    support = _pane(await _state(client), "support")
+    shown = next(t for t in support["topics"] if t["id"] == topic["id"])
+    assert shown["closed"] is True and shown["can_post"] is True, "an administrator still writes"
+    service = [m for m in support["messages"] if m["thread"] == topic["id"] and m["service"]]
+    assert service[-1]["service"] == "Aisha closed the topic"
+    assert sandbox.world.group.topics()[-1].is_closed
+    assert _pane(await _state(client), "buyer")["messages"] == buyer_before, "nothing relayed"
+    assert not any("Not delivered" in m["text"] for m in support["messages"])
+
+    said = {"text": "Closing this one, Alice.", "thread_id": topic["id"]}
+    assert (await client.post("/api/panes/support/messages", json=said)).status == 200
+    again = await client.post("/api/panes/support/topics", json=close)
+    assert again.status == 400 and "already closed" in (await again.json())["error"]
+
+    reopen = {"thread_id": topic["id"], "closed": False}
+    assert (await client.post("/api/panes/support/topics", json=reopen)).status == 200
+    support = _pane(await _state(client), "support")
+    assert next(t for t in support["topics"] if t["id"] == topic["id"])["closed"] is False
+
+
+async def test_a_topic_the_bot_closes_is_shown_closed(client: Client, sandbox: Sandbox) -> None:
+    topic = await _escalated_topic(client, sandbox)
+    await sandbox.world.app.bot.close_forum_topic(sandbox.world.group.chat_id, topic["id"])
+    support = _pane(await _state(client), "support")
+    shown = next(t for t in support["topics"] if t["id"] == topic["id"])
+    assert shown["closed"] is True
+    assert any(m["service"] == "KChat closed the topic" for m in support["messages"])
+
+
+@pytest.mark.parametrize(
+    ("pane", "payload", "says"),
+    [
+        ("buyer", {"thread_id": 5, "closed": True}, "only the support group has topics"),
+        ("support", {"thread_id": 999, "closed": True}, "no topic 999"),
+        ("support", {"thread_id": 5, "closed": "yes"}, "closed must be true"),
+        ("support", {"closed": True}, "thread_id is missing"),
+    ],
+)
+async def test_closing_a_topic_that_cannot_be_closed_is_refused(
+    client: Client, pane: str, payload: dict[str, Any], says: str
+) -> None:
+    response = await client.post(f"/api/panes/{pane}/topics", json=payload)
+    assert response.status == 400
+    assert says in (await response.json())["error"]

@@ -199,3 +199,100 @@ async def test_bot_formatting_is_drawn_from_entities_with_utf16_offsets(
     await expect(spoiler).not_to_have_class(re.compile("revealed"))
     await spoiler.click()
     await expect(spoiler).to_have_class(re.compile("revealed"))
+
+
+async def test_at_1024_px_every_pane_is_fully_on_screen(page: Any, sandbox: Sandbox) -> None:
+    from playwright.async_api import expect
+
+    await page.set_viewport_size({"width": 1024, "height": 768})
+    await expect(page.locator("#hint-text")).to_contain_text(sandbox.story.pay_order_id)
+    for pane in ("buyer", "seller", "support"):
+        for part in ("", " .phone", " .composer", " .pane-label"):
+            box = await page.locator(f'section[data-pane="{pane}"]{part}').bounding_box()
+            assert box is not None, (pane, part)
+            assert box["x"] >= 0 and box["y"] >= 0, (pane, part, box)
+            assert box["x"] + box["width"] <= 1024, (pane, part, box)
+            assert box["y"] + box["height"] <= 768, (pane, part, box)
+    reset = await page.locator("#reset").bounding_box()
+    assert reset is not None and reset["x"] + reset["width"] <= 1024
+    scroll = await page.evaluate("document.getElementById('panes').scrollWidth")
+    assert scroll <= 1024, "no sideways scrolling to reach the support pane"
+
+
+async def test_reset_closes_an_alert_about_the_old_world(page: Any, sandbox: Sandbox) -> None:
+    from playwright.async_api import expect
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+    buyer = page.locator('section[data-pane="buyer"]')
+    old = sandbox.story.pay_order_id
+    await expect(page.locator("#hint-text")).to_contain_text(old)
+    # A button from before an upgrade: the bot answers its tap with an alert.
+    stale = InlineKeyboardMarkup([[InlineKeyboardButton("Old button", callback_data="v0:x")]])
+    await sandbox.world.app.bot.send_message(BUYER.id, f"About {old}", reply_markup=stale)
+    await buyer.get_by_role("button", name="Old button").click()
+    alert = buyer.locator(".alert-layer")
+    await expect(alert).to_be_visible()
+    await expect(alert).to_contain_text("no longer valid")
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    await page.locator("#reset").click()
+    await expect(page.locator("#hint-text")).not_to_contain_text(old)
+    await expect(alert).to_be_hidden()
+    await expect(buyer.locator(".msg").filter(has_text=f"About {old}")).to_have_count(0)
+    await expect(page.locator("#hint-text")).to_contain_text(sandbox.story.pay_order_id)
+
+
+async def test_a_closed_topic_is_drawn_closed_for_an_admin_and_for_a_member(
+    page: Any, sandbox: Sandbox
+) -> None:
+    from playwright.async_api import expect
+
+    oid = sandbox.story.pay_order_id
+    await sandbox.world.services.orders.pay_from_balance(oid, BUYER.id)
+    await sandbox.settle()
+    buyer = page.locator('section[data-pane="buyer"]')
+    card = buyer.locator(".msg").filter(has_text=oid).filter(has=page.get_by_role("button"))
+    await card.last.get_by_role("button", name="Escalate to support").click()
+    support = page.locator('section[data-pane="support"]')
+    tab = support.locator(".topic-tab").filter(has_text="#1")
+    await expect(tab).to_be_visible()
+    await tab.click()
+    toggle = support.locator(".topic-toggle")
+    await expect(toggle).to_have_text("🔒 Close topic")
+    await expect(support.locator(".closed-bar")).to_be_hidden()
+
+    await toggle.click()  # Aisha administers the group: she may close it
+    await expect(tab).to_contain_text("🔒")
+    await expect(support.locator(".msg.service").last).to_have_text("Aisha closed the topic")
+    bar = support.locator(".closed-bar")
+    await expect(bar).to_contain_text("As an administrator you can still write here")
+    await expect(support.locator(".composer")).to_be_visible()
+    await expect(toggle).to_have_text("Reopen topic")
+    assert sandbox.world.group.topics()[-1].is_closed
+
+    # Were she a plain member, Telegram would show no message field, only the notice.
+    sandbox.world.group.set_status(sandbox.world.agent, "member")
+    await expect(support.locator(".composer")).to_be_hidden()
+    await expect(bar.locator(".closed-text")).to_have_text("The topic is closed")
+    await expect(toggle).to_be_hidden()
+
+    sandbox.world.group.set_status(sandbox.world.agent, "administrator")
+    await toggle.click()
+    await expect(bar).to_be_hidden()
+    await expect(tab).not_to_contain_text("🔒")
+    assert not sandbox.world.group.topics()[-1].is_closed
+
+
+async def test_a_closing_tag_in_a_message_is_not_drawn_as_a_command(
+    page: Any, sandbox: Sandbox
+) -> None:
+    from playwright.async_api import expect
+
+    buyer = page.locator('section[data-pane="buyer"]')
+    box = buyer.locator("textarea")
+    await box.fill("I typed </b> and /orders")
+    await box.press("Enter")
+    mine = buyer.locator(".msg.out").filter(has_text="I typed </b>").last
+    await expect(mine).to_be_visible()
+    await expect(mine.locator("a.command")).to_have_count(1)
+    await expect(mine.locator("a.command")).to_have_text("/orders")

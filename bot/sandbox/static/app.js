@@ -210,6 +210,8 @@ class PaneView {
     this.cmdMenu = q(".cmd-menu");
     this.replyBar = q(".reply-bar");
     this.form = q(".composer");
+    this.topicToggle = q(".topic-toggle");
+    this.closedBar = q(".closed-bar");
     this.input = q(".input");
     this.fileInput = q(".file-input");
 
@@ -241,6 +243,7 @@ class PaneView {
     q(".reply-cancel").addEventListener("click", () => this.setReply(null));
     q(".cmd-btn").addEventListener("click", () => this.toggleCommands());
     q(".alert-ok").addEventListener("click", () => { this.alertLayer.hidden = true; });
+    this.topicToggle.addEventListener("click", () => this.toggleTopicClosed());
     this.list.addEventListener("click", () => { this.cmdMenu.hidden = true; });
   }
 
@@ -263,11 +266,18 @@ class PaneView {
     this.title.textContent = data.title;
     this.subtitle.textContent = data.kind === "private" ? "bot" : `${data.subtitle} · ${data.kind === "forum" ? "topics" : "group"}`;
     this.drawTopics();
+    this.drawTopicState();
     this.drawMessages(wasAtBottom || freshEpoch);
     this.showNotices(freshEpoch);
   }
 
+  // A new world (a Reset): nothing the old one showed may stay, least of all a dialog
+  // about an order that no longer exists.
   resetLocal() {
+    this.alertLayer.hidden = true;
+    this.toasts.replaceChildren();
+    this.cmdMenu.hidden = true;
+    for (const messageId of [...this.pending.keys()]) this.clearPending(messageId);
     this.nodes.clear();
     this.days.clear();
     this.list.replaceChildren();
@@ -335,13 +345,63 @@ class PaneView {
         (m) => this.topicKey(m.thread) === key && m.id > (this.readUpTo.get(key) || 0)
       ).length;
       if (unread > 0 && topic.id !== this.topic) tab.appendChild(el("span", "topic-badge", String(unread)));
+      if (topic.closed) {
+        tab.classList.add("closed");
+        tab.title = `${topic.name} (closed)`;
+      }
       tab.addEventListener("click", () => {
         this.topic = topic.id;
         this.setReply(null);
         this.drawTopics();
+        this.drawTopicState();
         this.drawMessages(true);
       });
       this.topicsNav.appendChild(tab);
+    }
+  }
+
+  currentTopic() {
+    if (!this.isForum) return null;
+    return this.data.topics.find((t) => t.id === this.topic) || null;
+  }
+
+  // As Telegram draws a closed topic: members see "The topic is closed" instead of the
+  // message field; administrators who may manage topics keep the field (they can still
+  // write) and can reopen it.
+  drawTopicState() {
+    const topic = this.currentTopic();
+    const manageable = Boolean(topic && topic.id !== null && topic.can_manage);
+    this.topicToggle.hidden = !manageable;
+    if (manageable) {
+      this.topicToggle.textContent = topic.closed ? "Reopen topic" : "🔒 Close topic";
+      this.topicToggle.title = topic.closed
+        ? "Reopen this topic: everyone can write in it again"
+        : "Close this topic: only administrators can write in it then";
+    }
+    const closed = Boolean(topic && topic.closed);
+    const canPost = !topic || topic.can_post !== false;
+    this.closedBar.hidden = !closed;
+    this.closedBar.classList.toggle("admin", closed && canPost);
+    this.root.querySelector(".closed-text").textContent = canPost
+      ? "The topic is closed. As an administrator you can still write here."
+      : "The topic is closed";
+    this.form.hidden = !canPost;
+    if (!canPost) {
+      this.setReply(null);
+      this.cmdMenu.hidden = true;
+    }
+  }
+
+  async toggleTopicClosed() {
+    const topic = this.currentTopic();
+    if (!topic || topic.id === null) return;
+    this.topicToggle.disabled = true;
+    try {
+      await postJson(`/api/panes/${this.id}/topics`, { thread_id: topic.id, closed: !topic.closed });
+    } catch (error) {
+      this.toast(error.message, true);
+    } finally {
+      this.topicToggle.disabled = false;
     }
   }
 

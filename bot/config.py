@@ -140,6 +140,10 @@ class Settings(BaseSettings):
         allow_inf_nan=False,
         validation_alias=AliasChoices("KCHAT_FAQ_MIN_SCORE", "faq_min_score"),
     )
+    help_center_url: str = Field(
+        default="https://www.kaleoz.com/guide/article/{slug}",
+        validation_alias=AliasChoices("KCHAT_HELP_CENTER_URL", "help_center_url"),
+    )
     online_window: timedelta = Field(
         default=timedelta(minutes=5),
         validation_alias=AliasChoices("KCHAT_ONLINE_WINDOW", "online_window"),
@@ -243,6 +247,17 @@ class Settings(BaseSettings):
             ports = ", ".join(map(str, WEBHOOK_PORTS))
             raise ValueError(f"Telegram only calls webhooks on ports {ports}")
         return url.geturl()
+
+    @field_validator("help_center_url")
+    @classmethod
+    def _help_center(cls, value: str) -> str:
+        value = value.strip()
+        url = urlsplit(value.replace("{slug}", "slug"))
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise ValueError("the help center URL must be an http:// or https:// address")
+        if "{" in value.replace("{slug}", "") or "}" in value.replace("{slug}", ""):
+            raise ValueError("the help center URL takes only {slug} (the article's title)")
+        return value
 
     @field_validator("timezone")
     @classmethod

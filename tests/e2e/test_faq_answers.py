@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.faq import FaqDocument, FaqIndex
+from bot.domain.faq import MAX_ANSWER_UNITS, MAX_TITLE_UNITS, FaqDocument, FaqIndex
 from bot.fake_bot_api.harness import FakeUser, MessageView
+from handlers.faq_render import answer_html, article
+from handlers.telegram_text import fits, visible
 from tests.e2e.conftest import running_kchat
 from tests.e2e.support import BUYER, SELLER, Running
 
@@ -156,3 +158,17 @@ async def test_thanks_are_answered_with_youre_welcome_not_the_greeting(
     assert "👋 Hi!" not in reply.content and "not sure" not in reply.content
     buyer.send("hello")
     assert "👋 Hi!" in (await buyer.wait_for_message(contains="👋")).content
+
+
+def test_the_longest_document_allowed_still_fits_one_message_with_this_chats_buttons() -> None:
+    sentence = (
+        'Go to "My Orders", tap "Request Refund", then "Confirmed received", or use LiveChat, '
+        "the chatbox or the dialogue box. "
+    )
+    answer = (sentence * 100)[:MAX_ANSWER_UNITS].rstrip()
+    doc = FaqDocument(id="long", title="Q" * MAX_TITLE_UNITS, answer=answer)
+    footer = "\n\n<i>Did this help?</i>"
+    assert not fits(f"❓ <b>{doc.title}</b>\n\n{answer_html(doc)}{footer}")
+    text = article(doc, footer=footer)
+    assert fits(text)
+    assert visible(text).endswith(answer[-40:] + "\n\nDid this help?")

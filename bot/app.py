@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import secrets
+import sqlite3
 import sys
+import traceback
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,8 @@ from bot.domain.faq import FaqIndex
 from bot.help_center.loader import DocumentError, load_index
 from bot.update_order import PerChatOrder
 from scheduler.wakeup import WakeUp
+from store.connection import DatabaseUnavailable, database_file, describe
+from store.instance_lock import AlreadyRunning, InstanceLock
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +37,25 @@ GET_TOKEN = (
     "as TELEGRAM_BOT_TOKEN=... (see .env.example)."
 )
 MISSING_TOKEN = f"TELEGRAM_BOT_TOKEN is not set. {GET_TOKEN}"
+WHAT_TO_TRY = (
+    "Check the network or proxy (HTTPS_PROXY) and TELEGRAM_API_BASE_URL, and the token with "
+    "@BotFather; or play the bot without Telegram: make sandbox. Add --verbose for details."
+)
+
+
+class _QuietStartupFailure(logging.Filter):
+    """Hide PTB's traceback of a failed start: run_bot says what failed in one line.
+
+    Only the bootstrap's retry loop (getMe, webhook setup) is hidden; errors while the bot
+    runs keep their tracebacks. `kchat run --verbose` shows everything.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (
+            record.name.startswith("telegram")
+            and record.exc_info is not None
+            and "Network Retry Loop (Bootstrap" in record.getMessage()
+        )
 
 
 def load_faq(settings: Settings) -> FaqIndex:
@@ -62,6 +85,9 @@ def build_application(
 
     async def post_init(app: App) -> None:
         services = await open_services(settings, clock)
+        # Recorded at once: if anything below fails, post_shutdown still closes the store
+        # (an open aiosqlite connection would keep the failed process alive).
+        app.bot_data["services"] = services
         tz = ZoneInfo(settings.timezone)
         cards = Cards(services, tz)
         desk = (
@@ -131,12 +157,20 @@ def build_application(
     return app
 
 
-def run_bot(settings: Settings) -> int:
-    """`kchat run`: long polling (or a webhook when KCHAT_WEBHOOK_URL is set) until stopped."""
+def run_bot(settings: Settings, *, verbose: bool = False) -> int:
+    """`kchat run`: long polling (or a webhook when KCHAT_WEBHOOK_URL is set) until stopped.
+
+    Whatever stops it from starting (no token, Telegram unreachable or refusing, a database
+    it cannot open, another instance on the same database) is one line on standard error
+    and a non-zero exit status, so a service manager sees it; `verbose` adds the traceback.
+    """
     logging.basicConfig(
-        level=settings.log_level.upper(),
+        level=settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if not verbose:
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(_QuietStartupFailure())
     # httpx logs every long-poll request, APScheduler every wake-up, at INFO: that drowns
     # what matters.
     for noisy in ("httpx", "apscheduler"):
@@ -150,6 +184,26 @@ def run_bot(settings: Settings) -> int:
     except DocumentError as exc:
         print(f"kchat: help-center documents: {exc}", file=sys.stderr)
         return 2
+    try:
+        lock = InstanceLock.acquire(settings.database_url)
+    except AlreadyRunning as exc:
+        print(
+            f"kchat: {exc}; one bot per database (stop the other one first, or set "
+            "KCHAT_DATABASE_URL to another database)",
+            file=sys.stderr,
+        )
+        return 2
+    except (DatabaseUnavailable, ValueError) as exc:
+        print(f"kchat: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return _run_app(settings, token, faq, verbose)
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _run_app(settings: Settings, token: str, faq: FaqIndex, verbose: bool) -> int:
     app = build_application(settings, SystemClock(), token, faq)
     if settings.webhook_url:
         # Telegram sends this secret in X-Telegram-Bot-Api-Secret-Token with every update,
@@ -170,13 +224,30 @@ def run_bot(settings: Settings) -> int:
         else:
             app.run_polling(allowed_updates=Update.ALL_TYPES)
     except InvalidToken:
-        print(f"kchat: Telegram rejects this TELEGRAM_BOT_TOKEN. {GET_TOKEN}", file=sys.stderr)
+        print(
+            f"kchat: Telegram rejects this TELEGRAM_BOT_TOKEN. {GET_TOKEN} "
+            "Or play the bot without Telegram: make sandbox.",
+            file=sys.stderr,
+        )
         return 2
     except NetworkError as exc:
         where = settings.telegram_api_base_url
-        print(f"kchat: cannot reach the Telegram Bot API at {where}: {exc}", file=sys.stderr)
+        print(
+            f"kchat: cannot reach the Telegram Bot API at {where} ({exc.message}). {WHAT_TO_TRY}",
+            file=sys.stderr,
+        )
         return 1
     except TelegramError as exc:  # e.g. a webhook Telegram refuses to register
         print(f"kchat: Telegram refused to start the bot: {exc.message}", file=sys.stderr)
+        return 2
+    except DatabaseUnavailable as exc:  # opened in post_init: garbage, read-only, missing dir
+        if verbose:
+            traceback.print_exc()
+        print(f"kchat: {exc}", file=sys.stderr)
+        return 2
+    except sqlite3.Error as exc:
+        if verbose:
+            traceback.print_exc()
+        print(f"kchat: {describe(database_file(settings.database_url), exc)}", file=sys.stderr)
         return 2
     return 0

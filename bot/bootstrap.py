@@ -37,9 +37,14 @@ class Services:
         await self.store.close()
 
 
-async def open_services(settings: Settings, clock: Clock) -> Services:
-    """Open the database (migrating it) and build the services on it."""
-    store = await Store.open(settings.database_url)
+async def open_services(settings: Settings, clock: Clock, *, create: bool = True) -> Services:
+    """Open the database (migrating it) and build the services on it.
+
+    Without `create`, a missing database is DatabaseMissing rather than a new empty one.
+    """
+    store = await Store.open(
+        settings.database_url, create=create, busy_timeout_ms=settings.db_busy_timeout_ms
+    )
     policy = settings.policy()
     signal = OutboxSignal()
     orders = OrderService(store, clock, policy, signal=signal)

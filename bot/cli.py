@@ -9,26 +9,30 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import sqlite3
 import sys
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, NoReturn
 
 from pydantic import ValidationError
 
 from bot.bootstrap import Services, open_services
 from bot.clock import SystemClock
-from bot.config import Settings
+from bot.config import MAX_TELEGRAM_ID, Settings, settings_error
 from bot.domain.errors import DomainError
 from bot.domain.ids import normalize_order_id
 from bot.domain.model import Status
 from bot.domain.money import format_amount, normalize_currency, parse_amount
 from bot.order_json import order_to_json
 from bot.services.audit import ledger_violations
+from store.connection import DatabaseMissing, DatabaseUnavailable, database_file, describe
 from store.timefmt import to_db
 
 EXIT_USAGE = 2
+MAX_LIMIT = 10_000  # --limit and the like: enough for a screen or a script, not a dump
 
 
 class UsageError(Exception):
@@ -38,7 +42,40 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     # argparse prints the whole usage on error; the contract is one clear line.
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"kchat: {message} (see kchat --help)\n")
+        self.exit(EXIT_USAGE, f"kchat: {_one_line(message)} (see kchat --help)\n")
+
+
+def _one_line(text: str) -> str:
+    """Control characters a person typed (a newline, a carriage return) shown escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _user_id(text: str) -> int:
+    """A Telegram user id: a positive whole number below 2^63."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 0 < value <= MAX_TELEGRAM_ID:
+        raise argparse.ArgumentTypeError(
+            f"{text[:40]!r} is not a Telegram user id (a positive whole number below 2^63)"
+        )
+    return value
+
+
+def _count(low: int, high: int) -> Callable[[str], int]:
+    """A whole number from `low` to `high`."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = low - 1
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{text[:40]!r}: give a whole number {low} to {high}")
+        return value
+
+    return parse
 
 
 def _print_json(obj: Any) -> None:
@@ -238,6 +275,12 @@ async def _check(s: Services, a: argparse.Namespace) -> int:
     return 0
 
 
+async def _migrate(s: Services, a: argparse.Namespace) -> int:
+    version = await s.store.schema_version()
+    print(f"database at {a.database_file or ':memory:'} is ready (schema version {version})")
+    return 0
+
+
 _FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 
 Command = Callable[[Services, argparse.Namespace], Awaitable[int]]
@@ -258,6 +301,15 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="without a token, exit (status 2) instead of starting the sandbox",
     )
+    r.add_argument(
+        "--verbose",
+        action="store_true",
+        help="when the bot cannot start, print the whole traceback, not only what to try",
+    )
+    mg = sub.add_parser(
+        "migrate", help="create the database, or apply its pending migrations, and exit"
+    )
+    mg.set_defaults(run=_migrate, creates=True)
     sb = sub.add_parser(
         "sandbox", help="the real bot against a local Telegram, played from a browser page"
     )
@@ -273,13 +325,14 @@ def build_parser() -> argparse.ArgumentParser:
         dest="order_command", required=True, parser_class=_Parser
     )
     c = order.add_parser("create", help="place an order (marketplace intake)")
-    c.add_argument("--buyer", type=int, required=True, metavar="TG_ID")
-    c.add_argument("--seller", type=int, required=True, metavar="TG_ID")
+    c.add_argument("--buyer", type=_user_id, required=True, metavar="TG_ID")
+    c.add_argument("--seller", type=_user_id, required=True, metavar="TG_ID")
     c.add_argument("--title", required=True)
     c.add_argument("--price", required=True, help="e.g. 12.50")
     c.add_argument("--currency", default=None)
     c.add_argument("--json", action="store_true")
-    c.set_defaults(run=_order_create)
+    # Intake may create a new database (external checks start on a fresh path), saying so.
+    c.set_defaults(run=_order_create, creates=True)
     pd = order.add_parser("paid", help="the marketplace reports an external payment")
     pd.add_argument("id")
     pd.add_argument("--json", action="store_true")
@@ -289,9 +342,9 @@ def build_parser() -> argparse.ArgumentParser:
     sh.add_argument("--json", action="store_true")
     sh.set_defaults(run=_order_show)
     ls = order.add_parser("list", help="orders, newest last (or one user's, newest first)")
-    ls.add_argument("--user", type=int, default=None, metavar="TG_ID")
+    ls.add_argument("--user", type=_user_id, default=None, metavar="TG_ID")
     ls.add_argument("--status", choices=[st.value for st in Status], default=None)
-    ls.add_argument("--limit", type=int, default=50)
+    ls.add_argument("--limit", type=_count(1, MAX_LIMIT), default=50)
     ls.set_defaults(run=_order_list)
     lg = order.add_parser("log", help="an order's timeline and notifications")
     lg.add_argument("id")
@@ -301,7 +354,7 @@ def build_parser() -> argparse.ArgumentParser:
         dest="offer_command", required=True, parser_class=_Parser
     )
     oc = offer.add_parser("create", help="list an item at a price")
-    oc.add_argument("--seller", type=int, required=True, metavar="TG_ID")
+    oc.add_argument("--seller", type=_user_id, required=True, metavar="TG_ID")
     oc.add_argument("--title", required=True)
     oc.add_argument("--price", required=True)
     oc.add_argument("--currency", default=None)
@@ -312,11 +365,11 @@ def build_parser() -> argparse.ArgumentParser:
     op.set_defaults(run=_offer_price)
 
     b = sub.add_parser("balance", help="a user's KALEOZ balance")
-    b.add_argument("telegram_id", type=int)
+    b.add_argument("telegram_id", type=_user_id, metavar="TG_ID")
     b.add_argument("--json", action="store_true")
     b.set_defaults(run=_balance)
     t = sub.add_parser("topup", help="operator: credit a user's balance")
-    t.add_argument("telegram_id", type=int)
+    t.add_argument("telegram_id", type=_user_id, metavar="TG_ID")
     t.add_argument("amount")
     t.add_argument("--currency", default=None)
     t.add_argument("--key", default=None, help="idempotency key (a repeat does nothing)")
@@ -327,7 +380,7 @@ def build_parser() -> argparse.ArgumentParser:
     sw.set_defaults(run=_sweep)
     dl = sub.add_parser("deadlines", help="pending deadlines, earliest first")
     dl.add_argument("--due", action="store_true", help="only those due now")
-    dl.add_argument("--limit", type=int, default=50)
+    dl.add_argument("--limit", type=_count(1, MAX_LIMIT), default=50)
     dl.set_defaults(run=_deadlines)
     ck = sub.add_parser("check", help="verify the ledger's invariants")
     ck.set_defaults(run=_check)
@@ -335,23 +388,61 @@ def build_parser() -> argparse.ArgumentParser:
         "faq-report", help="what the help center was asked in the chat, and what missed"
     )
     fr.add_argument("--days", type=int, default=7, help="how far back (default 7)")
-    fr.add_argument("--misses", type=int, default=20, help="how many misses to list")
+    fr.add_argument(
+        "--misses", type=_count(0, MAX_LIMIT), default=20, help="how many misses to list"
+    )
     fr.add_argument("--json", action="store_true")
     fr.set_defaults(run=_faq_report)
     return p
 
 
 async def _run_command(settings: Settings, command: Command, args: argparse.Namespace) -> int:
-    services = await open_services(settings, SystemClock())
+    file = database_file(settings.database_url)
+    fresh = file is not None and not file.exists()
+    args.database_file = file
+    # Only `migrate` and intake may create a database; anything else on a missing one
+    # would answer from an empty database ("no balance yet") in the wrong folder.
+    services = await open_services(
+        settings, SystemClock(), create=bool(getattr(args, "creates", False))
+    )
     try:
-        return await command(services, args)
-    finally:
+        code = await command(services, args)
+    except BaseException:
         await services.close()
+        if fresh and file is not None:
+            _remove_database(file)  # a failed first command leaves no empty database behind
+        raise
+    await services.close()
+    if fresh:
+        print(f"kchat: created a new database at {file}", file=sys.stderr)
+    return code
+
+
+def _remove_database(file: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{file}{suffix}").unlink(missing_ok=True)
+
+
+def _undecodable(text: str) -> bool:
+    # Bytes that are not UTF-8 reach argv as lone surrogates, which nothing can store.
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _fail(message: str) -> int:
-    print(f"kchat: {message}", file=sys.stderr)
+    # Errors often quote what was typed; the contract is one line whatever that was.
+    print(f"kchat: {_one_line(message)}", file=sys.stderr)
     return EXIT_USAGE
+
+
+def _missing(exc: DatabaseMissing, settings: Settings) -> str:
+    return (
+        f"no database at {exc.path} (KCHAT_DATABASE_URL={settings.database_url}); "
+        "create one with `kchat migrate`, or point KCHAT_DATABASE_URL at the existing one"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -360,6 +451,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # --help, or a usage error already printed as one line
         return int(exc.code or 0)
+    for value in vars(args).values():
+        if isinstance(value, str) and not value.isprintable() and _undecodable(value):
+            return _fail(f"{value!r} is not valid UTF-8 text (check the terminal's encoding)")
     if args.command == "faq":
         from bot.faq_cli import run_faq
 
@@ -367,9 +461,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings()
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(x) for x in first["loc"])
-        return _fail(f"bad setting {where}: {first['msg']}")
+        return _fail(settings_error(exc))
     if args.command == "run":
         token = settings.telegram_bot_token
         if (token is None or not token.get_secret_value().strip()) and not args.no_sandbox:
@@ -381,7 +473,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_sandbox(settings, None)
         from bot.app import run_bot
 
-        return run_bot(settings)
+        return run_bot(settings, verbose=args.verbose)
     if args.command == "sandbox":
         from bot.sandbox.serve import run_sandbox
 
@@ -395,6 +487,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_run_command(settings, command, args))
     except (DomainError, UsageError) as exc:
         return _fail(str(exc))
+    except DatabaseMissing as exc:
+        return _fail(_missing(exc, settings))
+    except DatabaseUnavailable as exc:
+        return _fail(str(exc))
+    except sqlite3.Error as exc:  # e.g. locked by another process past the busy timeout
+        return _fail(describe(database_file(settings.database_url), exc))
     except ValueError as exc:  # e.g. an unsupported database URL
         return _fail(str(exc))
 

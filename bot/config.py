@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.domain.errors import InvalidAmount
+from bot.domain.money import normalize_currency
 from bot.domain.policy import Policy
 
 
@@ -27,23 +38,115 @@ _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 WEBHOOK_PORTS = (80, 88, 443, 8443)  # the only ports Telegram delivers webhooks to
 
 
+_S, _MIN, _H, _D = (
+    timedelta(seconds=1),
+    timedelta(minutes=1),
+    timedelta(hours=1),
+    timedelta(days=1),
+)
+# The longest duration any setting takes; past it a number is a typo, not a policy (and
+# `timedelta` itself overflows at 999,999,999 days).
+_LONGEST = 365 * _D
+
+
 def _duration(value: Any) -> Any:
     """Seconds ("3600"), a short form ("15m", "72h") or ISO 8601 ("PT1H", left to pydantic)."""
-    if isinstance(value, str):
-        v = value.strip().lower()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        return value
+    v = value.strip().lower()
+    for number, scale in ((v, 1), (v[:-1], _UNITS.get(v[-1:], 0))):
+        if not scale:
+            continue
         try:
-            return timedelta(seconds=float(v))
+            seconds = float(number) * scale
         except ValueError:
-            pass
-        if v[-1:] in _UNITS:
-            try:
-                return timedelta(seconds=float(v[:-1]) * _UNITS[v[-1]])
-            except ValueError:
-                pass
-    return value
+            continue
+        if not math.isfinite(seconds) or abs(seconds) > 10 * _LONGEST.total_seconds():
+            raise ValueError("out of range")
+        return timedelta(seconds=seconds)
+    try:
+        return _ISO_DURATION.validate_python(value.strip())
+    except ValidationError:
+        raise ValueError("not a duration") from None
+
+
+def _bounded(value: Any, lo: timedelta, hi: timedelta) -> Any:
+    d = _duration(value)
+    if isinstance(d, timedelta) and not lo <= d <= hi:
+        raise ValueError("out of range")
+    return d
+
+
+def _human(d: timedelta) -> str:
+    seconds = d.total_seconds()
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{int(seconds // size)}{unit}"
+    return f"{seconds:g}s"
+
+
+# Each duration setting's allowed range, inclusive. A zero poll interval spins a core, a
+# zero window resolves every order at once, a negative one is meaningless.
+DURATION_BOUNDS: dict[str, tuple[timedelta, timedelta]] = {
+    "payment_window": (_MIN, _LONGEST),
+    "delivery_window": (_MIN, _LONGEST),
+    "confirm_window": (_MIN, _LONGEST),
+    "refund_min_age": (timedelta(0), _LONGEST),
+    "refund_response_undelivered": (_MIN, _LONGEST),
+    "refund_response_delivered": (_MIN, _LONGEST),
+    "online_window": (_S, 30 * _D),
+    "flood_window": (_S, _H),
+    "poll_interval": (timedelta(milliseconds=100), _H),
+    "sla_unclaimed": (_MIN, 30 * _D),
+    "sla_unanswered": (_MIN, 30 * _D),
+    "db_busy_timeout": (timedelta(0), 5 * _MIN),
+    # Reminder lead times, each of them.
+    "remind_payment_before": (_S, _LONGEST),
+    "remind_delivery_before": (_S, _LONGEST),
+    "remind_confirm_before": (_S, _LONGEST),
+    "remind_refund_before": (_S, _LONGEST),
+}
+DURATION_FORM = "seconds (3600), 15m / 72h / 3d, or ISO 8601 (PT1H)"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+MAX_TELEGRAM_ID = 2**63 - 1  # Telegram ids fit in a signed 64-bit integer
+UserId = Annotated[int, Field(gt=0, le=MAX_TELEGRAM_ID)]
+# Settings whose value is never repeated back (an error names the setting only).
+_SECRET = ("TELEGRAM_BOT_TOKEN", "KCHAT_WEBHOOK_SECRET")
+# What each setting accepts, for the one line a bad value gets (keyed by field name).
+_ALLOWED: dict[str, str] = {
+    **{
+        name: f"a duration from {_human(lo)} to {_human(hi)}: {DURATION_FORM}"
+        for name, (lo, hi) in DURATION_BOUNDS.items()
+        if not name.startswith("remind_")
+    },
+    **{
+        name: f"comma-separated durations from {_human(lo)} to {_human(hi)}: {DURATION_FORM}"
+        for name, (lo, hi) in DURATION_BOUNDS.items()
+        if name.startswith("remind_")
+    },
+    "support_chat_id": "a group chat id: a negative whole number, like -1001234567890",
+    "support_agents": "comma-separated Telegram user ids (positive whole numbers below 2^63)",
+    "flood_limit": "a whole number of updates from 1 to 1000000000",
+    "webhook_port": "a port from 1 to 65535",
+    "sandbox_port": "a port from 0 to 65535 (0 picks a free one)",
+    "faq_min_score": "a number from 0 to 1",
+    "log_level": ", ".join(LOG_LEVELS),
+    "timezone": "an IANA time zone name, like Asia/Kuala_Lumpur",
+    "default_currency": "a three-letter currency code, like MYR",
+    "webhook_url": "empty (long polling), or an https:// URL on port 80, 88, 443 or 8443",
+    "telegram_api_base_url": "an http:// or https:// URL, like https://api.telegram.org/bot",
+    "telegram_api_file_url": "empty, or an http:// or https:// URL",
+    "database_url": "sqlite:///relative/path.db, sqlite:////absolute/path.db",
+    "sandbox_database_url": "sqlite:///relative/path.db, sqlite:////absolute/path.db",
+    "show_agent_names": "true or false",
+    "sandbox_forum": "true or false",
+}
 
 
 Durations = Annotated[tuple[timedelta, ...], NoDecode]
+_ISO_DURATION = TypeAdapter(timedelta)
 
 
 class Settings(BaseSettings):
@@ -74,9 +177,12 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("KCHAT_DATABASE_URL", "database_url"),
     )
     support_chat_id: int | None = Field(
-        default=None, validation_alias=AliasChoices("KCHAT_SUPPORT_CHAT_ID", "support_chat_id")
+        default=None,
+        lt=0,
+        ge=-MAX_TELEGRAM_ID,
+        validation_alias=AliasChoices("KCHAT_SUPPORT_CHAT_ID", "support_chat_id"),
     )
-    support_agents: Annotated[tuple[int, ...], NoDecode] = Field(
+    support_agents: Annotated[tuple[UserId, ...], NoDecode] = Field(
         default=(), validation_alias=AliasChoices("KCHAT_SUPPORT_AGENTS", "support_agents")
     )
     payment_window: timedelta = Field(
@@ -158,10 +264,16 @@ class Settings(BaseSettings):
         default="0.0.0.0", validation_alias=AliasChoices("KCHAT_WEBHOOK_LISTEN", "webhook_listen")
     )
     webhook_port: int = Field(
-        default=8443, validation_alias=AliasChoices("KCHAT_WEBHOOK_PORT", "webhook_port")
+        default=8443,
+        ge=1,
+        le=65535,
+        validation_alias=AliasChoices("KCHAT_WEBHOOK_PORT", "webhook_port"),
     )
     flood_limit: int = Field(
-        default=20, validation_alias=AliasChoices("KCHAT_FLOOD_LIMIT", "flood_limit")
+        default=20,
+        ge=1,
+        le=1_000_000_000,
+        validation_alias=AliasChoices("KCHAT_FLOOD_LIMIT", "flood_limit"),
     )
     flood_window: timedelta = Field(
         default=timedelta(seconds=10),
@@ -186,6 +298,10 @@ class Settings(BaseSettings):
     log_level: str = Field(
         default="INFO", validation_alias=AliasChoices("KCHAT_LOG_LEVEL", "log_level")
     )
+    db_busy_timeout: timedelta = Field(
+        default=timedelta(seconds=10),
+        validation_alias=AliasChoices("KCHAT_DB_BUSY_TIMEOUT", "db_busy_timeout"),
+    )
     sandbox_database_url: str = Field(
         default="sqlite:///sandbox.db",
         validation_alias=AliasChoices("KCHAT_SANDBOX_DATABASE_URL", "sandbox_database_url"),
@@ -200,40 +316,72 @@ class Settings(BaseSettings):
         default=True, validation_alias=AliasChoices("KCHAT_SANDBOX_FORUM", "sandbox_forum")
     )
 
-    @field_validator(
-        "payment_window",
-        "delivery_window",
-        "confirm_window",
-        "refund_min_age",
-        "refund_response_undelivered",
-        "refund_response_delivered",
-        "online_window",
-        "flood_window",
-        "poll_interval",
-        "sla_unclaimed",
-        "sla_unanswered",
-        mode="before",
-    )
+    @field_validator(*DURATION_BOUNDS, mode="before")
     @classmethod
-    def _window(cls, value: Any) -> Any:
-        return _duration(value)
+    def _durations(cls, value: Any, info: ValidationInfo) -> Any:
+        # Checked before pydantic sees the value, so an error quotes what was written.
+        lo, hi = DURATION_BOUNDS[str(info.field_name)]
+        if str(info.field_name).startswith("remind_"):
+            parts = _split(value)
+            if isinstance(parts, list | tuple):
+                return tuple(_bounded(p, lo, hi) for p in parts)
+            return parts
+        return _bounded(value, lo, hi)
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError("unknown log level")
+        return level
+
+    @field_validator("default_currency")
+    @classmethod
+    def _currency(cls, value: str) -> str:
+        try:
+            return normalize_currency(value)
+        except InvalidAmount as exc:
+            raise ValueError("not a currency code") from exc
+
+    @field_validator("telegram_api_base_url", "telegram_api_file_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        url = urlsplit(value.strip())
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise ValueError("not an http(s) URL")
+        return value.strip()
+
+    @field_validator("database_url", "sandbox_database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        v = value.strip()
+        if v.startswith(("postgresql://", "postgres://")):
+            return v  # the store says at open time whether this backend is available
+        rest = v.removeprefix("sqlite://")
+        memory = rest in ("", ":memory:", "/:memory:")
+        if rest == v or not (memory or (rest.startswith("/") and rest[1:].strip("/"))):
+            raise ValueError("not a database URL")
+        return v
 
     @field_validator("support_agents", mode="before")
     @classmethod
     def _agents(cls, value: Any) -> Any:
-        return _split(value)
-
-    @field_validator(
-        "remind_payment_before",
-        "remind_delivery_before",
-        "remind_confirm_before",
-        "remind_refund_before",
-        mode="before",
-    )
-    @classmethod
-    def _leads(cls, value: Any) -> Any:
         parts = _split(value)
-        return [_duration(p) for p in parts] if isinstance(parts, list) else parts
+        if not isinstance(parts, list | tuple):
+            return parts
+        ids = []
+        for part in parts:
+            try:
+                uid = int(part)
+            except (TypeError, ValueError):
+                raise ValueError(f"{part!r} is not a user id") from None
+            if not 0 < uid <= MAX_TELEGRAM_ID:
+                raise ValueError(f"{part!r} is not a user id")
+            ids.append(uid)
+        return tuple(ids)
 
     @field_validator("webhook_url", mode="before")
     @classmethod
@@ -276,6 +424,11 @@ class Settings(BaseSettings):
         base = self.telegram_api_base_url
         return base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base
 
+    @property
+    def db_busy_timeout_ms(self) -> int:
+        """How long a statement waits for another process's lock before it gives up."""
+        return int(self.db_busy_timeout.total_seconds() * 1000)
+
     def policy(self) -> Policy:
         """The marketplace rules these settings describe."""
         return Policy(
@@ -290,3 +443,30 @@ class Settings(BaseSettings):
             confirm_reminder_leads=self.remind_confirm_before,
             refund_reminder_leads=self.remind_refund_before,
         )
+
+
+def settings_error(exc: ValidationError) -> str:
+    """One line for the first bad setting: its variable, the value given, what is allowed."""
+    first = exc.errors()[0]
+    name = str(first["loc"][0]) if first["loc"] else "?"
+    field = next(
+        (f for f, info in Settings.model_fields.items() if name in _names(info.validation_alias)),
+        name,
+    )
+    env = (
+        next(iter(_names(Settings.model_fields[field].validation_alias)), name)
+        if (field in Settings.model_fields)
+        else name
+    )
+    reason = str(first["msg"]).removeprefix("Value error, ")
+    given = "" if env in _SECRET else f"={first['input']!r}"
+    allowed = f"; allowed: {_ALLOWED[field]}" if field in _ALLOWED else ""
+    more = len(exc.errors()) - 1
+    tail = f" (and {more} more)" if more else ""
+    return f"bad setting {env}{given}: {reason}{allowed}{tail}"
+
+
+def _names(alias: Any) -> list[str]:
+    if isinstance(alias, AliasChoices):
+        return [str(c) for c in alias.choices]
+    return [str(alias)] if alias else []

@@ -10,7 +10,7 @@ from typing import TextIO
 
 from pydantic import ValidationError
 
-from bot.config import Settings
+from bot.config import Settings, settings_error
 from bot.domain.faq import FaqAnswer, FaqIndex
 from bot.help_center import DocumentError, load_index
 
@@ -79,9 +79,7 @@ def run_faq(args: argparse.Namespace) -> int:
     try:
         settings = Settings()
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(x) for x in first["loc"])
-        print(f"kchat faq: bad setting {where}: {first['msg']}", file=sys.stderr)
+        print(f"kchat faq: {settings_error(exc)}", file=sys.stderr)
         return 2
     try:
         docs_dir = Path(settings.faq_dir) if settings.faq_dir else None

@@ -22,6 +22,7 @@ from handlers.callback_data import Act, Cb, button
 from handlers.common import Ctx, guarded, services, settings, tell
 from handlers.faq_render import article, full_article_button
 from handlers.orders import show_card
+from handlers.telegram_text import cut
 
 log = logging.getLogger(__name__)
 
@@ -184,15 +185,17 @@ async def on_faq_button(update: Update, ctx: Ctx, cb: Cb) -> bool:
             update, "Sorry about that. A person from KALEOZ Support can help.", reply_markup=kb
         )
         return True
-    if asked is not None:
-        await help_log.wanted_person(asked, user_id)
+    question = await help_log.wanted_person(asked, user_id) if asked is not None else None
     await query.answer()
-    await request_support(update, ctx, cb.ref)
+    await request_support(update, ctx, cb.ref, question.question if question else None)
     return True
 
 
-async def request_support(update: Update, ctx: Ctx, topic: str) -> None:
-    """Hand the user to KALEOZ Support: a help ticket, and their next messages go to it."""
+async def request_support(
+    update: Update, ctx: Ctx, topic: str, question: str | None = None
+) -> None:
+    """Hand the user to KALEOZ Support: a help ticket showing what they asked and what the
+    help center answered, and their next messages go to it."""
     user = update.effective_user
     assert user is not None
     s = services(ctx)
@@ -205,7 +208,14 @@ async def request_support(update: Update, ctx: Ctx, topic: str) -> None:
         )
         return
     doc = _doc(faq_index(ctx), topic)
-    subject = f"Asked for a person after: {doc.title}" if doc else "Asked for a person"
+    answered = f"the help center answered “{doc.title}”" if doc else "no help article matched"
+    subject = (
+        f"Asked: “{cut(question, 400)}”; {answered}."
+        if question
+        else f"Asked for a person after: {doc.title}"
+        if doc
+        else "Asked for a person"
+    )
     ticket, _ = await s.support.raise_ticket(
         TicketKind.HELP, order_id=None, user_id=user.id, subject=subject
     )

@@ -15,6 +15,7 @@ from bot.domain.errors import (
 )
 from bot.domain.model import Status
 from bot.domain.money import display, parse_amount
+from bot.domain.transitions import check_payment_report
 from handlers.callback_data import Act, Cb, InvalidCallback
 from handlers.common import Ctx, cards, guarded, notifier, services
 from handlers.faq_chat import on_faq_button
@@ -136,7 +137,8 @@ async def _reject(update: Update, ctx: Ctx, cb: Cb) -> bool:
 async def _cancel(update: Update, ctx: Ctx, cb: Cb) -> bool:
     s = services(ctx)
     order = await s.orders.get_for(cb.ref, _uid(update))
-    if order.status is Status.WAITING_PAYMENT:
+    if order.status is Status.WAITING_PAYMENT and order.buyer_id == _uid(update):
+        # The buyer's own unpaid order: nothing moves and nobody else needs a reason.
         await s.orders.cancel(order.id, _uid(update))
         return await _answer(update, "Order cancelled.")
     check_action(order, _uid(update), s.clock.now(), s.policy, Action.CANCEL)
@@ -146,8 +148,10 @@ async def _cancel(update: Update, ctx: Ctx, cb: Cb) -> bool:
 
 
 async def _cancel_yes(update: Update, ctx: Ctx, cb: Cb) -> bool:
-    await services(ctx).orders.cancel(cb.ref, _uid(update))
-    return await _answer(update, "Order cancelled and refunded.")
+    order = await services(ctx).orders.cancel(cb.ref, _uid(update), cb.arg)
+    return await _answer(
+        update, "Order cancelled and refunded." if order.paid_at else "Order cancelled."
+    )
 
 
 async def _escalate(update: Update, ctx: Ctx, cb: Cb) -> bool:
@@ -171,8 +175,7 @@ async def _escalate(update: Update, ctx: Ctx, cb: Cb) -> bool:
 async def _paid_already(update: Update, ctx: Ctx, cb: Cb) -> bool:
     s = services(ctx)
     order = await s.orders.get_for(cb.ref, _uid(update))
-    if order.buyer_id != _uid(update) or order.paid_at is not None:
-        raise InvalidInput(f"Order {order.id} is not waiting for a payment from you.")
+    check_payment_report(order, _uid(update))
     await _answer(update)
     await ask_for(
         update,

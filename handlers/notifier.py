@@ -23,9 +23,10 @@ from bot.bootstrap import Services
 from bot.domain.errors import OrderNotFound
 from bot.domain.model import Order, Role
 from bot.domain.tickets import TicketKind
+from bot.services.support import SUPPORT_CLOSED
 from handlers.cards import Cards
 from handlers.relay_delivery import RELAY_KINDS, deliver
-from handlers.render import NOTE_ON_CARD, headline
+from handlers.render import NOTE_ON_CARD, headline, orderless_news, support_again_keyboard
 from handlers.support_desk import SupportDesk
 from handlers.telegram_text import plain_fallback, utf16_len
 from store.records import OutboxItem, RelayedMessage
@@ -225,10 +226,16 @@ class Notifier:
             except OrderNotFound:
                 order = None
         if order is None:
-            # News not tied to an order carries its own (already safe) text.
-            text = "\n".join(str(i.payload.get("text", "")) for i in group).strip()
+            # News not tied to an order: a kind the views know, or its own (safe) text.
+            text = "\n".join(
+                orderless_news(i.kind, i.payload) or str(i.payload.get("text", "")) for i in group
+            ).strip()
             if text:
-                await self.bot.send_message(recipient, text, parse_mode=ParseMode.HTML)
+                closed = any(i.kind == SUPPORT_CLOSED for i in group)
+                kb = support_again_keyboard() if closed else None
+                await self.bot.send_message(
+                    recipient, text, parse_mode=ParseMode.HTML, reply_markup=kb
+                )
             return
         role = order.role_of(recipient) or Role.BUYER
         tz = await self.cards.tz_for(recipient)

@@ -212,7 +212,7 @@ async def cmd_cancel(update: Update, ctx: Ctx) -> None:
 
 
 async def _cancel(update: Update, ctx: Ctx, order: Order) -> None:
-    if order.status is Status.WAITING_PAYMENT:
+    if order.status is Status.WAITING_PAYMENT and order.buyer_id == _user_id(update):
         await show_card(update, ctx, await services(ctx).orders.cancel(order.id, _user_id(update)))
         return
     await offer_choice(update, ctx, order, cancel_prompt(order))

@@ -14,7 +14,11 @@ from bot.domain.deadlines import DeadlineKind
 from bot.domain.model import Order, RefundStatus, Role, Status
 from bot.domain.money import display
 from bot.domain.policy import Policy
-from bot.domain.transitions import unanswered_refund_minor
+from bot.domain.transitions import (
+    CANCEL_REASONS,
+    may_report_payment,
+    unanswered_refund_minor,
+)
 from bot.services.chat import OrderView
 from handlers.callback_data import Act, button
 from handlers.telegram_text import quote, utf16_len
@@ -163,7 +167,8 @@ def card_text(view: OrderView, tz: ZoneInfo, now: datetime) -> str:
         presence = " 🔵 online" if view.counterparty_online else " ⚪ offline"
     lines = [
         f"🧾 <b>Order {o.id}</b> · {escape(o.title)}",
-        f"{STATUS_ICON[o.status]} <b>{o.status.label}</b> · {display(o.amount_minor, o.currency)}",
+        f"{STATUS_ICON[o.status]} <b>{o.status.label}</b>{_cancelled_by(o, viewer)} · "
+        f"{display(o.amount_minor, o.currency)}",
         f"You are the {viewer.value} · {other}: {name_of(view)}{presence}",
     ]
     if view.counterparty_unreachable:
@@ -236,7 +241,61 @@ def _facts(o: Order, viewer: Role, tz: ZoneInfo) -> list[str]:
     return out
 
 
+def support_closed(payload: dict[str, Any]) -> str:
+    """A case the person opened was closed by an agent: say so, and how to come back."""
+    return (
+        f"KALEOZ Support closed your request #{payload.get('ticket_id', '?')}. If you still "
+        "need help, tap Talk to support, or ask your question here."
+    )
+
+
+def support_again_keyboard() -> InlineKeyboardMarkup:
+    """A way back to a person after a closed case."""
+    return InlineKeyboardMarkup([[button("Talk to support", Act.SUPPORT, "none")]])
+
+
+def orderless_news(kind: str, payload: dict[str, Any]) -> str | None:
+    """The text of news that is about no order (None: the news carries its own text)."""
+    if kind == "support_closed":
+        return f"🛟 {support_closed(payload)}"
+    return None
+
+
+def _cancelled_by(o: Order, viewer: Role) -> str:
+    """· cancelled by … on the status line of an order a party cancelled before payment."""
+    if o.status is not Status.EXPIRED or not (o.close_reason or "").startswith("cancelled_by_"):
+        return ""
+    by = o.close_reason.removeprefix("cancelled_by_") if o.close_reason else ""
+    who = "you" if by == viewer.value else f"the {by}"
+    return f" (cancelled by {who} before payment)"
+
+
+def _cancelled_headline(role: Role, payload: dict[str, Any], amount: str) -> str:
+    """Who cancelled, why, and where the money went, for this party."""
+    by = str(payload.get("by") or "")
+    note = f" ({payload['note']})" if payload.get("note") else ""
+    if by == "system":
+        head = "✖️ The order was cancelled."
+    elif by == role.value:
+        head = f"✖️ You cancelled the order{note}."
+    else:
+        head = f"✖️ The {by or 'other side'} cancelled the order{note}."
+    if role is Role.BUYER and payload.get("refunded"):
+        head += f" {amount} went back to your KALEOZ balance."
+    if by == "system":
+        head += " It was not delivered in time."
+    return head
+
+
 def _closing(o: Order, viewer: Role) -> str:
+    if o.status is Status.EXPIRED and (o.close_reason or "").startswith("cancelled_by_"):
+        why = f" ({o.cancel_note})" if o.cancel_note else ""
+        if o.close_reason == "cancelled_by_seller" and viewer is Role.BUYER:
+            return (
+                f"The seller cancelled this order before payment{why}. Nothing was paid. "
+                "Ask the seller for a new link when they can sell it again."
+            )
+        return f"This order was cancelled before payment{why}. Nothing was paid."
     if o.status is Status.EXPIRED:
         # Only the buyer can re-order.
         return "This order expired unpaid." + (
@@ -264,8 +323,7 @@ def card_keyboard(
         for a in available_actions(o, view.viewer_id, now, policy)
     ]
     other = "seller" if o.buyer_id == view.viewer_id else "buyer"
-    unpaid = o.status in (Status.WAITING_PAYMENT, Status.EXPIRED) and o.paid_at is None
-    if unpaid and o.buyer_id == view.viewer_id and o.close_reason in (None, "expired"):
+    if may_report_payment(o, view.viewer_id):
         # FAQ: paid but shown unpaid (or expired): support checks the receipt.
         buttons.append(button("I already paid", Act.PAID_ALREADY, o.id))
     if in_chat:
@@ -296,20 +354,21 @@ def confirm_prompt(o: Order) -> tuple[str, InlineKeyboardMarkup]:
 
 
 def cancel_prompt(o: Order) -> tuple[str, InlineKeyboardMarkup]:
-    """The second step before a seller cancels a paid order."""
-    text = (
-        f"Cancel order {o.id}? {display(o.amount_minor, o.currency)} goes back to the buyer's "
-        "KALEOZ balance. This cannot be undone."
-    )
-    kb = InlineKeyboardMarkup(
-        [
-            [
-                button("Yes, cancel and refund", Act.CANCEL_YES, o.id),
-                button("Keep the order", Act.BACK, o.id),
-            ]
-        ]
-    )
-    return text, kb
+    """The second step before a seller cancels: why (the buyer is told), and what it does."""
+    if o.paid_at is None:
+        what = "It has not been paid, so no money moves."
+    else:
+        what = (
+            f"{display(o.amount_minor, o.currency)} goes back to the buyer's KALEOZ balance. "
+            "This cannot be undone."
+        )
+    text = f"Cancel order {o.id}? {what}\n\nTell the buyer why:"
+    verb = "Cancel" if o.paid_at is None else "Cancel and refund"
+    rows = [
+        [button(f"{verb}: {words}", Act.CANCEL_YES, o.id, code)]
+        for code, words in CANCEL_REASONS.items()
+    ]
+    return text, InlineKeyboardMarkup([*rows, [button("Keep the order", Act.BACK, o.id)]])
 
 
 def refund_prompt(o: Order) -> tuple[str, InlineKeyboardMarkup]:
@@ -366,12 +425,7 @@ def headline(kind: str, role: Role, o: Order, payload: dict[str, Any], tz: ZoneI
         + (f" {amount} is now in your KALEOZ balance." if not buyer else ""),
         "order_expired": "⌛ The order expired unpaid."
         + (" Re-order to buy again." if buyer else ""),
-        "order_cancelled": "✖️ The order was cancelled."
-        + (
-            f" {amount} went back to your KALEOZ balance."
-            if buyer and payload.get("refunded")
-            else ""
-        ),
+        "order_cancelled": _cancelled_headline(role, payload, amount),
         "refund_requested": f"↩️ The buyer asked for a refund of {payload.get('amount', '')}."
         if not buyer
         else f"↩️ Refund of {payload.get('amount', '')} requested. The seller has been told.",
@@ -399,6 +453,7 @@ def headline(kind: str, role: Role, o: Order, payload: dict[str, Any], tz: ZoneI
             else "it is approved automatically"
         )
         + ".",
+        "support_closed": f"🛟 {support_closed(payload)}",
         "payment_rejected": "🧾 KALEOZ Support could not confirm your payment for this order. "
         "If money left your account, contact your bank or reply to support with more details.",
         "counterparty_unreachable": "⚠️ The other side has blocked this bot and can't get "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import logging
 import time
+from datetime import datetime
 from html import escape
 
 from telegram import Message, Update
@@ -25,7 +26,7 @@ from handlers.common import Ctx, notifier, services, settings
 from handlers.relay import message_kind
 from handlers.relay_delivery import fits_with_header, with_header
 from handlers.support_desk import SupportDesk
-from handlers.support_render import confirm_keyboard, ticket_keyboard
+from handlers.support_render import OUTCOMES, confirm_keyboard, ticket_keyboard
 from store.records import ChatMode, MessageEdit, RelayedMessage, TicketMessage
 
 log = logging.getLogger(__name__)
@@ -234,23 +235,49 @@ async def _ask(ctx: Ctx, ticket: Ticket, order: Order | None, *, buyer: bool, ag
 
 async def _send_transcript(ctx: Ctx, ticket: Ticket, order: Order | None) -> None:
     s = services(ctx)
+
+    async def name(uid: int | None) -> str:
+        if uid is None:
+            return "?"
+        user = await s.chat.user(uid)
+        shown = user.display_name if user and user.display_name else "?"
+        if order is not None and uid in (order.buyer_id, order.seller_id):
+            return f"{'buyer' if uid == order.buyer_id else 'seller'} {shown}"
+        return f"{shown} ({uid})"
+
+    def when(at: datetime | None) -> str:
+        return f"{at:%Y-%m-%d %H:%M} UTC" if at else "(time not recorded)"
+
     lines = [
-        f"Ticket #{ticket.id} ({ticket.kind.label})" + (f", order {order.id}" if order else "")
+        f"Ticket #{ticket.id} ({ticket.kind.label})" + (f", order {order.id}" if order else ""),
+        f"Opened {when(ticket.opened_at)} by {await name(ticket.opened_by)}",
     ]
+    if ticket.subject:
+        lines.append(f"Subject: {ticket.subject}")
     if order is not None:
+        lines += ["", "Order chat:"]
         for m in await s.chat.transcript(order.id):
-            who = "buyer" if m.sender_id == order.buyer_id else "seller"
-            said = m.text or "[" + m.kind + "]"
-            lines.append(f"{m.at:%Y-%m-%d %H:%M} UTC {who}: {said}{_delivery(m)}")
+            said = m.text or ""
+            if m.kind != "text":  # the file itself is copied into the ticket
+                said = f"[{m.kind}{', copied into the ticket' if m.file_id else ''}] {said}"
+            lines.append(f"{when(m.at)} {await name(m.sender_id)}: {said.strip()}{_delivery(m)}")
             # The original stays as written; each edit follows it, with when it was made.
             for e in m.edits:
-                when = f"{e.at:%H:%M}" if e.at.date() == m.at.date() else f"{e.at:%Y-%m-%d %H:%M}"
-                lines.append(f"    edited {when} UTC: {e.text}{_delivery(e)}")
-    for tm in await s.support.conversation(ticket.id):
+                at = f"{e.at:%H:%M} UTC" if e.at.date() == m.at.date() else when(e.at)
+                lines.append(f"    edited {at}: {e.text}{_delivery(e)}")
+    talk = await s.support.conversation(ticket.id)
+    if talk:
+        lines += ["", "With support:"]
+    for tm in talk:
         arrow = "support -> party" if tm.direction == "to_party" else "party -> support"
-        lines.append(f"[{arrow} {tm.party_id}] {tm.text or '[' + tm.kind + ']'}")
-    for note in await s.support.notes(ticket.id):
-        lines.append(f"[note by {note.agent_name} {note.at:%Y-%m-%d %H:%M}] {note.text}")
+        said = tm.text or "[" + tm.kind + "]"
+        lines.append(f"{when(tm.at)} [{arrow}: {await name(tm.party_id)}] {said}")
+    notes = await s.support.notes(ticket.id)
+    if notes:
+        lines += ["", "Internal notes:"]
+    for note in notes:
+        lines.append(f"[note by {note.agent_name} {when(note.at)}] {note.text}")
+    lines += ["", _outcome_line(ticket, order)]
     data = io.BytesIO("\n".join(lines).encode("utf-8"))
     topic = ticket.topic_id if await desk(ctx).is_forum(ctx.bot) else None
     await ctx.bot.send_document(
@@ -260,6 +287,16 @@ async def _send_transcript(ctx: Ctx, ticket: Ticket, order: Order | None) -> Non
         message_thread_id=topic,
         reply_to_message_id=ticket.card_message_id if topic is None else None,
     )
+
+
+def _outcome_line(ticket: Ticket, order: Order | None) -> str:
+    """How the case stands at the end of the transcript."""
+    state = f" Order status: {order.status.label}." if order is not None else ""
+    if ticket.is_open:
+        return f"Outcome: still open.{state}"
+    outcome = OUTCOMES.get(ticket.outcome or "", ticket.outcome or "closed")
+    at = f" on {ticket.closed_at:%Y-%m-%d %H:%M} UTC" if ticket.closed_at else ""
+    return f"Outcome: {outcome}{at}.{state}"
 
 
 def _delivery(kept: RelayedMessage | MessageEdit) -> str:

@@ -12,8 +12,10 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.bootstrap import Services
-from bot.domain.tickets import Ticket
+from bot.domain.tickets import Ticket, TicketKind
 from handlers.cards import edit
+from handlers.relay_delivery import UNCAPTIONED
+from handlers.render import fmt_short
 from handlers.support_render import OUTCOMES, ticket_keyboard, ticket_text
 from handlers.telegram_text import quote
 from store.records import OutboxItem
@@ -101,6 +103,26 @@ class SupportDesk:
             )
 
         return await self._in_place(bot, ticket, send)
+
+    async def _copy_files(self, bot: Bot, ticket: Ticket) -> None:
+        """Every file, photo and voice message of the order chat (a delivery sent as a file
+        too), copied under the dispute's card: agents judge what was sent, not its name."""
+        assert ticket.order_id is not None
+        order = await self.services.orders.get(ticket.order_id)
+        for kept in await self.services.chat.transcript(order.id):
+            if kept.kind == "text":
+                continue
+            who = "Buyer" if kept.sender_id == order.buyer_id else "Seller"
+            head = f"📎 {who}'s {kept.kind} in the order chat, {fmt_short(kept.at, self.tz)}"
+            caption = f"{head}:\n{quote(kept.text, 800)}" if kept.text else head
+            try:
+                if kept.kind in UNCAPTIONED:  # stickers and round videos take no caption
+                    await self.post(bot, ticket, caption)
+                    await self.copy(bot, ticket, kept.src_chat_id, kept.src_message_id, None)
+                else:
+                    await self.copy(bot, ticket, kept.src_chat_id, kept.src_message_id, caption)
+            except BadRequest as exc:  # the sender deleted it since: say so, keep going
+                await self.post(bot, ticket, f"{head} (no longer available: {exc.message})")
 
     async def _in_place(
         self, bot: Bot, ticket: Ticket, send: Callable[[int | None, int | None], Awaitable[T]]
@@ -190,7 +212,10 @@ class SupportDesk:
         ticket = await self.services.support.get(ticket_id)
         kind = item.kind
         if kind == "ticket_opened":
-            await self.show_card(bot, ticket, new=ticket.card_message_id is None)
+            first = ticket.card_message_id is None
+            await self.show_card(bot, ticket, new=first)
+            if first and ticket.order_id is not None and ticket.kind is TicketKind.DISPUTE:
+                await self._copy_files(bot, await self.services.support.get(ticket_id))
             return
         await self.show_card(bot, ticket)
         ticket = await self.services.support.get(ticket_id)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import sqlite3
 from importlib import resources
 from pathlib import Path
 
@@ -11,6 +13,18 @@ import aiosqlite
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be opened or used; the message says where and why, in one line."""
+
+
+class DatabaseMissing(DatabaseUnavailable):
+    """There is no database at `path`, and this caller may not create one."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"no database at {path}")
+        self.path = path
 
 
 def sqlite_path(url: str) -> str:
@@ -26,20 +40,72 @@ def sqlite_path(url: str) -> str:
     return rest[1:]
 
 
-async def connect(url: str) -> aiosqlite.Connection:
-    """Open the database: WAL, synchronous=FULL (a committed payment survives power loss)."""
+def database_file(url: str) -> Path | None:
+    """The absolute path of the database file `url` names; None for an in-memory database."""
     path = sqlite_path(url)
-    if path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so a transaction takes the
-    # write lock before it reads what it will change.
-    db = await aiosqlite.connect(path, isolation_level=None)
-    await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    await db.execute("PRAGMA journal_mode = WAL")
-    await db.execute("PRAGMA synchronous = FULL")
-    await db.execute("PRAGMA foreign_keys = ON")
-    await migrate(db)
+    return None if path == ":memory:" else Path(path).absolute()
+
+
+def describe(file: Path | None, exc: sqlite3.Error | OSError) -> str:
+    """One line for an error SQLite or the file system gave about the database."""
+    where = f"the database at {file}" if file is not None else "the in-memory database"
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    if isinstance(exc, sqlite3.OperationalError) and "locked" in reason:
+        return (
+            f"{where} stayed locked by another process for longer than the busy timeout "
+            f"({reason}); try again"
+        )
+    return f"cannot use {where}: {reason}"
+
+
+async def connect(
+    url: str, *, create: bool = True, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+) -> aiosqlite.Connection:
+    """Open the database: WAL, synchronous=FULL (a committed payment survives power loss).
+
+    Without `create`, a missing file is DatabaseMissing rather than a new empty database.
+    Any failure is DatabaseUnavailable, with nothing left open: an aiosqlite connection
+    that is not closed keeps its worker thread, and with it the process, alive.
+    """
+    file = database_file(url)
+    if file is not None:
+        if file.is_dir():
+            raise DatabaseUnavailable(f"the database path {file} is a directory, not a file")
+        if not create and not file.exists():
+            raise DatabaseMissing(file)
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseUnavailable(describe(file, exc)) from exc
+    try:
+        # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so a transaction takes
+        # the write lock before it reads what it will change.
+        db = await aiosqlite.connect(
+            ":memory:" if file is None else str(file), isolation_level=None
+        )
+    except sqlite3.Error as exc:
+        raise DatabaseUnavailable(describe(file, exc)) from exc
+    try:
+        await db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        await db.execute("PRAGMA journal_mode = WAL")
+        await db.execute("PRAGMA synchronous = FULL")
+        await db.execute("PRAGMA foreign_keys = ON")
+        await migrate(db)
+    except BaseException as exc:
+        # The error that stopped us is the one to report, not a failure to close after it.
+        with contextlib.suppress(Exception):
+            await db.close()
+        if isinstance(exc, sqlite3.Error):
+            raise DatabaseUnavailable(describe(file, exc)) from exc
+        raise
     return db
+
+
+async def schema_version(db: aiosqlite.Connection) -> int:
+    """The highest migration applied."""
+    async with db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
 
 
 def _migrations() -> list[tuple[int, str, str]]:

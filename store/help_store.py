@@ -44,6 +44,23 @@ class HelpTables(Queries):
         )
         return cur.rowcount == 1
 
+    async def question_of(self, question_id: int, user_id: int) -> HelpQuestion | None:
+        """One question, if `user_id` asked it."""
+        rows = await self._all(
+            "SELECT id, asked_at, question, doc_id, score, helpful FROM help_questions "
+            "WHERE id = ? AND user_id = ?",
+            (question_id, user_id),
+        )
+        return next(
+            (
+                HelpQuestion(
+                    r[0], from_db(r[1]), r[2], r[3], r[4], None if r[5] is None else bool(r[5])
+                )
+                for r in rows
+            ),
+            None,
+        )
+
     async def help_doc_stats(self, since: datetime) -> list[HelpDocStats]:
         """Per answer (None: declined) since `since`: asked, helpful, not helpful, support."""
         rows = await self._all(

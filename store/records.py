@@ -163,6 +163,7 @@ class TicketMessage:
     file_id: str | None
     group_message_id: int | None
     party_message_id: int | None
+    at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from bot.domain.deadlines import Deadline
 from bot.domain.ledger import LedgerTxn
 from bot.domain.model import Offer, Order, Status
 from store.chat_store import ChatTables
-from store.connection import connect
+from store.connection import BUSY_TIMEOUT_MS, connect, schema_version
 from store.help_store import HelpTables
 from store.records import DueDeadline, LogEntry, OutboxItem, UserRecord
 from store.support_store import SupportTables
@@ -659,9 +659,19 @@ class Store:
         self._lock = asyncio.Lock()
 
     @classmethod
-    async def open(cls, url: str) -> Store:
-        """Connect, apply migrations, and return the store."""
-        return cls(await connect(url))
+    async def open(
+        cls, url: str, *, create: bool = True, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+    ) -> Store:
+        """Connect, apply migrations, and return the store.
+
+        Without `create`, a missing database is DatabaseMissing instead of a new empty one.
+        """
+        return cls(await connect(url, create=create, busy_timeout_ms=busy_timeout_ms))
+
+    async def schema_version(self) -> int:
+        """The highest migration applied to this database."""
+        async with self._lock:
+            return await schema_version(self._db)
 
     async def close(self) -> None:
         """Close the connection (waiting for a running transaction to finish)."""

@@ -239,8 +239,11 @@ class SupportTables(Queries):
         """A ticket's conversation with the parties, oldest first."""
         rows = await self._all(
             "SELECT ticket_id, direction, party_id, agent_id, kind, text, file_id, "
-            "group_message_id, party_message_id FROM ticket_messages WHERE ticket_id = ? "
+            "group_message_id, party_message_id, at FROM ticket_messages WHERE ticket_id = ? "
             "ORDER BY id",
             (ticket_id,),
         )
-        return [TicketMessage(*r) for r in rows]
+        return [
+            TicketMessage(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], from_db(r[9]))
+            for r in rows
+        ]

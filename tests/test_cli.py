@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -108,16 +110,94 @@ def test_paid_then_show_then_balance(db: Path, capsys: pytest.CaptureFixture[str
         ],
         ["balance", "abc"],
         ["nosuchcommand"],
+        ["order", "create", "--buyer", "1", "--seller", "2", "--title", "x", "--price", "$12"],
+        ["order", "create", "--buyer", "1", "--seller", "2", "--title", "x", "--price", "12,50"],
+        ["order", "create", "--buyer", "1", "--seller", "2", "--title", "x", "--price", "1e3"],
+        ["order", "create", "--buyer", "1", "--seller", "2", "--title", "x", "--price", "NaN"],
+        [
+            "order",
+            "create",
+            "--buyer",
+            "1",
+            "--seller",
+            "2",
+            "--title",
+            "x",
+            "--price",
+            "1.0000000000000000000000000001",
+        ],
     ],
 )
 def test_bad_input_prints_one_line_exits_2_and_writes_nothing(
     db: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
 ) -> None:
-    code, _, err = _run(capsys, *argv)
+    _refused_with_nothing_written(db, capsys, argv)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        # Telegram user ids are positive and below 2^63.
+        ["balance", "-5"],
+        ["balance", "0"],
+        ["balance", "9223372036854775808"],
+        ["topup", "99999999999999999999999", "5"],
+        ["order", "create", "--buyer", "-1", "--seller", "2", "--title", "x", "--price", "1"],
+        ["order", "create", "--buyer", "1", "--seller", "2" * 30, "--title", "x", "--price", "1"],
+        ["order", "list", "--user", "-7"],
+        ["offer", "create", "--seller", "0", "--title", "x", "--price", "1"],
+        # A limit lists that many; 0 or less is not a limit.
+        ["order", "list", "--limit", "0"],
+        ["order", "list", "--limit", "-3"],
+        ["deadlines", "--limit", "0"],
+        ["faq-report", "--misses", "-1"],
+    ],
+)
+def test_out_of_range_ids_and_limits_are_refused_in_one_line(
+    db: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    _refused_with_nothing_written(db, capsys, argv)
+
+
+def _refused_with_nothing_written(
+    db: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    assert _run(capsys, "migrate")[0] == 0
+    before = _dump(db)
+    code, out, err = _run(capsys, *argv)
     assert code == 2
-    assert len(err.strip().splitlines()) == 1 and err.startswith("kchat")
-    code, out, _ = _run(capsys, "order", "list")
     assert out == ""
+    assert len(err.strip().splitlines()) == 1 and err.startswith("kchat")
+    assert "Traceback" not in err
+    assert _dump(db) == before
+
+
+def _dump(db: Path) -> list[str]:
+    with closing(sqlite3.connect(db)) as con:
+        return list(con.iterdump())
+
+
+def test_a_database_locked_past_the_busy_timeout_is_one_line_and_exit_2(
+    db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    oid = str(_create(capsys)["id"])
+    monkeypatch.setenv("KCHAT_DB_BUSY_TIMEOUT", "0.2s")
+    with closing(sqlite3.connect(db, isolation_level=None)) as other:
+        other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+        code, out, err = _run(capsys, "order", "paid", oid)
+        other.execute("ROLLBACK")
+    assert code == 2 and out == ""
+    assert err.startswith(f"kchat: the database at {db} stayed locked by another process")
+    assert len(err.strip().splitlines()) == 1
+    code, out, _ = _run(capsys, "order", "show", oid, "--json")
+    assert json.loads(out)["status"] == "waiting_payment"
+
+
+def test_a_limit_lists_that_many_newest_last(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ids = [str(_create(capsys, price)["id"]) for price in ("1", "2", "3")]
+    code, out, _ = _run(capsys, "order", "list", "--limit", "2")
+    assert code == 0
+    assert [line.split()[0] for line in out.splitlines()] == ids[1:]
 
 
 def test_paying_twice_is_refused_and_moves_no_money(
@@ -201,3 +281,23 @@ def test_faq_report_lists_declined_and_unhelpful_questions(
 
     code, _, err = _run(capsys, "faq-report", "--days", "0")
     assert code == 2 and err.startswith("kchat: --days 0")
+
+
+def test_a_database_the_command_line_wrote_first_starts_the_bot_without_a_rederive(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import asyncio
+
+    from bot.bootstrap import open_services
+
+    oid = str(_create(capsys)["id"])
+    assert _run(capsys, "order", "paid", oid)[0] == 0
+
+    async def bot_start() -> int:
+        services = await open_services(Settings(), SystemClock())
+        try:
+            return await services.deadlines.reconcile()
+        finally:
+            await services.close()
+
+    assert asyncio.run(bot_start()) == 0  # same rules: no pass over the orders

@@ -148,6 +148,8 @@ class Order(BaseModel):
     delivery_note: str | None = None
     closed_at: datetime | None = None
     close_reason: str | None = None
+    # Why a party cancelled, in their words (one of CANCEL_REASONS), shown to the other side.
+    cancel_note: str | None = None
     refunded_minor: int = 0
     released_minor: int = 0
     # Start of the running phase's clock (payment, delivery or confirmation), moved

@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
 
 from bot.domain.errors import InvalidAmount
 
 # ISO 4217 exponents for the currencies the marketplace is likely to see; others use 2.
 _EXPONENTS = {"JPY": 0, "KRW": 0, "VND": 0, "IDR": 2, "BHD": 3, "KWD": 3}
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
-_AMOUNT = re.compile(r"^\d+(\.\d+)?$")
+# Digits 0-9 only (not other scripts' digits); commas only as thousands separators.
+_TYPED = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?|\.[0-9]+")
+_MAX_TYPED = 32  # characters: far more than any real amount, and a bound on the work
 MAX_MINOR = 10**12  # far above any real order; keeps arithmetic and storage bounded
+# Symbols people type for a currency, besides its code; only the order's own are accepted.
+_SYMBOLS: dict[str, tuple[str, ...]] = {
+    "MYR": ("RM",),
+    "USD": ("US$", "$"),
+    "SGD": ("S$",),
+    "IDR": ("Rp",),
+    "THB": ("฿",),
+    "PHP": ("₱",),
+    "EUR": ("€",),
+    "GBP": ("£",),
+    "JPY": ("¥",),
+}
 
 
 def exponent(currency: str) -> int:
@@ -28,27 +41,58 @@ def normalize_currency(code: str) -> str:
 
 
 def parse_amount(text: str, currency: str) -> int:
-    """Parse a typed amount ("12.50", "RM 12.5", "12") into minor units; must be positive."""
-    raw = text.strip().replace(",", "")
-    for prefix in ("RM", currency, "$"):
-        if raw.upper().startswith(prefix.upper()):
-            raw = raw[len(prefix) :].strip()
-    if not _AMOUNT.match(raw):
-        raise InvalidAmount(f"'{text}' is not an amount. Write it like 12.50.")
+    """Parse a typed amount ("12.50", "RM 12.5", "12 MYR", "1,000") into minor units.
+
+    Refused, never guessed: anything that would be rounded (more decimals than the currency
+    has), another currency's symbol or code ("$12" on a MYR order), exponents, signs, NaN
+    and infinity, digits from other scripts, a comma that is not a thousands separator
+    ("12,50" could mean either), zero, and amounts beyond MAX_MINOR.
+    """
+    raw = _strip_currency(" ".join(text.split()), currency)
+    if len(raw) > _MAX_TYPED or not _TYPED.fullmatch(raw):
+        raise InvalidAmount(
+            f"'{_shown(text)}' is not an amount in {currency}. Write it like "
+            f"{format_amount(1250 * 10 ** max(exponent(currency) - 2, 0), currency)}."
+        )
+    whole, _, fraction = raw.replace(",", "").partition(".")
     places = exponent(currency)
-    try:
-        value = Decimal(raw)
-    except InvalidOperation as exc:  # pragma: no cover - the regex already guards this
-        raise InvalidAmount(f"'{text}' is not an amount.") from exc
-    scaled = value.scaleb(places)
-    if scaled != scaled.to_integral_value():
-        raise InvalidAmount(f"{currency} amounts have at most {places} decimal places.")
-    minor = int(scaled)
+    fraction = fraction.rstrip("0")
+    if len(fraction) > places:
+        raise InvalidAmount(
+            f"{currency} amounts have at most {places} decimal places."
+            if places
+            else f"{currency} amounts are whole numbers."
+        )
+    scale: int = 10**places
+    minor = int(whole or "0") * scale + (int(fraction.ljust(places, "0")) if places else 0)
     if minor <= 0:
         raise InvalidAmount("The amount must be more than zero.")
     if minor > MAX_MINOR:
         raise InvalidAmount("That amount is too large.")
     return minor
+
+
+def _strip_currency(raw: str, currency: str) -> str:
+    """The number without the order's own currency code or symbol, before or after it.
+
+    Another currency's mark is left in place, so the amount is refused rather than taken
+    in the wrong currency.
+    """
+    marks = sorted((currency, *_SYMBOLS.get(currency, ())), key=len, reverse=True)
+    upper = raw.upper()
+    for mark in marks:
+        m = mark.upper()
+        if upper.startswith(m):
+            return raw[len(m) :].strip()
+        if upper.endswith(m):
+            return raw[: -len(m)].strip()
+    return raw
+
+
+def _shown(text: str) -> str:
+    """A typed amount repeated back in a refusal: short and on one line."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= 24 else flat[:23] + "…"
 
 
 def format_amount(minor: int, currency: str) -> str:

@@ -23,6 +23,7 @@ from bot.domain.deadlines import (
 )
 from bot.domain.errors import (
     AlreadyReordered,
+    DomainError,
     IllegalTransition,
     InsufficientBalance,
     InvalidAmount,
@@ -218,6 +219,11 @@ def reorder(
     """
     _require(actor, Role.BUYER, doing="re-order")
     _require_status(expired, Status.EXPIRED, doing="re-order")
+    if expired.close_reason == "cancelled_by_seller":
+        raise IllegalTransition(
+            "The seller cancelled this order, so it can't be re-ordered. Ask the seller for a "
+            "new link when they can sell it again."
+        )
     if reordered_as is not None:
         raise AlreadyReordered(reordered_as)
     if not offer.active:
@@ -240,6 +246,36 @@ def reorder(
         old_price=display(expired.amount_minor, expired.currency),
     )
     return Outcome(out.order, "reorder", actor, (event,))
+
+
+def check_payment_report(order: Order, user_id: int) -> None:
+    """May this person say "I already paid"? (FAQ: paid, but the order shows unpaid.)
+
+    Only the buyer, only for an order that is unpaid or expired unpaid: one that someone
+    cancelled has no payment for support to confirm. The card draws "I already paid" from
+    this, and the service refuses a tap or a receipt on the same grounds.
+    """
+    if order.buyer_id != user_id:
+        raise NotAllowed(f"Order {order.id} is not waiting for a payment from you.")
+    if order.paid_at is not None:
+        raise IllegalTransition(f"Order {order.id} is already paid.")
+    if order.status not in (Status.WAITING_PAYMENT, Status.EXPIRED) or order.close_reason not in (
+        None,
+        "expired",
+    ):
+        raise IllegalTransition(
+            f"Order {order.id} was cancelled, so there is no payment to check. If money left "
+            "your account for it, ask KALEOZ Support."
+        )
+
+
+def may_report_payment(order: Order, user_id: int) -> bool:
+    """True if `check_payment_report` lets this person report a payment now."""
+    try:
+        check_payment_report(order, user_id)
+    except DomainError:
+        return False
+    return True
 
 
 def pay(
@@ -269,6 +305,12 @@ def pay(
         # after the unpaid order expired.
         _require(actor, Role.AGENT, doing="confirm a payment")
         _require_status(order, Status.WAITING_PAYMENT, Status.EXPIRED, doing="confirm payment")
+        if order.close_reason not in (None, "expired"):
+            # Expired unpaid may be revived; an order someone cancelled stays cancelled.
+            raise IllegalTransition(
+                f"Order {order.id} was cancelled, so its payment can't be confirmed. If the "
+                "buyer's money arrived, credit it to their KALEOZ balance instead."
+            )
         if order.status is Status.EXPIRED and order.paid_at is not None:  # pragma: no cover
             raise IllegalTransition("This order was already paid.")
         source = ledger.EXTERNAL
@@ -348,16 +390,36 @@ def confirm(order: Order, actor: Actor, now: datetime) -> Outcome:
 # --- cancellation and expiry ------------------------------------------------------------
 
 
-def cancel(order: Order, actor: Actor, now: datetime) -> Outcome:
-    """Buyer or seller cancels an unpaid order; only the seller cancels a paid one (refund)."""
+# Why a seller cancels, as buttons offer it (code -> words shown to the buyer).
+CANCEL_REASONS = {
+    "stock": "out of stock",
+    "time": "can't deliver in time",
+    "price": "the price was wrong",
+    "asked": "the buyer asked to cancel",
+}
+
+
+def cancel(order: Order, actor: Actor, now: datetime, reason: str = "") -> Outcome:
+    """Buyer or seller cancels an unpaid order; only the seller cancels a paid one (refund).
+
+    In the chat a seller always says why (one of CANCEL_REASONS): the buyer is owed an
+    explanation, shown on their card.
+    """
     _require(actor, *PARTIES, doing="cancel")
+    if reason and reason not in CANCEL_REASONS:
+        raise InvalidInput("Please pick one of the reasons offered.")
+    note = CANCEL_REASONS.get(reason)
     if order.status is Status.WAITING_PAYMENT:
-        reason = f"cancelled_by_{actor.role.value}"
         done = order.model_copy(
-            update={"status": Status.EXPIRED, "closed_at": now, "close_reason": reason}
+            update={
+                "status": Status.EXPIRED,
+                "closed_at": now,
+                "close_reason": f"cancelled_by_{actor.role.value}",
+                "cancel_note": note,
+            }
         )
-        by = actor.role.value
-        return Outcome(done, "cancel", actor, (_event("order_cancelled", *PARTIES, by=by),))
+        event = _event("order_cancelled", *PARTIES, by=actor.role.value, note=note)
+        return Outcome(done, "cancel", actor, (event,))
     _require_status(order, Status.WAITING_DELIVERY, Status.WAITING_CONFIRMATION, doing="cancel")
     if actor.role is Role.BUYER:
         raise NotAllowed(
@@ -373,7 +435,8 @@ def cancel(order: Order, actor: Actor, now: datetime) -> Outcome:
         status=Status.REFUNDING,
         reason="cancelled_by_seller",
     )
-    event = _event("order_cancelled", *PARTIES, by="seller", refunded=True)
+    done = done.model_copy(update={"cancel_note": note})
+    event = _event("order_cancelled", *PARTIES, by="seller", refunded=True, note=note)
     return Outcome(done, "cancel", actor, (event,), txn)
 
 

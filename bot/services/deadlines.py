@@ -22,6 +22,17 @@ log = logging.getLogger(__name__)
 RULES_KEY = "deadline_rules"
 
 
+async def note_rules_if_unset(tx: Tx, policy: Policy) -> None:
+    """A database nobody recorded the deadline rules in gets the ones in force now.
+
+    Called where deadlines are first written (an order placed): a database the command
+    line filled first then starts the bot without re-deriving every deadline, since they
+    were derived under these same rules. The bot records them at start (`reconcile`).
+    """
+    if await tx.get_meta(RULES_KEY) is None:
+        await tx.set_meta(RULES_KEY, policy.model_dump_json())
+
+
 @dataclass
 class SweepReport:
     """What one sweep did."""

@@ -54,10 +54,12 @@ class HelpLog:
         async with self.store.transaction() as tx:
             return await tx.set_helpful(question_id, user_id, helpful)
 
-    async def wanted_person(self, question_id: int, user_id: int) -> bool:
-        """The asker asked for a person after this answer."""
+    async def wanted_person(self, question_id: int, user_id: int) -> HelpQuestion | None:
+        """The asker asked for a person after this answer: the question (None: not theirs)."""
         async with self.store.transaction() as tx:
-            return await tx.set_support_asked(question_id, user_id)
+            if not await tx.set_support_asked(question_id, user_id):
+                return None
+            return await tx.question_of(question_id, user_id)
 
     async def report(self, days: int, misses: int = 20) -> HelpReport:
         """The last `days` days: per answer, and the latest questions it missed."""

@@ -16,6 +16,7 @@ from bot.domain.model import SYSTEM, Actor, Offer, Order, Resolution, Role, Stat
 from bot.domain.money import MAX_MINOR, normalize_currency
 from bot.domain.offers import check_can_buy, new_offer
 from bot.domain.policy import Policy
+from bot.services.deadlines import note_rules_if_unset
 from bot.services.notifications import OutboxSignal
 from bot.services.outcomes import persist_outcome, settle_overdue
 from store.sqlite_store import DuplicateTransaction, Store, Tx
@@ -125,6 +126,7 @@ class OrderService:
         now = self.clock.now()
         currency = normalize_currency(currency)
         async with self.store.transaction() as tx:
+            await note_rules_if_unset(tx, self.policy)
             offer = await tx.find_offer(seller_id, " ".join(title.split()), currency)
             if offer is None:
                 offer = new_offer(
@@ -347,9 +349,10 @@ class OrderService:
         """The buyer confirms receipt: irreversible, money to the seller."""
         return await self._as_party(order_id, user_id, t.confirm)
 
-    async def cancel(self, order_id: str, user_id: int) -> Order:
-        """Cancel (buyer: unpaid only; seller: unpaid or paid with a full refund)."""
-        return await self._as_party(order_id, user_id, t.cancel)
+    async def cancel(self, order_id: str, user_id: int, reason: str = "") -> Order:
+        """Cancel (buyer: unpaid only; seller: unpaid or paid with a full refund, saying why:
+        one of `CANCEL_REASONS`)."""
+        return await self._as_party(order_id, user_id, lambda o, a, n: t.cancel(o, a, n, reason))
 
     async def request_refund(
         self, order_id: str, user_id: int, amount_minor: int | None, reason: str = ""

@@ -29,6 +29,10 @@ from store.sqlite_store import Store, Tx
 MAX_NOTE = 2000
 
 
+# News for the person who opened a case that an agent closed without a money action.
+SUPPORT_CLOSED = "support_closed"
+
+
 class TicketNotFound(OrderNotFound):
     """No such ticket."""
 
@@ -107,7 +111,9 @@ class SupportService:
         now = self.clock.now()
         async with self.store.transaction() as tx:
             if order_id is not None and user_id is not None:
-                await self.orders.authorize_in(tx, order_id, user_id)
+                order = await self.orders.authorize_in(tx, order_id, user_id)
+                if kind is TicketKind.PAYMENT:
+                    t.check_payment_report(order, user_id)
             result = await self._open_in(tx, kind, order_id, user_id, subject, now)
         self._done()
         return result
@@ -235,6 +241,16 @@ class SupportService:
                     )
             await tx.close_ticket(ticket_id, agent_id, "closed", now)
             await self._tell_group(tx, ticket_id, "ticket_closed", now, outcome="closed")
+            if ticket.opened_by is not None and ticket.kind is not TicketKind.DISPUTE:
+                # A dispute's parties hear it from the order; whoever asked for help or sent
+                # a receipt is told here that their case is closed, and how to come back.
+                await tx.add_outbox(
+                    ticket.order_id,
+                    ticket.opened_by,
+                    SUPPORT_CLOSED,
+                    {"event": SUPPORT_CLOSED, "ticket_id": ticket_id},
+                    now,
+                )
             ticket = await self._load(tx, ticket_id)
         self._done()
         return ticket

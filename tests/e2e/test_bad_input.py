@@ -64,12 +64,12 @@ async def test_a_well_formed_id_of_no_order_is_not_found(kchat: Running, buyer: 
 
 
 BAD_AMOUNTS = [
-    ("-5", "'-5' is not an amount. Write it like 12.50."),
+    ("-5", "'-5' is not an amount in MYR. Write it like 12.50."),
     ("0", "The amount must be more than zero."),
     ("0.00", "The amount must be more than zero."),
     ("12.51", "The refund can't be more than the order's MYR 12.50."),
     ("99999999999999", "That amount is too large."),
-    ("five", "'five' is not an amount. Write it like 12.50."),
+    ("five", "'five' is not an amount in MYR. Write it like 12.50."),
     ("5.001", "MYR amounts have at most 2 decimal places."),
     ("5,00.1.2", "is not an amount"),
 ]
@@ -129,10 +129,10 @@ async def test_refund_command_with_a_bad_amount_is_refused_and_changes_nothing(
     await kchat.advance(timedelta(hours=1))
     before = await _state(kchat, oid)
     for amount, refusal in [
-        ("-5", "'-5' is not an amount."),
+        ("-5", "'-5' is not an amount in MYR."),
         ("0", "The amount must be more than zero."),
         ("13.00", "The refund can't be more than the order's MYR 12.50."),
-        ("lots", "'lots' is not an amount."),
+        ("lots", "'lots' is not an amount in MYR."),
         ("5.555", "MYR amounts have at most 2 decimal places."),
     ]:
         for command in (f"/refund {amount}", f"/refund {oid} {amount}"):

@@ -274,3 +274,22 @@ async def test_an_unanswered_partial_refund_on_an_undelivered_order_refunds_the_
     assert news is not None
     assert "↩️ Refund of MYR 100.00 approved automatically (no answer in time)." in news.content
     assert await ledger_violations(kchat.services.store) == []
+
+
+async def test_a_refund_in_another_currency_or_with_a_rounding_amount_is_refused_kindly(
+    kchat: Running, buyer: FakeUser
+) -> None:
+    await kchat.settle()
+    oid = await _paid_and_aged(kchat)
+    for typed, says in (
+        ("$5", "is not an amount in MYR"),
+        ("5,5", "is not an amount in MYR"),
+        ("5.001", "at most 2 decimal places"),
+        ("1.0000000000000000000000000001", "at most 2 decimal places"),
+    ):
+        buyer.send(f"/refund {oid} {typed}")
+        reply = await buyer.wait_for_message()
+        assert says in reply.content, typed
+    await kchat.settle()
+    order = await kchat.services.orders.get(oid)
+    assert order.refund_request is None

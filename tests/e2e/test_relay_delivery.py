@@ -224,7 +224,7 @@ async def test_an_edit_keeps_the_original_and_support_sees_both_with_times(
     doc = await c.group.wait_for_message(predicate=lambda m: m.content_type == "document")
     lines = k.tg.file_bytes(doc.file_id or "").decode().splitlines()
     original = next(i for i, line in enumerate(lines) if "code: AAAA-1111" in line)
-    assert lines[original].endswith("UTC seller: code: AAAA-1111")
+    assert lines[original].endswith("UTC seller Sam: code: AAAA-1111")
     edited_at = kept.edits[0].at
     assert lines[original + 1] == f"    edited {edited_at:%H:%M} UTC: sorry wrong chat"
 

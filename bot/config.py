@@ -132,6 +132,10 @@ _ALLOWED: dict[str, str] = {
     "webhook_port": "a port from 1 to 65535",
     "sandbox_port": "a port from 0 to 65535 (0 picks a free one)",
     "faq_min_score": "a number from 0 to 1",
+    "help_center_url": (
+        "an http:// or https:// URL, where {slug} (optional) becomes the article's title, "
+        "like https://www.kaleoz.com/guide/article/{slug}"
+    ),
     "log_level": ", ".join(LOG_LEVELS),
     "timezone": "an IANA time zone name, like Asia/Kuala_Lumpur",
     "default_currency": "a three-letter currency code, like MYR",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import re
 import sys
 from pathlib import Path
@@ -26,6 +27,76 @@ def whole_sentences(text: str) -> str:
     return text[: ends[-1].end()].strip()
 
 
+# Sentences the export ran together ("available to you.Automatic", "Hours:To", "refund:1.",
+# "menu. [click here]3."): a sentence end or colon after a letter, quote or bracket, right
+# before a capital, digit or bracket, gets its space back. Decimals ("1.5") and times
+# ("09:00") are untouched: a digit comes before their point.
+_RUN_TOGETHER = re.compile(r"(?<=[A-Za-z\"”’)\]])([.!?:])(?=[A-Z0-9\[(])")
+_AFTER_BRACKET = re.compile(r"\](?=[A-Za-z0-9])")
+_SPACES = re.compile(r"[\s\u00a0\u200b\u202f]+")
+# Where one sentence (or a colon's lead-in) ends and the next starts: after . ! ? or : that
+# follow a letter, quote or bracket (not a digit: "Step 1:", "3. Locate"), and before a
+# numbered item that follows a closing bracket ("[click here] 3. Locate").
+_BREAK = re.compile(r"(?<=[A-Za-z\"”’)\]][.!?:])[\"”’)\]]? |(?<=\]) (?=\d+\. [A-Z])")
+# A list item: a step, a numbered or lettered item, or a term being defined ("Waiting
+# Delivery - Orders that…").
+_ITEM = re.compile(r"Step \d+:|\d+\. [A-Z]|\([a-z]\) [A-Z]|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2} - ")
+# A label is a short name and a colon heading the text after it ("Notes:", "REMINDER:").
+_LABEL_WORDS = 5
+
+
+def _pieces(text: str) -> list[str]:
+    """The text's sentences and colon lead-ins, with breaks inside brackets ignored."""
+    text = _AFTER_BRACKET.sub("] ", _RUN_TOGETHER.sub(r"\1 ", _SPACES.sub(" ", text).strip()))
+    pieces: list[str] = []
+    start = 0
+    for match in _BREAK.finditer(text):
+        before = text[start : match.end()]
+        if before.count("(") > before.count(")") or before.count("[") > before.count("]"):
+            continue  # "(eg: KXXXXXXX)": still inside the bracket
+        pieces.append(before.strip())
+        start = match.end()
+    pieces.append(text[start:].strip())
+    return [p for p in pieces if p]
+
+
+def _kind(piece: str, last: bool) -> str:
+    """What a piece opens: a list item, a label, a lead-in to what follows, or prose."""
+    if _ITEM.match(piece):
+        return "item"
+    if piece.endswith(":") and len(piece.split()) <= _LABEL_WORDS and not last:
+        return "label"
+    if piece.endswith((":", "?")) and not last:
+        return "lead"
+    return "prose"
+
+
+def layout(text: str) -> str:
+    """Lay an answer out as the help center shows it: paragraphs, steps and list items.
+
+    The export flattens every answer into one line. The blocks come back from what the
+    text itself marks: a step or numbered item starts a line, and the items of one list
+    stay together line by line; a label ("Notes:") starts a paragraph with its text; a
+    question or a lead-in ending in a colon starts a paragraph, with what it introduces on
+    the next line. Words are never changed, only the spaces between them.
+    """
+    pieces = _pieces(text)
+    kinds = [_kind(piece, last=n == len(pieces) - 1) for n, piece in enumerate(pieces)]
+    blocks: list[tuple[str, str]] = []
+    for n, (piece, kind) in enumerate(zip(pieces, kinds, strict=True)):
+        if kind == "label" and kinds[n + 1] == "item":
+            kind = "lead"  # "Statuses:" over a list introduces it
+        if blocks and kind == "prose" and blocks[-1][0] in ("item", "label", "prose"):
+            blocks[-1] = (blocks[-1][0], f"{blocks[-1][1]} {piece}")
+        else:
+            blocks.append((kind, piece))
+    out = blocks[0][1] if blocks else ""
+    for (previous, _), (kind, block) in itertools.pairwise(blocks):
+        together = previous == "lead" or (previous == kind == "item")
+        out += ("\n" if together else "\n\n") + block
+    return out
+
+
 def slugify(title: str, max_words: int = 8) -> str:
     """Make a short stable id from a title."""
     words = re.findall(r"[a-z0-9]+", title.lower().replace("'", ""))
@@ -41,7 +112,7 @@ def parse_source(text: str) -> list[tuple[str, str]]:
             entries.append((stripped.removeprefix(_BULLET).strip(), []))
         elif stripped and entries:
             entries[-1][1].append(stripped)
-    return [(title, whole_sentences(" ".join(lines))) for title, lines in entries]
+    return [(title, layout(whole_sentences(" ".join(lines)))) for title, lines in entries]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -132,6 +132,10 @@ _ALLOWED: dict[str, str] = {
     "webhook_port": "a port from 1 to 65535",
     "sandbox_port": "a port from 0 to 65535 (0 picks a free one)",
     "faq_min_score": "a number from 0 to 1",
+    "help_center_url": (
+        "an http:// or https:// URL, where {slug} (optional) becomes the article's title, "
+        "like https://www.kaleoz.com/guide/article/{slug}"
+    ),
     "log_level": ", ".join(LOG_LEVELS),
     "timezone": "an IANA time zone name, like Asia/Kuala_Lumpur",
     "default_currency": "a three-letter currency code, like MYR",
@@ -245,6 +249,10 @@ class Settings(BaseSettings):
         le=1.0,
         allow_inf_nan=False,
         validation_alias=AliasChoices("KCHAT_FAQ_MIN_SCORE", "faq_min_score"),
+    )
+    help_center_url: str = Field(
+        default="https://www.kaleoz.com/guide/article/{slug}",
+        validation_alias=AliasChoices("KCHAT_HELP_CENTER_URL", "help_center_url"),
     )
     online_window: timedelta = Field(
         default=timedelta(minutes=5),
@@ -391,6 +399,17 @@ class Settings(BaseSettings):
             ports = ", ".join(map(str, WEBHOOK_PORTS))
             raise ValueError(f"Telegram only calls webhooks on ports {ports}")
         return url.geturl()
+
+    @field_validator("help_center_url")
+    @classmethod
+    def _help_center(cls, value: str) -> str:
+        value = value.strip()
+        url = urlsplit(value.replace("{slug}", "slug"))
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise ValueError("the help center URL must be an http:// or https:// address")
+        if "{" in value.replace("{slug}", "") or "}" in value.replace("{slug}", ""):
+            raise ValueError("the help center URL takes only {slug} (the article's title)")
+        return value
 
     @field_validator("timezone")
     @classmethod

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-from html import escape
 from uuid import uuid4
 
 from telegram import (
+    InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InputTextMessageContent,
@@ -20,6 +20,7 @@ from bot.domain.model import Order, Status
 from bot.domain.tickets import TicketKind
 from handlers.callback_data import Act, Cb, button
 from handlers.common import Ctx, guarded, services, settings, tell
+from handlers.faq_render import article, full_article_button
 from handlers.orders import show_card
 from handlers.telegram_text import cut
 
@@ -43,6 +44,12 @@ ORDER_TOPICS = {
     "order-details",
 }
 ACTIVE = [Status.WAITING_PAYMENT, Status.WAITING_DELIVERY, Status.WAITING_CONFIRMATION]
+GREETING = (
+    "👋 Hi! I'm KChat, the order chat of KALEOZ. Ask me anything about orders, "
+    "payments, delivery or refunds, or see /orders."
+)
+YOURE_WELCOME = "😊 You're welcome! Ask me here whenever something comes up, or see /orders."
+DID_THIS_HELP = "\n\n<i>Did this help?</i>"
 
 
 def faq_index(ctx: Ctx) -> FaqIndex:
@@ -55,16 +62,18 @@ def _doc(index: FaqIndex, doc_id: str) -> FaqDocument | None:
     return next((d for d in index.documents if d.id == doc_id), None)
 
 
-def article(doc: FaqDocument) -> str:
-    """An FAQ entry as a message."""
-    return f"❓ <b>{escape(doc.title)}</b>\n\n{escape(doc.answer)}"
+def _full_article(ctx: Ctx, doc: FaqDocument) -> list[list[InlineKeyboardButton]]:
+    """A row linking to the whole article on the website when the answer is long."""
+    link = full_article_button(settings(ctx).help_center_url, doc)
+    return [[link]] if link else []
 
 
-def _answer_keyboard(ans: FaqAnswer, question_id: int) -> InlineKeyboardMarkup:
+def _answer_keyboard(ctx: Ctx, ans: FaqAnswer, question_id: int) -> InlineKeyboardMarkup:
     assert ans.document is not None
     doc, asked = ans.document.id, str(question_id)
     rows = [
         [button("👍 Yes", Act.FAQ_YES, doc, asked), button("👎 No", Act.FAQ_NO, doc, asked)],
+        *_full_article(ctx, ans.document),
         [button("Talk to support", Act.SUPPORT, doc, asked)],
     ]
     if ans.needs_confirmation:
@@ -92,13 +101,12 @@ async def answer_question(update: Update, ctx: Ctx, text: str, order_ids: list[s
     """Answer from the documents; when unsure, say so and offer a person."""
     assert update.effective_user is not None
     ans = faq_index(ctx).ask(text)
+    if ans.thanks:
+        await tell(update, YOURE_WELCOME)
+        return
     if ans.small_talk:
-        await tell(
-            update,
-            "👋 Hi! I'm KChat, the order chat of KALEOZ. Ask me anything about orders, "
-            "payments, delivery or refunds, or see /orders.",
-            reply_markup=InlineKeyboardMarkup([[button("Help topics", Act.FAQ, "topics")]]),
-        )
+        topics = InlineKeyboardMarkup([[button("Help topics", Act.FAQ, "topics")]])
+        await tell(update, GREETING, reply_markup=topics)
         return
     doc_id = ans.document.id if ans.answered and ans.document else None
     asked = await services(ctx).help_log.asked(update.effective_user.id, text, doc_id, ans.score)
@@ -119,8 +127,8 @@ async def answer_question(update: Update, ctx: Ctx, text: str, order_ids: list[s
         return
     await tell(
         update,
-        f"{article(ans.document)}\n\n<i>Did this help?</i>",
-        reply_markup=_answer_keyboard(ans, asked),
+        article(ans.document, footer=DID_THIS_HELP),
+        reply_markup=_answer_keyboard(ctx, ans, asked),
     )
     if ans.document.id in ORDER_TOPICS:
         for order in await _related_orders(ctx, update.effective_user.id, order_ids):
@@ -157,7 +165,8 @@ async def on_faq_button(update: Update, ctx: Ctx, cb: Cb) -> bool:
         if doc is None:
             await tell(update, "That help article is no longer available. See /faq.")
             return True
-        await tell(update, article(doc))
+        link = _full_article(ctx, doc)
+        await tell(update, article(doc), reply_markup=InlineKeyboardMarkup(link) if link else None)
         return True
     user_id = update.effective_user.id
     asked = int(cb.arg) if cb.arg.isdigit() else None  # older answers carry no question id
@@ -238,7 +247,10 @@ async def on_inline_query(update: Update, ctx: Ctx) -> None:
             id=uuid4().hex,
             title=d.title[:100],
             description=d.answer[:120],
-            input_message_content=InputTextMessageContent(article(d), parse_mode=ParseMode.HTML),
+            # Shared into any chat: the document alone, without this chat's buttons.
+            input_message_content=InputTextMessageContent(
+                article(d, in_chat=False), parse_mode=ParseMode.HTML
+            ),
         )
         for d in docs[:10]
     ]

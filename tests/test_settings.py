@@ -57,6 +57,12 @@ BAD: dict[str, list[str]] = {
     "KCHAT_WEBHOOK_PORT": ["0", "-1", "65536", "https"],
     "KCHAT_SANDBOX_PORT": ["-1", "65536", "x"],
     "KCHAT_FAQ_MIN_SCORE": ["-0.1", "1.5", "inf", "nan", "high"],
+    "KCHAT_HELP_CENTER_URL": [
+        "www.kaleoz.com/guide",
+        "ftp://kaleoz.com/{slug}",
+        "https://kaleoz.com/{title}",
+        "https:///{slug}",
+    ],
     "KCHAT_LOG_LEVEL": ["foo", "verbose", "10"],
     "KCHAT_TIMEZONE": ["Mars/Olympus", "UTC+8", "../etc/passwd"],
     "KCHAT_DEFAULT_CURRENCY": ["ringgit", "RM", "12"],

@@ -124,6 +124,9 @@ class Lexicon(BaseModel):
 
     stopwords: frozenset[str] = frozenset()
     smalltalk: frozenset[str] = frozenset()
+    # Small talk that thanks or closes ("thank you", "noted", "bye"): answered with
+    # "You're welcome", not with the greeting.
+    thanks: frozenset[str] = frozenset()
     negators: frozenset[str] = frozenset()
     # A negator right after one of these is a question tag ("boleh tak", "or not").
     question_tags: frozenset[str] = frozenset()
@@ -169,6 +172,7 @@ class Lexicon(BaseModel):
         return Lexicon(
             stopwords=self.stopwords | other.stopwords,
             smalltalk=self.smalltalk | other.smalltalk,
+            thanks=self.thanks | other.thanks,
             negators=self.negators | other.negators,
             question_tags=self.question_tags | other.question_tags,
             trailing_negators=self.trailing_negators | other.trailing_negators,
@@ -209,6 +213,9 @@ class FaqAnswer(BaseModel):
     # Declined because it is only a greeting, thanks or filler ("hi", "ok tq"): not a
     # question at all, so the chat greets back rather than saying it does not know.
     small_talk: bool = False
+    # Small talk that thanks or closes ("ok tq", "noted, bye"): the chat says "You're
+    # welcome" rather than greeting someone who is leaving.
+    thanks: bool = False
 
     @property
     def needs_confirmation(self) -> bool:
@@ -399,6 +406,7 @@ class _Analysis:
 _NOTHING = "nothing"
 _UNSEEN = object()
 _STOP, _SMALL, _NEG, _CONCEPT, _OFF, _WORDK = "stop", "small", "neg", "concept", "off", "word"
+_THANKS = "thanks"  # the name of small talk that thanks or closes
 
 
 class _Analyzer:
@@ -410,7 +418,9 @@ class _Analyzer:
         for kind, entries in (
             (_CONCEPT, lexicon.concepts),
             (_OFF, lexicon.offtopic),
-            (_SMALL, {"": tuple(lexicon.smalltalk)}),
+            # A word an operator's lexicon lists as plain small talk still thanks.
+            (_SMALL, {"": tuple(lexicon.smalltalk - lexicon.thanks)}),
+            (_SMALL, {_THANKS: tuple(lexicon.thanks)}),
             (_NEG, {n: (n,) for n in lexicon.negators}),
             (_STOP, {"": tuple(lexicon.stopwords)}),
         ):
@@ -486,19 +496,20 @@ class _Analyzer:
                 return form
         return None
 
-    def is_small_talk(self, text: str) -> bool:
-        """Only greetings, thanks and filler words, and at least one greeting or thanks."""
-        social = False
+    def small_talk(self, text: str) -> str | None:
+        """For only greetings, thanks and filler words (at least one greeting or thanks):
+        ``"thanks"`` when any of them thanks, else ``""``; None for anything else."""
+        social: str | None = None
         budget = _Budget()
         for clause in _clauses(text, MAX_QUESTION_WORDS):
             tokens = [self._canonical(w, budget) for w in clause]
             i = 0
             while i < len(tokens):
-                kind, _, span = self._match(tokens, i)
+                kind, name, span = self._match(tokens, i)
                 if kind == _SMALL:
-                    social = True
+                    social = name if social is None or name == _THANKS else social
                 elif kind != _STOP:
-                    return False
+                    return None
                 i += span
         return social
 
@@ -729,13 +740,15 @@ class FaqIndex:
             if s >= floor and s > 0
         )
         if score < threshold or score <= 0:
+            social = self._analyzer.small_talk(question)
             return FaqAnswer(
                 answered=False,
                 document=None,
                 score=round(score, 4),
                 band=Band.NONE,
                 alternatives=alternatives,
-                small_talk=self._analyzer.is_small_talk(question),
+                small_talk=social is not None,
+                thanks=social == _THANKS,
             )
         margin = score - (runners[0][1] if runners else 0.0)
         sure = score >= self.confident_score and margin >= CONFIDENT_MARGIN

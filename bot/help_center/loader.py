@@ -142,7 +142,14 @@ def load_documents(extra_dir: Path | None = None) -> list[FaqDocument]:
     return docs
 
 
-_LIST_SECTIONS = ("stopwords", "smalltalk", "negators", "trailing_negators", "question_tags")
+_LIST_SECTIONS = (
+    "stopwords",
+    "smalltalk",
+    "thanks",
+    "negators",
+    "trailing_negators",
+    "question_tags",
+)
 _MAP_SECTIONS = ("concepts", "offtopic", "negated", "combinations")
 
 
@@ -190,6 +197,7 @@ def parse_lexicon(text: str, *, source: str) -> Lexicon:
     return Lexicon(
         stopwords=frozenset(lists["stopwords"]),
         smalltalk=frozenset(lists["smalltalk"]),
+        thanks=frozenset(lists["thanks"]),
         negators=frozenset(lists["negators"]),
         trailing_negators=frozenset(lists["trailing_negators"]),
         question_tags=frozenset(lists["question_tags"]),

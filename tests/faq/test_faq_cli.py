@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from bot.config import Settings
 from bot.faq_cli import add_faq_parser, run_faq
+from bot.help_center import load_documents
 
 PARTIAL = "How to partially refund an order?"
 
@@ -40,6 +41,9 @@ def test_json_answer_has_the_contract_shape(capsys: pytest.CaptureFixture[str]) 
     assert obj["title"] == PARTIAL
     assert isinstance(obj["score"], float) and 0 < obj["score"] <= 1
     assert obj["answer"].startswith("Step 1:")
+    # The document's answer text as it is, paragraphs and steps included.
+    [doc] = [d for d in load_documents() if d.title == PARTIAL]
+    assert obj["answer"] == doc.answer and "\nStep 2:" in obj["answer"]
 
 
 def test_json_decline_has_nulls(capsys: pytest.CaptureFixture[str]) -> None:
@@ -136,3 +140,20 @@ def test_settings_default_to_shipped_documents_and_threshold(
     monkeypatch.delenv("KCHAT_FAQ_MIN_SCORE", raising=False)
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     assert settings.faq_dir is None and settings.faq_min_score is None
+
+
+@pytest.mark.parametrize(
+    "value", ["www.kaleoz.com/guide", "ftp://kaleoz.com/{slug}", "https://kaleoz.com/{title}"]
+)
+def test_help_center_url_must_be_a_web_address_taking_only_slug(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("KCHAT_HELP_CENTER_URL", value)
+    with pytest.raises(ValidationError, match="help center URL"):
+        Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+def test_help_center_url_defaults_to_the_kaleoz_guide(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KCHAT_HELP_CENTER_URL", raising=False)
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.help_center_url == "https://www.kaleoz.com/guide/article/{slug}"

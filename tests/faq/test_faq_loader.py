@@ -125,6 +125,16 @@ def test_operator_lexicon_extends_the_shipped_one(tmp_path: Path) -> None:
     assert len(load_documents(tmp_path)) == 15  # a lexicon alone is a valid operator folder
 
 
+def test_an_operator_lexicon_listing_thanks_as_plain_small_talk_still_loads(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "lexicon.txt").write_text("[smalltalk]\nthanks, cheers mate\n", encoding="utf-8")
+    index = load_index(tmp_path)
+    assert index.ask("thanks").thanks
+    cheers = index.ask("cheers mate")
+    assert cheers.small_talk and not cheers.thanks
+
+
 @pytest.mark.parametrize(
     ("text", "problem"),
     [

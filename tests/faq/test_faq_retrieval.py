@@ -128,6 +128,44 @@ def test_greetings_thanks_and_uncovered_topics_are_declined(index: FaqIndex, que
     assert answer.band is Band.NONE
 
 
+@pytest.mark.parametrize(
+    ("message", "thanks"),
+    [
+        ("thank you", True),
+        ("ok thanks!", True),
+        ("thank you so much", True),
+        ("Thank you for your assistance.", True),
+        ("terima kasih atas bantuan", True),
+        ("ok noted, tq boss", True),
+        ("bye", True),
+        ("hi", False),
+        ("hello admin", False),
+        ("Good morning, I hope you are well.", False),
+        ("salam sejahtera", False),
+    ],
+)
+def test_thanks_and_greetings_are_small_talk_told_apart(
+    index: FaqIndex, message: str, thanks: bool
+) -> None:
+    answer = index.ask(message)
+    assert not answer.answered and answer.small_talk
+    assert answer.thanks is thanks
+
+
+@pytest.mark.parametrize(
+    "question", ["thanks, how do I become a seller", "thank you, what is the weather"]
+)
+def test_a_question_after_thanks_is_not_small_talk(index: FaqIndex, question: str) -> None:
+    answer = index.ask(question)
+    assert not answer.answered and not answer.small_talk and not answer.thanks
+
+
+def test_a_question_after_thanks_is_still_answered(index: FaqIndex) -> None:
+    answer = index.ask("thanks, but my order still not received")
+    assert answer.answered and answer.document is not None
+    assert answer.document.id == "not-received-refund"
+
+
 def test_order_ids_and_stretched_letters_do_not_change_the_answer(index: FaqIndex) -> None:
     plain = index.ask("paid but order still unpaid")
     noisy = index.ask("paiddd but order K1234567 still unpaiddd!!!")

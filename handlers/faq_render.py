@@ -1,0 +1,90 @@
+"""A help-center answer as a phone shows it: the document's own paragraphs and steps, and
+the bot's own buttons named next to the website's, the document's words kept as written."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from telegram import InlineKeyboardButton
+
+from bot.domain.actions import Action
+from bot.domain.faq import FaqDocument
+from handlers.render import ACTION_BUTTON
+from handlers.telegram_text import fits, utf16_len
+
+# Past this many UTF-16 units an answer is long on a phone (and the longest are cut short in
+# the help center's export): the full article on the website is offered under it.
+LONG_ANSWER = 700
+READ_FULL_ARTICLE = "📖 Read the full article"
+# Where KCHAT_HELP_CENTER_URL puts the article: its title as the website writes it in an
+# address ("How do I …?" -> "how-do-i-…").
+SLUG = "{slug}"
+
+_CARD = "on the order's card"
+# The website's buttons and pages the documents name, and the same thing in this chat. Each
+# is noted once, at its first mention, right after the document's own words.
+IN_THIS_CHAT: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"[\"“]?My Orders[\"”]?(?: page)?"), "/orders, then the order's card"),
+    (
+        re.compile(r"[\"“]Request Refund[\"”](?: button)?", re.IGNORECASE),
+        f"<b>{ACTION_BUTTON[Action.REQUEST_REFUND][0]}</b> {_CARD}",
+    ),
+    (
+        re.compile(r"[\"“]Confirmed received[\"”]", re.IGNORECASE),
+        f"<b>{ACTION_BUTTON[Action.CONFIRM][0]}</b> {_CARD}",
+    ),
+    (re.compile(r"\bchatbox\b", re.IGNORECASE), f"<b>Message seller</b> {_CARD}"),
+    (re.compile(r"\bLiveChat\b", re.IGNORECASE), f"<b>I already paid</b> {_CARD}"),
+    (re.compile(r"\bdialogue box\b", re.IGNORECASE), f"🔵 online or ⚪ offline {_CARD}"),
+)
+# A link's words whose address the export lost ("[click here to access … quickly]"): there
+# is nothing to tap in a chat, so they are left out.
+_DEAD_LINK = re.compile(r" ?\[click here[^\[\]]*\]", re.IGNORECASE)
+# A line that opens with a step or a short label: "Step 2:", "Notes:", "REMINDER:".
+_LABEL = re.compile(r"^(Step \d+:|[A-Z][^.:!?()\[\]\n]{0,40}:)(?= )", re.MULTILINE)
+_LABEL_WORDS = 5
+_SLUG_DROP = re.compile(r"['’]")
+_SLUG_WORDS = re.compile(r"[a-z0-9]+")
+
+
+def _bold_label(match: re.Match[str]) -> str:
+    label = match.group(1)
+    return f"<b>{label}</b>" if len(label.split()) <= _LABEL_WORDS else label
+
+
+def _with_hints(body: str) -> str:
+    """Name this chat's button after the first mention of each website button or page."""
+    for pattern, hint in IN_THIS_CHAT:
+        body = pattern.sub(rf"\g<0> (in this chat: {hint})", body, count=1)
+    return body
+
+
+def answer_html(doc: FaqDocument, *, in_chat: bool = True) -> str:
+    """The answer's paragraphs and steps as HTML; `in_chat` adds this chat's buttons."""
+    body = _LABEL.sub(_bold_label, escape(doc.answer, quote=False))
+    if not in_chat:
+        return body
+    return _with_hints(_DEAD_LINK.sub("", body))
+
+
+def article(doc: FaqDocument, *, in_chat: bool = True, footer: str = "") -> str:
+    """An FAQ entry as one message: its title, then its answer as laid out in the document."""
+    head = f"❓ <b>{escape(doc.title)}</b>\n\n"
+    text = head + answer_html(doc, in_chat=in_chat) + footer
+    if in_chat and not fits(text):  # the hints pushed a long answer past one message
+        text = head + answer_html(doc, in_chat=False) + footer
+    return text
+
+
+def article_url(template: str, doc: FaqDocument) -> str:
+    """The full article's address: the setting, with the title's slug where it says {slug}."""
+    words = _SLUG_WORDS.findall(_SLUG_DROP.sub("", doc.title.lower()))
+    return template.replace(SLUG, "-".join(words))
+
+
+def full_article_button(template: str, doc: FaqDocument) -> InlineKeyboardButton | None:
+    """A link to the whole article on the website, for an answer too long for a phone."""
+    if utf16_len(doc.answer) < LONG_ANSWER:
+        return None
+    return InlineKeyboardButton(READ_FULL_ARTICLE, url=article_url(template, doc))

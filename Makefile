@@ -12,13 +12,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Without TELEGRAM_BOT_TOKEN (environment or .env), `kchat run` says so and starts the
-# sandbox instead: the real bot against a local Telegram, at http://127.0.0.1:8080.
+# With TELEGRAM_BOT_TOKEN (environment or .env) this is `kchat run`, the bot. Without one it
+# says so and starts the sandbox instead: the real bot against a local Telegram, played at
+# http://127.0.0.1:8080. (`kchat run` on its own exits 2 without a token, as a service should.)
 run: $(STAMP)
-	$(BIN)/kchat run
+	$(BIN)/python -m sandbox --or-bot
 
 sandbox: $(STAMP)
-	$(BIN)/kchat sandbox
+	$(BIN)/python -m sandbox
 
 test: $(STAMP)
 	$(BIN)/ruff check .

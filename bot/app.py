@@ -36,7 +36,10 @@ GET_TOKEN = (
     "(https://t.me/BotFather, command /newbot), then put the token it gives you in .env "
     "as TELEGRAM_BOT_TOKEN=... (see .env.example)."
 )
-MISSING_TOKEN = f"TELEGRAM_BOT_TOKEN is not set. {GET_TOKEN}"
+MISSING_TOKEN = (
+    f"TELEGRAM_BOT_TOKEN is not set. {GET_TOKEN} To try the bot without Telegram, "
+    "run `make sandbox` in a checkout."
+)
 WHAT_TO_TRY = (
     "Check the network or proxy (HTTPS_PROXY) and TELEGRAM_API_BASE_URL, and the token with "
     "@BotFather; or play the bot without Telegram: make sandbox. Add --verbose for details."

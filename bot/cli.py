@@ -294,13 +294,10 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser(
         "run",
         help="run the Telegram bot (long polling, or webhook if configured); "
-        "without TELEGRAM_BOT_TOKEN, the sandbox",
+        "without TELEGRAM_BOT_TOKEN it exits (status 2) saying how to get one",
     )
-    r.add_argument(
-        "--no-sandbox",
-        action="store_true",
-        help="without a token, exit (status 2) instead of starting the sandbox",
-    )
+    # Accepted for scripts written when `run` fell back to the sandbox; it changes nothing.
+    r.add_argument("--no-sandbox", action="store_true", help=argparse.SUPPRESS)
     r.add_argument(
         "--verbose",
         action="store_true",
@@ -310,12 +307,6 @@ def build_parser() -> argparse.ArgumentParser:
         "migrate", help="create the database, or apply its pending migrations, and exit"
     )
     mg.set_defaults(run=_migrate, creates=True)
-    sb = sub.add_parser(
-        "sandbox", help="the real bot against a local Telegram, played from a browser page"
-    )
-    sb.add_argument(
-        "--port", type=int, default=None, help="page port (default KCHAT_SANDBOX_PORT, 8080)"
-    )
 
     from bot.faq_cli import add_faq_parser
 
@@ -463,23 +454,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as exc:
         return _fail(settings_error(exc))
     if args.command == "run":
-        token = settings.telegram_bot_token
-        if (token is None or not token.get_secret_value().strip()) and not args.no_sandbox:
-            # No token: rather than an error, the real bot against a local Telegram.
-            from bot.sandbox.runner import sandbox_notice
-            from bot.sandbox.serve import run_sandbox
-
-            print(f"kchat: {sandbox_notice(settings.sandbox_port)}", file=sys.stderr)
-            return run_sandbox(settings, None)
         from bot.app import run_bot
 
         return run_bot(settings, verbose=args.verbose)
-    if args.command == "sandbox":
-        from bot.sandbox.serve import run_sandbox
-
-        if args.port is not None and not 0 <= args.port <= 65535:
-            return _fail(f"--port {args.port}: a port is 0..65535 (0 picks a free one)")
-        return run_sandbox(settings, args.port)
     if getattr(args, "currency", "x") is None:
         args.currency = settings.default_currency
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -130,7 +131,6 @@ _ALLOWED: dict[str, str] = {
     "support_agents": "comma-separated Telegram user ids (positive whole numbers below 2^63)",
     "flood_limit": "a whole number of updates from 1 to 1000000000",
     "webhook_port": "a port from 1 to 65535",
-    "sandbox_port": "a port from 0 to 65535 (0 picks a free one)",
     "faq_min_score": "a number from 0 to 1",
     "help_center_url": (
         "an http:// or https:// URL, where {slug} (optional) becomes the article's title, "
@@ -143,9 +143,7 @@ _ALLOWED: dict[str, str] = {
     "telegram_api_base_url": "an http:// or https:// URL, like https://api.telegram.org/bot",
     "telegram_api_file_url": "empty, or an http:// or https:// URL",
     "database_url": "sqlite:///relative/path.db, sqlite:////absolute/path.db",
-    "sandbox_database_url": "sqlite:///relative/path.db, sqlite:////absolute/path.db",
     "show_agent_names": "true or false",
-    "sandbox_forum": "true or false",
 }
 
 
@@ -306,19 +304,6 @@ class Settings(BaseSettings):
         default=timedelta(seconds=10),
         validation_alias=AliasChoices("KCHAT_DB_BUSY_TIMEOUT", "db_busy_timeout"),
     )
-    sandbox_database_url: str = Field(
-        default="sqlite:///sandbox.db",
-        validation_alias=AliasChoices("KCHAT_SANDBOX_DATABASE_URL", "sandbox_database_url"),
-    )
-    sandbox_port: int = Field(
-        default=8080,
-        ge=0,
-        le=65535,
-        validation_alias=AliasChoices("KCHAT_SANDBOX_PORT", "sandbox_port"),
-    )
-    sandbox_forum: bool = Field(
-        default=True, validation_alias=AliasChoices("KCHAT_SANDBOX_FORUM", "sandbox_forum")
-    )
 
     @field_validator(*DURATION_BOUNDS, mode="before")
     @classmethod
@@ -358,17 +343,10 @@ class Settings(BaseSettings):
             raise ValueError("not an http(s) URL")
         return value.strip()
 
-    @field_validator("database_url", "sandbox_database_url")
+    @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: str) -> str:
-        v = value.strip()
-        if v.startswith(("postgresql://", "postgres://")):
-            return v  # the store says at open time whether this backend is available
-        rest = v.removeprefix("sqlite://")
-        memory = rest in ("", ":memory:", "/:memory:")
-        if rest == v or not (memory or (rest.startswith("/") and rest[1:].strip("/"))):
-            raise ValueError("not a database URL")
-        return v
+        return check_database_url(value)
 
     @field_validator("support_agents", mode="before")
     @classmethod
@@ -449,22 +427,39 @@ class Settings(BaseSettings):
         )
 
 
-def settings_error(exc: ValidationError) -> str:
-    """One line for the first bad setting: its variable, the value given, what is allowed."""
+def check_database_url(value: str) -> str:
+    """A database URL kchat can open: sqlite:///relative, sqlite:////absolute, postgresql://."""
+    v = value.strip()
+    if v.startswith(("postgresql://", "postgres://")):
+        return v  # the store says at open time whether this backend is available
+    rest = v.removeprefix("sqlite://")
+    memory = rest in ("", ":memory:", "/:memory:")
+    if rest == v or not (memory or (rest.startswith("/") and rest[1:].strip("/"))):
+        raise ValueError("not a database URL")
+    return v
+
+
+def settings_error(
+    exc: ValidationError,
+    model: type[BaseSettings] = Settings,
+    hints: Mapping[str, str] | None = None,
+) -> str:
+    """One line for the first bad setting: its variable, the value given, what is allowed.
+
+    `model` and `hints` let a tool with settings of its own (the sandbox) say it as well.
+    """
+    allowed_for = {**_ALLOWED, **(hints or {})}
+    fields = model.model_fields
     first = exc.errors()[0]
     name = str(first["loc"][0]) if first["loc"] else "?"
     field = next(
-        (f for f, info in Settings.model_fields.items() if name in _names(info.validation_alias)),
+        (f for f, info in fields.items() if name in _names(info.validation_alias)),
         name,
     )
-    env = (
-        next(iter(_names(Settings.model_fields[field].validation_alias)), name)
-        if (field in Settings.model_fields)
-        else name
-    )
+    env = next(iter(_names(fields[field].validation_alias)), name) if field in fields else name
     reason = str(first["msg"]).removeprefix("Value error, ")
     given = "" if env in _SECRET else f"={first['input']!r}"
-    allowed = f"; allowed: {_ALLOWED[field]}" if field in _ALLOWED else ""
+    allowed = f"; allowed: {allowed_for[field]}" if field in allowed_for else ""
     more = len(exc.errors()) - 1
     tail = f" (and {more} more)" if more else ""
     return f"bad setting {env}{given}: {reason}{allowed}{tail}"

@@ -73,3 +73,28 @@ def test_only_the_clock_module_reads_the_wall_clock() -> None:
         and wall.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+PRODUCT = ("bot", "handlers", "store", "scheduler")
+
+
+def test_nothing_in_the_product_imports_the_sandbox_or_the_fake_telegram() -> None:
+    bad = [v for package in PRODUCT for v in _violations(package, re.compile(r"^sandbox\b"))]
+    assert bad == []
+
+
+def test_the_fake_telegram_imports_nothing_of_the_product() -> None:
+    product = re.compile(rf"^({'|'.join(PRODUCT)}|sandbox\.(?!fake_bot_api))\b")
+    assert _violations("sandbox/fake_bot_api", product) == []
+
+
+def test_the_installed_package_holds_the_product_only() -> None:
+    import tomllib
+
+    from setuptools import find_packages
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    include = config["tool"]["setuptools"]["packages"]["find"]["include"]
+    shipped = find_packages(where=str(ROOT), include=include)
+    assert shipped and all(p.split(".")[0] in PRODUCT for p in shipped)
+    assert not [p for p in shipped if "sandbox" in p or "fake" in p]

@@ -55,7 +55,6 @@ BAD: dict[str, list[str]] = {
     "KCHAT_SUPPORT_CHAT_ID": ["5", "0", "-9223372036854775808", "support", "-1e9"],
     "KCHAT_SUPPORT_AGENTS": ["0", "1,-2", "9223372036854775808", "alice"],
     "KCHAT_WEBHOOK_PORT": ["0", "-1", "65536", "https"],
-    "KCHAT_SANDBOX_PORT": ["-1", "65536", "x"],
     "KCHAT_FAQ_MIN_SCORE": ["-0.1", "1.5", "inf", "nan", "high"],
     "KCHAT_HELP_CENTER_URL": [
         "www.kaleoz.com/guide",
@@ -70,8 +69,12 @@ BAD: dict[str, list[str]] = {
     "TELEGRAM_API_BASE_URL": ["api.telegram.org/bot", "ftp://example.com/bot"],
     "TELEGRAM_API_FILE_URL": ["files", "ftp://example.com/file"],
     "KCHAT_DATABASE_URL": ["kchat.db", "sqlite:///", "mysql://db/kchat", "sqlite:kchat.db"],
-    "KCHAT_SANDBOX_DATABASE_URL": ["sandbox.db", "sqlite://x.db"],
     "KCHAT_SHOW_AGENT_NAMES": ["maybe", "2"],
+}
+# The sandbox's own settings (not the product's), checked by `python -m sandbox`.
+SANDBOX_BAD: dict[str, list[str]] = {
+    "KCHAT_SANDBOX_PORT": ["-1", "65536", "x"],
+    "KCHAT_SANDBOX_DATABASE_URL": ["sandbox.db", "sqlite://x.db"],
     "KCHAT_SANDBOX_FORUM": ["maybe"],
 }
 # Free text the program checks where it uses it (the token with Telegram, the folder when
@@ -168,3 +171,23 @@ def test_values_at_the_bounds_are_accepted(
 ) -> None:
     monkeypatch.setenv(name, value)
     assert getattr(Settings(), field) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [(n, v) for n, values in SANDBOX_BAD.items() for v in values], ids=str
+)
+def test_a_bad_sandbox_setting_is_one_line_naming_it_and_exit_2(
+    name: str,
+    value: str,
+    clean_env: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from sandbox.__main__ import main as sandbox
+
+    monkeypatch.setenv(name, value)
+    assert sandbox(["--port", "0"]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"sandbox: bad setting {name}={value!r}: ")
+    assert "; allowed: " in lines[0]
+    assert [p.name for p in clean_env.iterdir()] == [], "nothing was created"

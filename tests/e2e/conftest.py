@@ -14,8 +14,8 @@ from bot.app import build_application, load_faq
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.domain.faq import FaqIndex
-from bot.fake_bot_api import FakeTelegram
-from bot.fake_bot_api.harness import FakeUser
+from sandbox.fake_bot_api import FakeTelegram
+from sandbox.fake_bot_api.harness import FakeUser
 from tests.e2e.support import BUYER, SELLER, STRANGER, Running, support_kchat
 
 

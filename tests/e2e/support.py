@@ -9,9 +9,9 @@ from typing import Any
 from bot.bootstrap import Services
 from bot.clock import ManualClock
 from bot.domain.money import parse_amount
-from bot.fake_bot_api import FakeTelegram
-from bot.fake_bot_api.harness import FakeGroup
 from handlers.notifier import Notifier
+from sandbox.fake_bot_api import FakeTelegram
+from sandbox.fake_bot_api.harness import FakeGroup
 
 BUYER, SELLER, STRANGER = 1001, 2002, 3003
 AGENT = 7007
@@ -115,8 +115,8 @@ from pathlib import Path  # noqa: E402
 
 from bot.domain.ledger import escrow_account  # noqa: E402
 from bot.domain.tickets import Ticket  # noqa: E402
-from bot.fake_bot_api.harness import FakeUser, MessageView  # noqa: E402
 from handlers.callback_data import Act, Cb  # noqa: E402
+from sandbox.fake_bot_api.harness import FakeUser, MessageView  # noqa: E402
 
 FakeUserSpec = tuple[int, str]  # (telegram id, first name)
 

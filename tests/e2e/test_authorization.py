@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.fake_bot_api.harness import FakeUser
-from bot.fake_bot_api.state import CallbackQueryRecord
+from sandbox.fake_bot_api.harness import FakeUser
+from sandbox.fake_bot_api.state import CallbackQueryRecord
 from tests.e2e.support import BUYER, SELLER, STRANGER, Running, contents, tap_data
 
 MISSING = "KZZZ2345"  # well-formed, belongs to nobody

@@ -9,10 +9,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest
 
 from bot.domain.model import Status
-from bot.fake_bot_api.harness import FakeUser
-from bot.fake_bot_api.state import CallbackQueryRecord
 from bot.services.audit import ledger_violations
 from handlers.callback_data import Act, Cb
+from sandbox.fake_bot_api.harness import FakeUser
+from sandbox.fake_bot_api.state import CallbackQueryRecord
 from tests.e2e.support import BUYER, SELLER, Running, outbox, tap_data
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + (64).to_bytes(4, "big") * 2 + b"\x08\x02"

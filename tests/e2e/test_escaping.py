@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.fake_bot_api.harness import MessageView
+from sandbox.fake_bot_api.harness import MessageView
 from tests.e2e.support import (
     AGENT,
     BUYER,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.fake_bot_api.harness import FakeUser
+from sandbox.fake_bot_api.harness import FakeUser
 from store.records import HelpQuestion
 from store.timefmt import from_db
 from tests.e2e.support import Running, tap_data

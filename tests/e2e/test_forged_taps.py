@@ -13,8 +13,8 @@ import pytest
 
 from bot.domain.errors import DomainError
 from bot.domain.tickets import TicketKind
-from bot.fake_bot_api.harness import FakeUser
 from handlers.callback_data import Cb
+from sandbox.fake_bot_api.harness import FakeUser
 from tests.e2e.support import BUYER, SELLER, Running, tap_data
 
 # The card actions that change an order, its money or its tickets (not navigation).

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.domain.model import Status
-from bot.fake_bot_api.harness import FakeUser
+from sandbox.fake_bot_api.harness import FakeUser
 from tests.e2e.support import BUYER, SELLER, Running
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.domain.model import Status
-from bot.fake_bot_api.harness import FakeUser, MessageView
 from handlers.callback_data import Cb, InvalidCallback
+from sandbox.fake_bot_api.harness import FakeUser, MessageView
 from tests.e2e.support import BUYER, SELLER, Running, case, tap_data
 
 

@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 from bot.domain.model import Status
-from bot.fake_bot_api.harness import FakeUser
+from sandbox.fake_bot_api.harness import FakeUser
 from tests.e2e.support import BUYER, SELLER, Running, outbox
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.domain.model import RefundStatus, Status
-from bot.fake_bot_api.harness import FakeUser
 from bot.services.audit import ledger_violations
+from sandbox.fake_bot_api.harness import FakeUser
 from tests.e2e.support import BUYER, SELLER, Running, contents
 
 

@@ -3,7 +3,7 @@ order, replies find their way back, edits follow, and the transcript keeps it al
 
 from __future__ import annotations
 
-from bot.fake_bot_api.harness import FakeUser, MessageView
+from sandbox.fake_bot_api.harness import FakeUser, MessageView
 from tests.e2e.support import BUYER, SELLER, Running
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + (64).to_bytes(4, "big") * 2 + b"\x08\x02"

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from bot.domain.faq import FaqIndex
-from bot.fake_bot_api.faults import Fault
-from bot.fake_bot_api.harness import FakeUser, MessageView
+from sandbox.fake_bot_api.faults import Fault
+from sandbox.fake_bot_api.harness import FakeUser, MessageView
 from tests.e2e.conftest import running_kchat
 from tests.e2e.support import (
     BUYER,

@@ -16,7 +16,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.fake_bot_api.harness import FakeTelegram
+from sandbox.fake_bot_api.harness import FakeTelegram
 
 KCHAT = Path(sys.executable).parent / "kchat"
 HEADER = "X-Telegram-Bot-Api-Secret-Token"

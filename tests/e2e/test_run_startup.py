@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.fake_bot_api.harness import FakeTelegram
+from sandbox.fake_bot_api.harness import FakeTelegram
 from tests.damaged_db import DAMAGES, as_plain_user, damage, restore
 
 KCHAT = Path(sys.executable).parent / "kchat"

@@ -10,8 +10,8 @@ from bot.clock import ManualClock
 from bot.config import Settings
 from bot.domain.faq import FaqIndex
 from bot.domain.model import Status
-from bot.fake_bot_api.faults import Fault
-from bot.fake_bot_api.harness import FakeTelegram
+from sandbox.fake_bot_api.faults import Fault
+from sandbox.fake_bot_api.harness import FakeTelegram
 from tests.e2e.support import (
     AGENT,
     SUPPORT_CHAT,

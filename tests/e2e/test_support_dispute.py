@@ -82,7 +82,7 @@ async def test_a_stranger_tapping_a_ticket_button_is_refused_and_nothing_changes
     k.tg.state.set_membership(
         group.chat_id,
         outsider.id,
-        __import__("bot.fake_bot_api.state", fromlist=["MemberStatus"]).MemberStatus.LEFT,
+        __import__("sandbox.fake_bot_api.state", fromlist=["MemberStatus"]).MemberStatus.LEFT,
     )
     record = group.tap(outsider, "Refund in full", card.message_id)
     await k.settle()

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.domain.tickets import Ticket, TicketKind
-from bot.fake_bot_api.faults import Fault
-from bot.fake_bot_api.harness import FakeGroup, MessageView
+from sandbox.fake_bot_api.faults import Fault
+from sandbox.fake_bot_api.harness import FakeGroup, MessageView
 from tests.e2e.support import (
     BUYER,
     RECEIPT_PNG,

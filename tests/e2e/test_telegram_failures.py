@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.domain.model import Status
-from bot.fake_bot_api.faults import Fault
-from bot.fake_bot_api.harness import FakeUser
+from sandbox.fake_bot_api.faults import Fault
+from sandbox.fake_bot_api.harness import FakeUser
 from tests.e2e.support import BUYER, SELLER, Running, outbox, set_read_timeout
 
 

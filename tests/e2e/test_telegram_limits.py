@@ -8,9 +8,9 @@ from pathlib import Path
 
 from bot.domain.faq import FaqIndex
 from bot.domain.model import Status
-from bot.fake_bot_api import Fault
-from bot.fake_bot_api.harness import FakeUser
 from handlers.telegram_text import MAX_MESSAGE, cut, plain_fallback, utf16_len
+from sandbox.fake_bot_api import Fault
+from sandbox.fake_bot_api.harness import FakeUser
 from tests.e2e.support import (
     BUYER,
     SELLER,

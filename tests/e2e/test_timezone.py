@@ -7,8 +7,8 @@ import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from bot.fake_bot_api.harness import FakeUser
 from handlers.render import fmt_time
+from sandbox.fake_bot_api.harness import FakeUser
 from tests.e2e.support import BUYER, Running, tap_data
 
 

@@ -10,7 +10,7 @@ import pytest
 from telegram import Bot
 from telegram.ext import Application, ApplicationBuilder
 
-from bot.fake_bot_api import FakeTelegram
+from sandbox.fake_bot_api import FakeTelegram
 
 # Short long-poll timeout keeps shutdown prompt; the fake answers polls at once on stop anyway.
 POLL_TIMEOUT = 1

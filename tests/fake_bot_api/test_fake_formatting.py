@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.fake_bot_api.errors import ApiError
-from bot.fake_bot_api.formatting import (
+from sandbox.fake_bot_api.errors import ApiError
+from sandbox.fake_bot_api.formatting import (
     detect_entities,
     entity_text,
     format_text,

@@ -37,7 +37,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.fake_bot_api import FakeTelegram, Fault
+from sandbox.fake_bot_api import FakeTelegram, Fault
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 Polling = Callable[[AnyApplication], AbstractAsyncContextManager[AnyApplication]]

@@ -14,8 +14,8 @@ from telegram import (
 from telegram.constants import ChatAction
 from telegram.error import BadRequest
 
-from bot.fake_bot_api import ButtonNotFoundError, FakeTelegram, Fault
-from bot.fake_bot_api.state import MemberStatus
+from sandbox.fake_bot_api import ButtonNotFoundError, FakeTelegram, Fault
+from sandbox.fake_bot_api.state import MemberStatus
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

@@ -13,8 +13,9 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.app import load_faq
 from bot.config import Settings
 from bot.domain.faq import FaqIndex
-from bot.sandbox.runner import Sandbox
-from bot.sandbox.web import build_web_app
+from sandbox.runner import Sandbox
+from sandbox.settings import SandboxSettings
+from sandbox.web import build_web_app
 
 T = TypeVar("T")
 
@@ -25,9 +26,9 @@ def sandbox_faq() -> FaqIndex:
     return load_faq(Settings(_env_file=None))  # type: ignore[call-arg]
 
 
-def sandbox_settings(tmp_path: Path, **overrides: Any) -> Settings:
+def sandbox_settings(tmp_path: Path, **overrides: Any) -> SandboxSettings:
     """Default settings, with the sandbox's database in the test's folder."""
-    return Settings(  # type: ignore[call-arg]
+    return SandboxSettings(  # type: ignore[call-arg]
         _env_file=None,
         database_url=f"sqlite:///{tmp_path}/kchat.db",
         sandbox_database_url=f"sqlite:///{tmp_path}/sandbox.db",

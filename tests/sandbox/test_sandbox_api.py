@@ -16,8 +16,8 @@ from aiohttp.test_utils import TestClient
 from bot.domain.errors import DomainError
 from bot.domain.faq import FaqIndex
 from bot.domain.model import Status
-from bot.sandbox.runner import Sandbox, SandboxError
-from bot.sandbox.world import BUYER, SELLER
+from sandbox.runner import Sandbox, SandboxError
+from sandbox.world import BUYER, SELLER
 from tests.sandbox.conftest import eventually, sandbox_settings
 
 Client = TestClient[Any, Any]

@@ -23,9 +23,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.domain.faq import FaqIndex
-from bot.sandbox.runner import Sandbox
-from bot.sandbox.web import build_web_app
 from bot.services.audit import ledger_violations
+from sandbox.runner import Sandbox
+from sandbox.web import build_web_app
 from tests.sandbox.conftest import sandbox_settings
 
 

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from bot.sandbox.runner import Sandbox
-from bot.sandbox.web import build_web_app
-from bot.sandbox.world import BUYER
+from sandbox.runner import Sandbox
+from sandbox.web import build_web_app
+from sandbox.world import BUYER
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.fake_bot_api import ButtonNotFoundError, FakeTelegram
+from sandbox.fake_bot_api import ButtonNotFoundError, FakeTelegram
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

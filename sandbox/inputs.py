@@ -13,7 +13,7 @@ from typing import Annotated, ClassVar, Literal, TypeVar, cast
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from bot.sandbox.runner import MAX_CAPTION, MAX_JUMP, SandboxInputError
+from sandbox.runner import MAX_CAPTION, MAX_JUMP, SandboxInputError
 
 # Telegram's message and topic ids are 32-bit; a bigger one names nothing.
 MAX_ID = 2**31 - 1

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.fake_bot_api.errors import ApiError, bad_request
+from sandbox.fake_bot_api.errors import ApiError, bad_request
 
 JsonDict = dict[str, Any]
 

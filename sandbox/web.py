@@ -32,9 +32,9 @@ from urllib.parse import quote
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 
-from bot.sandbox import inputs
-from bot.sandbox.inputs import FileFormIn, MessageIn, ResetIn, TapIn, TimeIn, TopicIn
-from bot.sandbox.runner import MAX_FILE_BYTES, Sandbox, SandboxInputError
+from sandbox import inputs
+from sandbox.inputs import FileFormIn, MessageIn, ResetIn, TapIn, TimeIn, TopicIn
+from sandbox.runner import MAX_FILE_BYTES, Sandbox, SandboxInputError
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ JsonDict = dict[str, Any]
 
 
 def _static(name: str) -> bytes:
-    return (resources.files("bot.sandbox") / "static" / name).read_bytes()
+    return (resources.files("sandbox") / "static" / name).read_bytes()
 
 
 def _error(status: int, message: str) -> web.Response:

@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
-from bot.fake_bot_api.faults import Fault, FaultPlan, RecordedRequest, RequestLog
-from bot.fake_bot_api.media import MediaKind, image_size
-from bot.fake_bot_api.server import FakeBotApiServer
-from bot.fake_bot_api.state import (
+from sandbox.fake_bot_api.faults import Fault, FaultPlan, RecordedRequest, RequestLog
+from sandbox.fake_bot_api.media import MediaKind, image_size
+from sandbox.fake_bot_api.server import FakeBotApiServer
+from sandbox.fake_bot_api.state import (
     ALL_ADMIN_RIGHTS,
     CallbackQueryRecord,
     ChatAction,

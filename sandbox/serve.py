@@ -1,4 +1,4 @@
-"""`kchat sandbox`: serve the sandbox and its page on localhost until stopped."""
+"""`python -m sandbox`: serve the sandbox and its page on localhost until stopped."""
 
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ import sys
 from aiohttp import web
 
 from bot.app import load_faq
-from bot.config import Settings
 from bot.domain.faq import FaqIndex
-from bot.sandbox.runner import HOST, Sandbox, SandboxError, sandbox_url
-from bot.sandbox.web import build_web_app
+from sandbox.runner import HOST, Sandbox, SandboxError, sandbox_url
+from sandbox.settings import SandboxSettings
+from sandbox.web import build_web_app
 
 
-def run_sandbox(settings: Settings, port: int | None = None) -> int:
-    """`kchat sandbox [--port N]`: serve the page until Ctrl+C; exit status 2 on bad setup."""
+def run_sandbox(settings: SandboxSettings, port: int | None = None) -> int:
+    """Serve the page until Ctrl+C (`--port N` overrides); exit status 2 on bad setup."""
     logging.basicConfig(
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -42,7 +42,7 @@ def run_sandbox(settings: Settings, port: int | None = None) -> int:
 
 
 async def serve(
-    settings: Settings,
+    settings: SandboxSettings,
     faq: FaqIndex,
     port: int,
     *,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from bot.fake_bot_api.errors import (
+from sandbox.fake_bot_api.errors import (
     BUTTON_DATA_INVALID,
     CAPTION_TOO_LONG,
     MESSAGE_NOT_MODIFIED,
@@ -31,15 +31,15 @@ from bot.fake_bot_api.errors import (
     bad_request,
     conflict,
 )
-from bot.fake_bot_api.formatting import (
+from sandbox.fake_bot_api.formatting import (
     MAX_CAPTION_LENGTH,
     MAX_TEXT_LENGTH,
     FormattedText,
     format_text,
 )
-from bot.fake_bot_api.media import FALLBACK_IMAGE_SIZE, MediaKind, image_size
-from bot.fake_bot_api.params import Params, Upload
-from bot.fake_bot_api.state import (
+from sandbox.fake_bot_api.media import FALLBACK_IMAGE_SIZE, MediaKind, image_size
+from sandbox.fake_bot_api.params import Params, Upload
+from sandbox.fake_bot_api.state import (
     MAX_FILE_DOWNLOAD_SIZE,
     TOPIC_ICON_COLORS,
     Chat,

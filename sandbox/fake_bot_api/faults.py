@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from bot.fake_bot_api.errors import (
+from sandbox.fake_bot_api.errors import (
     BOT_BLOCKED,
     ApiError,
     forbidden,

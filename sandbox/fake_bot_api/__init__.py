@@ -4,9 +4,9 @@ Real Bot API clients talk to it over HTTP exactly as they talk to api.telegram.o
 runs unchanged in end-to-end tests and in the sandbox.
 """
 
-from bot.fake_bot_api.errors import ApiError
-from bot.fake_bot_api.faults import Fault, FaultPlan, RecordedRequest, RequestLog
-from bot.fake_bot_api.harness import (
+from sandbox.fake_bot_api.errors import ApiError
+from sandbox.fake_bot_api.faults import Fault, FaultPlan, RecordedRequest, RequestLog
+from sandbox.fake_bot_api.harness import (
     DEFAULT_TOKEN,
     Button,
     ButtonNotFoundError,
@@ -17,8 +17,8 @@ from bot.fake_bot_api.harness import (
     MessageView,
     TopicView,
 )
-from bot.fake_bot_api.server import FakeBotApiServer
-from bot.fake_bot_api.state import TelegramState
+from sandbox.fake_bot_api.server import FakeBotApiServer
+from sandbox.fake_bot_api.state import TelegramState
 
 __all__ = [
     "DEFAULT_TOKEN",

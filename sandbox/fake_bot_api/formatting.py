@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.fake_bot_api.errors import ApiError, bad_request
+from sandbox.fake_bot_api.errors import ApiError, bad_request
 
 JsonDict = dict[str, Any]
 UserResolver = Callable[[int], JsonDict | None]

@@ -19,11 +19,11 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.fake_bot_api.errors import ApiError, bad_request, conflict, not_found, unauthorized
-from bot.fake_bot_api.faults import Fault, FaultKind, FaultPlan, RecordedRequest, RequestLog
-from bot.fake_bot_api.methods import BotApi, WithDescription
-from bot.fake_bot_api.params import Params, Upload
-from bot.fake_bot_api.state import TelegramState
+from sandbox.fake_bot_api.errors import ApiError, bad_request, conflict, not_found, unauthorized
+from sandbox.fake_bot_api.faults import Fault, FaultKind, FaultPlan, RecordedRequest, RequestLog
+from sandbox.fake_bot_api.methods import BotApi, WithDescription
+from sandbox.fake_bot_api.params import Params, Upload
+from sandbox.fake_bot_api.state import TelegramState
 
 logger = logging.getLogger(__name__)
 

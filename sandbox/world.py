@@ -14,8 +14,9 @@ from bot.bootstrap import Services
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.domain.faq import FaqIndex
-from bot.fake_bot_api import FakeGroup, FakeTelegram, FakeUser
 from handlers.notifier import Notifier
+from sandbox.fake_bot_api import FakeGroup, FakeTelegram, FakeUser
+from sandbox.settings import SandboxSettings
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ class SandboxClock(ManualClock):
         return moved
 
 
-def bot_settings(settings: Settings, tg: FakeTelegram) -> Settings:
+def bot_settings(settings: SandboxSettings, tg: FakeTelegram) -> Settings:
     """The user's settings, pointed at the fake Telegram, the sandbox database and group."""
     return settings.model_copy(
         update={
@@ -158,7 +159,7 @@ class World:
 
 
 async def open_world(
-    settings: Settings, faq: FaqIndex, clock: ManualClock, *, forum: bool
+    settings: SandboxSettings, faq: FaqIndex, clock: ManualClock, *, forum: bool
 ) -> World:
     """Start a fake Telegram on 127.0.0.1 and the real bot polling it over HTTP."""
     # Messages are stamped with the sandbox's time, so time travel shows in the chats too.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.domain.model import Order, Status
-from bot.sandbox.seed import Story
+from sandbox.seed import Story
 
 ALL_FINISHED = (
     "Every order is finished. Send /balance in each pane, tap Re-order on an expired order, "

@@ -13,13 +13,13 @@ from zoneinfo import ZoneInfo
 import aiohttp
 
 from bot.clock import SystemClock
-from bot.config import Settings
 from bot.domain.faq import FaqIndex
 from bot.domain.money import normalize_currency
-from bot.fake_bot_api import ButtonNotFoundError, FakeGroup, FakeUser
-from bot.sandbox.seed import Story, seed
-from bot.sandbox.snapshot import snapshot
-from bot.sandbox.world import SandboxClock, World, open_world
+from sandbox.fake_bot_api import ButtonNotFoundError, FakeGroup, FakeUser
+from sandbox.seed import Story, seed
+from sandbox.settings import SandboxSettings
+from sandbox.snapshot import snapshot
+from sandbox.world import SandboxClock, World, open_world
 from store.connection import sqlite_path
 
 log = logging.getLogger(__name__)
@@ -61,12 +61,12 @@ def sandbox_url(port: int) -> str:
 
 
 def sandbox_notice(port: int) -> str:
-    """What `kchat run` says when it starts the sandbox for want of a token."""
+    """What `make run` says when it starts the sandbox for want of a token."""
     where = f"at {sandbox_url(port)}" if port else "(its address follows)"
     return (
         f"TELEGRAM_BOT_TOKEN is not set: starting the sandbox {where} "
         "(set the token to run the real bot; get one from @BotFather, https://t.me/BotFather, "
-        "command /newbot, and put it in .env). `kchat run --no-sandbox` exits instead."
+        "command /newbot, and put it in .env). `kchat run` on its own never starts the sandbox."
     )
 
 
@@ -77,7 +77,7 @@ def _database_files(url: str) -> list[Path]:
     return [Path(path + suffix) for suffix in ("", "-wal", "-shm", "-journal")]
 
 
-def check_database(settings: Settings) -> None:
+def check_database(settings: SandboxSettings) -> None:
     """Refuse a sandbox database that is the bot's own: the sandbox wipes it."""
     try:
         sandbox = _database_files(settings.sandbox_database_url)
@@ -97,7 +97,7 @@ def check_database(settings: Settings) -> None:
 class Sandbox:
     """One playable world at a time: start, act as people, travel in time, reset."""
 
-    def __init__(self, settings: Settings, faq: FaqIndex) -> None:
+    def __init__(self, settings: SandboxSettings, faq: FaqIndex) -> None:
         check_database(settings)
         self.settings = settings
         self.faq = faq

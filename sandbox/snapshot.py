@@ -13,12 +13,12 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.model import Order, Status
 from bot.domain.money import display
-from bot.fake_bot_api import MessageView
-from bot.fake_bot_api.state import Message, User
-from bot.sandbox.hint import current_hint
-from bot.sandbox.seed import Story
-from bot.sandbox.world import AGENT, BUYER, SELLER, Person, World
 from handlers.render import fmt_time
+from sandbox.fake_bot_api import MessageView
+from sandbox.fake_bot_api.state import Message, User
+from sandbox.hint import current_hint
+from sandbox.seed import Story
+from sandbox.world import AGENT, BUYER, SELLER, Person, World
 
 JsonDict = dict[str, Any]
 

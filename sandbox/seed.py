@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.money import normalize_currency, parse_amount
-from bot.sandbox.world import BUYER, SELLER, World
+from sandbox.world import BUYER, SELLER, World
 
 # The items are sold in the configured currency; the amounts read well in any of them.
 ITEMS = (("Steam Wallet Code MYR 50", "45.00"), ("Netflix Premium · 1 month", "18.90"))

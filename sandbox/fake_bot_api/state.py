@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from bot.fake_bot_api.errors import (
+from sandbox.fake_bot_api.errors import (
     BOT_BLOCKED,
     CHAT_NOT_FOUND,
     THREAD_NOT_FOUND,
@@ -25,8 +25,8 @@ from bot.fake_bot_api.errors import (
     bad_request,
     forbidden,
 )
-from bot.fake_bot_api.formatting import detect_entities
-from bot.fake_bot_api.media import (
+from sandbox.fake_bot_api.formatting import detect_entities
+from sandbox.fake_bot_api.media import (
     FALLBACK_IMAGE_SIZE,
     FILE_ID_PREFIXES,
     FOLDERS,

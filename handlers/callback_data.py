@@ -64,6 +64,35 @@ class Act(StrEnum):
     T_BACK = "tb"
 
 
+# The support group's buttons; every other kind is a private chat's (order, offer, help,
+# time zone). Routing is by the exact action, never by a prefix a new action could share.
+TICKET_ACTS = frozenset(
+    {
+        Act.T_CLAIM,
+        Act.T_REFUND,
+        Act.T_PART,
+        Act.T_RELEASE,
+        Act.T_PAY_OK,
+        Act.T_PAY_NO,
+        Act.T_ASK_BUYER,
+        Act.T_ASK_SELLER,
+        Act.T_TRANSCRIPT,
+        Act.T_CLOSE,
+        Act.T_BACK,
+    }
+)
+
+
+def is_ticket_button(data: object) -> bool:
+    """True for a support-group ticket button's data (the group's handler takes it)."""
+    if not isinstance(data, str):
+        return False
+    try:
+        return Cb.unpack(data).act in TICKET_ACTS
+    except InvalidCallback:
+        return False
+
+
 class InvalidCallback(ValueError):
     """Callback data that this bot did not make (or made in an older, incompatible form)."""
 

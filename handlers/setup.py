@@ -16,6 +16,7 @@ from telegram.ext import (
 )
 
 from handlers import faq_chat, flows, messages, offers, orders, preferences, support
+from handlers.callback_data import is_ticket_button
 from handlers.common import Ctx, services
 from handlers.errors import on_error
 
@@ -56,7 +57,7 @@ def register_handlers(
     private = filters.ChatType.PRIVATE
     if support_chat_id is not None:
         group = filters.Chat(support_chat_id)
-        app.add_handler(CallbackQueryHandler(support.on_ticket_button, pattern=r"^k1\|t"))
+        app.add_handler(CallbackQueryHandler(support.on_ticket_button, pattern=is_ticket_button))
         app.add_handler(CommandHandler("note", support.cmd_note, filters=group))
         app.add_handler(
             MessageHandler(

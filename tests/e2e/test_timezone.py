@@ -89,7 +89,9 @@ async def test_an_unknown_zone_or_a_forged_zone_button_changes_nothing(
     assert refusal is not None and "I don't know that time zone" in refusal.content
     assert await _zone_of(kchat, BUYER) is None
 
-    buyer.send("/timezone ho chi minh")  # a city, in any case and spacing
+    buyer.send("/timezone ho chi minh")  # a city, in any case and spacing: asked first
+    await kchat.settle()
+    buyer.tap("Yes, use Asia/Ho_Chi_Minh")
     await kchat.settle()
     assert await _zone_of(kchat, BUYER) == "Asia/Ho_Chi_Minh"
 
@@ -101,3 +103,72 @@ async def test_an_unknown_zone_or_a_forged_zone_button_changes_nothing(
     await kchat.settle()
     assert forged.show_alert and "no longer valid" in (forged.answer_text or "")
     assert await _zone_of(kchat, BUYER) == "Asia/Ho_Chi_Minh"
+
+
+async def test_gmt_plus_seven_is_confirmed_with_its_offset_and_shows_deadlines_seven_hours_east(
+    kchat: Running, buyer: FakeUser
+) -> None:
+    await kchat.settle()
+    oid = await kchat.order("12.50")
+    buyer.send("/timezone GMT+7")
+    await kchat.settle()
+    ask = buyer.last_message()
+    assert ask is not None and ask.content.startswith("🕐 Show your deadlines in UTC+7 (it is ")
+    assert await _zone_of(kchat, BUYER) is None, "nothing is saved before the person agrees"
+    buyer.tap("Yes, use UTC+7", ask.message_id)
+    await kchat.settle()
+    assert await _zone_of(kchat, BUYER) == "Etc/GMT-7"
+    buyer.send(f"/order {oid}")
+    await kchat.settle()
+    card = buyer.last_message()
+    assert card is not None and "(GMT+7)" in _due_in(card.content)
+
+
+async def test_a_typed_zone_can_be_declined_and_nothing_changes(
+    kchat: Running, buyer: FakeUser
+) -> None:
+    await kchat.settle()
+    buyer.send("/timezone WIB")
+    ask = await buyer.wait_for_message(contains="Asia/Jakarta, UTC+7 (it is ")
+    buyer.tap("No, keep Asia/Kuala_Lumpur", ask.message_id)
+    await kchat.settle()
+    assert await _zone_of(kchat, BUYER) is None
+    for typed, says in (("IST", "could mean India"), ("UTC+15", "No time zone keeps UTC+15")):
+        buyer.send(f"/timezone {typed}")
+        reply = await buyer.wait_for_message()
+        assert says in reply.content, typed
+    assert await _zone_of(kchat, BUYER) is None
+
+
+async def test_time_zone_buttons_work_when_a_support_group_is_configured(
+    kchat_support: Running,
+) -> None:
+    k = kchat_support
+    buyer = k.tg.user(BUYER, "Alice")
+    buyer.start()
+    await k.settle()
+    buyer.send("/timezone")
+    await k.settle()
+    picked = buyer.tap("Jakarta")
+    await k.settle()
+    assert picked.answer_text == "Times are now shown in Jakarta time."
+    assert await _zone_of(k, BUYER) == "Asia/Jakarta"
+    buyer.send("/timezone UTC+8")
+    ask = await buyer.wait_for_message(contains="Show your deadlines in")
+    buyer.tap("Yes, use UTC+8", ask.message_id)
+    await k.settle()
+    assert await _zone_of(k, BUYER) == "Etc/GMT-8"
+
+
+async def test_a_forged_confirmation_for_a_zone_nobody_offered_changes_nothing(
+    kchat: Running, buyer: FakeUser
+) -> None:
+    await kchat.settle()
+    buyer.send("/timezone")
+    await kchat.settle()
+    menu = buyer.last_message()
+    assert menu is not None
+    forged = tap_data(kchat, buyer, "k1|tz|Mars__Olympus|y", menu.message_id)
+    await kchat.settle()
+    assert forged.show_alert and "no longer valid" in (forged.answer_text or "")
+    assert await _zone_of(kchat, BUYER) is None

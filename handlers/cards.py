@@ -110,9 +110,10 @@ class Cards:
 
     async def refresh(self, bot: Bot, viewer_id: int, order: Order, prefix: str = "") -> None:
         """Edit the live card in place (or send one if there is none, or a question is open)."""
-        ref = await self.live.current(viewer_id, order.id)
-        if ref is not None and not await self.live.is_prompt(ref):
-            text, kb = await self.build(order, viewer_id)
-            if await edit(bot, ref.chat_id, ref.message_id, _within_limit(prefix, text), kb):
-                return
+        async with self.live.lock(viewer_id):
+            ref = await self.live.current(viewer_id, order.id)
+            if ref is not None and not await self.live.is_prompt(ref):
+                text, kb = await self.build(order, viewer_id)
+                if await edit(bot, ref.chat_id, ref.message_id, _within_limit(prefix, text), kb):
+                    return
         await self.send(bot, viewer_id, order, prefix)

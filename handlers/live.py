@@ -8,7 +8,9 @@ offers an action that an older state allowed.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections import defaultdict
 from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup, Message
@@ -29,6 +31,14 @@ class LiveMessages:
 
     def __init__(self, chat: ChatService) -> None:
         self.chat = chat
+        # One change to a chat's live message at a time. The notifier's drain (a job) and a
+        # person's own handler both show cards: unserialized, an edit of the previous live
+        # message could land after it was retired and give it its buttons back.
+        self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    def lock(self, chat_id: int) -> asyncio.Lock:
+        """Held while a chat's live message is read and changed."""
+        return self._locks[chat_id]
 
     async def current(self, chat_id: int, order_id: str) -> CardRef | None:
         """The live message about the order in this chat, if any."""
@@ -44,6 +54,18 @@ class LiveMessages:
         **kwargs: Any,
     ) -> Message:
         """Send a message about the order, make it the live one, and retire the one before."""
+        async with self.lock(chat_id):
+            return await self._send(bot, chat_id, order_id, text, kb, **kwargs)
+
+    async def _send(
+        self,
+        bot: Bot,
+        chat_id: int,
+        order_id: str,
+        text: str,
+        kb: InlineKeyboardMarkup | None,
+        **kwargs: Any,
+    ) -> Message:
         old = await self.chat.card(order_id, chat_id)
         msg = await bot.send_message(
             chat_id, text, parse_mode=ParseMode.HTML, reply_markup=kb, **kwargs

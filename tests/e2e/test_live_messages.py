@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from bot.domain.model import Status
@@ -173,3 +174,41 @@ async def test_cancel_typed_during_a_question_brings_the_card_back_live(
     card = assert_one_live(seller, oid, "cancelled with /cancel")
     assert card.content.startswith("OK, cancelled.") and card.has_button("Deliver")
     assert await kchat.services.chat.mode(SELLER) is None
+
+
+class _EditHeldBot:
+    """The bot, but an edit of a message waits at a gate: a race made to happen on purpose."""
+
+    def __init__(self, bot: object) -> None:
+        self._bot = bot
+        self.editing = asyncio.Event()
+        self.gate = asyncio.Event()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._bot, name)
+
+    async def edit_message_text(self, *args: object, **kwargs: object) -> object:
+        self.editing.set()
+        await self.gate.wait()
+        return await self._bot.edit_message_text(*args, **kwargs)  # type: ignore[attr-defined]
+
+
+async def test_a_card_refreshed_while_a_new_one_is_shown_never_gets_its_buttons_back(
+    kchat: Running, buyer: FakeUser
+) -> None:
+    oid = await kchat.paid_order()
+    await kchat.settle()
+    cards = kchat.app.bot_data["cards"]
+    order = await kchat.services.orders.get(oid)
+    held = _EditHeldBot(kchat.app.bot)
+    # The notifier refreshes the live card; its edit is slow to reach Telegram ...
+    refreshing = asyncio.create_task(cards.refresh(held, BUYER, order, "<b>news</b>"))
+    await held.editing.wait()
+    # ... while the buyer's own action shows a new card, retiring the one being edited.
+    showing = asyncio.create_task(cards.send(kchat.app.bot, BUYER, order, "<b>mine</b>"))
+    await asyncio.wait({showing}, timeout=0.5)
+    held.gate.set()
+    await asyncio.gather(refreshing, showing)
+    await kchat.settle()
+    live = assert_one_live(buyer, oid, "after the race")
+    assert live.content.startswith("mine")

@@ -22,7 +22,7 @@ from handlers.callback_data import Act, Cb, button
 from handlers.common import Ctx, guarded, services, settings, tell
 from handlers.faq_render import article, full_article_button
 from handlers.orders import show_card
-from handlers.telegram_text import cut
+from handlers.telegram_text import clip, cut
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ def _answer_keyboard(ctx: Ctx, ans: FaqAnswer, question_id: int) -> InlineKeyboa
     ]
     if ans.needs_confirmation:
         rows = [
-            [button(f"Did you mean: {a.document.title[:50]}", Act.FAQ, a.document.id)]
+            [button(f"Did you mean: {clip(a.document.title, 50)}", Act.FAQ, a.document.id)]
             for a in ans.alternatives[:2]
         ] + rows
     return InlineKeyboardMarkup(rows)
@@ -137,7 +137,9 @@ async def answer_question(update: Update, ctx: Ctx, text: str, order_ids: list[s
 
 def topics_keyboard(index: FaqIndex) -> InlineKeyboardMarkup:
     """Every help-center entry as a button."""
-    return InlineKeyboardMarkup([[button(d.title[:60], Act.FAQ, d.id)] for d in index.documents])
+    return InlineKeyboardMarkup(
+        [[button(clip(d.title, 60), Act.FAQ, d.id)] for d in index.documents]
+    )
 
 
 @guarded
@@ -245,7 +247,7 @@ async def on_inline_query(update: Update, ctx: Ctx) -> None:
     results = [
         InlineQueryResultArticle(
             id=uuid4().hex,
-            title=d.title[:100],
+            title=clip(d.title, 100),
             description=d.answer[:120],
             # Shared into any chat: the document alone, without this chat's buttons.
             input_message_content=InputTextMessageContent(

@@ -12,6 +12,7 @@ from handlers.callback_data import Act, button
 from handlers.cards import edit
 from handlers.common import Ctx, cards, guarded, services, tell
 from handlers.render import abort_keyboard, cancel_prompt, confirm_prompt, refund_prompt
+from handlers.telegram_text import clip
 
 PAGE = 5
 FILTERS: dict[str, tuple[str, list[Status]]] = {
@@ -24,17 +25,6 @@ FILTERS: dict[str, tuple[str, list[Status]]] = {
     "expired": ("Expired", [Status.EXPIRED]),
     "all": ("All", []),
 }
-
-
-def clip(text: str, limit: int) -> str:
-    """At most `limit` characters for a button, cut at a word boundary with "…"."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    if " " in cut and not text[limit - 1].isspace():
-        cut = cut[: cut.rindex(" ")]
-    return cut.rstrip(" ,.;:-·") + "…"
 
 
 def _user_id(update: Update) -> int:

@@ -57,3 +57,14 @@ def plain_fallback(html: str, limit: int = MAX_MESSAGE) -> str:
     """The same words without formatting, cut to fit: what to send when Telegram refused the
     formatted text for good (too long, or entities it could not parse)."""
     return cut(visible(html), limit)
+
+
+def clip(text: str, limit: int) -> str:
+    """At most `limit` characters for a button, cut at a word boundary with "…"."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut and not text[limit - 1].isspace():
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,.;:-·") + "…"

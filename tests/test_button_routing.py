@@ -34,3 +34,19 @@ def test_each_button_goes_to_its_own_handler_whatever_its_code_starts_with() -> 
 def test_forged_or_foreign_data_is_no_ticket_button() -> None:
     for data in (None, "", "k1|tzz|-|", "k1|tc", "x|tc|1|", "k1|tc|1|" + "9" * 80):
         assert not is_ticket_button(data)
+
+
+def test_help_topic_buttons_are_cut_at_a_word_boundary() -> None:
+    from bot.help_center import load_index
+    from handlers.faq_chat import topics_keyboard
+
+    index = load_index()
+    titles = {d.title for d in index.documents}
+    for row in topics_keyboard(index).inline_keyboard:
+        label = row[0].text
+        if label in titles:
+            continue
+        assert label.endswith("…"), label
+        kept = label.removesuffix("…")
+        title = next(t for t in titles if t.startswith(kept))
+        assert title[len(kept)] in " ,.;:-·?", (label, title)  # a whole word was kept

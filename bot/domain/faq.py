@@ -31,8 +31,8 @@ DEFAULT_CONFIDENT_SCORE = 0.55
 CONFIDENT_MARGIN = 0.08
 MAX_ALTERNATIVES = 3
 # A question is read up to this many words: real ones, long stories included, have under
-# a hundred, and the bound keeps the cost of any message, however long, near a millisecond.
-MAX_QUESTION_WORDS = 200
+# fifty, and the bound keeps the cost of any message, however long, near a millisecond.
+MAX_QUESTION_WORDS = 150
 
 # Blend of nearest-phrasing similarity and whole-profile similarity.
 _NEAREST_WEIGHT = 0.7
@@ -48,7 +48,7 @@ _NEGATION_REACH = 3
 _ENOUGH_EVIDENCE = 2.0
 _SPELL_CACHE_LIMIT = 50_000
 # Words of one message that may be spell-corrected (see _Budget).
-_SPELL_BUDGET = 20
+_SPELL_BUDGET = 12
 
 
 # Document ids are carried in button data; these are the words the bot's own buttons use.

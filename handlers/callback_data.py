@@ -50,6 +50,8 @@ class Act(StrEnum):
     PAID_ALREADY = "pd"  # buyer: "I already paid" (payment problem)
     LEAVE_SUPPORT = "ls0"
     TZ = "tz"  # pick a time zone (ref = index into the offered list)
+    TZ_YES = "tzy"  # use the zone typed after /timezone (ref = catalogue index, arg = check)
+    TZ_NO = "tzn"  # keep the zone as it is
     # Support group, on a ticket (ref = ticket id; arg "y" = the confirming second tap)
     T_CLAIM = "tc"
     T_REFUND = "tr"
@@ -62,6 +64,35 @@ class Act(StrEnum):
     T_TRANSCRIPT = "tt"
     T_CLOSE = "tx"
     T_BACK = "tb"
+
+
+# Buttons on a ticket card in the support group; every other kind is a party's (private chat).
+TICKET_ACTS = frozenset(
+    {
+        Act.T_CLAIM,
+        Act.T_REFUND,
+        Act.T_PART,
+        Act.T_RELEASE,
+        Act.T_PAY_OK,
+        Act.T_PAY_NO,
+        Act.T_ASK_BUYER,
+        Act.T_ASK_SELLER,
+        Act.T_TRANSCRIPT,
+        Act.T_CLOSE,
+        Act.T_BACK,
+    }
+)
+PARTY_ACTS = frozenset(Act) - TICKET_ACTS
+
+
+def pattern(acts: frozenset[Act]) -> str:
+    """A callback pattern that matches exactly these kinds of button, by their whole code.
+
+    A code may begin like another ("tz" and "tc" both begin with "t"): matching a code up to
+    its separator keeps each kind with its own handler.
+    """
+    codes = "|".join(sorted(re.escape(act.value) for act in acts))
+    return rf"^{PREFIX}\|(?:{codes})\|"
 
 
 class InvalidCallback(ValueError):

@@ -26,7 +26,11 @@ from handlers.orders import (
     edit_here,
     show_card,
 )
-from handlers.preferences import on_timezone_button
+from handlers.preferences import (
+    on_timezone_button,
+    on_timezone_confirmed,
+    on_timezone_declined,
+)
 from handlers.render import abort_keyboard, cancel_prompt, confirm_prompt, refund_prompt
 
 Step = Callable[[Update, Ctx, Cb], Awaitable[bool]]
@@ -302,7 +306,17 @@ BUTTONS: dict[Act, Step] = {
     Act.PAID_ALREADY: _paid_already,
     Act.LEAVE_SUPPORT: _leave_support,
     Act.TZ: on_timezone_button,
+    Act.TZ_YES: on_timezone_confirmed,
+    Act.TZ_NO: on_timezone_declined,
 }
+
+STALE = "This button is no longer valid. Open the order again with /orders."
+
+
+async def on_stale_button(update: Update, ctx: Ctx) -> None:
+    """A button no handler claims: forged, or drawn by a bot that had other buttons."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(STALE, show_alert=True)
 
 
 @guarded
@@ -313,9 +327,7 @@ async def on_button(update: Update, ctx: Ctx) -> None:
     try:
         cb = Cb.unpack(query.data)
     except InvalidCallback:
-        await query.answer(
-            "This button is no longer valid. Open the order again with /orders.", show_alert=True
-        )
+        await query.answer(STALE, show_alert=True)
         return
     handled = await _dispatch(update, ctx, cb)
     if not handled:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from functools import cache
-from zoneinfo import available_timezones
+import zlib
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain.errors import InvalidInput
+from bot.domain.timezones import catalogue, offset_text, parse_zone, zone_label
 from handlers.callback_data import Act, Cb, button
 from handlers.common import Ctx, cards, guarded, services, tell
 from handlers.render import fmt_time
@@ -30,22 +32,17 @@ ZONES: tuple[tuple[str, str], ...] = (
 RESET = ("reset", "default")
 
 
-@cache
-def _known() -> dict[str, str]:
-    """Every IANA zone name, keyed by its lower case and by its city ("jakarta")."""
-    names: dict[str, str] = {}
-    for name in available_timezones():
-        names.setdefault(name.lower(), name)
-        names.setdefault(name.rsplit("/", 1)[-1].replace("_", " ").lower(), name)
-    for city, name in ZONES:
-        names[city.lower()] = name
-    return names
+def _check(name: str) -> str:
+    """A short checksum of the zone name: a button drawn from another catalogue is refused."""
+    return f"{zlib.crc32(name.encode()):08x}"
 
 
-def find_zone(text: str) -> str | None:
-    """The IANA name for what a person typed ("asia/jakarta", "Jakarta", "ho chi minh")."""
-    key = " ".join(text.replace("_", " ").split()).lower()
-    return _known().get(key) or _known().get(key.replace(" ", "_"))
+def _zone_of(cb: Cb) -> str:
+    """The zone a "Yes, use …" button was drawn for."""
+    zones = catalogue()
+    if cb.ref.isdigit() and int(cb.ref) < len(zones) and _check(zones[int(cb.ref)]) == cb.arg:
+        return zones[int(cb.ref)]
+    raise InvalidInput("This button is no longer valid. Send /timezone again.")
 
 
 def _keyboard() -> InlineKeyboardMarkup:
@@ -57,7 +54,7 @@ async def _say_zone(update: Update, ctx: Ctx, prefix: str) -> None:
     assert update.effective_user is not None
     tz = await cards(ctx).tz_for(update.effective_user.id)
     now = fmt_time(services(ctx).clock.now(), tz)
-    await tell(update, f"{prefix} <b>{tz.key}</b>: it is {now} there.")
+    await tell(update, f"{prefix} <b>{zone_label(tz.key)}</b>: it is {now} there.")
 
 
 @guarded
@@ -70,10 +67,10 @@ async def cmd_timezone(update: Update, ctx: Ctx) -> None:
         tz = await cards(ctx).tz_for(uid)
         await tell(
             update,
-            f"🕐 Your deadlines and timelines are shown in <b>{tz.key}</b>. Pick your time "
-            "zone, or send <code>/timezone Area/City</code> (like "
-            "<code>/timezone Europe/Berlin</code>); <code>/timezone reset</code> goes back "
-            "to the marketplace's.",
+            f"🕐 Your deadlines and timelines are shown in <b>{zone_label(tz.key)}</b>. Pick "
+            "your time zone, or send your city or UTC offset (like <code>/timezone "
+            "Jakarta</code> or <code>/timezone UTC+8</code>); <code>/timezone reset</code> "
+            "goes back to the marketplace's.",
             reply_markup=_keyboard(),
         )
         return
@@ -81,14 +78,49 @@ async def cmd_timezone(update: Update, ctx: Ctx) -> None:
         await services(ctx).chat.set_timezone(uid, None)
         await _say_zone(update, ctx, "🕐 Back to the marketplace's time zone,")
         return
-    name = find_zone(arg[:64])
-    if name is None:
-        raise InvalidInput(
-            "I don't know that time zone. Send a name like Asia/Jakarta or Europe/London, "
-            "or just /timezone to pick one."
-        )
-    await services(ctx).chat.set_timezone(uid, name)
+    name = parse_zone(arg)
+    text, kb = _confirm(name, services(ctx).clock.now())
+    await tell(update, text, reply_markup=kb)
+
+
+def _confirm(name: str, now: datetime) -> tuple[str, InlineKeyboardMarkup]:
+    """Ask before saving: the zone, its UTC offset and its clock now, as they would read."""
+    local = now.astimezone(ZoneInfo(name))
+    offset = offset_text(local.utcoffset() or timedelta(0))
+    shown = zone_label(name)
+    detail = f"now {local:%H:%M}" if shown == offset else f"{offset}, now {local:%H:%M}"
+    label = f"Yes, use {shown} ({detail})"
+    kb = InlineKeyboardMarkup(
+        [
+            [button(label, Act.TZ_YES, str(catalogue().index(name)), _check(name))],
+            [button("No", Act.TZ_NO)],
+        ]
+    )
+    text = (
+        f"🕐 Show your deadlines in <b>{shown}</b> ({offset})? It is "
+        f"{fmt_time(now, ZoneInfo(name))} there now."
+    )
+    return text, kb
+
+
+async def on_timezone_confirmed(update: Update, ctx: Ctx, cb: Cb) -> bool:
+    """ "Yes, use …": save the zone that was shown."""
+    assert update.effective_user is not None and update.callback_query is not None
+    name = _zone_of(cb)
+    await services(ctx).chat.set_timezone(update.effective_user.id, name)
+    await update.callback_query.answer(f"Times are now shown in {zone_label(name)}.")
+    await update.callback_query.edit_message_reply_markup(reply_markup=None)
     await _say_zone(update, ctx, "🕐 Times are now shown in")
+    return True
+
+
+async def on_timezone_declined(update: Update, ctx: Ctx, cb: Cb) -> bool:
+    """ "No": nothing changes."""
+    assert update.callback_query is not None
+    await update.callback_query.answer("Nothing changed.")
+    await update.callback_query.edit_message_reply_markup(reply_markup=None)
+    await _say_zone(update, ctx, "🕐 Times are still shown in")
+    return True
 
 
 async def on_timezone_button(update: Update, ctx: Ctx, cb: Cb) -> bool:

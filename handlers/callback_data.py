@@ -23,6 +23,7 @@ class Act(StrEnum):
 
     OPEN = "o"
     PAY = "pay"
+    PAY_YES = "payy"  # the second tap: pay (arg = the amount shown, minor units)
     DELIVER = "dlv"
     CONFIRM = "cf"
     CONFIRM_YES = "cfy"
@@ -31,6 +32,7 @@ class Act(StrEnum):
     REFUND_PART = "rfp"
     WITHDRAW = "rfw"
     APPROVE = "apr"
+    APPROVE_YES = "apry"  # the second tap: refund (arg = the amount shown, minor units)
     REJECT = "rej"
     CANCEL = "cx"
     CANCEL_YES = "cxy"

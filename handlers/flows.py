@@ -13,7 +13,6 @@ from bot.domain.errors import (
     InvalidAmount,
     InvalidInput,
 )
-from bot.domain.model import Status
 from bot.domain.money import display, parse_amount
 from handlers.callback_data import Act, Cb, InvalidCallback, button
 from handlers.common import Ctx, cards, guarded, services, tell
@@ -31,7 +30,14 @@ from handlers.preferences import (
     on_timezone_confirmed,
     on_timezone_declined,
 )
-from handlers.render import abort_keyboard, cancel_prompt, confirm_prompt, refund_prompt
+from handlers.render import (
+    abort_keyboard,
+    approve_prompt,
+    cancel_prompt,
+    confirm_prompt,
+    pay_prompt,
+    refund_prompt,
+)
 
 Step = Callable[[Update, Ctx, Cb], Awaitable[bool]]
 
@@ -62,6 +68,13 @@ async def _back(update: Update, ctx: Ctx, cb: Cb) -> bool:
 
 
 async def _pay(update: Update, ctx: Ctx, cb: Cb) -> bool:
+    order = await acting_on(ctx, cb.ref, _uid(update), Action.PAY)
+    text, kb = pay_prompt(order)
+    await edit_here(update, text, kb)
+    return False
+
+
+async def _pay_yes(update: Update, ctx: Ctx, cb: Cb) -> bool:
     await services(ctx).orders.pay_from_balance(cb.ref, _uid(update))
     return await _answer(update, "Paid from your KALEOZ balance.")
 
@@ -117,7 +130,16 @@ async def _withdraw(update: Update, ctx: Ctx, cb: Cb) -> bool:
 
 
 async def _approve(update: Update, ctx: Ctx, cb: Cb) -> bool:
-    await services(ctx).orders.approve_refund(cb.ref, _uid(update))
+    order = await acting_on(ctx, cb.ref, _uid(update), Action.APPROVE_REFUND)
+    text, kb = approve_prompt(order)
+    await edit_here(update, text, kb)
+    return False
+
+
+async def _approve_yes(update: Update, ctx: Ctx, cb: Cb) -> bool:
+    if not cb.arg.isdigit():
+        raise InvalidInput("This button is no longer valid. Open the order again with /orders.")
+    await services(ctx).orders.approve_refund(cb.ref, _uid(update), int(cb.arg))
     return await _answer(update, "Refund approved.")
 
 
@@ -138,9 +160,6 @@ async def _reject(update: Update, ctx: Ctx, cb: Cb) -> bool:
 async def _cancel(update: Update, ctx: Ctx, cb: Cb) -> bool:
     s = services(ctx)
     order = await s.orders.get_for(cb.ref, _uid(update))
-    if order.status is Status.WAITING_PAYMENT:
-        await s.orders.cancel(order.id, _uid(update))
-        return await _answer(update, "Order cancelled.")
     check_action(order, _uid(update), s.clock.now(), s.policy, Action.CANCEL)
     text, kb = cancel_prompt(order)
     await edit_here(update, text, kb)
@@ -148,8 +167,10 @@ async def _cancel(update: Update, ctx: Ctx, cb: Cb) -> bool:
 
 
 async def _cancel_yes(update: Update, ctx: Ctx, cb: Cb) -> bool:
-    await services(ctx).orders.cancel(cb.ref, _uid(update))
-    return await _answer(update, "Order cancelled and refunded.")
+    order = await services(ctx).orders.cancel(cb.ref, _uid(update))
+    return await _answer(
+        update, "Order cancelled and refunded." if order.refunded_minor else "Order cancelled."
+    )
 
 
 async def _escalate(update: Update, ctx: Ctx, cb: Cb) -> bool:
@@ -280,6 +301,7 @@ BUTTONS: dict[Act, Step] = {
     Act.OPEN: _open,
     Act.BACK: _back,
     Act.PAY: _pay,
+    Act.PAY_YES: _pay_yes,
     Act.DELIVER: _deliver,
     Act.CONFIRM: _confirm,
     Act.CONFIRM_YES: _confirm_yes,
@@ -288,6 +310,7 @@ BUTTONS: dict[Act, Step] = {
     Act.REFUND_PART: _refund_part,
     Act.WITHDRAW: _withdraw,
     Act.APPROVE: _approve,
+    Act.APPROVE_YES: _approve_yes,
     Act.REJECT: _reject,
     Act.CANCEL: _cancel,
     Act.CANCEL_YES: _cancel_yes,

@@ -199,9 +199,6 @@ async def cmd_cancel(update: Update, ctx: Ctx) -> None:
 
 
 async def _cancel(update: Update, ctx: Ctx, order: Order) -> None:
-    if order.status is Status.WAITING_PAYMENT:
-        await show_card(update, ctx, await services(ctx).orders.cancel(order.id, _user_id(update)))
-        return
     text, kb = cancel_prompt(order)
     await tell(update, text, reply_markup=kb)
 

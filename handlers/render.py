@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from html import escape
 from typing import Any
@@ -244,20 +245,64 @@ def confirm_prompt(o: Order) -> tuple[str, InlineKeyboardMarkup]:
 
 
 def cancel_prompt(o: Order) -> tuple[str, InlineKeyboardMarkup]:
-    """The second step before a seller cancels a paid order."""
+    """The second step before an order is cancelled (refunded, if it was paid)."""
+    amount = display(o.amount_minor, o.currency)
+    if o.paid_at is None:
+        text = f"Cancel order {o.id} ({amount}, not paid)? This cannot be undone."
+        yes = f"Yes, cancel the {amount} order"
+    else:
+        text = (
+            f"Cancel order {o.id}? {amount} goes back to the buyer's KALEOZ balance. This "
+            "cannot be undone."
+        )
+        yes = "Yes, cancel and refund"
+    kb = InlineKeyboardMarkup(
+        [[button(yes, Act.CANCEL_YES, o.id), button("Keep the order", Act.BACK, o.id)]]
+    )
+    return text, kb
+
+
+def pay_prompt(o: Order) -> tuple[str, InlineKeyboardMarkup]:
+    """The second step before paying from the KALEOZ balance."""
+    amount = display(o.amount_minor, o.currency)
     text = (
-        f"Cancel order {o.id}? {display(o.amount_minor, o.currency)} goes back to the buyer's "
-        "KALEOZ balance. This cannot be undone."
+        f"Pay {amount} for order {o.id} from your KALEOZ balance? The money is held until "
+        "you confirm you received the order."
     )
     kb = InlineKeyboardMarkup(
         [
-            [
-                button("Yes, cancel and refund", Act.CANCEL_YES, o.id),
-                button("Keep the order", Act.BACK, o.id),
-            ]
+            [button(f"Yes, pay {amount} from my balance", Act.PAY_YES, o.id, str(o.amount_minor))],
+            [button("Back", Act.BACK, o.id)],
         ]
     )
     return text, kb
+
+
+def approve_prompt(o: Order) -> tuple[str, InlineKeyboardMarkup]:
+    """The second step before the seller approves a refund request."""
+    rr = o.refund_request
+    minor = rr.amount_minor if rr is not None else o.amount_minor
+    amount = display(minor, o.currency)
+    text = (
+        f"Approve the refund on order {o.id}? {amount} goes back to the buyer's KALEOZ "
+        "balance. This cannot be undone."
+    )
+    kb = InlineKeyboardMarkup(
+        [
+            [button(f"Yes, refund {amount} to the buyer", Act.APPROVE_YES, o.id, str(minor))],
+            [button("Back", Act.BACK, o.id)],
+        ]
+    )
+    return text, kb
+
+
+# Every party button that moves money or cannot be undone, and the question it asks first.
+SECOND_STEPS: dict[Act, Callable[[Order], tuple[str, InlineKeyboardMarkup]]] = {
+    Act.PAY: pay_prompt,
+    Act.CONFIRM: confirm_prompt,
+    Act.APPROVE: approve_prompt,
+    Act.CANCEL: cancel_prompt,
+}
 
 
 def refund_prompt(o: Order) -> tuple[str, InlineKeyboardMarkup]:

@@ -18,13 +18,18 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.model import Order, Resolution
-from bot.domain.money import display, format_amount, parse_amount
+from bot.domain.money import display, parse_amount
 from bot.domain.tickets import Ticket, check_agent_may_act
 from handlers.callback_data import Act, Cb, InvalidCallback
 from handlers.common import Ctx, notifier, services, settings
 from handlers.relay import message_kind
 from handlers.support_desk import SupportDesk
-from handlers.support_render import confirm_keyboard, ticket_keyboard
+from handlers.support_render import (
+    confirm_keyboard,
+    confirm_label,
+    partial_label,
+    ticket_keyboard,
+)
 from store.records import ChatMode, TicketMessage
 
 log = logging.getLogger(__name__)
@@ -124,7 +129,6 @@ async def _ticket_action(update: Update, ctx: Ctx, cb: Cb, ticket_id: int, agent
     s = services(ctx)
     ticket = await s.support.get(ticket_id)
     order = await s.support.order_of(ticket)
-    amount = display(order.amount_minor, order.currency) if order else ""
     confirmed = cb.arg.startswith("y")
     if cb.act is Act.T_CLAIM:
         await s.support.claim(ticket_id, agent, _agent_name(update))
@@ -135,13 +139,11 @@ async def _ticket_action(update: Update, ctx: Ctx, cb: Cb, ticket_id: int, agent
     if cb.act is not Act.T_TRANSCRIPT:
         # Before the first tap redraws the card: only the holder (or anyone, if unclaimed).
         check_agent_may_act(ticket, agent)
-    steps = {
-        Act.T_REFUND: (f"Yes, confirm full refund ({amount})", Resolution.REFUND_FULL),
-        Act.T_RELEASE: (f"Yes, confirm release to seller ({amount})", Resolution.RELEASE),
-    }
+    steps = {Act.T_REFUND: Resolution.REFUND_FULL, Act.T_RELEASE: Resolution.RELEASE}
     if cb.act in steps:
-        label, resolution = steps[cb.act]
+        resolution = steps[cb.act]
         if not confirmed:
+            label = confirm_label(cb.act, order)
             await _edit_keyboard(update, confirm_keyboard(ticket, cb.act, label))
             return "Tap again to confirm."
         await s.support.resolve(ticket_id, agent, resolution)
@@ -151,7 +153,7 @@ async def _ticket_action(update: Update, ctx: Ctx, cb: Cb, ticket_id: int, agent
     if cb.act in (Act.T_PAY_OK, Act.T_PAY_NO):
         ok = cb.act is Act.T_PAY_OK
         if not confirmed:
-            label = "Yes, confirm payment received" if ok else "Yes, reject payment"
+            label = confirm_label(cb.act, order)
             await _edit_keyboard(update, confirm_keyboard(ticket, cb.act, label))
             return "Tap again to confirm."
         if ok:
@@ -162,7 +164,7 @@ async def _ticket_action(update: Update, ctx: Ctx, cb: Cb, ticket_id: int, agent
     if cb.act is Act.T_CLOSE:
         if not confirmed:
             await _edit_keyboard(
-                update, confirm_keyboard(ticket, cb.act, "Yes, close (no money moves)")
+                update, confirm_keyboard(ticket, cb.act, confirm_label(cb.act, order))
             )
             return "Tap again to confirm."
         await s.support.close(ticket_id, agent)
@@ -395,14 +397,10 @@ async def _amount_reply(update: Update, ctx: Ctx, ticket: Ticket, text: str) -> 
         return
     await s.chat.clear_mode(update.effective_user.id)
     rest = order.amount_minor - minor
-    label = (
-        f"Yes, confirm: {format_amount(minor, order.currency)} to buyer, "
-        f"{format_amount(rest, order.currency)} to seller"
-    )
     await msg.reply_text(
         f"Refund {display(minor, order.currency)} to the buyer and pay "
         f"{display(rest, order.currency)} to the seller?",
-        reply_markup=confirm_keyboard(ticket, Act.T_PART, label, f"y{minor}"),
+        reply_markup=confirm_keyboard(ticket, Act.T_PART, partial_label(order, minor), f"y{minor}"),
     )
 
 

@@ -213,7 +213,7 @@ async def test_a_receipt_photo_for_an_unpaid_order_is_confirmed_by_an_agent(
     await k.settle()
     assert first.answer_text == "Tap again to confirm."
     assert (await k.services.orders.get(oid)).status is Status.WAITING_PAYMENT
-    c.group.tap(c.agent, "Yes, confirm payment received", shown.message_id)
+    c.group.tap(c.agent, "Yes, confirm payment received (MYR 20.00)", shown.message_id)
     await k.settle()
 
     order = await k.services.orders.get(oid)
@@ -237,7 +237,7 @@ async def test_a_receipt_for_an_expired_order_is_confirmed_and_the_order_is_paid
 
     c.group.tap(c.agent, "Confirm payment", shown.message_id)
     await k.settle()
-    c.group.tap(c.agent, "Yes, confirm payment received", shown.message_id)
+    c.group.tap(c.agent, "Yes, confirm payment received (MYR 20.00)", shown.message_id)
     await k.settle()
 
     order = await k.services.orders.get(oid)
@@ -258,8 +258,8 @@ async def test_a_rejected_payment_tells_the_buyer_and_leaves_the_order_unpaid(
 
     c.group.tap(c.agent, "Reject payment", shown.message_id)
     await k.settle()
-    assert (await card(k)).button_texts == [["Yes, reject payment"], ["Back"]]
-    c.group.tap(c.agent, "Yes, reject payment", shown.message_id)
+    assert (await card(k)).button_texts == [["Yes, reject payment (MYR 20.00)"], ["Back"]]
+    c.group.tap(c.agent, "Yes, reject payment (MYR 20.00)", shown.message_id)
     await k.settle()
 
     order = await k.services.orders.get(oid)

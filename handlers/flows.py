@@ -31,8 +31,8 @@ from handlers.preferences import (
     on_timezone_declined,
 )
 from handlers.render import (
-    abort_keyboard,
     approve_prompt,
+    ask_for,
     cancel_prompt,
     confirm_prompt,
     pay_prompt,
@@ -118,8 +118,9 @@ async def _refund_part(update: Update, ctx: Ctx, cb: Cb) -> bool:
     await tell(
         update,
         f"Type the amount you want back for order <b>{order.id}</b> (more than 0, at most "
-        f"{display(order.amount_minor, order.currency)}), like <code>5.00</code>.",
-        reply_markup=abort_keyboard(order.id),
+        f"{display(order.amount_minor, order.currency)}), like <code>5.00</code>. Send /cancel "
+        "to stop.",
+        reply_markup=ask_for("Amount to get back, like 5.00"),
     )
     return True
 
@@ -151,8 +152,8 @@ async def _reject(update: Update, ctx: Ctx, cb: Cb) -> bool:
     await tell(
         update,
         f"Tell the buyer why you reject the refund on <b>{order.id}</b> (one message). "
-        "They may escalate to KALEOZ Support.",
-        reply_markup=abort_keyboard(order.id),
+        "They may escalate to KALEOZ Support. Send /cancel to stop.",
+        reply_markup=ask_for("Why you reject the refund"),
     )
     return True
 
@@ -203,8 +204,8 @@ async def _paid_already(update: Update, ctx: Ctx, cb: Cb) -> bool:
         update,
         f"🧾 Send a photo or file of your payment receipt for order <b>{order.id}</b> (for a "
         "bank transfer, the transfer slip). KALEOZ Support will check it. Online payments can "
-        "take 1–2 hours to show.",
-        reply_markup=abort_keyboard(order.id),
+        "take 1–2 hours to show. Send /cancel to stop.",
+        reply_markup=ask_for("Attach a photo or file of the receipt"),
     )
     return True
 

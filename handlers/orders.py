@@ -11,7 +11,7 @@ from bot.domain.money import display, parse_amount
 from handlers.callback_data import Act, button
 from handlers.cards import edit
 from handlers.common import Ctx, cards, guarded, services, tell
-from handlers.render import abort_keyboard, cancel_prompt, confirm_prompt, refund_prompt
+from handlers.render import ask_for, cancel_prompt, confirm_prompt, refund_prompt
 
 PAGE = 5
 FILTERS: dict[str, tuple[str, list[Status]]] = {
@@ -209,8 +209,8 @@ async def ask_delivery(update: Update, ctx: Ctx, order: Order) -> None:
     await tell(
         update,
         f"📤 Send the delivery for order <b>{order.id}</b> now: type the code or details, or "
-        "send a file or photo. The buyer gets it at once.",
-        reply_markup=abort_keyboard(order.id),
+        "send a file or photo. The buyer gets it at once. Send /cancel to stop.",
+        reply_markup=ask_for("The code or details, or attach a file"),
     )
 
 

@@ -8,7 +8,7 @@ from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardMarkup
+from telegram import ForceReply, InlineKeyboardMarkup
 
 from bot.domain.actions import Action, available_actions, whose_turn
 from bot.domain.deadlines import DeadlineKind
@@ -324,9 +324,14 @@ def refund_prompt(o: Order) -> tuple[str, InlineKeyboardMarkup]:
     return text, kb
 
 
-def abort_keyboard(order_id: str) -> InlineKeyboardMarkup:
-    """A way out of typed input."""
-    return InlineKeyboardMarkup([[button("Cancel", Act.ABORT, order_id)]])
+def ask_for(placeholder: str, *, selective: bool = False) -> ForceReply:
+    """The markup of a prompt for typed input: the client opens a reply, with a hint.
+
+    (A message has one markup, so a prompt carries no inline Cancel: its text says /cancel.)
+    In a group, `selective` opens the reply only for the people the prompt mentions or
+    replies to: https://core.telegram.org/bots/api#forcereply
+    """
+    return ForceReply(selective=selective, input_field_placeholder=placeholder[:64])
 
 
 # --- notifications ---------------------------------------------------------------------

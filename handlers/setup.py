@@ -61,6 +61,7 @@ def register_handlers(
             CallbackQueryHandler(support.on_ticket_button, pattern=pattern(TICKET_ACTS))
         )
         app.add_handler(CommandHandler("note", support.cmd_note, filters=group))
+        app.add_handler(CommandHandler("cancel", support.cmd_cancel_prompt, filters=group))
         app.add_handler(
             MessageHandler(
                 group & filters.UpdateType.MESSAGE & ~filters.COMMAND, support.on_group_message

@@ -139,7 +139,7 @@ async def _approve(update: Update, ctx: Ctx, cb: Cb) -> bool:
 
 async def _approve_yes(update: Update, ctx: Ctx, cb: Cb) -> bool:
     if not cb.arg.isdigit():
-        raise InvalidInput("This button is no longer valid. Open the order again with /orders.")
+        raise InvalidInput("This button is out of date. Open the order again with /orders.")
     await services(ctx).orders.approve_refund(cb.ref, _uid(update), int(cb.arg))
     return await _answer(update, "Refund approved.")
 

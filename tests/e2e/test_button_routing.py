@@ -77,7 +77,7 @@ async def _party_taps_every_kind(k: Running, buyer: FakeUser) -> None:
     buyer.send("/help")
     await k.settle()
     for act in sorted(PARTY_ACTS):
-        tapped = tap_data(k, buyer, Cb(act, "KZZZZZZZ").pack())
+        tapped = tap_data(k, buyer, Cb(act, "KZZZZZZZ", "1").pack())
         await k.settle()
         assert tapped.answered, f"{act!r} was not answered"
         assert tapped.answer_text not in (AGENTS_ONLY, flows.STALE), f"{act!r}: {tapped}"

@@ -23,6 +23,7 @@ class Act(StrEnum):
 
     OPEN = "o"
     PAY = "pay"
+    PAY_YES = "payy"  # the second tap: pay (arg = the amount shown, minor units)
     DELIVER = "dlv"
     CONFIRM = "cf"
     CONFIRM_YES = "cfy"
@@ -31,6 +32,7 @@ class Act(StrEnum):
     REFUND_PART = "rfp"
     WITHDRAW = "rfw"
     APPROVE = "apr"
+    APPROVE_YES = "apry"  # the second tap: refund (arg = the amount shown, minor units)
     REJECT = "rej"
     CANCEL = "cx"
     CANCEL_YES = "cxy"
@@ -50,6 +52,8 @@ class Act(StrEnum):
     PAID_ALREADY = "pd"  # buyer: "I already paid" (payment problem)
     LEAVE_SUPPORT = "ls0"
     TZ = "tz"  # pick a time zone (ref = index into the offered list)
+    TZ_YES = "tzy"  # use the zone typed after /timezone (ref = catalogue index, arg = check)
+    TZ_NO = "tzn"  # keep the zone as it is
     # Support group, on a ticket (ref = ticket id; arg "y" = the confirming second tap)
     T_CLAIM = "tc"
     T_REFUND = "tr"
@@ -64,8 +68,7 @@ class Act(StrEnum):
     T_BACK = "tb"
 
 
-# The support group's buttons; every other kind is a private chat's (order, offer, help,
-# time zone). Routing is by the exact action, never by a prefix a new action could share.
+# Buttons on a ticket card in the support group; every other kind is a party's (private chat).
 TICKET_ACTS = frozenset(
     {
         Act.T_CLAIM,
@@ -81,16 +84,17 @@ TICKET_ACTS = frozenset(
         Act.T_BACK,
     }
 )
+PARTY_ACTS = frozenset(Act) - TICKET_ACTS
 
 
-def is_ticket_button(data: object) -> bool:
-    """True for a support-group ticket button's data (the group's handler takes it)."""
-    if not isinstance(data, str):
-        return False
-    try:
-        return Cb.unpack(data).act in TICKET_ACTS
-    except InvalidCallback:
-        return False
+def pattern(acts: frozenset[Act]) -> str:
+    """A callback pattern that matches exactly these kinds of button, by their whole code.
+
+    A code may begin like another ("tz" and "tc" both begin with "t"): matching a code up to
+    its separator keeps each kind with its own handler.
+    """
+    codes = "|".join(sorted(re.escape(act.value) for act in acts))
+    return rf"^{PREFIX}\|(?:{codes})\|"
 
 
 class InvalidCallback(ValueError):

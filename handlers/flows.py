@@ -13,7 +13,6 @@ from bot.domain.errors import (
     InvalidAmount,
     InvalidInput,
 )
-from bot.domain.model import Status
 from bot.domain.money import display, parse_amount
 from bot.domain.transitions import check_payment_report
 from handlers.callback_data import Act, Cb, InvalidCallback
@@ -29,8 +28,18 @@ from handlers.orders import (
     edit_here,
     show_card,
 )
-from handlers.preferences import on_timezone_button
-from handlers.render import cancel_prompt, confirm_prompt, refund_prompt
+from handlers.preferences import (
+    on_timezone_button,
+    on_timezone_confirmed,
+    on_timezone_declined,
+)
+from handlers.render import (
+    approve_prompt,
+    cancel_prompt,
+    confirm_prompt,
+    pay_prompt,
+    refund_prompt,
+)
 
 Step = Callable[[Update, Ctx, Cb], Awaitable[bool]]
 
@@ -61,6 +70,13 @@ async def _back(update: Update, ctx: Ctx, cb: Cb) -> bool:
 
 
 async def _pay(update: Update, ctx: Ctx, cb: Cb) -> bool:
+    order = await acting_on(ctx, cb.ref, _uid(update), Action.PAY)
+    text, kb = pay_prompt(order)
+    await edit_here(update, text, kb)
+    return False
+
+
+async def _pay_yes(update: Update, ctx: Ctx, cb: Cb) -> bool:
     await services(ctx).orders.pay_from_balance(cb.ref, _uid(update))
     return await _answer(update, "Paid from your KALEOZ balance.")
 
@@ -105,7 +121,9 @@ async def _refund_part(update: Update, ctx: Ctx, cb: Cb) -> bool:
         order,
         "refund_amount",
         f"Type the amount you want back for order <b>{order.id}</b> (more than 0, at most "
-        f"{display(order.amount_minor, order.currency)}), like <code>5.00</code>.",
+        f"{display(order.amount_minor, order.currency)}), like <code>5.00</code>. Send /cancel "
+        "to stop.",
+        placeholder="Amount to get back, like 5.00",
     )
     return True
 
@@ -116,7 +134,16 @@ async def _withdraw(update: Update, ctx: Ctx, cb: Cb) -> bool:
 
 
 async def _approve(update: Update, ctx: Ctx, cb: Cb) -> bool:
-    await services(ctx).orders.approve_refund(cb.ref, _uid(update))
+    order = await acting_on(ctx, cb.ref, _uid(update), Action.APPROVE_REFUND)
+    text, kb = approve_prompt(order)
+    await edit_here(update, text, kb)
+    return False
+
+
+async def _approve_yes(update: Update, ctx: Ctx, cb: Cb) -> bool:
+    if not cb.arg.isdigit():
+        raise InvalidInput("This button is out of date. Open the order again with /orders.")
+    await services(ctx).orders.approve_refund(cb.ref, _uid(update), int(cb.arg))
     return await _answer(update, "Refund approved.")
 
 
@@ -129,7 +156,8 @@ async def _reject(update: Update, ctx: Ctx, cb: Cb) -> bool:
         order,
         "reject_reason",
         f"Tell the buyer why you reject the refund on <b>{order.id}</b> (one message). "
-        "They may escalate to KALEOZ Support.",
+        "They may escalate to KALEOZ Support. Send /cancel to stop.",
+        placeholder="Why you reject the refund",
     )
     return True
 
@@ -137,12 +165,8 @@ async def _reject(update: Update, ctx: Ctx, cb: Cb) -> bool:
 async def _cancel(update: Update, ctx: Ctx, cb: Cb) -> bool:
     s = services(ctx)
     order = await s.orders.get_for(cb.ref, _uid(update))
-    if order.status is Status.WAITING_PAYMENT and order.buyer_id == _uid(update):
-        # The buyer's own unpaid order: nothing moves and nobody else needs a reason.
-        await s.orders.cancel(order.id, _uid(update))
-        return await _answer(update, "Order cancelled.")
     check_action(order, _uid(update), s.clock.now(), s.policy, Action.CANCEL)
-    text, kb = cancel_prompt(order)
+    text, kb = cancel_prompt(order, _uid(update))
     await edit_here(update, text, kb)
     return False
 
@@ -150,7 +174,7 @@ async def _cancel(update: Update, ctx: Ctx, cb: Cb) -> bool:
 async def _cancel_yes(update: Update, ctx: Ctx, cb: Cb) -> bool:
     order = await services(ctx).orders.cancel(cb.ref, _uid(update), cb.arg)
     return await _answer(
-        update, "Order cancelled and refunded." if order.paid_at else "Order cancelled."
+        update, "Order cancelled and refunded." if order.refunded_minor else "Order cancelled."
     )
 
 
@@ -184,7 +208,8 @@ async def _paid_already(update: Update, ctx: Ctx, cb: Cb) -> bool:
         "receipt",
         f"🧾 Send a photo or file of your payment receipt for order <b>{order.id}</b> (for a "
         "bank transfer, the transfer slip). KALEOZ Support will check it. Online payments can "
-        "take 1–2 hours to show.",
+        "take 1–2 hours to show. Send /cancel to stop.",
+        placeholder="Attach a photo or file of the receipt",
     )
     return True
 
@@ -308,6 +333,7 @@ BUTTONS: dict[Act, Step] = {
     Act.OPEN: _open,
     Act.BACK: _back,
     Act.PAY: _pay,
+    Act.PAY_YES: _pay_yes,
     Act.DELIVER: _deliver,
     Act.CONFIRM: _confirm,
     Act.CONFIRM_YES: _confirm_yes,
@@ -316,6 +342,7 @@ BUTTONS: dict[Act, Step] = {
     Act.REFUND_PART: _refund_part,
     Act.WITHDRAW: _withdraw,
     Act.APPROVE: _approve,
+    Act.APPROVE_YES: _approve_yes,
     Act.REJECT: _reject,
     Act.CANCEL: _cancel,
     Act.CANCEL_YES: _cancel_yes,
@@ -334,7 +361,17 @@ BUTTONS: dict[Act, Step] = {
     Act.PAID_ALREADY: _paid_already,
     Act.LEAVE_SUPPORT: _leave_support,
     Act.TZ: on_timezone_button,
+    Act.TZ_YES: on_timezone_confirmed,
+    Act.TZ_NO: on_timezone_declined,
 }
+
+STALE = "This button is no longer valid. Open the order again with /orders."
+
+
+async def on_stale_button(update: Update, ctx: Ctx) -> None:
+    """A button no handler claims: forged, or drawn by a bot that had other buttons."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(STALE, show_alert=True)
 
 
 @guarded
@@ -345,9 +382,7 @@ async def on_button(update: Update, ctx: Ctx) -> None:
     try:
         cb = Cb.unpack(query.data)
     except InvalidCallback:
-        await query.answer(
-            "This button is no longer valid. Open the order again with /orders.", show_alert=True
-        )
+        await query.answer(STALE, show_alert=True)
         return
     handled = await _dispatch(update, ctx, cb)
     if not handled:

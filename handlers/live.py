@@ -13,7 +13,7 @@ import logging
 from collections import defaultdict
 from typing import Any
 
-from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram import Bot, ForceReply, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 
@@ -50,7 +50,7 @@ class LiveMessages:
         chat_id: int,
         order_id: str,
         text: str,
-        kb: InlineKeyboardMarkup | None,
+        kb: InlineKeyboardMarkup | ForceReply | None,
         **kwargs: Any,
     ) -> Message:
         """Send a message about the order, make it the live one, and retire the one before."""
@@ -63,7 +63,7 @@ class LiveMessages:
         chat_id: int,
         order_id: str,
         text: str,
-        kb: InlineKeyboardMarkup | None,
+        kb: InlineKeyboardMarkup | ForceReply | None,
         **kwargs: Any,
     ) -> Message:
         old = await self.chat.card(order_id, chat_id)

@@ -14,6 +14,7 @@ from bot.domain.money import display, normalize_currency, parse_amount
 from handlers.callback_data import Act, button
 from handlers.common import Ctx, guarded, services, settings, tell
 from handlers.orders import show_card
+from handlers.render import force_reply
 
 WELCOME = (
     "👋 <b>Welcome to KChat</b>, the order chat of KALEOZ.\n\n"
@@ -102,13 +103,10 @@ async def cmd_sell(update: Update, ctx: Ctx) -> None:
     await services(ctx).chat.set_mode(_uid(update), "sell_title", None)
     await tell(
         update,
-        "🛍 What are you selling? Send the item's title (like <i>Steam Wallet MYR 50</i>).",
-        reply_markup=_abort(),
+        "🛍 What are you selling? Send the item's title (like <i>Steam Wallet MYR 50</i>). "
+        "Send /cancel to stop.",
+        reply_markup=force_reply("The item's title"),
     )
-
-
-def _abort() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[button("Cancel", Act.ABORT)]])
 
 
 async def create_offer(update: Update, ctx: Ctx, title: str, price_text: str) -> None:
@@ -144,8 +142,9 @@ async def on_sell_input(update: Update, ctx: Ctx, mode: str, data: dict[str, obj
         await tell(
             update,
             f"Price for <b>{escape(title)}</b>? (like <code>12.50</code>, "
-            f"in {settings(ctx).default_currency}, or <code>12.50 USD</code>)",
-            reply_markup=_abort(),
+            f"in {settings(ctx).default_currency}, or <code>12.50 USD</code>). Send /cancel to "
+            "stop.",
+            reply_markup=force_reply("Price, like 12.50"),
         )
         return True
     if mode == "sell_price":

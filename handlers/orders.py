@@ -11,7 +11,7 @@ from bot.domain.money import display, parse_amount
 from handlers.callback_data import Act, button
 from handlers.cards import edit
 from handlers.common import Ctx, cards, guarded, services, tell
-from handlers.render import abort_keyboard, cancel_prompt, confirm_prompt, refund_prompt
+from handlers.render import cancel_prompt, confirm_prompt, force_reply, refund_prompt
 from handlers.telegram_text import clip
 
 PAGE = 5
@@ -202,10 +202,7 @@ async def cmd_cancel(update: Update, ctx: Ctx) -> None:
 
 
 async def _cancel(update: Update, ctx: Ctx, order: Order) -> None:
-    if order.status is Status.WAITING_PAYMENT and order.buyer_id == _user_id(update):
-        await show_card(update, ctx, await services(ctx).orders.cancel(order.id, _user_id(update)))
-        return
-    await offer_choice(update, ctx, order, cancel_prompt(order))
+    await offer_choice(update, ctx, order, cancel_prompt(order, _user_id(update)))
 
 
 async def ask_delivery(update: Update, ctx: Ctx, order: Order) -> None:
@@ -216,15 +213,19 @@ async def ask_delivery(update: Update, ctx: Ctx, order: Order) -> None:
         order,
         "deliver",
         f"📤 Send the delivery for order <b>{order.id}</b> now: type the code or details, or "
-        "send a file or photo. The buyer gets it at once.",
+        "send a file or photo. The buyer gets it at once. Send /cancel to stop.",
+        placeholder="The code or details, or attach a file",
     )
 
 
-async def ask_for(update: Update, ctx: Ctx, order: Order, mode: str, text: str) -> None:
-    """Ask for typed input about the order: the question becomes the live message about it,
-    so the card above loses its buttons and the answer's card retires the question."""
+async def ask_for(
+    update: Update, ctx: Ctx, order: Order, mode: str, text: str, *, placeholder: str
+) -> None:
+    """Ask for typed input about the order: the question opens a reply with a hint, and
+    becomes the live message about it, so the card above loses its buttons and the
+    answer's card retires the question."""
     uid = _user_id(update)
-    msg = await cards(ctx).live.send(ctx.bot, uid, order.id, text, abort_keyboard(order.id))
+    msg = await cards(ctx).live.send(ctx.bot, uid, order.id, text, force_reply(placeholder))
     await services(ctx).chat.set_mode(uid, mode, order.id, prompt=msg.message_id)
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardMarkup
+from telegram import ForceReply, InlineKeyboardMarkup
 
 from bot.domain.actions import Action, available_actions, whose_turn
 from bot.domain.deadlines import DeadlineKind
@@ -353,15 +354,25 @@ def confirm_prompt(o: Order) -> tuple[str, InlineKeyboardMarkup]:
     return text, kb
 
 
-def cancel_prompt(o: Order) -> tuple[str, InlineKeyboardMarkup]:
-    """The second step before a seller cancels: why (the buyer is told), and what it does."""
+def cancel_prompt(o: Order, by: int) -> tuple[str, InlineKeyboardMarkup]:
+    """The second step before a party cancels. A seller says why (the buyer is told); the
+    buyer's own unpaid order just asks once more."""
+    amount = display(o.amount_minor, o.currency)
+    if o.buyer_id == by:
+        text = f"Cancel order {o.id} ({amount}, not paid)? This cannot be undone."
+        kb = InlineKeyboardMarkup(
+            [
+                [
+                    button(f"Yes, cancel the {amount} order", Act.CANCEL_YES, o.id),
+                    button("Keep the order", Act.BACK, o.id),
+                ]
+            ]
+        )
+        return text, kb
     if o.paid_at is None:
         what = "It has not been paid, so no money moves."
     else:
-        what = (
-            f"{display(o.amount_minor, o.currency)} goes back to the buyer's KALEOZ balance. "
-            "This cannot be undone."
-        )
+        what = f"{amount} goes back to the buyer's KALEOZ balance. This cannot be undone."
     text = f"Cancel order {o.id}? {what}\n\nTell the buyer why:"
     verb = "Cancel" if o.paid_at is None else "Cancel and refund"
     rows = [
@@ -369,6 +380,50 @@ def cancel_prompt(o: Order) -> tuple[str, InlineKeyboardMarkup]:
         for code, words in CANCEL_REASONS.items()
     ]
     return text, InlineKeyboardMarkup([*rows, [button("Keep the order", Act.BACK, o.id)]])
+
+
+def pay_prompt(o: Order) -> tuple[str, InlineKeyboardMarkup]:
+    """The second step before paying from the KALEOZ balance."""
+    amount = display(o.amount_minor, o.currency)
+    text = (
+        f"Pay {amount} for order {o.id} from your KALEOZ balance? The money is held until "
+        "you confirm you received the order."
+    )
+    kb = InlineKeyboardMarkup(
+        [
+            [button(f"Yes, pay {amount} from my balance", Act.PAY_YES, o.id, str(o.amount_minor))],
+            [button("Back", Act.BACK, o.id)],
+        ]
+    )
+    return text, kb
+
+
+def approve_prompt(o: Order) -> tuple[str, InlineKeyboardMarkup]:
+    """The second step before the seller approves a refund request."""
+    rr = o.refund_request
+    minor = rr.amount_minor if rr is not None else o.amount_minor
+    amount = display(minor, o.currency)
+    text = (
+        f"Approve the refund on order {o.id}? {amount} goes back to the buyer's KALEOZ "
+        "balance. This cannot be undone."
+    )
+    kb = InlineKeyboardMarkup(
+        [
+            [button(f"Yes, refund {amount} to the buyer", Act.APPROVE_YES, o.id, str(minor))],
+            [button("Back", Act.BACK, o.id)],
+        ]
+    )
+    return text, kb
+
+
+# Every party button that moves money or cannot be undone, and the question it asks first.
+# (Each takes the order and who is asking: a seller's Cancel asks why, a buyer's does not.)
+SECOND_STEPS: dict[Act, Callable[[Order, int], tuple[str, InlineKeyboardMarkup]]] = {
+    Act.PAY: lambda o, _by: pay_prompt(o),
+    Act.CONFIRM: lambda o, _by: confirm_prompt(o),
+    Act.APPROVE: lambda o, _by: approve_prompt(o),
+    Act.CANCEL: cancel_prompt,
+}
 
 
 def refund_prompt(o: Order) -> tuple[str, InlineKeyboardMarkup]:
@@ -390,9 +445,14 @@ def refund_prompt(o: Order) -> tuple[str, InlineKeyboardMarkup]:
     return text, kb
 
 
-def abort_keyboard(order_id: str) -> InlineKeyboardMarkup:
-    """A way out of typed input."""
-    return InlineKeyboardMarkup([[button("Cancel", Act.ABORT, order_id)]])
+def force_reply(placeholder: str, *, selective: bool = False) -> ForceReply:
+    """The markup of a prompt for typed input: the client opens a reply, with a hint.
+
+    (A message has one markup, so a prompt carries no inline Cancel: its text says /cancel.)
+    In a group, `selective` opens the reply only for the people the prompt mentions or
+    replies to: https://core.telegram.org/bots/api#forcereply
+    """
+    return ForceReply(selective=selective, input_field_placeholder=placeholder[:64])
 
 
 # --- notifications ---------------------------------------------------------------------

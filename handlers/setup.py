@@ -16,7 +16,7 @@ from telegram.ext import (
 )
 
 from handlers import faq_chat, flows, messages, offers, orders, preferences, support
-from handlers.callback_data import is_ticket_button
+from handlers.callback_data import PARTY_ACTS, TICKET_ACTS, pattern
 from handlers.common import Ctx, services
 from handlers.errors import on_error
 
@@ -57,8 +57,11 @@ def register_handlers(
     private = filters.ChatType.PRIVATE
     if support_chat_id is not None:
         group = filters.Chat(support_chat_id)
-        app.add_handler(CallbackQueryHandler(support.on_ticket_button, pattern=is_ticket_button))
+        app.add_handler(
+            CallbackQueryHandler(support.on_ticket_button, pattern=pattern(TICKET_ACTS))
+        )
         app.add_handler(CommandHandler("note", support.cmd_note, filters=group))
+        app.add_handler(CommandHandler("cancel", support.cmd_cancel_prompt, filters=group))
         app.add_handler(
             MessageHandler(
                 group & filters.UpdateType.MESSAGE & ~filters.COMMAND, support.on_group_message
@@ -80,7 +83,8 @@ def register_handlers(
         ("leave", messages.cmd_leave),
     ]:
         app.add_handler(CommandHandler(name, callback, filters=private))
-    app.add_handler(CallbackQueryHandler(flows.on_button))
+    app.add_handler(CallbackQueryHandler(flows.on_button, pattern=pattern(PARTY_ACTS)))
+    app.add_handler(CallbackQueryHandler(flows.on_stale_button))  # forged, or from an old bot
     app.add_handler(InlineQueryHandler(faq_chat.on_inline_query))
     app.add_handler(ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(

@@ -20,14 +20,21 @@ from telegram.ext import filters
 
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.model import Order, Resolution
-from bot.domain.money import display, format_amount, parse_amount
+from bot.domain.money import display, parse_amount
 from bot.domain.tickets import Ticket, check_agent_may_act
 from handlers.callback_data import Act, Cb, InvalidCallback
 from handlers.common import Ctx, notifier, services, settings
 from handlers.relay import message_kind
 from handlers.relay_delivery import fits_with_header, with_header
+from handlers.render import force_reply
 from handlers.support_desk import SupportDesk
-from handlers.support_render import OUTCOMES, confirm_keyboard, ticket_keyboard
+from handlers.support_render import (
+    OUTCOMES,
+    confirm_keyboard,
+    confirm_label,
+    partial_label,
+    ticket_keyboard,
+)
 from store.records import ChatMode, MessageEdit, RelayedMessage, TicketMessage
 
 log = logging.getLogger(__name__)
@@ -127,7 +134,6 @@ async def _ticket_action(update: Update, ctx: Ctx, cb: Cb, ticket_id: int, agent
     s = services(ctx)
     ticket = await s.support.get(ticket_id)
     order = await s.support.order_of(ticket)
-    amount = display(order.amount_minor, order.currency) if order else ""
     confirmed = cb.arg.startswith("y")
     if cb.act is Act.T_CLAIM:
         await s.support.claim(ticket_id, agent, _agent_name(update))
@@ -138,13 +144,11 @@ async def _ticket_action(update: Update, ctx: Ctx, cb: Cb, ticket_id: int, agent
     if cb.act is not Act.T_TRANSCRIPT:
         # Before the first tap redraws the card: only the holder (or anyone, if unclaimed).
         check_agent_may_act(ticket, agent)
-    steps = {
-        Act.T_REFUND: (f"Yes, confirm full refund ({amount})", Resolution.REFUND_FULL),
-        Act.T_RELEASE: (f"Yes, confirm release to seller ({amount})", Resolution.RELEASE),
-    }
+    steps = {Act.T_REFUND: Resolution.REFUND_FULL, Act.T_RELEASE: Resolution.RELEASE}
     if cb.act in steps:
-        label, resolution = steps[cb.act]
+        resolution = steps[cb.act]
         if not confirmed:
+            label = confirm_label(cb.act, order)
             await _edit_keyboard(update, confirm_keyboard(ticket, cb.act, label))
             return "Tap again to confirm."
         await s.support.resolve(ticket_id, agent, resolution)
@@ -154,7 +158,7 @@ async def _ticket_action(update: Update, ctx: Ctx, cb: Cb, ticket_id: int, agent
     if cb.act in (Act.T_PAY_OK, Act.T_PAY_NO):
         ok = cb.act is Act.T_PAY_OK
         if not confirmed:
-            label = "Yes, confirm payment received" if ok else "Yes, reject payment"
+            label = confirm_label(cb.act, order)
             await _edit_keyboard(update, confirm_keyboard(ticket, cb.act, label))
             return "Tap again to confirm."
         if ok:
@@ -165,7 +169,7 @@ async def _ticket_action(update: Update, ctx: Ctx, cb: Cb, ticket_id: int, agent
     if cb.act is Act.T_CLOSE:
         if not confirmed:
             await _edit_keyboard(
-                update, confirm_keyboard(ticket, cb.act, "Yes, close (no money moves)")
+                update, confirm_keyboard(ticket, cb.act, confirm_label(cb.act, order))
             )
             return "Tap again to confirm."
         await s.support.close(ticket_id, agent)
@@ -187,16 +191,18 @@ async def _partial(
     if cb.arg.startswith("y") and cb.arg[1:].isdigit():
         await s.support.resolve(ticket.id, agent, Resolution.REFUND_PARTIAL, int(cb.arg[1:]))
         return "Done."
-    prompt = await desk(ctx).post(
+    # The mention is what a selective ForceReply opens the reply for: this agent only.
+    mention = f'<a href="tg://user?id={agent}">{escape(_agent_name(update))}</a>'
+    await desk(ctx).post(
         ctx.bot,
         ticket,
-        f"✍️ {escape(_agent_name(update))}, reply to this message with the amount to refund to "
-        f"the buyer (less than {display(order.amount_minor, order.currency)}).",
+        f"✍️ {mention}, reply to this message with the amount to refund to the buyer (less "
+        f"than {display(order.amount_minor, order.currency)}). Until you do, what you write "
+        "here is not sent to anyone; /cancel stops.",
+        force_reply("Amount to refund, like 5.00", selective=True),
     )
-    # In a plain group the prompt is not the card: remember it, so a reply to it is known.
-    await s.chat.set_mode(
-        agent, "support_amount", order.id, ticket_id=ticket.id, prompts=[prompt.message_id]
-    )
+    # Until answered (or /cancel), the agent's messages in the group answer this prompt.
+    await s.chat.set_mode(agent, "support_amount", order.id, ticket_id=ticket.id)
     return "Reply with the amount."
 
 
@@ -211,7 +217,12 @@ async def _ask(ctx: Ctx, ticket: Ticket, order: Order | None, *, buyer: bool, ag
         "hear from you. Reply to this message to answer."
     )
     try:
-        sent = await ctx.bot.send_message(party, text, parse_mode=ParseMode.HTML)
+        sent = await ctx.bot.send_message(
+            party,
+            text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=force_reply("Your answer to support"),
+        )
     except (Forbidden, BadRequest) as exc:
         raise InvalidInput(f"Can't reach the {'buyer' if buyer else 'seller'}: {exc}") from exc
     await s.support.record(
@@ -326,26 +337,42 @@ async def _ticket_for_group_message(ctx: Ctx, msg: Message) -> tuple[Ticket | No
     return None, None
 
 
-async def _amount_prompt_ticket(ctx: Ctx, msg: Message, user_id: int) -> Ticket | None:
-    """The ticket whose "reply with the amount" prompt (or its error) this message answers."""
-    if msg.reply_to_message is None:
-        return None
-    mode = await services(ctx).chat.mode(user_id)
-    if mode is None or mode.mode != "support_amount" or not _answers_prompt(msg, mode):
+async def _pending_prompt(ctx: Ctx, user_id: int) -> tuple[ChatMode, Ticket] | None:
+    """The agent's open "reply with the amount" question and its ticket, if still open."""
+    s = services(ctx)
+    mode = await s.chat.mode(user_id)
+    if mode is None or mode.mode != "support_amount":
         return None
     ticket_id = mode.data.get("ticket_id")
-    if not isinstance(ticket_id, int):
+    try:
+        ticket = await s.support.get(ticket_id) if isinstance(ticket_id, int) else None
+    except DomainError:
+        ticket = None
+    if ticket is None or not ticket.is_open:
+        await s.chat.clear_mode(user_id)  # the ticket was closed meanwhile: nothing to ask
         return None
-    return await services(ctx).support.get(ticket_id)
+    return mode, ticket
 
 
-def _answers_prompt(msg: Message, mode: ChatMode) -> bool:
-    """A reply to the "reply with the amount" prompt (or to its error), not other talk."""
-    prompts = mode.data.get("prompts")
-    if not isinstance(prompts, list):
-        return True  # asked before the bot remembered its prompts: as it was then
-    replied = msg.reply_to_message
-    return replied is not None and replied.message_id in prompts
+async def _answer_pending_prompt(update: Update, ctx: Ctx, msg: Message, user_id: int) -> bool:
+    """While an agent owes an amount, their next message answers it and is never relayed.
+
+    Typing it without Reply (or in the topic) is still the answer; a message for another
+    ticket is held back with a word on how to go on. True if the message was taken here.
+    """
+    pending = await _pending_prompt(ctx, user_id)
+    if pending is None or not await is_agent(update, ctx, user_id):
+        return False
+    _, ticket = pending
+    here, _ = await _ticket_for_group_message(ctx, msg)
+    if here is not None and here.id != ticket.id:
+        await msg.reply_text(
+            f"⚠️ Not sent: I'm waiting for the amount to refund on ticket #{ticket.id}. "
+            "Reply to my question there with the amount, or send /cancel first."
+        )
+        return True
+    await _amount_reply(update, ctx, ticket, msg.text or "")
+    return True
 
 
 def _forget_members(ctx: Ctx, msg: Message) -> None:
@@ -370,9 +397,9 @@ async def on_group_message(update: Update, ctx: Ctx) -> None:
     if filters.StatusUpdate.ALL.check_update(update):
         # Telegram's own notice (a topic closed, reopened or renamed, a pin): no one's words.
         return
+    if await _answer_pending_prompt(update, ctx, msg, user.id):
+        return
     ticket, party = await _ticket_for_group_message(ctx, msg)
-    if ticket is None:
-        ticket = await _amount_prompt_ticket(ctx, msg, user.id)
     if ticket is None:
         replied = msg.reply_to_message
         if (
@@ -390,15 +417,6 @@ async def on_group_message(update: Update, ctx: Ctx) -> None:
     if not await is_agent(update, ctx, user.id):
         return
     s = services(ctx)
-    mode = await s.chat.mode(user.id)
-    if (
-        mode is not None
-        and mode.mode == "support_amount"
-        and mode.data.get("ticket_id") == ticket.id
-        and _answers_prompt(msg, mode)
-    ):
-        await _amount_reply(update, ctx, ticket, msg.text or "")
-        return
     target = party or ticket.talking_to
     if target is None:
         await msg.reply_text("Tap Ask buyer or Ask seller first, so I know who this is for.")
@@ -437,26 +455,18 @@ async def _amount_reply(update: Update, ctx: Ctx, ticket: Ticket, text: str) -> 
                 f"A partial refund must be less than {display(order.amount_minor, order.currency)}."
             )
     except DomainError as exc:
-        error = await msg.reply_text(f"⚠️ {exc.message} Reply again with an amount like 5.00.")
-        mode = await s.chat.mode(update.effective_user.id)
-        if mode is not None and isinstance(prompts := mode.data.get("prompts"), list):
-            await s.chat.set_mode(
-                update.effective_user.id,
-                mode.mode,
-                mode.order_id,
-                **{**mode.data, "prompts": [*prompts, error.message_id]},
-            )
+        await msg.reply_text(
+            f"⚠️ {exc.message} Reply with an amount like 5.00, or send /cancel to stop. "
+            "(Nothing you write is sent to the customer until then.)",
+            reply_markup=force_reply("Amount to refund, like 5.00", selective=True),
+        )
         return
     await s.chat.clear_mode(update.effective_user.id)
     rest = order.amount_minor - minor
-    label = (
-        f"Yes, confirm: {format_amount(minor, order.currency)} to buyer, "
-        f"{format_amount(rest, order.currency)} to seller"
-    )
     await msg.reply_text(
         f"Refund {display(minor, order.currency)} to the buyer and pay "
         f"{display(rest, order.currency)} to the seller?",
-        reply_markup=confirm_keyboard(ticket, Act.T_PART, label, f"y{minor}"),
+        reply_markup=confirm_keyboard(ticket, Act.T_PART, partial_label(order, minor), f"y{minor}"),
     )
 
 
@@ -488,6 +498,25 @@ async def _to_party(ctx: Ctx, msg: Message, ticket: Ticket, party: int, agent: s
         party, msg.chat_id, msg.message_id, reply_to_message_id=first.message_id
     )
     return ref.message_id
+
+
+async def cmd_cancel_prompt(update: Update, ctx: Ctx) -> None:
+    """/cancel in the group: stop being asked for an amount."""
+    msg = update.effective_message
+    user = update.effective_user
+    if msg is None or user is None or not _in_support_chat(update, ctx):
+        return
+    if not await is_agent(update, ctx, user.id):
+        return
+    pending = await _pending_prompt(ctx, user.id)
+    if pending is None:
+        await msg.reply_text("I'm not waiting for anything from you.")
+        return
+    await services(ctx).chat.clear_mode(user.id)
+    await msg.reply_text(
+        f"OK, no partial refund on ticket #{pending[1].id} for now. What you write in the "
+        "ticket goes to the customer again."
+    )
 
 
 async def cmd_note(update: Update, ctx: Ctx) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from telegram import Bot, InlineKeyboardMarkup, Message, MessageId
+from telegram import Bot, ForceReply, InlineKeyboardMarkup, Message, MessageId
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
@@ -67,7 +67,7 @@ class SupportDesk:
         bot: Bot,
         ticket: Ticket,
         text: str,
-        kb: InlineKeyboardMarkup | None = None,
+        kb: InlineKeyboardMarkup | ForceReply | None = None,
         *,
         reply_to_card: bool = True,
     ) -> Message:

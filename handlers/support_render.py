@@ -9,7 +9,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.domain.deadlines import open_deadlines
 from bot.domain.model import Order, RefundStatus, Status
-from bot.domain.money import display
+from bot.domain.money import display, format_amount
 from bot.domain.policy import Policy
 from bot.domain.tickets import Ticket, TicketKind
 from handlers.callback_data import Act, button
@@ -178,6 +178,28 @@ def ticket_keyboard(ticket: Ticket, order: Order | None) -> InlineKeyboardMarkup
         )
     rows.append([button("Transcript", Act.T_TRANSCRIPT, ref), button("Close", Act.T_CLOSE, ref)])
     return InlineKeyboardMarkup(rows)
+
+
+def confirm_label(act: Act, order: Order | None) -> str:
+    """The second tap of a ticket button that moves money or cannot be undone: what it does."""
+    amount = display(order.amount_minor, order.currency) if order else ""
+    labels = {
+        Act.T_REFUND: f"Yes, confirm full refund ({amount})",
+        Act.T_RELEASE: f"Yes, confirm release to seller ({amount})",
+        Act.T_PAY_OK: f"Yes, confirm payment received ({amount})",
+        Act.T_PAY_NO: f"Yes, reject payment ({amount})",
+        Act.T_CLOSE: "Yes, close (no money moves)",
+    }
+    return labels[act]
+
+
+def partial_label(order: Order, minor: int) -> str:
+    """The second tap of a partial refund: both halves of the split."""
+    rest = order.amount_minor - minor
+    return (
+        f"Yes, confirm: {format_amount(minor, order.currency)} to buyer, "
+        f"{format_amount(rest, order.currency)} to seller"
+    )
 
 
 def confirm_keyboard(ticket: Ticket, act: Act, label: str, arg: str = "y") -> InlineKeyboardMarkup:

@@ -1,125 +1,201 @@
-"""What people type for a time zone, read as an IANA zone name, or refused with examples.
+"""What people type for a time zone ("GMT+8", "+05:30", "WIB", "KL", "asia/jakarta"),
+read as one IANA zone name, or refused with examples when it is unknown or ambiguous.
 
-People write "GMT+8", "UTC+8", "+8", "+08:00", "+0530", "MYT", "WIB", "Malaysia", "KL",
-"Jakarta" or "asia/jakarta". What is unambiguous becomes a zone; what is not ("IST" is
-India, Israel or Ireland; "Indonesia" has three zones) is refused with what to write
-instead. Pure: the zone names the system knows are passed in.
-
-The sign trap: IANA's "Etc/GMT+7" is UTC-7 (POSIX counts west as positive), so UTC+7
-is "Etc/GMT-7". Offsets that are not whole hours map to a real place that keeps them.
+The IANA names for fixed offsets have an inverted sign: `Etc/GMT-7` is UTC+7 (POSIX
+style). So a typed offset is never looked up as a name; it is turned into minutes first.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from datetime import timedelta
+from functools import cache
+from zoneinfo import available_timezones
 
 from bot.domain.errors import InvalidInput
 
-EXAMPLES = "like Asia/Jakarta, Jakarta, UTC+7, GMT+8, +08:00 or MYT"
+# Refusals are shown as plain text (escaped, or in an alert): no HTML here.
+EXAMPLES = (
+    "Send your city or your UTC offset, like /timezone Jakarta, /timezone UTC+8, "
+    "/timezone +05:30 or /timezone Asia/Kuala_Lumpur."
+)
 
-# Abbreviations and places people use here, each meaning exactly one zone.
-ALIASES: dict[str, str] = {
+# Abbreviations and place names people use in the marketplace's region, one zone each.
+NAMES: dict[str, str] = {
+    "utc": "UTC",
+    "gmt": "UTC",
+    "z": "UTC",
     "myt": "Asia/Kuala_Lumpur",
     "malaysia": "Asia/Kuala_Lumpur",
     "kl": "Asia/Kuala_Lumpur",
-    "kuala lumpur": "Asia/Kuala_Lumpur",
-    "sgt": "Asia/Singapore",
-    "singapore": "Asia/Singapore",
+    "penang": "Asia/Kuala_Lumpur",
+    "johor bahru": "Asia/Kuala_Lumpur",
+    "jb": "Asia/Kuala_Lumpur",
+    "sabah": "Asia/Kuching",
+    "sarawak": "Asia/Kuching",
     "wib": "Asia/Jakarta",
     "wita": "Asia/Makassar",
+    "bali": "Asia/Makassar",
     "wit": "Asia/Jayapura",
+    "sgt": "Asia/Singapore",
+    "singapore": "Asia/Singapore",
     "ict": "Asia/Bangkok",
     "thailand": "Asia/Bangkok",
     "vietnam": "Asia/Ho_Chi_Minh",
-    "philippines": "Asia/Manila",
+    "saigon": "Asia/Ho_Chi_Minh",
+    "ho chi minh city": "Asia/Ho_Chi_Minh",
+    "hanoi": "Asia/Ho_Chi_Minh",
+    "cambodia": "Asia/Phnom_Penh",
+    "myanmar": "Asia/Yangon",
     "pht": "Asia/Manila",
-    "brunei": "Asia/Brunei",
+    "philippines": "Asia/Manila",
     "bnt": "Asia/Brunei",
+    "brunei": "Asia/Brunei",
     "hkt": "Asia/Hong_Kong",
-    "hong kong": "Asia/Hong_Kong",
+    "taiwan": "Asia/Taipei",
+    "china": "Asia/Shanghai",
+    "beijing": "Asia/Shanghai",
     "jst": "Asia/Tokyo",
     "japan": "Asia/Tokyo",
     "kst": "Asia/Seoul",
     "korea": "Asia/Seoul",
+    "south korea": "Asia/Seoul",
     "india": "Asia/Kolkata",
+    "delhi": "Asia/Kolkata",
+    "mumbai": "Asia/Kolkata",
+    "sri lanka": "Asia/Colombo",
+    "bangladesh": "Asia/Dhaka",
+    "pakistan": "Asia/Karachi",
+    "nepal": "Asia/Kathmandu",
+    "uae": "Asia/Dubai",
     "uk": "Europe/London",
-    "utc": "UTC",
-    "gmt": "UTC",
-    "z": "UTC",
+    "awst": "Australia/Perth",
 }
-# Said often, but meaning more than one zone: refused with the choices.
+
+# Names that mean more than one zone: refused with what to send instead.
 AMBIGUOUS: dict[str, str] = {
-    "ist": "India (Asia/Kolkata), Israel (Asia/Jerusalem) or Ireland (Europe/Dublin)",
-    "indonesia": "Jakarta (WIB), Makassar (WITA) or Jayapura (WIT)",
-    "cst": "China (Asia/Shanghai) or US Central (America/Chicago)",
-    "pst": "Philippines (Asia/Manila) or US Pacific (America/Los_Angeles)",
-    "bst": "Bangladesh (Asia/Dhaka) or British Summer Time (Europe/London)",
-    "australia": "Australia/Perth, Australia/Darwin, Australia/Brisbane or Australia/Sydney",
-    "usa": "America/New_York, America/Chicago, America/Denver or America/Los_Angeles",
+    "ist": "IST is used in India, Ireland and Israel",
+    "cst": "CST is used in China, Cuba and North America",
+    "est": "EST is used in North America and Australia",
+    "pst": "PST is used in North America and the Philippines",
+    "mst": "MST is used in North America and Malaysia",
+    "bst": "BST is used in Britain and Bangladesh",
+    "ast": "AST is used in Arabia and the Atlantic",
+    "sst": "SST is used in Samoa and Singapore",
+    "gst": "GST is used in the Gulf and South Georgia",
+    "indonesia": "Indonesia has three time zones: WIB (Jakarta), WITA (Bali) and WIT (Jayapura)",
+    "australia": "Australia has several time zones",
+    "usa": "the USA has several time zones",
+    "us": "the USA has several time zones",
+    "america": "America has many time zones",
+    "russia": "Russia has many time zones",
+    "canada": "Canada has several time zones",
+    "brazil": "Brazil has several time zones",
+    "mexico": "Mexico has several time zones",
 }
-# Offsets that are not whole hours, kept by one place each (without daylight saving where
-# one exists): UTC+5:30 is India's time.
-PART_HOURS: dict[tuple[int, int], str] = {
-    (3, 30): "Asia/Tehran",
-    (4, 30): "Asia/Kabul",
-    (5, 30): "Asia/Kolkata",
-    (5, 45): "Asia/Kathmandu",
-    (6, 30): "Asia/Yangon",
-    (8, 45): "Australia/Eucla",
-    (9, 30): "Australia/Darwin",
-    (-9, 30): "Pacific/Marquesas",
-    (-3, 30): "America/St_Johns",
+
+# Offsets that are not whole hours have no Etc/ zone: a zone that keeps that offset all year.
+FRACTIONAL: dict[int, str] = {
+    3 * 60 + 30: "Asia/Tehran",
+    4 * 60 + 30: "Asia/Kabul",
+    5 * 60 + 30: "Asia/Kolkata",
+    5 * 60 + 45: "Asia/Kathmandu",
+    6 * 60 + 30: "Asia/Yangon",
+    8 * 60 + 45: "Australia/Eucla",
+    9 * 60 + 30: "Australia/Darwin",
+    -(9 * 60 + 30): "Pacific/Marquesas",
 }
-_OFFSET = re.compile(r"(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?:\s*[:.h]?\s*(\d{2}))?")
+
+MIN_OFFSET, MAX_OFFSET = -12 * 60, 14 * 60  # minutes; what the world's clocks use
+_OFFSET = re.compile(
+    r"^(?:(?:utc|gmt)\s*)?(?P<sign>[+\-\u2212\u2013])\s*(?P<h>\d{1,2})(?:[:.h]?(?P<m>\d{2}))?$"
+)
+_ETC_OFFSET = re.compile(r"^(etc/)?gmt[+-]\d+$")
+# Not places: machine-local, placeholders, POSIX rules and the inverted-sign offset names.
+_NOT_A_CHOICE = re.compile(r"^(localtime|factory|[a-z]{3}\d[a-z]{3}|(etc/)?gmt[+-]?\d+)$")
 
 
-def offset_zone(sign: str, hours: int, minutes: int) -> str | None:
-    """The zone for a fixed UTC offset (-12..+14 h), or None if no zone keeps it."""
+@cache
+def _iana() -> dict[str, str]:
+    """Every IANA name worth offering, keyed by its lower case and by its city ("jakarta")."""
+    names: dict[str, str] = {}
+    for name in sorted(available_timezones()):
+        if _NOT_A_CHOICE.match(name.lower()) or name.lower() in NAMES | AMBIGUOUS:
+            continue  # "EST" is ambiguous; "Singapore" is Asia/Singapore by its own name
+        names.setdefault(name.lower(), name)
+        names.setdefault(name.rsplit("/", 1)[-1].replace("_", " ").lower(), name)
+    return names
+
+
+@cache
+def catalogue() -> tuple[str, ...]:
+    """Every zone `parse_zone` can answer, in a fixed order (buttons refer to it by index)."""
+    return tuple(
+        sorted(set(_iana().values()) | set(NAMES.values()) | set(FRACTIONAL.values()))
+        + [f"Etc/GMT{-h:+d}" for h in range(-12, 15) if h]
+    )
+
+
+def zone_for_offset(minutes: int) -> str | None:
+    """A zone whose clock is always UTC+`minutes` (None when no zone keeps that offset)."""
+    if not MIN_OFFSET <= minutes <= MAX_OFFSET:
+        return None
     if minutes == 0:
-        if not -12 <= (hours if sign == "+" else -hours) <= 14:
-            return None
-        if hours == 0:
-            return "UTC"
-        # POSIX sign: the Etc zone for UTC+7 is Etc/GMT-7.
-        return f"Etc/GMT{'-' if sign == '+' else '+'}{hours}"
-    return PART_HOURS.get((hours if sign == "+" else -hours, minutes))
+        return "UTC"
+    if minutes % 60 == 0:
+        return f"Etc/GMT{-minutes // 60:+d}"  # the inverted sign: Etc/GMT-7 is UTC+7
+    return FRACTIONAL.get(minutes)
 
 
-def parse_zone(text: str, known: Mapping[str, str]) -> str:
-    """The IANA name for what a person typed; InvalidInput (with examples) otherwise.
+def offset_text(offset: timedelta) -> str:
+    """`UTC+7`, `UTC-3:30`, `UTC` for an offset from UTC."""
+    minutes = int(offset.total_seconds() // 60)
+    if minutes == 0:
+        return "UTC"
+    sign = "+" if minutes > 0 else "-"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{mins:02d}" if mins else "")
 
-    `known` maps lower-case names and city names ("asia/jakarta", "jakarta") to the
-    system's zone names.
-    """
-    key = " ".join(text.replace("_", " ").split()).lower()[:64]
-    if not key:
-        raise InvalidInput(f"Send a time zone, {EXAMPLES}.")
-    if key in AMBIGUOUS:
-        raise InvalidInput(f"“{text.strip()}” could mean {AMBIGUOUS[key]}: send one of those.")
-    if key in ALIASES:
-        return ALIASES[key]
-    m = _OFFSET.fullmatch(key)
-    if m is not None:
-        sign, hours, minutes = m.group(1), int(m.group(2)), int(m.group(3) or 0)
-        zone = offset_zone(sign, hours, minutes) if minutes < 60 else None
+
+def zone_label(name: str) -> str:
+    """What a person reads for a stored zone: `UTC+7` for `Etc/GMT-7`, else the name."""
+    found = re.fullmatch(r"Etc/GMT([+-]\d+)", name)
+    if found is None:
+        return name
+    return offset_text(timedelta(hours=-int(found.group(1))))
+
+
+def _offset_minutes(key: str) -> int | None:
+    found = _OFFSET.match(key)
+    if found is None:
+        return None
+    minutes = int(found.group("h")) * 60 + int(found.group("m") or 0)
+    return -minutes if found.group("sign") != "+" else minutes
+
+
+def parse_zone(text: str) -> str:
+    """The IANA zone name for what a person typed; InvalidInput (with examples) otherwise."""
+    key = " ".join(text.replace("_", " ").split()).lower()
+    if not key or len(key) > 64:
+        raise InvalidInput(f"I don't know that time zone. {EXAMPLES}")
+    minutes = _offset_minutes(key.replace(" ", ""))
+    if minutes is not None:
+        zone = zone_for_offset(minutes)
         if zone is None:
             raise InvalidInput(
-                f"No time zone keeps UTC{sign}{hours}:{minutes:02d}. Send one {EXAMPLES}."
+                f"No time zone uses {offset_text(timedelta(minutes=minutes))}. "
+                "Send your city instead, like /timezone Jakarta."
             )
         return zone
-    found = known.get(key) or known.get(key.replace(" ", "_"))
-    if found is None:
+    if _ETC_OFFSET.match(key.replace(" ", "")):
+        # "Etc/GMT+7" is UTC-7 in IANA's notation but UTC+7 to most people: don't guess.
         raise InvalidInput(
-            f"I don't know that time zone: “{text.strip()[:40]}”. Send one {EXAMPLES}."
+            "Names like Etc/GMT+7 count the hours backwards, so I won't guess. "
+            "Send /timezone UTC+7 or /timezone UTC-7."
         )
-    return found
-
-
-def offset_label(total_minutes: int) -> str:
-    """UTC+7, UTC-3:30, UTC."""
-    if total_minutes == 0:
-        return "UTC"
-    sign = "+" if total_minutes > 0 else "-"
-    hours, minutes = divmod(abs(total_minutes), 60)
-    return f"UTC{sign}{hours}" + (f":{minutes:02d}" if minutes else "")
+    if key in AMBIGUOUS:
+        raise InvalidInput(f"{AMBIGUOUS[key]}, so I can't tell which you mean. {EXAMPLES}")
+    zone = NAMES.get(key) or _iana().get(key) or _iana().get(key.replace(" ", "_"))
+    if zone is None:
+        raise InvalidInput(f"I don't know that time zone. {EXAMPLES}")
+    return zone

@@ -9,11 +9,17 @@ from datetime import datetime
 
 from bot.clock import Clock
 from bot.domain import transitions as t
-from bot.domain.errors import DomainError, InvalidInput, OfferNotFound, OrderNotFound
+from bot.domain.errors import (
+    DomainError,
+    IllegalTransition,
+    InvalidInput,
+    OfferNotFound,
+    OrderNotFound,
+)
 from bot.domain.ids import ALPHABET, make_order_id, normalize_order_id
 from bot.domain.ledger import EXTERNAL, transfer, user_account
 from bot.domain.model import SYSTEM, Actor, Offer, Order, Resolution, Role, Status
-from bot.domain.money import MAX_MINOR, normalize_currency
+from bot.domain.money import MAX_MINOR, display, normalize_currency
 from bot.domain.offers import check_can_buy, new_offer
 from bot.domain.policy import Policy
 from bot.services.deadlines import note_rules_if_unset
@@ -370,9 +376,22 @@ class OrderService:
         """The buyer withdraws their open refund request."""
         return await self._as_party(order_id, user_id, t.withdraw_refund)
 
-    async def approve_refund(self, order_id: str, user_id: int) -> Order:
-        """The seller approves the open refund request."""
-        return await self._as_party(order_id, user_id, t.approve_refund)
+    async def approve_refund(
+        self, order_id: str, user_id: int, shown_minor: int | None = None
+    ) -> Order:
+        """The seller approves the open refund request (of `shown_minor`, when given)."""
+
+        def step(order: Order, actor: Actor, now: datetime) -> t.Outcome:
+            rr = order.refund_request
+            if shown_minor is not None and rr is not None and rr.amount_minor != shown_minor:
+                # The buyer changed the request after the seller's first tap.
+                raise IllegalTransition(
+                    f"The refund request on {order.id} changed to "
+                    f"{display(rr.amount_minor, order.currency)}. Look at the order again."
+                )
+            return t.approve_refund(order, actor, now)
+
+        return await self._as_party(order_id, user_id, step)
 
     async def reject_refund(self, order_id: str, user_id: int, reason: str) -> Order:
         """The seller rejects the open refund request with a reason."""

@@ -89,6 +89,8 @@ class MessageView:
     file_name: str | None
     deleted: bool
     raw: JsonDict
+    # The ForceReply the bot sent with it (force_reply, input_field_placeholder, selective).
+    force_reply: JsonDict | None = None
     # The world's revision when this message last changed (sent, edited or deleted): a live
     # view re-renders only messages whose revision moved.
     revision: int = 0
@@ -339,6 +341,7 @@ class FakeTelegram:
             file_name=file.file_name if file else None,
             deleted=message.deleted,
             raw=self.state.message_to_api(message),
+            force_reply=message.force_reply,
             revision=message.revision,
         )
 

@@ -195,6 +195,10 @@ class BotApi:
         if "inline_keyboard" in markup:
             _validate_inline_keyboard(markup["inline_keyboard"])
             return {"inline_keyboard": markup["inline_keyboard"]}
+        if markup.get("force_reply") is True:
+            placeholder = markup.get("input_field_placeholder")
+            if placeholder is not None and not 1 <= len(str(placeholder)) <= 64:
+                raise bad_request("input field placeholder must be 1-64 characters long")
         if "keyboard" in markup:
             chat.reply_keyboard = markup
         elif markup.get("remove_keyboard"):
@@ -495,6 +499,7 @@ class BotApi:
             message_thread_id=thread_id,
             has_protected_content=params.get_bool("protect_content"),
         )
+        message.force_reply = _force_reply(params)
         return state.message_to_api(message)
 
     @api_method("sendPhoto")
@@ -1082,6 +1087,14 @@ def _input_media_kind(item: JsonDict) -> MediaKind:
     if kind is None:
         raise bad_request("can't parse InputMedia JSON object")
     return kind
+
+
+def _force_reply(params: Params) -> JsonDict | None:
+    """The ForceReply markup of a send, if that is what it carried."""
+    markup = params.get_json("reply_markup", "can't parse reply keyboard markup JSON object")
+    if isinstance(markup, dict) and markup.get("force_reply") is True:
+        return markup
+    return None
 
 
 def _validate_inline_keyboard(rows: object) -> None:

@@ -288,6 +288,9 @@ class Message:
     files: list[StoredFile] = field(default_factory=list)
     reply_to_message_id: int | None = None
     reply_markup: JsonDict | None = None
+    # A ForceReply the bot sent with the message: clients open a reply to it. Telegram does
+    # not echo it in the Message object, so it is kept beside the inline keyboard.
+    force_reply: JsonDict | None = None
     edit_date: int | None = None
     message_thread_id: int | None = None
     is_topic_message: bool = False

@@ -113,7 +113,7 @@ async def test_cancel_leaves_the_amount_prompt_without_a_refund(
     kchat: Running, buyer: FakeUser, seller: FakeUser
 ) -> None:
     oid = await _partial_refund_prompt(kchat, buyer)
-    buyer.tap("Cancel")
+    buyer.send("/cancel")
     await buyer.wait_for_message(contains="OK, cancelled.")
     buyer.send("5.00")
     await kchat.settle()

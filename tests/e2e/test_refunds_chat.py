@@ -54,6 +54,9 @@ async def test_seller_approves_a_full_refund_and_the_buyer_gets_the_money_back(
     assert "Waiting for the seller to answer your refund request" in buyer_card.content
 
     seller.tap("Approve refund")
+    await kchat.settle()
+    assert (await kchat.services.orders.get(oid)).refund_open, "not before the second tap"
+    seller.tap("Yes, refund MYR 12.50 to the buyer")
     assert await seller.wait_for_alert("Refund approved") == "Refund approved."
     await kchat.settle()
 
@@ -82,7 +85,7 @@ async def test_seller_rejects_with_a_reason_and_the_buyer_can_escalate(
 
     seller.tap("Reject refund")
     prompt = await seller.wait_for_message(contains="why you reject the refund")
-    assert oid in prompt.content and prompt.has_button("Cancel")
+    assert oid in prompt.content and prompt.force_reply is not None
     seller.send("The code works, I tested it before sending")
     await kchat.settle()
 
@@ -183,7 +186,7 @@ async def test_a_partial_refund_typed_after_a_tap_splits_the_money_once_the_sell
     await buyer.wait_for_message(contains="you propose an amount")
     buyer.tap("Partial refund")
     prompt = await buyer.wait_for_message(contains="Type the amount you want back")
-    assert "at most MYR 12.50" in prompt.content and prompt.has_button("Cancel")
+    assert "at most MYR 12.50" in prompt.content and prompt.force_reply is not None
     buyer.send("5.00")
     await kchat.settle()
 
@@ -197,6 +200,8 @@ async def test_a_partial_refund_typed_after_a_tap_splits_the_money_once_the_sell
     assert asked is not None and "↩️ The buyer asked for a refund of MYR 5.00." in asked.content
 
     seller.tap("Approve refund")
+    await kchat.settle()
+    seller.tap("Yes, refund MYR 5.00 to the buyer")
     await seller.wait_for_alert("Refund approved")
     await kchat.settle()
 
@@ -227,6 +232,8 @@ async def test_refund_command_with_an_amount_asks_for_a_partial_refund(
     assert asked is not None and "↩️ The buyer asked for a refund of MYR 5.00." in asked.content
 
     seller.tap("Approve refund")
+    await kchat.settle()
+    seller.tap("Yes, refund MYR 5.00 to the buyer")
     await seller.wait_for_alert("Refund approved")
     await kchat.settle()
     assert await kchat.services.orders.balances(BUYER) == {"MYR": 500}

@@ -8,13 +8,20 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from handlers.render import fmt_time
-from sandbox.fake_bot_api.harness import FakeUser
+from sandbox.fake_bot_api.harness import FakeUser, MessageView
 from tests.e2e.support import BUYER, Running, tap_data
 
 
 async def _zone_of(kchat: Running, user_id: int) -> str | None:
     user = await kchat.services.chat.user(user_id)
     return user.timezone if user else None
+
+
+def _yes(asked: MessageView) -> str:
+    """The label of the "Yes, use …" button on a time zone question."""
+    labels = [b.text for b in asked.flat_buttons if b.text.startswith("Yes, use ")]
+    assert len(labels) == 1, asked.button_texts
+    return labels[0]
 
 
 def _due_in(card_text: str) -> str:
@@ -34,6 +41,10 @@ async def test_a_buyer_in_jakarta_sees_the_payment_deadline_in_jakarta_time(
     assert first is not None and "(GMT+8)" in _due_in(first.content)
 
     buyer.send("/timezone Asia/Jakarta")
+    await kchat.settle()
+    asked = buyer.last_message()
+    assert asked is not None and await _zone_of(kchat, BUYER) is None  # not before "Yes"
+    buyer.tap(_yes(asked))
     await kchat.settle()
     said = buyer.last_message()
     assert said is not None and said.content.startswith("🕐 Times are now shown in Asia/Jakarta")
@@ -89,9 +100,11 @@ async def test_an_unknown_zone_or_a_forged_zone_button_changes_nothing(
     assert refusal is not None and "I don't know that time zone" in refusal.content
     assert await _zone_of(kchat, BUYER) is None
 
-    buyer.send("/timezone ho chi minh")  # a city, in any case and spacing: asked first
+    buyer.send("/timezone ho chi minh")  # a city, in any case and spacing
     await kchat.settle()
-    buyer.tap("Yes, use Asia/Ho_Chi_Minh")
+    asked = buyer.last_message()
+    assert asked is not None
+    buyer.tap(_yes(asked))
     await kchat.settle()
     assert await _zone_of(kchat, BUYER) == "Asia/Ho_Chi_Minh"
 
@@ -105,70 +118,80 @@ async def test_an_unknown_zone_or_a_forged_zone_button_changes_nothing(
     assert await _zone_of(kchat, BUYER) == "Asia/Ho_Chi_Minh"
 
 
-async def test_gmt_plus_seven_is_confirmed_with_its_offset_and_shows_deadlines_seven_hours_east(
+async def test_gmt_plus_7_is_shown_and_saved_as_seven_hours_ahead_of_utc(
     kchat: Running, buyer: FakeUser
 ) -> None:
     await kchat.settle()
     oid = await kchat.order("12.50")
     buyer.send("/timezone GMT+7")
     await kchat.settle()
-    ask = buyer.last_message()
-    assert ask is not None and ask.content.startswith("🕐 Show your deadlines in UTC+7 (it is ")
-    assert await _zone_of(kchat, BUYER) is None, "nothing is saved before the person agrees"
-    buyer.tap("Yes, use UTC+7", ask.message_id)
+    asked = buyer.last_message()
+    assert asked is not None
+    local = kchat.clock.now().astimezone(ZoneInfo("Asia/Jakarta"))
+    assert asked.button_texts == [[f"Yes, use UTC+7 (now {local:%H:%M})"], ["No"]]
+    assert "UTC+7" in asked.content and await _zone_of(kchat, BUYER) is None
+
+    confirmed = buyer.tap(f"Yes, use UTC+7 (now {local:%H:%M})")
     await kchat.settle()
-    assert await _zone_of(kchat, BUYER) == "Etc/GMT-7"
+    assert confirmed.answer_text == "Times are now shown in UTC+7."
+    zone = await _zone_of(kchat, BUYER)
+    assert zone is not None and ZoneInfo(zone).utcoffset(kchat.clock.now()) == timedelta(hours=7)
+    said = buyer.last_message()
+    assert said is not None and "Times are now shown in UTC+7" in said.content
+
     buyer.send(f"/order {oid}")
     await kchat.settle()
     card = buyer.last_message()
-    assert card is not None and "(GMT+7)" in _due_in(card.content)
+    assert card is not None
+    order = await kchat.services.orders.get(oid)
+    assert _due_in(card.content) == fmt_time(order.created_at + timedelta(hours=1), ZoneInfo(zone))
+    assert "(GMT+7)" in _due_in(card.content)
 
 
-async def test_a_typed_zone_can_be_declined_and_nothing_changes(
+async def test_utc_plus_8_and_half_hour_offsets_are_accepted(
     kchat: Running, buyer: FakeUser
 ) -> None:
     await kchat.settle()
-    buyer.send("/timezone WIB")
-    ask = await buyer.wait_for_message(contains="Asia/Jakarta, UTC+7 (it is ")
-    buyer.tap("No, keep Asia/Kuala_Lumpur", ask.message_id)
-    await kchat.settle()
-    assert await _zone_of(kchat, BUYER) is None
-    for typed, says in (("IST", "could mean India"), ("UTC+15", "No time zone keeps UTC+15")):
+    for typed, hours in (("UTC+8", 8.0), ("+0530", 5.5), ("MYT", 8.0), ("KL", 8.0)):
         buyer.send(f"/timezone {typed}")
-        reply = await buyer.wait_for_message()
-        assert says in reply.content, typed
-    assert await _zone_of(kchat, BUYER) is None
+        await kchat.settle()
+        asked = buyer.last_message()
+        assert asked is not None
+        buyer.tap(_yes(asked))
+        await kchat.settle()
+        zone = await _zone_of(kchat, BUYER)
+        assert zone is not None, typed
+        offset = ZoneInfo(zone).utcoffset(kchat.clock.now())
+        assert offset == timedelta(hours=hours), typed
 
 
-async def test_time_zone_buttons_work_when_a_support_group_is_configured(
-    kchat_support: Running,
-) -> None:
-    k = kchat_support
-    buyer = k.tg.user(BUYER, "Alice")
-    buyer.start()
-    await k.settle()
-    buyer.send("/timezone")
-    await k.settle()
-    picked = buyer.tap("Jakarta")
-    await k.settle()
-    assert picked.answer_text == "Times are now shown in Jakarta time."
-    assert await _zone_of(k, BUYER) == "Asia/Jakarta"
-    buyer.send("/timezone UTC+8")
-    ask = await buyer.wait_for_message(contains="Show your deadlines in")
-    buyer.tap("Yes, use UTC+8", ask.message_id)
-    await k.settle()
-    assert await _zone_of(k, BUYER) == "Etc/GMT-8"
-
-
-async def test_a_forged_confirmation_for_a_zone_nobody_offered_changes_nothing(
+async def test_no_or_an_ambiguous_zone_or_a_forged_yes_changes_nothing(
     kchat: Running, buyer: FakeUser
 ) -> None:
     await kchat.settle()
-    buyer.send("/timezone")
+    buyer.send("/timezone Jakarta")
     await kchat.settle()
-    menu = buyer.last_message()
-    assert menu is not None
-    forged = tap_data(kchat, buyer, "k1|tz|Mars__Olympus|y", menu.message_id)
+    asked = buyer.last_message()
+    assert asked is not None and asked.has_button("No")
+    declined = buyer.tap("No")
+    await kchat.settle()
+    assert declined.answer_text == "Nothing changed."
+    assert await _zone_of(kchat, BUYER) is None
+
+    buyer.send("/timezone IST")
+    await kchat.settle()
+    refusal = buyer.last_message()
+    assert refusal is not None and "India, Ireland and Israel" in refusal.content
+    assert "/timezone UTC+8" in refusal.content and not refusal.buttons
+
+    buyer.send("/timezone Jakarta")
+    await kchat.settle()
+    asked = buyer.last_message()
+    assert asked is not None
+    yes = asked.button(_yes(asked)).callback_data
+    assert yes is not None
+    act, ref, check = yes.split("|")[1:]
+    forged = tap_data(kchat, buyer, f"k1|{act}|{int(ref) + 1}|{check}", asked.message_id)
     await kchat.settle()
     assert forged.show_alert and "no longer valid" in (forged.answer_text or "")
     assert await _zone_of(kchat, BUYER) is None

@@ -124,16 +124,22 @@ async def test_a_tap_pays_from_the_balance_and_the_toast_and_balances_follow(
 ) -> None:
     oid = sandbox.story.pay_order_id
     card = _card(_pane(await _state(client), "buyer"), oid)
-    tap = {"message_id": card["id"], "data": _button(card, "Pay from balance")["data"]}
+    ask = {"message_id": card["id"], "data": _button(card, "Pay from balance")["data"]}
+    assert (await client.post("/api/panes/buyer/taps", json=ask)).status == 200
+    await sandbox.settle()
+    asked = _card(_pane(await _state(client), "buyer"), oid)
+    yes = _button(asked, "Yes, pay MYR 45.00 from my balance")["data"]
+    tap = {"message_id": asked["id"], "data": yes}
     response = await client.post("/api/panes/buyer/taps", json=tap)
     assert response.status == 200
     await sandbox.settle()
 
     state = await _state(client)
     buyer = _pane(state, "buyer")
-    assert [(n["id"], n["text"]) for n in buyer["notices"]] == [
-        ((await response.json())["query_id"], "Paid from your KALEOZ balance.")
-    ]
+    assert [(n["id"], n["text"]) for n in buyer["notices"]][-1] == (
+        (await response.json())["query_id"],
+        "Paid from your KALEOZ balance.",
+    )
     assert buyer["balance"] == "MYR 55.00"
     assert (await sandbox.world.services.orders.get(oid)).status is Status.WAITING_DELIVERY
     seller_card = _card(_pane(state, "seller"), oid)

@@ -108,6 +108,7 @@ async def test_an_order_from_payment_to_completion_then_expiry_and_a_support_ref
 
     # The buyer pays from the balance; the bot answers the tap with a toast.
     await button(buyer, "Pay from balance", within=story.pay_order_id).click()
+    await button(buyer, "Yes, pay MYR 45.00 from my balance").click()
     await expect(buyer.locator(".toast")).to_contain_text("Paid from your KALEOZ balance")
     await expect(buyer.locator(".balance")).to_have_text("Balance MYR 55.00")
 
@@ -140,6 +141,7 @@ async def test_an_order_from_payment_to_completion_then_expiry_and_a_support_ref
     await button(buyer, "Re-order", within=story.expiring_order_id).click()
     await expect(buyer.locator(".toast").last).to_contain_text("placed")
     await button(buyer, "Pay from balance").click()
+    await button(buyer, "Yes, pay MYR 18.90 from my balance").click()
     await expect(buyer.locator(".balance")).to_have_text("Balance MYR 36.10")
     await button(buyer, "Escalate to support").click()
     await expect(message(buyer, "now with KALEOZ Support")).to_be_visible()

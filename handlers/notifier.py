@@ -240,7 +240,11 @@ class Notifier:
                 )
             return
         if all(i.kind in REDRAW_ONLY for i in group):
-            await self.cards.redraw(self.bot, recipient, order)
+            user = await self.services.chat.user(recipient)
+            # Someone whose news is parked (they blocked the bot) must not see it early on
+            # a redrawn card; the news itself brings a fresh card when they are back.
+            if user is None or user.unreachable_since is None:
+                await self.cards.redraw(self.bot, recipient, order)
             return
         role = order.role_of(recipient) or Role.BUYER
         tz = await self.cards.tz_for(recipient)

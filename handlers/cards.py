@@ -11,6 +11,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.bootstrap import Services
+from bot.domain.actions import upcoming_actions
 from bot.domain.model import Order
 from handlers.callback_data import Act, button
 from handlers.live import LiveMessages
@@ -86,12 +87,14 @@ class Cards:
         mode = await chat.mode(viewer_id)
         in_chat = mode is not None and mode.mode == "chat" and mode.order_id == order.id
         now = chat.now()
-        kb = card_keyboard(view, now, self.services.policy, in_chat=in_chat)
+        policy = self.services.policy
+        kb = card_keyboard(view, now, policy, in_chat=in_chat)
         if await self._with_support(viewer_id, order):
             # The way out of the support chat sits on the live card, not on an older message.
             rows = [list(row) for row in kb.inline_keyboard]
             kb = InlineKeyboardMarkup([*rows, [button("Leave support chat", Act.LEAVE_SUPPORT)]])
-        return card_text(view, zone(view.viewer_timezone, self.tz), now), kb
+        later = upcoming_actions(order, viewer_id, now, policy)
+        return card_text(view, zone(view.viewer_timezone, self.tz), now, later), kb
 
     async def _with_support(self, viewer_id: int, order: Order) -> bool:
         """Whether what this viewer types goes to an open support case about the order."""
@@ -107,6 +110,16 @@ class Cards:
         """Send the card as a new message, make it the live one, and retire the old one."""
         text, kb = await self.build(order, viewer_id)
         return await self.live.send(bot, viewer_id, order.id, _within_limit(prefix, text), kb)
+
+    async def redraw(self, bot: Bot, viewer_id: int, order: Order) -> None:
+        """Bring the live card up to date in place; without one (or under a question),
+        nothing is sent: the next card drawn is current anyway."""
+        async with self.live.lock(viewer_id):
+            ref = await self.live.current(viewer_id, order.id)
+            if ref is None or await self.live.is_prompt(ref):
+                return
+            text, kb = await self.build(order, viewer_id)
+            await edit(bot, ref.chat_id, ref.message_id, text, kb)
 
     async def refresh(self, bot: Bot, viewer_id: int, order: Order, prefix: str = "") -> None:
         """Edit the live card in place (or send one if there is none, or a question is open)."""

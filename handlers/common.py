@@ -18,9 +18,10 @@ from telegram.ext import ContextTypes
 
 from bot.bootstrap import Services
 from bot.config import Settings
-from bot.domain.errors import DomainError
+from bot.domain.errors import DomainError, TooEarly
 from handlers.cards import Cards
 from handlers.notifier import Notifier
+from handlers.render import fmt_left, fmt_time
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +129,7 @@ def guarded(handler: Handler, when_flooded: Flooded | None = None) -> Handler:
         try:
             await handler(update, ctx)
         except DomainError as exc:
-            await _refuse(update, exc.message)
+            await _refuse(update, await refusal(ctx, user.id, exc))
         finally:
             if returned:
                 log.info("user %s is reachable again", user.id)
@@ -140,6 +141,16 @@ def guarded(handler: Handler, when_flooded: Flooded | None = None) -> Handler:
 def paced(when_flooded: Flooded) -> Callable[[Handler], Handler]:
     """`guarded`, but what is over the flood limit goes to `when_flooded` to be delayed."""
     return lambda handler: guarded(handler, when_flooded)
+
+
+async def refusal(ctx: Ctx, user_id: int, exc: DomainError) -> str:
+    """The core's refusal and, for one that is merely early, when it becomes possible
+    (in the user's time zone)."""
+    if not isinstance(exc, TooEarly):
+        return exc.message
+    when = fmt_time(exc.allowed_at, await cards(ctx).tz_for(user_id))
+    left = fmt_left(exc.allowed_at - services(ctx).clock.now())
+    return f"{exc.message} Possible from {when}, in {left}."
 
 
 async def _refuse(update: Update, text: str) -> None:

@@ -34,6 +34,8 @@ from store.records import OutboxItem, RelayedMessage
 log = logging.getLogger(__name__)
 
 BATCH = 100
+# Events that change only what a card offers: the live card is redrawn, nobody is pinged.
+REDRAW_ONLY = frozenset({"refund_available"})
 # Operators hear of a refused notification in the support group at most this often.
 REPORT_EVERY = timedelta(minutes=10)
 
@@ -236,6 +238,13 @@ class Notifier:
                 await self.bot.send_message(
                     recipient, text, parse_mode=ParseMode.HTML, reply_markup=kb
                 )
+            return
+        if all(i.kind in REDRAW_ONLY for i in group):
+            user = await self.services.chat.user(recipient)
+            # Someone whose news is parked (they blocked the bot) must not see it early on
+            # a redrawn card; the news itself brings a fresh card when they are back.
+            if user is None or user.unreachable_since is None:
+                await self.cards.redraw(self.bot, recipient, order)
             return
         role = order.role_of(recipient) or Role.BUYER
         tz = await self.cards.tz_for(recipient)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot.domain.actions import Action, available_actions, check_action
+from bot.domain.actions import Action, available_actions, check_action, upcoming_actions
 from bot.domain.ids import find_order_ids
 from bot.domain.model import Order, Status
 from bot.domain.money import display, parse_amount
@@ -125,9 +125,11 @@ async def _pick(update: Update, ctx: Ctx, action: Action, verb: str) -> Order | 
     active = await s.orders.orders_of(uid, FILTERS["active"][1], 50)
     fits = [o for o in active if action in available_actions(o, uid, now, s.policy)]
     if len(fits) == 1:
-        check_action(fits[0], uid, now, s.policy, action)  # e.g. a refund asked too early
         return fits[0]
     if not fits:
+        soon = [o for o in active if action in upcoming_actions(o, uid, now, s.policy)]
+        if soon:
+            check_action(soon[0], uid, now, s.policy, action)  # refused, saying when it opens
         await tell(update, f"You have no order you can {verb} right now. See /orders.")
         return None
     kb = InlineKeyboardMarkup(
@@ -138,8 +140,9 @@ async def _pick(update: Update, ctx: Ctx, action: Action, verb: str) -> Order | 
 
 
 def _amount_arg(ctx: Ctx) -> str | None:
+    # Everything but the order id: "RM 5", "5 MYR" and "5.00" are each one amount.
     rest = [a for a in (ctx.args or []) if not find_order_ids(a)]
-    return rest[0] if rest else None
+    return " ".join(rest) if rest else None
 
 
 @guarded

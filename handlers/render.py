@@ -158,7 +158,16 @@ def _turn_line(order: Order, viewer: Role) -> str:
     return f"👉 <b>Your turn:</b> {todo[0]}." if mine else f"⏳ Waiting for {todo[1]}."
 
 
-def card_text(view: OrderView, tz: ZoneInfo, now: datetime) -> str:
+# An action the card does not offer yet, and how it says when it will.
+LATER = {Action.REQUEST_REFUND: "↩️ Refund available from"}
+
+
+def card_text(
+    view: OrderView,
+    tz: ZoneInfo,
+    now: datetime,
+    upcoming: dict[Action, datetime] | None = None,
+) -> str:
     """The order card: status, whose turn, what happens next and when, and the timeline."""
     o = view.order
     viewer = o.role_of(view.viewer_id) or Role.BUYER
@@ -186,6 +195,9 @@ def card_text(view: OrderView, tz: ZoneInfo, now: datetime) -> str:
             f"⏰ If nothing happens, {what} on <b>{fmt_time(nxt.due_at, tz)}</b>"
             f" (in {fmt_left(nxt.due_at - now)})."
         )
+    for action, at in (upcoming or {}).items():
+        if action in LATER:  # not a button yet: a tap would only be refused
+            lines.append(f"{LATER[action]} <b>{fmt_time(at, tz)}</b> (in {fmt_left(at - now)}).")
     lines += _facts(o, viewer, tz)
     if view.timeline:
         lines += ["", "<b>Timeline</b>"]
@@ -497,6 +509,7 @@ def headline(kind: str, role: Role, o: Order, payload: dict[str, Any], tz: ZoneI
         if buyer
         else "❌ You rejected the refund request.",
         "refund_withdrawn": "The refund request was withdrawn.",
+        "refund_available": "↩️ You can now request a refund if something is wrong.",
         "dispute_opened": "🛟 This order is now with KALEOZ Support. They will contact you here.",
         "dispute_resolved": "🛟 KALEOZ Support resolved this order.",
         "dispute_closed": "🛟 KALEOZ Support closed the case; the order continues.",

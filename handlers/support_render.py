@@ -129,7 +129,7 @@ def _order_lines(
         lines.append("⏸ Clocks paused while support has the dispute.")
     elif live:
         for d in open_deadlines(order, policy):
-            if not d.kind.is_reminder:
+            if d.kind.is_resolution:
                 lines.append(f"⏰ {d.kind.value.replace('_', ' ')} at {fmt_short(d.due_at, tz)}")
     if order.status.finished and order.paid_at is None:
         lines.append("No money moved: the order was never paid.")

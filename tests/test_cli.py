@@ -76,7 +76,11 @@ def test_paid_then_show_then_balance(db: Path, capsys: pytest.CaptureFixture[str
     code, out, _ = _run(capsys, "order", "show", oid, "--json")
     shown = json.loads(out)
     assert code == 0 and shown["status"] == "waiting_delivery"
-    assert {d["kind"] for d in shown["deadlines"]} == {"remind_delivery", "auto_cancel"}
+    assert {d["kind"] for d in shown["deadlines"]} == {
+        "refund_opens",
+        "remind_delivery",
+        "auto_cancel",
+    }
     code, out, _ = _run(capsys, "balance", "2", "--json")
     assert json.loads(out) == {"telegram_id": 2, "balances": {}}
 

@@ -1,8 +1,9 @@
 """Which actions a party can take on an order right now: found by dry-running the rules.
 
 Deriving the buttons from the transitions themselves means a card can never offer an
-action the core would refuse (apart from one that is merely early, like a refund
-request in its first hour, which is shown and explained when tapped).
+action the core would refuse. One that is merely early (a refund request before
+KCHAT_REFUND_MIN_AGE) is not offered either: the card says when it becomes possible,
+and is redrawn then (`DeadlineKind.REFUND_OPENS`).
 """
 
 from __future__ import annotations
@@ -113,12 +114,26 @@ def available_actions(order: Order, user_id: int, now: datetime, policy: Policy)
     for action in Action:
         try:
             check_action(order, user_id, now, policy, action)
-        except TooEarly:
-            found.append(action)  # shown, and explained when tapped
+        except DomainError:
+            continue  # merely early ones too: the card says when instead (upcoming_actions)
+        found.append(action)
+    return found
+
+
+def upcoming_actions(
+    order: Order, user_id: int, now: datetime, policy: Policy
+) -> dict[Action, datetime]:
+    """Actions `user_id` cannot take yet but will be able to, with the moment they open."""
+    if order.role_of(user_id) is None:
+        return {}
+    found = {}
+    for action in Action:
+        try:
+            check_action(order, user_id, now, policy, action)
+        except TooEarly as early:
+            found[action] = early.allowed_at
         except DomainError:
             continue
-        else:
-            found.append(action)
     return found
 
 

@@ -21,6 +21,13 @@ class DeadlineKind(StrEnum):
     REMIND_DELIVERY = "remind_delivery"
     REMIND_CONFIRM = "remind_confirm"
     REMIND_REFUND = "remind_refund"
+    # The buyer's card gains "Request refund" (it says when until then): redrawn, no news.
+    REFUND_OPENS = "refund_opens"
+
+    @property
+    def is_resolution(self) -> bool:
+        """An automatic change of the order (expiry, cancel, confirm, refund)."""
+        return self in REMINDER_OF
 
     @property
     def is_reminder(self) -> bool:
@@ -81,11 +88,21 @@ def _leads(kind: DeadlineKind, policy: Policy) -> tuple[timedelta, ...]:
     }[kind]
 
 
+def refund_opens_at(order: Order, policy: Policy) -> datetime | None:
+    """When the buyer may first ask for a refund, while that moment still matters."""
+    live = order.status in (Status.WAITING_DELIVERY, Status.WAITING_CONFIRMATION)
+    if order.paid_at is None or not live or order.dispute_open or order.refund_request:
+        return None
+    return order.paid_at + policy.refund_min_age
+
+
 def open_deadlines(order: Order, policy: Policy) -> list[Deadline]:
-    """Every deadline the order has now: its next resolution and the reminders before it."""
+    """Every deadline the order has now: its next resolution and the reminders before it,
+    and the moment a refund may first be requested (the buyer's card changes then)."""
     res = next_resolution(order, policy)
     if res is None:
         return []
+    opens = refund_opens_at(order, policy)
     rr = order.refund_request
     started = rr.clock_origin if res.kind is DeadlineKind.AUTO_REFUND and rr else order.clock_origin
     reminder_kind = REMINDER_OF[res.kind][0]
@@ -95,4 +112,6 @@ def open_deadlines(order: Order, policy: Policy) -> list[Deadline]:
         # A reminder only makes sense if the window is longer than its lead time.
         if at > started:
             out.append(Deadline(at, reminder_kind))
+    if opens is not None:
+        out.append(Deadline(opens, DeadlineKind.REFUND_OPENS))
     return sorted(out)

@@ -22,3 +22,16 @@ class Policy(BaseModel):
     delivery_reminder_leads: tuple[timedelta, ...] = (timedelta(hours=24), timedelta(hours=6))
     confirm_reminder_leads: tuple[timedelta, ...] = (timedelta(hours=24),)
     refund_reminder_leads: tuple[timedelta, ...] = (timedelta(hours=1),)
+
+
+def spoken(duration: timedelta) -> str:
+    """A window as people say it: `1 hour`, `90 minutes` → `1 hour 30 minutes`, `3 days`."""
+    seconds = int(duration.total_seconds())
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    parts = []
+    for size, unit in ((86_400, "day"), (3_600, "hour"), (60, "minute")):
+        count, seconds = divmod(seconds, size)
+        if count:
+            parts.append(f"{count} {unit}{'s' if count != 1 else ''}")
+    return " ".join(parts[:2])  # "2 days 3 hours": the minutes no longer matter

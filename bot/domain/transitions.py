@@ -45,7 +45,7 @@ from bot.domain.model import (
     Status,
 )
 from bot.domain.money import MAX_MINOR, display
-from bot.domain.policy import Policy
+from bot.domain.policy import Policy, spoken
 
 MAX_TITLE = 120
 MAX_REASON = 500
@@ -469,7 +469,8 @@ def request_refund(
     allowed_at = order.paid_at + policy.refund_min_age
     if now < allowed_at:
         raise TooEarly(
-            "A refund can be requested from one hour after payment.", allowed_at=allowed_at
+            f"A refund can be requested from {spoken(policy.refund_min_age)} after payment.",
+            allowed_at=allowed_at,
         )
     rr = order.refund_request
     if rr is not None and rr.is_open:
@@ -720,6 +721,14 @@ def apply_deadline(
         raise StaleDeadline(f"{kind} at {due_at.isoformat()} no longer applies to {order.id}")
     if now < due_at:
         raise StaleDeadline(f"{kind} for {order.id} is not due yet")
+    if kind is DeadlineKind.REFUND_OPENS:
+        # Nothing changes but what the buyer's card offers: it is redrawn in place (unless
+        # downtime let a resolution come due too: that redraws the card anyway).
+        resolution = next_resolution(order, policy)
+        if resolution is not None and now >= resolution.due_at:
+            raise StaleDeadline(f"{kind} for {order.id} came due with its resolution")
+        event = _event("refund_available", Role.BUYER)
+        return Outcome(order, kind.value, SYSTEM, (event,), changed=False)
     if kind.is_reminder:
         resolution = next(d for d in open_deadlines(order, policy) if d.kind is RESOLUTION_OF[kind])
         # After downtime a reminder can come due together with what it warns of: skip it.

@@ -47,6 +47,7 @@ def test_unpaid_order_expires_after_the_payment_window_with_a_reminder_before() 
 def test_paid_order_reminds_the_seller_at_24h_and_6h_before_auto_cancel() -> None:
     paid = t.pay(_order(), SYSTEM, T0, via="external").order
     assert open_deadlines(paid, P) == [
+        Deadline(T0 + H, DeadlineKind.REFUND_OPENS),  # the buyer's card offers a refund
         Deadline(T0 + 48 * H, DeadlineKind.REMIND_DELIVERY),
         Deadline(T0 + 66 * H, DeadlineKind.REMIND_DELIVERY),
         Deadline(T0 + 72 * H, DeadlineKind.AUTO_CANCEL),

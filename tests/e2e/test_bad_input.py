@@ -153,10 +153,11 @@ async def test_a_refund_asked_in_the_first_hour_is_explained(
     before = await _state(kchat, oid)
     buyer.send("/refund 5.00")
     reply = await buyer.wait_for_message()
-    assert reply.content == "⚠️ A refund can be requested from one hour after payment."
-    record = await _answered(kchat, buyer.tap("Request refund"))
+    when = "Possible from Mon 5 Jan, 18:00 (GMT+8), in 1 h 0 min."
+    assert reply.content == f"⚠️ A refund can be requested from 1 hour after payment. {when}"
+    record = await _answered(kchat, tap_data(kchat, buyer, f"k1|rf|{oid}|"))  # not on the card
     assert record.show_alert
-    assert record.answer_text == "A refund can be requested from one hour after payment."
+    assert record.answer_text == f"A refund can be requested from 1 hour after payment. {when}"
     await kchat.settle()
     assert await _state(kchat, oid) == before
 
@@ -295,6 +296,7 @@ async def test_stale_buttons_on_an_old_card_after_completion_are_refused(
 ) -> None:
     await kchat.settle()
     oid = await kchat.paid_order("12.50")
+    await kchat.advance(timedelta(hours=1))  # old enough for Request refund on the card
     seller.send(f"/deliver {oid} code STALE-1")
     old_card = await buyer.wait_for_message(contains="STALE-1")
     confirm = old_card.button("Confirm received").callback_data

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import ManualClock
+from bot.domain.deadlines import DeadlineKind
 from bot.domain.ledger import EXTERNAL
 from bot.domain.model import Status
 from bot.domain.policy import Policy
@@ -123,7 +124,7 @@ async def test_a_killed_worker_leaves_books_that_balance_and_deadlines_that_fire
         assert sum(balances.values()) == 0 and balances.get((EXTERNAL, "MYR"), 0) <= 0
         for oid, order in after.items():
             assert order.status.finished, f"{oid} is still {order.status}"
-            resolutions = [k for k, _ in fired[oid] if not k.startswith("remind_")]
+            resolutions = [k for k, _ in fired[oid] if DeadlineKind(k).is_resolution]
             assert len(resolutions) <= 1, f"{oid} resolved twice: {fired[oid]}"
             if oid in waiting:  # left waiting by the crash: resolved now, exactly once
                 assert len(resolutions) == 1, (oid, fired[oid])

@@ -22,6 +22,7 @@ from bot.domain.errors import DomainError, TooEarly
 from handlers.cards import Cards
 from handlers.notifier import Notifier
 from handlers.render import fmt_left, fmt_time
+from handlers.telegram_text import MAX_ALERT, cut
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +158,7 @@ async def _refuse(update: Update, text: str) -> None:
     query = update.callback_query
     if query is not None:
         try:
-            await query.answer(text[:200], show_alert=True)
+            await query.answer(cut(text, MAX_ALERT), show_alert=True)
             return
         except BadRequest:  # already answered: say it in the chat instead
             pass

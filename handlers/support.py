@@ -35,6 +35,7 @@ from handlers.support_render import (
     partial_label,
     ticket_keyboard,
 )
+from handlers.telegram_text import MAX_ALERT, cut
 from store.records import ChatMode, MessageEdit, RelayedMessage, TicketMessage
 
 log = logging.getLogger(__name__)
@@ -105,7 +106,7 @@ async def on_ticket_button(update: Update, ctx: Ctx) -> None:
     try:
         text = await _ticket_action(update, ctx, cb, ticket_id, user.id)
     except DomainError as exc:
-        await query.answer(exc.message[:200], show_alert=True)
+        await query.answer(cut(exc.message, MAX_ALERT), show_alert=True)
         await _refresh(ctx, ticket_id)
         return
     await query.answer(text or None)

@@ -36,6 +36,7 @@ from sandbox.fake_bot_api.formatting import (
     MAX_TEXT_LENGTH,
     FormattedText,
     format_text,
+    utf16_len,
 )
 from sandbox.fake_bot_api.media import FALLBACK_IMAGE_SIZE, MediaKind, image_size
 from sandbox.fake_bot_api.params import Params, Upload
@@ -781,7 +782,7 @@ class BotApi:
         if record is None or record.answered:
             raise bad_request(QUERY_TOO_OLD)
         text = params.get_str("text")
-        if text is not None and len(text) > 200:
+        if text is not None and utf16_len(text) > 200:  # counted as Telegram counts
             raise bad_request("MESSAGE_TOO_LONG")
         record.answered = True
         record.answer_text = text or None

@@ -236,6 +236,17 @@ async def test_answering_a_callback_query_twice_fails(tg: FakeTelegram, bot: Bot
         await bot.answer_callback_query("123")
 
 
+async def test_a_callback_answer_is_counted_in_utf16_units(tg: FakeTelegram, bot: Bot) -> None:
+    alice = tg.user(1001, "Alice")
+    alice.start()
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Yes", callback_data="y")]])
+    await bot.send_message(1001, "Sure?", reply_markup=keyboard)
+    query = alice.tap("Yes")
+    with pytest.raises(BadRequest, match=r"(?i)message_too_long"):  # 101 emoji: 202 units
+        await bot.answer_callback_query(query.id, text="😀" * 101, show_alert=True)
+    assert await bot.answer_callback_query(query.id, text="😀" * 100, show_alert=True)
+
+
 async def test_callback_data_over_64_bytes_is_rejected(tg: FakeTelegram, bot: Bot) -> None:
     tg.user(1001, "Alice").start()
     keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Go", callback_data="x" * 65)]])

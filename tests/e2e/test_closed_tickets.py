@@ -30,7 +30,7 @@ async def test_a_closed_payment_ticket_follows_the_order_to_its_refund_without_c
     await k.settle()
     c.group.tap(c.agent, "Confirm payment", shown.message_id)
     await k.settle()
-    yes = "Yes, confirm payment received"
+    yes = "Yes, confirm payment received (MYR 20.00)"
     c.group.tap(c.agent, yes, shown.message_id)
     await k.settle()
     ticket = await ticket_of(k)
@@ -58,7 +58,7 @@ async def test_a_rejected_payment_on_an_expired_order_says_no_money_moved(plain:
     shown = await card(k)
     c.group.tap(c.agent, "Reject payment", shown.message_id)
     await k.settle()
-    c.group.tap(c.agent, "Yes, reject payment", shown.message_id)
+    c.group.tap(c.agent, "Yes, reject payment (MYR 20.00)", shown.message_id)
     await k.settle()
 
     closed = (await card(k)).content

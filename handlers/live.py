@@ -55,25 +55,14 @@ class LiveMessages:
     ) -> Message:
         """Send a message about the order, make it the live one, and retire the one before."""
         async with self.lock(chat_id):
-            return await self._send(bot, chat_id, order_id, text, kb, **kwargs)
-
-    async def _send(
-        self,
-        bot: Bot,
-        chat_id: int,
-        order_id: str,
-        text: str,
-        kb: InlineKeyboardMarkup | ForceReply | None,
-        **kwargs: Any,
-    ) -> Message:
-        old = await self.chat.card(order_id, chat_id)
-        msg = await bot.send_message(
-            chat_id, text, parse_mode=ParseMode.HTML, reply_markup=kb, **kwargs
-        )
-        await self.chat.set_card(order_id, chat_id, msg.chat_id, msg.message_id)
-        if old is not None and old.message_id != msg.message_id:
-            await self.retire(bot, old.chat_id, old.message_id)
-        return msg
+            old = await self.chat.card(order_id, chat_id)
+            msg = await bot.send_message(
+                chat_id, text, parse_mode=ParseMode.HTML, reply_markup=kb, **kwargs
+            )
+            await self.chat.set_card(order_id, chat_id, msg.chat_id, msg.message_id)
+            if old is not None and old.message_id != msg.message_id:
+                await self.retire(bot, old.chat_id, old.message_id)
+            return msg
 
     async def is_prompt(self, ref: CardRef) -> bool:
         """Whether the live message is a question still waiting for the person's answer."""

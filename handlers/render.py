@@ -18,6 +18,7 @@ from bot.domain.policy import Policy
 from bot.domain.transitions import (
     CANCEL_REASONS,
     may_report_payment,
+    silence_refunds_whole_order,
     unanswered_refund_minor,
 )
 from bot.services.chat import OrderView
@@ -90,7 +91,7 @@ def next_action_text(o: Order, kind: DeadlineKind) -> str:
     if kind is not DeadlineKind.AUTO_REFUND or rr is None:
         return NEXT_ACTION[kind]
     refund = unanswered_refund_minor(o)
-    if refund != rr.amount_minor:
+    if silence_refunds_whole_order(o):
         return (
             f"the whole order ({display(refund, o.currency)}, not only the "
             f"{display(rr.amount_minor, o.currency)} asked) is refunded to the buyer, "
@@ -522,7 +523,7 @@ def headline(kind: str, role: Role, o: Order, payload: dict[str, Any], tz: ZoneI
         f"{due_text}, or "
         + (
             next_action_text(o, DeadlineKind.AUTO_REFUND)
-            if o.refund_request and unanswered_refund_minor(o) != o.refund_request.amount_minor
+            if silence_refunds_whole_order(o)
             else "it is approved automatically"
         )
         + ".",

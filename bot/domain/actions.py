@@ -45,12 +45,7 @@ OVERDUE = {
 
 def _overdue(order: Order, kind: DeadlineKind) -> str:
     """What the scheduler is applying; an unanswered request refunds an undelivered order."""
-    rr = order.refund_request
-    if (
-        kind is DeadlineKind.AUTO_REFUND
-        and rr
-        and t.unanswered_refund_minor(order) != rr.amount_minor
-    ):
+    if kind is DeadlineKind.AUTO_REFUND and t.silence_refunds_whole_order(order):
         return "it was not delivered, so the whole order is being refunded to the buyer."
     return OVERDUE[kind]
 

@@ -535,6 +535,12 @@ def unanswered_refund_minor(order: Order) -> int:
     return order.amount_minor if order.status is Status.WAITING_DELIVERY else rr.amount_minor
 
 
+def silence_refunds_whole_order(order: Order) -> bool:
+    """True when an unanswered (partial) request would refund more than was asked."""
+    rr = order.refund_request
+    return rr is not None and unanswered_refund_minor(order) != rr.amount_minor
+
+
 def approve_refund(order: Order, actor: Actor, now: datetime) -> Outcome:
     """The seller agrees (the amount asked), or the response window ran out (see above)."""
     automatic = actor.role is Role.SYSTEM

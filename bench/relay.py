@@ -97,7 +97,7 @@ async def bench_kchat(n: int, folder: Path) -> tuple[float, int]:
     async with app:
         assert app.post_init is not None
         await app.post_init(app)
-        s = app.bot_data["services"]
+        s = app.bot_data.services
         orders = []
         for c in range(CHATS):
             await s.chat.seen(BUYER + c, "Alice", None, started=True)
@@ -111,7 +111,7 @@ async def bench_kchat(n: int, folder: Path) -> tuple[float, int]:
             )
             await s.chat.set_mode(BUYER + c, "chat", order.id)
             orders.append(order.id)
-        await app.bot_data["notifier"].drain()
+        await app.bot_data.notifier.drain()
         updates = [Update.de_json(_update(i, _buyer(i)), app.bot) for i in range(n)]
         rate = await _feed(app, updates)
         kept = 0

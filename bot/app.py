@@ -80,17 +80,19 @@ def build_application(
 
     `request` replaces the HTTP client (benchmarks stub the network with it).
     """
-    from handlers.cards import Cards
-    from handlers.common import FloodLimit
-    from handlers.notifier import Notifier
+    from handlers.delivery.cards import Cards
+    from handlers.delivery.notifier import Notifier
+    from handlers.delivery.support_desk import SupportDesk
+    from handlers.inbound.flood import FloodLimit
     from handlers.setup import COMMANDS, register_handlers
-    from handlers.support_desk import SupportDesk
+    from handlers.wiring import CONTEXT_TYPES, Wiring
 
     async def post_init(app: App) -> None:
         services = await open_services(settings, clock)
         # Recorded at once: if anything below fails, post_shutdown still closes the store
         # (an open aiosqlite connection would keep the failed process alive).
-        app.bot_data["services"] = services
+        wiring: Wiring = app.bot_data
+        wiring.services = services
         tz = ZoneInfo(settings.timezone)
         cards = Cards(services, tz)
         desk = (
@@ -117,15 +119,15 @@ def build_application(
         )
         services.orders.set_on_change(wakeup.poke)
         services.chat.set_on_change(wakeup.poke)
-        app.bot_data.update(
+        wiring.wire(
             services=services,
             settings=settings,
             cards=cards,
             notifier=notifier,
             desk=desk,
-            wakeup=wakeup,
             faq=faq,
             flood=FloodLimit(settings.flood_limit, settings.flood_window.total_seconds()),
+            wake=wakeup.poke,
         )
         try:
             await app.bot.set_my_commands(COMMANDS)
@@ -136,7 +138,8 @@ def build_application(
         wakeup.attach(app.job_queue)
 
     async def post_shutdown(app: App) -> None:
-        services = app.bot_data.get("services")
+        wiring: Wiring = app.bot_data
+        services = wiring.opened()
         if services is not None:
             await services.close()
 
@@ -149,6 +152,7 @@ def build_application(
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .concurrent_updates(PerChatOrder())
+        .context_types(CONTEXT_TYPES)
     )
     if rate_limit:
         # Telegram's flood limits: queue to stay under them, and wait out a 429's retry_after.

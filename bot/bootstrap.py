@@ -8,6 +8,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.policy import Policy
 from bot.domain.tickets import SupportPolicy
+from bot.services.agents import AgentRoster
 from bot.services.chat import ChatService
 from bot.services.deadlines import DeadlineService
 from bot.services.help_log import HelpLog
@@ -30,6 +31,7 @@ class Services:
     chat: ChatService
     notifications: NotificationService
     help_log: HelpLog
+    agents: AgentRoster
 
     async def close(self) -> None:
         """Close the store (once what was recorded meanwhile is committed)."""
@@ -63,4 +65,5 @@ async def open_services(settings: Settings, clock: Clock, *, create: bool = True
         chat=ChatService(store, clock, policy, settings.online_window, signal=signal),
         notifications=NotificationService(store, clock, signal),
         help_log=HelpLog(store, clock),
+        agents=AgentRoster(settings.support_agents, settings.support_chat_id, clock),
     )

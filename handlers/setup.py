@@ -15,10 +15,10 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import faq_chat, flows, messages, offers, orders, preferences, support
-from handlers.callback_data import PARTY_ACTS, TICKET_ACTS, pattern
-from handlers.common import Ctx, services
-from handlers.errors import on_error
+from handlers.inbound import faq_chat, flows, messages, offers, orders, preferences, support
+from handlers.inbound.errors import on_error
+from handlers.views.callback_data import PARTY_ACTS, TICKET_ACTS, pattern
+from handlers.wiring import Ctx, services
 
 COMMANDS = [
     BotCommand("orders", "Your orders and what happens next"),
@@ -47,7 +47,7 @@ async def on_my_chat_member(update: Update, ctx: Ctx) -> None:
         await s.chat.mark_unreachable(user.id, "blocked the bot")
     else:
         await s.chat.seen(user.id, user.full_name, user.username, started=True)
-        await ctx.bot_data["notifier"].drain()
+        await ctx.bot_data.notifier.drain()
 
 
 def register_handlers(

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.model import Order, Status
 from bot.domain.money import display
-from handlers.render import fmt_time
+from handlers.views.render import fmt_time
 from sandbox.fake_bot_api import MessageView
 from sandbox.fake_bot_api.state import Message, User
 from sandbox.hint import current_hint

@@ -14,7 +14,7 @@ from bot.bootstrap import Services
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.domain.faq import FaqIndex
-from handlers.notifier import Notifier
+from handlers.delivery.notifier import Notifier
 from sandbox.fake_bot_api import FakeGroup, FakeTelegram, FakeUser
 from sandbox.settings import SandboxSettings
 
@@ -93,13 +93,13 @@ class World:
     @property
     def services(self) -> Services:
         """The bot's services (its store, its clock)."""
-        services: Services = self.app.bot_data["services"]
+        services: Services = self.app.bot_data.services
         return services
 
     @property
     def notifier(self) -> Notifier:
         """The bot's outbox deliverer."""
-        notifier: Notifier = self.app.bot_data["notifier"]
+        notifier: Notifier = self.app.bot_data.notifier
         return notifier
 
     @property
@@ -141,7 +141,7 @@ class World:
         self.clock.set(target)
         await self.run_due_work()
         # The wake-up job plans with the clock; let it look again at the new time.
-        self.app.bot_data["wakeup"].poke()
+        self.app.bot_data.wake()
 
     async def close(self) -> None:
         """Stop the bot (as `kchat run` does on Ctrl+C), then the fake Telegram."""

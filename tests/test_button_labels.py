@@ -5,7 +5,7 @@ from __future__ import annotations
 
 def test_help_topic_buttons_are_cut_at_a_word_boundary() -> None:
     from bot.help_center import load_index
-    from handlers.faq_chat import topics_keyboard
+    from handlers.inbound.faq_chat import topics_keyboard
 
     index = load_index()
     titles = {d.title for d in index.documents}

@@ -9,7 +9,7 @@ from typing import Any
 from bot.bootstrap import Services
 from bot.clock import ManualClock
 from bot.domain.money import parse_amount
-from handlers.notifier import Notifier
+from handlers.delivery.notifier import Notifier
 from sandbox.fake_bot_api import FakeTelegram
 from sandbox.fake_bot_api.harness import FakeGroup
 
@@ -30,13 +30,13 @@ class Running:
     @property
     def services(self) -> Services:
         """The bot's services (same store, same clock)."""
-        s: Services = self.app.bot_data["services"]
+        s: Services = self.app.bot_data.services
         return s
 
     @property
     def notifier(self) -> Notifier:
         """The bot's outbox deliverer."""
-        n: Notifier = self.app.bot_data["notifier"]
+        n: Notifier = self.app.bot_data.notifier
         return n
 
     async def settle(self) -> None:
@@ -115,7 +115,7 @@ from pathlib import Path  # noqa: E402
 
 from bot.domain.ledger import escrow_account  # noqa: E402
 from bot.domain.tickets import Ticket  # noqa: E402
-from handlers.callback_data import Act, Cb  # noqa: E402
+from handlers.views.callback_data import Act, Cb  # noqa: E402
 from sandbox.fake_bot_api.harness import FakeUser, MessageView  # noqa: E402
 
 FakeUserSpec = tuple[int, str]  # (telegram id, first name)

@@ -10,7 +10,7 @@ from telegram.error import BadRequest
 
 from bot.domain.model import Status
 from bot.services.audit import ledger_violations
-from handlers.callback_data import Act, Cb
+from handlers.views.callback_data import Act, Cb
 from sandbox.fake_bot_api.harness import FakeUser
 from sandbox.fake_bot_api.state import CallbackQueryRecord
 from tests.e2e.support import BUYER, SELLER, Running, outbox, tap_data

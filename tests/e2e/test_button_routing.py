@@ -14,8 +14,8 @@ from telegram import CallbackQuery, Update, User
 from telegram.ext import BaseHandler
 
 from bot.domain.faq import FaqIndex
-from handlers import flows, support
-from handlers.callback_data import PARTY_ACTS, TICKET_ACTS, Act, Cb
+from handlers.inbound import flows, support
+from handlers.views.callback_data import PARTY_ACTS, TICKET_ACTS, Act, Cb
 from sandbox.fake_bot_api.harness import FakeUser
 from tests.e2e.conftest import running_kchat
 from tests.e2e.support import BUYER, Running, case, group_tap_data, tap_data, ticket_of

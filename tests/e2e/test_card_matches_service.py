@@ -14,9 +14,9 @@ from datetime import timedelta
 
 import pytest
 
-from handlers.callback_data import Act, Cb
-from handlers.cards import Cards
-from handlers.render import ACTION_BUTTON
+from handlers.delivery.cards import Cards
+from handlers.views.callback_data import Act, Cb
+from handlers.views.render import ACTION_BUTTON
 from sandbox.fake_bot_api.harness import FakeUser
 from sandbox.fake_bot_api.state import CallbackQueryRecord
 from tests.e2e.support import BUYER, SELLER, Running, tap_data
@@ -159,7 +159,7 @@ async def _snapshot(k: Running, oid: str) -> tuple[object, ...]:
 
 
 async def _card_acts(k: Running, oid: str, uid: int) -> set[Act]:
-    cards: Cards = k.app.bot_data["cards"]
+    cards: Cards = k.app.bot_data.cards
     _, kb = await cards.build(await k.services.orders.get(oid), uid)
     return {Cb.unpack(str(b.callback_data)).act for row in kb.inline_keyboard for b in row}
 

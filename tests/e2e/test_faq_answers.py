@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.domain.faq import MAX_ANSWER_UNITS, MAX_TITLE_UNITS, FaqDocument, FaqIndex
-from handlers.faq_render import answer_html, article
-from handlers.telegram_text import fits, visible
+from handlers.views.faq_render import answer_html, article
+from handlers.views.telegram_text import fits, visible
 from sandbox.fake_bot_api.harness import FakeUser, MessageView
 from tests.e2e.conftest import running_kchat
 from tests.e2e.support import BUYER, SELLER, Running

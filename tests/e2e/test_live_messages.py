@@ -6,7 +6,7 @@ import asyncio
 from datetime import timedelta
 
 from bot.domain.model import Status
-from handlers.callback_data import Cb, InvalidCallback
+from handlers.views.callback_data import Cb, InvalidCallback
 from sandbox.fake_bot_api.harness import FakeUser, MessageView
 from tests.e2e.support import BUYER, SELLER, Running, case, tap_data
 
@@ -203,7 +203,7 @@ async def test_a_card_refreshed_while_a_new_one_is_shown_never_gets_its_buttons_
 ) -> None:
     oid = await kchat.paid_order()
     await kchat.settle()
-    cards = kchat.app.bot_data["cards"]
+    cards = kchat.app.bot_data.cards
     order = await kchat.services.orders.get(oid)
     held = _EditHeldBot(kchat.app.bot)
     # The notifier refreshes the live card; its edit is slow to reach Telegram ...

@@ -13,9 +13,9 @@ from bot.domain.model import SYSTEM, Actor, RefundStatus, Role, Status
 from bot.domain.money import display, format_amount
 from bot.domain.policy import Policy
 from bot.domain.tickets import Ticket, TicketKind
-from handlers.callback_data import Act, Cb
-from handlers.render import SECOND_STEPS
-from handlers.support_render import confirm_keyboard, confirm_label, partial_label
+from handlers.views.callback_data import Act, Cb
+from handlers.views.render import SECOND_STEPS
+from handlers.views.support_render import confirm_keyboard, confirm_label, partial_label
 from sandbox.fake_bot_api.harness import FakeUser
 from tests.e2e.support import BUYER, SELLER, Running, tap_data
 

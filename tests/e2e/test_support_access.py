@@ -11,7 +11,7 @@ import pytest
 from bot.domain.faq import FaqIndex
 from bot.domain.model import Status
 from bot.services.audit import ledger_violations
-from handlers.callback_data import Act
+from handlers.views.callback_data import Act
 from tests.e2e.support import (
     AGENT,
     Running,

@@ -12,7 +12,7 @@ from bot.domain.errors import DomainError
 from bot.domain.faq import FaqIndex
 from bot.domain.model import Order, Resolution, Status
 from bot.services.audit import ledger_violations
-from handlers.callback_data import Act
+from handlers.views.callback_data import Act
 from tests.e2e.support import (
     AGENT,
     BUYER,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.domain.faq import FaqIndex
 from bot.domain.model import Status
-from handlers.telegram_text import MAX_MESSAGE, cut, plain_fallback, utf16_len
+from handlers.views.telegram_text import MAX_MESSAGE, cut, plain_fallback, utf16_len
 from sandbox.fake_bot_api import Fault
 from sandbox.fake_bot_api.harness import FakeUser
 from tests.e2e.support import (

@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from handlers.render import fmt_time
+from handlers.views.render import fmt_time
 from sandbox.fake_bot_api.harness import FakeUser, MessageView
 from tests.e2e.support import BUYER, Running, tap_data
 

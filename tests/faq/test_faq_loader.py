@@ -181,7 +181,7 @@ def test_a_document_the_bot_could_not_serve_is_refused_at_load(
 
 
 def test_every_loadable_id_fits_every_help_center_button(tmp_path: Path) -> None:
-    from handlers.callback_data import Act, Cb
+    from handlers.views.callback_data import Act, Cb
 
     longest = "a-" * 16
     write_doc(tmp_path, "long.md", longest, "A long id")

@@ -22,8 +22,8 @@ from bot.domain.transitions import (
     unanswered_refund_minor,
 )
 from bot.services.chat import OrderView
-from handlers.callback_data import Act, button
-from handlers.telegram_text import quote, utf16_len
+from handlers.views.callback_data import Act, button
+from handlers.views.telegram_text import quote, utf16_len
 from store.records import LogEntry
 
 STATUS_ICON = {

@@ -13,10 +13,10 @@ from telegram.error import BadRequest
 from bot.bootstrap import Services
 from bot.domain.actions import upcoming_actions
 from bot.domain.model import Order
-from handlers.callback_data import Act, button
-from handlers.live import LiveMessages
-from handlers.render import card_keyboard, card_text
-from handlers.telegram_text import fits, plain_fallback
+from handlers.delivery.live import LiveMessages
+from handlers.views.callback_data import Act, button
+from handlers.views.render import card_keyboard, card_text
+from handlers.views.telegram_text import fits, plain_fallback
 
 log = logging.getLogger(__name__)
 

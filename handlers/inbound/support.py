@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import logging
-import time
 from datetime import datetime
 from html import escape
 
@@ -22,57 +21,52 @@ from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.model import Order, Resolution
 from bot.domain.money import display, parse_amount
 from bot.domain.tickets import Ticket, check_agent_may_act
-from handlers.callback_data import Act, Cb, InvalidCallback
-from handlers.common import Ctx, notifier, services, settings
-from handlers.relay import message_kind
-from handlers.relay_delivery import fits_with_header, with_header
-from handlers.render import force_reply
-from handlers.support_desk import SupportDesk
-from handlers.support_render import (
+from handlers.delivery.relay_delivery import fits_with_header, with_header
+from handlers.delivery.support_desk import SupportDesk
+from handlers.inbound.relay import message_kind
+from handlers.views.callback_data import Act, Cb, InvalidCallback
+from handlers.views.render import force_reply
+from handlers.views.support_render import (
     OUTCOMES,
     confirm_keyboard,
     confirm_label,
     partial_label,
     ticket_keyboard,
 )
-from handlers.telegram_text import MAX_ALERT, cut
+from handlers.views.telegram_text import MAX_ALERT, cut
+from handlers.wiring import Ctx, notifier, services, settings
 from store.records import ChatMode, MessageEdit, RelayedMessage, TicketMessage
 
 log = logging.getLogger(__name__)
 
-MEMBER_TTL_S = 300.0
 AGENT_STATUSES = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER}
 
 
 def desk(ctx: Ctx) -> SupportDesk:
     """The support group presenter."""
-    d: SupportDesk = ctx.bot_data["desk"]
+    d = ctx.bot_data.desk
+    assert d is not None, "support handlers are registered only with a support group"
     return d
 
 
 async def is_agent(update: Update, ctx: Ctx, user_id: int) -> bool:
-    """Configured agents, or current members of the support group (cached a few minutes)."""
-    conf = settings(ctx)
-    if conf.support_agents:
-        return user_id in conf.support_agents
-    if conf.support_chat_id is None:
-        return False
-    cache: dict[int, tuple[bool, float]] = ctx.bot_data.setdefault("agent_cache", {})
-    hit = cache.get(user_id)
-    if hit is not None and time.monotonic() - hit[1] < MEMBER_TTL_S:
-        return hit[0]
-    try:
-        member = await ctx.bot.get_chat_member(conf.support_chat_id, user_id)
-        ok = member.status in AGENT_STATUSES
-    except BadRequest:
-        ok = False  # "user not found" / "participant_id_invalid": not a member
-    except TelegramError as exc:
-        # Telegram could not say (timeout, outage): fall back to where the update came
-        # from, the group itself (whose messages only members see), and ask again next time.
-        log.warning("cannot check support membership of %s: %s", user_id, exc)
-        return _in_support_chat(update, ctx)
-    cache[user_id] = (ok, time.monotonic())
-    return ok
+    """Whether this person may act for support (the rule is the roster's; this asks Telegram)."""
+    group = settings(ctx).support_chat_id
+
+    async def membership(uid: int) -> bool | None:
+        if group is None:
+            return False
+        try:
+            member = await ctx.bot.get_chat_member(group, uid)
+        except BadRequest:
+            return False  # "user not found" / "participant_id_invalid": not a member
+        except TelegramError as exc:
+            log.warning("cannot check support membership of %s: %s", uid, exc)
+            return None
+        return member.status in AGENT_STATUSES
+
+    roster = services(ctx).agents
+    return await roster.is_agent(user_id, membership, in_group=_in_support_chat(update, ctx))
 
 
 def _in_support_chat(update: Update, ctx: Ctx) -> bool:
@@ -381,9 +375,7 @@ def _forget_members(ctx: Ctx, msg: Message) -> None:
     changed = [u.id for u in msg.new_chat_members or ()]
     if msg.left_chat_member is not None:
         changed.append(msg.left_chat_member.id)
-    cache: dict[int, tuple[bool, float]] = ctx.bot_data.setdefault("agent_cache", {})
-    for user_id in changed:
-        cache.pop(user_id, None)
+    services(ctx).agents.forget(changed)
 
 
 async def on_group_message(update: Update, ctx: Ctx) -> None:

@@ -16,12 +16,10 @@ from telegram import Message, Update
 
 from bot.domain.model import Order, Role
 from bot.services.chat import RelayStatus
-from handlers.common import Ctx, notifier, services, tell
-from handlers.relay_delivery import CAPTIONED, UNCAPTIONED
+from handlers.delivery.relay_delivery import CAPTIONED, UNCAPTIONED
+from handlers.inbound.common import tell
+from handlers.wiring import Ctx, notifier, services
 from store.records import QueuedRelay
-
-# Told once while a sender's messages wait (for Telegram, or for the flood limit).
-_DELAY_TOLD = "relay_delay_told"
 
 
 def message_kind(msg: Message) -> str | None:
@@ -92,7 +90,7 @@ async def _send_and_acknowledge(
     s = services(ctx)
     user = update.effective_user
     assert user is not None and queued.outbox_id is not None
-    told: set[int] = ctx.bot_data.setdefault(_DELAY_TOLD, set())
+    told = ctx.bot_data.delay_told
     if queued.item is not None and await notifier(ctx).deliver_now(queued.item, queued.message):
         told.discard(user.id)  # the usual case: nothing more to say
         return

@@ -11,10 +11,11 @@ from bot.domain.errors import InvalidInput, OfferNotFound
 from bot.domain.ids import normalize_order_id
 from bot.domain.model import Offer
 from bot.domain.money import display, normalize_currency, parse_amount
-from handlers.callback_data import Act, button
-from handlers.common import Ctx, guarded, services, settings, tell
-from handlers.orders import show_card
-from handlers.render import force_reply
+from handlers.inbound.common import guarded, tell
+from handlers.inbound.orders import show_card
+from handlers.views.callback_data import Act, button
+from handlers.views.render import force_reply
+from handlers.wiring import Ctx, services, settings
 
 WELCOME = (
     "👋 <b>Welcome to KChat</b>, the order chat of KALEOZ.\n\n"

@@ -23,7 +23,7 @@ from telegram.error import BadRequest
 
 from bot.bootstrap import Services
 from bot.services.chat import RELAY, RELAY_EDIT
-from handlers.telegram_text import MAX_CAPTION, MAX_MESSAGE, utf16_len, visible
+from handlers.views.telegram_text import MAX_CAPTION, MAX_MESSAGE, utf16_len, visible
 from store.records import OutboxItem, RelayedMessage
 
 log = logging.getLogger(__name__)

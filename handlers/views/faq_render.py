@@ -10,8 +10,8 @@ from telegram import InlineKeyboardButton
 
 from bot.domain.actions import Action
 from bot.domain.faq import FaqDocument
-from handlers.render import ACTION_BUTTON
-from handlers.telegram_text import fits, utf16_len
+from handlers.views.render import ACTION_BUTTON
+from handlers.views.telegram_text import fits, utf16_len
 
 # Past this many UTF-16 units an answer is long on a phone (and the longest are cut short in
 # the help center's export): the full article on the website is offered under it.

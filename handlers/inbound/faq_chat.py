@@ -18,11 +18,12 @@ from bot.domain.faq import FaqAnswer, FaqDocument, FaqIndex
 from bot.domain.ids import find_order_ids
 from bot.domain.model import Order, Status
 from bot.domain.tickets import TicketKind
-from handlers.callback_data import Act, Cb, button
-from handlers.common import Ctx, guarded, services, settings, tell
-from handlers.faq_render import article, full_article_button
-from handlers.orders import show_card
-from handlers.telegram_text import clip, cut
+from handlers.inbound.common import guarded, tell
+from handlers.inbound.orders import show_card
+from handlers.views.callback_data import Act, Cb, button
+from handlers.views.faq_render import article, full_article_button
+from handlers.views.telegram_text import clip, cut
+from handlers.wiring import Ctx, services, settings
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ DID_THIS_HELP = "\n\n<i>Did this help?</i>"
 
 def faq_index(ctx: Ctx) -> FaqIndex:
     """The index loaded at start."""
-    index: FaqIndex = ctx.bot_data["faq"]
+    index = ctx.bot_data.faq
     return index
 
 

@@ -10,9 +10,10 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain.errors import InvalidInput
 from bot.domain.timezones import catalogue, offset_text, parse_zone, zone_label
-from handlers.callback_data import Act, Cb, button
-from handlers.common import Ctx, cards, guarded, services, tell
-from handlers.render import fmt_time
+from handlers.inbound.common import guarded, tell
+from handlers.views.callback_data import Act, Cb, button
+from handlers.views.render import fmt_time
+from handlers.wiring import Ctx, cards, services
 
 # The marketplace's region first; buttons carry an index, never a free-form name.
 ZONES: tuple[tuple[str, str], ...] = (

@@ -15,11 +15,10 @@ from bot.domain.errors import (
 )
 from bot.domain.money import display, parse_amount
 from bot.domain.transitions import check_payment_report
-from handlers.callback_data import Act, Cb, InvalidCallback
-from handlers.common import Ctx, cards, guarded, notifier, services
-from handlers.faq_chat import on_faq_button
-from handlers.live import PROMPT_MODES
-from handlers.orders import (
+from handlers.delivery.live import PROMPT_MODES
+from handlers.inbound.common import guarded
+from handlers.inbound.faq_chat import on_faq_button
+from handlers.inbound.orders import (
     FILTERS,
     _order_list,
     acting_on,
@@ -28,18 +27,20 @@ from handlers.orders import (
     edit_here,
     show_card,
 )
-from handlers.preferences import (
+from handlers.inbound.preferences import (
     on_timezone_button,
     on_timezone_confirmed,
     on_timezone_declined,
 )
-from handlers.render import (
+from handlers.views.callback_data import Act, Cb, InvalidCallback
+from handlers.views.render import (
     approve_prompt,
     cancel_prompt,
     confirm_prompt,
     pay_prompt,
     refund_prompt,
 )
+from handlers.wiring import Ctx, cards, notifier, services
 
 Step = Callable[[Update, Ctx, Cb], Awaitable[bool]]
 

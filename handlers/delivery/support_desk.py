@@ -13,11 +13,11 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.bootstrap import Services
 from bot.domain.tickets import Ticket, TicketKind
-from handlers.cards import edit
-from handlers.relay_delivery import UNCAPTIONED
-from handlers.render import fmt_short
-from handlers.support_render import OUTCOMES, ticket_keyboard, ticket_text
-from handlers.telegram_text import quote
+from handlers.delivery.cards import edit
+from handlers.delivery.relay_delivery import UNCAPTIONED
+from handlers.views.render import fmt_short
+from handlers.views.support_render import OUTCOMES, ticket_keyboard, ticket_text
+from handlers.views.telegram_text import quote
 from store.records import OutboxItem
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ import logging
 from telegram import Update
 from telegram.error import BadRequest, Forbidden
 
-from handlers.common import Ctx
+from handlers.wiring import Ctx
 
 log = logging.getLogger(__name__)
 

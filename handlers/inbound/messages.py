@@ -7,22 +7,13 @@ from telegram import Message, Update
 from bot.domain.ids import find_order_ids, normalize_order_id
 from bot.domain.model import Order
 from bot.domain.tickets import Ticket, TicketKind
-from handlers.common import (
-    MAX_TEXT,
-    Ctx,
-    FloodLimit,
-    cards,
-    guarded,
-    notifier,
-    paced,
-    services,
-    tell,
-)
-from handlers.flows import LEFT_CHAT, on_mode_text
-from handlers.offers import on_sell_input, open_start_link, own_link_payload
-from handlers.orders import show_card, show_order_by_id
-from handlers.relay import message_kind, relay, relay_edit
-from handlers.support import party_to_support, support_ticket_for_reply
+from handlers.inbound.common import MAX_TEXT, guarded, paced, tell
+from handlers.inbound.flows import LEFT_CHAT, on_mode_text
+from handlers.inbound.offers import on_sell_input, open_start_link, own_link_payload
+from handlers.inbound.orders import show_card, show_order_by_id
+from handlers.inbound.relay import message_kind, relay, relay_edit
+from handlers.inbound.support import party_to_support, support_ticket_for_reply
+from handlers.wiring import Ctx, cards, notifier, services
 from store.records import ChatMode
 
 FILE_KINDS = ("document", "photo")
@@ -58,8 +49,7 @@ async def _relay_later(update: Update, ctx: Ctx, first: bool) -> bool:
             "⏳ You're sending fast, so your messages will reach the other side with a short "
             "delay. Nothing is lost; they arrive in the order you wrote them.",
         )
-    flood: FloodLimit = ctx.bot_data["flood"]
-    await relay(update, ctx, order, not_before=flood.pace(uid, s.chat.now()))
+    await relay(update, ctx, order, not_before=ctx.bot_data.flood.pace(uid, s.chat.now()))
     return True
 
 
@@ -176,7 +166,7 @@ async def _question(update: Update, ctx: Ctx, text: str) -> None:
     if payload is not None:  # our own share link pasted instead of tapped: open it
         await open_start_link(update, ctx, payload)
         return
-    from handlers.faq_chat import answer_question
+    from handlers.inbound.faq_chat import answer_question
 
     await answer_question(update, ctx, text, find_order_ids(text))
 
@@ -185,8 +175,8 @@ async def _edit_later(update: Update, ctx: Ctx, first: bool) -> bool:
     """Over the flood limit: an edit of a relayed message is kept and follows at the pace."""
     if update.edited_message is None:
         return False
-    flood: FloodLimit = ctx.bot_data["flood"]
-    await relay_edit(update, ctx, not_before=flood.pace(_uid(update), services(ctx).chat.now()))
+    not_before = ctx.bot_data.flood.pace(_uid(update), services(ctx).chat.now())
+    await relay_edit(update, ctx, not_before=not_before)
     return True
 
 

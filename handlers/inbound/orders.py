@@ -8,11 +8,12 @@ from bot.domain.actions import Action, available_actions, check_action, upcoming
 from bot.domain.ids import find_order_ids
 from bot.domain.model import Order, Status
 from bot.domain.money import display, parse_amount
-from handlers.callback_data import Act, button
-from handlers.cards import edit
-from handlers.common import Ctx, cards, guarded, services, tell
-from handlers.render import cancel_prompt, confirm_prompt, force_reply, refund_prompt
-from handlers.telegram_text import clip
+from handlers.delivery.cards import edit
+from handlers.inbound.common import guarded, tell
+from handlers.views.callback_data import Act, button
+from handlers.views.render import cancel_prompt, confirm_prompt, force_reply, refund_prompt
+from handlers.views.telegram_text import clip
+from handlers.wiring import Ctx, cards, services
 
 PAGE = 5
 FILTERS: dict[str, tuple[str, list[Status]]] = {

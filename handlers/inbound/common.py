@@ -1,97 +1,29 @@
-"""What every handler shares: the wiring in bot_data, the guard, friendly refusals."""
+"""What every inbound handler shares: the guard, the flood limit applied, friendly refusals."""
 
 from __future__ import annotations
 
 import functools
 import logging
-import time
-from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable, Coroutine
-from datetime import datetime, timedelta
 from html import escape
 from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
 
-from bot.bootstrap import Services
-from bot.config import Settings
 from bot.domain.errors import DomainError, TooEarly
-from handlers.cards import Cards
-from handlers.notifier import Notifier
-from handlers.render import fmt_left, fmt_time
-from handlers.telegram_text import MAX_ALERT, cut
+from handlers.views.render import fmt_left, fmt_time
+from handlers.views.telegram_text import MAX_ALERT, cut
+from handlers.wiring import Ctx, cards, notifier, services
 
 log = logging.getLogger(__name__)
 
-Ctx = ContextTypes.DEFAULT_TYPE
 Handler = Callable[[Update, Ctx], Coroutine[Any, Any, None]]
 # Takes an update over the flood limit instead of dropping it (True if it did); the flag
 # says whether this is the first of the burst (tell the user once).
 Flooded = Callable[[Update, Ctx, bool], Awaitable[bool]]
 MAX_TEXT = 4000  # Telegram's 4096 minus room for the header we add
-
-
-def services(ctx: Ctx) -> Services:
-    """The services opened at start."""
-    s: Services = ctx.bot_data["services"]
-    return s
-
-
-def settings(ctx: Ctx) -> Settings:
-    """The settings the bot runs with."""
-    s: Settings = ctx.bot_data["settings"]
-    return s
-
-
-def cards(ctx: Ctx) -> Cards:
-    """Card presenter."""
-    c: Cards = ctx.bot_data["cards"]
-    return c
-
-
-def notifier(ctx: Ctx) -> Notifier:
-    """Outbox deliverer."""
-    n: Notifier = ctx.bot_data["notifier"]
-    return n
-
-
-class FloodLimit:
-    """At most `limit` updates per user per `window_s` seconds (a sliding window in memory).
-
-    Uses a monotonic clock on purpose: this protects the process, it is not order state.
-    """
-
-    def __init__(self, limit: int, window_s: float) -> None:
-        self.limit = limit
-        self.window_s = window_s
-        self._hits: dict[int, deque[float]] = defaultdict(deque)
-        self._warned: set[int] = set()
-        self._paced: dict[int, datetime] = {}
-
-    def allow(self, user_id: int) -> tuple[bool, bool]:
-        """(allowed, warn_now): warn once per burst."""
-        now = time.monotonic()
-        hits = self._hits[user_id]
-        while hits and now - hits[0] > self.window_s:
-            hits.popleft()
-        if len(hits) >= self.limit:
-            first = user_id not in self._warned
-            self._warned.add(user_id)
-            return False, first
-        hits.append(now)
-        self._warned.discard(user_id)
-        return True, False
-
-    def pace(self, user_id: int, now: datetime) -> datetime:
-        """When the user's next message over the limit may go out: one every window/limit,
-        after those already paced (`now` is the bot's clock: delivery is scheduled on it)."""
-        step = timedelta(seconds=self.window_s / max(self.limit, 1))
-        slot = max(now, self._paced.get(user_id, now)) + step
-        self._paced[user_id] = slot
-        return slot
 
 
 async def tell(update: Update, text: str, **kwargs: Any) -> None:
@@ -114,8 +46,7 @@ def guarded(handler: Handler, when_flooded: Flooded | None = None) -> Handler:
         chat = update.effective_chat
         if user is None or user.is_bot or chat is None or chat.type != ChatType.PRIVATE:
             return
-        flood: FloodLimit = ctx.bot_data["flood"]
-        allowed, warn = flood.allow(user.id)
+        allowed, warn = ctx.bot_data.flood.allow(user.id)
         if not allowed:
             try:
                 if when_flooded is not None and await when_flooded(update, ctx, warn):

@@ -1,0 +1,1 @@
+"""What goes out: the outbox drained to Telegram, live order cards, ticket cards."""

@@ -1,0 +1,1 @@
+"""Updates in: parse what a person did, call one service, answer them."""

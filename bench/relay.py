@@ -27,7 +27,7 @@ from bench.stub_network import StubRequest
 from bot.app import build_application, load_faq
 from bot.clock import ManualClock
 from bot.config import Settings
-from bot.update_order import PerChatOrder
+from handlers.per_chat_order import PerChatOrder
 
 BUYER, SELLER = 1001, 2002
 CHATS = 50

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-import sqlite3
 import sys
 import traceback
 from datetime import datetime
@@ -17,14 +16,14 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
-from bot.bootstrap import open_services
+from bot.bootstrap import explain_storage_error, open_services
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.domain.faq import FaqIndex
 from bot.help_center.loader import DocumentError, load_index
-from bot.update_order import PerChatOrder
+from bot.ports.errors import DatabaseUnavailable
+from handlers.per_chat_order import PerChatOrder
 from scheduler.wakeup import WakeUp
-from store.connection import DatabaseUnavailable, database_file, describe
 from store.instance_lock import AlreadyRunning, InstanceLock
 
 log = logging.getLogger(__name__)
@@ -252,9 +251,12 @@ def _run_app(settings: Settings, token: str, faq: FaqIndex, verbose: bool) -> in
             traceback.print_exc()
         print(f"kchat: {exc}", file=sys.stderr)
         return 2
-    except sqlite3.Error as exc:
+    except Exception as exc:
+        explained = explain_storage_error(settings, exc)
+        if explained is None:
+            raise
         if verbose:
             traceback.print_exc()
-        print(f"kchat: {describe(database_file(settings.database_url), exc)}", file=sys.stderr)
+        print(f"kchat: {explained}", file=sys.stderr)
         return 2
     return 0

@@ -1,13 +1,21 @@
-"""One place where the store, the clock and the services meet."""
+"""One place where the store, the clock and the services meet.
+
+The composition root: the only module, with `bot.app`, that knows which storage backend
+implements the ports. Entry points (the bot, the command line) ask it for services and
+for what a storage failure means in one line.
+"""
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.policy import Policy
 from bot.domain.tickets import SupportPolicy
+from bot.ports.storage import Storage
 from bot.services.agents import AgentRoster
 from bot.services.chat import ChatService
 from bot.services.deadlines import DeadlineService
@@ -15,6 +23,7 @@ from bot.services.help_log import HelpLog
 from bot.services.notifications import NotificationService, OutboxSignal
 from bot.services.orders import OrderService
 from bot.services.support import SupportService
+from store.connection import database_file, describe
 from store.sqlite_store import Store
 
 
@@ -22,7 +31,7 @@ from store.sqlite_store import Store
 class Services:
     """Everything an entry point needs, opened together and closed together."""
 
-    store: Store
+    store: Storage
     clock: Clock
     policy: Policy
     orders: OrderService
@@ -32,6 +41,10 @@ class Services:
     notifications: NotificationService
     help_log: HelpLog
     agents: AgentRoster
+
+    async def schema_version(self) -> int:
+        """The newest migration the database has."""
+        return await self.store.schema_version()
 
     async def close(self) -> None:
         """Close the store (once what was recorded meanwhile is committed)."""
@@ -67,3 +80,21 @@ async def open_services(settings: Settings, clock: Clock, *, create: bool = True
         help_log=HelpLog(store, clock),
         agents=AgentRoster(settings.support_agents, settings.support_chat_id, clock),
     )
+
+
+def database_location(settings: Settings) -> Path | None:
+    """The database file the settings name (None for an in-memory database)."""
+    return database_file(settings.database_url)
+
+
+def remove_database(file: Path) -> None:
+    """Delete a database file with its journal files (a first command that failed)."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{file}{suffix}").unlink(missing_ok=True)
+
+
+def explain_storage_error(settings: Settings, exc: BaseException) -> str | None:
+    """One line for a failure of the database itself; None when `exc` is something else."""
+    if isinstance(exc, sqlite3.Error):
+        return describe(database_file(settings.database_url), exc)
+    return None

@@ -9,17 +9,21 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import sqlite3
 import sys
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, NoReturn
 
 from pydantic import ValidationError
 
-from bot.bootstrap import Services, open_services
+from bot.bootstrap import (
+    Services,
+    database_location,
+    explain_storage_error,
+    open_services,
+    remove_database,
+)
 from bot.clock import SystemClock
 from bot.config import MAX_TELEGRAM_ID, Settings, settings_error
 from bot.domain.errors import DomainError
@@ -27,9 +31,8 @@ from bot.domain.ids import normalize_order_id
 from bot.domain.model import Status
 from bot.domain.money import format_amount, normalize_currency, parse_amount
 from bot.order_json import order_to_json
-from bot.services.audit import ledger_violations
-from store.connection import DatabaseMissing, DatabaseUnavailable, database_file, describe
-from store.timefmt import to_db
+from bot.ports.errors import DatabaseMissing, DatabaseUnavailable
+from bot.timefmt import to_db
 
 EXIT_USAGE = 2
 MAX_LIMIT = 10_000  # --limit and the like: enough for a screen or a script, not a dump
@@ -110,9 +113,7 @@ async def _order_create(s: Services, a: argparse.Namespace) -> int:
 
 async def _show(s: Services, order_id: str) -> dict[str, Any]:
     order = await s.orders.get(order_id)
-    async with s.store.read() as tx:
-        deadlines = await tx.pending_deadlines(order.id)
-    return order_to_json(order, deadlines)
+    return order_to_json(order, await s.deadlines.pending(order.id))
 
 
 async def _order_paid(s: Services, a: argparse.Namespace) -> int:
@@ -140,14 +141,11 @@ async def _order_show(s: Services, a: argparse.Namespace) -> int:
 
 
 async def _order_list(s: Services, a: argparse.Namespace) -> int:
-    async with s.store.read() as tx:
-        if a.user is not None:
-            statuses = [Status(a.status)] if a.status else None
-            orders = await tx.orders_of(a.user, statuses, a.limit)
-        else:
-            orders = [
-                o for o in await tx.all_orders() if not a.status or o.status.value == a.status
-            ][-a.limit :]
+    status = Status(a.status) if a.status else None
+    if a.user is not None:
+        orders = await s.orders.orders_of(a.user, [status] if status else None, a.limit)
+    else:
+        orders = await s.orders.all_orders(status, a.limit)
     for o in orders:
         print(
             f"{o.id}  {o.status.label:<21} {o.currency} "
@@ -158,13 +156,10 @@ async def _order_list(s: Services, a: argparse.Namespace) -> int:
 
 async def _order_log(s: Services, a: argparse.Namespace) -> int:
     order = await s.orders.get(_order_id(a.id))
-    async with s.store.read() as tx:
-        lines = await tx.timeline(order.id)
-        outbox = await tx.outbox_for(order.id)
-    for e in lines:
+    for e in await s.orders.timeline(order.id):
         who = f"{e.actor_role}:{e.actor_id}" if e.actor_id else e.actor_role
         print(f"{to_db(e.at)}  {who:<18} {e.action} {e.detail}".rstrip())
-    for item in outbox:
+    for item in await s.orders.notifications(order.id):
         print(f"{to_db(item.created_at)}  notify {item.recipient_id}: {item.kind}")
     return 0
 
@@ -222,9 +217,7 @@ async def _sweep(s: Services, a: argparse.Namespace) -> int:
 
 
 async def _deadlines(s: Services, a: argparse.Namespace) -> int:
-    async with s.store.read() as tx:
-        due = await tx.due_deadlines(s.clock.now() if a.due else _FAR_FUTURE, a.limit)
-    for d in due:
+    for d in await s.deadlines.due_by(s.clock.now() if a.due else _FAR_FUTURE, a.limit):
         print(f"{to_db(d.due_at)}  {d.order_id}  {d.kind}")
     return 0
 
@@ -266,7 +259,7 @@ async def _faq_report(s: Services, a: argparse.Namespace) -> int:
 
 
 async def _check(s: Services, a: argparse.Namespace) -> int:
-    problems = await ledger_violations(s.store)
+    problems = await s.orders.ledger_problems()
     for p in problems:
         print(p)
     if problems:
@@ -276,7 +269,7 @@ async def _check(s: Services, a: argparse.Namespace) -> int:
 
 
 async def _migrate(s: Services, a: argparse.Namespace) -> int:
-    version = await s.store.schema_version()
+    version = await s.schema_version()
     print(f"database at {a.database_file or ':memory:'} is ready (schema version {version})")
     return 0
 
@@ -388,7 +381,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 async def _run_command(settings: Settings, command: Command, args: argparse.Namespace) -> int:
-    file = database_file(settings.database_url)
+    file = database_location(settings)
     fresh = file is not None and not file.exists()
     args.database_file = file
     # Only `migrate` and intake may create a database; anything else on a missing one
@@ -401,17 +394,12 @@ async def _run_command(settings: Settings, command: Command, args: argparse.Name
     except BaseException:
         await services.close()
         if fresh and file is not None:
-            _remove_database(file)  # a failed first command leaves no empty database behind
+            remove_database(file)  # a failed first command leaves no empty database behind
         raise
     await services.close()
     if fresh:
         print(f"kchat: created a new database at {file}", file=sys.stderr)
     return code
-
-
-def _remove_database(file: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{file}{suffix}").unlink(missing_ok=True)
 
 
 def _undecodable(text: str) -> bool:
@@ -468,10 +456,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(_missing(exc, settings))
     except DatabaseUnavailable as exc:
         return _fail(str(exc))
-    except sqlite3.Error as exc:  # e.g. locked by another process past the busy timeout
-        return _fail(describe(database_file(settings.database_url), exc))
     except ValueError as exc:  # e.g. an unsupported database URL
         return _fail(str(exc))
+    except Exception as exc:  # e.g. locked by another process past the busy timeout
+        explained = explain_storage_error(settings, exc)
+        if explained is None:
+            raise
+        return _fail(explained)
 
 
 if __name__ == "__main__":

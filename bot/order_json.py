@@ -6,8 +6,8 @@ from typing import Any
 
 from bot.domain.model import Order
 from bot.domain.money import format_amount
-from store.records import DueDeadline
-from store.timefmt import to_db
+from bot.ports.records import DueDeadline
+from bot.timefmt import to_db
 
 
 def order_to_json(order: Order, deadlines: list[DueDeadline]) -> dict[str, Any]:

@@ -9,9 +9,9 @@ from typing import Any
 
 import aiosqlite
 
+from bot.ports.records import CardRef, ChatMode, MessageEdit, RelayedMessage, TranscriptRow
+from bot.timefmt import from_db, to_db
 from store.queries import Queries
-from store.records import CardRef, ChatMode, MessageEdit, RelayedMessage, TranscriptRow
-from store.timefmt import from_db, to_db
 
 _MSG_COLS = (
     "id, order_id, sender_id, recipient_id, kind, text, file_id, src_chat_id, "
@@ -178,29 +178,6 @@ class ChatTables(Queries):
             [(to_db(now), e) for e in edit_ids],
         )
 
-    async def add_message(self, r: TranscriptRow, now: datetime) -> int:
-        """Keep a message in its order's transcript before it is relayed; its row id."""
-        cur = await self._db.execute(
-            "INSERT INTO order_messages (order_id, sender_id, recipient_id, kind, text, file_id, "
-            "src_chat_id, src_message_id, dst_chat_id, dst_message_id, at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                r.order_id,
-                r.sender_id,
-                r.recipient_id,
-                r.kind,
-                r.text,
-                r.file_id,
-                r.src_chat_id,
-                r.src_message_id,
-                r.dst_chat_id,
-                r.dst_message_id,
-                to_db(now),
-            ),
-        )
-        assert cur.lastrowid is not None
-        return cur.lastrowid
-
     async def message(self, message_pk: int) -> RelayedMessage | None:
         """A transcript message by its row id (with its edits)."""
         row = await self._one(f"SELECT {_MSG_COLS} FROM order_messages WHERE id = ?", (message_pk,))
@@ -238,16 +215,6 @@ class ChatTables(Queries):
             (header_message_id, message_pk),
         )
 
-    async def mark_message_delivered(
-        self, message_pk: int, dst_chat_id: int, dst_message_id: int, now: datetime
-    ) -> None:
-        """Telegram accepted the copy: keep the pair that routes replies and edits."""
-        await self._db.execute(
-            "UPDATE order_messages SET dst_chat_id = ?, dst_message_id = ?, delivered_at = ? "
-            "WHERE id = ?",
-            (dst_chat_id, dst_message_id, to_db(now), message_pk),
-        )
-
     async def mark_message_failed(self, message_pk: int, error: str) -> None:
         """Telegram refused the copy for good (the original was deleted, say)."""
         await self._db.execute(
@@ -269,12 +236,6 @@ class ChatTables(Queries):
             f"SELECT {_EDIT_COLS} FROM order_message_edits WHERE id = ?", (edit_id,)
         )
         return _edit(row) if row else None
-
-    async def mark_edit_delivered(self, edit_id: int, now: datetime) -> None:
-        """Telegram accepted the edit on the other side."""
-        await self._db.execute(
-            "UPDATE order_message_edits SET delivered_at = ? WHERE id = ?", (to_db(now), edit_id)
-        )
 
     async def mark_edit_failed(self, edit_id: int, error: str) -> None:
         """Telegram refused the edit for good (the copy is gone, or too old to edit)."""

@@ -10,21 +10,11 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.ports.errors import DatabaseMissing, DatabaseUnavailable
+
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
-
-
-class DatabaseUnavailable(Exception):
-    """The database cannot be opened or used; the message says where and why, in one line."""
-
-
-class DatabaseMissing(DatabaseUnavailable):
-    """There is no database at `path`, and this caller may not create one."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(f"no database at {path}")
-        self.path = path
 
 
 def sqlite_path(url: str) -> str:

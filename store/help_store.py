@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.ports.records import HelpDocStats, HelpQuestion
+from bot.timefmt import from_db, to_db
 from store.queries import Queries
-from store.records import HelpDocStats, HelpQuestion
-from store.timefmt import from_db, to_db
 
 
 class HelpTables(Queries):

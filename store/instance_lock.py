@@ -14,7 +14,8 @@ import fcntl
 import os
 from pathlib import Path
 
-from store.connection import DatabaseUnavailable, database_file
+from bot.ports.errors import DatabaseUnavailable
+from store.connection import database_file
 
 
 class AlreadyRunning(Exception):

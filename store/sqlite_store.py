@@ -20,26 +20,19 @@ import aiosqlite
 from bot.domain.deadlines import Deadline
 from bot.domain.ledger import LedgerTxn
 from bot.domain.model import Offer, Order, Status
+from bot.ports.errors import ConcurrentUpdate, DuplicateTransaction
+from bot.ports.records import DueDeadline, LogEntry, OutboxItem, UserRecord
+from bot.timefmt import from_db, to_db
 from store.chat_store import ChatTables
 from store.connection import BUSY_TIMEOUT_MS, connect, schema_version
 from store.help_store import HelpTables
-from store.records import DueDeadline, LogEntry, OutboxItem, UserRecord
 from store.support_store import SupportTables
-from store.timefmt import from_db, to_db
 
 
 def _relay_waiting(table: str = "outbox") -> str:
     """Relays (kinds "relay" and "relay_edit") not gone out yet; the same terms as the partial
     index outbox_relay_queue, so that look-ups use it."""
     return f"{table}.kind IN ('relay', 'relay_edit') AND {table}.state IN ('pending', 'held')"
-
-
-class ConcurrentUpdate(Exception):
-    """The order changed between reading and writing it; the caller retries."""
-
-
-class DuplicateTransaction(Exception):
-    """A ledger transaction with this key was already applied."""
 
 
 def _opt_ts(value: str | None) -> datetime | None:
@@ -175,15 +168,6 @@ class Tx(ChatTables, SupportTables, HelpTables):
             (seller_id, title, currency),
         )
         return _offer(row) if row else None
-
-    async def offers_of(self, seller_id: int) -> list[Offer]:
-        """A seller's active offers."""
-        rows = await self._all(
-            "SELECT id, seller_id, title, price_minor, currency, active, created_at, updated_at "
-            "FROM offers WHERE seller_id = ? AND active = 1 ORDER BY created_at",
-            (seller_id,),
-        )
-        return [_offer(r) for r in rows]
 
     async def save_offer(self, offer: Offer) -> None:
         """Insert or update an offer."""
@@ -622,14 +606,6 @@ class Tx(ChatTables, SupportTables, HelpTables):
         return [_order(r) for r in rows]
 
     # --- idempotency ----------------------------------------------------------------------
-
-    async def claim_key(self, key: str, now: datetime) -> bool:
-        """Record an input as applied; False if it already was (a replay)."""
-        cur = await self._db.execute(
-            "INSERT INTO processed_keys (key, at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
-            (key, to_db(now)),
-        )
-        return cur.rowcount == 1
 
 
 def _order(row: aiosqlite.Row) -> Order:

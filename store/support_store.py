@@ -7,9 +7,9 @@ from datetime import datetime
 import aiosqlite
 
 from bot.domain.tickets import Ticket, TicketKind
+from bot.ports.records import TicketMessage, TicketNote
+from bot.timefmt import from_db, to_db
 from store.queries import Queries
-from store.records import TicketMessage, TicketNote
-from store.timefmt import from_db, to_db
 
 _COLS = (
     "id, order_id, kind, status, opened_by, subject, opened_at, claimed_by, claimed_by_name, "

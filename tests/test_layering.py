@@ -48,18 +48,75 @@ def test_the_domain_imports_only_the_standard_library_pydantic_and_itself() -> N
     assert bad == []
 
 
-@pytest.mark.parametrize(
-    ("package", "pattern"),
-    [
-        ("bot/domain", r"^(telegram|aiosqlite|sqlite3|store|handlers|scheduler|bot\.services)\b"),
-        ("bot/services", r"^(telegram|handlers|scheduler)\b"),
-        ("store", r"^(telegram|handlers|scheduler|bot\.services)\b"),
-        ("scheduler", r"^(telegram|aiosqlite|sqlite3|store|handlers|bot\.domain)\b"),
-        ("handlers", r"^(aiosqlite|sqlite3|store\.(sqlite_store|connection|chat_store))\b"),
-    ],
-)
+# Each package, and what it may never import. No exceptions: a violation fails.
+RULES = [
+    (
+        "bot/domain",
+        r"^(telegram|aiosqlite|sqlite3|store|handlers|scheduler|sandbox|bot\.(?!domain\b))",
+    ),
+    (
+        "bot/ports",
+        r"^(telegram|aiosqlite|sqlite3|store|handlers|scheduler|bot\.(?!domain\b|ports\b))",
+    ),
+    (
+        "bot/services",
+        r"^(telegram|aiosqlite|sqlite3|store|handlers|scheduler|bot\.(bootstrap|app|cli)\b)",
+    ),
+    ("store", r"^(telegram|handlers|scheduler|bot\.(services|bootstrap|app|cli)\b)"),
+    ("scheduler", r"^(telegram|aiosqlite|sqlite3|store|handlers|bot\.domain)\b"),
+    # Handlers see services and their result types, never storage.
+    ("handlers", r"^(aiosqlite|sqlite3|store)\b"),
+    # Views are pure: domain values in, texts and buttons out.
+    (
+        "handlers/views",
+        r"^(handlers\.(?!views\b)|bot\.(bootstrap|app|config)\b|bot\.ports\.storage)",
+    ),
+    # What goes out never depends on what comes in.
+    ("handlers/delivery", r"^handlers\.(inbound|wiring|setup)\b"),
+]
+
+
+@pytest.mark.parametrize(("package", "pattern"), RULES)
 def test_layers_do_not_reach_across(package: str, pattern: str) -> None:
     assert _violations(package, re.compile(pattern)) == []
+
+
+# Only the composition root knows which storage backend implements the ports.
+COMPOSITION_ROOT = {"bot/bootstrap.py", "bot/app.py"}
+
+
+def test_only_the_composition_root_knows_the_store() -> None:
+    bad = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in _files("bot")
+        if str(path.relative_to(ROOT)) not in COMPOSITION_ROOT
+        for name in sorted(_imports(path))
+        if re.match(r"^(store|aiosqlite|sqlite3)\b", name)
+    ]
+    assert bad == []
+
+
+def test_entry_points_reach_storage_only_through_services() -> None:
+    """The command line and the handlers call services; the open storage is theirs."""
+    reach = re.compile(r"\.store\.(read|transaction|snapshot)\(|\bservices\(ctx\)\.store\b")
+    bad = [
+        str(path.relative_to(ROOT))
+        for path in [*_files("handlers"), ROOT / "bot/cli.py", ROOT / "bot/faq_cli.py"]
+        if reach.search(path.read_text(encoding="utf-8"))
+        or re.search(r"\bs\.store\b", path.read_text(encoding="utf-8"))
+    ]
+    assert bad == []
+
+
+def test_services_depend_on_ports_not_on_a_backend() -> None:
+    """Every use case types its storage by the Protocols in bot.ports."""
+    concrete = re.compile(r"\b(Store|Tx)\b")
+    bad = [
+        str(path.relative_to(ROOT))
+        for path in _files("bot/services")
+        if concrete.search(path.read_text(encoding="utf-8"))
+    ]
+    assert bad == []
 
 
 def test_only_the_clock_module_reads_the_wall_clock() -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from bot.domain.ledger import escrow_account, may_go_negative
 from bot.domain.model import Status
-from store.sqlite_store import Store
+from bot.ports.storage import Storage
 
 
-async def ledger_violations(store: Store) -> list[str]:
+async def ledger_violations(store: Storage) -> list[str]:
     """Every broken invariant, as readable lines; empty when the books are right."""
     problems: list[str] = []
     async with store.snapshot() as tx:

@@ -14,9 +14,7 @@ from bot.clock import Clock
 from bot.domain.deadlines import Deadline, next_resolution
 from bot.domain.model import Order
 from bot.domain.policy import Policy
-from bot.services.group_commit import SharedTransaction
-from bot.services.notifications import OutboxSignal
-from store.records import (
+from bot.ports.records import (
     CardRef,
     ChatMode,
     LogEntry,
@@ -27,7 +25,9 @@ from store.records import (
     TranscriptRow,
     UserRecord,
 )
-from store.sqlite_store import Store, Tx
+from bot.ports.storage import Storage, UnitOfWork
+from bot.services.group_commit import SharedTransaction
+from bot.services.notifications import OutboxSignal
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ class ChatService:
 
     def __init__(
         self,
-        store: Store,
+        store: Storage,
         clock: Clock,
         policy: Policy,
         online_window: timedelta = ONLINE_WINDOW,
@@ -269,7 +269,9 @@ class ChatService:
         queued: QueuedRelay = await self._relays.submit_bulk(self._keep_relays, request)
         return self._queued(queued)
 
-    async def _keep_relays(self, tx: Tx, requests: Sequence[_RelayRequest]) -> list[QueuedRelay]:
+    async def _keep_relays(
+        self, tx: UnitOfWork, requests: Sequence[_RelayRequest]
+    ) -> list[QueuedRelay]:
         """`queue_relay` for a batch: a few statements for the whole batch, not a few each."""
         kept = await tx.messages_by_source([r.source for r in requests])
         fresh: dict[tuple[int, int], _RelayRequest] = {}
@@ -333,7 +335,7 @@ class ChatService:
         """
         now = self.clock.now()
 
-        async def keep(tx: Tx) -> QueuedRelay | None:
+        async def keep(tx: UnitOfWork) -> QueuedRelay | None:
             current = await tx.message(original.id)
             if current is None or current.latest_text == text:
                 return None
@@ -349,7 +351,7 @@ class ChatService:
 
     async def _queue(
         self,
-        tx: Tx,
+        tx: UnitOfWork,
         order_id: str,
         recipient: int,
         kind: str,
@@ -398,7 +400,7 @@ class ChatService:
     async def header_sent(self, message_pk: int, header_message_id: int) -> None:
         """The header went out as its own message: a retry sends only the copy."""
 
-        async def keep(tx: Tx) -> None:
+        async def keep(tx: UnitOfWork) -> None:
             await tx.set_header_message(message_pk, header_message_id)
 
         await self._relays.run(keep)
@@ -413,7 +415,7 @@ class ChatService:
         done = _Delivered(item, message_pk, None, copy, self.clock.now())
         self._relays.submit_bulk(self._keep_delivered, done).add_done_callback(_log_failure)
 
-    async def _keep_delivered(self, tx: Tx, done: Sequence[_Delivered]) -> list[None]:
+    async def _keep_delivered(self, tx: UnitOfWork, done: Sequence[_Delivered]) -> list[None]:
         """What Telegram accepted, for a batch (a few statements for all of it)."""
         now = done[0].now
         copies = [(d.message_pk, *d.copy) for d in done if d.message_pk and d.copy]
@@ -428,7 +430,7 @@ class ChatService:
     async def relay_refused(self, item: OutboxItem, message_pk: int, error: str) -> None:
         """Telegram refused the copy for good: kept as undeliverable, the queue moves on."""
 
-        async def keep(tx: Tx) -> None:
+        async def keep(tx: UnitOfWork) -> None:
             await tx.mark_message_failed(message_pk, error)
             await tx.fail_outbox(item.id, error)
             await self._next_in_line(tx, item)
@@ -443,14 +445,14 @@ class ChatService:
     async def edit_refused(self, item: OutboxItem, edit_id: int, error: str) -> None:
         """Telegram refused the edit for good (the copy was deleted, or is too old)."""
 
-        async def keep(tx: Tx) -> None:
+        async def keep(tx: UnitOfWork) -> None:
             await tx.mark_edit_failed(edit_id, error)
             await tx.fail_outbox(item.id, error)
             await self._next_in_line(tx, item)
 
         await self._relays.run(keep)
 
-    async def _next_in_line(self, tx: Tx, done: OutboxItem) -> None:
+    async def _next_in_line(self, tx: UnitOfWork, done: OutboxItem) -> None:
         # Relays queued behind this one (while it was on its way) may go now.
         if await tx.relay_queued_for(done.recipient_id):
             self._behind = True

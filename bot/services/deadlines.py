@@ -12,17 +12,17 @@ from bot.domain.errors import StaleDeadline
 from bot.domain.model import Order
 from bot.domain.policy import Policy
 from bot.domain.transitions import Outcome, apply_deadline
+from bot.ports.records import DueDeadline
+from bot.ports.storage import Storage, UnitOfWork
 from bot.services.notifications import OutboxSignal
 from bot.services.outcomes import persist_outcome, settle_overdue
-from store.records import DueDeadline
-from store.sqlite_store import Store, Tx
 
 log = logging.getLogger(__name__)
 
 RULES_KEY = "deadline_rules"
 
 
-async def note_rules_if_unset(tx: Tx, policy: Policy) -> None:
+async def note_rules_if_unset(tx: UnitOfWork, policy: Policy) -> None:
     """A database nobody recorded the deadline rules in gets the ones in force now.
 
     Called where deadlines are first written (an order placed): a database the command
@@ -53,7 +53,7 @@ class DeadlineService:
 
     def __init__(
         self,
-        store: Store,
+        store: Storage,
         clock: Clock,
         policy: Policy,
         batch_size: int = 200,
@@ -92,6 +92,16 @@ class DeadlineService:
         log.info("deadline rules changed: re-derived the deadlines of %d open orders", count)
         return count
 
+    async def pending(self, order_id: str) -> list[DueDeadline]:
+        """The order's deadlines that have not fired yet, earliest first."""
+        async with self.store.read() as tx:
+            return await tx.pending_deadlines(order_id)
+
+    async def due_by(self, until: datetime, limit: int) -> list[DueDeadline]:
+        """Pending deadlines falling due by `until`, earliest first."""
+        async with self.store.read() as tx:
+            return await tx.due_deadlines(until, limit)
+
     async def next_due_at(self) -> datetime | None:
         """When the earliest pending deadline falls due."""
         async with self.store.read() as tx:
@@ -124,7 +134,7 @@ class DeadlineService:
             return await tx.due_deadlines(now, self.batch_size)
 
     async def _apply_batch(
-        self, tx: Tx, due: list[DueDeadline], now: datetime, report: SweepReport
+        self, tx: UnitOfWork, due: list[DueDeadline], now: datetime, report: SweepReport
     ) -> None:
         orders = await tx.get_orders(sorted({d.order_id for d in due}))
         partial = SweepReport()
@@ -141,7 +151,7 @@ class DeadlineService:
         report.obsolete += partial.obsolete
 
     async def _apply_row(
-        self, tx: Tx, row: DueDeadline, order: Order, now: datetime, report: SweepReport
+        self, tx: UnitOfWork, row: DueDeadline, order: Order, now: datetime, report: SweepReport
     ) -> Order | None:
         kind = DeadlineKind(row.kind)
         try:

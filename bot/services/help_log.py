@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.clock import Clock
-from store.records import HelpDocStats, HelpQuestion
-from store.sqlite_store import Store
+from bot.ports.records import HelpDocStats, HelpQuestion
+from bot.ports.storage import Storage
 
 MAX_QUESTION = 500  # what is kept of a question: enough to see what was meant
 
@@ -38,7 +38,7 @@ class HelpReport:
 class HelpLog:
     """Records questions, answers and feedback; one short transaction each."""
 
-    def __init__(self, store: Store, clock: Clock) -> None:
+    def __init__(self, store: Storage, clock: Clock) -> None:
         self.store = store
         self.clock = clock
 

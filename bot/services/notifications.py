@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.clock import Clock
-from store.records import OutboxItem
-from store.sqlite_store import Store
+from bot.ports.records import OutboxItem
+from bot.ports.storage import Storage
 
 MAX_BACKOFF = timedelta(minutes=10)
 
@@ -31,7 +31,7 @@ class OutboxSignal:
 class NotificationService:
     """Reads and updates the outbox; never decides what to say."""
 
-    def __init__(self, store: Store, clock: Clock, signal: OutboxSignal | None = None) -> None:
+    def __init__(self, store: Storage, clock: Clock, signal: OutboxSignal | None = None) -> None:
         self.store = store
         self.clock = clock
         self.signal = signal or OutboxSignal()

@@ -22,17 +22,20 @@ from bot.domain.model import SYSTEM, Actor, Offer, Order, Resolution, Role, Stat
 from bot.domain.money import MAX_MINOR, display, normalize_currency
 from bot.domain.offers import check_can_buy, new_offer
 from bot.domain.policy import Policy
+from bot.ports.errors import DuplicateTransaction
+from bot.ports.records import LogEntry, OutboxItem
+from bot.ports.storage import Storage, UnitOfWork
+from bot.services.audit import ledger_violations
 from bot.services.deadlines import note_rules_if_unset
 from bot.services.notifications import OutboxSignal
 from bot.services.outcomes import persist_outcome, settle_overdue
-from store.sqlite_store import DuplicateTransaction, Store, Tx
 
 log = logging.getLogger(__name__)
 
 CHAT_CACHE_SIZE = 10_000
 
 Transition = t.Transition
-MakeOutcome = Callable[[Tx, Order, datetime], Awaitable[t.Outcome]]
+MakeOutcome = Callable[[UnitOfWork, Order, datetime], Awaitable[t.Outcome]]
 WakeUp = Callable[[], Awaitable[None] | None]
 
 
@@ -46,7 +49,7 @@ class OrderService:
 
     def __init__(
         self,
-        store: Store,
+        store: Storage,
         clock: Clock,
         policy: Policy,
         *,
@@ -72,7 +75,7 @@ class OrderService:
         if self._on_change is not None:
             self._on_change()
 
-    async def _fresh_id(self, tx: Tx) -> str:
+    async def _fresh_id(self, tx: UnitOfWork) -> str:
         for _ in range(20):
             oid = self._new_id()
             if not await tx.order_exists(oid):
@@ -152,14 +155,14 @@ class OrderService:
         self._changed()
         return order
 
-    async def _fresh_offer_id(self, tx: Tx) -> str:
+    async def _fresh_offer_id(self, tx: UnitOfWork) -> str:
         for _ in range(20):
             oid = "O" + self._new_id()[1:]
             if await tx.get_offer(oid) is None:
                 return oid
         raise RuntimeError("could not find a free offer id")  # pragma: no cover
 
-    async def _place(self, tx: Tx, offer: Offer, buyer_id: int, now: datetime) -> Order:
+    async def _place(self, tx: UnitOfWork, offer: Offer, buyer_id: int, now: datetime) -> Order:
         outcome = t.create_order(
             order_id=await self._fresh_id(tx),
             buyer_id=buyer_id,
@@ -252,7 +255,7 @@ class OrderService:
 
     # --- transitions -----------------------------------------------------------------
 
-    async def _load_for(self, tx: Tx, order_id: str, user_id: int | None) -> Order:
+    async def _load_for(self, tx: UnitOfWork, order_id: str, user_id: int | None) -> Order:
         oid = normalize_order_id(order_id)
         order = await tx.get_order(oid) if oid else None
         if order is None or (user_id is not None and order.role_of(user_id) is None):
@@ -265,12 +268,12 @@ class OrderService:
         assert role is not None, "checked by _load_for"
         return Actor(role, user_id)
 
-    async def authorize_in(self, tx: Tx, order_id: str, user_id: int) -> Order:
+    async def authorize_in(self, tx: UnitOfWork, order_id: str, user_id: int) -> Order:
         """The order if `user_id` is a party to it, read inside the caller's transaction."""
         return await self._load_for(tx, order_id, user_id)
 
     async def apply_in(
-        self, tx: Tx, order_id: str, actor: Actor, step: Transition, now: datetime
+        self, tx: UnitOfWork, order_id: str, actor: Actor, step: Transition, now: datetime
     ) -> Order:
         """One transition inside the caller's transaction (support pairs it with its ticket).
 
@@ -313,7 +316,7 @@ class OrderService:
     async def _transition(self, order_id: str, actor: Actor, step: Transition) -> Order:
         """Run `step` as the system or an agent."""
 
-        async def make(tx: Tx, order: Order, now: datetime) -> t.Outcome:
+        async def make(tx: UnitOfWork, order: Order, now: datetime) -> t.Outcome:
             return step(order, actor, now)
 
         return await self._apply(order_id, None, make)
@@ -321,7 +324,7 @@ class OrderService:
     async def _as_party(self, order_id: str, user_id: int, step: Transition) -> Order:
         """Run `step` as whichever party `user_id` is on the order."""
 
-        async def make(tx: Tx, order: Order, now: datetime) -> t.Outcome:
+        async def make(tx: UnitOfWork, order: Order, now: datetime) -> t.Outcome:
             return step(order, self._party(order, user_id), now)
 
         return await self._apply(order_id, user_id, make)
@@ -329,7 +332,7 @@ class OrderService:
     async def pay_from_balance(self, order_id: str, user_id: int) -> Order:
         """The buyer pays from their KALEOZ balance."""
 
-        async def make(tx: Tx, order: Order, now: datetime) -> t.Outcome:
+        async def make(tx: UnitOfWork, order: Order, now: datetime) -> t.Outcome:
             bal = await tx.balance(user_account(user_id), order.currency)
             return t.pay(order, self._party(order, user_id), now, via="balance", buyer_balance=bal)
 
@@ -466,3 +469,23 @@ class OrderService:
         """A user's orders, newest activity first, without those they deleted."""
         async with self.store.read() as tx:
             return await tx.orders_of(user_id, statuses, limit, offset)
+
+    async def all_orders(self, status: Status | None = None, limit: int = 10) -> list[Order]:
+        """The latest `limit` orders of everyone (optionally in one status), oldest first."""
+        async with self.store.read() as tx:
+            orders = await tx.all_orders()
+        return [o for o in orders if status is None or o.status is status][-limit:]
+
+    async def timeline(self, order_id: str) -> list[LogEntry]:
+        """What happened to the order, in order (operators and agents: no party check)."""
+        async with self.store.read() as tx:
+            return await tx.timeline(order_id)
+
+    async def notifications(self, order_id: str) -> list[OutboxItem]:
+        """Every notification written for the order, sent or not."""
+        async with self.store.read() as tx:
+            return await tx.outbox_for(order_id)
+
+    async def ledger_problems(self) -> list[str]:
+        """Every broken invariant of the books (empty when they are right)."""
+        return await ledger_violations(self.store)

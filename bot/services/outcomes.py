@@ -9,7 +9,7 @@ from bot.domain.deadlines import open_deadlines
 from bot.domain.model import Order, Role
 from bot.domain.policy import Policy
 from bot.domain.transitions import Outcome, apply_deadline, overdue_resolution
-from store.sqlite_store import Tx
+from bot.ports.storage import UnitOfWork
 
 
 def _recipient(order: Order, role: Role) -> int:
@@ -17,7 +17,7 @@ def _recipient(order: Order, role: Role) -> int:
 
 
 async def persist_outcome(
-    tx: Tx,
+    tx: UnitOfWork,
     outcome: Outcome,
     policy: Policy,
     now: datetime,
@@ -50,7 +50,9 @@ async def persist_outcome(
     return order
 
 
-async def settle_overdue(tx: Tx, order: Order, now: datetime, policy: Policy) -> tuple[Order, bool]:
+async def settle_overdue(
+    tx: UnitOfWork, order: Order, now: datetime, policy: Policy
+) -> tuple[Order, bool]:
     """Apply what time already decided for the order, inside the caller's transaction.
 
     A move can reach an order after its window closed but before the scheduler ran (a

@@ -21,10 +21,10 @@ from bot.domain.tickets import (
     check_claim,
     sla_due,
 )
+from bot.ports.records import TicketMessage, TicketNote
+from bot.ports.storage import Storage, UnitOfWork
 from bot.services.notifications import OutboxSignal
 from bot.services.orders import OrderService
-from store.records import TicketMessage, TicketNote
-from store.sqlite_store import Store, Tx
 
 MAX_NOTE = 2000
 
@@ -46,7 +46,7 @@ class SupportService:
 
     def __init__(
         self,
-        store: Store,
+        store: Storage,
         clock: Clock,
         orders: OrderService,
         policy: SupportPolicy,
@@ -61,12 +61,12 @@ class SupportService:
         self.signal = signal or OutboxSignal()
 
     async def _tell_group(
-        self, tx: Tx, ticket_id: int, kind: str, now: datetime, **data: Any
+        self, tx: UnitOfWork, ticket_id: int, kind: str, now: datetime, **data: Any
     ) -> None:
         if self.chat_id is not None:
             await tx.add_outbox(None, self.chat_id, kind, {"ticket_id": ticket_id, **data}, now)
 
-    async def _load(self, tx: Tx, ticket_id: int) -> Ticket:
+    async def _load(self, tx: UnitOfWork, ticket_id: int) -> Ticket:
         ticket = await tx.get_ticket(ticket_id)
         if ticket is None:
             raise TicketNotFound(ticket_id)
@@ -74,7 +74,7 @@ class SupportService:
 
     async def _open_in(
         self,
-        tx: Tx,
+        tx: UnitOfWork,
         kind: TicketKind,
         order_id: str | None,
         user_id: int | None,

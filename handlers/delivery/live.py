@@ -17,8 +17,8 @@ from telegram import Bot, ForceReply, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 
+from bot.ports.records import CardRef
 from bot.services.chat import ChatService
-from store.records import CardRef
 
 log = logging.getLogger(__name__)
 

@@ -23,13 +23,13 @@ from bot.bootstrap import Services
 from bot.domain.errors import OrderNotFound
 from bot.domain.model import Order, Role
 from bot.domain.tickets import TicketKind
+from bot.ports.records import OutboxItem, RelayedMessage
 from bot.services.support import SUPPORT_CLOSED
 from handlers.delivery.cards import Cards
 from handlers.delivery.relay_delivery import RELAY_KINDS, deliver
 from handlers.delivery.support_desk import SupportDesk
 from handlers.views.render import NOTE_ON_CARD, headline, orderless_news, support_again_keyboard
 from handlers.views.telegram_text import plain_fallback, utf16_len
-from store.records import OutboxItem, RelayedMessage
 
 log = logging.getLogger(__name__)
 

@@ -22,9 +22,9 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.bootstrap import Services
+from bot.ports.records import OutboxItem, RelayedMessage
 from bot.services.chat import RELAY, RELAY_EDIT
 from handlers.views.telegram_text import MAX_CAPTION, MAX_MESSAGE, utf16_len, visible
-from store.records import OutboxItem, RelayedMessage
 
 log = logging.getLogger(__name__)
 

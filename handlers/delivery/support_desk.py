@@ -13,12 +13,12 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.bootstrap import Services
 from bot.domain.tickets import Ticket, TicketKind
+from bot.ports.records import OutboxItem
 from handlers.delivery.cards import edit
 from handlers.delivery.relay_delivery import UNCAPTIONED
 from handlers.views.render import fmt_short
 from handlers.views.support_render import OUTCOMES, ticket_keyboard, ticket_text
 from handlers.views.telegram_text import quote
-from store.records import OutboxItem
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +56,7 @@ class SupportDesk:
         order = await s.support.order_of(ticket)
         ids = {ticket.opened_by} | ({order.buyer_id, order.seller_id} if order else set())
         people = {uid: await s.chat.user(uid) for uid in ids if uid is not None}
-        async with s.store.read() as tx:
-            timeline = await tx.timeline(order.id) if order else []
+        timeline = await s.orders.timeline(order.id) if order else []
         transcript = await s.chat.transcript(order.id) if order else []
         text = ticket_text(ticket, order, people, timeline, transcript, s.policy, self.tz)
         return text, ticket_keyboard(ticket, order)

@@ -7,6 +7,7 @@ from telegram import Message, Update
 from bot.domain.ids import find_order_ids, normalize_order_id
 from bot.domain.model import Order
 from bot.domain.tickets import Ticket, TicketKind
+from bot.ports.records import ChatMode
 from handlers.inbound.common import MAX_TEXT, guarded, paced, tell
 from handlers.inbound.flows import LEFT_CHAT, on_mode_text
 from handlers.inbound.offers import on_sell_input, open_start_link, own_link_payload
@@ -14,7 +15,6 @@ from handlers.inbound.orders import show_card, show_order_by_id
 from handlers.inbound.relay import message_kind, relay, relay_edit
 from handlers.inbound.support import party_to_support, support_ticket_for_reply
 from handlers.wiring import Ctx, cards, notifier, services
-from store.records import ChatMode
 
 FILE_KINDS = ("document", "photo")
 # Modes whose messages go to a person, not to the bot: they take anything Telegram takes

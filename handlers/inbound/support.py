@@ -21,6 +21,7 @@ from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.model import Order, Resolution
 from bot.domain.money import display, parse_amount
 from bot.domain.tickets import Ticket, check_agent_may_act
+from bot.ports.records import ChatMode, MessageEdit, RelayedMessage, TicketMessage
 from handlers.delivery.relay_delivery import fits_with_header, with_header
 from handlers.delivery.support_desk import SupportDesk
 from handlers.inbound.relay import message_kind
@@ -35,7 +36,6 @@ from handlers.views.support_render import (
 )
 from handlers.views.telegram_text import MAX_ALERT, cut
 from handlers.wiring import Ctx, notifier, services, settings
-from store.records import ChatMode, MessageEdit, RelayedMessage, TicketMessage
 
 log = logging.getLogger(__name__)
 

@@ -21,10 +21,10 @@ from bot.domain.transitions import (
     silence_refunds_whole_order,
     unanswered_refund_minor,
 )
+from bot.ports.records import LogEntry
 from bot.services.chat import OrderView
 from handlers.views.callback_data import Act, button
 from handlers.views.telegram_text import quote, utf16_len
-from store.records import LogEntry
 
 STATUS_ICON = {
     Status.WAITING_PAYMENT: "🕐",

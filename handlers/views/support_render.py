@@ -12,10 +12,10 @@ from bot.domain.model import Order, RefundStatus, Status
 from bot.domain.money import display, format_amount
 from bot.domain.policy import Policy
 from bot.domain.tickets import Ticket, TicketKind
+from bot.ports.records import LogEntry, RelayedMessage, UserRecord
 from handlers.views.callback_data import Act, button
 from handlers.views.render import TIMELINE, fmt_short, timeline_rows
 from handlers.views.telegram_text import fits, quote
-from store.records import LogEntry, RelayedMessage, UserRecord
 
 OUTCOMES = {
     "refund_full": "refunded in full",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.ports.records import HelpQuestion
+from bot.timefmt import from_db
 from sandbox.fake_bot_api.harness import FakeUser
-from store.records import HelpQuestion
-from store.timefmt import from_db
 from tests.e2e.support import Running, tap_data
 
 

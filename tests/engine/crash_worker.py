@@ -22,8 +22,8 @@ from bot.domain.ids import ALPHABET, make_order_id
 from bot.domain.policy import Policy
 from bot.services.deadlines import DeadlineService
 from bot.services.orders import OrderService
+from bot.timefmt import from_db
 from store.sqlite_store import Store
-from store.timefmt import from_db
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 BUYERS = (1, 2, 3, 4, 5)

@@ -9,7 +9,7 @@ import pytest
 from telegram import Chat, Message, Update, User
 
 from bot.services.group_commit import GroupCommit, SharedTransaction
-from bot.update_order import PerChatOrder
+from handlers.per_chat_order import PerChatOrder
 
 
 async def test_concurrent_writers_share_batches_and_each_waits_for_its_own() -> None:

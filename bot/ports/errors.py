@@ -1,0 +1,25 @@
+"""Failures a storage backend reports in terms the use cases and entry points understand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be opened or used; the message says where and why, in one line."""
+
+
+class DatabaseMissing(DatabaseUnavailable):
+    """There is no database at `path`, and this caller may not create one."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"no database at {path}")
+        self.path = path
+
+
+class ConcurrentUpdate(Exception):
+    """The order changed since it was read (its version moved): read it again and retry."""
+
+
+class DuplicateTransaction(Exception):
+    """A ledger transaction with this key was already posted: the money moved once already."""

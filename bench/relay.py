@@ -27,6 +27,7 @@ from bench.stub_network import StubRequest
 from bot.app import build_application, load_faq
 from bot.clock import ManualClock
 from bot.config import Settings
+from bot.domain.input_modes import InputMode
 from handlers.per_chat_order import PerChatOrder
 
 BUYER, SELLER = 1001, 2002
@@ -109,7 +110,7 @@ async def bench_kchat(n: int, folder: Path) -> tuple[float, int]:
                 price_minor=100,
                 currency="MYR",
             )
-            await s.chat.set_mode(BUYER + c, "chat", order.id)
+            await s.chat.set_mode(BUYER + c, InputMode.CHAT, order.id)
             orders.append(order.id)
         await app.bot_data.notifier.drain()
         updates = [Update.de_json(_update(i, _buyer(i)), app.bot) for i in range(n)]

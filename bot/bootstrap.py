@@ -22,6 +22,7 @@ from bot.services.deadlines import DeadlineService
 from bot.services.help_log import HelpLog
 from bot.services.notifications import NotificationService, OutboxSignal
 from bot.services.orders import OrderService
+from bot.services.reachability import Reachability
 from bot.services.support import SupportService
 from store.connection import database_file, describe
 from store.sqlite_store import Store
@@ -41,6 +42,7 @@ class Services:
     notifications: NotificationService
     help_log: HelpLog
     agents: AgentRoster
+    reachability: Reachability
 
     async def schema_version(self) -> int:
         """The newest migration the database has."""
@@ -66,19 +68,21 @@ async def open_services(settings: Settings, clock: Clock, *, create: bool = True
     support_policy = SupportPolicy(
         unclaimed_after=settings.sla_unclaimed, unanswered_after=settings.sla_unanswered
     )
+    support = SupportService(store, clock, orders, support_policy, settings.support_chat_id, signal)
+    chat = ChatService(store, clock, policy, settings.online_window, signal=signal)
+    notifications = NotificationService(store, clock, signal)
     return Services(
         store=store,
         clock=clock,
         policy=policy,
         orders=orders,
-        support=SupportService(
-            store, clock, orders, support_policy, settings.support_chat_id, signal
-        ),
+        support=support,
         deadlines=DeadlineService(store, clock, policy, signal=signal),
-        chat=ChatService(store, clock, policy, settings.online_window, signal=signal),
-        notifications=NotificationService(store, clock, signal),
+        chat=chat,
+        notifications=notifications,
         help_log=HelpLog(store, clock),
         agents=AgentRoster(settings.support_agents, settings.support_chat_id, clock),
+        reachability=Reachability(chat, orders, notifications, support),
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot.domain.input_modes import InputMode
 from bot.ports.records import CardRef, ChatMode, MessageEdit, RelayedMessage, TranscriptRow
 from bot.timefmt import from_db, to_db
 from store.queries import Queries
@@ -87,12 +88,18 @@ class ChatTables(Queries):
         row = await self._one(
             "SELECT user_id, mode, order_id, data FROM chat_modes WHERE user_id = ?", (user_id,)
         )
-        return ChatMode(row[0], row[1], row[2], json.loads(row[3])) if row else None
+        if row is None:
+            return None
+        try:
+            mode = InputMode(row[1])
+        except ValueError:
+            return None  # a mode this version no longer has: waiting for nothing
+        return ChatMode(row[0], mode, row[2], json.loads(row[3]))
 
     async def set_mode(
         self,
         user_id: int,
-        mode: str,
+        mode: InputMode,
         order_id: str | None,
         data: dict[str, Any],
         now: datetime,

@@ -71,6 +71,8 @@ class FaqDocument(BaseModel):
     answer: str
     phrasings: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
+    # The entry is about one of the asker's orders: the chat shows that order with it.
+    about_order: bool = False
 
     @field_validator("id", "title", "answer")
     @classmethod

@@ -17,7 +17,10 @@ log = logging.getLogger(__name__)
 LEXICON_FILE = "lexicon.txt"
 DOCUMENT_SUFFIX = ".md"
 _FENCE = "---"
-_TEXT_FIELDS = ("id", "title")
+_TEXT_FIELDS = ("id", "title", "about")
+_REQUIRED = ("id", "title")
+# `about: order`: the entry concerns one of the asker's orders; `general` (the default): not.
+_ABOUT = ("order", "general")
 _LIST_FIELDS = ("phrasings", "keywords")
 
 
@@ -63,9 +66,12 @@ def parse_document(text: str, *, source: str) -> FaqDocument:
         else:
             current = None
             fields[key] = value
-    for key in _TEXT_FIELDS:
+    for key in _REQUIRED:
         if not fields.get(key):
             raise DocumentError(f"{source}: header has no {key}")
+    about = fields.get("about", "general")
+    if about not in _ABOUT:
+        raise DocumentError(f"{source}: about must be one of {', '.join(_ABOUT)}, not {about!r}")
     answer = "\n".join(lines[end + 1 :]).strip()
     if not answer:
         raise DocumentError(f"{source}: answer is empty")
@@ -76,6 +82,7 @@ def parse_document(text: str, *, source: str) -> FaqDocument:
             answer=answer,
             phrasings=tuple(p for p in fields.get("phrasings", ()) if p),
             keywords=tuple(k for k in fields.get("keywords", ()) if k),
+            about_order=about == "order",
         )
     except ValidationError as exc:
         raise DocumentError(f"{source}: {exc.errors()[0]['msg']}") from None
@@ -84,6 +91,8 @@ def parse_document(text: str, *, source: str) -> FaqDocument:
 def render_document(doc: FaqDocument) -> str:
     """Write a document back in the file format parse_document reads."""
     lines = [_FENCE, f"id: {doc.id}", f"title: {doc.title}"]
+    if doc.about_order:
+        lines.append("about: order")
     for key, values in (("phrasings", doc.phrasings), ("keywords", doc.keywords)):
         if values:
             lines.append(f"{key}:")

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.domain.input_modes import InputMode
+
 
 @dataclass(frozen=True)
 class DueDeadline:
@@ -69,7 +71,7 @@ class ChatMode:
     """What the bot is waiting for a user to type next (or which order chat they are in)."""
 
     user_id: int
-    mode: str
+    mode: InputMode
     order_id: str | None
     data: dict[str, Any]
 

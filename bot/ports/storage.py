@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from bot.domain.deadlines import Deadline
+from bot.domain.input_modes import InputMode
 from bot.domain.ledger import LedgerTxn
 from bot.domain.model import Offer, Order, Status
 from bot.domain.tickets import Ticket, TicketKind
@@ -320,7 +321,7 @@ class ChatRepo(Protocol):
     async def set_mode(
         self,
         user_id: int,
-        mode: str,
+        mode: InputMode,
         order_id: str | None,
         data: dict[str, Any],
         now: datetime,

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.domain.deadlines import Deadline, next_resolution
+from bot.domain.input_modes import InputMode
 from bot.domain.model import Order
 from bot.domain.policy import Policy
 from bot.ports.records import (
@@ -209,7 +210,7 @@ class ChatService:
         return self._modes[user_id]
 
     async def set_mode(
-        self, user_id: int, mode: str, order_id: str | None = None, **data: Any
+        self, user_id: int, mode: InputMode, order_id: str | None = None, **data: Any
     ) -> None:
         """Wait for the user's next input in `mode` (durable across restarts)."""
         self._modes.pop(user_id, None)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.clock import Clock
 from bot.domain import transitions as t
+from bot.domain.actions import Action, available_actions, check_action, upcoming_actions
 from bot.domain.errors import (
     DomainError,
     IllegalTransition,
@@ -35,6 +37,19 @@ log = logging.getLogger(__name__)
 CHAT_CACHE_SIZE = 10_000
 
 Transition = t.Transition
+# Open orders a command without an id may mean; a choice offers at most this many.
+OPEN_STATUSES = (Status.WAITING_PAYMENT, Status.WAITING_DELIVERY, Status.WAITING_CONFIRMATION)
+MAX_CHOICES = 10
+
+
+@dataclass(frozen=True)
+class Pick:
+    """The order a command acts on, or, when it is not clear, the ones to choose from."""
+
+    order: Order | None
+    choices: tuple[Order, ...] = ()
+
+
 MakeOutcome = Callable[[UnitOfWork, Order, datetime], Awaitable[t.Outcome]]
 WakeUp = Callable[[], Awaitable[None] | None]
 
@@ -489,3 +504,39 @@ class OrderService:
     async def ledger_problems(self) -> list[str]:
         """Every broken invariant of the books (empty when they are right)."""
         return await ledger_violations(self.store)
+
+    async def pick(self, user_id: int, action: Action, named: str | None) -> Pick:
+        """Which order a command means: the one it names, or else the only one of the user's
+        open orders where `action` is possible now.
+
+        Raises (OrderNotFound, NotAllowed, TooEarly...) when the named order cannot take the
+        action, or when none can yet but one will (the refusal says when).
+        """
+        now = self.clock.now()
+        if named is not None:
+            order = await self.get_for(named, user_id)
+            check_action(order, user_id, now, self.policy, action)
+            return Pick(order)
+        active = await self.orders_of(user_id, list(OPEN_STATUSES), 50)
+        fits = [o for o in active if action in available_actions(o, user_id, now, self.policy)]
+        if len(fits) == 1:
+            return Pick(fits[0])
+        if not fits:
+            soon = [o for o in active if action in upcoming_actions(o, user_id, now, self.policy)]
+            if soon:
+                check_action(soon[0], user_id, now, self.policy, action)
+        return Pick(None, tuple(fits[:MAX_CHOICES]))
+
+    async def meant_in_question(self, user_id: int, order_ids: list[str]) -> list[Order]:
+        """The orders a question about "my order" means: the asker's own among the ids it
+        names (at most two; a stranger's or unknown id is passed over in silence), or, when it
+        names none, their latest open order."""
+        found: list[Order] = []
+        for order_id in order_ids[:2]:
+            try:
+                found.append(await self.get_for(order_id, user_id))
+            except DomainError:
+                log.debug("order id %s in a question is not the asker's", order_id)
+        if not found and not order_ids:
+            found = await self.orders_of(user_id, list(OPEN_STATUSES), 1)
+        return found

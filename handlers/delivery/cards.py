@@ -12,6 +12,7 @@ from telegram.error import BadRequest
 
 from bot.bootstrap import Services
 from bot.domain.actions import upcoming_actions
+from bot.domain.input_modes import InputMode
 from bot.domain.model import Order
 from handlers.delivery.live import LiveMessages
 from handlers.views.callback_data import Act, button
@@ -85,7 +86,7 @@ class Cards:
         chat = self.services.chat
         view = await chat.view(order, viewer_id)
         mode = await chat.mode(viewer_id)
-        in_chat = mode is not None and mode.mode == "chat" and mode.order_id == order.id
+        in_chat = mode is not None and mode.mode is InputMode.CHAT and mode.order_id == order.id
         now = chat.now()
         policy = self.services.policy
         kb = card_keyboard(view, now, policy, in_chat=in_chat)
@@ -99,7 +100,7 @@ class Cards:
     async def _with_support(self, viewer_id: int, order: Order) -> bool:
         """Whether what this viewer types goes to an open support case about the order."""
         mode = await self.services.chat.mode(viewer_id)
-        if mode is None or mode.mode != "support" or mode.order_id != order.id:
+        if mode is None or mode.mode is not InputMode.SUPPORT or mode.order_id != order.id:
             return False
         ticket_id = mode.data.get("ticket_id")
         if not isinstance(ticket_id, int):

@@ -17,13 +17,11 @@ from telegram import Bot, ForceReply, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 
+from bot.domain.input_modes import asks_about_an_order
 from bot.ports.records import CardRef
 from bot.services.chat import ChatService
 
 log = logging.getLogger(__name__)
-
-# Input modes whose prompt is a question about one order (answered by typing or a file).
-PROMPT_MODES = frozenset({"deliver", "reject_reason", "refund_amount", "receipt"})
 
 
 class LiveMessages:
@@ -69,7 +67,7 @@ class LiveMessages:
         mode = await self.chat.mode(ref.user_id)
         return (
             mode is not None
-            and mode.mode in PROMPT_MODES
+            and asks_about_an_order(mode.mode)
             and mode.order_id == ref.order_id
             and mode.data.get("prompt") == ref.message_id
         )

@@ -22,7 +22,6 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot.bootstrap import Services
 from bot.domain.errors import OrderNotFound
 from bot.domain.model import Order, Role
-from bot.domain.tickets import TicketKind
 from bot.ports.records import OutboxItem, RelayedMessage
 from bot.services.support import SUPPORT_CLOSED
 from handlers.delivery.cards import Cards
@@ -265,35 +264,5 @@ class Notifier:
             )
 
     async def _unreachable(self, recipient: int, group: list[OutboxItem], error: str) -> None:
-        before = await self.services.chat.user(recipient)
-        await self.services.chat.mark_unreachable(recipient, error)
-        # A block often arrives first as my_chat_member, which marks the user unreachable
-        # without telling anyone: tell the other side once per order since the block began.
-        since = (
-            before.unreachable_since
-            if before is not None and before.unreachable_since is not None
-            else self.services.clock.now()
-        )
-        order_ids = {i.order_id for i in group if i.order_id}
-        for order_id in sorted(order_ids):
-            try:
-                order = await self.services.orders.get(order_id)
-            except OrderNotFound:
-                continue
-            if order.status.finished:
-                continue
-            other = order.seller_id if recipient == order.buyer_id else order.buyer_id
-            if await self.services.notifications.queued_since(
-                order.id, other, "counterparty_unreachable", since
-            ):
-                continue
-            await self.services.notifications.notify(
-                other, "counterparty_unreachable", order.id, role=(order.role_of(other) or "buyer")
-            )
-            who = "buyer" if recipient == order.buyer_id else "seller"
-            await self.services.support.raise_ticket(
-                TicketKind.UNREACHABLE,
-                order_id=order.id,
-                user_id=None,
-                subject=f"The {who} blocked the bot and can't be reached.",
-            )
+        order_ids = (i.order_id for i in group if i.order_id)
+        await self.services.reachability.blocked(recipient, order_ids, error)

@@ -16,7 +16,7 @@ from telegram.constants import ParseMode
 
 from bot.domain.faq import FaqAnswer, FaqDocument, FaqIndex
 from bot.domain.ids import find_order_ids
-from bot.domain.model import Order, Status
+from bot.domain.input_modes import InputMode
 from bot.domain.tickets import TicketKind
 from handlers.inbound.common import guarded, tell
 from handlers.inbound.orders import show_card
@@ -27,24 +27,6 @@ from handlers.wiring import Ctx, services, settings
 
 log = logging.getLogger(__name__)
 
-# Entries about the asker's own order: the answer is followed by that order's card.
-ORDER_TOPICS = {
-    "marked-delivered-not-received",
-    "not-received-refund",
-    "paid-status-unpaid",
-    "paid-status-delayed",
-    "paid-what-next",
-    "cancel-paid-order",
-    "cancel-unpaid-order",
-    "confirmed-received",
-    "not-as-described",
-    "request-refund",
-    "partial-refund",
-    "payment-time-limit",
-    "track-order-status",
-    "order-details",
-}
-ACTIVE = [Status.WAITING_PAYMENT, Status.WAITING_DELIVERY, Status.WAITING_CONFIRMATION]
 GREETING = (
     "👋 Hi! I'm KChat, the order chat of KALEOZ. Ask me anything about orders, "
     "payments, delivery or refunds, or see /orders."
@@ -85,19 +67,6 @@ def _answer_keyboard(ctx: Ctx, ans: FaqAnswer, question_id: int) -> InlineKeyboa
     return InlineKeyboardMarkup(rows)
 
 
-async def _related_orders(ctx: Ctx, user_id: int, order_ids: list[str]) -> list[Order]:
-    s = services(ctx)
-    found: list[Order] = []
-    for oid in order_ids[:2]:
-        try:
-            found.append(await s.orders.get_for(oid, user_id))
-        except Exception:  # a stranger's or unknown id: say nothing about it
-            log.debug("order id %s in a question is not the asker's", oid)
-    if not found and not order_ids:
-        found = await s.orders.orders_of(user_id, ACTIVE, 1)
-    return found
-
-
 async def answer_question(update: Update, ctx: Ctx, text: str, order_ids: list[str]) -> None:
     """Answer from the documents; when unsure, say so and offer a person."""
     assert update.effective_user is not None
@@ -131,8 +100,9 @@ async def answer_question(update: Update, ctx: Ctx, text: str, order_ids: list[s
         article(ans.document, footer=DID_THIS_HELP),
         reply_markup=_answer_keyboard(ctx, ans, asked),
     )
-    if ans.document.id in ORDER_TOPICS:
-        for order in await _related_orders(ctx, update.effective_user.id, order_ids):
+    if ans.document.about_order:
+        asker = update.effective_user.id
+        for order in await services(ctx).orders.meant_in_question(asker, order_ids):
             await show_card(update, ctx, order, prefix="📋 <b>Your order right now:</b>")
 
 
@@ -222,7 +192,7 @@ async def request_support(
     ticket, _ = await s.support.raise_ticket(
         TicketKind.HELP, order_id=None, user_id=user.id, subject=subject
     )
-    await s.chat.set_mode(user.id, "support", None, ticket_id=ticket.id)
+    await s.chat.set_mode(user.id, InputMode.SUPPORT, None, ticket_id=ticket.id)
     kb = InlineKeyboardMarkup([[button("Leave support chat", Act.LEAVE_SUPPORT)]])
     await tell(
         update,

@@ -13,9 +13,9 @@ from bot.domain.errors import (
     InvalidAmount,
     InvalidInput,
 )
+from bot.domain.input_modes import ORDER_ANSWERS, InputMode, asks_about_an_order
 from bot.domain.money import display, parse_amount
 from bot.domain.transitions import check_payment_report
-from handlers.delivery.live import PROMPT_MODES
 from handlers.inbound.common import guarded
 from handlers.inbound.faq_chat import on_faq_button
 from handlers.inbound.orders import (
@@ -120,7 +120,7 @@ async def _refund_part(update: Update, ctx: Ctx, cb: Cb) -> bool:
         update,
         ctx,
         order,
-        "refund_amount",
+        InputMode.REFUND_AMOUNT,
         f"Type the amount you want back for order <b>{order.id}</b> (more than 0, at most "
         f"{display(order.amount_minor, order.currency)}), like <code>5.00</code>. Send /cancel "
         "to stop.",
@@ -155,7 +155,7 @@ async def _reject(update: Update, ctx: Ctx, cb: Cb) -> bool:
         update,
         ctx,
         order,
-        "reject_reason",
+        InputMode.REJECT_REASON,
         f"Tell the buyer why you reject the refund on <b>{order.id}</b> (one message). "
         "They may escalate to KALEOZ Support. Send /cancel to stop.",
         placeholder="Why you reject the refund",
@@ -183,7 +183,7 @@ async def _escalate(update: Update, ctx: Ctx, cb: Cb) -> bool:
     s = services(ctx)
     uid = _uid(update)
     order, ticket = await s.support.escalate(cb.ref, uid)
-    await s.chat.set_mode(uid, "support", order.id, ticket_id=ticket.id)
+    await s.chat.set_mode(uid, InputMode.SUPPORT, order.id, ticket_id=ticket.id)
     await _answer(update, "Sent to KALEOZ Support.")
     await notifier(ctx).drain()  # the news first, then the tapped card says what to do now
     await cards(ctx).refresh(
@@ -206,7 +206,7 @@ async def _paid_already(update: Update, ctx: Ctx, cb: Cb) -> bool:
         update,
         ctx,
         order,
-        "receipt",
+        InputMode.RECEIPT,
         f"🧾 Send a photo or file of your payment receipt for order <b>{order.id}</b> (for a "
         "bank transfer, the transfer slip). KALEOZ Support will check it. Online payments can "
         "take 1–2 hours to show. Send /cancel to stop.",
@@ -222,7 +222,7 @@ async def _leave_support(update: Update, ctx: Ctx, cb: Cb) -> bool:
     await s.chat.clear_mode(uid)
     await _answer(update, "OK")
     left = "You left the support chat. Support can still reach you here."
-    if mode is not None and mode.mode == "support" and mode.order_id:
+    if mode is not None and mode.mode is InputMode.SUPPORT and mode.order_id:
         order = await s.orders.get_for(mode.order_id, uid)
         await cards(ctx).refresh(ctx.bot, uid, order, left)
         return True
@@ -235,7 +235,7 @@ async def _message(update: Update, ctx: Ctx, cb: Cb) -> bool:
     uid = _uid(update)
     order = await s.orders.get_for(cb.ref, uid)
     other = "seller" if order.buyer_id == uid else "buyer"
-    await s.chat.set_mode(uid, "chat", order.id)
+    await s.chat.set_mode(uid, InputMode.CHAT, order.id)
     await _answer(update)
     await cards(ctx).send(
         ctx.bot,
@@ -267,7 +267,7 @@ async def _abort(update: Update, ctx: Ctx, cb: Cb) -> bool:
     uid = _uid(update)
     order = await s.orders.get_for(cb.ref, uid)
     mode = await s.chat.mode(uid)
-    if mode is None or mode.mode not in PROMPT_MODES or mode.order_id != order.id:
+    if mode is None or not asks_about_an_order(mode.mode) or mode.order_id != order.id:
         assert update.callback_query is not None
         await update.callback_query.answer(
             f"Nothing to cancel: that question was already answered. Order {order.id} is "
@@ -402,17 +402,17 @@ async def _dispatch(update: Update, ctx: Ctx, cb: Cb) -> bool:
 
 
 async def on_mode_text(
-    update: Update, ctx: Ctx, mode: str, order_id: str | None, text: str
+    update: Update, ctx: Ctx, mode: InputMode, order_id: str | None, text: str
 ) -> bool:
     """Handle typed input for a pending question; False if the mode is not an input mode."""
     s = services(ctx)
     uid = _uid(update)
-    if order_id is None or mode not in ("deliver", "reject_reason", "refund_amount"):
+    if order_id is None or mode not in ORDER_ANSWERS:
         return False
     try:
-        if mode == "deliver":
+        if mode is InputMode.DELIVER:
             order = await s.orders.deliver(order_id, uid, text)
-        elif mode == "reject_reason":
+        elif mode is InputMode.REJECT_REASON:
             order = await s.orders.reject_refund(order_id, uid, text)
         else:
             current = await s.orders.get_for(order_id, uid)

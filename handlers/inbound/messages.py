@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Message, Update
 
 from bot.domain.ids import find_order_ids, normalize_order_id
+from bot.domain.input_modes import InputMode, goes_to_people
 from bot.domain.model import Order
 from bot.domain.tickets import Ticket, TicketKind
 from bot.ports.records import ChatMode
@@ -17,9 +18,6 @@ from handlers.inbound.support import party_to_support, support_ticket_for_reply
 from handlers.wiring import Ctx, cards, notifier, services
 
 FILE_KINDS = ("document", "photo")
-# Modes whose messages go to a person, not to the bot: they take anything Telegram takes
-# (as do order chat and replies to support); MAX_TEXT is for what the bot itself reads.
-TO_PEOPLE = ("support", "receipt")
 TOO_LONG = "That message is too long. Please keep it shorter."
 
 
@@ -36,7 +34,7 @@ async def _relay_later(update: Update, ctx: Ctx, first: bool) -> bool:
     s = services(ctx)
     uid = _uid(update)
     mode = await s.chat.mode(uid)
-    if mode is not None and mode.mode != "chat":
+    if mode is not None and mode.mode is not InputMode.CHAT:
         return False  # an answer to the bot, or a message for support
     if await support_ticket_for_reply(ctx, msg) is not None:
         return False
@@ -60,7 +58,7 @@ async def _chat_order(ctx: Ctx, msg: Message, uid: int, mode: ChatMode | None) -
         found = await s.chat.relayed(msg.chat_id, msg.reply_to_message.message_id)
         if found is not None:
             return await s.orders.for_chat(found.order_id, uid)
-    if mode is not None and mode.mode == "chat" and mode.order_id:
+    if mode is not None and mode.mode is InputMode.CHAT and mode.order_id:
         return await s.orders.for_chat(mode.order_id, uid)
     return None
 
@@ -75,26 +73,28 @@ async def on_private_message(update: Update, ctx: Ctx) -> None:
     text = msg.text or ""
     too_long = len(text) > MAX_TEXT
     mode = await s.chat.mode(uid)
-    if mode is not None and mode.mode != "chat":
-        if too_long and mode.mode not in TO_PEOPLE:
+    if mode is not None and mode.mode is not InputMode.CHAT:
+        # What goes to a person takes anything Telegram takes; MAX_TEXT is for what the
+        # bot itself reads.
+        if too_long and not goes_to_people(mode.mode):
             await tell(update, TOO_LONG)
             return
         if text and await on_mode_text(update, ctx, mode.mode, mode.order_id, text):
             return
         if text and await on_sell_input(update, ctx, mode.mode, mode.data):
             return
-        if mode.mode == "deliver" and mode.order_id and message_kind(msg) in FILE_KINDS:
+        if mode.mode is InputMode.DELIVER and mode.order_id and message_kind(msg) in FILE_KINDS:
             await _deliver_file(update, ctx, mode.order_id)
             return
     ticket = await support_ticket_for_reply(ctx, msg)
-    if ticket is None and mode is not None and mode.mode == "support":
+    if ticket is None and mode is not None and mode.mode is InputMode.SUPPORT:
         ticket = await _mode_ticket(ctx, mode.data)
         if ticket is None:
             await s.chat.clear_mode(uid)  # the case was closed: messages are questions again
     if ticket is not None:
         await party_to_support(update, ctx, ticket)
         return
-    if mode is not None and mode.mode == "receipt" and mode.order_id:
+    if mode is not None and mode.mode is InputMode.RECEIPT and mode.order_id:
         await _receipt(update, ctx, mode.order_id)
         return
     order = await _chat_order(ctx, msg, uid, mode)
@@ -133,7 +133,7 @@ async def _receipt(update: Update, ctx: Ctx, order_id: str) -> None:
     ticket, _ = await s.support.raise_ticket(
         TicketKind.PAYMENT, order_id=order.id, user_id=uid, subject=subject[:300]
     )
-    await s.chat.set_mode(uid, "support", order.id, ticket_id=ticket.id)
+    await s.chat.set_mode(uid, InputMode.SUPPORT, order.id, ticket_id=ticket.id)
     await notifier(ctx).drain()  # the ticket card first, then the receipt under it
     # The answered question becomes the card again, saying where the receipt went.
     await cards(ctx).refresh(
@@ -192,7 +192,7 @@ async def cmd_leave(update: Update, ctx: Ctx) -> None:
     s = services(ctx)
     mode = await s.chat.mode(_uid(update))
     await s.chat.clear_mode(_uid(update))
-    if mode is not None and mode.mode == "chat" and mode.order_id:
+    if mode is not None and mode.mode is InputMode.CHAT and mode.order_id:
         # The card's "Leave chat" would be stale: the card comes back with "Message …".
         await show_card(update, ctx, await s.orders.get_for(mode.order_id, _uid(update)), LEFT_CHAT)
         return

@@ -9,6 +9,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain.errors import InvalidInput, OfferNotFound
 from bot.domain.ids import normalize_order_id
+from bot.domain.input_modes import InputMode
 from bot.domain.model import Offer
 from bot.domain.money import display, normalize_currency, parse_amount
 from handlers.inbound.common import guarded, tell
@@ -101,7 +102,7 @@ async def cmd_sell(update: Update, ctx: Ctx) -> None:
         title, _, price = raw.partition("|")
         await create_offer(update, ctx, title, price)
         return
-    await services(ctx).chat.set_mode(_uid(update), "sell_title", None)
+    await services(ctx).chat.set_mode(_uid(update), InputMode.SELL_TITLE, None)
     await tell(
         update,
         "🛍 What are you selling? Send the item's title (like <i>Steam Wallet MYR 50</i>). "
@@ -131,15 +132,15 @@ async def create_offer(update: Update, ctx: Ctx, title: str, price_text: str) ->
     )
 
 
-async def on_sell_input(update: Update, ctx: Ctx, mode: str, data: dict[str, object]) -> bool:
+async def on_sell_input(update: Update, ctx: Ctx, mode: InputMode, data: dict[str, object]) -> bool:
     """The /sell questions: title, then price."""
     text = (update.effective_message.text if update.effective_message else "") or ""
     s = services(ctx)
-    if mode == "sell_title":
+    if mode is InputMode.SELL_TITLE:
         title = " ".join(text.split())
         if not title or len(title) > 120:
             raise InvalidInput("Please send a title of 1 to 120 characters.")
-        await s.chat.set_mode(_uid(update), "sell_price", None, title=title)
+        await s.chat.set_mode(_uid(update), InputMode.SELL_PRICE, None, title=title)
         await tell(
             update,
             f"Price for <b>{escape(title)}</b>? (like <code>12.50</code>, "
@@ -148,7 +149,7 @@ async def on_sell_input(update: Update, ctx: Ctx, mode: str, data: dict[str, obj
             reply_markup=force_reply("Price, like 12.50"),
         )
         return True
-    if mode == "sell_price":
+    if mode is InputMode.SELL_PRICE:
         await create_offer(update, ctx, str(data.get("title", "")), text)
         return True
     return False

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot.domain.actions import Action, available_actions, check_action, upcoming_actions
+from bot.domain.actions import Action, check_action
 from bot.domain.ids import find_order_ids
+from bot.domain.input_modes import InputMode
 from bot.domain.model import Order, Status
 from bot.domain.money import display, parse_amount
+from bot.services.orders import OPEN_STATUSES
 from handlers.delivery.cards import edit
 from handlers.inbound.common import guarded, tell
 from handlers.views.callback_data import Act, button
@@ -19,7 +21,7 @@ PAGE = 5
 FILTERS: dict[str, tuple[str, list[Status]]] = {
     "active": (
         "Active",
-        [Status.WAITING_PAYMENT, Status.WAITING_DELIVERY, Status.WAITING_CONFIRMATION],
+        list(OPEN_STATUSES),
     ),
     "completed": ("Completed", [Status.COMPLETED]),
     "refunding": ("Refunding", [Status.REFUNDING]),
@@ -115,26 +117,15 @@ async def acting_on(ctx: Ctx, order_id: str, user_id: int, action: Action) -> Or
 
 async def _pick(update: Update, ctx: Ctx, action: Action, verb: str) -> Order | None:
     """The order named in the command, or the only one where `action` is possible now."""
-    s = services(ctx)
-    uid = _user_id(update)
     ids = find_order_ids(" ".join(ctx.args or []))
-    if ids:
-        named = await s.orders.get_for(ids[0], uid)
-        check_action(named, uid, s.clock.now(), s.policy, action)
-        return named
-    now = s.clock.now()
-    active = await s.orders.orders_of(uid, FILTERS["active"][1], 50)
-    fits = [o for o in active if action in available_actions(o, uid, now, s.policy)]
-    if len(fits) == 1:
-        return fits[0]
-    if not fits:
-        soon = [o for o in active if action in upcoming_actions(o, uid, now, s.policy)]
-        if soon:
-            check_action(soon[0], uid, now, s.policy, action)  # refused, saying when it opens
+    pick = await services(ctx).orders.pick(_user_id(update), action, ids[0] if ids else None)
+    if pick.order is not None:
+        return pick.order
+    if not pick.choices:
         await tell(update, f"You have no order you can {verb} right now. See /orders.")
         return None
     kb = InlineKeyboardMarkup(
-        [[button(f"{o.id} · {clip(o.title, 30)}", Act.OPEN, o.id)] for o in fits[:10]]
+        [[button(f"{o.id} · {clip(o.title, 30)}", Act.OPEN, o.id)] for o in pick.choices]
     )
     await tell(update, f"Which order do you want to {verb}?", reply_markup=kb)
     return None
@@ -191,7 +182,7 @@ async def cmd_cancel(update: Update, ctx: Ctx) -> None:
     s = services(ctx)
     uid = _user_id(update)
     mode = await s.chat.mode(uid)
-    if mode is not None and not ctx.args and mode.mode != "chat":
+    if mode is not None and not ctx.args and mode.mode is not InputMode.CHAT:
         await s.chat.clear_mode(uid)
         if mode.order_id is None:
             await tell(update, "OK, cancelled.")
@@ -215,7 +206,7 @@ async def ask_delivery(update: Update, ctx: Ctx, order: Order) -> None:
         update,
         ctx,
         order,
-        "deliver",
+        InputMode.DELIVER,
         f"📤 Send the delivery for order <b>{order.id}</b> now: type the code or details, or "
         "send a file or photo. The buyer gets it at once. Send /cancel to stop.",
         placeholder="The code or details, or attach a file",
@@ -223,7 +214,7 @@ async def ask_delivery(update: Update, ctx: Ctx, order: Order) -> None:
 
 
 async def ask_for(
-    update: Update, ctx: Ctx, order: Order, mode: str, text: str, *, placeholder: str
+    update: Update, ctx: Ctx, order: Order, mode: InputMode, text: str, *, placeholder: str
 ) -> None:
     """Ask for typed input about the order: the question opens a reply with a hint, and
     becomes the live message about it, so the card above loses its buttons and the

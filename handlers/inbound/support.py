@@ -18,6 +18,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import filters
 
 from bot.domain.errors import DomainError, InvalidInput
+from bot.domain.input_modes import InputMode
 from bot.domain.model import Order, Resolution
 from bot.domain.money import display, parse_amount
 from bot.domain.tickets import Ticket, check_agent_may_act
@@ -197,7 +198,7 @@ async def _partial(
         force_reply("Amount to refund, like 5.00", selective=True),
     )
     # Until answered (or /cancel), the agent's messages in the group answer this prompt.
-    await s.chat.set_mode(agent, "support_amount", order.id, ticket_id=ticket.id)
+    await s.chat.set_mode(agent, InputMode.SUPPORT_AMOUNT, order.id, ticket_id=ticket.id)
     return "Reply with the amount."
 
 
@@ -336,7 +337,7 @@ async def _pending_prompt(ctx: Ctx, user_id: int) -> tuple[ChatMode, Ticket] | N
     """The agent's open "reply with the amount" question and its ticket, if still open."""
     s = services(ctx)
     mode = await s.chat.mode(user_id)
-    if mode is None or mode.mode != "support_amount":
+    if mode is None or mode.mode is not InputMode.SUPPORT_AMOUNT:
         return None
     ticket_id = mode.data.get("ticket_id")
     try:

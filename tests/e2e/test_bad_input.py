@@ -8,6 +8,7 @@ import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest
 
+from bot.domain.input_modes import InputMode
 from bot.domain.model import Status
 from bot.services.audit import ledger_violations
 from handlers.views.callback_data import Act, Cb
@@ -99,7 +100,7 @@ async def test_bad_amounts_in_the_partial_refund_prompt_are_refused_and_can_be_r
         assert reply.content.startswith("⚠️ "), typed
         assert refusal in reply.content, (typed, reply.content)
         mode = await kchat.services.chat.mode(BUYER)
-        assert mode is not None and mode.mode == "refund_amount", "the question stays open"
+        assert mode is not None and mode.mode is InputMode.REFUND_AMOUNT, "the question stays open"
     await kchat.settle()
     assert await _state(kchat, oid) == before
 

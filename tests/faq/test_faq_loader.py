@@ -43,6 +43,30 @@ def test_document_round_trips_through_the_file_format() -> None:
         id="x", title='Say "hi"?', answer="Yes.\nTwo lines.", phrasings=("a b",), keywords=("k",)
     )
     assert parse_document(render_document(doc), source="x.md") == doc
+    about = doc.model_copy(update={"about_order": True})
+    assert "about: order" in render_document(about)
+    assert parse_document(render_document(about), source="x.md") == about
+
+
+def test_the_entries_about_an_order_say_so_in_their_header() -> None:
+    """The chat follows these answers with the asker's order: the document decides, not code."""
+    about = {d.id for d in load_documents() if d.about_order}
+    assert about == {
+        "marked-delivered-not-received",
+        "not-received-refund",
+        "paid-status-unpaid",
+        "paid-status-delayed",
+        "paid-what-next",
+        "cancel-paid-order",
+        "cancel-unpaid-order",
+        "confirmed-received",
+        "not-as-described",
+        "request-refund",
+        "partial-refund",
+        "payment-time-limit",
+        "track-order-status",
+        "order-details",
+    }
 
 
 def test_operator_document_overrides_a_shipped_one_by_id(tmp_path: Path) -> None:
@@ -110,6 +134,7 @@ def test_duplicate_ids_are_an_error(tmp_path: Path) -> None:
         ("---\nid: x\nid: y\ntitle: T\n---\nA.", "given twice"),
         ("---\nid: x\n  - stray\ntitle: T\n---\nA.", "list item outside a list field"),
         ("---\nid: x\ntitle: T\nphrasings: one\n---\nA.", "takes '- item' lines"),
+        ("---\nid: x\ntitle: T\nabout: orders\n---\nA.", "about must be one of order, general"),
     ],
 )
 def test_malformed_document_names_file_and_problem(tmp_path: Path, text: str, problem: str) -> None:

@@ -3,7 +3,7 @@
 Each Protocol is one role (orders, ledger, deadlines, outbox, users, chat, support, help log);
 `UnitOfWork` is all of them inside one database transaction, so that a change, its money, its
 deadlines and its notifications commit together or not at all. Services type a parameter by
-the narrowest role they use.
+the narrowest role they use where one is enough.
 """
 
 from __future__ import annotations

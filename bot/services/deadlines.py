@@ -13,7 +13,7 @@ from bot.domain.model import Order
 from bot.domain.policy import Policy
 from bot.domain.transitions import Outcome, apply_deadline
 from bot.ports.records import DueDeadline
-from bot.ports.storage import Storage, UnitOfWork
+from bot.ports.storage import DeadlineRepo, Storage, UnitOfWork
 from bot.services.notifications import OutboxSignal
 from bot.services.outcomes import persist_outcome, settle_overdue
 
@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 RULES_KEY = "deadline_rules"
 
 
-async def note_rules_if_unset(tx: UnitOfWork, policy: Policy) -> None:
+async def note_rules_if_unset(tx: DeadlineRepo, policy: Policy) -> None:
     """A database nobody recorded the deadline rules in gets the ones in force now.
 
     Called where deadlines are first written (an order placed): a database the command

@@ -26,7 +26,7 @@ from bot.domain.offers import check_can_buy, new_offer
 from bot.domain.policy import Policy
 from bot.ports.errors import DuplicateTransaction
 from bot.ports.records import LogEntry, OutboxItem
-from bot.ports.storage import Storage, UnitOfWork
+from bot.ports.storage import OrderRepo, Storage, UnitOfWork
 from bot.services.audit import ledger_violations
 from bot.services.deadlines import note_rules_if_unset
 from bot.services.notifications import OutboxSignal
@@ -90,7 +90,7 @@ class OrderService:
         if self._on_change is not None:
             self._on_change()
 
-    async def _fresh_id(self, tx: UnitOfWork) -> str:
+    async def _fresh_id(self, tx: OrderRepo) -> str:
         for _ in range(20):
             oid = self._new_id()
             if not await tx.order_exists(oid):
@@ -170,7 +170,7 @@ class OrderService:
         self._changed()
         return order
 
-    async def _fresh_offer_id(self, tx: UnitOfWork) -> str:
+    async def _fresh_offer_id(self, tx: OrderRepo) -> str:
         for _ in range(20):
             oid = "O" + self._new_id()[1:]
             if await tx.get_offer(oid) is None:
@@ -270,7 +270,7 @@ class OrderService:
 
     # --- transitions -----------------------------------------------------------------
 
-    async def _load_for(self, tx: UnitOfWork, order_id: str, user_id: int | None) -> Order:
+    async def _load_for(self, tx: OrderRepo, order_id: str, user_id: int | None) -> Order:
         oid = normalize_order_id(order_id)
         order = await tx.get_order(oid) if oid else None
         if order is None or (user_id is not None and order.role_of(user_id) is None):
@@ -283,7 +283,7 @@ class OrderService:
         assert role is not None, "checked by _load_for"
         return Actor(role, user_id)
 
-    async def authorize_in(self, tx: UnitOfWork, order_id: str, user_id: int) -> Order:
+    async def authorize_in(self, tx: OrderRepo, order_id: str, user_id: int) -> Order:
         """The order if `user_id` is a party to it, read inside the caller's transaction."""
         return await self._load_for(tx, order_id, user_id)
 

@@ -22,7 +22,7 @@ from bot.domain.tickets import (
     sla_due,
 )
 from bot.ports.records import TicketMessage, TicketNote
-from bot.ports.storage import Storage, UnitOfWork
+from bot.ports.storage import OutboxRepo, Storage, SupportRepo, UnitOfWork
 from bot.services.notifications import OutboxSignal
 from bot.services.orders import OrderService
 
@@ -61,12 +61,12 @@ class SupportService:
         self.signal = signal or OutboxSignal()
 
     async def _tell_group(
-        self, tx: UnitOfWork, ticket_id: int, kind: str, now: datetime, **data: Any
+        self, tx: OutboxRepo, ticket_id: int, kind: str, now: datetime, **data: Any
     ) -> None:
         if self.chat_id is not None:
             await tx.add_outbox(None, self.chat_id, kind, {"ticket_id": ticket_id, **data}, now)
 
-    async def _load(self, tx: UnitOfWork, ticket_id: int) -> Ticket:
+    async def _load(self, tx: SupportRepo, ticket_id: int) -> Ticket:
         ticket = await tx.get_ticket(ticket_id)
         if ticket is None:
             raise TicketNotFound(ticket_id)

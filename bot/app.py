@@ -82,7 +82,7 @@ def build_application(
     from handlers.delivery.cards import Cards
     from handlers.delivery.notifier import Notifier
     from handlers.delivery.support_desk import SupportDesk
-    from handlers.inbound.flood import FloodLimit
+    from handlers.flood import FloodLimit
     from handlers.setup import COMMANDS, register_handlers
     from handlers.wiring import CONTEXT_TYPES, Wiring
 

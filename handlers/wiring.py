@@ -18,7 +18,7 @@ from bot.domain.faq import FaqIndex
 from handlers.delivery.cards import Cards
 from handlers.delivery.notifier import Notifier
 from handlers.delivery.support_desk import SupportDesk
-from handlers.inbound.flood import FloodLimit
+from handlers.flood import FloodLimit
 
 
 class Wiring:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +30,24 @@ SUPPORT_CHAT_TITLE = "KALEOZ Support"
 POLL_TIMEOUT_S = 5
 # Time travel applies deadlines one moment at a time; this bounds one jump's work.
 MAX_STEPS_PER_JUMP = 500
+
+
+async def bot_idle(app: App, timeout: float = 10.0) -> None:  # noqa: ASYNC109
+    """Wait until the application holds no update: none queued, none being handled.
+
+    The fake's idle sees requests; an update the bot fetched but is still working on makes
+    none for a while (a slow machine), so the application itself is asked too. Quiet twice in
+    a row: an update just taken off the queue starts its task a moment later.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    quiet = 0
+    while quiet < 2:
+        busy = app.update_queue.qsize() > 0 or app.update_processor.current_concurrent_updates
+        quiet = 0 if busy else quiet + 1
+        if loop.time() > deadline:
+            raise TimeoutError("the bot is still handling updates")
+        await asyncio.sleep(0.01)
 
 
 @dataclass(frozen=True)
@@ -110,6 +129,7 @@ class World:
     async def settle(self, timeout: float = 10.0) -> None:  # noqa: ASYNC109
         """Wait until the bot has handled every update and sent every notification."""
         await self.tg.idle(quiet=0.05, timeout=timeout)
+        await bot_idle(self.app, timeout)
         await self.notifier.drain()
         await self.tg.idle(quiet=0.05, timeout=timeout)
 

@@ -12,6 +12,7 @@ from bot.domain.money import parse_amount
 from handlers.delivery.notifier import Notifier
 from sandbox.fake_bot_api import FakeTelegram
 from sandbox.fake_bot_api.harness import FakeGroup
+from sandbox.world import bot_idle
 
 BUYER, SELLER, STRANGER = 1001, 2002, 3003
 AGENT = 7007
@@ -42,6 +43,7 @@ class Running:
     async def settle(self) -> None:
         """Let the bot finish: every update handled, every notification out."""
         await self.tg.idle()
+        await bot_idle(self.app)
         await self.notifier.drain()
         await self.tg.idle()
 

@@ -15,10 +15,9 @@ from html import escape
 from telegram import Message, Update
 
 from bot.domain.model import Order, Role
-from bot.services.chat import RelayStatus
+from bot.services.chat import QueuedRelay, RelayStatus
 from handlers.common import Ctx, notifier, services, tell
 from handlers.relay_delivery import CAPTIONED, UNCAPTIONED
-from store.records import QueuedRelay
 
 # Told once while a sender's messages wait (for Telegram, or for the flood limit).
 _DELAY_TOLD = "relay_delay_told"

@@ -8,11 +8,12 @@ order has follow from its state (`bot.domain.deadlines.open_deadlines`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
+from bot.domain import events as ev
 from bot.domain import ledger
 from bot.domain.deadlines import (
     RESOLUTION_OF,
@@ -32,6 +33,7 @@ from bot.domain.errors import (
     StaleDeadline,
     TooEarly,
 )
+from bot.domain.events import Event
 from bot.domain.model import (
     SYSTEM,
     Actor,
@@ -53,15 +55,6 @@ MAX_NOTE = 2000
 PARTIES = (Role.BUYER, Role.SELLER)
 PaidVia = Literal["balance", "external", "support"]
 Transition = Callable[["Order", "Actor", datetime], "Outcome"]
-
-
-@dataclass(frozen=True)
-class Event:
-    """Something parties must be told; `kind` is past tense, `data` is what to show."""
-
-    kind: str
-    recipients: tuple[Role, ...]
-    data: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -103,10 +96,6 @@ def _text(value: str, limit: int, what: str, required: bool = True) -> str:
     if len(v) > limit:
         raise InvalidInput(f"The {what} is too long (at most {limit} characters).")
     return v
-
-
-def _event(kind: str, *recipients: Role, **data: Any) -> Event:
-    return Event(kind, recipients, data)
 
 
 def _settle(
@@ -199,7 +188,7 @@ def create_order(
         order,
         "create",
         Actor(Role.BUYER, buyer_id),
-        (_event("order_created", *PARTIES),),
+        (Event(ev.OrderCreated(), PARTIES),),
     )
 
 
@@ -239,11 +228,11 @@ def reorder(
         offer_id=offer.id,
         reorder_of=expired.id,
     )
-    event = _event(
-        "order_created",
-        *PARTIES,
-        reorder_of=expired.id,
-        old_price=display(expired.amount_minor, expired.currency),
+    event = Event(
+        ev.OrderCreated(
+            reorder_of=expired.id, old_price=display(expired.amount_minor, expired.currency)
+        ),
+        PARTIES,
     )
     return Outcome(out.order, "reorder", actor, (event,))
 
@@ -335,7 +324,7 @@ def pay(
             "hidden_for": (),
         }
     )
-    return Outcome(paid, "pay", actor, (_event("order_paid", *PARTIES, via=via),), txn)
+    return Outcome(paid, "pay", actor, (Event(ev.OrderPaid(via=via), PARTIES),), txn)
 
 
 # --- delivery and confirmation --------------------------------------------------------
@@ -360,7 +349,7 @@ def deliver(order: Order, actor: Actor, now: datetime, note: str) -> Outcome:
             "refund_request": rr,
         }
     )
-    return Outcome(delivered, "deliver", actor, (_event("order_delivered", *PARTIES),))
+    return Outcome(delivered, "deliver", actor, (Event(ev.OrderDelivered(), PARTIES),))
 
 
 def confirm(order: Order, actor: Actor, now: datetime) -> Outcome:
@@ -383,7 +372,7 @@ def confirm(order: Order, actor: Actor, now: datetime) -> Outcome:
         status=Status.COMPLETED,
         reason=reason,
     )
-    event = _event("order_completed", *PARTIES, automatic=automatic)
+    event = Event(ev.OrderCompleted(automatic=automatic), PARTIES)
     return Outcome(done, reason, actor, (event,), txn)
 
 
@@ -418,7 +407,7 @@ def cancel(order: Order, actor: Actor, now: datetime, reason: str = "") -> Outco
                 "cancel_note": note,
             }
         )
-        event = _event("order_cancelled", *PARTIES, by=actor.role.value, note=note)
+        event = Event(ev.OrderCancelled(by=actor.role.value, note=note), PARTIES)
         return Outcome(done, "cancel", actor, (event,))
     _require_status(order, Status.WAITING_DELIVERY, Status.WAITING_CONFIRMATION, doing="cancel")
     if actor.role is Role.BUYER:
@@ -436,7 +425,7 @@ def cancel(order: Order, actor: Actor, now: datetime, reason: str = "") -> Outco
         reason="cancelled_by_seller",
     )
     done = done.model_copy(update={"cancel_note": note})
-    event = _event("order_cancelled", *PARTIES, by="seller", refunded=True, note=note)
+    event = Event(ev.OrderCancelled(by="seller", refunded=True, note=note), PARTIES)
     return Outcome(done, "cancel", actor, (event,), txn)
 
 
@@ -497,12 +486,11 @@ def request_refund(
         clock_origin=now,
     )
     updated = _pause_phase(order, now).model_copy(update={"refund_request": request})
-    event = _event(
-        "refund_requested",
-        *PARTIES,
-        amount=display(amount, order.currency),
-        full=full,
-        reason=request.reason,
+    event = Event(
+        ev.RefundRequested(
+            amount=display(amount, order.currency), full=full, reason=request.reason
+        ),
+        PARTIES,
     )
     return Outcome(updated, "request_refund", actor, (event,))
 
@@ -519,7 +507,7 @@ def withdraw_refund(order: Order, actor: Actor, now: datetime) -> Outcome:
         ),
         now,
     )
-    return Outcome(updated, "withdraw_refund", actor, (_event("refund_withdrawn", *PARTIES),))
+    return Outcome(updated, "withdraw_refund", actor, (Event(ev.RefundWithdrawn(), PARTIES),))
 
 
 def unanswered_refund_minor(order: Order) -> int:
@@ -561,13 +549,14 @@ def approve_refund(order: Order, actor: Actor, now: datetime) -> Outcome:
         status=Status.REFUNDING if full else Status.COMPLETED,
         reason=reason,
     )
-    event = _event(
-        "refund_approved",
-        *PARTIES,
-        automatic=automatic,
-        amount=display(to_buyer, order.currency),
-        full=full,
-        asked=display(rr.amount_minor, order.currency),
+    event = Event(
+        ev.RefundApproved(
+            automatic=automatic,
+            amount=display(to_buyer, order.currency),
+            full=full,
+            asked=display(rr.amount_minor, order.currency),
+        ),
+        PARTIES,
     )
     return Outcome(done, reason, actor, (event,), txn)
 
@@ -585,7 +574,7 @@ def reject_refund(order: Order, actor: Actor, now: datetime, reason: str) -> Out
     )
     updated = _resume_phase(order.model_copy(update={"refund_request": closed}), now)
     return Outcome(
-        updated, "reject_refund", actor, (_event("refund_rejected", *PARTIES, reason=why),)
+        updated, "reject_refund", actor, (Event(ev.RefundRejected(reason=why), PARTIES),)
     )
 
 
@@ -607,7 +596,7 @@ def escalate(order: Order, actor: Actor, now: datetime, reason: str) -> Outcome:
         opened_at=now,
     )
     updated = _pause_phase(order, now).model_copy(update={"dispute": dispute, "refund_request": rr})
-    event = _event("dispute_opened", *PARTIES, by=actor.role.value, reason=dispute.reason)
+    event = Event(ev.DisputeOpened(by=actor.role.value, reason=dispute.reason), PARTIES)
     return Outcome(updated, "escalate", actor, (event,))
 
 
@@ -653,12 +642,13 @@ def resolve_dispute(
         status=status,
         reason=f"support_{resolution.value}",
     )
-    event = _event(
-        "dispute_resolved",
-        *PARTIES,
-        resolution=resolution.value,
-        refund=display(to_buyer, order.currency),
-        released=display(order.amount_minor - to_buyer, order.currency),
+    event = Event(
+        ev.DisputeResolved(
+            resolution=resolution.value,
+            refund=display(to_buyer, order.currency),
+            released=display(order.amount_minor - to_buyer, order.currency),
+        ),
+        PARTIES,
     )
     return Outcome(done, f"resolve_{resolution.value}", actor, (event,), txn)
 
@@ -686,7 +676,7 @@ def close_dispute(order: Order, actor: Actor, now: datetime, note: str = "") -> 
     updated = _resume_phase(
         order.model_copy(update={"dispute": dispute, "refund_request": rr}), now
     )
-    return Outcome(updated, "close_dispute", actor, (_event("dispute_closed", *PARTIES),))
+    return Outcome(updated, "close_dispute", actor, (Event(ev.DisputeClosed(), PARTIES),))
 
 
 # --- the per-user "Deleted" flag -----------------------------------------------------------
@@ -733,7 +723,7 @@ def apply_deadline(
         resolution = next_resolution(order, policy)
         if resolution is not None and now >= resolution.due_at:
             raise StaleDeadline(f"{kind} for {order.id} came due with its resolution")
-        event = _event("refund_available", Role.BUYER)
+        event = Event(ev.RefundAvailable(), (Role.BUYER,))
         return Outcome(order, kind.value, SYSTEM, (event,), changed=False)
     if kind.is_reminder:
         resolution = next(d for d in open_deadlines(order, policy) if d.kind is RESOLUTION_OF[kind])
@@ -742,13 +732,13 @@ def apply_deadline(
             raise StaleDeadline(f"{kind} for {order.id} came due with its resolution")
         recipient = Deadline(due_at, kind).recipient
         assert recipient is not None
-        event = _event(kind.value, recipient, due_at=resolution.due_at.isoformat())
+        event = Event(ev.REMINDER_NEWS[kind](due_at=resolution.due_at), (recipient,))
         return Outcome(order, kind.value, SYSTEM, (event,), changed=False)
     if kind is DeadlineKind.EXPIRE_UNPAID:
         done = order.model_copy(
             update={"status": Status.EXPIRED, "closed_at": now, "close_reason": "expired"}
         )
-        return Outcome(done, "expire", SYSTEM, (_event("order_expired", *PARTIES),))
+        return Outcome(done, "expire", SYSTEM, (Event(ev.OrderExpired(), PARTIES),))
     if kind is DeadlineKind.AUTO_CANCEL:
         done, txn = _settle(
             order,
@@ -757,7 +747,7 @@ def apply_deadline(
             status=Status.REFUNDING,
             reason="auto_cancelled",
         )
-        event = _event("order_cancelled", *PARTIES, by="system", refunded=True)
+        event = Event(ev.OrderCancelled(by="system", refunded=True), PARTIES)
         return Outcome(done, "auto_cancel", SYSTEM, (event,), txn)
     if kind is DeadlineKind.AUTO_CONFIRM:
         return confirm(order, SYSTEM, now)

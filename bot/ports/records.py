@@ -21,7 +21,8 @@ class DueDeadline:
 
 @dataclass(frozen=True)
 class OutboxItem:
-    """A notification waiting to be delivered to one person."""
+    """A notification waiting to be delivered to one person, as stored: `kind` and
+    `payload` as written (`bot.domain.events` reads them back)."""
 
     id: int
     order_id: str | None
@@ -113,18 +114,6 @@ class MessageEdit:
     at: datetime
     delivered_at: datetime | None
     failed: str | None
-
-
-@dataclass(frozen=True)
-class QueuedRelay:
-    """A relayed message or edit, kept and queued as outbox row `outbox_id`; `item` is set
-    (leased to the caller) when it may go out now. `duplicate`: it was queued before."""
-
-    row_id: int
-    outbox_id: int | None
-    item: OutboxItem | None
-    duplicate: bool = False
-    message: RelayedMessage | None = None  # as kept, for sending it at once
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.domain.deadlines import Deadline, next_resolution
+from bot.domain.events import EventKind, Relay, RelayEdit
 from bot.domain.input_modes import InputMode
 from bot.domain.model import Order
 from bot.domain.policy import Policy
@@ -20,15 +21,13 @@ from bot.ports.records import (
     ChatMode,
     LogEntry,
     MessageEdit,
-    OutboxItem,
-    QueuedRelay,
     RelayedMessage,
     TranscriptRow,
     UserRecord,
 )
 from bot.ports.storage import Storage, UnitOfWork
 from bot.services.group_commit import SharedTransaction
-from bot.services.notifications import OutboxSignal
+from bot.services.notifications import Notice, OutboxSignal
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +37,18 @@ SEEN_WRITE_EVERY = timedelta(seconds=60)
 # A relay the handler sends itself is leased for this long: the notifier leaves it alone
 # meanwhile, and takes it over if the process died before it could say how it went.
 RELAY_LEASE = timedelta(seconds=60)
-RELAY = "relay"
-RELAY_EDIT = "relay_edit"
+
+
+@dataclass(frozen=True)
+class QueuedRelay:
+    """A relayed message or edit, kept and queued as outbox row `outbox_id`; `item` is set
+    (leased to the caller) when it may go out now. `duplicate`: it was queued before."""
+
+    row_id: int
+    outbox_id: int | None
+    item: Notice | None
+    duplicate: bool = False
+    message: RelayedMessage | None = None  # as kept, for sending it at once
 
 
 @dataclass(frozen=True)
@@ -61,7 +70,7 @@ class _RelayRequest:
 class _Delivered:
     """Telegram accepted a relay (`message_pk`, `copy`) or an edit (`edit_id`)."""
 
-    item: OutboxItem
+    item: Notice
     message_pk: int | None
     edit_id: int | None
     copy: tuple[int, int] | None
@@ -281,16 +290,23 @@ class ChatService:
                 fresh.setdefault(r.source, r)  # the same message twice in one batch: once
         ids = await tx.add_messages([r.row for r in fresh.values()], requests[0].now)
         waiting = await tx.relays_queued_for(r.row.recipient_id for r in fresh.values())
-        items: dict[tuple[int, int], tuple[OutboxItem, bool]] = {}
+        items: dict[tuple[int, int], tuple[Notice, bool]] = {}
         for source, r in fresh.items():
             to = r.row.recipient_id
             now_ok = r.not_before is None and to not in waiting
             waiting.add(to)  # what comes after it waits for it
-            payload = {"message": ids[source], "header": r.header, "reply_to": r.reply_to}
-            item = OutboxItem(0, r.row.order_id, to, RELAY, payload, r.now, 0)
+            relay = Relay(message=ids[source], header=r.header, reply_to=r.reply_to)
+            item = Notice(0, r.row.order_id, to, relay, r.now, 0)
             items[source] = (item, now_ok)
         rows = [
-            (i.order_id or "", i.recipient_id, RELAY, i.payload, i.created_at, self._due(r, ok))
+            (
+                i.order_id or "",
+                i.recipient_id,
+                EventKind.RELAY.value,
+                i.payload.to_dict(),
+                i.created_at,
+                self._due(r, ok),
+            )
             for r, (i, ok) in zip(fresh.values(), items.values(), strict=True)
         ]
         for source, item_id in zip(fresh, await tx.add_relay_outboxes(rows), strict=True):
@@ -341,9 +357,9 @@ class ChatService:
             if current is None or current.latest_text == text:
                 return None
             edit_id = await tx.add_message_edit(original.id, text, now)
-            payload = {"edit": edit_id, "message": original.id, "header": header}
+            edit = RelayEdit(edit=edit_id, message=original.id, header=header)
             item_id, item = await self._queue(
-                tx, original.order_id, original.recipient_id, RELAY_EDIT, payload, now, not_before
+                tx, original.order_id, original.recipient_id, edit, now, not_before
             )
             return QueuedRelay(edit_id, item_id, item)
 
@@ -355,16 +371,17 @@ class ChatService:
         tx: UnitOfWork,
         order_id: str,
         recipient: int,
-        kind: str,
-        payload: dict[str, Any],
+        edit: RelayEdit,
         now: datetime,
         not_before: datetime | None,
-    ) -> tuple[int, OutboxItem | None]:
+    ) -> tuple[int, Notice | None]:
         """The outbox row's id, and the item (leased) when the caller may send it right away."""
         now_ok = not_before is None and not await tx.relay_queued_for(recipient)
         at = now + RELAY_LEASE if now_ok else max(now, not_before or now)
-        item_id = await tx.add_relay_outbox(order_id, recipient, kind, payload, now, at)
-        item = OutboxItem(item_id, order_id, recipient, kind, payload, now, 0)
+        item_id = await tx.add_relay_outbox(
+            order_id, recipient, edit.kind.value, edit.to_dict(), now, at
+        )
+        item = Notice(item_id, order_id, recipient, edit, now, 0)
         return item_id, item if now_ok else None
 
     def _queued(self, queued: QueuedRelay) -> QueuedRelay:
@@ -406,7 +423,7 @@ class ChatService:
 
         await self._relays.run(keep)
 
-    def relay_delivered(self, item: OutboxItem, message_pk: int, copy: tuple[int, int]) -> None:
+    def relay_delivered(self, item: Notice, message_pk: int, copy: tuple[int, int]) -> None:
         """Telegram accepted the copy: the routing pair and the outbox row, together.
 
         Not waited for: it joins the next shared commit, ahead of anything queued later (so
@@ -428,7 +445,7 @@ class ChatService:
             self._behind = True
         return [None] * len(done)
 
-    async def relay_refused(self, item: OutboxItem, message_pk: int, error: str) -> None:
+    async def relay_refused(self, item: Notice, message_pk: int, error: str) -> None:
         """Telegram refused the copy for good: kept as undeliverable, the queue moves on."""
 
         async def keep(tx: UnitOfWork) -> None:
@@ -438,12 +455,12 @@ class ChatService:
 
         await self._relays.run(keep)
 
-    def edit_delivered(self, item: OutboxItem, edit_id: int) -> None:
+    def edit_delivered(self, item: Notice, edit_id: int) -> None:
         """Telegram accepted the edit on the other side (recorded as `relay_delivered` is)."""
         done = _Delivered(item, None, edit_id, None, self.clock.now())
         self._relays.submit_bulk(self._keep_delivered, done).add_done_callback(_log_failure)
 
-    async def edit_refused(self, item: OutboxItem, edit_id: int, error: str) -> None:
+    async def edit_refused(self, item: Notice, edit_id: int, error: str) -> None:
         """Telegram refused the edit for good (the copy was deleted, or is too old)."""
 
         async def keep(tx: UnitOfWork) -> None:
@@ -453,7 +470,7 @@ class ChatService:
 
         await self._relays.run(keep)
 
-    async def _next_in_line(self, tx: UnitOfWork, done: OutboxItem) -> None:
+    async def _next_in_line(self, tx: UnitOfWork, done: Notice) -> None:
         # Relays queued behind this one (while it was on its way) may go now.
         if await tx.relay_queued_for(done.recipient_id):
             self._behind = True

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot.clock import Clock
+from bot.domain.events import (
+    AboutTicket,
+    EventKind,
+    PartyNews,
+    Payload,
+    UnreadableEvent,
+    payload_from,
+)
 from bot.ports.records import OutboxItem
 from bot.ports.storage import Storage
+
+log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(minutes=10)
 
@@ -28,6 +41,43 @@ class OutboxSignal:
         self.dirty = True
 
 
+@dataclass(frozen=True)
+class Notice:
+    """An outbox row as its deliverer sees it: the kind known, the payload typed."""
+
+    id: int
+    order_id: str | None
+    recipient_id: int
+    payload: Payload
+    created_at: datetime
+    attempts: int
+    actor_id: int | None = None  # who acted, when the news is of a party's own move
+
+    @property
+    def kind(self) -> EventKind:
+        """What the news is."""
+        return self.payload.kind
+
+    @property
+    def ticket_id(self) -> int | None:
+        """The support ticket the news is about, if any."""
+        return self.payload.ticket_id if isinstance(self.payload, AboutTicket) else None
+
+    @classmethod
+    def of(cls, row: OutboxItem) -> Notice:
+        """Read a stored row; UnreadableEvent if its kind or payload is not one we know."""
+        actor = row.payload.get("actor_id")
+        return cls(
+            row.id,
+            row.order_id,
+            row.recipient_id,
+            payload_from(row.kind, row.payload),
+            row.created_at,
+            row.attempts,
+            actor if isinstance(actor, int) else None,
+        )
+
+
 class NotificationService:
     """Reads and updates the outbox; never decides what to say."""
 
@@ -36,26 +86,47 @@ class NotificationService:
         self.clock = clock
         self.signal = signal or OutboxSignal()
 
-    async def pending(self, limit: int = 50) -> list[OutboxItem]:
-        """Notifications ready to go now, oldest first."""
-        async with self.store.read() as tx:
-            return await tx.pending_outbox(self.clock.now(), limit)
+    async def pending(self, limit: int = 50) -> list[Notice]:
+        """Notifications ready to go now, oldest first.
 
-    async def sent(self, items: list[OutboxItem]) -> None:
+        A row no deliverer can read (a kind this version does not know, a payload that does
+        not fit its kind) would be refused on every try: it is marked failed and logged, as
+        Telegram's refusals for good are, and the rows behind it go on.
+        """
+        while True:
+            async with self.store.read() as tx:
+                rows = await tx.pending_outbox(self.clock.now(), limit)
+            ready: list[Notice] = []
+            unreadable: list[tuple[OutboxItem, UnreadableEvent]] = []
+            for row in rows:
+                try:
+                    ready.append(Notice.of(row))
+                except UnreadableEvent as exc:
+                    unreadable.append((row, exc))
+            if not unreadable:
+                return ready
+            async with self.store.transaction() as tx:
+                for row, problem in unreadable:
+                    log.error(
+                        "outbox %s to %s is unreadable: %s", row.id, row.recipient_id, problem
+                    )
+                    await tx.fail_outbox(row.id, f"unreadable: {problem}")
+
+    async def sent(self, items: Sequence[Notice]) -> None:
         """These reached Telegram."""
         now = self.clock.now()
         async with self.store.transaction() as tx:
             for item in items:
                 await tx.mark_outbox_sent(item.id, now)
 
-    async def failed(self, items: list[OutboxItem], error: str) -> None:
+    async def failed(self, items: Sequence[Notice], error: str) -> None:
         """Telegram refused these for good, even in a reduced form: never retried."""
         async with self.store.transaction() as tx:
             for item in items:
                 await tx.fail_outbox(item.id, error)
 
     async def retry(
-        self, items: list[OutboxItem], error: str, after: timedelta | None = None
+        self, items: Sequence[Notice], error: str, after: timedelta | None = None
     ) -> datetime:
         """Try again later (after Telegram's retry_after, or with backoff); returns when."""
         now = self.clock.now()
@@ -66,17 +137,17 @@ class NotificationService:
         return now + wait
 
     async def notify(
-        self, recipient_id: int, kind: str, order_id: str | None, **payload: Any
+        self, recipient_id: int, news: PartyNews, order_id: str | None, **envelope: Any
     ) -> None:
         """Queue a notification that is not the result of a transition."""
+        kind = news.kind.value
+        payload = {"event": kind, **envelope, **news.to_dict()}
         async with self.store.transaction() as tx:
-            await tx.add_outbox(
-                order_id, recipient_id, kind, {"event": kind, **payload}, self.clock.now()
-            )
+            await tx.add_outbox(order_id, recipient_id, kind, payload, self.clock.now())
         self.signal.mark()
 
     async def queued_since(
-        self, order_id: str, recipient_id: int, kind: str, since: datetime
+        self, order_id: str, recipient_id: int, kind: EventKind, since: datetime
     ) -> bool:
         """True if `kind` news about the order was queued for `recipient_id` at or after `since`."""
         async with self.store.read() as tx:

@@ -41,12 +41,12 @@ async def persist_outcome(
     for event in outcome.events:
         for role in event.recipients:
             payload: dict[str, Any] = {
-                "event": event.kind,
+                "event": event.kind.value,
                 "role": role.value,
                 "actor_id": outcome.actor.user_id,
-                **event.data,
+                **event.payload.to_dict(),
             }
-            await tx.add_outbox(order.id, _recipient(order, role), event.kind, payload, now)
+            await tx.add_outbox(order.id, _recipient(order, role), event.kind.value, payload, now)
     return order
 
 

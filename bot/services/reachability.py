@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot.domain.errors import OrderNotFound
+from bot.domain.events import CounterpartyUnreachable, EventKind
 from bot.domain.tickets import TicketKind
 from bot.services.chat import ChatService
 from bot.services.notifications import NotificationService
 from bot.services.orders import OrderService
 from bot.services.support import SupportService
-
-UNREACHABLE_NOTICE = "counterparty_unreachable"
 
 
 class Reachability:
@@ -52,10 +51,11 @@ class Reachability:
             if order.status.finished:
                 continue
             other = order.seller_id if user_id == order.buyer_id else order.buyer_id
-            if await self.notifications.queued_since(order.id, other, UNREACHABLE_NOTICE, since):
+            told = EventKind.COUNTERPARTY_UNREACHABLE
+            if await self.notifications.queued_since(order.id, other, told, since):
                 continue  # told already since this block began
             await self.notifications.notify(
-                other, UNREACHABLE_NOTICE, order.id, role=(order.role_of(other) or "buyer")
+                other, CounterpartyUnreachable(), order.id, role=(order.role_of(other) or "buyer")
             )
             who = "buyer" if user_id == order.buyer_id else "seller"
             await self.support.raise_ticket(

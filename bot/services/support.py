@@ -7,11 +7,20 @@ ticket's closing, so two agents tapping different resolutions at once settle onc
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from bot.clock import Clock
 from bot.domain import transitions as t
 from bot.domain.errors import IllegalTransition, InvalidInput, OrderNotFound
+from bot.domain.events import (
+    DeskNews,
+    PaymentRejected,
+    SupportClosed,
+    TicketClaimed,
+    TicketClosed,
+    TicketJoined,
+    TicketOpened,
+    TicketSla,
+)
 from bot.domain.model import Actor, Order, Resolution, Role
 from bot.domain.tickets import (
     SupportPolicy,
@@ -27,10 +36,6 @@ from bot.services.notifications import OutboxSignal
 from bot.services.orders import OrderService
 
 MAX_NOTE = 2000
-
-
-# News for the person who opened a case that an agent closed without a money action.
-SUPPORT_CLOSED = "support_closed"
 
 
 class TicketNotFound(OrderNotFound):
@@ -60,11 +65,9 @@ class SupportService:
         self.chat_id = chat_id
         self.signal = signal or OutboxSignal()
 
-    async def _tell_group(
-        self, tx: OutboxRepo, ticket_id: int, kind: str, now: datetime, **data: Any
-    ) -> None:
+    async def _tell_group(self, tx: OutboxRepo, news: DeskNews, now: datetime) -> None:
         if self.chat_id is not None:
-            await tx.add_outbox(None, self.chat_id, kind, {"ticket_id": ticket_id, **data}, now)
+            await tx.add_outbox(None, self.chat_id, news.kind.value, news.to_dict(), now)
 
     async def _load(self, tx: SupportRepo, ticket_id: int) -> Ticket:
         ticket = await tx.get_ticket(ticket_id)
@@ -83,12 +86,13 @@ class SupportService:
     ) -> tuple[Ticket, bool]:
         found = await tx.open_ticket_for(order_id, kind, user_id)
         if found is not None:
-            await self._tell_group(tx, found.id, "ticket_joined", now, subject=subject, by=user_id)
+            joined = TicketJoined(ticket_id=found.id, subject=subject, by=user_id)
+            await self._tell_group(tx, joined, now)
             if user_id is not None:
                 await tx.touch_ticket(found.id, "last_party_at", now)
             return found, True
         ticket_id = await tx.insert_ticket(order_id, kind, user_id, subject[:500], now)
-        await self._tell_group(tx, ticket_id, "ticket_opened", now)
+        await self._tell_group(tx, TicketOpened(ticket_id=ticket_id), now)
         ticket = await tx.get_ticket(ticket_id)
         assert ticket is not None
         return ticket, False
@@ -158,7 +162,7 @@ class SupportService:
             if check_claim(ticket, agent_id):
                 if not await tx.claim_ticket(ticket_id, agent_id, name, now):
                     raise IllegalTransition("Someone claimed it a moment ago.")
-                await self._tell_group(tx, ticket_id, "ticket_claimed", now, agent=name)
+                await self._tell_group(tx, TicketClaimed(ticket_id=ticket_id, agent=name), now)
             ticket = await self._load(tx, ticket_id)
         self._done()
         return ticket
@@ -179,7 +183,7 @@ class SupportService:
                 )
             if not await tx.close_ticket(ticket_id, agent_id, outcome, now):
                 raise IllegalTransition(f"Ticket #{ticket_id} is already closed.")
-            await self._tell_group(tx, ticket_id, "ticket_closed", now, outcome=outcome)
+            await self._tell_group(tx, TicketClosed(ticket_id=ticket_id, outcome=outcome), now)
             ticket = await self._load(tx, ticket_id)
         self._done()
         return ticket, order
@@ -216,12 +220,13 @@ class SupportService:
         """The payment could not be found: the ticket closes and the buyer is told."""
         ticket, _ = await self._settle(ticket_id, agent_id, "payment_rejected", None)
         if ticket.order_id and ticket.opened_by:
+            news = PaymentRejected(ticket_id=ticket_id)
             async with self.store.transaction() as tx:
                 await tx.add_outbox(
                     ticket.order_id,
                     ticket.opened_by,
-                    "payment_rejected",
-                    {"event": "payment_rejected", "role": "buyer", "ticket_id": ticket_id},
+                    news.kind.value,
+                    {"event": news.kind.value, "role": "buyer", **news.to_dict()},
                     self.clock.now(),
                 )
             self.signal.mark()
@@ -240,15 +245,16 @@ class SupportService:
                         tx, order.id, Actor(Role.AGENT, agent_id), t.close_dispute, now
                     )
             await tx.close_ticket(ticket_id, agent_id, "closed", now)
-            await self._tell_group(tx, ticket_id, "ticket_closed", now, outcome="closed")
+            await self._tell_group(tx, TicketClosed(ticket_id=ticket_id, outcome="closed"), now)
             if ticket.opened_by is not None and ticket.kind is not TicketKind.DISPUTE:
                 # A dispute's parties hear it from the order; whoever asked for help or sent
                 # a receipt is told here that their case is closed, and how to come back.
+                closed = SupportClosed(ticket_id=ticket_id)
                 await tx.add_outbox(
                     ticket.order_id,
                     ticket.opened_by,
-                    SUPPORT_CLOSED,
-                    {"event": SUPPORT_CLOSED, "ticket_id": ticket_id},
+                    closed.kind.value,
+                    {"event": closed.kind.value, **closed.to_dict()},
                     now,
                 )
             ticket = await self._load(tx, ticket_id)
@@ -348,7 +354,7 @@ class SupportService:
                 if due is not None and due <= now:
                     await tx.touch_ticket(ticket.id, "sla_raised_at", now)
                     reason = "unclaimed" if ticket.claimed_by is None else "unanswered"
-                    await self._tell_group(tx, ticket.id, "ticket_sla", now, reason=reason)
+                    await self._tell_group(tx, TicketSla(ticket_id=ticket.id, reason=reason), now)
                     raised += 1
         if raised:
             self.signal.mark()

@@ -21,11 +21,18 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.bootstrap import Services
 from bot.domain.errors import OrderNotFound
+from bot.domain.events import (
+    ChatRelay,
+    OrderDelivered,
+    PartyNews,
+    RefundAvailable,
+    SupportClosed,
+)
 from bot.domain.model import Order, Role
-from bot.ports.records import OutboxItem, RelayedMessage
-from bot.services.support import SUPPORT_CLOSED
+from bot.ports.records import RelayedMessage
+from bot.services.notifications import Notice
 from handlers.delivery.cards import Cards
-from handlers.delivery.relay_delivery import RELAY_KINDS, deliver
+from handlers.delivery.relay_delivery import deliver
 from handlers.delivery.support_desk import SupportDesk
 from handlers.views.render import NOTE_ON_CARD, headline, orderless_news, support_again_keyboard
 from handlers.views.telegram_text import plain_fallback, utf16_len
@@ -33,22 +40,33 @@ from handlers.views.telegram_text import plain_fallback, utf16_len
 log = logging.getLogger(__name__)
 
 BATCH = 100
-# Events that change only what a card offers: the live card is redrawn, nobody is pinged.
-REDRAW_ONLY = frozenset({"refund_available"})
 # Operators hear of a refused notification in the support group at most this often.
 REPORT_EVERY = timedelta(minutes=10)
 
 
-def _groups(items: Iterable[OutboxItem]) -> list[list[OutboxItem]]:
+def _groups(items: Iterable[Notice]) -> list[list[Notice]]:
     """News for one person about one order (or one ticket) goes out together; each relayed
     chat message (or edit) goes on its own."""
-    groups: dict[tuple[int, str], list[OutboxItem]] = {}
+    groups: dict[tuple[int, str], list[Notice]] = {}
     for item in items:
-        about = item.order_id or f"ticket:{item.payload.get('ticket_id', '')}"
-        if item.kind in RELAY_KINDS:
+        about = item.order_id or f"ticket:{item.ticket_id or ''}"
+        if isinstance(item.payload, ChatRelay):
             about = f"relay:{item.id}"
         groups.setdefault((item.recipient_id, about), []).append(item)
     return list(groups.values())
+
+
+def _party_news(group: list[Notice]) -> list[PartyNews]:
+    """The news in `group` a buyer or seller can read. Ticket news for a support group this
+    bot no longer has (the setting was removed) has no text for a person: it is logged and
+    left out, as before."""
+    news: list[PartyNews] = []
+    for item in group:
+        if isinstance(item.payload, PartyNews):
+            news.append(item.payload)
+        else:
+            log.warning("outbox %s (%s) has nobody to show it to", item.id, item.kind)
+    return news
 
 
 class Notifier:
@@ -88,7 +106,7 @@ class Notifier:
                         if outcome is None:  # rate limited: stop hammering, the job comes back
                             return sent
                         sent += outcome
-                        relayed = relayed or group[0].kind in RELAY_KINDS
+                        relayed = relayed or isinstance(group[0].payload, ChatRelay)
                         self._track(group, touched, shown)
                     # A relay that went out lets the next one to that person go: ask again.
                     if len(items) < BATCH and not relayed:
@@ -96,16 +114,16 @@ class Notifier:
             finally:
                 await self._refresh_tickets(touched, shown)
 
-    async def deliver_now(self, item: OutboxItem, kept: RelayedMessage | None = None) -> bool:
+    async def deliver_now(self, item: Notice, kept: RelayedMessage | None = None) -> bool:
         """Send one relay the handler queued (leased to it), with the drain's failure handling;
         True if Telegram accepted it."""
         return await self._deliver([item], kept) == 1
 
-    def _track(self, group: list[OutboxItem], touched: dict[str, None], shown: set[int]) -> None:
-        if self.desk is None or group[0].kind in RELAY_KINDS:
+    def _track(self, group: list[Notice], touched: dict[str, None], shown: set[int]) -> None:
+        if self.desk is None or isinstance(group[0].payload, ChatRelay):
             return
         if group[0].recipient_id == self.desk.chat_id:
-            shown.update(i.payload["ticket_id"] for i in group if "ticket_id" in i.payload)
+            shown.update(i.ticket_id for i in group if i.ticket_id is not None)
         elif group[0].order_id is not None:
             touched[group[0].order_id] = None
 
@@ -124,14 +142,14 @@ class Notifier:
                 except TelegramError as exc:  # a view, not news: the next event redraws it
                     log.warning("could not redraw the card of ticket %s: %s", ticket.id, exc)
 
-    async def _deliver(
-        self, group: list[OutboxItem], kept: RelayedMessage | None = None
-    ) -> int | None:
+    async def _deliver(self, group: list[Notice], kept: RelayedMessage | None = None) -> int | None:
         notes = self.services.notifications
-        recipient = group[0].recipient_id
+        first = group[0]
+        recipient = first.recipient_id
         try:
-            if group[0].kind in RELAY_KINDS:  # a relay records its own outcome
-                return 1 if await deliver(self.bot, self.services, group[0], kept) else 0
+            if isinstance(first.payload, ChatRelay):  # a relay records its own outcome
+                accepted = await deliver(self.bot, self.services, first, first.payload, kept)
+                return 1 if accepted else 0
             await self._send(recipient, group)
         except RetryAfter as exc:
             wait = exc.retry_after
@@ -155,7 +173,7 @@ class Notifier:
         await notes.sent(group)
         return len(group)
 
-    async def _reduced(self, recipient: int, group: list[OutboxItem], error: str) -> int | None:
+    async def _reduced(self, recipient: int, group: list[Notice], error: str) -> int | None:
         """Send what happened as plain text, cut to fit, and tell the operators."""
         notes = self.services.notifications
         ids = ", ".join(str(i.id) for i in group)
@@ -179,7 +197,7 @@ class Notifier:
         )
         return len(group)
 
-    async def _plain(self, recipient: int, group: list[OutboxItem]) -> str:
+    async def _plain(self, recipient: int, group: list[Notice]) -> str:
         """The news in plain words, with where to see the whole order."""
         order: Order | None = None
         if group[0].order_id is not None:
@@ -189,16 +207,15 @@ class Notifier:
                 order = None
         if order is None or (self.desk is not None and recipient == self.desk.chat_id):
             what = "\n".join(
-                str(i.payload.get("text") or "")
-                or f"{i.kind.replace('_', ' ')}"
-                + (f" (ticket #{i.payload['ticket_id']})" if "ticket_id" in i.payload else "")
+                i.kind.value.replace("_", " ")
+                + (f" (ticket #{i.ticket_id})" if i.ticket_id is not None else "")
                 + (f" on order {i.order_id}" if i.order_id else "")
                 for i in group
             )
             return plain_fallback(f"KChat: {what}")
         role = order.role_of(recipient) or Role.BUYER
         tz = await self.cards.tz_for(recipient)
-        lines = [headline(i.kind, role, order, i.payload, tz) for i in group]
+        lines = [headline(news, role, order, tz) for news in _party_news(group)]
         lines.append(f"Order {order.id}: send /order {order.id} to see it.")
         return plain_fallback("\n".join(lines))
 
@@ -214,11 +231,15 @@ class Notifier:
         except TelegramError as exc:
             log.warning("could not report to the support group: %s", exc)
 
-    async def _send(self, recipient: int, group: list[OutboxItem]) -> None:
+    async def _send(self, recipient: int, group: list[Notice]) -> None:
         if self.desk is not None and recipient == self.desk.chat_id:
             for item in group:
-                await self.desk.deliver(self.bot, item)
+                if isinstance(item.payload, PartyNews | ChatRelay):
+                    log.error("outbox %s (%s) is not news for the group", item.id, item.kind)
+                    continue
+                await self.desk.deliver(self.bot, item.payload)
             return
+        news = _party_news(group)
         order_id = group[0].order_id
         order: Order | None = None
         if order_id is not None:
@@ -227,18 +248,17 @@ class Notifier:
             except OrderNotFound:
                 order = None
         if order is None:
-            # News not tied to an order: a kind the views know, or its own (safe) text.
-            text = "\n".join(
-                orderless_news(i.kind, i.payload) or str(i.payload.get("text", "")) for i in group
-            ).strip()
+            # News not tied to an order (or about one that is gone): what means something alone.
+            text = "\n".join(orderless_news(n) or "" for n in news).strip()
             if text:
-                closed = any(i.kind == SUPPORT_CLOSED for i in group)
+                closed = any(isinstance(n, SupportClosed) for n in news)
                 kb = support_again_keyboard() if closed else None
                 await self.bot.send_message(
                     recipient, text, parse_mode=ParseMode.HTML, reply_markup=kb
                 )
             return
-        if all(i.kind in REDRAW_ONLY for i in group):
+        # News that changes only what a card offers: the live card is redrawn, nobody is pinged.
+        if all(isinstance(n, RefundAvailable) for n in news):
             user = await self.services.chat.user(recipient)
             # Someone whose news is parked (they blocked the bot) must not see it early on
             # a redrawn card; the news itself brings a fresh card when they are back.
@@ -247,14 +267,14 @@ class Notifier:
             return
         role = order.role_of(recipient) or Role.BUYER
         tz = await self.cards.tz_for(recipient)
-        prefix = "\n".join(f"<b>{headline(i.kind, role, order, i.payload, tz)}</b>" for i in group)
-        if all(i.payload.get("actor_id") == recipient for i in group):
+        prefix = "\n".join(f"<b>{headline(n, role, order, tz)}</b>" for n in news)
+        if all(i.actor_id == recipient for i in group):
             # The person who acted sees the result where they tapped, not as a new message.
             await self.cards.refresh(self.bot, recipient, order, prefix)
         else:
             await self.cards.send(self.bot, recipient, order, prefix)
         note = order.delivery_note
-        delivered = any(i.kind == "order_delivered" for i in group)
+        delivered = any(isinstance(n, OrderDelivered) for n in news)
         if delivered and role is Role.BUYER and note and utf16_len(note) > NOTE_ON_CARD:
             # The card shows the start of a long delivery; the whole of it comes as a file.
             await self.bot.send_document(
@@ -263,6 +283,6 @@ class Notifier:
                 caption=f"📤 The whole delivery for order {order.id}",
             )
 
-    async def _unreachable(self, recipient: int, group: list[OutboxItem], error: str) -> None:
+    async def _unreachable(self, recipient: int, group: list[Notice], error: str) -> None:
         order_ids = (i.order_id for i in group if i.order_id)
         await self.services.reachability.blocked(recipient, order_ids, error)

@@ -16,19 +16,20 @@ from __future__ import annotations
 
 import logging
 from html import escape
+from typing import assert_never
 
 from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.bootstrap import Services
-from bot.ports.records import OutboxItem, RelayedMessage
-from bot.services.chat import RELAY, RELAY_EDIT
+from bot.domain.events import ChatRelay, Relay, RelayEdit
+from bot.ports.records import RelayedMessage
+from bot.services.notifications import Notice
 from handlers.views.telegram_text import MAX_CAPTION, MAX_MESSAGE, utf16_len, visible
 
 log = logging.getLogger(__name__)
 
-RELAY_KINDS = frozenset({RELAY, RELAY_EDIT})
 CAPTIONED = ("photo", "document", "video", "audio", "voice", "animation")
 UNCAPTIONED = ("sticker", "video_note")
 
@@ -47,29 +48,37 @@ def fits_with_header(kind: str, header: str, text: str) -> bool:
 
 
 async def deliver(
-    bot: Bot, services: Services, item: OutboxItem, kept: RelayedMessage | None = None
+    bot: Bot,
+    services: Services,
+    item: Notice,
+    relay: ChatRelay,
+    kept: RelayedMessage | None = None,
 ) -> bool:
-    """Deliver one queued relay or edit; True if Telegram accepted it, False if it refused it
-    for good (recorded). The notifier handles what this raises (retry, park). `kept`: the
-    message as just kept (the handler sending it at once need not read it back)."""
-    if item.kind == RELAY:
-        return await _deliver_message(bot, services, item, kept)
-    return await _deliver_edit(bot, services, item)
+    """Deliver one queued relay or edit (`relay`, the item's payload); True if Telegram
+    accepted it, False if it refused it for good (recorded). The notifier handles what this
+    raises (retry, park). `kept`: the message as just kept (the handler sending it at once
+    need not read it back)."""
+    match relay:
+        case Relay():
+            return await _deliver_message(bot, services, item, relay, kept)
+        case RelayEdit():
+            return await _deliver_edit(bot, services, item, relay)
+        case _:
+            assert_never(relay)
 
 
 async def _deliver_message(
-    bot: Bot, services: Services, item: OutboxItem, kept: RelayedMessage | None
+    bot: Bot, services: Services, item: Notice, relay: Relay, kept: RelayedMessage | None
 ) -> bool:
     chat = services.chat
-    message = kept or await chat.queued_message(int(item.payload["message"]))
+    message = kept or await chat.queued_message(relay.message)
     if message is None or message.delivered_at is not None:
         await services.notifications.sent([item])  # nothing (more) to send
         return True
-    header = str(item.payload["header"])
-    reply_to = item.payload.get("reply_to")
+    reply_to = relay.reply_to
     target = await _reply_target(services, message, reply_to) if reply_to else None
     try:
-        copy_id = await _send(bot, services, message, header, target)
+        copy_id = await _send(bot, services, message, relay.header, target)
     except BadRequest as exc:
         if "chat not found" in exc.message.lower():
             raise  # never opened the bot: the notifier parks it until their /start
@@ -146,11 +155,11 @@ def edit_body(message: RelayedMessage, header: str, text: str) -> str:
     return escape(text)
 
 
-async def _deliver_edit(bot: Bot, services: Services, item: OutboxItem) -> bool:
+async def _deliver_edit(bot: Bot, services: Services, item: Notice, relay: RelayEdit) -> bool:
     chat = services.chat
-    edit_id = int(item.payload["edit"])
+    edit_id = relay.edit
     edit = await chat.queued_edit(edit_id)
-    message = await chat.queued_message(int(item.payload["message"]))
+    message = await chat.queued_message(relay.message)
     if edit is None or message is None or edit.delivered_at is not None:
         await services.notifications.sent([item])
         return True
@@ -158,7 +167,7 @@ async def _deliver_edit(bot: Bot, services: Services, item: OutboxItem) -> bool:
         # Queued behind the original, so the original was refused for good.
         await chat.edit_refused(item, edit_id, "the original message was not delivered")
         return False
-    body = edit_body(message, str(item.payload["header"]), edit.text)
+    body = edit_body(message, relay.header, edit.text)
     try:
         if message.kind == "text":
             await bot.edit_message_text(

@@ -12,12 +12,12 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.bootstrap import Services
+from bot.domain.events import DeskNews, TicketClosed, TicketOpened
 from bot.domain.tickets import Ticket, TicketKind
-from bot.ports.records import OutboxItem
 from handlers.delivery.cards import edit
 from handlers.delivery.relay_delivery import UNCAPTIONED
 from handlers.views.render import fmt_short
-from handlers.views.support_render import OUTCOMES, ticket_keyboard, ticket_text
+from handlers.views.support_render import ticket_keyboard, ticket_news, ticket_text
 from handlers.views.telegram_text import quote
 
 log = logging.getLogger(__name__)
@@ -202,37 +202,19 @@ class SupportDesk:
             )
         await self.services.support.place(ticket.id, msg.message_id, topic)
 
-    async def deliver(self, bot: Bot, item: OutboxItem) -> None:
+    async def deliver(self, bot: Bot, news: DeskNews) -> None:
         """One queued piece of group news."""
-        ticket_id = item.payload.get("ticket_id")
-        if not isinstance(ticket_id, int):
-            log.error("group news without a ticket: %s", item)
-            return
-        ticket = await self.services.support.get(ticket_id)
-        kind = item.kind
-        if kind == "ticket_opened":
+        ticket = await self.services.support.get(news.ticket_id)
+        if isinstance(news, TicketOpened):
             first = ticket.card_message_id is None
             await self.show_card(bot, ticket, new=first)
             if first and ticket.order_id is not None and ticket.kind is TicketKind.DISPUTE:
-                await self._copy_files(bot, await self.services.support.get(ticket_id))
+                await self._copy_files(bot, await self.services.support.get(ticket.id))
             return
         await self.show_card(bot, ticket)
-        ticket = await self.services.support.get(ticket_id)
-        if kind == "ticket_joined":
-            subject = str(item.payload.get("subject") or "")
-            await self.post(
-                bot,
-                ticket,
-                "↪️ Raised again by a party" + (f": {quote(subject, 600)}" if subject else "."),
-            )
-        elif kind == "ticket_closed":
-            outcome = OUTCOMES.get(str(item.payload.get("outcome")), "closed")
-            await self.post(bot, ticket, f"✅ Ticket #{ticket.id} {outcome}.")
+        ticket = await self.services.support.get(ticket.id)
+        line = ticket_news(news)
+        if line is not None:
+            await self.post(bot, ticket, line)
+        if isinstance(news, TicketClosed):
             await self._close_topic(bot, ticket)
-        elif kind == "ticket_sla":
-            why = (
-                "is still unclaimed"
-                if item.payload.get("reason") == "unclaimed"
-                else "has a party waiting for an answer"
-            )
-            await self.post(bot, ticket, f"⏰ <b>Ticket #{ticket.id} {why}.</b>")

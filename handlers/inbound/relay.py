@@ -15,8 +15,7 @@ from html import escape
 from telegram import Message, Update
 
 from bot.domain.model import Order, Role
-from bot.ports.records import QueuedRelay
-from bot.services.chat import RelayStatus
+from bot.services.chat import QueuedRelay, RelayStatus
 from handlers.delivery.relay_delivery import CAPTIONED, UNCAPTIONED
 from handlers.inbound.common import tell
 from handlers.wiring import Ctx, notifier, services

@@ -5,13 +5,37 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from html import escape
-from typing import Any
+from typing import assert_never
 from zoneinfo import ZoneInfo
 
 from telegram import ForceReply, InlineKeyboardMarkup
 
 from bot.domain.actions import Action, available_actions, whose_turn
 from bot.domain.deadlines import DeadlineKind
+from bot.domain.events import (
+    CounterpartyUnreachable,
+    DisputeClosed,
+    DisputeOpened,
+    DisputeResolved,
+    OrderCancelled,
+    OrderCompleted,
+    OrderCreated,
+    OrderDelivered,
+    OrderExpired,
+    OrderPaid,
+    PartyNews,
+    PaymentRejected,
+    RefundApproved,
+    RefundAvailable,
+    RefundRejected,
+    RefundRequested,
+    RefundWithdrawn,
+    RemindConfirm,
+    RemindDelivery,
+    RemindPayment,
+    RemindRefund,
+    SupportClosed,
+)
 from bot.domain.model import Order, RefundStatus, Role, Status
 from bot.domain.money import display
 from bot.domain.policy import Policy
@@ -255,10 +279,10 @@ def _facts(o: Order, viewer: Role, tz: ZoneInfo) -> list[str]:
     return out
 
 
-def support_closed(payload: dict[str, Any]) -> str:
+def support_closed(ticket_id: int) -> str:
     """A case the person opened was closed by an agent: say so, and how to come back."""
     return (
-        f"KALEOZ Support closed your request #{payload.get('ticket_id', '?')}. If you still "
+        f"KALEOZ Support closed your request #{ticket_id}. If you still "
         "need help, tap Talk to support, or ask your question here."
     )
 
@@ -268,11 +292,37 @@ def support_again_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[button("Talk to support", Act.SUPPORT, "none")]])
 
 
-def orderless_news(kind: str, payload: dict[str, Any]) -> str | None:
-    """The text of news that is about no order (None: the news carries its own text)."""
-    if kind == "support_closed":
-        return f"🛟 {support_closed(payload)}"
-    return None
+def orderless_news(news: PartyNews) -> str | None:
+    """The text of news that is about no order (None: news that means nothing without its
+    order, which is gone)."""
+    match news:
+        case SupportClosed(ticket_id=ticket_id):
+            return f"🛟 {support_closed(ticket_id)}"
+        case (
+            OrderCreated()
+            | OrderPaid()
+            | OrderDelivered()
+            | OrderCompleted()
+            | OrderCancelled()
+            | OrderExpired()
+            | RefundRequested()
+            | RefundApproved()
+            | RefundRejected()
+            | RefundWithdrawn()
+            | RefundAvailable()
+            | DisputeOpened()
+            | DisputeResolved()
+            | DisputeClosed()
+            | RemindPayment()
+            | RemindDelivery()
+            | RemindConfirm()
+            | RemindRefund()
+            | PaymentRejected()
+            | CounterpartyUnreachable()
+        ):
+            return None
+        case _:
+            assert_never(news)
 
 
 def _cancelled_by(o: Order, viewer: Role) -> str:
@@ -284,17 +334,17 @@ def _cancelled_by(o: Order, viewer: Role) -> str:
     return f" (cancelled by {who} before payment)"
 
 
-def _cancelled_headline(role: Role, payload: dict[str, Any], amount: str) -> str:
+def _cancelled_headline(role: Role, news: OrderCancelled, amount: str) -> str:
     """Who cancelled, why, and where the money went, for this party."""
-    by = str(payload.get("by") or "")
-    note = f" ({payload['note']})" if payload.get("note") else ""
+    by = news.by
+    note = f" ({news.note})" if news.note else ""
     if by == "system":
         head = "✖️ The order was cancelled."
     elif by == role.value:
         head = f"✖️ You cancelled the order{note}."
     else:
         head = f"✖️ The {by or 'other side'} cancelled the order{note}."
-    if role is Role.BUYER and payload.get("refunded"):
+    if role is Role.BUYER and news.refunded:
         head += f" {amount} went back to your KALEOZ balance."
     if by == "system":
         head += " It was not delivered in time."
@@ -471,66 +521,97 @@ def force_reply(placeholder: str, *, selective: bool = False) -> ForceReply:
 # --- notifications ---------------------------------------------------------------------
 
 
-def headline(kind: str, role: Role, o: Order, payload: dict[str, Any], tz: ZoneInfo) -> str:
+def headline(news: PartyNews, role: Role, o: Order, tz: ZoneInfo) -> str:
     """The first line of a notification: what just happened, for this party."""
     buyer = role is Role.BUYER
     amount = display(o.amount_minor, o.currency)
-    due = payload.get("due_at")
-    due_text = fmt_time(datetime.fromisoformat(due), tz) if isinstance(due, str) else ""
-    old_price = payload.get("old_price")
-    # A re-order takes today's price: say so when it is not the price of the expired order.
-    repriced = (
-        f" The price changed from {old_price} to {amount}."
-        if payload.get("reorder_of") and old_price and old_price != amount
-        else ""
-    )
-    texts: dict[str, str] = {
-        "order_created": f"🛒 Order placed.{repriced} Pay within the time shown or it expires."
-        if buyer
-        else f"🛒 You have a new order.{repriced}",
-        "order_paid": "💰 Payment received. The seller has been told to deliver."
-        if buyer
-        else f"💰 The buyer paid {amount}. Please deliver.",
-        "order_delivered": "📬 The seller delivered. Check it, then confirm received."
-        if buyer
-        else "📤 Delivered. The buyer has been asked to confirm.",
-        "order_completed": "✅ Order completed."
-        + (f" {amount} is now in your KALEOZ balance." if not buyer else ""),
-        "order_expired": "⌛ The order expired unpaid."
-        + (" Re-order to buy again." if buyer else ""),
-        "order_cancelled": _cancelled_headline(role, payload, amount),
-        "refund_requested": f"↩️ The buyer asked for a refund of {payload.get('amount', '')}."
-        if not buyer
-        else f"↩️ Refund of {payload.get('amount', '')} requested. The seller has been told.",
-        "refund_approved": f"↩️ Refund of {payload.get('amount', '')} approved"
-        + (" automatically (no answer in time)." if payload.get("automatic") else ".")
-        + (" It is in your KALEOZ balance." if buyer else ""),
-        "refund_rejected": "❌ The seller rejected your refund request. You can escalate to "
-        "KALEOZ Support."
-        if buyer
-        else "❌ You rejected the refund request.",
-        "refund_withdrawn": "The refund request was withdrawn.",
-        "refund_available": "↩️ You can now request a refund if something is wrong.",
-        "dispute_opened": "🛟 This order is now with KALEOZ Support. They will contact you here.",
-        "dispute_resolved": "🛟 KALEOZ Support resolved this order.",
-        "dispute_closed": "🛟 KALEOZ Support closed the case; the order continues.",
-        "remind_payment": f"⏰ Reminder: pay for order {o.id} before {due_text} or it expires.",
-        "remind_delivery": f"⏰ Reminder: deliver order {o.id} before {due_text}, or it is "
-        "cancelled and refunded to the buyer.",
-        "remind_confirm": f"⏰ Reminder: order {o.id} is confirmed as received automatically on "
-        f"{due_text}. If something is wrong, request a refund before then.",
-        "remind_refund": f"⏰ Reminder: answer the refund request on order {o.id} before "
-        f"{due_text}, or "
-        + (
-            next_action_text(o, DeadlineKind.AUTO_REFUND)
-            if silence_refunds_whole_order(o)
-            else "it is approved automatically"
-        )
-        + ".",
-        "support_closed": f"🛟 {support_closed(payload)}",
-        "payment_rejected": "🧾 KALEOZ Support could not confirm your payment for this order. "
-        "If money left your account, contact your bank or reply to support with more details.",
-        "counterparty_unreachable": "⚠️ The other side has blocked this bot and can't get "
-        "messages right now. You can escalate to KALEOZ Support if you need help.",
-    }
-    return texts.get(kind, "Order updated.")
+    match news:
+        case OrderCreated(reorder_of=reorder_of, old_price=old_price):
+            # A re-order takes today's price: say so when it is not the expired order's.
+            repriced = (
+                f" The price changed from {old_price} to {amount}."
+                if reorder_of and old_price and old_price != amount
+                else ""
+            )
+            if buyer:
+                return f"🛒 Order placed.{repriced} Pay within the time shown or it expires."
+            return f"🛒 You have a new order.{repriced}"
+        case OrderPaid():
+            if buyer:
+                return "💰 Payment received. The seller has been told to deliver."
+            return f"💰 The buyer paid {amount}. Please deliver."
+        case OrderDelivered():
+            if buyer:
+                return "📬 The seller delivered. Check it, then confirm received."
+            return "📤 Delivered. The buyer has been asked to confirm."
+        case OrderCompleted():
+            return "✅ Order completed." + (
+                f" {amount} is now in your KALEOZ balance." if not buyer else ""
+            )
+        case OrderExpired():
+            return "⌛ The order expired unpaid." + (" Re-order to buy again." if buyer else "")
+        case OrderCancelled():
+            return _cancelled_headline(role, news, amount)
+        case RefundRequested(amount=asked):
+            if buyer:
+                return f"↩️ Refund of {asked} requested. The seller has been told."
+            return f"↩️ The buyer asked for a refund of {asked}."
+        case RefundApproved(amount=refunded, automatic=automatic):
+            return (
+                f"↩️ Refund of {refunded} approved"
+                + (" automatically (no answer in time)." if automatic else ".")
+                + (" It is in your KALEOZ balance." if buyer else "")
+            )
+        case RefundRejected():
+            if buyer:
+                return (
+                    "❌ The seller rejected your refund request. You can escalate to "
+                    "KALEOZ Support."
+                )
+            return "❌ You rejected the refund request."
+        case RefundWithdrawn():
+            return "The refund request was withdrawn."
+        case RefundAvailable():
+            return "↩️ You can now request a refund if something is wrong."
+        case DisputeOpened():
+            return "🛟 This order is now with KALEOZ Support. They will contact you here."
+        case DisputeResolved():
+            return "🛟 KALEOZ Support resolved this order."
+        case DisputeClosed():
+            return "🛟 KALEOZ Support closed the case; the order continues."
+        case RemindPayment(due_at=due):
+            return f"⏰ Reminder: pay for order {o.id} before {fmt_time(due, tz)} or it expires."
+        case RemindDelivery(due_at=due):
+            return (
+                f"⏰ Reminder: deliver order {o.id} before {fmt_time(due, tz)}, or it is "
+                "cancelled and refunded to the buyer."
+            )
+        case RemindConfirm(due_at=due):
+            return (
+                f"⏰ Reminder: order {o.id} is confirmed as received automatically on "
+                f"{fmt_time(due, tz)}. If something is wrong, request a refund before then."
+            )
+        case RemindRefund(due_at=due):
+            silence = (
+                next_action_text(o, DeadlineKind.AUTO_REFUND)
+                if silence_refunds_whole_order(o)
+                else "it is approved automatically"
+            )
+            return (
+                f"⏰ Reminder: answer the refund request on order {o.id} before "
+                f"{fmt_time(due, tz)}, or {silence}."
+            )
+        case SupportClosed(ticket_id=ticket_id):
+            return f"🛟 {support_closed(ticket_id)}"
+        case PaymentRejected():
+            return (
+                "🧾 KALEOZ Support could not confirm your payment for this order. If money "
+                "left your account, contact your bank or reply to support with more details."
+            )
+        case CounterpartyUnreachable():
+            return (
+                "⚠️ The other side has blocked this bot and can't get messages right now. You "
+                "can escalate to KALEOZ Support if you need help."
+            )
+        case _:
+            assert_never(news)

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from html import escape
+from typing import assert_never
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 
 from bot.domain.deadlines import open_deadlines
+from bot.domain.events import (
+    DeskNews,
+    TicketClaimed,
+    TicketClosed,
+    TicketJoined,
+    TicketOpened,
+    TicketSla,
+)
 from bot.domain.model import Order, RefundStatus, Status
 from bot.domain.money import display, format_amount
 from bot.domain.policy import Policy
@@ -207,3 +216,24 @@ def confirm_keyboard(ticket: Ticket, act: Act, label: str, arg: str = "y") -> In
     ref = str(ticket.id)
     # A row of its own: the label names the money, and must not be cut off on a phone.
     return InlineKeyboardMarkup([[button(label, act, ref, arg)], [button("Back", Act.T_BACK, ref)]])
+
+
+def ticket_news(news: DeskNews) -> str | None:
+    """The line posted in a ticket's thread for this news; None when the card, posted or
+    redrawn, says it all (a new ticket, a claim)."""
+    match news:
+        case TicketOpened() | TicketClaimed():
+            return None
+        case TicketJoined(subject=subject):
+            return "↪️ Raised again by a party" + (f": {quote(subject, 600)}" if subject else ".")
+        case TicketClosed(outcome=outcome):
+            return f"✅ Ticket #{news.ticket_id} {OUTCOMES.get(outcome, 'closed')}."
+        case TicketSla(reason=reason):
+            why = (
+                "is still unclaimed"
+                if reason == "unclaimed"
+                else "has a party waiting for an answer"
+            )
+            return f"⏰ <b>Ticket #{news.ticket_id} {why}.</b>"
+        case _:
+            assert_never(news)

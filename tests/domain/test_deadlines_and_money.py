@@ -157,8 +157,8 @@ def test_an_unanswered_partial_refund_on_an_undelivered_order_refunds_the_whole_
         ("escrow:KAAAAAAA", -1000),
         ("user:1", 1000),
     }
-    assert out.events[0].data["amount"] == "MYR 10.00"
-    assert out.events[0].data["asked"] == "MYR 1.00"
+    assert out.events[0].payload.to_dict()["amount"] == "MYR 10.00"
+    assert out.events[0].payload.to_dict()["asked"] == "MYR 1.00"
 
 
 def test_an_unanswered_partial_refund_on_a_delivered_order_refunds_what_was_asked() -> None:

@@ -99,8 +99,8 @@ def test_an_unanswered_request_settles_what_the_card_announced(
         + ([("user:2", released)] if released else [])
     )
     (news,) = out.events
-    assert news.data["amount"] == f"MYR {refunded // 100}.{refunded % 100:02d}"
-    assert news.data["full"] is (refunded == PRICE)
+    assert news.payload.to_dict()["amount"] == f"MYR {refunded // 100}.{refunded % 100:02d}"
+    assert news.payload.to_dict()["full"] is (refunded == PRICE)
 
 
 def _approved_by_seller() -> t.Outcome:

@@ -15,7 +15,7 @@ from bot.domain.actions import upcoming_actions
 from bot.domain.input_modes import InputMode
 from bot.domain.model import Order
 from handlers.delivery.live import LiveMessages
-from handlers.views.callback_data import Act, button
+from handlers.views.callback_data import Act, PlainTap, button
 from handlers.views.render import card_keyboard, card_text
 from handlers.views.telegram_text import fits, plain_fallback
 
@@ -93,7 +93,9 @@ class Cards:
         if await self._with_support(viewer_id, order):
             # The way out of the support chat sits on the live card, not on an older message.
             rows = [list(row) for row in kb.inline_keyboard]
-            kb = InlineKeyboardMarkup([*rows, [button("Leave support chat", Act.LEAVE_SUPPORT)]])
+            kb = InlineKeyboardMarkup(
+                [*rows, [button("Leave support chat", PlainTap(Act.LEAVE_SUPPORT))]]
+            )
         later = upcoming_actions(order, viewer_id, now, policy)
         return card_text(view, zone(view.viewer_timezone, self.tz), now, later), kb
 

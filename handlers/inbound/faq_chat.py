@@ -20,7 +20,7 @@ from bot.domain.input_modes import InputMode
 from bot.domain.tickets import TicketKind
 from handlers.inbound.common import guarded, tell
 from handlers.inbound.orders import show_card
-from handlers.views.callback_data import Act, Cb, button
+from handlers.views.callback_data import Act, FaqReply, FaqTap, PlainTap, button
 from handlers.views.faq_render import article, full_article_button
 from handlers.views.telegram_text import clip, cut
 from handlers.wiring import Ctx, services, settings
@@ -53,15 +53,18 @@ def _full_article(ctx: Ctx, doc: FaqDocument) -> list[list[InlineKeyboardButton]
 
 def _answer_keyboard(ctx: Ctx, ans: FaqAnswer, question_id: int) -> InlineKeyboardMarkup:
     assert ans.document is not None
-    doc, asked = ans.document.id, str(question_id)
+    doc = ans.document.id
     rows = [
-        [button("👍 Yes", Act.FAQ_YES, doc, asked), button("👎 No", Act.FAQ_NO, doc, asked)],
+        [
+            button("👍 Yes", FaqReply(Act.FAQ_YES, doc, question_id)),
+            button("👎 No", FaqReply(Act.FAQ_NO, doc, question_id)),
+        ],
         *_full_article(ctx, ans.document),
-        [button("Talk to support", Act.SUPPORT, doc, asked)],
+        [button("Talk to support", FaqReply(Act.SUPPORT, doc, question_id))],
     ]
     if ans.needs_confirmation:
         rows = [
-            [button(f"Did you mean: {clip(a.document.title, 50)}", Act.FAQ, a.document.id)]
+            [button(f"Did you mean: {clip(a.document.title, 50)}", FaqTap(a.document.id))]
             for a in ans.alternatives[:2]
         ] + rows
     return InlineKeyboardMarkup(rows)
@@ -75,7 +78,7 @@ async def answer_question(update: Update, ctx: Ctx, text: str, order_ids: list[s
         await tell(update, YOURE_WELCOME)
         return
     if ans.small_talk:
-        topics = InlineKeyboardMarkup([[button("Help topics", Act.FAQ, "topics")]])
+        topics = InlineKeyboardMarkup([[button("Help topics", FaqTap(None))]])
         await tell(update, GREETING, reply_markup=topics)
         return
     doc_id = ans.document.id if ans.answered and ans.document else None
@@ -83,8 +86,8 @@ async def answer_question(update: Update, ctx: Ctx, text: str, order_ids: list[s
     if not ans.answered or ans.document is None:
         kb = InlineKeyboardMarkup(
             [
-                [button("Talk to support", Act.SUPPORT, "none", str(asked))],
-                [button("Help topics", Act.FAQ, "topics")],
+                [button("Talk to support", FaqReply(Act.SUPPORT, None, asked))],
+                [button("Help topics", FaqTap(None))],
             ]
         )
         await tell(
@@ -109,7 +112,7 @@ async def answer_question(update: Update, ctx: Ctx, text: str, order_ids: list[s
 def topics_keyboard(index: FaqIndex) -> InlineKeyboardMarkup:
     """Every help-center entry as a button."""
     return InlineKeyboardMarkup(
-        [[button(clip(d.title, 60), Act.FAQ, d.id)] for d in index.documents]
+        [[button(clip(d.title, 60), FaqTap(d.id))] for d in index.documents]
     )
 
 
@@ -123,49 +126,55 @@ async def cmd_faq(update: Update, ctx: Ctx) -> None:
     await tell(update, "📚 <b>Help topics</b>", reply_markup=topics_keyboard(faq_index(ctx)))
 
 
-async def on_faq_button(update: Update, ctx: Ctx, cb: Cb) -> bool:
-    """Topic, "Did you mean", feedback and "Talk to support" buttons."""
+async def on_faq_topic(update: Update, ctx: Ctx, tap: FaqTap) -> bool:
+    """A topic or "Did you mean" button: the article (or the list of topics)."""
     query = update.callback_query
-    assert query is not None and update.effective_user is not None
+    assert query is not None
     index = faq_index(ctx)
-    if cb.act is Act.FAQ and cb.ref == "topics":
-        await query.answer()
+    await query.answer()
+    if tap.doc_id is None:
         await tell(update, "📚 <b>Help topics</b>", reply_markup=topics_keyboard(index))
         return True
-    if cb.act is Act.FAQ:
-        doc = _doc(index, cb.ref)
-        await query.answer()
-        if doc is None:
-            await tell(update, "That help article is no longer available. See /faq.")
-            return True
-        link = _full_article(ctx, doc)
-        await tell(update, article(doc), reply_markup=InlineKeyboardMarkup(link) if link else None)
+    doc = _doc(index, tap.doc_id)
+    if doc is None:
+        await tell(update, "That help article is no longer available. See /faq.")
         return True
+    link = _full_article(ctx, doc)
+    await tell(update, article(doc), reply_markup=InlineKeyboardMarkup(link) if link else None)
+    return True
+
+
+async def on_faq_reply(update: Update, ctx: Ctx, tap: FaqReply) -> bool:
+    """Feedback on an answer, and "Talk to support"."""
+    query = update.callback_query
+    assert query is not None and update.effective_user is not None
     user_id = update.effective_user.id
-    asked = int(cb.arg) if cb.arg.isdigit() else None  # older answers carry no question id
+    asked = tap.question_id  # older answers carry no question id
     help_log = services(ctx).help_log
-    if cb.act is Act.FAQ_YES:
+    if tap.act is Act.FAQ_YES:
         if asked is not None:
             await help_log.feedback(asked, user_id, helpful=True)
         await query.answer("Glad it helped!")
         return True
-    if cb.act is Act.FAQ_NO:
+    if tap.act is Act.FAQ_NO:
         if asked is not None:
             await help_log.feedback(asked, user_id, helpful=False)
         await query.answer()
-        kb = InlineKeyboardMarkup([[button("Talk to support", Act.SUPPORT, cb.ref, cb.arg)]])
+        kb = InlineKeyboardMarkup(
+            [[button("Talk to support", FaqReply(Act.SUPPORT, tap.doc_id, asked))]]
+        )
         await tell(
             update, "Sorry about that. A person from KALEOZ Support can help.", reply_markup=kb
         )
         return True
     question = await help_log.wanted_person(asked, user_id) if asked is not None else None
     await query.answer()
-    await request_support(update, ctx, cb.ref, question.question if question else None)
+    await request_support(update, ctx, tap.doc_id, question.question if question else None)
     return True
 
 
 async def request_support(
-    update: Update, ctx: Ctx, topic: str, question: str | None = None
+    update: Update, ctx: Ctx, topic: str | None, question: str | None = None
 ) -> None:
     """Hand the user to KALEOZ Support: a help ticket showing what they asked and what the
     help center answered, and their next messages go to it."""
@@ -180,7 +189,7 @@ async def request_support(
             "<b>Escalate to support</b>.",
         )
         return
-    doc = _doc(faq_index(ctx), topic)
+    doc = _doc(faq_index(ctx), topic) if topic else None
     answered = f"the help center answered “{doc.title}”" if doc else "no help article matched"
     subject = (
         f"Asked: “{cut(question, 400)}”; {answered}."
@@ -193,7 +202,7 @@ async def request_support(
         TicketKind.HELP, order_id=None, user_id=user.id, subject=subject
     )
     await s.chat.set_mode(user.id, InputMode.SUPPORT, None, ticket_id=ticket.id)
-    kb = InlineKeyboardMarkup([[button("Leave support chat", Act.LEAVE_SUPPORT)]])
+    kb = InlineKeyboardMarkup([[button("Leave support chat", PlainTap(Act.LEAVE_SUPPORT))]])
     await tell(
         update,
         f"🛟 KALEOZ Support has your request (#{ticket.id}). Write what you need here; an "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from telegram import Update
 
@@ -17,7 +18,7 @@ from bot.domain.input_modes import ORDER_ANSWERS, InputMode, asks_about_an_order
 from bot.domain.money import display, parse_amount
 from bot.domain.transitions import check_payment_report
 from handlers.inbound.common import guarded
-from handlers.inbound.faq_chat import on_faq_button
+from handlers.inbound.faq_chat import on_faq_reply, on_faq_topic
 from handlers.inbound.orders import (
     FILTERS,
     _order_list,
@@ -32,7 +33,24 @@ from handlers.inbound.preferences import (
     on_timezone_confirmed,
     on_timezone_declined,
 )
-from handlers.views.callback_data import Act, Cb, InvalidCallback
+from handlers.views.callback_data import (
+    Act,
+    Callback,
+    CancelConfirm,
+    FaqReply,
+    FaqTap,
+    InvalidCallback,
+    ListPage,
+    MoneyConfirm,
+    OfferTap,
+    OrderTap,
+    PartyCallback,
+    PlainTap,
+    TicketCallback,
+    ZoneConfirm,
+    ZoneTap,
+    unpack,
+)
 from handlers.views.render import (
     approve_prompt,
     cancel_prompt,
@@ -42,7 +60,9 @@ from handlers.views.render import (
 )
 from handlers.wiring import Ctx, cards, notifier, services
 
-Step = Callable[[Update, Ctx, Cb], Awaitable[bool]]
+# What a button does, given its typed data; True if it already answered the callback query.
+Step = Callable[[Update, Ctx, PartyCallback], Awaitable[bool]]
+T = TypeVar("T", bound=PartyCallback)
 
 
 def _uid(update: Update) -> int:
@@ -56,65 +76,66 @@ async def _answer(update: Update, text: str = "") -> bool:
     return True
 
 
-async def _open(update: Update, ctx: Ctx, cb: Cb) -> bool:
-    order = await services(ctx).orders.get_for(cb.ref, _uid(update))
+async def _open(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
+    order = await services(ctx).orders.get_for(tap.order_id, _uid(update))
     await _answer(update)
     await show_card(update, ctx, order)
     return True
 
 
-async def _back(update: Update, ctx: Ctx, cb: Cb) -> bool:
-    order = await services(ctx).orders.get_for(cb.ref, _uid(update))
+async def _back(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
+    order = await services(ctx).orders.get_for(tap.order_id, _uid(update))
     text, kb = await cards(ctx).build(order, _uid(update))
     await edit_here(update, text, kb)
     return False
 
 
-async def _pay(update: Update, ctx: Ctx, cb: Cb) -> bool:
-    order = await acting_on(ctx, cb.ref, _uid(update), Action.PAY)
+async def _pay(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
+    order = await acting_on(ctx, tap.order_id, _uid(update), Action.PAY)
     text, kb = pay_prompt(order)
     await edit_here(update, text, kb)
     return False
 
 
-async def _pay_yes(update: Update, ctx: Ctx, cb: Cb) -> bool:
-    await services(ctx).orders.pay_from_balance(cb.ref, _uid(update))
+async def _pay_yes(update: Update, ctx: Ctx, tap: MoneyConfirm) -> bool:
+    # The price is locked when the order is placed, so the amount shown is the amount paid.
+    await services(ctx).orders.pay_from_balance(tap.order_id, _uid(update))
     return await _answer(update, "Paid from your KALEOZ balance.")
 
 
-async def _deliver(update: Update, ctx: Ctx, cb: Cb) -> bool:
-    order = await acting_on(ctx, cb.ref, _uid(update), Action.DELIVER)
+async def _deliver(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
+    order = await acting_on(ctx, tap.order_id, _uid(update), Action.DELIVER)
     await _answer(update)
     await ask_delivery(update, ctx, order)
     return True
 
 
-async def _confirm(update: Update, ctx: Ctx, cb: Cb) -> bool:
-    order = await acting_on(ctx, cb.ref, _uid(update), Action.CONFIRM)
+async def _confirm(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
+    order = await acting_on(ctx, tap.order_id, _uid(update), Action.CONFIRM)
     text, kb = confirm_prompt(order)
     await edit_here(update, text, kb)
     return False
 
 
-async def _confirm_yes(update: Update, ctx: Ctx, cb: Cb) -> bool:
-    await services(ctx).orders.confirm_received(cb.ref, _uid(update))
+async def _confirm_yes(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
+    await services(ctx).orders.confirm_received(tap.order_id, _uid(update))
     return await _answer(update, "Confirmed. Thank you!")
 
 
-async def _refund(update: Update, ctx: Ctx, cb: Cb) -> bool:
-    order = await acting_on(ctx, cb.ref, _uid(update), Action.REQUEST_REFUND)
+async def _refund(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
+    order = await acting_on(ctx, tap.order_id, _uid(update), Action.REQUEST_REFUND)
     text, kb = refund_prompt(order)
     await edit_here(update, text, kb)
     return False
 
 
-async def _refund_full(update: Update, ctx: Ctx, cb: Cb) -> bool:
-    await services(ctx).orders.request_refund(cb.ref, _uid(update), None)
+async def _refund_full(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
+    await services(ctx).orders.request_refund(tap.order_id, _uid(update), None)
     return await _answer(update, "Refund requested.")
 
 
-async def _refund_part(update: Update, ctx: Ctx, cb: Cb) -> bool:
-    order = await acting_on(ctx, cb.ref, _uid(update), Action.REQUEST_REFUND)
+async def _refund_part(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
+    order = await acting_on(ctx, tap.order_id, _uid(update), Action.REQUEST_REFUND)
     await _answer(update)
     await ask_for(
         update,
@@ -129,27 +150,25 @@ async def _refund_part(update: Update, ctx: Ctx, cb: Cb) -> bool:
     return True
 
 
-async def _withdraw(update: Update, ctx: Ctx, cb: Cb) -> bool:
-    await services(ctx).orders.withdraw_refund(cb.ref, _uid(update))
+async def _withdraw(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
+    await services(ctx).orders.withdraw_refund(tap.order_id, _uid(update))
     return await _answer(update, "Refund request withdrawn.")
 
 
-async def _approve(update: Update, ctx: Ctx, cb: Cb) -> bool:
-    order = await acting_on(ctx, cb.ref, _uid(update), Action.APPROVE_REFUND)
+async def _approve(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
+    order = await acting_on(ctx, tap.order_id, _uid(update), Action.APPROVE_REFUND)
     text, kb = approve_prompt(order)
     await edit_here(update, text, kb)
     return False
 
 
-async def _approve_yes(update: Update, ctx: Ctx, cb: Cb) -> bool:
-    if not cb.arg.isdigit():
-        raise InvalidInput("This button is out of date. Open the order again with /orders.")
-    await services(ctx).orders.approve_refund(cb.ref, _uid(update), int(cb.arg))
+async def _approve_yes(update: Update, ctx: Ctx, tap: MoneyConfirm) -> bool:
+    await services(ctx).orders.approve_refund(tap.order_id, _uid(update), tap.amount_minor)
     return await _answer(update, "Refund approved.")
 
 
-async def _reject(update: Update, ctx: Ctx, cb: Cb) -> bool:
-    order = await acting_on(ctx, cb.ref, _uid(update), Action.REJECT_REFUND)
+async def _reject(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
+    order = await acting_on(ctx, tap.order_id, _uid(update), Action.REJECT_REFUND)
     await _answer(update)
     await ask_for(
         update,
@@ -163,26 +182,26 @@ async def _reject(update: Update, ctx: Ctx, cb: Cb) -> bool:
     return True
 
 
-async def _cancel(update: Update, ctx: Ctx, cb: Cb) -> bool:
+async def _cancel(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
     s = services(ctx)
-    order = await s.orders.get_for(cb.ref, _uid(update))
+    order = await s.orders.get_for(tap.order_id, _uid(update))
     check_action(order, _uid(update), s.clock.now(), s.policy, Action.CANCEL)
     text, kb = cancel_prompt(order, _uid(update))
     await edit_here(update, text, kb)
     return False
 
 
-async def _cancel_yes(update: Update, ctx: Ctx, cb: Cb) -> bool:
-    order = await services(ctx).orders.cancel(cb.ref, _uid(update), cb.arg)
+async def _cancel_yes(update: Update, ctx: Ctx, tap: CancelConfirm) -> bool:
+    order = await services(ctx).orders.cancel(tap.order_id, _uid(update), tap.reason)
     return await _answer(
         update, "Order cancelled and refunded." if order.refunded_minor else "Order cancelled."
     )
 
 
-async def _escalate(update: Update, ctx: Ctx, cb: Cb) -> bool:
+async def _escalate(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
     s = services(ctx)
     uid = _uid(update)
-    order, ticket = await s.support.escalate(cb.ref, uid)
+    order, ticket = await s.support.escalate(tap.order_id, uid)
     await s.chat.set_mode(uid, InputMode.SUPPORT, order.id, ticket_id=ticket.id)
     await _answer(update, "Sent to KALEOZ Support.")
     await notifier(ctx).drain()  # the news first, then the tapped card says what to do now
@@ -197,9 +216,9 @@ async def _escalate(update: Update, ctx: Ctx, cb: Cb) -> bool:
     return True
 
 
-async def _paid_already(update: Update, ctx: Ctx, cb: Cb) -> bool:
+async def _paid_already(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
     s = services(ctx)
-    order = await s.orders.get_for(cb.ref, _uid(update))
+    order = await s.orders.get_for(tap.order_id, _uid(update))
     check_payment_report(order, _uid(update))
     await _answer(update)
     await ask_for(
@@ -215,7 +234,7 @@ async def _paid_already(update: Update, ctx: Ctx, cb: Cb) -> bool:
     return True
 
 
-async def _leave_support(update: Update, ctx: Ctx, cb: Cb) -> bool:
+async def _leave_support(update: Update, ctx: Ctx, tap: PlainTap) -> bool:
     s = services(ctx)
     uid = _uid(update)
     mode = await s.chat.mode(uid)
@@ -230,10 +249,10 @@ async def _leave_support(update: Update, ctx: Ctx, cb: Cb) -> bool:
     return True
 
 
-async def _message(update: Update, ctx: Ctx, cb: Cb) -> bool:
+async def _message(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
     s = services(ctx)
     uid = _uid(update)
-    order = await s.orders.get_for(cb.ref, uid)
+    order = await s.orders.get_for(tap.order_id, uid)
     other = "seller" if order.buyer_id == uid else "buyer"
     await s.chat.set_mode(uid, InputMode.CHAT, order.id)
     await _answer(update)
@@ -248,10 +267,10 @@ async def _message(update: Update, ctx: Ctx, cb: Cb) -> bool:
     return True
 
 
-async def _leave(update: Update, ctx: Ctx, cb: Cb) -> bool:
+async def _leave(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
     s = services(ctx)
     uid = _uid(update)
-    order = await s.orders.get_for(cb.ref, uid)
+    order = await s.orders.get_for(tap.order_id, uid)
     await s.chat.clear_mode(uid)
     await _answer(update, "You left the order chat.")
     await cards(ctx).refresh(ctx.bot, uid, order, LEFT_CHAT)
@@ -261,11 +280,11 @@ async def _leave(update: Update, ctx: Ctx, cb: Cb) -> bool:
 LEFT_CHAT = "You left the order chat. Messages you type now are questions for me."
 
 
-async def _abort(update: Update, ctx: Ctx, cb: Cb) -> bool:
+async def _abort(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
     """Cancel on a question: only while that question is still open, else say what happened."""
     s = services(ctx)
     uid = _uid(update)
-    order = await s.orders.get_for(cb.ref, uid)
+    order = await s.orders.get_for(tap.order_id, uid)
     mode = await s.chat.mode(uid)
     if mode is None or not asks_about_an_order(mode.mode) or mode.order_id != order.id:
         assert update.callback_query is not None
@@ -283,15 +302,15 @@ async def _abort(update: Update, ctx: Ctx, cb: Cb) -> bool:
     return True
 
 
-async def _delete(update: Update, ctx: Ctx, cb: Cb) -> bool:
-    await services(ctx).orders.hide(cb.ref, _uid(update))
-    await edit_here(update, f"🗑 Order {cb.ref} was deleted from your list.", None)
+async def _delete(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
+    await services(ctx).orders.hide(tap.order_id, _uid(update))
+    await edit_here(update, f"🗑 Order {tap.order_id} was deleted from your list.", None)
     return False
 
 
-async def _reorder(update: Update, ctx: Ctx, cb: Cb) -> bool:
+async def _reorder(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
     s = services(ctx)
-    old = await s.orders.get_for(cb.ref, _uid(update))
+    old = await s.orders.get_for(tap.order_id, _uid(update))
     try:
         new = await s.orders.reorder(old.id, _uid(update))
     except AlreadyPlaced as exc:
@@ -306,18 +325,18 @@ async def _reorder(update: Update, ctx: Ctx, cb: Cb) -> bool:
     return await _answer(update, f"New order {new.id} placed.{note}")
 
 
-async def _list(update: Update, ctx: Ctx, cb: Cb) -> bool:
-    if cb.ref not in FILTERS or not cb.arg.isdigit():
+async def _list(update: Update, ctx: Ctx, tap: ListPage) -> bool:
+    if tap.filter not in FILTERS:
         raise InvalidInput("This button is no longer valid.")
-    text, kb = await _order_list(ctx, _uid(update), cb.ref, int(cb.arg))
+    text, kb = await _order_list(ctx, _uid(update), tap.filter, tap.page)
     await edit_here(update, text, kb)
     return False
 
 
-async def _buy(update: Update, ctx: Ctx, cb: Cb) -> bool:
+async def _buy(update: Update, ctx: Ctx, tap: OfferTap) -> bool:
     s = services(ctx)
     try:
-        order = await s.orders.buy_offer(cb.ref, _uid(update))
+        order = await s.orders.buy_offer(tap.offer_id, _uid(update))
     except AlreadyPlaced as exc:
         return await _show_placed(update, ctx, exc)
     return await _answer(update, f"Order {order.id} placed.")
@@ -330,40 +349,60 @@ async def _show_placed(update: Update, ctx: Ctx, exc: AlreadyPlaced) -> bool:
     return True
 
 
+def _taking(
+    kind: type[T], steps: dict[Act, Callable[[Update, Ctx, T], Awaitable[bool]]]
+) -> dict[Act, Step]:
+    """The steps of the buttons of one kind, each given that kind's typed data."""
+    if stray := set(steps) - kind.ACTS:
+        raise TypeError(f"{sorted(stray)} are not {kind.__name__} buttons")
+
+    def typed(step: Callable[[Update, Ctx, T], Awaitable[bool]]) -> Step:
+        async def run(update: Update, ctx: Ctx, tap: PartyCallback) -> bool:
+            assert isinstance(tap, kind)  # unpack gives each act exactly one kind
+            return await step(update, ctx, tap)
+
+        return run
+
+    return {act: typed(step) for act, step in steps.items()}
+
+
 BUTTONS: dict[Act, Step] = {
-    Act.OPEN: _open,
-    Act.BACK: _back,
-    Act.PAY: _pay,
-    Act.PAY_YES: _pay_yes,
-    Act.DELIVER: _deliver,
-    Act.CONFIRM: _confirm,
-    Act.CONFIRM_YES: _confirm_yes,
-    Act.REFUND: _refund,
-    Act.REFUND_FULL: _refund_full,
-    Act.REFUND_PART: _refund_part,
-    Act.WITHDRAW: _withdraw,
-    Act.APPROVE: _approve,
-    Act.APPROVE_YES: _approve_yes,
-    Act.REJECT: _reject,
-    Act.CANCEL: _cancel,
-    Act.CANCEL_YES: _cancel_yes,
-    Act.ESCALATE: _escalate,
-    Act.MESSAGE: _message,
-    Act.LEAVE_CHAT: _leave,
-    Act.ABORT: _abort,
-    Act.DELETE: _delete,
-    Act.REORDER: _reorder,
-    Act.LIST: _list,
-    Act.BUY: _buy,
-    Act.FAQ: on_faq_button,
-    Act.FAQ_YES: on_faq_button,
-    Act.FAQ_NO: on_faq_button,
-    Act.SUPPORT: on_faq_button,
-    Act.PAID_ALREADY: _paid_already,
-    Act.LEAVE_SUPPORT: _leave_support,
-    Act.TZ: on_timezone_button,
-    Act.TZ_YES: on_timezone_confirmed,
-    Act.TZ_NO: on_timezone_declined,
+    **_taking(
+        OrderTap,
+        {
+            Act.OPEN: _open,
+            Act.BACK: _back,
+            Act.PAY: _pay,
+            Act.DELIVER: _deliver,
+            Act.CONFIRM: _confirm,
+            Act.CONFIRM_YES: _confirm_yes,
+            Act.REFUND: _refund,
+            Act.REFUND_FULL: _refund_full,
+            Act.REFUND_PART: _refund_part,
+            Act.WITHDRAW: _withdraw,
+            Act.APPROVE: _approve,
+            Act.REJECT: _reject,
+            Act.CANCEL: _cancel,
+            Act.ESCALATE: _escalate,
+            Act.MESSAGE: _message,
+            Act.LEAVE_CHAT: _leave,
+            Act.ABORT: _abort,
+            Act.DELETE: _delete,
+            Act.REORDER: _reorder,
+            Act.PAID_ALREADY: _paid_already,
+        },
+    ),
+    **_taking(MoneyConfirm, {Act.PAY_YES: _pay_yes, Act.APPROVE_YES: _approve_yes}),
+    **_taking(CancelConfirm, {Act.CANCEL_YES: _cancel_yes}),
+    **_taking(ListPage, {Act.LIST: _list}),
+    **_taking(OfferTap, {Act.BUY: _buy}),
+    **_taking(FaqTap, {Act.FAQ: on_faq_topic}),
+    **_taking(
+        FaqReply, {Act.FAQ_YES: on_faq_reply, Act.FAQ_NO: on_faq_reply, Act.SUPPORT: on_faq_reply}
+    ),
+    **_taking(PlainTap, {Act.LEAVE_SUPPORT: _leave_support, Act.TZ_NO: on_timezone_declined}),
+    **_taking(ZoneTap, {Act.TZ: on_timezone_button}),
+    **_taking(ZoneConfirm, {Act.TZ_YES: on_timezone_confirmed}),
 }
 
 STALE = "This button is no longer valid. Open the order again with /orders."
@@ -381,21 +420,21 @@ async def on_button(update: Update, ctx: Ctx) -> None:
     query = update.callback_query
     assert query is not None
     try:
-        cb = Cb.unpack(query.data)
+        tap = unpack(query.data)
     except InvalidCallback:
         await query.answer(STALE, show_alert=True)
         return
-    handled = await _dispatch(update, ctx, cb)
+    handled = await _dispatch(update, ctx, tap)
     if not handled:
         await query.answer()
 
 
-async def _dispatch(update: Update, ctx: Ctx, cb: Cb) -> bool:
+async def _dispatch(update: Update, ctx: Ctx, tap: Callback) -> bool:
     """Run the button's action; True if it already answered the callback query."""
-    step = BUTTONS.get(cb.act)
-    if step is None:
+    step = BUTTONS.get(tap.act)
+    if step is None or isinstance(tap, TicketCallback):  # the support group's, not a party's
         raise InvalidInput("This button is no longer valid.")
-    return await step(update, ctx, cb)
+    return await step(update, ctx, tap)
 
 
 # --- typed input the bot asked for ------------------------------------------------------

@@ -14,7 +14,7 @@ from bot.domain.model import Offer
 from bot.domain.money import display, normalize_currency, parse_amount
 from handlers.inbound.common import guarded, tell
 from handlers.inbound.orders import show_card
-from handlers.views.callback_data import Act, button
+from handlers.views.callback_data import OfferTap, button
 from handlers.views.render import force_reply
 from handlers.wiring import Ctx, services, settings
 
@@ -78,7 +78,7 @@ async def open_start_link(update: Update, ctx: Ctx, arg: str) -> None:
         if offer.seller_id == user.id:
             await tell(update, "This is your own offer. Share the link with buyers.")
             return
-        kb = InlineKeyboardMarkup([[button("Buy now", Act.BUY, offer.id)]])
+        kb = InlineKeyboardMarkup([[button("Buy now", OfferTap(offer.id))]])
         await tell(update, offer_text(offer), reply_markup=kb)
         return
     if arg.startswith("order_") and normalize_order_id(arg.removeprefix("order_")):

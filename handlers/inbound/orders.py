@@ -12,7 +12,7 @@ from bot.domain.money import display, parse_amount
 from bot.services.orders import OPEN_STATUSES
 from handlers.delivery.cards import edit
 from handlers.inbound.common import guarded, tell
-from handlers.views.callback_data import Act, button
+from handlers.views.callback_data import Act, ListPage, OrderTap, button
 from handlers.views.render import cancel_prompt, confirm_prompt, force_reply, refund_prompt
 from handlers.views.telegram_text import clip
 from handlers.wiring import Ctx, cards, services
@@ -49,18 +49,18 @@ async def _order_list(
     label, statuses = FILTERS.get(key, FILTERS["active"])
     found = await services(ctx).orders.orders_of(user_id, statuses, PAGE + 1, page * PAGE)
     rows = [
-        [button(f"{o.id} · {o.status.label} · {clip(o.title, 24)}", Act.OPEN, o.id)]
+        [button(f"{o.id} · {o.status.label} · {clip(o.title, 24)}", OrderTap(Act.OPEN, o.id))]
         for o in found[:PAGE]
     ]
     nav = []
     if page > 0:
-        nav.append(button("‹ Newer", Act.LIST, key, str(page - 1)))
+        nav.append(button("‹ Newer", ListPage(key, page - 1)))
     if len(found) > PAGE:
-        nav.append(button("Older ›", Act.LIST, key, str(page + 1)))
+        nav.append(button("Older ›", ListPage(key, page + 1)))
     if nav:
         rows.append(nav)
     rows.append(
-        [button(("• " if k == key else "") + v[0], Act.LIST, k, "0") for k, v in FILTERS.items()]
+        [button(("• " if k == key else "") + v[0], ListPage(k)) for k, v in FILTERS.items()]
     )
     text = f"<b>Your orders — {label}</b>"
     if not found:
@@ -125,7 +125,7 @@ async def _pick(update: Update, ctx: Ctx, action: Action, verb: str) -> Order | 
         await tell(update, f"You have no order you can {verb} right now. See /orders.")
         return None
     kb = InlineKeyboardMarkup(
-        [[button(f"{o.id} · {clip(o.title, 30)}", Act.OPEN, o.id)] for o in pick.choices]
+        [[button(f"{o.id} · {clip(o.title, 30)}", OrderTap(Act.OPEN, o.id))] for o in pick.choices]
     )
     await tell(update, f"Which order do you want to {verb}?", reply_markup=kb)
     return None

@@ -11,7 +11,7 @@ from telegram import InlineKeyboardMarkup, Update
 from bot.domain.errors import InvalidInput
 from bot.domain.timezones import catalogue, offset_text, parse_zone, zone_label
 from handlers.inbound.common import guarded, tell
-from handlers.views.callback_data import Act, Cb, button
+from handlers.views.callback_data import Act, PlainTap, ZoneConfirm, ZoneTap, button
 from handlers.views.render import fmt_time
 from handlers.wiring import Ctx, cards, services
 
@@ -38,16 +38,16 @@ def _check(name: str) -> str:
     return f"{zlib.crc32(name.encode()):08x}"
 
 
-def _zone_of(cb: Cb) -> str:
+def _zone_of(tap: ZoneConfirm) -> str:
     """The zone a "Yes, use …" button was drawn for."""
     zones = catalogue()
-    if cb.ref.isdigit() and int(cb.ref) < len(zones) and _check(zones[int(cb.ref)]) == cb.arg:
-        return zones[int(cb.ref)]
+    if tap.index < len(zones) and _check(zones[tap.index]) == tap.check:
+        return zones[tap.index]
     raise InvalidInput("This button is no longer valid. Send /timezone again.")
 
 
 def _keyboard() -> InlineKeyboardMarkup:
-    buttons = [button(city, Act.TZ, str(i)) for i, (city, _) in enumerate(ZONES)]
+    buttons = [button(city, ZoneTap(i)) for i, (city, _) in enumerate(ZONES)]
     return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
@@ -93,8 +93,8 @@ def _confirm(name: str, now: datetime) -> tuple[str, InlineKeyboardMarkup]:
     label = f"Yes, use {shown} ({detail})"
     kb = InlineKeyboardMarkup(
         [
-            [button(label, Act.TZ_YES, str(catalogue().index(name)), _check(name))],
-            [button("No", Act.TZ_NO)],
+            [button(label, ZoneConfirm(catalogue().index(name), _check(name)))],
+            [button("No", PlainTap(Act.TZ_NO))],
         ]
     )
     text = (
@@ -104,10 +104,10 @@ def _confirm(name: str, now: datetime) -> tuple[str, InlineKeyboardMarkup]:
     return text, kb
 
 
-async def on_timezone_confirmed(update: Update, ctx: Ctx, cb: Cb) -> bool:
+async def on_timezone_confirmed(update: Update, ctx: Ctx, tap: ZoneConfirm) -> bool:
     """ "Yes, use …": save the zone that was shown."""
     assert update.effective_user is not None and update.callback_query is not None
-    name = _zone_of(cb)
+    name = _zone_of(tap)
     await services(ctx).chat.set_timezone(update.effective_user.id, name)
     await update.callback_query.answer(f"Times are now shown in {zone_label(name)}.")
     await update.callback_query.edit_message_reply_markup(reply_markup=None)
@@ -115,7 +115,7 @@ async def on_timezone_confirmed(update: Update, ctx: Ctx, cb: Cb) -> bool:
     return True
 
 
-async def on_timezone_declined(update: Update, ctx: Ctx, cb: Cb) -> bool:
+async def on_timezone_declined(update: Update, ctx: Ctx, tap: PlainTap) -> bool:
     """ "No": nothing changes."""
     assert update.callback_query is not None
     await update.callback_query.answer("Nothing changed.")
@@ -124,12 +124,12 @@ async def on_timezone_declined(update: Update, ctx: Ctx, cb: Cb) -> bool:
     return True
 
 
-async def on_timezone_button(update: Update, ctx: Ctx, cb: Cb) -> bool:
+async def on_timezone_button(update: Update, ctx: Ctx, tap: ZoneTap) -> bool:
     """A zone picked from the /timezone keyboard (the index must be one we offered)."""
     assert update.effective_user is not None and update.callback_query is not None
-    if not cb.ref.isdigit() or int(cb.ref) >= len(ZONES):
+    if tap.index >= len(ZONES):
         raise InvalidInput("This button is no longer valid. Send /timezone again.")
-    city, name = ZONES[int(cb.ref)]
+    city, name = ZONES[tap.index]
     await services(ctx).chat.set_timezone(update.effective_user.id, name)
     await update.callback_query.answer(f"Times are now shown in {city} time.")
     await _say_zone(update, ctx, "🕐 Times are now shown in")

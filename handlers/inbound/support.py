@@ -26,7 +26,13 @@ from bot.ports.records import ChatMode, MessageEdit, RelayedMessage, TicketMessa
 from handlers.delivery.relay_delivery import fits_with_header, with_header
 from handlers.delivery.support_desk import SupportDesk
 from handlers.inbound.relay import message_kind
-from handlers.views.callback_data import Act, Cb, InvalidCallback
+from handlers.views.callback_data import (
+    Act,
+    InvalidCallback,
+    TicketCallback,
+    TicketPartialRefund,
+    unpack,
+)
 from handlers.views.render import force_reply
 from handlers.views.support_render import (
     OUTCOMES,
@@ -93,16 +99,17 @@ async def on_ticket_button(update: Update, ctx: Ctx) -> None:
         await query.answer("Only KALEOZ Support agents can do this.", show_alert=True)
         return
     try:
-        cb = Cb.unpack(query.data)
-        ticket_id = int(cb.ref)
-    except (InvalidCallback, ValueError):
+        tap = unpack(query.data)
+        if not isinstance(tap, TicketCallback):
+            raise InvalidCallback("not a ticket button")
+    except InvalidCallback:
         await query.answer("This button is no longer valid.", show_alert=True)
         return
     try:
-        text = await _ticket_action(update, ctx, cb, ticket_id, user.id)
+        text = await _ticket_action(update, ctx, tap, user.id)
     except DomainError as exc:
         await query.answer(cut(exc.message, MAX_ALERT), show_alert=True)
-        await _refresh(ctx, ticket_id)
+        await _refresh(ctx, tap.ticket_id)
         return
     await query.answer(text or None)
     await notifier(ctx).drain()
@@ -126,66 +133,72 @@ async def _edit_keyboard(update: Update, kb: object) -> None:
             raise
 
 
-async def _ticket_action(update: Update, ctx: Ctx, cb: Cb, ticket_id: int, agent: int) -> str:
+async def _ticket_action(update: Update, ctx: Ctx, tap: TicketCallback, agent: int) -> str:
     s = services(ctx)
+    ticket_id = tap.ticket_id
     ticket = await s.support.get(ticket_id)
     order = await s.support.order_of(ticket)
-    confirmed = cb.arg.startswith("y")
-    if cb.act is Act.T_CLAIM:
+    if tap.act is Act.T_CLAIM:
         await s.support.claim(ticket_id, agent, _agent_name(update))
         return "Claimed. It's yours."
-    if cb.act is Act.T_BACK:
+    if tap.act is Act.T_BACK:
         await _edit_keyboard(update, ticket_keyboard(ticket, order))
         return ""
-    if cb.act is not Act.T_TRANSCRIPT:
+    if tap.act is not Act.T_TRANSCRIPT:
         # Before the first tap redraws the card: only the holder (or anyone, if unclaimed).
         check_agent_may_act(ticket, agent)
+    if isinstance(tap, TicketPartialRefund):
+        return await _partial(update, ctx, ticket, order, tap.amount_minor, agent)
     steps = {Act.T_REFUND: Resolution.REFUND_FULL, Act.T_RELEASE: Resolution.RELEASE}
-    if cb.act in steps:
-        resolution = steps[cb.act]
-        if not confirmed:
-            label = confirm_label(cb.act, order)
-            await _edit_keyboard(update, confirm_keyboard(ticket, cb.act, label))
+    if tap.act in steps:
+        resolution = steps[tap.act]
+        if not tap.confirmed:
+            label = confirm_label(tap.act, order)
+            await _edit_keyboard(update, confirm_keyboard(tap.confirming(), label))
             return "Tap again to confirm."
         await s.support.resolve(ticket_id, agent, resolution)
         return "Done."
-    if cb.act is Act.T_PART:
-        return await _partial(update, ctx, ticket, order, cb, agent)
-    if cb.act in (Act.T_PAY_OK, Act.T_PAY_NO):
-        ok = cb.act is Act.T_PAY_OK
-        if not confirmed:
-            label = confirm_label(cb.act, order)
-            await _edit_keyboard(update, confirm_keyboard(ticket, cb.act, label))
+    if tap.act in (Act.T_PAY_OK, Act.T_PAY_NO):
+        ok = tap.act is Act.T_PAY_OK
+        if not tap.confirmed:
+            label = confirm_label(tap.act, order)
+            await _edit_keyboard(update, confirm_keyboard(tap.confirming(), label))
             return "Tap again to confirm."
         if ok:
             await s.support.confirm_payment(ticket_id, agent)
         else:
             await s.support.reject_payment(ticket_id, agent)
         return "Done."
-    if cb.act is Act.T_CLOSE:
-        if not confirmed:
+    if tap.act is Act.T_CLOSE:
+        if not tap.confirmed:
             await _edit_keyboard(
-                update, confirm_keyboard(ticket, cb.act, confirm_label(cb.act, order))
+                update, confirm_keyboard(tap.confirming(), confirm_label(tap.act, order))
             )
             return "Tap again to confirm."
         await s.support.close(ticket_id, agent)
         return "Closed."
-    if cb.act in (Act.T_ASK_BUYER, Act.T_ASK_SELLER):
-        return await _ask(ctx, ticket, order, buyer=cb.act is Act.T_ASK_BUYER, agent=agent)
-    if cb.act is Act.T_TRANSCRIPT:
+    if tap.act in (Act.T_ASK_BUYER, Act.T_ASK_SELLER):
+        return await _ask(ctx, ticket, order, buyer=tap.act is Act.T_ASK_BUYER, agent=agent)
+    if tap.act is Act.T_TRANSCRIPT:
         await _send_transcript(ctx, ticket, order)
         return ""
     raise InvalidInput("This button is no longer valid.")
 
 
 async def _partial(
-    update: Update, ctx: Ctx, ticket: Ticket, order: Order | None, cb: Cb, agent: int
+    update: Update,
+    ctx: Ctx,
+    ticket: Ticket,
+    order: Order | None,
+    amount_minor: int | None,
+    agent: int,
 ) -> str:
+    """Refund part: the first tap asks for the amount, the second (carrying it) refunds."""
     s = services(ctx)
     if order is None:
         raise InvalidInput("This ticket is not about an order.")
-    if cb.arg.startswith("y") and cb.arg[1:].isdigit():
-        await s.support.resolve(ticket.id, agent, Resolution.REFUND_PARTIAL, int(cb.arg[1:]))
+    if amount_minor is not None:
+        await s.support.resolve(ticket.id, agent, Resolution.REFUND_PARTIAL, amount_minor)
         return "Done."
     # The mention is what a selective ForceReply opens the reply for: this agent only.
     mention = f'<a href="tg://user?id={agent}">{escape(_agent_name(update))}</a>'
@@ -460,7 +473,9 @@ async def _amount_reply(update: Update, ctx: Ctx, ticket: Ticket, text: str) -> 
     await msg.reply_text(
         f"Refund {display(minor, order.currency)} to the buyer and pay "
         f"{display(rest, order.currency)} to the seller?",
-        reply_markup=confirm_keyboard(ticket, Act.T_PART, partial_label(order, minor), f"y{minor}"),
+        reply_markup=confirm_keyboard(
+            TicketPartialRefund(ticket.id, minor), partial_label(order, minor)
+        ),
     )
 
 

@@ -1,21 +1,28 @@
-"""Callback data as a typed, packed, validated value (never a hand-split string).
+"""Callback data as typed, packed, validated values (never a hand-split string).
 
-Telegram allows 64 bytes. Anything that does not unpack cleanly is treated as forged or
-stale and changes nothing.
+Each kind of button has a small class of its own: which actions it serves and what it
+carries (an order id, an amount, a ticket id, ...). All of them pack to one wire format,
+`k1|<act>|<ref>|<arg>`, so buttons already sitting in people's chats keep working.
+
+Telegram allows 64 bytes. Anything that does not unpack cleanly, into exactly the value
+that would pack back to it, is treated as forged or stale and changes nothing.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import ClassVar, Self
 
 from telegram import InlineKeyboardButton
 
 PREFIX = "k1"
 MAX_BYTES = 64
-_REF = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
-_ARG = re.compile(r"^[A-Za-z0-9_.:-]{0,16}$")
+_REF = re.compile(r"[A-Za-z0-9_-]{1,32}")
+_ARG = re.compile(r"[A-Za-z0-9_.:-]{0,16}")
+_NUMBER = re.compile(r"[0-9]{1,32}")
+_CHECKSUM = re.compile(r"[0-9a-f]{8}")
 
 
 class Act(StrEnum):
@@ -68,22 +75,403 @@ class Act(StrEnum):
     T_BACK = "tb"
 
 
-# Buttons on a ticket card in the support group; every other kind is a party's (private chat).
-TICKET_ACTS = frozenset(
-    {
-        Act.T_CLAIM,
-        Act.T_REFUND,
-        Act.T_PART,
-        Act.T_RELEASE,
-        Act.T_PAY_OK,
-        Act.T_PAY_NO,
-        Act.T_ASK_BUYER,
-        Act.T_ASK_SELLER,
-        Act.T_TRANSCRIPT,
-        Act.T_CLOSE,
-        Act.T_BACK,
-    }
+class InvalidCallback(ValueError):
+    """Callback data that this bot did not make (or made in an older, incompatible form)."""
+
+
+def _pack(act: Act, ref: str, arg: str) -> str:
+    """The wire format; raises if it would not round-trip."""
+    if not _REF.fullmatch(ref) or not _ARG.fullmatch(arg):
+        raise ValueError(f"unpackable callback {(act.value, ref, arg)!r}")
+    data = f"{PREFIX}|{act.value}|{ref}|{arg}"
+    if len(data.encode()) > MAX_BYTES:
+        raise ValueError("callback data over 64 bytes")
+    return data
+
+
+def _split(data: str | None) -> tuple[Act, str, str]:
+    """The wire format's three fields, or InvalidCallback."""
+    if not data or len(data.encode()) > MAX_BYTES:
+        raise InvalidCallback("empty or oversized")
+    parts = data.split("|")
+    if len(parts) != 4 or parts[0] != PREFIX:
+        raise InvalidCallback("unknown format")
+    try:
+        act = Act(parts[1])
+    except ValueError as exc:
+        raise InvalidCallback("unknown action") from exc
+    if not _REF.fullmatch(parts[2]) or not _ARG.fullmatch(parts[3]):
+        raise InvalidCallback("bad reference")
+    return act, parts[2], parts[3]
+
+
+def _number(text: str) -> int:
+    if not _NUMBER.fullmatch(text):
+        raise InvalidCallback(f"not a number: {text!r}")
+    return int(text)
+
+
+def _not_negative(*numbers: int | None) -> None:
+    if any(n is not None and n < 0 for n in numbers):
+        raise ValueError(f"unpackable callback: negative number in {numbers!r}")
+
+
+class _Packed:
+    """What every kind of button shares: the actions it serves, and packing to the wire.
+
+    A kind lists its actions in ACTS, says how its fields become (ref, arg) in `_wire`,
+    and reads them back in `_read`. Construction packs once, so a value that exists fits.
+    """
+
+    ACTS: ClassVar[frozenset[Act]]
+    act: Act
+
+    def __post_init__(self) -> None:
+        if self.act not in self.ACTS:
+            raise ValueError(f"unpackable callback: {self.act!r} is not a {type(self).__name__}")
+        self.pack()
+
+    def _wire(self) -> tuple[str, str]:
+        raise NotImplementedError
+
+    @classmethod
+    def _read(cls, act: Act, ref: str, arg: str) -> Self:
+        raise NotImplementedError
+
+    def pack(self) -> str:
+        """Serialize for Telegram."""
+        return _pack(self.act, *self._wire())
+
+
+@dataclass(frozen=True)
+class OrderTap(_Packed):
+    """An action on one order that carries nothing else."""
+
+    ACTS: ClassVar = frozenset(
+        {
+            Act.OPEN,
+            Act.BACK,
+            Act.PAY,
+            Act.DELIVER,
+            Act.CONFIRM,
+            Act.CONFIRM_YES,
+            Act.REFUND,
+            Act.REFUND_FULL,
+            Act.REFUND_PART,
+            Act.WITHDRAW,
+            Act.APPROVE,
+            Act.REJECT,
+            Act.CANCEL,
+            Act.ESCALATE,
+            Act.MESSAGE,
+            Act.LEAVE_CHAT,
+            Act.DELETE,
+            Act.REORDER,
+            Act.PAID_ALREADY,
+            Act.ABORT,
+        }
+    )
+    act: Act
+    order_id: str
+
+    def _wire(self) -> tuple[str, str]:
+        return self.order_id, ""
+
+    @classmethod
+    def _read(cls, act: Act, ref: str, arg: str) -> Self:
+        return cls(act, ref)
+
+
+@dataclass(frozen=True)
+class MoneyConfirm(_Packed):
+    """The second tap that moves money, naming the amount it showed (minor units)."""
+
+    ACTS: ClassVar = frozenset({Act.PAY_YES, Act.APPROVE_YES})
+    act: Act
+    order_id: str
+    amount_minor: int
+
+    def __post_init__(self) -> None:
+        _not_negative(self.amount_minor)
+        super().__post_init__()
+
+    def _wire(self) -> tuple[str, str]:
+        return self.order_id, str(self.amount_minor)
+
+    @classmethod
+    def _read(cls, act: Act, ref: str, arg: str) -> Self:
+        return cls(act, ref, _number(arg))
+
+
+@dataclass(frozen=True)
+class CancelConfirm(_Packed):
+    """The second tap of Cancel: a seller's carries the reason's code, a buyer's none.
+
+    The code is checked by the order's rules, which say what to pick instead.
+    """
+
+    ACTS: ClassVar = frozenset({Act.CANCEL_YES})
+    order_id: str
+    reason: str = ""
+    act: Act = field(default=Act.CANCEL_YES, init=False)
+
+    def _wire(self) -> tuple[str, str]:
+        return self.order_id, self.reason
+
+    @classmethod
+    def _read(cls, act: Act, ref: str, arg: str) -> Self:
+        return cls(ref, arg)
+
+
+@dataclass(frozen=True)
+class ListPage(_Packed):
+    """A page of the /orders list: which filter, and how many pages back (0 = newest)."""
+
+    ACTS: ClassVar = frozenset({Act.LIST})
+    filter: str
+    page: int = 0
+    act: Act = field(default=Act.LIST, init=False)
+
+    def __post_init__(self) -> None:
+        _not_negative(self.page)
+        super().__post_init__()
+
+    def _wire(self) -> tuple[str, str]:
+        return self.filter, str(self.page)
+
+    @classmethod
+    def _read(cls, act: Act, ref: str, arg: str) -> Self:
+        return cls(ref, _number(arg))
+
+
+@dataclass(frozen=True)
+class OfferTap(_Packed):
+    """Buy now, on a seller's offer."""
+
+    ACTS: ClassVar = frozenset({Act.BUY})
+    offer_id: str
+    act: Act = field(default=Act.BUY, init=False)
+
+    def _wire(self) -> tuple[str, str]:
+        return self.offer_id, ""
+
+    @classmethod
+    def _read(cls, act: Act, ref: str, arg: str) -> Self:
+        return cls(ref)
+
+
+# Words the help-center buttons use in place of a document id (the FAQ loader reserves them).
+_TOPICS = "topics"
+_NO_DOCUMENT = "none"
+
+
+@dataclass(frozen=True)
+class FaqTap(_Packed):
+    """A help-center article to show (None: the list of topics)."""
+
+    ACTS: ClassVar = frozenset({Act.FAQ})
+    doc_id: str | None
+    act: Act = field(default=Act.FAQ, init=False)
+
+    def __post_init__(self) -> None:
+        if self.doc_id == _TOPICS:
+            raise ValueError(f"unpackable callback: {_TOPICS!r} is not a document id")
+        super().__post_init__()
+
+    def _wire(self) -> tuple[str, str]:
+        return self.doc_id or _TOPICS, ""
+
+    @classmethod
+    def _read(cls, act: Act, ref: str, arg: str) -> Self:
+        return cls(None if ref == _TOPICS else ref)
+
+
+@dataclass(frozen=True)
+class FaqReply(_Packed):
+    """Feedback on an answer, or "Talk to support": the article it followed (None: none
+    matched) and the logged question (None on answers older than the question log)."""
+
+    ACTS: ClassVar = frozenset({Act.FAQ_YES, Act.FAQ_NO, Act.SUPPORT})
+    act: Act
+    doc_id: str | None
+    question_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.doc_id == _NO_DOCUMENT:
+            raise ValueError(f"unpackable callback: {_NO_DOCUMENT!r} is not a document id")
+        _not_negative(self.question_id)
+        super().__post_init__()
+
+    def _wire(self) -> tuple[str, str]:
+        asked = "" if self.question_id is None else str(self.question_id)
+        return self.doc_id or _NO_DOCUMENT, asked
+
+    @classmethod
+    def _read(cls, act: Act, ref: str, arg: str) -> Self:
+        doc_id = None if ref == _NO_DOCUMENT else ref
+        return cls(act, doc_id, _number(arg) if arg else None)
+
+
+@dataclass(frozen=True)
+class PlainTap(_Packed):
+    """A button about nothing in particular (it acts on the person's own state)."""
+
+    ACTS: ClassVar = frozenset({Act.LEAVE_SUPPORT, Act.TZ_NO})
+    act: Act
+
+    def _wire(self) -> tuple[str, str]:
+        return "-", ""
+
+    @classmethod
+    def _read(cls, act: Act, ref: str, arg: str) -> Self:
+        return cls(act)
+
+
+@dataclass(frozen=True)
+class ZoneTap(_Packed):
+    """A time zone picked from the /timezone keyboard (an index into the zones offered)."""
+
+    ACTS: ClassVar = frozenset({Act.TZ})
+    index: int
+    act: Act = field(default=Act.TZ, init=False)
+
+    def __post_init__(self) -> None:
+        _not_negative(self.index)
+        super().__post_init__()
+
+    def _wire(self) -> tuple[str, str]:
+        return str(self.index), ""
+
+    @classmethod
+    def _read(cls, act: Act, ref: str, arg: str) -> Self:
+        return cls(_number(ref))
+
+
+@dataclass(frozen=True)
+class ZoneConfirm(_Packed):
+    """ "Yes, use …" for a zone typed after /timezone: its index in the zone catalogue, and
+    a checksum of its name (a button drawn from another catalogue is refused)."""
+
+    ACTS: ClassVar = frozenset({Act.TZ_YES})
+    index: int
+    check: str
+    act: Act = field(default=Act.TZ_YES, init=False)
+
+    def __post_init__(self) -> None:
+        _not_negative(self.index)
+        if not _CHECKSUM.fullmatch(self.check):
+            raise ValueError(f"unpackable callback: checksum {self.check!r}")
+        super().__post_init__()
+
+    def _wire(self) -> tuple[str, str]:
+        return str(self.index), self.check
+
+    @classmethod
+    def _read(cls, act: Act, ref: str, arg: str) -> Self:
+        return cls(_number(ref), arg)
+
+
+@dataclass(frozen=True)
+class TicketTap(_Packed):
+    """A button on a ticket card in the support group; `confirmed` on the second tap of
+    those that move money or cannot be undone."""
+
+    CONFIRMABLE: ClassVar = frozenset(
+        {Act.T_REFUND, Act.T_RELEASE, Act.T_PAY_OK, Act.T_PAY_NO, Act.T_CLOSE}
+    )
+    ACTS: ClassVar = frozenset(
+        {
+            Act.T_CLAIM,
+            Act.T_REFUND,
+            Act.T_RELEASE,
+            Act.T_PAY_OK,
+            Act.T_PAY_NO,
+            Act.T_ASK_BUYER,
+            Act.T_ASK_SELLER,
+            Act.T_TRANSCRIPT,
+            Act.T_CLOSE,
+            Act.T_BACK,
+        }
+    )
+    act: Act
+    ticket_id: int
+    confirmed: bool = False
+
+    def __post_init__(self) -> None:
+        _not_negative(self.ticket_id)
+        if self.confirmed and self.act not in self.CONFIRMABLE:
+            raise ValueError(f"unpackable callback: {self.act!r} has no second tap")
+        super().__post_init__()
+
+    def confirming(self) -> TicketTap:
+        """The second tap of this button."""
+        return replace(self, confirmed=True)
+
+    def _wire(self) -> tuple[str, str]:
+        return str(self.ticket_id), "y" if self.confirmed else ""
+
+    @classmethod
+    def _read(cls, act: Act, ref: str, arg: str) -> Self:
+        return cls(act, _number(ref), arg == "y")
+
+
+@dataclass(frozen=True)
+class TicketPartialRefund(_Packed):
+    """Refund part, on a ticket: the first tap asks for the amount; the second carries it."""
+
+    ACTS: ClassVar = frozenset({Act.T_PART})
+    ticket_id: int
+    amount_minor: int | None = None
+    act: Act = field(default=Act.T_PART, init=False)
+
+    def __post_init__(self) -> None:
+        _not_negative(self.ticket_id, self.amount_minor)
+        super().__post_init__()
+
+    def _wire(self) -> tuple[str, str]:
+        return str(self.ticket_id), "" if self.amount_minor is None else f"y{self.amount_minor}"
+
+    @classmethod
+    def _read(cls, act: Act, ref: str, arg: str) -> Self:
+        amount = _number(arg.removeprefix("y")) if arg else None
+        return cls(_number(ref), amount)
+
+
+PartyCallback = (
+    OrderTap
+    | MoneyConfirm
+    | CancelConfirm
+    | ListPage
+    | OfferTap
+    | FaqTap
+    | FaqReply
+    | PlainTap
+    | ZoneTap
+    | ZoneConfirm
 )
+TicketCallback = TicketTap | TicketPartialRefund
+Callback = PartyCallback | TicketCallback
+
+PARTY_KINDS: tuple[type[PartyCallback], ...] = (
+    OrderTap,
+    MoneyConfirm,
+    CancelConfirm,
+    ListPage,
+    OfferTap,
+    FaqTap,
+    FaqReply,
+    PlainTap,
+    ZoneTap,
+    ZoneConfirm,
+)
+TICKET_KINDS: tuple[type[TicketCallback], ...] = (TicketTap, TicketPartialRefund)
+# Which kind of button each action's data is: each action belongs to exactly one.
+KIND_OF: dict[Act, type[Callback]] = {
+    act: kind for kind in (*PARTY_KINDS, *TICKET_KINDS) for act in kind.ACTS
+}
+
+# Buttons on a ticket card in the support group; every other kind is a party's (private chat).
+TICKET_ACTS = frozenset(act for kind in TICKET_KINDS for act in kind.ACTS)
 PARTY_ACTS = frozenset(Act) - TICKET_ACTS
 
 
@@ -97,44 +485,22 @@ def pattern(acts: frozenset[Act]) -> str:
     return rf"^{PREFIX}\|(?:{codes})\|"
 
 
-class InvalidCallback(ValueError):
-    """Callback data that this bot did not make (or made in an older, incompatible form)."""
+def unpack(data: str | None) -> Callback:
+    """The typed button behind callback data; InvalidCallback for anything forged or stale.
+
+    Only data the bot itself would have packed is accepted: the value read must pack back to
+    exactly the data received (no "007" for 7, no stray argument on a plain button).
+    """
+    act, ref, arg = _split(data)
+    try:
+        tap = KIND_OF[act]._read(act, ref, arg)
+    except ValueError as exc:  # InvalidCallback too: it is a ValueError
+        raise InvalidCallback(str(exc)) from exc
+    if tap.pack() != data:
+        raise InvalidCallback("not in the form this bot packs")
+    return tap
 
 
-@dataclass(frozen=True)
-class Cb:
-    """A button's meaning: an action on a reference (order, offer or FAQ entry)."""
-
-    act: Act
-    ref: str = "-"
-    arg: str = ""
-
-    def pack(self) -> str:
-        """Serialize for Telegram; raises if it would not round-trip."""
-        if not _REF.match(self.ref) or not _ARG.match(self.arg):
-            raise ValueError(f"unpackable callback {self!r}")
-        data = f"{PREFIX}|{self.act.value}|{self.ref}|{self.arg}"
-        if len(data.encode()) > MAX_BYTES:
-            raise ValueError("callback data over 64 bytes")
-        return data
-
-    @classmethod
-    def unpack(cls, data: str | None) -> Cb:
-        """Parse and validate; InvalidCallback for anything forged or stale."""
-        if not data or len(data.encode()) > MAX_BYTES:
-            raise InvalidCallback("empty or oversized")
-        parts = data.split("|")
-        if len(parts) != 4 or parts[0] != PREFIX:
-            raise InvalidCallback("unknown format")
-        try:
-            act = Act(parts[1])
-        except ValueError as exc:
-            raise InvalidCallback("unknown action") from exc
-        if not _REF.match(parts[2]) or not _ARG.match(parts[3]):
-            raise InvalidCallback("bad reference")
-        return cls(act, parts[2], parts[3])
-
-
-def button(label: str, act: Act, ref: str = "-", arg: str = "") -> InlineKeyboardButton:
+def button(label: str, tap: Callback) -> InlineKeyboardButton:
     """An inline button carrying packed callback data."""
-    return InlineKeyboardButton(label, callback_data=Cb(act, ref, arg).pack())
+    return InlineKeyboardButton(label, callback_data=tap.pack())

@@ -47,7 +47,14 @@ from bot.domain.transitions import (
 )
 from bot.ports.records import LogEntry
 from bot.services.chat import OrderView
-from handlers.views.callback_data import Act, button
+from handlers.views.callback_data import (
+    Act,
+    CancelConfirm,
+    FaqReply,
+    MoneyConfirm,
+    OrderTap,
+    button,
+)
 from handlers.views.telegram_text import quote, utf16_len
 
 STATUS_ICON = {
@@ -289,7 +296,7 @@ def support_closed(ticket_id: int) -> str:
 
 def support_again_keyboard() -> InlineKeyboardMarkup:
     """A way back to a person after a closed case."""
-    return InlineKeyboardMarkup([[button("Talk to support", Act.SUPPORT, "none")]])
+    return InlineKeyboardMarkup([[button("Talk to support", FaqReply(Act.SUPPORT, None))]])
 
 
 def orderless_news(news: PartyNews) -> str | None:
@@ -383,17 +390,17 @@ def card_keyboard(
     """Only the buttons valid now for this viewer, two to a row, the main action first."""
     o = view.order
     buttons = [
-        button(ACTION_BUTTON[a][0], ACTION_BUTTON[a][1], o.id)
+        button(ACTION_BUTTON[a][0], OrderTap(ACTION_BUTTON[a][1], o.id))
         for a in available_actions(o, view.viewer_id, now, policy)
     ]
     other = "seller" if o.buyer_id == view.viewer_id else "buyer"
     if may_report_payment(o, view.viewer_id):
         # FAQ: paid but shown unpaid (or expired): support checks the receipt.
-        buttons.append(button("I already paid", Act.PAID_ALREADY, o.id))
+        buttons.append(button("I already paid", OrderTap(Act.PAID_ALREADY, o.id)))
     if in_chat:
-        buttons.append(button("Leave chat", Act.LEAVE_CHAT, o.id))
+        buttons.append(button("Leave chat", OrderTap(Act.LEAVE_CHAT, o.id)))
     else:
-        buttons.append(button(f"Message {other}", Act.MESSAGE, o.id))
+        buttons.append(button(f"Message {other}", OrderTap(Act.MESSAGE, o.id)))
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     return InlineKeyboardMarkup(rows)
 
@@ -409,8 +416,8 @@ def confirm_prompt(o: Order) -> tuple[str, InlineKeyboardMarkup]:
     kb = InlineKeyboardMarkup(
         [
             [
-                button("Yes, confirm received", Act.CONFIRM_YES, o.id),
-                button("Not yet", Act.BACK, o.id),
+                button("Yes, confirm received", OrderTap(Act.CONFIRM_YES, o.id)),
+                button("Not yet", OrderTap(Act.BACK, o.id)),
             ]
         ]
     )
@@ -426,8 +433,8 @@ def cancel_prompt(o: Order, by: int) -> tuple[str, InlineKeyboardMarkup]:
         kb = InlineKeyboardMarkup(
             [
                 [
-                    button(f"Yes, cancel the {amount} order", Act.CANCEL_YES, o.id),
-                    button("Keep the order", Act.BACK, o.id),
+                    button(f"Yes, cancel the {amount} order", CancelConfirm(o.id)),
+                    button("Keep the order", OrderTap(Act.BACK, o.id)),
                 ]
             ]
         )
@@ -439,10 +446,10 @@ def cancel_prompt(o: Order, by: int) -> tuple[str, InlineKeyboardMarkup]:
     text = f"Cancel order {o.id}? {what}\n\nTell the buyer why:"
     verb = "Cancel" if o.paid_at is None else "Cancel and refund"
     rows = [
-        [button(f"{verb}: {words}", Act.CANCEL_YES, o.id, code)]
+        [button(f"{verb}: {words}", CancelConfirm(o.id, code))]
         for code, words in CANCEL_REASONS.items()
     ]
-    return text, InlineKeyboardMarkup([*rows, [button("Keep the order", Act.BACK, o.id)]])
+    return text, InlineKeyboardMarkup([*rows, [button("Keep the order", OrderTap(Act.BACK, o.id))]])
 
 
 def pay_prompt(o: Order) -> tuple[str, InlineKeyboardMarkup]:
@@ -454,8 +461,13 @@ def pay_prompt(o: Order) -> tuple[str, InlineKeyboardMarkup]:
     )
     kb = InlineKeyboardMarkup(
         [
-            [button(f"Yes, pay {amount} from my balance", Act.PAY_YES, o.id, str(o.amount_minor))],
-            [button("Back", Act.BACK, o.id)],
+            [
+                button(
+                    f"Yes, pay {amount} from my balance",
+                    MoneyConfirm(Act.PAY_YES, o.id, o.amount_minor),
+                )
+            ],
+            [button("Back", OrderTap(Act.BACK, o.id))],
         ]
     )
     return text, kb
@@ -472,8 +484,13 @@ def approve_prompt(o: Order) -> tuple[str, InlineKeyboardMarkup]:
     )
     kb = InlineKeyboardMarkup(
         [
-            [button(f"Yes, refund {amount} to the buyer", Act.APPROVE_YES, o.id, str(minor))],
-            [button("Back", Act.BACK, o.id)],
+            [
+                button(
+                    f"Yes, refund {amount} to the buyer",
+                    MoneyConfirm(Act.APPROVE_YES, o.id, minor),
+                )
+            ],
+            [button("Back", OrderTap(Act.BACK, o.id))],
         ]
     )
     return text, kb
@@ -498,10 +515,10 @@ def refund_prompt(o: Order) -> tuple[str, InlineKeyboardMarkup]:
     )
     kb = InlineKeyboardMarkup(
         [
-            [button("Full refund", Act.REFUND_FULL, o.id)],
+            [button("Full refund", OrderTap(Act.REFUND_FULL, o.id))],
             [
-                button("Partial refund", Act.REFUND_PART, o.id),
-                button("Back", Act.BACK, o.id),
+                button("Partial refund", OrderTap(Act.REFUND_PART, o.id)),
+                button("Back", OrderTap(Act.BACK, o.id)),
             ],
         ]
     )

@@ -22,7 +22,13 @@ from bot.domain.money import display, format_amount
 from bot.domain.policy import Policy
 from bot.domain.tickets import Ticket, TicketKind
 from bot.ports.records import LogEntry, RelayedMessage, UserRecord
-from handlers.views.callback_data import Act, button
+from handlers.views.callback_data import (
+    Act,
+    TicketCallback,
+    TicketPartialRefund,
+    TicketTap,
+    button,
+)
 from handlers.views.render import TIMELINE, fmt_short, timeline_rows
 from handlers.views.telegram_text import fits, quote
 
@@ -154,13 +160,16 @@ def _order_lines(
 
 def ticket_keyboard(ticket: Ticket, order: Order | None) -> InlineKeyboardMarkup | None:
     """The buttons an agent can use on this ticket now."""
+
+    def tap(act: Act) -> TicketTap:
+        return TicketTap(act, ticket.id)
+
     if not ticket.is_open:
-        return InlineKeyboardMarkup([[button("Transcript", Act.T_TRANSCRIPT, str(ticket.id))]])
-    ref = str(ticket.id)
+        return InlineKeyboardMarkup([[button("Transcript", tap(Act.T_TRANSCRIPT))]])
     claim = (
-        button(f"Claimed by {ticket.claimed_by_name or '?'}"[:60], Act.T_CLAIM, ref)
+        button(f"Claimed by {ticket.claimed_by_name or '?'}"[:60], tap(Act.T_CLAIM))
         if ticket.claimed_by
-        else button("Claim", Act.T_CLAIM, ref)
+        else button("Claim", tap(Act.T_CLAIM))
     )
     rows = [[claim]]
     if order is not None:
@@ -170,22 +179,25 @@ def ticket_keyboard(ticket: Ticket, order: Order | None) -> InlineKeyboardMarkup
         ):
             rows.append(
                 [
-                    button("Confirm payment", Act.T_PAY_OK, ref),
-                    button("Reject payment", Act.T_PAY_NO, ref),
+                    button("Confirm payment", tap(Act.T_PAY_OK)),
+                    button("Reject payment", tap(Act.T_PAY_NO)),
                 ]
             )
         elif order.status in (Status.WAITING_DELIVERY, Status.WAITING_CONFIRMATION):
             rows.append(
                 [
-                    button("Refund in full", Act.T_REFUND, ref),
-                    button("Refund part", Act.T_PART, ref),
+                    button("Refund in full", tap(Act.T_REFUND)),
+                    button("Refund part", TicketPartialRefund(ticket.id)),
                 ]
             )
-            rows.append([button("Release to seller", Act.T_RELEASE, ref)])
+            rows.append([button("Release to seller", tap(Act.T_RELEASE))])
         rows.append(
-            [button("Ask buyer", Act.T_ASK_BUYER, ref), button("Ask seller", Act.T_ASK_SELLER, ref)]
+            [
+                button("Ask buyer", tap(Act.T_ASK_BUYER)),
+                button("Ask seller", tap(Act.T_ASK_SELLER)),
+            ]
         )
-    rows.append([button("Transcript", Act.T_TRANSCRIPT, ref), button("Close", Act.T_CLOSE, ref)])
+    rows.append([button("Transcript", tap(Act.T_TRANSCRIPT)), button("Close", tap(Act.T_CLOSE))])
     return InlineKeyboardMarkup(rows)
 
 
@@ -211,11 +223,11 @@ def partial_label(order: Order, minor: int) -> str:
     )
 
 
-def confirm_keyboard(ticket: Ticket, act: Act, label: str, arg: str = "y") -> InlineKeyboardMarkup:
-    """The second tap of a money action."""
-    ref = str(ticket.id)
+def confirm_keyboard(second_tap: TicketCallback, label: str) -> InlineKeyboardMarkup:
+    """The second tap of a money action, and the way back."""
+    back = TicketTap(Act.T_BACK, second_tap.ticket_id)
     # A row of its own: the label names the money, and must not be cut off on a phone.
-    return InlineKeyboardMarkup([[button(label, act, ref, arg)], [button("Back", Act.T_BACK, ref)]])
+    return InlineKeyboardMarkup([[button(label, second_tap)], [button("Back", back)]])
 
 
 def ticket_news(news: DeskNews) -> str | None:

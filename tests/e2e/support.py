@@ -111,13 +111,29 @@ def set_read_timeout(running: Running, seconds: float) -> None:
 
 # --- helpers for the support-agent end-to-end tests ---------------------------------------
 # (imported here so this section is appended without touching the module's header)
-from collections.abc import AsyncIterator  # noqa: E402
+from collections.abc import AsyncIterator, Callable  # noqa: E402
 from contextlib import asynccontextmanager  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from bot.domain.ledger import escrow_account  # noqa: E402
 from bot.domain.tickets import Ticket  # noqa: E402
-from handlers.views.callback_data import Act, Cb  # noqa: E402
+from handlers.views.callback_data import (  # noqa: E402
+    KIND_OF,
+    Act,
+    Callback,
+    CancelConfirm,
+    FaqReply,
+    FaqTap,
+    ListPage,
+    MoneyConfirm,
+    OfferTap,
+    OrderTap,
+    PlainTap,
+    TicketPartialRefund,
+    TicketTap,
+    ZoneConfirm,
+    ZoneTap,
+)
 from sandbox.fake_bot_api.harness import FakeUser, MessageView  # noqa: E402
 
 FakeUserSpec = tuple[int, str]  # (telegram id, first name)
@@ -241,8 +257,31 @@ async def settlements(k: Running, order_id: str) -> int:
 
 
 def ticket_button_data(ticket_id: int, act: Act, arg: str = "") -> str:
-    """The callback data of a ticket button (for a tap on a screen the bot has since redrawn)."""
-    return Cb(act, str(ticket_id), arg).pack()
+    """The callback data of a ticket button (for a tap on a screen the bot has since redrawn):
+    `arg` is "y" for a second tap, "y<minor units>" for Refund part's."""
+    if act is Act.T_PART:
+        return TicketPartialRefund(ticket_id, int(arg[1:]) if arg else None).pack()
+    return TicketTap(act, ticket_id, confirmed=arg == "y").pack()
+
+
+def a_tap(act: Act, order_id: str = "KZZZZZZZ", ticket_id: int = 1) -> Callback:
+    """A well-formed button of this kind, about this order or ticket where it names one (what
+    a modified client can send, whether or not the bot ever drew it)."""
+    examples: dict[type[Callback], Callable[[], Callback]] = {
+        OrderTap: lambda: OrderTap(act, order_id),
+        MoneyConfirm: lambda: MoneyConfirm(act, order_id, 1),
+        CancelConfirm: lambda: CancelConfirm(order_id),
+        ListPage: lambda: ListPage("active", 1),
+        OfferTap: lambda: OfferTap("O0000000"),
+        FaqTap: lambda: FaqTap(None),
+        FaqReply: lambda: FaqReply(act, None, 1),
+        PlainTap: lambda: PlainTap(act),
+        ZoneTap: lambda: ZoneTap(0),
+        ZoneConfirm: lambda: ZoneConfirm(0, "00000000"),
+        TicketTap: lambda: TicketTap(act, ticket_id),
+        TicketPartialRefund: lambda: TicketPartialRefund(ticket_id),
+    }
+    return examples[KIND_OF[act]]()
 
 
 def group_tap_data(k: Running, user: FakeUser, message_id: int, data: str) -> Any:

@@ -11,7 +11,7 @@ from telegram.error import BadRequest
 from bot.domain.input_modes import InputMode
 from bot.domain.model import Status
 from bot.services.audit import ledger_violations
-from handlers.views.callback_data import Act, Cb
+from handlers.views.callback_data import Act, MoneyConfirm, OrderTap
 from sandbox.fake_bot_api.harness import FakeUser
 from sandbox.fake_bot_api.state import CallbackQueryRecord
 from tests.e2e.support import BUYER, SELLER, Running, outbox, tap_data
@@ -291,9 +291,9 @@ async def test_buttons_over_64_bytes_are_refused_by_telegram_so_kchat_never_make
         await kchat.app.bot.send_message(BUYER, "test", reply_markup=markup)
     # KChat's own buttons fit by construction: the longest action, reference and argument.
     longest = max(Act, key=lambda a: len(a.value))
-    assert len(Cb(longest, "K" * 32, "x" * 16).pack().encode()) <= 64
+    assert len(MoneyConfirm(longest, "K" * 32, 10**16 - 1).pack().encode()) <= 64
     with pytest.raises(ValueError, match="unpackable"):
-        Cb(Act.OPEN, "K" * 33).pack()
+        OrderTap(Act.OPEN, "K" * 33).pack()
 
 
 async def test_stale_buttons_on_an_old_card_after_completion_are_refused(

@@ -15,10 +15,18 @@ from telegram.ext import BaseHandler
 
 from bot.domain.faq import FaqIndex
 from handlers.inbound import flows, support
-from handlers.views.callback_data import PARTY_ACTS, TICKET_ACTS, Act, Cb
+from handlers.views.callback_data import PARTY_ACTS, TICKET_ACTS, Act
 from sandbox.fake_bot_api.harness import FakeUser
 from tests.e2e.conftest import running_kchat
-from tests.e2e.support import BUYER, Running, case, group_tap_data, tap_data, ticket_of
+from tests.e2e.support import (
+    BUYER,
+    Running,
+    a_tap,
+    case,
+    group_tap_data,
+    tap_data,
+    ticket_of,
+)
 
 AGENTS_ONLY = "Only KALEOZ Support agents can do this."
 
@@ -49,7 +57,7 @@ async def test_each_button_kind_is_routed_to_its_own_handler(
     overrides = {"support_chat_id": -100123} if with_group else {}
     async with running_kchat(tmp_path, faq_index, **overrides) as k:
         for act in Act:
-            data = Cb(act, "1", "y").pack()
+            data = a_tap(act).pack()
             got = _handler_for(k.app, data)
             if act in PARTY_ACTS:
                 expected = flows.on_button
@@ -77,7 +85,7 @@ async def _party_taps_every_kind(k: Running, buyer: FakeUser) -> None:
     buyer.send("/help")
     await k.settle()
     for act in sorted(PARTY_ACTS):
-        tapped = tap_data(k, buyer, Cb(act, "KZZZZZZZ", "1").pack())
+        tapped = tap_data(k, buyer, a_tap(act, "KZZZZZZZ").pack())
         await k.settle()
         assert tapped.answered, f"{act!r} was not answered"
         assert tapped.answer_text not in (AGENTS_ONLY, flows.STALE), f"{act!r}: {tapped}"
@@ -104,7 +112,7 @@ async def test_every_ticket_button_reaches_the_ticket_handler(plain: Running) ->
     ticket = await ticket_of(plain)
     assert ticket.card_message_id is not None
     for act in sorted(TICKET_ACTS):
-        data = Cb(act, str(ticket.id)).pack()
+        data = a_tap(act, ticket_id=ticket.id).pack()
         tapped = group_tap_data(plain, c.agent, ticket.card_message_id, data)
         await plain.settle()
         assert tapped.answered, f"{act!r} was not answered"

@@ -15,7 +15,7 @@ from datetime import timedelta
 import pytest
 
 from handlers.delivery.cards import Cards
-from handlers.views.callback_data import Act, Cb
+from handlers.views.callback_data import Act, CancelConfirm, OrderTap, unpack
 from handlers.views.render import ACTION_BUTTON
 from sandbox.fake_bot_api.harness import FakeUser
 from sandbox.fake_bot_api.state import CallbackQueryRecord
@@ -161,11 +161,12 @@ async def _snapshot(k: Running, oid: str) -> tuple[object, ...]:
 async def _card_acts(k: Running, oid: str, uid: int) -> set[Act]:
     cards: Cards = k.app.bot_data.cards
     _, kb = await cards.build(await k.services.orders.get(oid), uid)
-    return {Cb.unpack(str(b.callback_data)).act for row in kb.inline_keyboard for b in row}
+    return {unpack(str(b.callback_data)).act for row in kb.inline_keyboard for b in row}
 
 
 async def _tap(k: Running, user: FakeUser, act: Act, oid: str) -> CallbackQueryRecord:
-    record = tap_data(k, user, Cb(act, oid).pack())
+    tap = CancelConfirm(oid) if act is Act.CANCEL_YES else OrderTap(act, oid)
+    record = tap_data(k, user, tap.pack())
     await k.tg.wait_for(lambda: record.answered, what=f"an answer to {record.data}")
     return record
 

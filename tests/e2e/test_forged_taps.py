@@ -13,7 +13,7 @@ import pytest
 
 from bot.domain.errors import DomainError
 from bot.domain.tickets import TicketKind
-from handlers.views.callback_data import Cb
+from handlers.views.callback_data import unpack
 from sandbox.fake_bot_api.harness import FakeUser
 from tests.e2e.support import BUYER, SELLER, Running, tap_data
 
@@ -69,7 +69,7 @@ async def _offered(kchat: Running, order_id: str, viewer: int) -> set[str]:
     cards = kchat.app.bot_data.cards
     _, keyboard = await cards.build(await kchat.services.orders.get(order_id), viewer)
     return {
-        Cb.unpack(b.callback_data).act.value
+        unpack(b.callback_data).act.value
         for row in keyboard.inline_keyboard
         for b in row
         if isinstance(b.callback_data, str)

@@ -6,7 +6,7 @@ import asyncio
 from datetime import timedelta
 
 from bot.domain.model import Status
-from handlers.views.callback_data import Cb, InvalidCallback
+from handlers.views.callback_data import InvalidCallback, unpack
 from sandbox.fake_bot_api.harness import FakeUser, MessageView
 from tests.e2e.support import BUYER, SELLER, Running, case, tap_data
 
@@ -15,7 +15,7 @@ def _acts_on(message: MessageView, oid: str) -> bool:
     """Whether a message carries a button for the order."""
     for b in message.flat_buttons:
         try:
-            if b.callback_data and Cb.unpack(b.callback_data).ref == oid:
+            if b.callback_data and getattr(unpack(b.callback_data), "order_id", None) == oid:
                 return True
         except InvalidCallback:
             continue

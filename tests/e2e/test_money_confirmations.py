@@ -13,7 +13,7 @@ from bot.domain.model import SYSTEM, Actor, RefundStatus, Role, Status
 from bot.domain.money import display, format_amount
 from bot.domain.policy import Policy
 from bot.domain.tickets import Ticket, TicketKind
-from handlers.views.callback_data import Act, Cb
+from handlers.views.callback_data import Act, TicketTap, unpack
 from handlers.views.render import SECOND_STEPS
 from handlers.views.support_render import confirm_keyboard, confirm_label, partial_label
 from sandbox.fake_bot_api.harness import FakeUser
@@ -109,7 +109,7 @@ def test_each_party_money_button_asks_first_with_the_amount_and_a_way_back() -> 
         moved = order.refund_request.amount_minor if act is Act.APPROVE else order.amount_minor
         assert order.refund_request is None or act is Act.APPROVE
         assert display(moved, order.currency) in text, (act, text)
-        taps = [Cb.unpack(b.callback_data) for row in kb.inline_keyboard for b in row]  # type: ignore[arg-type]
+        taps = [unpack(b.callback_data) for row in kb.inline_keyboard for b in row]  # type: ignore[arg-type]
         assert {cb.act for cb in taps} & SECOND_TAPS, f"{act!r} has no second tap"
         assert Act.BACK in {cb.act for cb in taps}, f"{act!r} has no way back"
     # The unpaid order a buyer cancels says what it was, though no money moves.
@@ -127,7 +127,8 @@ def test_each_ticket_money_button_names_the_amount_on_its_second_tap() -> None:
     split = partial_label(order, 500)
     assert format_amount(500, "MYR") in split and format_amount(750, "MYR") in split
     ticket = Ticket(id=1, order_id=order.id, kind=TicketKind.DISPUTE, opened_at=T0)
-    kb = confirm_keyboard(ticket, Act.T_REFUND, confirm_label(Act.T_REFUND, order))
+    second_tap = TicketTap(Act.T_REFUND, ticket.id, confirmed=True)
+    kb = confirm_keyboard(second_tap, confirm_label(Act.T_REFUND, order))
     assert [[b.text for b in row] for row in kb.inline_keyboard] == [
         ["Yes, confirm full refund (MYR 12.50)"],
         ["Back"],

@@ -206,10 +206,14 @@ def test_a_document_the_bot_could_not_serve_is_refused_at_load(
 
 
 def test_every_loadable_id_fits_every_help_center_button(tmp_path: Path) -> None:
-    from handlers.views.callback_data import Act, Cb
+    from handlers.views.callback_data import Act, FaqReply, FaqTap, unpack
 
     longest = "a-" * 16
     write_doc(tmp_path, "long.md", longest, "A long id")
     for doc in load_documents(tmp_path):
-        for act in (Act.FAQ, Act.FAQ_YES, Act.FAQ_NO, Act.SUPPORT):
-            assert Cb.unpack(Cb(act, doc.id, "9" * 16).pack()) == Cb(act, doc.id, "9" * 16)
+        taps = [FaqTap(doc.id)]
+        taps += [
+            FaqReply(act, doc.id, 10**16 - 1) for act in (Act.FAQ_YES, Act.FAQ_NO, Act.SUPPORT)
+        ]
+        for tap in taps:
+            assert unpack(tap.pack()) == tap

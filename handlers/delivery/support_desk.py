@@ -180,26 +180,24 @@ class SupportDesk:
         card = None if new else ticket.card_message_id
         if card is not None and await edit(bot, self.chat_id, card, text, kb):
             return
-        topic = await self._topic(bot, ticket)
-        try:
-            msg = await bot.send_message(
+
+        async def send(topic: int | None) -> Message:
+            return await bot.send_message(
                 self.chat_id,
                 text,
                 parse_mode=ParseMode.HTML,
                 reply_markup=kb,
                 message_thread_id=topic,
             )
+
+        topic = await self._topic(bot, ticket)
+        try:
+            msg = await send(topic)
         except BadRequest as exc:
             if topic is None or not _thread_gone(exc):
                 raise
-            topic = await self._new_topic(bot, ticket)
-            msg = await bot.send_message(
-                self.chat_id,
-                text,
-                parse_mode=ParseMode.HTML,
-                reply_markup=kb,
-                message_thread_id=topic,
-            )
+            topic = await self._new_topic(bot, ticket)  # someone deleted the topic
+            msg = await send(topic)
         await self.services.support.place(ticket.id, msg.message_id, topic)
 
     async def deliver(self, bot: Bot, news: DeskNews) -> None:

@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
-    AliasChoices,
     Field,
     SecretStr,
     TypeAdapter,
@@ -23,10 +22,6 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from bot.domain.errors import InvalidAmount
 from bot.domain.money import normalize_currency
 from bot.domain.policy import Policy
-
-
-def _alias(name: str) -> Any:
-    return Field(validation_alias=AliasChoices(name, name.lower()))
 
 
 def _split(value: Any) -> Any:
@@ -155,155 +150,58 @@ class Settings(BaseSettings):
     """Every setting KChat reads; `.env.example` documents each one."""
 
     model_config = SettingsConfigDict(
+        # Every setting is read as KCHAT_<FIELD NAME> unless it says otherwise (the
+        # TELEGRAM_* ones keep their conventional, unprefixed names).
+        env_prefix="KCHAT_",
         env_file=".env",
         env_file_encoding="utf-8",
         extra="ignore",
+        # Code and tests build Settings(field=...) by field name, aliased or not.
         populate_by_name=True,
         # An empty line in .env (KCHAT_SUPPORT_CHAT_ID=) means "not set".
         env_ignore_empty=True,
     )
 
     telegram_bot_token: SecretStr | None = Field(
-        default=None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "telegram_bot_token")
+        default=None, validation_alias="TELEGRAM_BOT_TOKEN"
     )
     telegram_api_base_url: str = Field(
-        default="https://api.telegram.org/bot",
-        validation_alias=AliasChoices("TELEGRAM_API_BASE_URL", "telegram_api_base_url"),
+        default="https://api.telegram.org/bot", validation_alias="TELEGRAM_API_BASE_URL"
     )
     telegram_api_file_url: str | None = Field(
-        default=None,
-        validation_alias=AliasChoices("TELEGRAM_API_FILE_URL", "telegram_api_file_url"),
+        default=None, validation_alias="TELEGRAM_API_FILE_URL"
     )
-    database_url: str = Field(
-        default="sqlite:///kchat.db",
-        validation_alias=AliasChoices("KCHAT_DATABASE_URL", "database_url"),
-    )
-    support_chat_id: int | None = Field(
-        default=None,
-        lt=0,
-        ge=-MAX_TELEGRAM_ID,
-        validation_alias=AliasChoices("KCHAT_SUPPORT_CHAT_ID", "support_chat_id"),
-    )
-    support_agents: Annotated[tuple[UserId, ...], NoDecode] = Field(
-        default=(), validation_alias=AliasChoices("KCHAT_SUPPORT_AGENTS", "support_agents")
-    )
-    payment_window: timedelta = Field(
-        default=timedelta(hours=1),
-        validation_alias=AliasChoices("KCHAT_PAYMENT_WINDOW", "payment_window"),
-    )
-    delivery_window: timedelta = Field(
-        default=timedelta(hours=72),
-        validation_alias=AliasChoices("KCHAT_DELIVERY_WINDOW", "delivery_window"),
-    )
-    confirm_window: timedelta = Field(
-        default=timedelta(hours=72),
-        validation_alias=AliasChoices("KCHAT_CONFIRM_WINDOW", "confirm_window"),
-    )
-    refund_min_age: timedelta = Field(
-        default=timedelta(hours=1),
-        validation_alias=AliasChoices("KCHAT_REFUND_MIN_AGE", "refund_min_age"),
-    )
-    refund_response_undelivered: timedelta = Field(
-        default=timedelta(hours=6),
-        validation_alias=AliasChoices(
-            "KCHAT_REFUND_RESPONSE_UNDELIVERED", "refund_response_undelivered"
-        ),
-    )
-    refund_response_delivered: timedelta = Field(
-        default=timedelta(hours=24),
-        validation_alias=AliasChoices(
-            "KCHAT_REFUND_RESPONSE_DELIVERED", "refund_response_delivered"
-        ),
-    )
-    remind_payment_before: Durations = Field(
-        default=(timedelta(minutes=15),),
-        validation_alias=AliasChoices("KCHAT_REMIND_PAYMENT_BEFORE", "remind_payment_before"),
-    )
-    remind_delivery_before: Durations = Field(
-        default=(timedelta(hours=24), timedelta(hours=6)),
-        validation_alias=AliasChoices("KCHAT_REMIND_DELIVERY_BEFORE", "remind_delivery_before"),
-    )
-    remind_confirm_before: Durations = Field(
-        default=(timedelta(hours=24),),
-        validation_alias=AliasChoices("KCHAT_REMIND_CONFIRM_BEFORE", "remind_confirm_before"),
-    )
-    remind_refund_before: Durations = Field(
-        default=(timedelta(hours=1),),
-        validation_alias=AliasChoices("KCHAT_REMIND_REFUND_BEFORE", "remind_refund_before"),
-    )
-    timezone: str = Field(
-        default="Asia/Kuala_Lumpur", validation_alias=AliasChoices("KCHAT_TIMEZONE", "timezone")
-    )
-    default_currency: str = Field(
-        default="MYR",
-        validation_alias=AliasChoices("KCHAT_DEFAULT_CURRENCY", "default_currency"),
-    )
-    faq_dir: str | None = Field(
-        default=None, validation_alias=AliasChoices("KCHAT_FAQ_DIR", "faq_dir")
-    )
-    faq_min_score: float | None = Field(
-        default=None,
-        ge=0.0,
-        le=1.0,
-        allow_inf_nan=False,
-        validation_alias=AliasChoices("KCHAT_FAQ_MIN_SCORE", "faq_min_score"),
-    )
-    help_center_url: str = Field(
-        default="https://www.kaleoz.com/guide/article/{slug}",
-        validation_alias=AliasChoices("KCHAT_HELP_CENTER_URL", "help_center_url"),
-    )
-    online_window: timedelta = Field(
-        default=timedelta(minutes=5),
-        validation_alias=AliasChoices("KCHAT_ONLINE_WINDOW", "online_window"),
-    )
-    webhook_url: str | None = Field(
-        default=None, validation_alias=AliasChoices("KCHAT_WEBHOOK_URL", "webhook_url")
-    )
-    webhook_secret: SecretStr | None = Field(
-        default=None, validation_alias=AliasChoices("KCHAT_WEBHOOK_SECRET", "webhook_secret")
-    )
-    webhook_listen: str = Field(
-        default="0.0.0.0", validation_alias=AliasChoices("KCHAT_WEBHOOK_LISTEN", "webhook_listen")
-    )
-    webhook_port: int = Field(
-        default=8443,
-        ge=1,
-        le=65535,
-        validation_alias=AliasChoices("KCHAT_WEBHOOK_PORT", "webhook_port"),
-    )
-    flood_limit: int = Field(
-        default=20,
-        ge=1,
-        le=1_000_000_000,
-        validation_alias=AliasChoices("KCHAT_FLOOD_LIMIT", "flood_limit"),
-    )
-    flood_window: timedelta = Field(
-        default=timedelta(seconds=10),
-        validation_alias=AliasChoices("KCHAT_FLOOD_WINDOW", "flood_window"),
-    )
-    sla_unclaimed: timedelta = Field(
-        default=timedelta(minutes=15),
-        validation_alias=AliasChoices("KCHAT_SLA_UNCLAIMED", "sla_unclaimed"),
-    )
-    sla_unanswered: timedelta = Field(
-        default=timedelta(hours=1),
-        validation_alias=AliasChoices("KCHAT_SLA_UNANSWERED", "sla_unanswered"),
-    )
-    show_agent_names: bool = Field(
-        default=False,
-        validation_alias=AliasChoices("KCHAT_SHOW_AGENT_NAMES", "show_agent_names"),
-    )
-    poll_interval: timedelta = Field(
-        default=timedelta(seconds=2),
-        validation_alias=AliasChoices("KCHAT_POLL_INTERVAL", "poll_interval"),
-    )
-    log_level: str = Field(
-        default="INFO", validation_alias=AliasChoices("KCHAT_LOG_LEVEL", "log_level")
-    )
-    db_busy_timeout: timedelta = Field(
-        default=timedelta(seconds=10),
-        validation_alias=AliasChoices("KCHAT_DB_BUSY_TIMEOUT", "db_busy_timeout"),
-    )
+    database_url: str = "sqlite:///kchat.db"
+    support_chat_id: int | None = Field(default=None, lt=0, ge=-MAX_TELEGRAM_ID)
+    support_agents: Annotated[tuple[UserId, ...], NoDecode] = ()
+    payment_window: timedelta = timedelta(hours=1)
+    delivery_window: timedelta = timedelta(hours=72)
+    confirm_window: timedelta = timedelta(hours=72)
+    refund_min_age: timedelta = timedelta(hours=1)
+    refund_response_undelivered: timedelta = timedelta(hours=6)
+    refund_response_delivered: timedelta = timedelta(hours=24)
+    remind_payment_before: Durations = (timedelta(minutes=15),)
+    remind_delivery_before: Durations = (timedelta(hours=24), timedelta(hours=6))
+    remind_confirm_before: Durations = (timedelta(hours=24),)
+    remind_refund_before: Durations = (timedelta(hours=1),)
+    timezone: str = "Asia/Kuala_Lumpur"
+    default_currency: str = "MYR"
+    faq_dir: str | None = None
+    faq_min_score: float | None = Field(default=None, ge=0.0, le=1.0, allow_inf_nan=False)
+    help_center_url: str = "https://www.kaleoz.com/guide/article/{slug}"
+    online_window: timedelta = timedelta(minutes=5)
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    flood_limit: int = Field(default=20, ge=1, le=1_000_000_000)
+    flood_window: timedelta = timedelta(seconds=10)
+    sla_unclaimed: timedelta = timedelta(minutes=15)
+    sla_unanswered: timedelta = timedelta(hours=1)
+    show_agent_names: bool = False
+    poll_interval: timedelta = timedelta(seconds=2)
+    log_level: str = "INFO"
+    db_busy_timeout: timedelta = timedelta(seconds=10)
 
     @field_validator(*DURATION_BOUNDS, mode="before")
     @classmethod
@@ -439,6 +337,14 @@ def check_database_url(value: str) -> str:
     return v
 
 
+def env_name(model: type[BaseSettings], field: str) -> str:
+    """The environment variable a setting is read from: its alias, else prefix + field name."""
+    alias = model.model_fields[field].validation_alias
+    if isinstance(alias, str):
+        return alias
+    return f"{model.model_config.get('env_prefix', '')}{field}".upper()
+
+
 def settings_error(
     exc: ValidationError,
     model: type[BaseSettings] = Settings,
@@ -449,23 +355,17 @@ def settings_error(
     `model` and `hints` let a tool with settings of its own (the sandbox) say it as well.
     """
     allowed_for = {**_ALLOWED, **(hints or {})}
-    fields = model.model_fields
     first = exc.errors()[0]
     name = str(first["loc"][0]) if first["loc"] else "?"
+    # pydantic reports an aliased field under its alias, any other under its name.
     field = next(
-        (f for f, info in fields.items() if name in _names(info.validation_alias)),
-        name,
+        (f for f, info in model.model_fields.items() if name in (f, info.validation_alias)),
+        None,
     )
-    env = next(iter(_names(fields[field].validation_alias)), name) if field in fields else name
+    env = env_name(model, field) if field else name
     reason = str(first["msg"]).removeprefix("Value error, ")
     given = "" if env in _SECRET else f"={first['input']!r}"
     allowed = f"; allowed: {allowed_for[field]}" if field in allowed_for else ""
     more = len(exc.errors()) - 1
     tail = f" (and {more} more)" if more else ""
     return f"bad setting {env}{given}: {reason}{allowed}{tail}"
-
-
-def _names(alias: Any) -> list[str]:
-    if isinstance(alias, AliasChoices):
-        return [str(c) for c in alias.choices]
-    return [str(alias)] if alias else []

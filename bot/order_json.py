@@ -64,11 +64,3 @@ def order_to_json(order: Order, deadlines: list[DueDeadline]) -> dict[str, Any]:
         "reorder_of": order.reorder_of,
         "deadlines": [{"kind": d.kind, "due_at": to_db(d.due_at)} for d in deadlines],
     }
-
-
-def _dispute_status(order: Order) -> str:
-    d = order.dispute
-    assert d is not None
-    if d.is_open:
-        return "open"
-    return "resolved" if d.resolution else "closed"

@@ -18,7 +18,6 @@ class Story:
 
     pay_order_id: str
     expiring_order_id: str
-    offer_ids: tuple[str, ...]
     hint: str
 
 
@@ -53,4 +52,4 @@ async def seed(world: World, currency: str) -> Story:
         f"a code, the buyer confirms. Press +1 h to watch {expiring} expire, or pay it and "
         "Escalate to support."
     )
-    return Story(pay, expiring, tuple(o.id for o in offers), hint)
+    return Story(pay, expiring, hint)

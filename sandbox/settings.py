@@ -6,7 +6,7 @@ sandbox, and a missing token there is an error, never a toy (see `__main__.py`).
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 
 from bot.config import Settings, check_database_url, settings_error
 
@@ -20,20 +20,11 @@ HINTS = {
 class SandboxSettings(Settings):
     """The bot's settings as the sandbox reads them, and where the sandbox keeps its world."""
 
-    # Its own database, wiped at every start and by Reset: never the bot's.
-    sandbox_database_url: str = Field(
-        default="sqlite:///sandbox.db",
-        validation_alias=AliasChoices("KCHAT_SANDBOX_DATABASE_URL", "sandbox_database_url"),
-    )
-    sandbox_port: int = Field(
-        default=8080,
-        ge=0,
-        le=65535,
-        validation_alias=AliasChoices("KCHAT_SANDBOX_PORT", "sandbox_port"),
-    )
-    sandbox_forum: bool = Field(
-        default=True, validation_alias=AliasChoices("KCHAT_SANDBOX_FORUM", "sandbox_forum")
-    )
+    # Its own database, wiped at every start and by Reset: never the bot's. Read, like every
+    # setting, as KCHAT_<FIELD NAME> (KCHAT_SANDBOX_DATABASE_URL, ...).
+    sandbox_database_url: str = "sqlite:///sandbox.db"
+    sandbox_port: int = Field(default=8080, ge=0, le=65535)
+    sandbox_forum: bool = True
 
     @field_validator("sandbox_database_url")
     @classmethod

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+from pydantic import SecretStr, ValidationError
 
 from bot.cli import main
-from bot.config import Settings
+from bot.config import Settings, env_name, settings_error
+from sandbox.settings import SandboxSettings, sandbox_settings_error
 
 # Values each setting refuses: zero and negative windows, numbers that overflow a
 # timedelta, infinities, typos, ids of the wrong kind.
@@ -77,6 +80,51 @@ SANDBOX_BAD: dict[str, list[str]] = {
     "KCHAT_SANDBOX_DATABASE_URL": ["sandbox.db", "sqlite://x.db"],
     "KCHAT_SANDBOX_FORUM": ["maybe"],
 }
+# For each variable `.env.example` documents: a value other than its default, the field it
+# must land in, and what that field then holds (None: the value as written).
+EXAMPLE_VALUES: dict[str, tuple[str, str, object]] = {
+    "TELEGRAM_BOT_TOKEN": ("123:abc", "telegram_bot_token", SecretStr("123:abc")),
+    "TELEGRAM_API_BASE_URL": ("http://127.0.0.1:8081/bot", "telegram_api_base_url", None),
+    "TELEGRAM_API_FILE_URL": ("http://127.0.0.1:8081/file/bot", "telegram_api_file_url", None),
+    "KCHAT_WEBHOOK_URL": ("https://bot.example.com/telegram", "webhook_url", None),
+    "KCHAT_WEBHOOK_SECRET": ("s3cret", "webhook_secret", SecretStr("s3cret")),
+    "KCHAT_WEBHOOK_LISTEN": ("127.0.0.1", "webhook_listen", None),
+    "KCHAT_WEBHOOK_PORT": ("443", "webhook_port", 443),
+    "KCHAT_DATABASE_URL": ("sqlite:///other.db", "database_url", None),
+    "KCHAT_DB_BUSY_TIMEOUT": ("3s", "db_busy_timeout", timedelta(seconds=3)),
+    "KCHAT_SUPPORT_CHAT_ID": ("-1001234567890", "support_chat_id", -1001234567890),
+    "KCHAT_SUPPORT_AGENTS": ("7,8", "support_agents", (7, 8)),
+    "KCHAT_PAYMENT_WINDOW": ("2h", "payment_window", timedelta(hours=2)),
+    "KCHAT_DELIVERY_WINDOW": ("4d", "delivery_window", timedelta(days=4)),
+    "KCHAT_CONFIRM_WINDOW": ("PT5H", "confirm_window", timedelta(hours=5)),
+    "KCHAT_REFUND_MIN_AGE": ("0", "refund_min_age", timedelta(0)),
+    "KCHAT_REFUND_RESPONSE_UNDELIVERED": ("7h", "refund_response_undelivered", timedelta(hours=7)),
+    "KCHAT_REFUND_RESPONSE_DELIVERED": ("25h", "refund_response_delivered", timedelta(hours=25)),
+    "KCHAT_REMIND_PAYMENT_BEFORE": ("10m", "remind_payment_before", (timedelta(minutes=10),)),
+    "KCHAT_REMIND_DELIVERY_BEFORE": ("12h", "remind_delivery_before", (timedelta(hours=12),)),
+    "KCHAT_REMIND_CONFIRM_BEFORE": (
+        "1h,5m",
+        "remind_confirm_before",
+        (timedelta(hours=1), timedelta(minutes=5)),
+    ),
+    "KCHAT_REMIND_REFUND_BEFORE": ("30m", "remind_refund_before", (timedelta(minutes=30),)),
+    "KCHAT_DEFAULT_CURRENCY": ("sgd", "default_currency", "SGD"),
+    "KCHAT_TIMEZONE": ("Europe/Berlin", "timezone", None),
+    "KCHAT_ONLINE_WINDOW": ("6m", "online_window", timedelta(minutes=6)),
+    "KCHAT_FLOOD_LIMIT": ("5", "flood_limit", 5),
+    "KCHAT_FLOOD_WINDOW": ("20s", "flood_window", timedelta(seconds=20)),
+    "KCHAT_POLL_INTERVAL": ("1s", "poll_interval", timedelta(seconds=1)),
+    "KCHAT_FAQ_DIR": ("docs", "faq_dir", None),
+    "KCHAT_FAQ_MIN_SCORE": ("0.4", "faq_min_score", 0.4),
+    "KCHAT_HELP_CENTER_URL": ("https://help.example.com/{slug}", "help_center_url", None),
+    "KCHAT_LOG_LEVEL": ("warning", "log_level", "WARNING"),
+    "KCHAT_SLA_UNCLAIMED": ("20m", "sla_unclaimed", timedelta(minutes=20)),
+    "KCHAT_SLA_UNANSWERED": ("2h", "sla_unanswered", timedelta(hours=2)),
+    "KCHAT_SHOW_AGENT_NAMES": ("true", "show_agent_names", True),
+    "KCHAT_SANDBOX_DATABASE_URL": ("sqlite:///play.db", "sandbox_database_url", None),
+    "KCHAT_SANDBOX_PORT": ("9090", "sandbox_port", 9090),
+    "KCHAT_SANDBOX_FORUM": ("false", "sandbox_forum", False),
+}
 # Free text the program checks where it uses it (the token with Telegram, the folder when
 # loading documents), or any string the operating system accepts.
 FREE_FORM = {
@@ -98,11 +146,7 @@ def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _env_names() -> set[str]:
-    names = set()
-    for info in Settings.model_fields.values():
-        alias = info.validation_alias
-        names.add(str(alias.choices[0]))  # type: ignore[union-attr]
-    return names
+    return {env_name(Settings, field) for field in Settings.model_fields}
 
 
 def test_every_setting_is_checked_here() -> None:
@@ -191,3 +235,65 @@ def test_a_bad_sandbox_setting_is_one_line_naming_it_and_exit_2(
     assert len(lines) == 1 and lines[0].startswith(f"sandbox: bad setting {name}={value!r}: ")
     assert "; allowed: " in lines[0]
     assert [p.name for p in clean_env.iterdir()] == [], "nothing was created"
+
+
+ENV_EXAMPLE = Path(__file__).resolve().parent.parent / ".env.example"
+
+
+def _documented() -> list[str]:
+    lines = ENV_EXAMPLE.read_text(encoding="utf-8").splitlines()
+    return [line.split("=", 1)[0] for line in lines if line and not line.startswith("#")]
+
+
+def test_env_example_documents_every_setting_and_nothing_else() -> None:
+    documented = _documented()
+    assert len(documented) == len(set(documented))
+    assert set(documented) == set(EXAMPLE_VALUES)
+    assert set(documented) == {env_name(SandboxSettings, f) for f in SandboxSettings.model_fields}
+
+
+@pytest.fixture
+def bare_env(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No setting at all in the environment (clean_env's database would outrank a .env)."""
+    monkeypatch.delenv("KCHAT_DATABASE_URL")
+    return clean_env
+
+
+def _read(name: str, value: str, source: str, folder: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The settings built with `name=value` in the environment or in a `.env` file."""
+    if source == "environment":
+        monkeypatch.setenv(name, value)
+    else:
+        (folder / ".env").write_text(f"{name}={value}\n", encoding="utf-8")
+    return SandboxSettings()
+
+
+@pytest.mark.parametrize("source", ["environment", ".env"])
+@pytest.mark.parametrize("name", _documented())
+def test_each_documented_setting_is_read_into_its_field(
+    name: str, source: str, bare_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    value, field, expected = EXAMPLE_VALUES[name]
+    defaults = SandboxSettings(_env_file=None)
+    settings = _read(name, value, source, bare_env, monkeypatch)
+    changed = {
+        f for f in SandboxSettings.model_fields if getattr(settings, f) != getattr(defaults, f)
+    }
+    assert changed == {field}
+    assert getattr(settings, field) == (value if expected is None else expected)
+
+
+@pytest.mark.parametrize("source", ["environment", ".env"])
+@pytest.mark.parametrize("name", sorted(set(_documented()) - FREE_FORM))
+def test_a_bad_documented_setting_names_its_variable(
+    name: str, source: str, bare_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    value = {**BAD, **SANDBOX_BAD}[name][-1]
+    with pytest.raises(ValidationError) as caught:
+        _read(name, value, source, bare_env, monkeypatch)
+    line = sandbox_settings_error(caught.value)
+    assert line.startswith(f"bad setting {name}={value!r}: "), line
+    if name in BAD:  # the product's own settings say it the same way
+        with pytest.raises(ValidationError) as caught:
+            Settings()
+        assert settings_error(caught.value) == line

@@ -515,7 +515,7 @@ class _Analyzer:
                 i += span
         return social
 
-    def analyze(self, text: str, max_words: int | None = None) -> _Analysis:
+    def analyze(self, text: str) -> _Analysis:
         """Turn a text into terms: ``#concept``, ``!offtopic`` and stemmed words."""
         concepts: set[str] = set()
         words: set[str] = set()
@@ -699,7 +699,7 @@ class FaqIndex:
 
     def scores(self, question: str) -> list[float]:
         """Similarity of the question to every document, in document order (0..1)."""
-        analysis = self._analyzer.analyze(question, MAX_QUESTION_WORDS)
+        analysis = self._analyzer.analyze(question)
         known = {t: self._idf[t] for t in analysis.terms | analysis.offtopic if t in self._idf}
         offtopic = sum(1 for t in analysis.offtopic if t not in self._idf)
         # Each distinct word counts once: a story that repeats itself is no less on topic.

@@ -332,11 +332,6 @@ class SupportService:
         async with self.store.read() as tx:
             return await tx.tickets_on(order_id)
 
-    async def open_for(self, user_id: int) -> list[Ticket]:
-        """Open tickets raised by or about a user."""
-        async with self.store.read() as tx:
-            return await tx.open_tickets_of(user_id)
-
     async def conversation(self, ticket_id: int) -> list[TicketMessage]:
         """The ticket's messages with parties."""
         async with self.store.read() as tx:

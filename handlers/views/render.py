@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from html import escape
 from typing import assert_never
@@ -230,7 +229,7 @@ def card_text(
     for action, at in (upcoming or {}).items():
         if action in LATER:  # not a button yet: a tap would only be refused
             lines.append(f"{LATER[action]} <b>{fmt_time(at, tz)}</b> (in {fmt_left(at - now)}).")
-    lines += _facts(o, viewer, tz)
+    lines += _facts(o, viewer)
     if view.timeline:
         lines += ["", "<b>Timeline</b>"]
         lines += [
@@ -251,7 +250,7 @@ def timeline_rows(
     return [(entries[0], ""), (None, f"… {hidden} more"), *[(e, "") for e in tail]]
 
 
-def _facts(o: Order, viewer: Role, tz: ZoneInfo) -> list[str]:
+def _facts(o: Order, viewer: Role) -> list[str]:
     out: list[str] = []
     if o.delivery_note and (viewer is Role.BUYER or viewer is Role.SELLER):
         note = quote(o.delivery_note, NOTE_ON_CARD)
@@ -494,16 +493,6 @@ def approve_prompt(o: Order) -> tuple[str, InlineKeyboardMarkup]:
         ]
     )
     return text, kb
-
-
-# Every party button that moves money or cannot be undone, and the question it asks first.
-# (Each takes the order and who is asking: a seller's Cancel asks why, a buyer's does not.)
-SECOND_STEPS: dict[Act, Callable[[Order, int], tuple[str, InlineKeyboardMarkup]]] = {
-    Act.PAY: lambda o, _by: pay_prompt(o),
-    Act.CONFIRM: lambda o, _by: confirm_prompt(o),
-    Act.APPROVE: lambda o, _by: approve_prompt(o),
-    Act.CANCEL: cancel_prompt,
-}
 
 
 def refund_prompt(o: Order) -> tuple[str, InlineKeyboardMarkup]:

@@ -737,11 +737,6 @@ class FakeUser:
             for row in chat.reply_keyboard.get("keyboard", [])
         ]
 
-    @property
-    def blocked_bot(self) -> bool:
-        """True while this person has the bot blocked."""
-        return self.id in self.tg.state.blocked_by
-
     async def wait_for_message(
         self,
         contains: str | None = None,

@@ -6,15 +6,18 @@ someone decides which group it belongs to.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from telegram import InlineKeyboardMarkup
+
 from bot.domain import transitions as t
-from bot.domain.model import SYSTEM, Actor, RefundStatus, Role, Status
+from bot.domain.model import SYSTEM, Actor, Order, RefundStatus, Role, Status
 from bot.domain.money import display, format_amount
 from bot.domain.policy import Policy
 from bot.domain.tickets import Ticket, TicketKind
 from handlers.views.callback_data import Act, TicketTap, unpack
-from handlers.views.render import SECOND_STEPS
+from handlers.views.render import approve_prompt, cancel_prompt, confirm_prompt, pay_prompt
 from handlers.views.support_render import confirm_keyboard, confirm_label, partial_label
 from sandbox.fake_bot_api.harness import FakeUser
 from tests.e2e.support import BUYER, SELLER, Running, tap_data
@@ -31,6 +34,14 @@ MONEY_OR_IRREVERSIBLE = {
     Act.T_PAY_OK,
     Act.T_PAY_NO,
     Act.T_CLOSE,
+}
+# Every party button that moves money or cannot be undone, and the question it asks first.
+# (Each takes the order and who is asking: a seller's Cancel asks why, a buyer's does not.)
+SECOND_STEPS: dict[Act, Callable[[Order, int], tuple[str, InlineKeyboardMarkup]]] = {
+    Act.PAY: lambda o, _by: pay_prompt(o),
+    Act.CONFIRM: lambda o, _by: confirm_prompt(o),
+    Act.APPROVE: lambda o, _by: approve_prompt(o),
+    Act.CANCEL: cancel_prompt,
 }
 # The second taps (a ticket button's second tap is the same kind with arg "y…").
 SECOND_TAPS = {Act.PAY_YES, Act.CONFIRM_YES, Act.APPROVE_YES, Act.CANCEL_YES}

@@ -87,15 +87,6 @@ class SupportTables(Queries):
         )
         return [_ticket(r) for r in rows]
 
-    async def open_tickets_of(self, user_id: int) -> list[Ticket]:
-        """Open tickets raised by or about a user, newest first."""
-        rows = await self._all(
-            f"SELECT {_COLS} FROM tickets WHERE status = 'open' AND (opened_by = ? OR order_id "
-            "IN (SELECT id FROM orders WHERE buyer_id = ? OR seller_id = ?)) ORDER BY id DESC",
-            (user_id, user_id, user_id),
-        )
-        return [_ticket(r) for r in rows]
-
     async def insert_ticket(
         self,
         order_id: str | None,

@@ -414,10 +414,6 @@ class SupportRepo(Protocol):
         """Every ticket about the order, open or closed, oldest first."""
         ...
 
-    async def open_tickets_of(self, user_id: int) -> list[Ticket]:
-        """Open tickets raised by or about a user, newest first."""
-        ...
-
     async def insert_ticket(
         self,
         order_id: str | None,

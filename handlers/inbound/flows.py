@@ -21,11 +21,14 @@ from handlers.inbound.common import guarded
 from handlers.inbound.faq_chat import on_faq_reply, on_faq_topic
 from handlers.inbound.orders import (
     FILTERS,
+    PICKABLE,
+    PICKED,
     _order_list,
     acting_on,
     ask_delivery,
     ask_for,
     edit_here,
+    next_step,
     show_card,
 )
 from handlers.inbound.preferences import (
@@ -80,6 +83,18 @@ async def _open(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
     order = await services(ctx).orders.get_for(tap.order_id, _uid(update))
     await _answer(update)
     await show_card(update, ctx, order)
+    return True
+
+
+async def _picked(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
+    """An order picked from "Which order do you want to …?": the list keeps the choice as
+    plain text, and the command goes on with that order (re-checked now)."""
+    action = PICKED[tap.act]
+    order = await acting_on(ctx, tap.order_id, _uid(update), action)
+    await _answer(update)
+    verb, _ = PICKABLE[action]
+    await edit_here(update, f"Which order do you want to {verb}? <b>{order.id}</b>", None)
+    await next_step(update, ctx, action, order)
     return True
 
 
@@ -390,6 +405,7 @@ BUTTONS: dict[Act, Step] = {
             Act.DELETE: _delete,
             Act.REORDER: _reorder,
             Act.PAID_ALREADY: _paid_already,
+            **dict.fromkeys(PICKED, _picked),
         },
     ),
     **_taking(MoneyConfirm, {Act.PAY_YES: _pay_yes, Act.APPROVE_YES: _approve_yes}),

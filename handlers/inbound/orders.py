@@ -115,8 +115,21 @@ async def acting_on(ctx: Ctx, order_id: str, user_id: int, action: Action) -> Or
     return order
 
 
-async def _pick(update: Update, ctx: Ctx, action: Action, verb: str) -> Order | None:
-    """The order named in the command, or the only one where `action` is possible now."""
+# Commands that act on one order, what they are called in a sentence, and the button that
+# picks an order for them when the command did not say which.
+PICKABLE: dict[Action, tuple[str, Act]] = {
+    Action.CONFIRM: ("confirm as received", Act.PICK_CONFIRM),
+    Action.REQUEST_REFUND: ("request a refund for", Act.PICK_REFUND),
+    Action.DELIVER: ("deliver", Act.PICK_DELIVER),
+    Action.CANCEL: ("cancel", Act.PICK_CANCEL),
+}
+PICKED: dict[Act, Action] = {act: action for action, (_, act) in PICKABLE.items()}
+
+
+async def _pick(update: Update, ctx: Ctx, action: Action) -> Order | None:
+    """The order named in the command, or the only one where `action` is possible now;
+    otherwise the user is asked which (a tap on one takes the command's next step)."""
+    verb, act = PICKABLE[action]
     ids = find_order_ids(" ".join(ctx.args or []))
     pick = await services(ctx).orders.pick(_user_id(update), action, ids[0] if ids else None)
     if pick.order is not None:
@@ -125,10 +138,24 @@ async def _pick(update: Update, ctx: Ctx, action: Action, verb: str) -> Order | 
         await tell(update, f"You have no order you can {verb} right now. See /orders.")
         return None
     kb = InlineKeyboardMarkup(
-        [[button(f"{o.id} · {clip(o.title, 30)}", OrderTap(Act.OPEN, o.id))] for o in pick.choices]
+        [[button(f"{o.id} · {clip(o.title, 30)}", OrderTap(act, o.id))] for o in pick.choices]
     )
     await tell(update, f"Which order do you want to {verb}?", reply_markup=kb)
     return None
+
+
+async def next_step(update: Update, ctx: Ctx, action: Action, order: Order) -> None:
+    """What a command does once it knows the order: ask once more, or ask for the input."""
+    if action is Action.CONFIRM:
+        await offer_choice(update, ctx, order, confirm_prompt(order))
+    elif action is Action.REQUEST_REFUND:
+        await offer_choice(update, ctx, order, refund_prompt(order))
+    elif action is Action.DELIVER:
+        await ask_delivery(update, ctx, order)
+    elif action is Action.CANCEL:
+        await offer_choice(update, ctx, order, cancel_prompt(order, _user_id(update)))
+    else:  # pragma: no cover - PICKABLE lists the actions above
+        raise ValueError(f"no next step for {action}")
 
 
 def _amount_arg(ctx: Ctx) -> str | None:
@@ -140,20 +167,20 @@ def _amount_arg(ctx: Ctx) -> str | None:
 @guarded
 async def cmd_confirm(update: Update, ctx: Ctx) -> None:
     """/confirm [id]: confirm received (asks once more: it is irreversible)."""
-    order = await _pick(update, ctx, Action.CONFIRM, "confirm as received")
+    order = await _pick(update, ctx, Action.CONFIRM)
     if order is not None:
-        await offer_choice(update, ctx, order, confirm_prompt(order))
+        await next_step(update, ctx, Action.CONFIRM, order)
 
 
 @guarded
 async def cmd_refund(update: Update, ctx: Ctx) -> None:
     """/refund [id] [amount]: request a full or partial refund."""
-    order = await _pick(update, ctx, Action.REQUEST_REFUND, "request a refund for")
+    order = await _pick(update, ctx, Action.REQUEST_REFUND)
     if order is None:
         return
     amount = _amount_arg(ctx)
     if amount is None:
-        await offer_choice(update, ctx, order, refund_prompt(order))
+        await next_step(update, ctx, Action.REQUEST_REFUND, order)
         return
     minor = parse_amount(amount, order.currency)
     await show_card(
@@ -164,7 +191,7 @@ async def cmd_refund(update: Update, ctx: Ctx) -> None:
 @guarded
 async def cmd_deliver(update: Update, ctx: Ctx) -> None:
     """/deliver [id] [note]: deliver now, or be asked for the delivery."""
-    order = await _pick(update, ctx, Action.DELIVER, "deliver")
+    order = await _pick(update, ctx, Action.DELIVER)
     if order is None:
         return
     note = " ".join(a for a in (ctx.args or []) if not find_order_ids(a)).strip()
@@ -173,7 +200,7 @@ async def cmd_deliver(update: Update, ctx: Ctx) -> None:
             update, ctx, await services(ctx).orders.deliver(order.id, _user_id(update), note)
         )
         return
-    await ask_delivery(update, ctx, order)
+    await next_step(update, ctx, Action.DELIVER, order)
 
 
 @guarded
@@ -190,14 +217,9 @@ async def cmd_cancel(update: Update, ctx: Ctx) -> None:
         # The question's Cancel must not stay live: the card comes back as the live message.
         await show_card(update, ctx, await s.orders.get_for(mode.order_id, uid), "OK, cancelled.")
         return
-    order = await _pick(update, ctx, Action.CANCEL, "cancel")
-    if order is None:
-        return
-    await _cancel(update, ctx, order)
-
-
-async def _cancel(update: Update, ctx: Ctx, order: Order) -> None:
-    await offer_choice(update, ctx, order, cancel_prompt(order, _user_id(update)))
+    order = await _pick(update, ctx, Action.CANCEL)
+    if order is not None:
+        await next_step(update, ctx, Action.CANCEL, order)
 
 
 async def ask_delivery(update: Update, ctx: Ctx, order: Order) -> None:

@@ -52,6 +52,11 @@ class Act(StrEnum):
     BUY = "buy"
     LIST = "ls"
     ABORT = "ab"  # stop waiting for typed input
+    # Which order a bare command meant, picked from a list: that command's next step.
+    PICK_CONFIRM = "pkc"
+    PICK_REFUND = "pkr"
+    PICK_DELIVER = "pkd"
+    PICK_CANCEL = "pkx"
     FAQ = "faq"
     FAQ_YES = "fy"
     FAQ_NO = "fn"
@@ -169,6 +174,10 @@ class OrderTap(_Packed):
             Act.REORDER,
             Act.PAID_ALREADY,
             Act.ABORT,
+            Act.PICK_CONFIRM,
+            Act.PICK_REFUND,
+            Act.PICK_DELIVER,
+            Act.PICK_CANCEL,
         }
     )
     act: Act

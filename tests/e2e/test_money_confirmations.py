@@ -68,6 +68,11 @@ HARMLESS = {
     Act.FAQ_NO,
     Act.SUPPORT,
     Act.PAID_ALREADY,  # asks for the receipt
+    # An order picked from a bare command's list: the same question its card's button asks.
+    Act.PICK_CONFIRM,
+    Act.PICK_REFUND,
+    Act.PICK_DELIVER,
+    Act.PICK_CANCEL,
     Act.LEAVE_SUPPORT,
     Act.TZ,
     Act.TZ_YES,

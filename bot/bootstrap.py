@@ -29,8 +29,7 @@ from store.connection import BUSY_TIMEOUT_MS, database_file, describe
 from store.postgres.url import display_url, is_postgres_url
 from store.sqlite_store import Store
 
-# asyncpg is imported only for a PostgreSQL URL: it costs a SQLite command a tenth of a second.
-DEFAULT_POOL_SIZE = 10
+DEFAULT_POOL_SIZE = 10  # PostgreSQL connections per process (KCHAT_DB_POOL_SIZE)
 
 
 @dataclass
@@ -75,6 +74,7 @@ async def open_storage(
     migrations pending. Both refuse a schema newer than this code knows.
     """
     if is_postgres_url(url):
+        # Imported only here: loading asyncpg costs every SQLite command a tenth of a second.
         from store.postgres.store import PgStore
 
         return await PgStore.open(url, pool_size=pool_size, migrate=migrate)

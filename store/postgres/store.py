@@ -8,6 +8,7 @@ per order and kind, and the upserts make every other racing write atomic in SQL.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -47,6 +48,8 @@ class PgStore:
         self._pool = pool
         self.url = url
         self.where = f"the PostgreSQL database {display_url(url)}"
+        # Transactions of this process still running: each one's future is done at its end.
+        self._writing: set[asyncio.Future[None]] = set()
 
     @classmethod
     async def open(cls, url: str, *, pool_size: int = 10, migrate: bool = False) -> PgStore:
@@ -79,24 +82,42 @@ class PgStore:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[PgTx]:
         """One atomic unit of work: everything inside commits together or not at all."""
-        async with self._pool.acquire() as con:
-            try:
-                async with con.transaction():
-                    yield PgTx(con, locking=True)
-            except asyncpg.TransactionRollbackError as exc:
-                # A deadlock or serialization failure: the server rolled it back; what was
-                # read is stale, as after a version mismatch.
-                raise ConcurrentUpdate(str(exc)) from exc
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._writing.add(done)
+        try:
+            async with self._pool.acquire() as con:
+                try:
+                    async with con.transaction():
+                        yield PgTx(con, locking=True)
+                except asyncpg.TransactionRollbackError as exc:
+                    # A deadlock or serialization failure: the server rolled it back; what
+                    # was read is stale, as after a version mismatch.
+                    raise ConcurrentUpdate(str(exc)) from exc
+        finally:
+            self._writing.discard(done)
+            done.set_result(None)
+
+    async def _after_own_writes(self) -> None:
+        """Wait for the transactions this process began before now.
+
+        A read sees what this process wrote before it asked, as on SQLite, where units of
+        work take turns: the copy of a relay, recorded in the background, is found by the
+        reply to it that comes next. Other processes' commits are seen as they land.
+        """
+        if self._writing:
+            await asyncio.wait(list(self._writing))
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[PgTx]:
         """Reads outside a transaction; each statement sees what is committed when it runs."""
+        await self._after_own_writes()
         async with self._pool.acquire() as con:
             yield PgTx(con)
 
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator[PgTx]:
         """Several reads that agree even while other processes write (audits)."""
+        await self._after_own_writes()
         async with (
             self._pool.acquire() as con,
             con.transaction(isolation="repeatable_read", readonly=True),

@@ -1,4 +1,4 @@
-"""The connection a unit of work runs on, and the helpers every table group uses."""
+"""The connection a unit of work runs on, and the query methods every table group uses."""
 
 from __future__ import annotations
 

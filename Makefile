@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean sandbox
+.PHONY: run test lint bench bench-pg clean sandbox
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -21,11 +21,22 @@ run: $(STAMP)
 sandbox: $(STAMP)
 	$(BIN)/python -m sandbox
 
+# The suite on SQLite, then the same suite on PostgreSQL when a server answers (a schema of
+# its own per test; KCHAT_TEST_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/postgres).
+# REQUIRE_POSTGRES=1 (CI) fails instead of skipping when none does.
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest
+	@if why=$$($(BIN)/python -m tests.databases); then \
+		echo "PostgreSQL suite:"; \
+		KCHAT_TEST_BACKEND=postgres $(BIN)/pytest; \
+	elif [ -n "$(REQUIRE_POSTGRES)" ]; then \
+		echo "PostgreSQL suite required but cannot run: $$why" >&2; exit 1; \
+	else \
+		echo "PostgreSQL suite skipped: $$why"; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -34,6 +45,11 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.engine
 	$(BIN)/python -m bench.faq
+
+# asyncpg against psycopg 3 on the store's typical transaction (docs/operations.md).
+bench-pg: $(STAMP)
+	$(BIN)/python -m pip install --quiet "psycopg[binary,pool]>=3.3,<3.4"
+	$(BIN)/python -m bench.pg_driver
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

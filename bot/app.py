@@ -16,7 +16,7 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
-from bot.bootstrap import explain_storage_error, open_services
+from bot.bootstrap import database_location, explain_storage_error, open_services
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.domain.faq import FaqIndex
@@ -191,7 +191,9 @@ def run_bot(settings: Settings, *, verbose: bool = False) -> int:
         print(f"kchat: help-center documents: {exc}", file=sys.stderr)
         return 2
     try:
-        lock = InstanceLock.acquire(settings.database_url)
+        # SQLite only: one process per file. On PostgreSQL several instances are the point.
+        file = database_location(settings)
+        lock = InstanceLock.acquire(settings.database_url) if file is not None else None
     except AlreadyRunning as exc:
         print(
             f"kchat: {exc}; one bot per database (stop the other one first, or set "

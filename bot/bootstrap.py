@@ -1,8 +1,9 @@
 """One place where the store, the clock and the services meet.
 
 The composition root: the only module, with `bot.app`, that knows which storage backend
-implements the ports. Entry points (the bot, the command line) ask it for services and
-for what a storage failure means in one line.
+implements the ports, chosen by the URL's scheme (`sqlite://` or `postgresql://`). Entry
+points (the bot, the command line) ask it for services and for what a storage failure
+means in one line.
 """
 
 from __future__ import annotations
@@ -24,8 +25,11 @@ from bot.services.notifications import NotificationService, OutboxSignal
 from bot.services.orders import OrderService
 from bot.services.reachability import Reachability
 from bot.services.support import SupportService
-from store.connection import database_file, describe
+from store.connection import BUSY_TIMEOUT_MS, database_file, describe
+from store.postgres.url import display_url, is_postgres_url
 from store.sqlite_store import Store
+
+DEFAULT_POOL_SIZE = 10  # PostgreSQL connections per process (KCHAT_DB_POOL_SIZE)
 
 
 @dataclass
@@ -54,13 +58,39 @@ class Services:
         await self.store.close()
 
 
-async def open_services(settings: Settings, clock: Clock, *, create: bool = True) -> Services:
-    """Open the database (migrating it) and build the services on it.
+async def open_storage(
+    url: str,
+    *,
+    create: bool = True,
+    migrate: bool = False,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    pool_size: int = DEFAULT_POOL_SIZE,
+) -> Storage:
+    """The store `url` names.
 
-    Without `create`, a missing database is DatabaseMissing rather than a new empty one.
+    SQLite migrates on open (the embedded default needs no extra step); without `create`,
+    a missing file is DatabaseMissing rather than a new empty database. PostgreSQL
+    migrates only with `migrate` (`kchat migrate`) and otherwise refuses a database with
+    migrations pending. Both refuse a schema newer than this code knows.
     """
-    store = await Store.open(
-        settings.database_url, create=create, busy_timeout_ms=settings.db_busy_timeout_ms
+    if is_postgres_url(url):
+        # Imported only here: loading asyncpg costs every SQLite command a tenth of a second.
+        from store.postgres.store import PgStore
+
+        return await PgStore.open(url, pool_size=pool_size, migrate=migrate)
+    return await Store.open(url, create=create, busy_timeout_ms=busy_timeout_ms)
+
+
+async def open_services(
+    settings: Settings, clock: Clock, *, create: bool = True, migrate: bool = False
+) -> Services:
+    """Open the database and build the services on it (see `open_storage`)."""
+    store = await open_storage(
+        settings.database_url,
+        create=create,
+        migrate=migrate,
+        busy_timeout_ms=settings.db_busy_timeout_ms,
+        pool_size=settings.db_pool_size,
     )
     policy = settings.policy()
     signal = OutboxSignal()
@@ -87,18 +117,34 @@ async def open_services(settings: Settings, clock: Clock, *, create: bool = True
 
 
 def database_location(settings: Settings) -> Path | None:
-    """The database file the settings name (None for an in-memory database)."""
+    """The database file the settings name (None for an in-memory or a server database)."""
+    if is_postgres_url(settings.database_url):
+        return None
     return database_file(settings.database_url)
 
 
+def database_name(settings: Settings) -> str:
+    """The database as messages name it: its file, `:memory:`, or its URL sans password."""
+    if is_postgres_url(settings.database_url):
+        return display_url(settings.database_url)
+    file = database_file(settings.database_url)
+    return str(file) if file is not None else ":memory:"
+
+
 def remove_database(file: Path) -> None:
-    """Delete a database file with its journal files (a first command that failed)."""
+    """Delete a database file with its journal files (a first command that failed; SQLite
+    only: a server database is never removed)."""
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{file}{suffix}").unlink(missing_ok=True)
 
 
 def explain_storage_error(settings: Settings, exc: BaseException) -> str | None:
     """One line for a failure of the database itself; None when `exc` is something else."""
+    if is_postgres_url(settings.database_url):
+        from store.postgres.connection import describe as describe_postgres
+        from store.postgres.connection import is_driver_error
+
+        return describe_postgres(settings.database_url, exc) if is_driver_error(exc) else None
     if isinstance(exc, sqlite3.Error):
         return describe(database_file(settings.database_url), exc)
     return None

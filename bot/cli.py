@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from bot.bootstrap import (
     Services,
     database_location,
+    database_name,
     explain_storage_error,
     open_services,
     remove_database,
@@ -270,7 +271,7 @@ async def _check(s: Services, a: argparse.Namespace) -> int:
 
 async def _migrate(s: Services, a: argparse.Namespace) -> int:
     version = await s.schema_version()
-    print(f"database at {a.database_file or ':memory:'} is ready (schema version {version})")
+    print(f"database at {a.database_name} is ready (schema version {version})")
     return 0
 
 
@@ -299,7 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
     mg = sub.add_parser(
         "migrate", help="create the database, or apply its pending migrations, and exit"
     )
-    mg.set_defaults(run=_migrate, creates=True)
+    mg.set_defaults(run=_migrate, creates=True, migrates=True)
 
     from bot.faq_cli import add_faq_parser
 
@@ -383,11 +384,15 @@ def build_parser() -> argparse.ArgumentParser:
 async def _run_command(settings: Settings, command: Command, args: argparse.Namespace) -> int:
     file = database_location(settings)
     fresh = file is not None and not file.exists()
-    args.database_file = file
+    args.database_name = database_name(settings)
     # Only `migrate` and intake may create a database; anything else on a missing one
-    # would answer from an empty database ("no balance yet") in the wrong folder.
+    # would answer from an empty database ("no balance yet") in the wrong folder. On
+    # PostgreSQL only `migrate` changes the schema; the rest refuse one with migrations due.
     services = await open_services(
-        settings, SystemClock(), create=bool(getattr(args, "creates", False))
+        settings,
+        SystemClock(),
+        create=bool(getattr(args, "creates", False)),
+        migrate=bool(getattr(args, "migrates", False)),
     )
     try:
         code = await command(services, args)

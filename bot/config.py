@@ -137,7 +137,11 @@ _ALLOWED: dict[str, str] = {
     "webhook_url": "empty (long polling), or an https:// URL on port 80, 88, 443 or 8443",
     "telegram_api_base_url": "an http:// or https:// URL, like https://api.telegram.org/bot",
     "telegram_api_file_url": "empty, or an http:// or https:// URL",
-    "database_url": "sqlite:///relative/path.db, sqlite:////absolute/path.db",
+    "database_url": (
+        "sqlite:///relative/path.db, sqlite:////absolute/path.db, "
+        "postgresql://user[:password]@host[:port]/database"
+    ),
+    "db_pool_size": "a whole number of connections from 1 to 100",
     "show_agent_names": "true or false",
 }
 
@@ -202,6 +206,8 @@ class Settings(BaseSettings):
     poll_interval: timedelta = timedelta(seconds=2)
     log_level: str = "INFO"
     db_busy_timeout: timedelta = timedelta(seconds=10)
+    # PostgreSQL only: the most connections one process holds (SQLite has one).
+    db_pool_size: int = Field(default=10, ge=1, le=100)
 
     @field_validator(*DURATION_BOUNDS, mode="before")
     @classmethod
@@ -329,7 +335,12 @@ def check_database_url(value: str) -> str:
     """A database URL kchat can open: sqlite:///relative, sqlite:////absolute, postgresql://."""
     v = value.strip()
     if v.startswith(("postgresql://", "postgres://")):
-        return v  # the store says at open time whether this backend is available
+        try:
+            url = urlsplit(v)
+            url.port  # noqa: B018 - raises ValueError on a port that is not a number
+        except ValueError:
+            raise ValueError("not a database URL") from None
+        return v  # whether the server answers is said when the store opens
     rest = v.removeprefix("sqlite://")
     memory = rest in ("", ":memory:", "/:memory:")
     if rest == v or not (memory or (rest.startswith("/") and rest[1:].strip("/"))):
@@ -364,8 +375,18 @@ def settings_error(
     )
     env = env_name(model, field) if field else name
     reason = str(first["msg"]).removeprefix("Value error, ")
-    given = "" if env in _SECRET else f"={first['input']!r}"
+    given = "" if env in _SECRET else f"={_without_password(first['input'])!r}"
     allowed = f"; allowed: {allowed_for[field]}" if field in allowed_for else ""
     more = len(exc.errors()) - 1
     tail = f" (and {more} more)" if more else ""
     return f"bad setting {env}{given}: {reason}{allowed}{tail}"
+
+
+def _without_password(value: Any) -> Any:
+    """A database URL as an error may repeat it: `postgresql://user:***@host/db`."""
+    if isinstance(value, str) and "://" in value and "@" in value:
+        scheme, _, rest = value.partition("://")
+        user_info, _, host = rest.rpartition("@")
+        if ":" in user_info:
+            return f"{scheme}://{user_info.split(':', 1)[0]}:***@{host}"
+    return value

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.ports.errors import DatabaseMissing, DatabaseUnavailable
+from bot.ports.errors import DatabaseMissing, DatabaseUnavailable, SchemaTooNew
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +36,13 @@ def database_file(url: str) -> Path | None:
     return None if path == ":memory:" else Path(path).absolute()
 
 
+def _where(file: Path | None) -> str:
+    return f"the database at {file}" if file is not None else "the in-memory database"
+
+
 def describe(file: Path | None, exc: sqlite3.Error | OSError) -> str:
     """One line for an error SQLite or the file system gave about the database."""
-    where = f"the database at {file}" if file is not None else "the in-memory database"
+    where = _where(file)
     reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
     if isinstance(exc, sqlite3.OperationalError) and "locked" in reason:
         return (
@@ -80,7 +84,7 @@ async def connect(
         await db.execute("PRAGMA journal_mode = WAL")
         await db.execute("PRAGMA synchronous = FULL")
         await db.execute("PRAGMA foreign_keys = ON")
-        await migrate(db)
+        await migrate(db, where=_where(file))
     except BaseException as exc:
         # The error that stopped us is the one to report, not a failure to close after it.
         with contextlib.suppress(Exception):
@@ -99,7 +103,7 @@ async def schema_version(db: aiosqlite.Connection) -> int:
 
 
 def _migrations() -> list[tuple[int, str, str]]:
-    folder = resources.files("store") / "migrations"
+    folder = resources.files("store") / "migrations" / "sqlite"
     found = []
     for item in folder.iterdir():
         if item.name.endswith(".sql"):
@@ -108,8 +112,12 @@ def _migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-async def migrate(db: aiosqlite.Connection) -> int:
-    """Apply every migration not yet applied, each in its own transaction; return the version."""
+async def migrate(db: aiosqlite.Connection, where: str = "the database") -> int:
+    """Apply every migration not yet applied, each in its own transaction; return the version.
+
+    A database migrated by a newer kchat is refused (SchemaTooNew): this code would misread
+    tables it does not know.
+    """
     await db.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations "
         "(version INTEGER PRIMARY KEY, name TEXT NOT NULL)"
@@ -117,7 +125,11 @@ async def migrate(db: aiosqlite.Connection) -> int:
     async with db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") as cur:
         row = await cur.fetchone()
     current = int(row[0]) if row else 0
-    for version, name, sql in _migrations():
+    known = _migrations()
+    newest = max((v for v, _, _ in known), default=0)
+    if current > newest:
+        raise SchemaTooNew(where, current, newest)
+    for version, name, sql in known:
         if version <= current:
             continue
         await db.execute("BEGIN IMMEDIATE")

@@ -17,12 +17,13 @@ from bot.bootstrap import open_services
 from bot.cli import main
 from bot.clock import SystemClock
 from bot.config import Settings
+from tests.databases import database_url, dump
 
 
 @pytest.fixture
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "cli.db"
-    monkeypatch.setenv("KCHAT_DATABASE_URL", f"sqlite:///{path}")
+    monkeypatch.setenv("KCHAT_DATABASE_URL", database_url(tmp_path, "cli.db"))
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env is read
     return path
@@ -177,10 +178,10 @@ def _refused_with_nothing_written(
 
 
 def _dump(db: Path) -> list[str]:
-    with closing(sqlite3.connect(db)) as con:
-        return list(con.iterdump())
+    return dump(database_url(db.parent, db.name))
 
 
+@pytest.mark.sqlite_only("SQLite's write lock and busy timeout")
 def test_a_database_locked_past_the_busy_timeout_is_one_line_and_exit_2(
     db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -226,7 +227,7 @@ def test_run_without_a_token_names_the_setting_and_where_to_get_it(
 
 def test_the_console_script_is_installed_and_speaks_json(tmp_path: Path) -> None:
     exe = Path(sys.executable).parent / "kchat"
-    env = {**os.environ, "KCHAT_DATABASE_URL": f"sqlite:///{tmp_path}/s.db"}
+    env = {**os.environ, "KCHAT_DATABASE_URL": database_url(tmp_path, "s.db")}
     done = subprocess.run(
         [
             str(exe),

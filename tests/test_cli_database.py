@@ -14,6 +14,10 @@ import pytest
 
 from tests.damaged_db import DAMAGES, as_plain_user, damage, fingerprint, restore
 
+# Files: damaged, read-only, missing, created on a fresh path (PostgreSQL's own refusals
+# are in test_schema_versions.py).
+pytestmark = pytest.mark.sqlite_only("database files: damaged, missing, made on a fresh path")
+
 KCHAT = Path(sys.executable).parent / "kchat"
 READS = [["balance", "1"], ["order", "show", "K0000000"], ["check"], ["order", "list"]]
 WRITES = [

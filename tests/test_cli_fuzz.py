@@ -4,8 +4,6 @@ a traceback, one line on standard error for an error, and nothing written when i
 from __future__ import annotations
 
 import os
-import sqlite3
-from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -13,13 +11,13 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.cli import main
+from tests.databases import database_url, dump, fetch
 
 KNOWN = "K0000000"  # replaced by a real order id in each test
 
 
 def _dump(db: Path) -> list[str]:
-    with closing(sqlite3.connect(db)) as con:
-        return list(con.iterdump())
+    return dump(database_url(db.parent, db.name))
 
 
 # What a person or a script might type: numbers of every size, ids, amounts, flags, and
@@ -108,12 +106,11 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, str]:
     path = tmp_path / "fuzz.db"
     for name in ("TELEGRAM_BOT_TOKEN", "KCHAT_DEFAULT_CURRENCY"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("KCHAT_DATABASE_URL", f"sqlite:///{path}")
+    monkeypatch.setenv("KCHAT_DATABASE_URL", database_url(tmp_path, "fuzz.db"))
     monkeypatch.chdir(tmp_path)  # no stray .env is read
     argv = ["order", "create", "--buyer", "1", "--seller", "2", "--title", "Key", "--price", "5"]
     assert main([*argv, "--json"]) == 0
-    with closing(sqlite3.connect(path)) as con:
-        (oid,) = con.execute("SELECT id FROM orders").fetchone()
+    ((oid,),) = fetch(database_url(tmp_path, "fuzz.db"), "SELECT id FROM orders")
     return path, str(oid)
 
 

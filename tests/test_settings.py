@@ -45,6 +45,7 @@ BAD: dict[str, list[str]] = {
     "KCHAT_SLA_UNCLAIMED": ["0", "-15m", "31d", "inf"],
     "KCHAT_SLA_UNANSWERED": ["0", "-1h", "31d", "nan"],
     "KCHAT_DB_BUSY_TIMEOUT": ["-1", "6m", "inf", "x"],
+    "KCHAT_DB_POOL_SIZE": ["0", "-1", "101", "many", "2.5"],
     **{
         name: ["0", "24h,-6h", "inf", "1e20", "366d", "15m,x"]
         for name in (
@@ -71,7 +72,13 @@ BAD: dict[str, list[str]] = {
     "KCHAT_WEBHOOK_URL": ["http://bot.example.com/telegram", "https://bot.example.com:9000/t"],
     "TELEGRAM_API_BASE_URL": ["api.telegram.org/bot", "ftp://example.com/bot"],
     "TELEGRAM_API_FILE_URL": ["files", "ftp://example.com/file"],
-    "KCHAT_DATABASE_URL": ["kchat.db", "sqlite:///", "mysql://db/kchat", "sqlite:kchat.db"],
+    "KCHAT_DATABASE_URL": [
+        "kchat.db",
+        "sqlite:///",
+        "mysql://db/kchat",
+        "sqlite:kchat.db",
+        "postgresql://db:port/kchat",
+    ],
     "KCHAT_SHOW_AGENT_NAMES": ["maybe", "2"],
 }
 # The sandbox's own settings (not the product's), checked by `python -m sandbox`.
@@ -208,6 +215,14 @@ def test_a_bad_token_is_named_but_never_repeated(
         ),
         ("KCHAT_DB_BUSY_TIMEOUT", "0", "db_busy_timeout", timedelta(0)),
         ("KCHAT_DATABASE_URL", "sqlite://:memory:", "database_url", "sqlite://:memory:"),
+        ("KCHAT_DB_POOL_SIZE", "1", "db_pool_size", 1),
+        ("KCHAT_DB_POOL_SIZE", "100", "db_pool_size", 100),
+        (
+            "KCHAT_DATABASE_URL",
+            "postgres://kchat:secret@db.internal:6432/kchat",
+            "database_url",
+            "postgres://kchat:secret@db.internal:6432/kchat",
+        ),
     ],
 )
 def test_values_at_the_bounds_are_accepted(

@@ -23,3 +23,27 @@ class ConcurrentUpdate(Exception):
 
 class DuplicateTransaction(Exception):
     """A ledger transaction with this key was already posted: the money moved once already."""
+
+
+class SchemaTooNew(DatabaseUnavailable):
+    """The database was migrated by a newer kchat: this one would misread it."""
+
+    def __init__(self, where: str, found: int, known: int) -> None:
+        super().__init__(
+            f"{where} has schema version {found}, newer than this kchat knows ({known}); "
+            "upgrade kchat, or point KCHAT_DATABASE_URL at another database"
+        )
+        self.found = found
+        self.known = known
+
+
+class MigrationsPending(DatabaseUnavailable):
+    """The database is older than the code: `kchat migrate` brings it up to date."""
+
+    def __init__(self, where: str, found: int, known: int) -> None:
+        super().__init__(
+            f"{where} is at schema version {found} and this kchat needs {known}: "
+            "run `kchat migrate`"
+        )
+        self.found = found
+        self.known = known

@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.domain.faq import FaqIndex
 from sandbox.fake_bot_api import FakeTelegram
 from sandbox.fake_bot_api.harness import FakeUser
+from tests.databases import database_url
 from tests.e2e.support import BUYER, SELLER, STRANGER, Running, support_kchat
 
 
@@ -35,7 +36,7 @@ async def running_kchat(
             _env_file=None,
             telegram_api_base_url=tg.bot_base_url,
             telegram_api_file_url=tg.file_base_url,
-            database_url=f"sqlite:///{tmp_path}/kchat.db",
+            database_url=database_url(tmp_path),
             **{"poll_interval": timedelta(seconds=30), "flood_limit": 1000, **overrides},
         )
         clock = ManualClock()

@@ -80,11 +80,9 @@ class Running:
 async def outbox(running: Running, order_id: str) -> list[tuple[int, str, str]]:
     """The order's notifications as (recipient, kind, state), oldest first."""
     async with running.services.store.read() as tx:
-        rows = await tx._all(  # a test reads the delivery state
-            "SELECT recipient_id, kind, state FROM outbox WHERE order_id = ? ORDER BY id",
-            (order_id,),
-        )
-    return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
+        items = await tx.outbox_for(order_id)
+        states = [await tx.outbox_state(item.id) for item in items]
+    return [(i.recipient_id, i.kind, s[0]) for i, s in zip(items, states, strict=True) if s]
 
 
 def contents(user: Any) -> list[str]:

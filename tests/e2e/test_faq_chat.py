@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.ports.records import HelpQuestion
 from bot.timefmt import from_db
 from sandbox.fake_bot_api.harness import FakeUser
 from tests.e2e.support import Running, tap_data
+
+
+def _at(value: str | datetime) -> datetime:
+    """A stored time as the backend returns it: text on SQLite, a datetime on PostgreSQL."""
+    return value if isinstance(value, datetime) else from_db(value)
 
 
 async def _logged(kchat: Running) -> list[HelpQuestion]:
@@ -19,7 +24,7 @@ async def _logged(kchat: Running) -> list[HelpQuestion]:
         )
     assert report.asked == len(rows)
     return [
-        HelpQuestion(r[0], from_db(r[1]), r[2], r[3], r[4], None if r[5] is None else bool(r[5]))
+        HelpQuestion(r[0], _at(r[1]), r[2], r[3], r[4], None if r[5] is None else bool(r[5]))
         for r in rows
     ]
 

@@ -17,6 +17,7 @@ import aiohttp
 import pytest
 
 from sandbox.fake_bot_api.harness import FakeTelegram
+from tests.databases import database_url
 
 KCHAT = Path(sys.executable).parent / "kchat"
 HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -52,7 +53,7 @@ def webhook_port() -> int:
 def process_env(tmp_path: Path, webhook_port: int) -> Iterator[dict[str, str]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KCHAT_", "TELEGRAM_"))}
     env.update(
-        KCHAT_DATABASE_URL=f"sqlite:///{tmp_path}/kchat.db",
+        KCHAT_DATABASE_URL=database_url(tmp_path),
         # Telegram calls the public HTTPS address; a proxy forwards to the local port.
         KCHAT_WEBHOOK_URL="https://bot.example.com/telegram",
         KCHAT_WEBHOOK_LISTEN="127.0.0.1",

@@ -16,6 +16,7 @@ import pytest
 
 from sandbox.fake_bot_api.harness import FakeTelegram
 from tests.damaged_db import DAMAGES, as_plain_user, damage, restore
+from tests.databases import database_url
 
 KCHAT = Path(sys.executable).parent / "kchat"
 BUYER, SELLER = 1001, 1002
@@ -30,7 +31,7 @@ def _closed_port() -> int:
 def _env(db: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KCHAT_", "TELEGRAM_"))}
     env.update(
-        KCHAT_DATABASE_URL=f"sqlite:///{db}",
+        KCHAT_DATABASE_URL=database_url(db.parent, db.name),
         KCHAT_LOG_LEVEL="WARNING",
         KCHAT_POLL_INTERVAL="0.2s",
         **extra,
@@ -108,6 +109,7 @@ def _one_line(err: str) -> str:
     return lines[0]
 
 
+@pytest.mark.sqlite_only("the instance lock is SQLite's: several bots share PostgreSQL")
 async def test_a_second_bot_on_the_same_database_refuses_to_start_in_one_line(
     tmp_path: Path,
 ) -> None:
@@ -128,6 +130,7 @@ async def test_a_second_bot_on_the_same_database_refuses_to_start_in_one_line(
             await _stop(first)
 
 
+@pytest.mark.sqlite_only("it also checks the instance lock refuses a second bot")
 async def test_the_command_line_works_beside_a_running_bot_which_notifies_once(
     tmp_path: Path,
 ) -> None:
@@ -179,6 +182,7 @@ async def test_the_command_line_works_beside_a_running_bot_which_notifies_once(
             await _stop(bot)
 
 
+@pytest.mark.sqlite_only("the instance lock's flock file")
 async def test_the_lock_dies_with_a_killed_bot_so_the_next_one_starts(tmp_path: Path) -> None:
     async with FakeTelegram() as tg:
         env = _bot_env(tg, tmp_path / "kchat.db")
@@ -204,6 +208,7 @@ def damaged(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[st
     restore(path)
 
 
+@pytest.mark.sqlite_only("damaged, read-only and misplaced database files")
 async def test_a_database_it_cannot_use_stops_the_bot_with_one_line(
     tmp_path: Path, damaged: tuple[str, Path]
 ) -> None:

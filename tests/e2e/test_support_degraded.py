@@ -12,6 +12,7 @@ from bot.domain.faq import FaqIndex
 from bot.domain.model import Status
 from sandbox.fake_bot_api.faults import Fault
 from sandbox.fake_bot_api.harness import FakeTelegram
+from tests.databases import database_url
 from tests.e2e.support import (
     AGENT,
     SUPPORT_CHAT,
@@ -90,7 +91,7 @@ async def test_a_refused_command_menu_does_not_stop_the_bot(
             _env_file=None,
             telegram_api_base_url=tg.bot_base_url,
             telegram_api_file_url=tg.file_base_url,
-            database_url=f"sqlite:///{tmp_path}/kchat.db",
+            database_url=database_url(tmp_path),
             support_chat_id=SUPPORT_CHAT,
         )
         tg.inject("setMyCommands", Fault.api_error(400, "Bad Request: method not supported"))

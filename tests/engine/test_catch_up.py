@@ -9,21 +9,21 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
+from bot.bootstrap import open_storage
 from bot.clock import ManualClock
 from bot.domain.deadlines import DeadlineKind
 from bot.domain.errors import DomainError
 from bot.domain.ledger import user_account
 from bot.domain.model import Order, Status
 from bot.domain.policy import Policy
+from bot.ports.storage import Storage
 from bot.services.audit import ledger_violations
 from bot.services.deadlines import DeadlineService
 from bot.services.orders import OrderService
-from store.sqlite_store import Store
-from tests.conftest import make_order, make_paid_order, sqlite_url
+from tests.conftest import make_order, make_paid_order
 
 BUYER, SELLER, PRICE = 1, 2, 1250
 H = timedelta(hours=1)
@@ -34,15 +34,15 @@ Setup = Callable[[OrderService, ManualClock], Awaitable[Order]]
 class Engine:
     """The services of one run of the bot."""
 
-    store: Store
+    store: Storage
     orders: OrderService
     deadlines: DeadlineService
 
 
 @asynccontextmanager
-async def running(db_path: Path, clock: ManualClock, policy: Policy) -> AsyncIterator[Engine]:
+async def running(db_url: str, clock: ManualClock, policy: Policy) -> AsyncIterator[Engine]:
     """Open the database as the bot does at start, and close it at shutdown."""
-    store = await Store.open(sqlite_url(db_path))
+    store = await open_storage(db_url)
     try:
         yield Engine(
             store, OrderService(store, clock, policy), DeadlineService(store, clock, policy)
@@ -153,7 +153,7 @@ CASES = {
 DOWNTIMES = {"just past the deadline": timedelta(minutes=1), "a month late": timedelta(days=30)}
 
 
-async def _state(store: Store, order_id: str) -> tuple[object, ...]:
+async def _state(store: Storage, order_id: str) -> tuple[object, ...]:
     async with store.read() as tx:
         return (
             await tx.get_order(order_id),
@@ -167,9 +167,9 @@ async def _state(store: Store, order_id: str) -> tuple[object, ...]:
 @pytest.mark.parametrize("downtime", DOWNTIMES.values(), ids=DOWNTIMES.keys())
 @pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
 async def test_a_restart_applies_each_overdue_resolution_once_and_skips_stale_reminders(
-    db_path: Path, clock: ManualClock, policy: Policy, case: Case, downtime: timedelta
+    db_url: str, clock: ManualClock, policy: Policy, case: Case, downtime: timedelta
 ) -> None:
-    async with running(db_path, clock, policy) as bot:
+    async with running(db_url, clock, policy) as bot:
         order = await case.setup(bot.orders, clock)
         last_move = clock.now()
         async with bot.store.read() as tx:
@@ -184,7 +184,7 @@ async def test_a_restart_applies_each_overdue_resolution_once_and_skips_stale_re
 
     clock.set(due + downtime)  # the bot was down while everything fell due
 
-    async with running(db_path, clock, policy) as bot:
+    async with running(db_url, clock, policy) as bot:
         report = await bot.deadlines.sweep()  # what the scheduler does at start
         async with bot.store.read() as tx:
             done = await tx.get_order(order.id)
@@ -225,15 +225,15 @@ async def test_a_restart_applies_each_overdue_resolution_once_and_skips_stale_re
 
 
 async def test_a_downtime_ending_between_a_reminder_and_its_deadline_sends_only_the_reminder(
-    db_path: Path, clock: ManualClock, policy: Policy
+    db_url: str, clock: ManualClock, policy: Policy
 ) -> None:
-    async with running(db_path, clock, policy) as bot:
+    async with running(db_url, clock, policy) as bot:
         delivered = await _delivered(bot.orders, clock)
     assert delivered.delivered_at is not None
     due = delivered.delivered_at + policy.confirm_window
     clock.set(due - 12 * H)  # the 24 h reminder is overdue, the auto-confirm is not
 
-    async with running(db_path, clock, policy) as bot:
+    async with running(db_url, clock, policy) as bot:
         first = await bot.deadlines.sweep()
         second = await bot.deadlines.sweep()
         async with bot.store.read() as tx:
@@ -250,7 +250,7 @@ async def test_a_downtime_ending_between_a_reminder_and_its_deadline_sends_only_
     ]
 
     clock.set(due)
-    async with running(db_path, clock, policy) as bot:
+    async with running(db_url, clock, policy) as bot:
         last = await bot.deadlines.sweep()
         async with bot.store.read() as tx:
             kinds = [i.kind for i in await tx.outbox_for(delivered.id)]
@@ -312,12 +312,12 @@ LATE_MOVES = {
 
 @pytest.mark.parametrize("late", LATE_MOVES.values(), ids=LATE_MOVES.keys())
 async def test_a_move_arriving_after_its_deadline_but_before_the_sweep_loses_to_the_deadline(
-    db_path: Path, clock: ManualClock, policy: Policy, late: LateMove
+    db_url: str, clock: ManualClock, policy: Policy, late: LateMove
 ) -> None:
-    async with running(db_path, clock, policy) as bot:
+    async with running(db_url, clock, policy) as bot:
         order = await late.setup(bot.orders, clock, policy)
     # The bot restarts; a queued update (or the command line) acts before the start sweep.
-    async with running(db_path, clock, policy) as bot:
+    async with running(db_url, clock, policy) as bot:
         with pytest.raises(DomainError):
             await late.move(bot.orders, order.id)
         await bot.deadlines.sweep()
@@ -328,14 +328,14 @@ async def test_a_move_arriving_after_its_deadline_but_before_the_sweep_loses_to_
 
 
 async def test_an_order_still_resolves_after_a_restart_with_a_longer_delivery_window(
-    db_path: Path, clock: ManualClock, policy: Policy
+    db_url: str, clock: ManualClock, policy: Policy
 ) -> None:
-    async with running(db_path, clock, policy) as bot:
+    async with running(db_url, clock, policy) as bot:
         paid = await _undelivered(bot.orders, clock)
     longer = policy.model_copy(update={"delivery_window": 96 * H})
     clock.advance(100 * H)  # past both the old (72 h) and the new (96 h) deadline
 
-    async with running(db_path, clock, longer) as bot:
+    async with running(db_url, clock, longer) as bot:
         await bot.deadlines.sweep()
         await bot.deadlines.sweep()  # the scheduler wakes again if anything is left due
         order = await bot.orders.get(paid.id)
@@ -346,16 +346,16 @@ async def test_an_order_still_resolves_after_a_restart_with_a_longer_delivery_wi
 
 
 async def test_a_shorter_window_set_between_runs_applies_to_open_orders_from_the_next_start(
-    db_path: Path, clock: ManualClock, policy: Policy
+    db_url: str, clock: ManualClock, policy: Policy
 ) -> None:
-    async with running(db_path, clock, policy) as bot:
+    async with running(db_url, clock, policy) as bot:
         assert await bot.deadlines.reconcile() == 0  # nothing open yet: only the rules noted
         paid = await _undelivered(bot.orders, clock)
         assert await bot.deadlines.reconcile() == 0  # same rules: no pass over the orders
     shorter = policy.model_copy(update={"delivery_window": 48 * H})
     clock.advance(49 * H)  # past the new deadline, long before the old one
 
-    async with running(db_path, clock, shorter) as bot:
+    async with running(db_url, clock, shorter) as bot:
         assert await bot.deadlines.reconcile() == 1
         report = await bot.deadlines.sweep()
         order = await bot.orders.get(paid.id)
@@ -367,14 +367,14 @@ async def test_a_shorter_window_set_between_runs_applies_to_open_orders_from_the
     assert (order.status, order.close_reason) == (Status.REFUNDING, "auto_cancelled")
     assert (DeadlineKind.AUTO_CANCEL.value, paid.paid_at + 48 * H) in fired  # type: ignore[operator]
 
-    async with running(db_path, clock, shorter) as bot:  # a plain restart: nothing to redo
+    async with running(db_url, clock, shorter) as bot:  # a plain restart: nothing to redo
         assert await bot.deadlines.reconcile() == 0
 
 
 async def test_a_move_settles_what_time_decided_without_the_sweep_and_the_sweep_adds_nothing(
-    db_path: Path, clock: ManualClock, policy: Policy
+    db_url: str, clock: ManualClock, policy: Policy
 ) -> None:
-    async with running(db_path, clock, policy) as bot:
+    async with running(db_url, clock, policy) as bot:
         order = await _delivered(bot.orders, clock)
         clock.advance(policy.confirm_window)
         with pytest.raises(DomainError):

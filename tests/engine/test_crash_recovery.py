@@ -26,9 +26,12 @@ from bot.domain.policy import Policy
 from bot.services.audit import ledger_violations
 from bot.services.deadlines import DeadlineService
 from store.sqlite_store import Store
-from tests.conftest import sqlite_url
+from tests.databases import sqlite_url
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL and select")
+pytestmark = [
+    pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL and select"),
+    pytest.mark.sqlite_only("SQLite's file after a killed writer: integrity_check, WAL"),
+]
 
 WORKER = Path(__file__).with_name("crash_worker.py")
 REPO = Path(__file__).resolve().parents[2]

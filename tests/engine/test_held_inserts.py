@@ -9,9 +9,9 @@ import pytest
 
 from bot.clock import ManualClock
 from bot.domain.ledger import EXTERNAL, transfer, user_account
+from bot.ports.storage import Storage
 from bot.services.audit import ledger_violations
 from bot.services.orders import OrderService
-from store.sqlite_store import Store
 from tests.conftest import make_order
 
 BUYER, SELLER = 1, 2
@@ -22,7 +22,7 @@ class Boom(Exception):
 
 
 async def test_held_rows_are_visible_to_later_statements_of_the_same_transaction(
-    store: Store, orders: OrderService, clock: ManualClock
+    store: Storage, orders: OrderService, clock: ManualClock
 ) -> None:
     order = await make_order(orders, BUYER, SELLER)
     now = clock.now()
@@ -44,7 +44,7 @@ async def test_held_rows_are_visible_to_later_statements_of_the_same_transaction
 
 
 async def test_held_rows_of_a_transaction_that_fails_are_never_written(
-    store: Store, orders: OrderService, clock: ManualClock
+    store: Storage, orders: OrderService, clock: ManualClock
 ) -> None:
     order = await make_order(orders, BUYER, SELLER)
     async with store.read() as tx:

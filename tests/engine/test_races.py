@@ -13,21 +13,21 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
-from pathlib import Path
 
 import pytest
 
+from bot.bootstrap import open_storage
 from bot.clock import ManualClock
 from bot.domain.deadlines import DeadlineKind
 from bot.domain.errors import DomainError, IllegalTransition
 from bot.domain.ledger import user_account
 from bot.domain.model import Order, RefundStatus, Status
 from bot.domain.policy import Policy
+from bot.ports.storage import Storage
 from bot.services.audit import ledger_violations
 from bot.services.deadlines import DeadlineService, SweepReport
 from bot.services.orders import OrderService
-from store.sqlite_store import Store
-from tests.conftest import make_order, make_paid_order, sqlite_url
+from tests.conftest import make_order, make_paid_order
 
 BUYER, SELLER, PRICE = 1, 2, 1250
 TERMINAL = {"order_completed", "order_cancelled", "refund_approved", "order_expired"}
@@ -42,20 +42,20 @@ class Sides:
     bot_sweep: DeadlineService
     cli: OrderService
     cli_sweep: DeadlineService
-    store: Store
+    store: Storage
 
 
 @pytest.fixture(params=["one connection", "two connections"])
 async def sides(
     request: pytest.FixtureRequest,
-    store: Store,
-    db_path: Path,
+    store: Storage,
+    db_url: str,
     clock: ManualClock,
     policy: Policy,
 ) -> AsyncIterator[Sides]:
     other = store
     if request.param == "two connections":
-        other = await Store.open(sqlite_url(db_path))
+        other = await open_storage(db_url)
     yield Sides(
         bot=OrderService(store, clock, policy),
         bot_sweep=DeadlineService(store, clock, policy),
@@ -92,7 +92,7 @@ def _winners(results: dict[str, object]) -> list[str]:
     return won
 
 
-async def _settled_once(store: Store, order_id: str) -> Order:
+async def _settled_once(store: Storage, order_id: str) -> Order:
     """The books are right, the order settled exactly once, and each party heard it once."""
     assert await ledger_violations(store) == []
     async with store.read() as tx:
@@ -108,7 +108,7 @@ async def _settled_once(store: Store, order_id: str) -> Order:
     return order
 
 
-async def _balance(store: Store, user_id: int) -> int:
+async def _balance(store: Storage, user_id: int) -> int:
     async with store.read() as tx:
         return await tx.balance(user_account(user_id), "MYR")
 
@@ -360,7 +360,7 @@ async def test_many_orders_raced_by_two_schedulers_and_both_parties_each_settle_
 
 
 async def test_a_double_tap_on_reorder_places_one_new_order(
-    orders: OrderService, deadlines: DeadlineService, clock: ManualClock, store: Store
+    orders: OrderService, deadlines: DeadlineService, clock: ManualClock, store: Storage
 ) -> None:
     order = await make_order(orders, BUYER, SELLER, PRICE)
     clock.advance(timedelta(hours=2))

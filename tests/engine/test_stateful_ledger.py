@@ -27,6 +27,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from bot.bootstrap import open_storage
 from bot.clock import ManualClock
 from bot.domain.deadlines import next_resolution, open_deadlines
 from bot.domain.errors import DomainError
@@ -37,8 +38,8 @@ from bot.domain.policy import Policy
 from bot.services.audit import ledger_violations
 from bot.services.deadlines import DeadlineService, SweepReport
 from bot.services.orders import OrderService
-from store.sqlite_store import Store
-from tests.conftest import make_order, sqlite_url
+from tests.conftest import make_order
+from tests.databases import database_url
 
 BUYERS = (101, 102, 103)
 SELLERS = (201, 202)
@@ -81,7 +82,7 @@ def _undisputed(o: Order) -> bool:
 
 
 class OrderEngineMachine(RuleBasedStateMachine):
-    """The order engine on a real SQLite file, driven by one private event loop."""
+    """The order engine on a real database of its own, driven by one private event loop."""
 
     base_dir: ClassVar[Path]
     _runs: ClassVar[itertools.count[int]] = itertools.count()
@@ -89,7 +90,7 @@ class OrderEngineMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.loop = asyncio.new_event_loop()
-        self.path = self.base_dir / f"walk-{next(self._runs)}.db"
+        self.url = database_url(self.base_dir, f"walk-{next(self._runs)}.db")
         self.clock = ManualClock()
         self.policy = Policy()
         self._ids = itertools.count(1)
@@ -100,7 +101,7 @@ class OrderEngineMachine(RuleBasedStateMachine):
         # rules with few arguments, so these are rationed to leave room for the order's life.
         self.steps = 0
         self.ran_at: dict[str, int] = {}
-        self.store = self.run(Store.open(sqlite_url(self.path)))
+        self.store = self.run(open_storage(self.url))
         self._build_services()
 
     def _build_services(self) -> None:
@@ -323,7 +324,7 @@ class OrderEngineMachine(RuleBasedStateMachine):
     def reopen_the_store(self) -> None:
         self.ran_at["reopen"] = self.steps
         self.run(self.store.close())
-        self.store = self.run(Store.open(sqlite_url(self.path)))
+        self.store = self.run(open_storage(self.url))
         self._build_services()
         self.last = None
 

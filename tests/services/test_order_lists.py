@@ -5,18 +5,19 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from bot.bootstrap import open_storage
 from bot.clock import ManualClock
 from bot.domain.model import Status
 from bot.domain.policy import Policy
 from bot.services.deadlines import DeadlineService
 from bot.services.orders import OrderService
-from store.sqlite_store import Store
+from tests.databases import database_url
 
 
 async def test_deleted_orders_leave_only_the_deleters_list_and_pages_stay_full(
     tmp_path: Path,
 ) -> None:
-    store = await Store.open(f"sqlite:///{tmp_path}/l.db")
+    store = await open_storage(database_url(tmp_path, "l.db"))
     clock = ManualClock()
     orders = OrderService(store, clock, Policy())
     try:

@@ -17,6 +17,7 @@ from bot.domain.input_modes import RULES, InputMode, asks_about_an_order, goes_t
 from bot.domain.model import Status
 from bot.services.agents import REMEMBER_FOR, AgentRoster
 from tests.conftest import make_order
+from tests.databases import database_url
 
 SUPPORT = -100123
 BUYER, SELLER, STRANGER = 1, 2, 3
@@ -24,7 +25,7 @@ BUYER, SELLER, STRANGER = 1, 2, 3
 
 @pytest.fixture
 async def services(tmp_path: Path, clock: ManualClock) -> AsyncIterator[Services]:
-    settings = Settings(database_url=f"sqlite:///{tmp_path}/p.db", support_chat_id=SUPPORT)
+    settings = Settings(database_url=database_url(tmp_path, "p.db"), support_chat_id=SUPPORT)
     s = await open_services(settings, clock)
     try:
         yield s
@@ -53,7 +54,7 @@ def test_every_input_mode_has_its_rules() -> None:
 async def test_a_mode_survives_a_restart_and_an_unknown_stored_mode_is_no_mode(
     tmp_path: Path, clock: ManualClock
 ) -> None:
-    settings = Settings(database_url=f"sqlite:///{tmp_path}/m.db")
+    settings = Settings(database_url=database_url(tmp_path, "m.db"))
     s = await open_services(settings, clock)
     await s.chat.set_mode(BUYER, InputMode.REFUND_AMOUNT, "K1234567", prompt=7)
     await s.chat.set_mode(SELLER, InputMode.CHAT, "K1234567")

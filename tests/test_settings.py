@@ -99,6 +99,7 @@ EXAMPLE_VALUES: dict[str, tuple[str, str, object]] = {
     "KCHAT_WEBHOOK_PORT": ("443", "webhook_port", 443),
     "KCHAT_DATABASE_URL": ("sqlite:///other.db", "database_url", None),
     "KCHAT_DB_BUSY_TIMEOUT": ("3s", "db_busy_timeout", timedelta(seconds=3)),
+    "KCHAT_DB_POOL_SIZE": ("4", "db_pool_size", 4),
     "KCHAT_SUPPORT_CHAT_ID": ("-1001234567890", "support_chat_id", -1001234567890),
     "KCHAT_SUPPORT_AGENTS": ("7,8", "support_agents", (7, 8)),
     "KCHAT_PAYMENT_WINDOW": ("2h", "payment_window", timedelta(hours=2)),

@@ -24,7 +24,8 @@ from bot.services.notifications import NotificationService, OutboxSignal
 from bot.services.orders import OrderService
 from bot.services.reachability import Reachability
 from bot.services.support import SupportService
-from store.connection import database_file, describe
+from bot.services.telemetry import Telemetry
+from store.connection import database_file, describe, newest_migration
 from store.sqlite_store import Store
 
 
@@ -54,17 +55,20 @@ class Services:
         await self.store.close()
 
 
-async def open_services(settings: Settings, clock: Clock, *, create: bool = True) -> Services:
+async def open_services(
+    settings: Settings, clock: Clock, *, create: bool = True, telemetry: Telemetry | None = None
+) -> Services:
     """Open the database (migrating it) and build the services on it.
 
     Without `create`, a missing database is DatabaseMissing rather than a new empty one.
+    `telemetry` is what the services count into (a running bot's metrics).
     """
     store = await Store.open(
         settings.database_url, create=create, busy_timeout_ms=settings.db_busy_timeout_ms
     )
     policy = settings.policy()
     signal = OutboxSignal()
-    orders = OrderService(store, clock, policy, signal=signal)
+    orders = OrderService(store, clock, policy, signal=signal, telemetry=telemetry)
     support_policy = SupportPolicy(
         unclaimed_after=settings.sla_unclaimed, unanswered_after=settings.sla_unanswered
     )
@@ -77,13 +81,18 @@ async def open_services(settings: Settings, clock: Clock, *, create: bool = True
         policy=policy,
         orders=orders,
         support=support,
-        deadlines=DeadlineService(store, clock, policy, signal=signal),
+        deadlines=DeadlineService(store, clock, policy, signal=signal, telemetry=telemetry),
         chat=chat,
         notifications=notifications,
-        help_log=HelpLog(store, clock),
+        help_log=HelpLog(store, clock, telemetry),
         agents=AgentRoster(settings.support_agents, settings.support_chat_id, clock),
         reachability=Reachability(chat, orders, notifications, support),
     )
+
+
+def code_schema_version(settings: Settings) -> int:
+    """The schema version this code expects of the settings' database (its newest migration)."""
+    return newest_migration()
 
 
 def database_location(settings: Settings) -> Path | None:

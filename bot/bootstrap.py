@@ -25,6 +25,7 @@ from bot.services.orders import OrderService
 from bot.services.reachability import Reachability
 from bot.services.support import SupportService
 from bot.services.telemetry import Telemetry
+from store.backup import BackupMade, backup_sqlite
 from store.connection import database_file, describe, newest_migration
 from store.sqlite_store import Store
 
@@ -93,6 +94,17 @@ async def open_services(
 def code_schema_version(settings: Settings) -> int:
     """The schema version this code expects of the settings' database (its newest migration)."""
     return newest_migration()
+
+
+def can_back_up_to_file(settings: Settings) -> bool:
+    """Whether `kchat backup` can copy the settings' database to a file while the bot runs
+    (SQLite's online backup); a database server has its own tools (PostgreSQL: pg_dump)."""
+    return settings.database_url.startswith("sqlite:")
+
+
+async def back_up_to_file(settings: Settings, target: Path, *, force: bool) -> BackupMade:
+    """A consistent copy of the database at `target` (BackupRefused: one line why not)."""
+    return await backup_sqlite(settings.database_url, target, force=force)
 
 
 def database_location(settings: Settings) -> Path | None:

@@ -50,6 +50,8 @@ def _paths(url: str, target: Path, force: bool) -> tuple[Path, Path]:
     source = database_file(url)
     if source is None:
         raise BackupRefused("an in-memory database has nothing to back up")
+    if source.is_dir():
+        raise DatabaseUnavailable(f"the database path {source} is a directory, not a file")
     if not source.exists():
         raise DatabaseMissing(source)
     target = target.absolute()

@@ -97,12 +97,20 @@ class ChatReporter:
             await self.send(message)
 
 
+# Where our own code is: an error's place is our innermost frame, not the library's.
+PROJECT = Path(__file__).resolve().parent.parent.parent
+
+
 def _where(record: logging.LogRecord) -> str:
-    """The innermost frame of the record's exception, as file:line in function."""
+    """Where the record's exception was raised in our code, as path:line in function."""
     if not record.exc_info or record.exc_info[2] is None:
         return ""
-    frame = traceback.extract_tb(record.exc_info[2])[-1]
-    return f"at {Path(frame.filename).name}:{frame.lineno} in {frame.name}"
+    frames = traceback.extract_tb(record.exc_info[2])
+    ours = [f for f in frames if Path(f.filename).resolve().is_relative_to(PROJECT)]
+    frame = (ours or frames)[-1]
+    path = Path(frame.filename).resolve()
+    shown = path.relative_to(PROJECT) if path.is_relative_to(PROJECT) else path.name
+    return f"at {shown}:{frame.lineno} in {frame.name}"
 
 
 def describe(record: logging.LogRecord) -> tuple[str, str]:

@@ -33,7 +33,9 @@ class ReportLimit:
     """Which reports go out: the same text at most once per `repeat_every`, at most `per_hour`
     in any hour, and at most one per `gap` (if given). Counts what it held back."""
 
-    def __init__(self, repeat_every: timedelta, per_hour: int, gap: timedelta = timedelta(0)):
+    def __init__(
+        self, repeat_every: timedelta, per_hour: int, gap: timedelta = timedelta(0)
+    ) -> None:
         self.repeat_every = repeat_every
         self.per_hour = per_hour
         self.gap = gap
@@ -97,8 +99,10 @@ class ChatReporter:
             await self.send(message)
 
 
-# Where our own code is: an error's place is our innermost frame, not the library's.
+# Our own packages: an error's place is our innermost frame, not a library's (installed,
+# they sit beside the libraries in site-packages).
 PROJECT = Path(__file__).resolve().parent.parent.parent
+OURS = tuple(PROJECT / package for package in ("bot", "handlers", "store", "scheduler"))
 
 
 def _where(record: logging.LogRecord) -> str:
@@ -106,10 +110,10 @@ def _where(record: logging.LogRecord) -> str:
     if not record.exc_info or record.exc_info[2] is None:
         return ""
     frames = traceback.extract_tb(record.exc_info[2])
-    ours = [f for f in frames if Path(f.filename).resolve().is_relative_to(PROJECT)]
+    ours = [f for f in frames if any(Path(f.filename).is_relative_to(p) for p in OURS)]
     frame = (ours or frames)[-1]
-    path = Path(frame.filename).resolve()
-    shown = path.relative_to(PROJECT) if path.is_relative_to(PROJECT) else path.name
+    path = Path(frame.filename)
+    shown = path.relative_to(PROJECT) if ours else path.name
     return f"at {shown}:{frame.lineno} in {frame.name}"
 
 

@@ -4,10 +4,13 @@ an hour, and the next message that goes out says how many were held back."""
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from datetime import timedelta
 
 from bot.clock import ManualClock
+from bot.domain.errors import InvalidAmount
+from bot.domain.money import parse_amount
 from handlers.delivery.operator_chat import ChatReporter, ReportLimit, describe
 
 MINUTE = timedelta(minutes=1)
@@ -72,23 +75,34 @@ def test_a_long_report_is_cut_to_what_telegram_takes() -> None:
     assert message is not None and len(message) == 4096 and message.endswith("…")
 
 
-def test_an_error_is_described_by_its_logger_exception_and_place() -> None:
+def _logged(name: str, msg: str, *args: object) -> logging.LogRecord:
+    """A record of `msg` with the exception being handled, as `log.exception` makes one."""
+    return logging.LogRecord(name, logging.ERROR, __file__, 1, msg, args, sys.exc_info())
+
+
+def test_an_error_is_described_by_its_logger_exception_and_place_in_our_code() -> None:
     try:
-        raise ValueError("bad value 7")
-    except ValueError:
-        record = logging.LogRecord(
-            "handlers.inbound.orders", logging.ERROR, __file__, 1, "error in %s", ("x",),
-            sys.exc_info(),
-        )  # fmt: skip
+        parse_amount("abc", "MYR")
+    except InvalidAmount:
+        record = _logged("handlers.inbound.orders", "error in %s", "x")
     key, text = describe(record)
-    assert key == "handlers.inbound.orders: ValueError: bad value 7"
+    error = "bot.domain.errors.InvalidAmount: 'abc' is not an amount in MYR. Write it like 12.50."
+    assert key == f"handlers.inbound.orders: {error}"
     lines = text.splitlines()
-    assert lines[:3] == [
-        "⚠️ KChat ERROR in handlers.inbound.orders",
-        "error in x",
-        "ValueError: bad value 7",
-    ]
-    assert lines[3].startswith("at tests/operations/test_report_limits.py:")
-    assert lines[3].endswith(" in test_an_error_is_described_by_its_logger_exception_and_place")
+    assert lines[:3] == ["⚠️ KChat ERROR in handlers.inbound.orders", "error in x", error]
+    assert re.fullmatch(r"at bot/domain/money\.py:\d+ in parse_amount", lines[3]), lines[3]
+    assert len(lines) == 4
+
+
+def test_an_error_outside_our_code_is_placed_by_its_file_name() -> None:
+    try:
+        int("x")
+    except ValueError:
+        record = _logged("bot.app", "oops")
+    where = describe(record)[1].splitlines()[-1]
+    assert re.fullmatch(r"at test_report_limits\.py:\d+ in test_an_error_outside_\w+", where)
+
+
+def test_a_line_without_an_exception_is_its_logger_and_message() -> None:
     plain = logging.LogRecord("bot.app", logging.ERROR, __file__, 1, "disk %d full", (3,), None)
     assert describe(plain) == ("bot.app: disk 3 full", "⚠️ KChat ERROR in bot.app\ndisk 3 full")

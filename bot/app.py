@@ -21,6 +21,10 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.domain.faq import FaqIndex
 from bot.help_center.loader import DocumentError, load_index
+from bot.http.server import HttpPortUnavailable
+from bot.log_format import log_handler
+from bot.metrics import Metrics
+from bot.operator_view import OperatorView
 from bot.ports.errors import DatabaseUnavailable
 from handlers.per_chat_order import PerChatOrder
 from scheduler.wakeup import WakeUp
@@ -84,10 +88,15 @@ def build_application(
     from handlers.delivery.support_desk import SupportDesk
     from handlers.flood import FloodLimit
     from handlers.setup import COMMANDS, register_handlers
+    from handlers.telegram_metrics import update_kind
     from handlers.wiring import CONTEXT_TYPES, Wiring
 
+    # This application's own counters (`GET /metrics` on KCHAT_HTTP_PORT).
+    metrics = Metrics()
+
     async def post_init(app: App) -> None:
-        services = await open_services(settings, clock)
+        await operator_view.start()  # before the database: liveness answers while it opens
+        services = await open_services(settings, clock, telemetry=metrics)
         # Recorded at once: if anything below fails, post_shutdown still closes the store
         # (an open aiosqlite connection would keep the failed process alive).
         wiring: Wiring = app.bot_data
@@ -99,7 +108,7 @@ def build_application(
             if settings.support_chat_id
             else None
         )
-        notifier = Notifier(app.bot, services, cards, desk)
+        notifier = Notifier(app.bot, services, cards, desk, metrics=metrics)
 
         async def after_sweep() -> None:
             await services.support.sweep_sla()
@@ -126,8 +135,10 @@ def build_application(
             desk=desk,
             faq=faq,
             flood=FloodLimit(settings.flood_limit, settings.flood_window.total_seconds()),
+            metrics=metrics,
             wake=wakeup.poke,
         )
+        operator_view.attach(services)
         try:
             await app.bot.set_my_commands(COMMANDS)
         except TelegramError as exc:  # a nicety: the bot works without its menu
@@ -137,6 +148,7 @@ def build_application(
         wakeup.attach(app.job_queue)
 
     async def post_shutdown(app: App) -> None:
+        await operator_view.stop()
         wiring: Wiring = app.bot_data
         services = wiring.opened()
         if services is not None:
@@ -150,7 +162,9 @@ def build_application(
         .base_file_url(settings.file_base_url)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
-        .concurrent_updates(PerChatOrder())
+        .concurrent_updates(
+            PerChatOrder(observe=lambda update, s: metrics.update_handled(update_kind(update), s))
+        )
         .context_types(CONTEXT_TYPES)
     )
     if rate_limit:
@@ -159,6 +173,7 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     app: App = builder.build()
+    operator_view = OperatorView(settings, metrics, app.bot)
     register_handlers(app, settings.support_chat_id)
     return app
 
@@ -170,10 +185,7 @@ def run_bot(settings: Settings, *, verbose: bool = False) -> int:
     it cannot open, another instance on the same database) is one line on standard error
     and a non-zero exit status, so a service manager sees it; `verbose` adds the traceback.
     """
-    logging.basicConfig(
-        level=settings.log_level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    logging.basicConfig(level=settings.log_level, handlers=[log_handler(settings.log_format)])
     if not verbose:
         for handler in logging.getLogger().handlers:
             handler.addFilter(_QuietStartupFailure())
@@ -247,6 +259,9 @@ def _run_app(settings: Settings, token: str, faq: FaqIndex, verbose: bool) -> in
         return 1
     except TelegramError as exc:  # e.g. a webhook Telegram refuses to register
         print(f"kchat: Telegram refused to start the bot: {exc.message}", file=sys.stderr)
+        return 2
+    except HttpPortUnavailable as exc:  # opened in post_init
+        print(f"kchat: {exc}", file=sys.stderr)
         return 2
     except DatabaseUnavailable as exc:  # opened in post_init: garbage, read-only, missing dir
         if verbose:

@@ -25,7 +25,9 @@ from bot.services.notifications import NotificationService, OutboxSignal
 from bot.services.orders import OrderService
 from bot.services.reachability import Reachability
 from bot.services.support import SupportService
-from store.connection import BUSY_TIMEOUT_MS, database_file, describe
+from bot.services.telemetry import Telemetry
+from store.backup import BackupMade, backup_sqlite
+from store.connection import BUSY_TIMEOUT_MS, database_file, describe, newest_migration
 from store.postgres.url import display_url, is_postgres_url
 from store.sqlite_store import Store
 
@@ -82,9 +84,17 @@ async def open_storage(
 
 
 async def open_services(
-    settings: Settings, clock: Clock, *, create: bool = True, migrate: bool = False
+    settings: Settings,
+    clock: Clock,
+    *,
+    create: bool = True,
+    migrate: bool = False,
+    telemetry: Telemetry | None = None,
 ) -> Services:
-    """Open the database and build the services on it (see `open_storage`)."""
+    """Open the database and build the services on it (see `open_storage`).
+
+    `telemetry` is what the services count into (a running bot's metrics).
+    """
     store = await open_storage(
         settings.database_url,
         create=create,
@@ -94,7 +104,7 @@ async def open_services(
     )
     policy = settings.policy()
     signal = OutboxSignal()
-    orders = OrderService(store, clock, policy, signal=signal)
+    orders = OrderService(store, clock, policy, signal=signal, telemetry=telemetry)
     support_policy = SupportPolicy(
         unclaimed_after=settings.sla_unclaimed, unanswered_after=settings.sla_unanswered
     )
@@ -107,13 +117,33 @@ async def open_services(
         policy=policy,
         orders=orders,
         support=support,
-        deadlines=DeadlineService(store, clock, policy, signal=signal),
+        deadlines=DeadlineService(store, clock, policy, signal=signal, telemetry=telemetry),
         chat=chat,
         notifications=notifications,
-        help_log=HelpLog(store, clock),
+        help_log=HelpLog(store, clock, telemetry),
         agents=AgentRoster(settings.support_agents, settings.support_chat_id, clock),
         reachability=Reachability(chat, orders, notifications, support),
     )
+
+
+def code_schema_version(settings: Settings) -> int:
+    """The schema version this code expects of the settings' database (its newest migration)."""
+    if is_postgres_url(settings.database_url):
+        from store.postgres.migrations import known_version
+
+        return known_version()
+    return newest_migration()
+
+
+def can_back_up_to_file(settings: Settings) -> bool:
+    """Whether `kchat backup` can copy the settings' database to a file while the bot runs
+    (SQLite's online backup); a database server has its own tools (PostgreSQL: pg_dump)."""
+    return not is_postgres_url(settings.database_url)
+
+
+async def back_up_to_file(settings: Settings, target: Path, *, force: bool) -> BackupMade:
+    """A consistent copy of the database at `target` (BackupRefused: one line why not)."""
+    return await backup_sqlite(settings.database_url, target, force=force)
 
 
 def database_location(settings: Settings) -> Path | None:

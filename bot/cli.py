@@ -13,12 +13,15 @@ import sys
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, NoReturn
 
 from pydantic import ValidationError
 
 from bot.bootstrap import (
     Services,
+    back_up_to_file,
+    can_back_up_to_file,
     database_location,
     database_name,
     explain_storage_error,
@@ -32,7 +35,7 @@ from bot.domain.ids import normalize_order_id
 from bot.domain.model import Status
 from bot.domain.money import format_amount, normalize_currency, parse_amount
 from bot.order_json import order_to_json
-from bot.ports.errors import DatabaseMissing, DatabaseUnavailable
+from bot.ports.errors import BackupRefused, DatabaseMissing, DatabaseUnavailable
 from bot.timefmt import to_db
 
 EXIT_USAGE = 2
@@ -369,6 +372,13 @@ def build_parser() -> argparse.ArgumentParser:
     dl.set_defaults(run=_deadlines)
     ck = sub.add_parser("check", help="verify the ledger's invariants")
     ck.set_defaults(run=_check)
+    bk = sub.add_parser(
+        "backup",
+        help="copy the database to PATH, consistent while the bot runs (SQLite; for "
+        "PostgreSQL use pg_dump)",
+    )
+    bk.add_argument("path", metavar="PATH", help="the file to write")
+    bk.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
     fr = sub.add_parser(
         "faq-report", help="what the help center was asked in the chat, and what missed"
     )
@@ -429,6 +439,30 @@ def _missing(exc: DatabaseMissing, settings: Settings) -> str:
     )
 
 
+def _backup(settings: Settings, args: argparse.Namespace) -> int:
+    """`kchat backup PATH [--force]`: one line saying what was copied where, or why not."""
+    if not can_back_up_to_file(settings):
+        return _fail(
+            "backup copies SQLite databases; back PostgreSQL up with its own pg_dump "
+            '(pg_dump --format=custom --file=kchat.dump "$KCHAT_DATABASE_URL"), '
+            "see docs/operations.md"
+        )
+    try:
+        made = asyncio.run(back_up_to_file(settings, Path(args.path), force=args.force))
+    except BackupRefused as exc:
+        return _fail(str(exc))
+    except DatabaseMissing as exc:
+        return _fail(_missing(exc, settings))
+    except DatabaseUnavailable as exc:
+        return _fail(str(exc))
+    print(
+        f"backed up {made.source} to {made.target} ({made.size:,} bytes, "
+        f"schema version {made.schema_version}, {made.orders} "
+        f"order{'' if made.orders == 1 else 's'})"
+    )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `kchat` console script."""
     try:
@@ -450,6 +484,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.app import run_bot
 
         return run_bot(settings, verbose=args.verbose)
+    if args.command == "backup":
+        return _backup(settings, args)
     if getattr(args, "currency", "x") is None:
         args.currency = settings.default_currency
     try:

@@ -97,6 +97,7 @@ DURATION_BOUNDS: dict[str, tuple[timedelta, timedelta]] = {
     "poll_interval": (timedelta(milliseconds=100), _H),
     "sla_unclaimed": (_MIN, 30 * _D),
     "sla_unanswered": (_MIN, 30 * _D),
+    "operator_repeat_every": (_MIN, _D),
     "db_busy_timeout": (timedelta(0), 5 * _MIN),
     # Reminder lead times, each of them.
     "remind_payment_before": (_S, _LONGEST),
@@ -106,6 +107,7 @@ DURATION_BOUNDS: dict[str, tuple[timedelta, timedelta]] = {
 }
 DURATION_FORM = "seconds (3600), 15m / 72h / 3d, or ISO 8601 (PT1H)"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("text", "json")
 MAX_TELEGRAM_ID = 2**63 - 1  # Telegram ids fit in a signed 64-bit integer
 UserId = Annotated[int, Field(gt=0, le=MAX_TELEGRAM_ID)]
 # Settings whose value is never repeated back (an error names the setting only).
@@ -126,6 +128,10 @@ _ALLOWED: dict[str, str] = {
     "support_agents": "comma-separated Telegram user ids (positive whole numbers below 2^63)",
     "flood_limit": "a whole number of updates from 1 to 1000000000",
     "webhook_port": "a port from 1 to 65535",
+    "http_port": "empty (no HTTP port), or a port from 1 to 65535",
+    "operator_chat_id": "a chat id: a whole number other than 0 (a group's is negative)",
+    "operator_max_per_hour": "a whole number of messages from 1 to 1000",
+    "log_format": ", ".join(LOG_FORMATS),
     "faq_min_score": "a number from 0 to 1",
     "help_center_url": (
         "an http:// or https:// URL, where {slug} (optional) becomes the article's title, "
@@ -205,9 +211,17 @@ class Settings(BaseSettings):
     show_agent_names: bool = False
     poll_interval: timedelta = timedelta(seconds=2)
     log_level: str = "INFO"
+    log_format: str = "text"
     db_busy_timeout: timedelta = timedelta(seconds=10)
     # PostgreSQL only: the most connections one process holds (SQLite has one).
     db_pool_size: int = Field(default=10, ge=1, le=100)
+    # The operator's view: health, readiness and metrics over HTTP (no port when unset).
+    http_host: str = "127.0.0.1"
+    http_port: int | None = Field(default=None, ge=1, le=65535)
+    # Where ERROR log lines go as messages too, rate-limited (none when unset).
+    operator_chat_id: int | None = Field(default=None, ge=-MAX_TELEGRAM_ID, le=MAX_TELEGRAM_ID)
+    operator_repeat_every: timedelta = timedelta(minutes=10)
+    operator_max_per_hour: int = Field(default=20, ge=1, le=1000)
 
     @field_validator(*DURATION_BOUNDS, mode="before")
     @classmethod
@@ -228,6 +242,21 @@ class Settings(BaseSettings):
         if level not in LOG_LEVELS:
             raise ValueError("unknown log level")
         return level
+
+    @field_validator("log_format")
+    @classmethod
+    def _log_format(cls, value: str) -> str:
+        fmt = value.strip().lower()
+        if fmt not in LOG_FORMATS:
+            raise ValueError("unknown log format")
+        return fmt
+
+    @field_validator("operator_chat_id")
+    @classmethod
+    def _operator_chat(cls, value: int | None) -> int | None:
+        if value == 0:
+            raise ValueError("0 is no chat")
+        return value
 
     @field_validator("default_currency")
     @classmethod

@@ -9,7 +9,8 @@ hold up the others), while updates of one chat run one after another, in arrival
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -25,29 +26,47 @@ def _key(update: object) -> int | None:
     return None
 
 
-class PerChatOrder(BaseUpdateProcessor):
-    """At most `max_concurrent_updates` at once; strictly sequential within a chat."""
+Observed = Callable[[object, float], None]
 
-    def __init__(self, max_concurrent_updates: int = 64) -> None:
+
+class PerChatOrder(BaseUpdateProcessor):
+    """At most `max_concurrent_updates` at once; strictly sequential within a chat.
+
+    Every update passes here, whichever handler takes it (or none): `observe(update,
+    seconds)` is told how long each took to handle, not counting its wait for its turn.
+    """
+
+    def __init__(self, max_concurrent_updates: int = 64, observe: Observed | None = None) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._users: dict[int, int] = {}
+        self._observe = observe
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Run `coroutine` after every earlier update of the same chat has finished."""
         key = _key(update)
         if key is None:
-            await coroutine
+            await self._handle(update, coroutine)
             return
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._users[key] = self._users.get(key, 0) + 1
         try:
             async with lock:  # asyncio.Lock is FIFO: arrival order is kept
-                await coroutine
+                await self._handle(update, coroutine)
         finally:
             self._users[key] -= 1
             if not self._users[key]:
                 del self._users[key], self._locks[key]
+
+    async def _handle(self, update: object, coroutine: Awaitable[Any]) -> None:
+        if self._observe is None:
+            await coroutine
+            return
+        started = time.perf_counter()
+        try:
+            await coroutine
+        finally:
+            self._observe(update, time.perf_counter() - started)
 
     async def initialize(self) -> None:
         """Nothing to set up."""

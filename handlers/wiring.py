@@ -15,6 +15,7 @@ from telegram.ext import CallbackContext, ContextTypes, ExtBot
 from bot.bootstrap import Services
 from bot.config import Settings
 from bot.domain.faq import FaqIndex
+from bot.metrics import Metrics
 from handlers.delivery.cards import Cards
 from handlers.delivery.notifier import Notifier
 from handlers.delivery.support_desk import SupportDesk
@@ -31,6 +32,7 @@ class Wiring:
     desk: SupportDesk | None
     faq: FaqIndex
     flood: FloodLimit
+    metrics: Metrics
     # Wakes the scheduler: something changed that may move the next deadline.
     wake: Callable[[], None]
 
@@ -48,6 +50,7 @@ class Wiring:
         desk: SupportDesk | None,
         faq: FaqIndex,
         flood: FloodLimit,
+        metrics: Metrics,
         wake: Callable[[], None],
     ) -> None:
         """Set everything at once (post_init, when the store is open)."""
@@ -58,6 +61,7 @@ class Wiring:
         self.desk = desk
         self.faq = faq
         self.flood = flood
+        self.metrics = metrics
         self.wake = wake
 
     def opened(self) -> Services | None:

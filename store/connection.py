@@ -102,6 +102,11 @@ async def schema_version(db: aiosqlite.Connection) -> int:
     return int(row[0]) if row else 0
 
 
+def newest_migration() -> int:
+    """The version of the newest migration this code ships."""
+    return max(version for version, _, _ in _migrations())
+
+
 def _migrations() -> list[tuple[int, str, str]]:
     folder = resources.files("store") / "migrations" / "sqlite"
     found = []

@@ -277,6 +277,16 @@ class Tx(ChatTables, SupportTables, HelpTables):
         row = await self._one("SELECT MIN(due_at) FROM deadlines WHERE state = 'pending'")
         return _opt_ts(row[0]) if row else None
 
+    async def deadline_backlog(self, now: datetime, overdue_before: datetime) -> tuple[int, int]:
+        """How many pending deadlines are due at `now`, and how many of them were due before
+        `overdue_before`."""
+        row = await self._one(
+            "SELECT COUNT(*), COALESCE(SUM(due_at < ?), 0) FROM deadlines "
+            "WHERE state = 'pending' AND due_at <= ?",
+            (to_db(overdue_before), to_db(now)),
+        )
+        return (int(row[0]), int(row[1])) if row else (0, 0)
+
     async def pending_deadlines(self, order_id: str) -> list[DueDeadline]:
         """An order's pending deadlines."""
         rows = await self._all(
@@ -481,6 +491,13 @@ class Tx(ChatTables, SupportTables, HelpTables):
         """When the next pending notification becomes ready."""
         row = await self._one("SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'")
         return _opt_ts(row[0]) if row else None
+
+    async def outbox_backlog(self) -> tuple[int, datetime | None]:
+        """How many notifications are pending, and when the oldest of them was queued."""
+        row = await self._one(
+            "SELECT COUNT(*), MIN(created_at) FROM outbox WHERE state = 'pending'"
+        )
+        return (int(row[0]), _opt_ts(row[1])) if row else (0, None)
 
     # --- order log ----------------------------------------------------------------------
 

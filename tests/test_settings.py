@@ -80,6 +80,11 @@ BAD: dict[str, list[str]] = {
         "postgresql://db:port/kchat",
     ],
     "KCHAT_SHOW_AGENT_NAMES": ["maybe", "2"],
+    "KCHAT_LOG_FORMAT": ["xml", "logfmt"],
+    "KCHAT_HTTP_PORT": ["0", "-1", "65536", "metrics"],
+    "KCHAT_OPERATOR_CHAT_ID": ["0", "-9223372036854775808", "ops", "1.5"],
+    "KCHAT_OPERATOR_REPEAT_EVERY": ["0", "-10m", "30s", "2d", "inf", "x"],
+    "KCHAT_OPERATOR_MAX_PER_HOUR": ["0", "-1", "1001", "many"],
 }
 # The sandbox's own settings (not the product's), checked by `python -m sandbox`.
 SANDBOX_BAD: dict[str, list[str]] = {
@@ -129,6 +134,12 @@ EXAMPLE_VALUES: dict[str, tuple[str, str, object]] = {
     "KCHAT_SLA_UNCLAIMED": ("20m", "sla_unclaimed", timedelta(minutes=20)),
     "KCHAT_SLA_UNANSWERED": ("2h", "sla_unanswered", timedelta(hours=2)),
     "KCHAT_SHOW_AGENT_NAMES": ("true", "show_agent_names", True),
+    "KCHAT_LOG_FORMAT": ("json", "log_format", None),
+    "KCHAT_HTTP_HOST": ("0.0.0.0", "http_host", None),
+    "KCHAT_HTTP_PORT": ("9100", "http_port", 9100),
+    "KCHAT_OPERATOR_CHAT_ID": ("-1009876543210", "operator_chat_id", -1009876543210),
+    "KCHAT_OPERATOR_REPEAT_EVERY": ("30m", "operator_repeat_every", timedelta(minutes=30)),
+    "KCHAT_OPERATOR_MAX_PER_HOUR": ("5", "operator_max_per_hour", 5),
     "KCHAT_SANDBOX_DATABASE_URL": ("sqlite:///play.db", "sandbox_database_url", None),
     "KCHAT_SANDBOX_PORT": ("9090", "sandbox_port", 9090),
     "KCHAT_SANDBOX_FORUM": ("false", "sandbox_forum", False),
@@ -139,6 +150,7 @@ FREE_FORM = {
     "TELEGRAM_BOT_TOKEN",
     "KCHAT_WEBHOOK_SECRET",
     "KCHAT_WEBHOOK_LISTEN",
+    "KCHAT_HTTP_HOST",
     "KCHAT_FAQ_DIR",
 }
 

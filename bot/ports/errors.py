@@ -17,6 +17,10 @@ class DatabaseMissing(DatabaseUnavailable):
         self.path = path
 
 
+class BackupRefused(Exception):
+    """No backup was made (the target exists, its folder is missing, ...): one line why."""
+
+
 class ConcurrentUpdate(Exception):
     """The order changed since it was read (its version moved): read it again and retry."""
 

@@ -160,6 +160,11 @@ class DeadlineRepo(Protocol):
         """When the earliest pending deadline falls due."""
         ...
 
+    async def deadline_backlog(self, now: datetime, overdue_before: datetime) -> tuple[int, int]:
+        """How many pending deadlines are due at `now`, and how many of them were due before
+        `overdue_before`."""
+        ...
+
     async def pending_deadlines(self, order_id: str) -> list[DueDeadline]:
         """An order's pending deadlines."""
         ...
@@ -263,6 +268,10 @@ class OutboxRepo(Protocol):
 
     async def next_outbox_at(self) -> datetime | None:
         """When the next pending notification becomes ready."""
+        ...
+
+    async def outbox_backlog(self) -> tuple[int, datetime | None]:
+        """How many notifications are pending, and when the oldest of them was queued."""
         ...
 
 

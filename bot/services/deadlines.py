@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.domain.deadlines import DeadlineKind, open_deadlines
@@ -16,6 +16,7 @@ from bot.ports.records import DueDeadline
 from bot.ports.storage import DeadlineRepo, Storage, UnitOfWork
 from bot.services.notifications import OutboxSignal
 from bot.services.outcomes import persist_outcome, settle_overdue
+from bot.services.telemetry import Applied, NoTelemetry, Telemetry
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +59,10 @@ class DeadlineService:
         policy: Policy,
         batch_size: int = 200,
         signal: OutboxSignal | None = None,
+        telemetry: Telemetry | None = None,
     ) -> None:
         self.signal = signal or OutboxSignal()
+        self.telemetry = telemetry or NoTelemetry()
         self.store = store
         self.clock = clock
         self.policy = policy
@@ -107,6 +110,13 @@ class DeadlineService:
         async with self.store.read() as tx:
             return await tx.next_due_at()
 
+    async def backlog(self, overdue_after: timedelta) -> tuple[int, int]:
+        """(due, overdue): pending deadlines due now, and those of them due for longer than
+        `overdue_after` (the sweep should have applied them by then)."""
+        now = self.clock.now()
+        async with self.store.read() as tx:
+            return await tx.deadline_backlog(now, now - overdue_after)
+
     async def sweep(self, max_batches: int | None = None) -> SweepReport:
         """Apply everything due now, in batches; each deadline is applied exactly once."""
         now = self.clock.now()
@@ -114,15 +124,18 @@ class DeadlineService:
         batches = 0
         while max_batches is None or batches < max_batches:
             batches += 1
+            applied = Applied()
             try:
                 async with self.store.transaction() as tx:
                     due = await tx.due_deadlines(now, self.batch_size)
-                    await self._apply_batch(tx, due, now, report)
+                    await self._apply_batch(tx, due, now, report, applied)
             except Exception:
                 # One bad row must not block the rest: redo this batch a row at a time.
                 log.exception("deadline batch failed; retrying one by one")
                 due = await self._due(now)
                 await self._apply_one_by_one(due, now, report)
+            else:
+                self.telemetry.transitions_applied(applied.actions)
             if len(due) < self.batch_size:
                 break
         if report.total:
@@ -134,7 +147,12 @@ class DeadlineService:
             return await tx.due_deadlines(now, self.batch_size)
 
     async def _apply_batch(
-        self, tx: UnitOfWork, due: list[DueDeadline], now: datetime, report: SweepReport
+        self,
+        tx: UnitOfWork,
+        due: list[DueDeadline],
+        now: datetime,
+        report: SweepReport,
+        applied: Applied,
     ) -> None:
         orders = await tx.get_orders(sorted({d.order_id for d in due}))
         partial = SweepReport()
@@ -142,7 +160,7 @@ class DeadlineService:
             order = orders.get(row.order_id)
             if order is None:  # pragma: no cover - foreign keys forbid this
                 continue
-            saved = await self._apply_row(tx, row, order, now, partial)
+            saved = await self._apply_row(tx, row, order, now, partial, applied)
             if saved is not None:
                 orders[row.order_id] = saved
         # Count only once the batch's transaction is certain to commit with these rows.
@@ -151,7 +169,13 @@ class DeadlineService:
         report.obsolete += partial.obsolete
 
     async def _apply_row(
-        self, tx: UnitOfWork, row: DueDeadline, order: Order, now: datetime, report: SweepReport
+        self,
+        tx: UnitOfWork,
+        row: DueDeadline,
+        order: Order,
+        now: datetime,
+        report: SweepReport,
+        applied: Applied,
     ) -> Order | None:
         kind = DeadlineKind(row.kind)
         try:
@@ -170,7 +194,7 @@ class DeadlineService:
                 return None  # a reminder that came due with its resolution: skipped by design
             # The row no longer matches the order under today's settings (a window changed
             # between runs): re-derive them, applying a resolution that is already owed.
-            saved, settled = await settle_overdue(tx, order, now, self.policy)
+            saved, settled = await settle_overdue(tx, order, now, self.policy, applied)
             if settled:
                 report.applied += 1
             else:
@@ -180,19 +204,22 @@ class DeadlineService:
             report.applied += 1
         else:
             report.reminders += 1
-        return await persist_outcome(tx, outcome, self.policy, now, previous=order)
+        return await persist_outcome(tx, outcome, self.policy, now, previous=order, applied=applied)
 
     async def _apply_one_by_one(
         self, due: list[DueDeadline], now: datetime, report: SweepReport
     ) -> None:
         for row in due:
+            applied = Applied()
             try:
                 async with self.store.transaction() as tx:
                     order = await tx.get_order(row.order_id)
                     if order is not None:
-                        await self._apply_row(tx, row, order, now, report)
+                        await self._apply_row(tx, row, order, now, report, applied)
             except Exception:
                 log.exception("deadline %s of %s failed", row.kind, row.order_id)
                 async with self.store.transaction() as tx:
                     await tx.finish_deadline(row.id, "failed", now)
                 report.failed += 1
+            else:
+                self.telemetry.transitions_applied(applied.actions)

@@ -12,6 +12,7 @@ from datetime import timedelta
 from bot.clock import Clock
 from bot.ports.records import HelpDocStats, HelpQuestion
 from bot.ports.storage import Storage
+from bot.services.telemetry import NoTelemetry, Telemetry
 
 MAX_QUESTION = 500  # what is kept of a question: enough to see what was meant
 
@@ -38,16 +39,19 @@ class HelpReport:
 class HelpLog:
     """Records questions, answers and feedback; one short transaction each."""
 
-    def __init__(self, store: Storage, clock: Clock) -> None:
+    def __init__(self, store: Storage, clock: Clock, telemetry: Telemetry | None = None) -> None:
         self.store = store
         self.clock = clock
+        self.telemetry = telemetry or NoTelemetry()
 
     async def asked(self, user_id: int, question: str, doc_id: str | None, score: float) -> int:
         """A question and its answer (None: declined); returns the question's id."""
         async with self.store.transaction() as tx:
-            return await tx.add_question(
+            question_id = await tx.add_question(
                 self.clock.now(), user_id, question.strip()[:MAX_QUESTION], doc_id, score
             )
+        self.telemetry.faq_asked(answered=doc_id is not None)
+        return question_id
 
     async def feedback(self, question_id: int, user_id: int, helpful: bool) -> bool:
         """The asker says whether the answer helped (anyone else's verdict is ignored)."""

@@ -161,3 +161,10 @@ class NotificationService:
         """When the next pending notification becomes ready."""
         async with self.store.read() as tx:
             return await tx.next_outbox_at()
+
+    async def backlog(self) -> tuple[int, timedelta]:
+        """How many notifications wait to go out, and how long the oldest of them has waited
+        (zero when none does)."""
+        async with self.store.read() as tx:
+            count, oldest = await tx.outbox_backlog()
+        return count, (self.clock.now() - oldest if oldest is not None else timedelta(0))

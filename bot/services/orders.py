@@ -31,6 +31,7 @@ from bot.services.audit import ledger_violations
 from bot.services.deadlines import note_rules_if_unset
 from bot.services.notifications import OutboxSignal
 from bot.services.outcomes import persist_outcome, settle_overdue
+from bot.services.telemetry import Applied, NoTelemetry, Telemetry
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,7 @@ class OrderService:
         new_id: Callable[[], str] = random_order_id,
         on_change: Callable[[], None] | None = None,
         signal: OutboxSignal | None = None,
+        telemetry: Telemetry | None = None,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -79,13 +81,16 @@ class OrderService:
         # Called after each commit so the scheduler and notifier can wake up early.
         self._on_change = on_change
         self._signal = signal or OutboxSignal()
+        self._telemetry = telemetry or NoTelemetry()
         self._chat_cache: dict[str, Order] = {}
 
     def set_on_change(self, callback: Callable[[], None] | None) -> None:
         """Who to poke after a commit (the scheduler's wake-up)."""
         self._on_change = callback
 
-    def _changed(self) -> None:
+    def _changed(self, applied: Applied | None = None) -> None:
+        if applied is not None and applied.actions:
+            self._telemetry.transitions_applied(applied.actions)
         self._signal.mark()
         if self._on_change is not None:
             self._on_change()
@@ -149,6 +154,7 @@ class OrderService:
         """Intake: an order placed on the marketplace (via its offer for this item and price)."""
         now = self.clock.now()
         currency = normalize_currency(currency)
+        applied = Applied()
         async with self.store.transaction() as tx:
             await note_rules_if_unset(tx, self.policy)
             offer = await tx.find_offer(seller_id, " ".join(title.split()), currency)
@@ -166,8 +172,8 @@ class OrderService:
                 # The marketplace placed it at a new price: that is the item's price now.
                 offer = offer.model_copy(update={"price_minor": price_minor, "updated_at": now})
                 await tx.save_offer(offer)
-            order = await self._place(tx, offer, buyer_id, now)
-        self._changed()
+            order = await self._place(tx, offer, buyer_id, now, applied)
+        self._changed(applied)
         return order
 
     async def _fresh_offer_id(self, tx: OrderRepo) -> str:
@@ -177,7 +183,9 @@ class OrderService:
                 return oid
         raise RuntimeError("could not find a free offer id")  # pragma: no cover
 
-    async def _place(self, tx: UnitOfWork, offer: Offer, buyer_id: int, now: datetime) -> Order:
+    async def _place(
+        self, tx: UnitOfWork, offer: Offer, buyer_id: int, now: datetime, applied: Applied
+    ) -> Order:
         outcome = t.create_order(
             order_id=await self._fresh_id(tx),
             buyer_id=buyer_id,
@@ -190,7 +198,7 @@ class OrderService:
         )
         await tx.ensure_user(buyer_id)
         await tx.ensure_user(offer.seller_id)
-        return await persist_outcome(tx, outcome, self.policy, now, previous=None)
+        return await persist_outcome(tx, outcome, self.policy, now, previous=None, applied=applied)
 
     async def create_offer(
         self, *, seller_id: int, title: str, price_minor: int, currency: str
@@ -236,22 +244,24 @@ class OrderService:
     async def buy_offer(self, offer_id: str, buyer_id: int) -> Order:
         """A buyer places an order from an offer at its current price."""
         now = self.clock.now()
+        applied = Applied()
         async with self.store.transaction() as tx:
             offer = await tx.get_offer(offer_id)
             if offer is None or not offer.active:
                 raise OfferNotFound("This offer is no longer available.")
             unpaid = await tx.orders_of(buyer_id, [Status.WAITING_PAYMENT], limit=100)
             check_can_buy(offer, buyer_id, unpaid, now, self.policy)
-            order = await self._place(tx, offer, buyer_id, now)
-        self._changed()
+            order = await self._place(tx, offer, buyer_id, now, applied)
+        self._changed(applied)
         return order
 
     async def reorder(self, order_id: str, user_id: int) -> Order:
         """Place an expired order again at the offer's current price (once per order)."""
         now = self.clock.now()
+        applied = Applied()
         async with self.store.transaction() as tx:
             loaded = await self._load_for(tx, order_id, user_id)
-            old, _ = await settle_overdue(tx, loaded, now, self.policy)
+            old, _ = await settle_overdue(tx, loaded, now, self.policy, applied)
             offer = await tx.get_offer(old.offer_id) if old.offer_id else None
             if offer is None:
                 raise OfferNotFound("The seller no longer offers this item.")
@@ -263,9 +273,11 @@ class OrderService:
                 now,
                 reordered_as=await tx.reordered_as(old.id),
             )
-            order = await persist_outcome(tx, outcome, self.policy, now, previous=None)
+            order = await persist_outcome(
+                tx, outcome, self.policy, now, previous=None, applied=applied
+            )
             await tx.log(old.id, now, "buyer", user_id, "reorder", order.id)
-        self._changed()
+        self._changed(applied)
         return order
 
     # --- transitions -----------------------------------------------------------------
@@ -288,21 +300,28 @@ class OrderService:
         return await self._load_for(tx, order_id, user_id)
 
     async def apply_in(
-        self, tx: UnitOfWork, order_id: str, actor: Actor, step: Transition, now: datetime
+        self,
+        tx: UnitOfWork,
+        order_id: str,
+        actor: Actor,
+        step: Transition,
+        now: datetime,
+        applied: Applied,
     ) -> Order:
         """One transition inside the caller's transaction (support pairs it with its ticket).
 
-        The caller calls `committed()` after its transaction commits.
+        The caller calls `committed(applied)` after its transaction commits.
         """
         party = actor.user_id if actor.role in (Role.BUYER, Role.SELLER) else None
         loaded = await self._load_for(tx, order_id, party)
-        order, _ = await settle_overdue(tx, loaded, now, self.policy)
+        order, _ = await settle_overdue(tx, loaded, now, self.policy, applied)
         outcome = step(order, actor, now)
-        return await persist_outcome(tx, outcome, self.policy, now, previous=order)
+        return await persist_outcome(tx, outcome, self.policy, now, previous=order, applied=applied)
 
-    def committed(self) -> None:
-        """A transaction that ran `apply_in` committed: wake the scheduler and notifier."""
-        self._changed()
+    def committed(self, applied: Applied | None = None) -> None:
+        """A transaction that ran `apply_in` committed: count what it applied, wake the
+        scheduler and notifier."""
+        self._changed(applied)
 
     async def _apply(self, order_id: str, party: int | None, make: MakeOutcome) -> Order:
         """Load, settle what time decided, check, change and persist one order atomically.
@@ -312,9 +331,10 @@ class OrderService:
         """
         now = self.clock.now()
         refused: DomainError | None = None
+        applied = Applied()
         async with self.store.transaction() as tx:
             loaded = await self._load_for(tx, order_id, party)
-            order, settled = await settle_overdue(tx, loaded, now, self.policy)
+            order, settled = await settle_overdue(tx, loaded, now, self.policy, applied)
             try:
                 outcome = await make(tx, order, now)
             except DomainError as exc:
@@ -322,8 +342,10 @@ class OrderService:
                     raise
                 refused = exc
             else:
-                order = await persist_outcome(tx, outcome, self.policy, now, previous=order)
-        self._changed()
+                order = await persist_outcome(
+                    tx, outcome, self.policy, now, previous=order, applied=applied
+                )
+        self._changed(applied)
         if refused is not None:
             raise refused
         return order

@@ -10,6 +10,7 @@ from bot.domain.model import Order, Role
 from bot.domain.policy import Policy
 from bot.domain.transitions import Outcome, apply_deadline, overdue_resolution
 from bot.ports.storage import UnitOfWork
+from bot.services.telemetry import Applied
 
 
 def _recipient(order: Order, role: Role) -> int:
@@ -23,8 +24,13 @@ async def persist_outcome(
     now: datetime,
     *,
     previous: Order | None,
+    applied: Applied,
 ) -> Order:
-    """Write everything `outcome` implies inside the caller's transaction; return the order."""
+    """Write everything `outcome` implies inside the caller's transaction; return the order.
+
+    A transition that changed the order is added to `applied`, for the caller to count once
+    its transaction has committed.
+    """
     order = outcome.order
     if previous is None:
         await tx.insert_order(order, now)
@@ -38,6 +44,7 @@ async def persist_outcome(
     if outcome.changed:
         await tx.replace_deadlines(order.id, open_deadlines(order, policy))
         await tx.log(order.id, now, outcome.actor.role.value, outcome.actor.user_id, outcome.action)
+        applied.add(outcome.action)
     for event in outcome.events:
         for role in event.recipients:
             payload: dict[str, Any] = {
@@ -51,7 +58,7 @@ async def persist_outcome(
 
 
 async def settle_overdue(
-    tx: UnitOfWork, order: Order, now: datetime, policy: Policy
+    tx: UnitOfWork, order: Order, now: datetime, policy: Policy, applied: Applied
 ) -> tuple[Order, bool]:
     """Apply what time already decided for the order, inside the caller's transaction.
 
@@ -64,6 +71,6 @@ async def settle_overdue(
     while (due := overdue_resolution(order, now, policy)) is not None:
         outcome = apply_deadline(order, due.kind, due.due_at, now, policy)
         await tx.finish_due_deadline(order.id, due.kind.value, due.due_at, now)
-        order = await persist_outcome(tx, outcome, policy, now, previous=order)
+        order = await persist_outcome(tx, outcome, policy, now, previous=order, applied=applied)
         settled = True
     return order, settled

@@ -34,6 +34,7 @@ from bot.ports.records import TicketMessage, TicketNote
 from bot.ports.storage import OutboxRepo, Storage, SupportRepo, UnitOfWork
 from bot.services.notifications import OutboxSignal
 from bot.services.orders import OrderService
+from bot.services.telemetry import Applied
 
 MAX_NOTE = 2000
 
@@ -97,9 +98,9 @@ class SupportService:
         assert ticket is not None
         return ticket, False
 
-    def _done(self) -> None:
+    def _done(self, applied: Applied | None = None) -> None:
         self.signal.mark()
-        self.orders.committed()
+        self.orders.committed(applied)
 
     # --- raising -----------------------------------------------------------------------
 
@@ -129,6 +130,7 @@ class SupportService:
         joins the open dispute ticket instead of being refused.
         """
         now = self.clock.now()
+        applied = Applied()
         async with self.store.transaction() as tx:
             order = await self.orders.authorize_in(tx, order_id, user_id)
             role = order.role_of(user_id)
@@ -142,9 +144,10 @@ class SupportService:
                     Actor(role, user_id),
                     lambda o, a, n: t.escalate(o, a, n, reason),
                     now,
+                    applied,
                 )
             ticket, _ = await self._open_in(tx, TicketKind.DISPUTE, order.id, user_id, reason, now)
-        self._done()
+        self._done(applied)
         return saved, ticket
 
     # --- agents ------------------------------------------------------------------------
@@ -171,6 +174,7 @@ class SupportService:
         self, ticket_id: int, agent_id: int, outcome: str, step: t.Transition | None
     ) -> tuple[Ticket, Order | None]:
         now = self.clock.now()
+        applied = Applied()
         async with self.store.transaction() as tx:
             ticket = await self._load(tx, ticket_id)
             check_agent_may_act(ticket, agent_id)
@@ -179,13 +183,13 @@ class SupportService:
                 if ticket.order_id is None:
                     raise IllegalTransition("This ticket is not about an order.")
                 order = await self.orders.apply_in(
-                    tx, ticket.order_id, Actor(Role.AGENT, agent_id), step, now
+                    tx, ticket.order_id, Actor(Role.AGENT, agent_id), step, now, applied
                 )
             if not await tx.close_ticket(ticket_id, agent_id, outcome, now):
                 raise IllegalTransition(f"Ticket #{ticket_id} is already closed.")
             await self._tell_group(tx, TicketClosed(ticket_id=ticket_id, outcome=outcome), now)
             ticket = await self._load(tx, ticket_id)
-        self._done()
+        self._done(applied)
         return ticket, order
 
     async def resolve(
@@ -235,6 +239,7 @@ class SupportService:
     async def close(self, ticket_id: int, agent_id: int) -> Ticket:
         """Close without moving money; an open dispute ends and the order's clocks resume."""
         now = self.clock.now()
+        applied = Applied()
         async with self.store.transaction() as tx:
             ticket = await self._load(tx, ticket_id)
             check_agent_may_act(ticket, agent_id)
@@ -242,7 +247,7 @@ class SupportService:
                 order = await tx.get_order(ticket.order_id)
                 if order is not None and order.dispute_open:
                     await self.orders.apply_in(
-                        tx, order.id, Actor(Role.AGENT, agent_id), t.close_dispute, now
+                        tx, order.id, Actor(Role.AGENT, agent_id), t.close_dispute, now, applied
                     )
             await tx.close_ticket(ticket_id, agent_id, "closed", now)
             await self._tell_group(tx, TicketClosed(ticket_id=ticket_id, outcome="closed"), now)
@@ -258,7 +263,7 @@ class SupportService:
                     now,
                 )
             ticket = await self._load(tx, ticket_id)
-        self._done()
+        self._done(applied)
         return ticket
 
     async def note(self, ticket_id: int, agent_id: int, name: str, text: str) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from telegram import Bot, InputFile
 from telegram.constants import ParseMode
@@ -29,11 +29,14 @@ from bot.domain.events import (
     SupportClosed,
 )
 from bot.domain.model import Order, Role
+from bot.metrics import Metrics
 from bot.ports.records import RelayedMessage
 from bot.services.notifications import Notice
 from handlers.delivery.cards import Cards
+from handlers.delivery.operator_chat import ChatReporter, ReportLimit
 from handlers.delivery.relay_delivery import deliver
 from handlers.delivery.support_desk import SupportDesk
+from handlers.telegram_metrics import error_code
 from handlers.views.render import NOTE_ON_CARD, headline, orderless_news, support_again_keyboard
 from handlers.views.telegram_text import plain_fallback, utf16_len
 
@@ -42,6 +45,7 @@ log = logging.getLogger(__name__)
 BATCH = 100
 # Operators hear of a refused notification in the support group at most this often.
 REPORT_EVERY = timedelta(minutes=10)
+HOUR = timedelta(hours=1)
 
 
 def _groups(items: Iterable[Notice]) -> list[list[Notice]]:
@@ -73,14 +77,29 @@ class Notifier:
     """Drains the outbox; safe to call from anywhere, runs one drain at a time."""
 
     def __init__(
-        self, bot: Bot, services: Services, cards: Cards, desk: SupportDesk | None = None
+        self,
+        bot: Bot,
+        services: Services,
+        cards: Cards,
+        desk: SupportDesk | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.bot = bot
         self.services = services
         self.cards = cards
         self.desk = desk
+        self.metrics = metrics or Metrics()
         self._lock = asyncio.Lock()
-        self._last_report = datetime.min.replace(tzinfo=UTC)
+        self._group_reports = (
+            ChatReporter(
+                bot,
+                desk.chat_id,
+                services.clock,
+                ReportLimit(REPORT_EVERY, per_hour=HOUR // REPORT_EVERY, gap=REPORT_EVERY),
+            )
+            if desk is not None
+            else None
+        )
 
     async def drain_if_queued(self) -> int:
         """Drain only if this process queued news since the last drain (the hot path)."""
@@ -152,14 +171,17 @@ class Notifier:
                 return 1 if accepted else 0
             await self._send(recipient, group)
         except RetryAfter as exc:
+            self._count(exc)
             wait = exc.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
             await notes.retry(group, "429 Too Many Requests", after=timedelta(seconds=seconds))
             return None
         except Forbidden as exc:
+            self._count(exc)
             await self._unreachable(recipient, group, exc.message)
             return 0
         except BadRequest as exc:
+            self._count(exc)
             if "chat not found" in exc.message.lower():
                 await self.services.chat.hold_until_start(recipient, exc.message)
                 return 0
@@ -167,6 +189,7 @@ class Notifier:
             # request would fail forever, and dropping it would leave a party uninformed.
             return await self._reduced(recipient, group, exc.message)
         except (NetworkError, TelegramError) as exc:  # timeouts, 5xx, connection errors
+            self._count(exc)
             log.warning("notification to %s failed, will retry: %s", recipient, exc)
             await notes.retry(group, str(exc))
             return 0
@@ -179,16 +202,19 @@ class Notifier:
         ids = ", ".join(str(i.id) for i in group)
         try:
             await self.bot.send_message(recipient, await self._plain(recipient, group))
-        except RetryAfter:
+        except RetryAfter as exc:
+            self._count(exc)
             await notes.retry(group, f"reduced form pending: {error}")
             return None
         except BadRequest as exc:  # (a NetworkError in PTB's hierarchy: caught first)
+            self._count(exc)
             await notes.failed(group, f"{error}; reduced form: {exc.message}")
             await self._report(
                 f"could not deliver outbox {ids} to {recipient}: {error}; {exc.message}"
             )
             return 0
         except TelegramError as exc:  # transient, or blocked: the next try decides
+            self._count(exc)
             await notes.retry(group, f"{error}; reduced form: {exc}")
             return 0
         await notes.sent(group)
@@ -219,17 +245,15 @@ class Notifier:
         lines.append(f"Order {order.id}: send /order {order.id} to see it.")
         return plain_fallback("\n".join(lines))
 
+    def _count(self, exc: TelegramError) -> None:
+        self.metrics.telegram_error(error_code(exc) or "other", "notifier")
+
     async def _report(self, what: str) -> None:
-        """Tell the operators (the log, and the support group at most every few minutes)."""
+        """Tell the operators: the log (and with it the operator chat, if there is one), and
+        the support group at most every few minutes."""
         log.error("notification refused by Telegram: %s", what)
-        now = self.services.clock.now()
-        if self.desk is None or now - self._last_report < REPORT_EVERY:
-            return
-        self._last_report = now
-        try:
-            await self.bot.send_message(self.desk.chat_id, plain_fallback(f"⚠️ KChat: {what}"))
-        except TelegramError as exc:
-            log.warning("could not report to the support group: %s", exc)
+        if self._group_reports is not None:
+            await self._group_reports.report(plain_fallback(f"⚠️ KChat: {what}"))
 
     async def _send(self, recipient: int, group: list[Notice]) -> None:
         if self.desk is not None and recipient == self.desk.chat_id:

@@ -7,6 +7,7 @@ import logging
 from telegram import Update
 from telegram.error import BadRequest, Forbidden
 
+from handlers.telegram_metrics import error_code
 from handlers.wiring import Ctx
 
 log = logging.getLogger(__name__)
@@ -15,6 +16,9 @@ log = logging.getLogger(__name__)
 async def on_error(update: object, ctx: Ctx) -> None:
     """Log the failure with the update; tell the user their action may not have gone through."""
     log.error("error while handling %r", update, exc_info=ctx.error)
+    code = error_code(ctx.error) if ctx.error is not None else None
+    if code is not None:  # polling's network errors come here too
+        ctx.bot_data.metrics.telegram_error(code, "handler")
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     if update.effective_chat.type != "private":

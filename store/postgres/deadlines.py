@@ -43,6 +43,17 @@ class DeadlineTables(PgQueries):
         row = await self._one("SELECT MIN(due_at) FROM deadlines WHERE state = 'pending'")
         return row[0] if row else None
 
+    async def deadline_backlog(self, now: datetime, overdue_before: datetime) -> tuple[int, int]:
+        """How many pending deadlines are due at `now`, and how many of them were due before
+        `overdue_before`."""
+        row = await self._one(
+            "SELECT COUNT(*), COUNT(*) FILTER (WHERE due_at < $1) FROM deadlines "
+            "WHERE state = 'pending' AND due_at <= $2",
+            utc(overdue_before),
+            utc(now),
+        )
+        return (int(row[0]), int(row[1])) if row else (0, 0)
+
     async def pending_deadlines(self, order_id: str) -> list[DueDeadline]:
         """An order's pending deadlines."""
         rows = await self._all(

@@ -192,6 +192,13 @@ class OutboxTables(PgQueries):
             recipient_id,
         )
 
+    async def outbox_backlog(self) -> tuple[int, datetime | None]:
+        """How many notifications are pending, and when the oldest of them was queued."""
+        row = await self._one(
+            "SELECT COUNT(*), MIN(created_at) FROM outbox WHERE state = 'pending'"
+        )
+        return (int(row[0]), row[1]) if row else (0, None)
+
     async def next_outbox_at(self) -> datetime | None:
         """When the next pending notification becomes ready."""
         row = await self._one("SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'")

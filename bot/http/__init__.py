@@ -1,0 +1,1 @@
+"""The bot's own HTTP port (KCHAT_HTTP_PORT): the operator's endpoints, and room for more."""

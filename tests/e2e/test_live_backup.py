@@ -8,6 +8,8 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.bootstrap import open_services
 from bot.clock import ManualClock
 from bot.config import Settings
@@ -16,6 +18,9 @@ from bot.domain.model import Order
 from bot.domain.money import parse_amount
 from tests.e2e.conftest import running_kchat
 from tests.e2e.support import BUYER, SELLER, Running
+
+# SQLite's online backup API; PostgreSQL is backed up with pg_dump (docs/operations.md).
+pytestmark = pytest.mark.sqlite_only("kchat backup copies a SQLite file")
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 KCHAT = Path(sys.executable).parent / "kchat"

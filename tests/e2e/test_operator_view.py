@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.domain.faq import FaqIndex
@@ -94,6 +95,7 @@ async def test_readiness_is_503_with_a_reason_when_the_database_is_unreachable(
         assert status == 200 and "kchat_updates_total" in text
 
 
+@pytest.mark.sqlite_only("edits SQLite's migration table; PostgreSQL's: test_schema_versions")
 async def test_readiness_is_503_when_the_schema_is_newer_than_the_code_or_behind_it(
     tmp_path: Path, faq_index: FaqIndex
 ) -> None:

@@ -6,7 +6,8 @@ each update through the application's update processor, all in flight at once. B
 KChat's update processor (concurrent across chats, in order within one). KChat's figure
 includes everything its handlers do for a relayed message: the activity record, the mode
 and order look-ups, the durable transcript and outbox rows written before the copy, the
-copy, and the recorded message-id pair.
+copy, and the recorded message-id pair. Besides the rate, each reports the process's CPU
+time per message (every thread, so SQLite's too), which a busy machine disturbs less.
 Run: python -m bench.relay [--messages N]
 """
 
@@ -16,6 +17,7 @@ import argparse
 import asyncio
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -52,20 +54,29 @@ async def _echo(update: Update, _ctx: Any) -> None:
     await update.message.reply_text(update.message.text)
 
 
-async def _feed(app: Any, updates: list[Update]) -> float:
-    """Process all updates as the fetcher does; return updates per second."""
-    start = time.perf_counter()
+@dataclass(frozen=True)
+class Run:
+    """What one feed cost: messages per second, and CPU microseconds per message."""
+
+    rate: float
+    cpu_us: float
+
+
+async def _feed(app: Any, updates: list[Update]) -> Run:
+    """Process all updates as the fetcher does."""
+    start, cpu = time.perf_counter(), time.process_time()
     await asyncio.gather(
         *(app.update_processor.process_update(u, app.process_update(u)) for u in updates)
     )
-    return len(updates) / (time.perf_counter() - start)
+    used = time.process_time() - cpu
+    return Run(len(updates) / (time.perf_counter() - start), used / len(updates) * 1e6)
 
 
 def _buyer(i: int) -> int:
     return BUYER + i % CHATS
 
 
-async def bench_echo(n: int) -> float:
+async def bench_echo(n: int) -> Run:
     """Messages per second through a bare echo handler."""
     stub = StubRequest()
     app = (
@@ -82,7 +93,7 @@ async def bench_echo(n: int) -> float:
         return await _feed(app, updates)
 
 
-async def bench_kchat(n: int, folder: Path) -> tuple[float, int]:
+async def bench_kchat(n: int, folder: Path) -> tuple[Run, int]:
     """Messages per second relayed buyer -> seller inside an order chat."""
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None,
@@ -114,7 +125,7 @@ async def bench_kchat(n: int, folder: Path) -> tuple[float, int]:
             orders.append(order.id)
         await app.bot_data.notifier.drain()
         updates = [Update.de_json(_update(i, _buyer(i)), app.bot) for i in range(n)]
-        rate = await _feed(app, updates)
+        run = await _feed(app, updates)
         kept = 0
         for oid in orders:
             rows = await s.chat.transcript(oid)
@@ -123,7 +134,7 @@ async def bench_kchat(n: int, folder: Path) -> tuple[float, int]:
             kept += len(rows)
         assert app.post_shutdown is not None
         await app.post_shutdown(app)
-    return rate, kept
+    return run, kept
 
 
 async def main(n: int) -> None:
@@ -133,10 +144,11 @@ async def main(n: int) -> None:
         echo = await bench_echo(n)
         kchat, kept = await bench_kchat(n, Path(tmp))
     assert kept == n, f"only {kept} of {n} messages reached the transcript"
-    print(f"{'handler':<34}{'messages/s':>12}")
-    print(f"{'bare PTB echo (baseline)':<34}{echo:>12.0f}")
-    print(f"{'KChat relay (durable transcript)':<34}{kchat:>12.0f}")
-    print(f"ratio KChat / echo: {kchat / echo:.2f} (target >= 0.50)")
+    print(f"{'handler':<34}{'messages/s':>12}{'CPU us/msg':>12}")
+    print(f"{'bare PTB echo (baseline)':<34}{echo.rate:>12.0f}{echo.cpu_us:>12.0f}")
+    print(f"{'KChat relay (durable transcript)':<34}{kchat.rate:>12.0f}{kchat.cpu_us:>12.0f}")
+    print(f"ratio KChat / echo: {kchat.rate / echo.rate:.2f} (target >= 0.50)")
+    print(f"CPU per message, KChat / echo: {kchat.cpu_us / echo.cpu_us:.2f}")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from sandbox.fake_bot_api.harness import (
     MessageView,
     TopicView,
 )
+from sandbox.fake_bot_api.limits import FloodControl, FloodLimits
 from sandbox.fake_bot_api.server import FakeBotApiServer
 from sandbox.fake_bot_api.state import TelegramState
 
@@ -32,6 +33,8 @@ __all__ = [
     "FakeUser",
     "Fault",
     "FaultPlan",
+    "FloodControl",
+    "FloodLimits",
     "MessageView",
     "RecordedRequest",
     "RequestLog",

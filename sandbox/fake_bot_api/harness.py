@@ -27,6 +27,7 @@ from types import TracebackType
 from typing import Any, Self, TypeVar
 
 from sandbox.fake_bot_api.faults import Fault, FaultPlan, RecordedRequest, RequestLog
+from sandbox.fake_bot_api.limits import FloodControl, FloodLimits
 from sandbox.fake_bot_api.media import MediaKind, image_size
 from sandbox.fake_bot_api.server import FakeBotApiServer
 from sandbox.fake_bot_api.state import (
@@ -161,6 +162,7 @@ class FakeTelegram:
         bot_first_name: str = "KChat",
         clock: Callable[[], float] = time.time,
         privacy_mode: bool = True,
+        flood_limits: FloodLimits | None = None,
     ) -> None:
         bot_id = int(token.split(":", 1)[0])
         self.token = token
@@ -173,7 +175,12 @@ class FakeTelegram:
         )
         self.faults = FaultPlan()
         self.log = RequestLog()
-        self.server = FakeBotApiServer(self.state, token, faults=self.faults, log=self.log)
+        # Telegram's flood limits are enforced only when asked for (tests that are not about
+        # them should not wait on them); `flood.sent` is then the per-chat log of messages.
+        self.flood = FloodControl(flood_limits) if flood_limits is not None else None
+        self.server = FakeBotApiServer(
+            self.state, token, faults=self.faults, log=self.log, flood=self.flood
+        )
         self._changed = asyncio.Event()
         self._last_change = time.monotonic()
         self.state.subscribe(self._on_state_change)

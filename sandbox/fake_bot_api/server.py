@@ -19,8 +19,16 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox.fake_bot_api.errors import ApiError, bad_request, conflict, not_found, unauthorized
+from sandbox.fake_bot_api.errors import (
+    ApiError,
+    bad_request,
+    conflict,
+    not_found,
+    too_many_requests,
+    unauthorized,
+)
 from sandbox.fake_bot_api.faults import Fault, FaultKind, FaultPlan, RecordedRequest, RequestLog
+from sandbox.fake_bot_api.limits import FloodControl
 from sandbox.fake_bot_api.methods import BotApi, WithDescription
 from sandbox.fake_bot_api.params import Params, Upload
 from sandbox.fake_bot_api.state import TelegramState
@@ -56,12 +64,15 @@ class FakeBotApiServer:
         *,
         faults: FaultPlan | None = None,
         log: RequestLog | None = None,
+        flood: FloodControl | None = None,
     ) -> None:
         self.state = state
         self.token = token
         self.api = BotApi(state)
         self.faults = faults or FaultPlan()
         self.log = log or RequestLog()
+        # Telegram's flood limits, when enforced (None: only injected 429s happen).
+        self.flood = flood
         self.in_flight = 0
         self.last_activity = time.monotonic()
         self._runner: web.AppRunner | None = None
@@ -171,6 +182,12 @@ class FakeBotApiServer:
         entry.fault = fault
         if fault is not None and fault.kind is not FaultKind.HOLD:
             return _apply_fault(request, fault, entry)
+        if self.flood is not None and not is_poll:
+            retry_after = self.flood.admit(method, _chat_of(params), _paid(params))
+            if retry_after is not None:
+                error = too_many_requests(retry_after)
+                entry.status, entry.error = error.error_code, error.description
+                return _error_response(error)
         try:
             executed: Any = None
             if fault is not None and fault.executes:
@@ -266,6 +283,23 @@ class FakeBotApiServer:
             )
         finally:
             self._activity(-1)
+
+
+def _chat_of(params: Params) -> int | None:
+    """The numeric chat a call addresses (a @username is nobody's chat id here)."""
+    try:
+        chat = params.chat_id()
+    except ApiError:
+        return None
+    return chat if isinstance(chat, int) else None
+
+
+def _paid(params: Params) -> bool:
+    """Whether the call pays for Telegram's higher broadcast limit."""
+    try:
+        return params.get_bool("allow_paid_broadcast")
+    except ApiError:
+        return False  # the method itself says what is wrong with it
 
 
 def _error_response(error: ApiError) -> web.Response:

@@ -9,11 +9,12 @@ Many Requests: retry after N" with `parameters.retry_after` in whole seconds, an
 execute the call.
 
 Telegram does not publish the burst sizes; this model assumes a private chat may take
-`chat_burst` messages at once and then one a second (a token bucket), the bot as a whole
-`per_second` at once and then `per_second` a second, and a group at most
+`chat_burst` new messages at once and then one a second (a token bucket), the bot as a
+whole `per_second` at once and then `per_second` a second, and a group at most
 `group_per_minute` in any 60 seconds (a sliding window: the strict reading of "20 a
-minute"). Messages are what counts: sends, copies, forwards and edits of messages
-(`COUNTED`); reads, callback answers and chat actions do not.
+minute"). What counts (`counted`): sends, copies, forwards and edits of messages; a
+private chat's pace counts only new messages (`new_message`: bots edit their keyboards
+freely); reads, callback answers and chat actions count nowhere.
 """
 
 from __future__ import annotations
@@ -36,6 +37,11 @@ def counted(method: str) -> bool:
     return m.startswith(("send", "copymessage", "forwardmessage", "editmessage"))
 
 
+def new_message(method: str) -> bool:
+    """True if a call of `method` puts a new message into a chat (not an edit)."""
+    return counted(method) and not method.lower().startswith("editmessage")
+
+
 def is_group(chat_id: int) -> bool:
     """Groups, supergroups and channels have negative ids."""
     return chat_id < 0
@@ -56,7 +62,7 @@ class FloodLimits:
     per_second: float = 30.0
     paid_per_second: float = 1000.0
     chat_per_second: float = 1.0
-    chat_burst: int = 5
+    chat_burst: int = 8
     group_per_minute: int = 20
 
 
@@ -115,7 +121,7 @@ class FloodControl:
                 window.popleft()
             full = len(window) >= self.limits.group_per_minute
             waits.append((window[0] + GROUP_WINDOW_S - now if full else 0.0, Scope.GROUP))
-        else:
+        elif new_message(method):
             chat = self._chat(chat_id, now)
             waits.append((chat.wait(now), Scope.CHAT))
         wait, scope = max(waits, key=lambda w: w[0])
@@ -126,7 +132,7 @@ class FloodControl:
         overall.take()
         if is_group(chat_id):
             self._groups[chat_id].append(now)
-        else:
+        elif new_message(method):
             self._chats[chat_id].take()
         self.sent[chat_id].append(now)
         return None

@@ -32,11 +32,12 @@ def test_a_private_chat_takes_a_short_burst_then_one_message_a_second() -> None:
     assert [flood.admit("sendMessage", BUYER) for _ in range(3)] == [None, None, None]
     assert flood.admit("sendMessage", BUYER) == 1, "the fourth at once is refused"
     assert flood.admit("copyMessage", SELLER) is None, "another chat is not held up"
+    assert flood.admit("editMessageText", BUYER) is None, "editing a keyboard is not a message"
     clock.now += 1.0
-    assert flood.admit("editMessageText", BUYER) is None
+    assert flood.admit("sendDocument", BUYER) is None
     assert flood.admit("sendPhoto", BUYER) == 1
     assert [r.scope for r in flood.refusals()] == [Scope.CHAT, Scope.CHAT]
-    assert len(flood.sent[BUYER]) == 4 and len(flood.sent[SELLER]) == 1
+    assert len(flood.sent[BUYER]) == 5 and len(flood.sent[SELLER]) == 1
 
 
 def test_a_group_takes_at_most_twenty_messages_in_any_minute() -> None:

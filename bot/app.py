@@ -26,6 +26,7 @@ from bot.log_format import log_handler
 from bot.metrics import Metrics
 from bot.operator_view import OperatorView
 from bot.ports.errors import DatabaseUnavailable
+from handlers.durable_queue import DurableUpdateQueue
 from handlers.per_chat_order import PerChatOrder
 from scheduler.wakeup import WakeUp
 from store.instance_lock import AlreadyRunning, InstanceLock
@@ -93,6 +94,8 @@ def build_application(
 
     # This application's own counters (`GET /metrics` on KCHAT_HTTP_PORT).
     metrics = Metrics()
+    # Every update is kept in the database before Telegram hears it arrived.
+    updates = DurableUpdateQueue()
 
     async def post_init(app: App) -> None:
         await operator_view.start()  # before the database: liveness answers while it opens
@@ -146,9 +149,14 @@ def build_application(
         await services.deadlines.reconcile()
         assert app.job_queue is not None
         wakeup.attach(app.job_queue)
+        # Last: updates are applied only once everything they need is wired. On SQLite this
+        # process is the only one (the instance lock), so leases it left when it was last
+        # stopped hard are its own to take back at once.
+        updates.attach(services.inbox, app.bot, sole=database_location(settings) is not None)
 
     async def post_shutdown(app: App) -> None:
         await operator_view.stop()
+        await updates.detach()
         wiring: Wiring = app.bot_data
         services = wiring.opened()
         if services is not None:
@@ -162,8 +170,12 @@ def build_application(
         .base_file_url(settings.file_base_url)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
+        .update_queue(updates)
         .concurrent_updates(
-            PerChatOrder(observe=lambda update, s: metrics.update_handled(update_kind(update), s))
+            PerChatOrder(
+                observe=lambda update, s: metrics.update_handled(update_kind(update), s),
+                finished=updates.finished,
+            )
         )
         .context_types(CONTEXT_TYPES)
     )

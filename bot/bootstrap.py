@@ -21,6 +21,7 @@ from bot.services.agents import AgentRoster
 from bot.services.chat import ChatService
 from bot.services.deadlines import DeadlineService
 from bot.services.help_log import HelpLog
+from bot.services.inbox import InboxService
 from bot.services.notifications import NotificationService, OutboxSignal
 from bot.services.orders import OrderService
 from bot.services.reachability import Reachability
@@ -49,6 +50,7 @@ class Services:
     help_log: HelpLog
     agents: AgentRoster
     reachability: Reachability
+    inbox: InboxService
 
     async def schema_version(self) -> int:
         """The newest migration the database has."""
@@ -110,7 +112,7 @@ async def open_services(
     )
     support = SupportService(store, clock, orders, support_policy, settings.support_chat_id, signal)
     chat = ChatService(store, clock, policy, settings.online_window, signal=signal)
-    notifications = NotificationService(store, clock, signal)
+    notifications = NotificationService(store, clock, signal, lease=settings.lease)
     return Services(
         store=store,
         clock=clock,
@@ -123,6 +125,7 @@ async def open_services(
         help_log=HelpLog(store, clock, telemetry),
         agents=AgentRoster(settings.support_agents, settings.support_chat_id, clock),
         reachability=Reachability(chat, orders, notifications, support),
+        inbox=InboxService(store, clock, settings.lease),
     )
 
 

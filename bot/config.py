@@ -95,6 +95,7 @@ DURATION_BOUNDS: dict[str, tuple[timedelta, timedelta]] = {
     "online_window": (_S, 30 * _D),
     "flood_window": (_S, _H),
     "poll_interval": (timedelta(milliseconds=100), _H),
+    "lease": (_S, _H),
     "sla_unclaimed": (_MIN, 30 * _D),
     "sla_unanswered": (_MIN, 30 * _D),
     "operator_repeat_every": (_MIN, _D),
@@ -210,6 +211,9 @@ class Settings(BaseSettings):
     sla_unanswered: timedelta = timedelta(hours=1)
     show_agent_names: bool = False
     poll_interval: timedelta = timedelta(seconds=2)
+    # How long an instance holds an update or a notification it took before another
+    # instance (or it, restarted) may take it over: the longest a crash delays them.
+    lease: timedelta = timedelta(seconds=30)
     log_level: str = "INFO"
     log_format: str = "text"
     db_busy_timeout: timedelta = timedelta(seconds=10)

@@ -17,7 +17,8 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 
-def _key(update: object) -> int | None:
+def chat_key(update: object) -> int | None:
+    """The chat whose order an update keeps (its sender's, when it has no chat)."""
     if isinstance(update, Update):
         if update.effective_chat is not None:
             return update.effective_chat.id
@@ -27,24 +28,32 @@ def _key(update: object) -> int | None:
 
 
 Observed = Callable[[object, float], None]
+Finished = Callable[[object], Awaitable[None]]
 
 
 class PerChatOrder(BaseUpdateProcessor):
     """At most `max_concurrent_updates` at once; strictly sequential within a chat.
 
     Every update passes here, whichever handler takes it (or none): `observe(update,
-    seconds)` is told how long each took to handle, not counting its wait for its turn.
+    seconds)` is told how long each took to handle, not counting its wait for its turn, and
+    `finished(update)` is awaited once it was handled (the inbox marks it applied).
     """
 
-    def __init__(self, max_concurrent_updates: int = 64, observe: Observed | None = None) -> None:
+    def __init__(
+        self,
+        max_concurrent_updates: int = 64,
+        observe: Observed | None = None,
+        finished: Finished | None = None,
+    ) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._users: dict[int, int] = {}
         self._observe = observe
+        self._finished = finished
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Run `coroutine` after every earlier update of the same chat has finished."""
-        key = _key(update)
+        key = chat_key(update)
         if key is None:
             await self._handle(update, coroutine)
             return
@@ -59,14 +68,14 @@ class PerChatOrder(BaseUpdateProcessor):
                 del self._users[key], self._locks[key]
 
     async def _handle(self, update: object, coroutine: Awaitable[Any]) -> None:
-        if self._observe is None:
-            await coroutine
-            return
         started = time.perf_counter()
         try:
             await coroutine
         finally:
-            self._observe(update, time.perf_counter() - started)
+            if self._observe is not None:
+                self._observe(update, time.perf_counter() - started)
+            if self._finished is not None:
+                await self._finished(update)
 
     async def initialize(self) -> None:
         """Nothing to set up."""

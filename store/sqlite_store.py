@@ -26,6 +26,7 @@ from bot.timefmt import from_db, to_db
 from store.chat_store import ChatTables
 from store.connection import BUSY_TIMEOUT_MS, connect, schema_version
 from store.help_store import HelpTables
+from store.inbox_store import InboxTables
 from store.support_store import SupportTables
 
 
@@ -39,7 +40,7 @@ def _opt_ts(value: str | None) -> datetime | None:
     return from_db(value) if value else None
 
 
-class Tx(ChatTables, SupportTables, HelpTables):
+class Tx(ChatTables, SupportTables, HelpTables, InboxTables):
     """The operations available inside one transaction."""
 
     # --- orders ---------------------------------------------------------------------
@@ -263,6 +264,11 @@ class Tx(ChatTables, SupportTables, HelpTables):
                 rows,
             )
 
+    async def claim_due_deadlines(self, now: datetime, limit: int) -> list[DueDeadline]:
+        """The pending deadlines due by `now` (one writer at a time: the transaction holds
+        them all)."""
+        return await self.due_deadlines(now, limit)
+
     async def due_deadlines(self, now: datetime, limit: int) -> list[DueDeadline]:
         """Pending deadlines due at or before `now`, oldest first."""
         rows = await self._all(
@@ -403,7 +409,8 @@ class Tx(ChatTables, SupportTables, HelpTables):
     async def mark_outbox_sent_many(self, item_ids: Sequence[int], now: datetime) -> None:
         """These notifications reached Telegram."""
         await self._db.executemany(
-            "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?",
+            "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, "
+            "lease_until = NULL WHERE id = ?",
             [(to_db(now), i) for i in item_ids],
         )
 
@@ -423,26 +430,45 @@ class Tx(ChatTables, SupportTables, HelpTables):
     async def fail_outbox(self, item_id: int, error: str) -> None:
         """Telegram refused it for good: stop trying (and let what queued behind it go)."""
         await self._db.execute(
-            "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ? "
+            "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?, "
+            "lease_until = NULL "
             "WHERE id = ?",
             (error[:500], item_id),
         )
 
-    async def pending_outbox(self, now: datetime, limit: int) -> list[OutboxItem]:
-        """Notifications ready to send, oldest first; a relay waits for earlier relays to the
-        same person, so an order chat is never reordered by a retry."""
+    async def claim_outbox(
+        self, now: datetime, limit: int, lease_until: datetime, owner: str
+    ) -> list[OutboxItem]:
+        """Take notifications ready to send, oldest first, leased until `lease_until`; a relay
+        waits for earlier relays to the same person, and nothing is taken for a person while
+        earlier news to them is leased to another owner."""
+        at = to_db(now)
         rows = await self._all(
-            "SELECT id, order_id, recipient_id, kind, payload, created_at, attempts FROM outbox "
+            "UPDATE outbox SET lease_until = ?, next_attempt_at = ?, lease_owner = ? "
+            "WHERE id IN (SELECT id FROM outbox "
             "WHERE state = 'pending' AND next_attempt_at <= ? AND NOT ("
             f"{_relay_waiting()} AND EXISTS (SELECT 1 FROM outbox AS ahead WHERE "
             "ahead.recipient_id = outbox.recipient_id AND ahead.id < outbox.id AND "
-            f"{_relay_waiting('ahead')}))"
-            " ORDER BY id LIMIT ?",
-            (to_db(now), limit),
+            f"{_relay_waiting('ahead')})) "
+            "AND NOT EXISTS (SELECT 1 FROM outbox AS held WHERE held.lease_until > ? "
+            "AND held.recipient_id = outbox.recipient_id AND held.id < outbox.id "
+            "AND held.state = 'pending' AND held.lease_owner <> ?) "
+            "ORDER BY id LIMIT ?) "
+            "RETURNING id, order_id, recipient_id, kind, payload, created_at, attempts",
+            (to_db(lease_until), to_db(lease_until), owner, at, at, owner, limit),
         )
-        return [
+        items = [
             OutboxItem(r[0], r[1], r[2], r[3], json.loads(r[4]), from_db(r[5]), r[6]) for r in rows
         ]
+        return sorted(items, key=lambda i: i.id)
+
+    async def release_outbox(self, item_ids: Sequence[int], at: datetime) -> None:
+        """Give claimed notifications back unsent, to be tried at `at` (not an attempt)."""
+        await self._db.executemany(
+            "UPDATE outbox SET next_attempt_at = ?, lease_until = NULL "
+            "WHERE id = ? AND state = 'pending'",
+            [(to_db(at), i) for i in item_ids],
+        )
 
     async def outbox_for(self, order_id: str) -> list[OutboxItem]:
         """Every notification of one order, in order."""
@@ -458,14 +484,16 @@ class Tx(ChatTables, SupportTables, HelpTables):
     async def mark_outbox_sent(self, item_id: int, now: datetime) -> None:
         """The notification reached Telegram."""
         await self._db.execute(
-            "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?",
+            "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, "
+            "lease_until = NULL WHERE id = ?",
             (to_db(now), item_id),
         )
 
     async def retry_outbox(self, item_id: int, at: datetime, error: str) -> None:
         """Try the notification again at `at`."""
         await self._db.execute(
-            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? "
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, "
+            "lease_until = NULL "
             "WHERE id = ?",
             (to_db(at), error[:500], item_id),
         )
@@ -473,7 +501,7 @@ class Tx(ChatTables, SupportTables, HelpTables):
     async def hold_outbox_for(self, recipient_id: int, error: str) -> None:
         """Park a recipient's pending notifications (they blocked the bot)."""
         await self._db.execute(
-            "UPDATE outbox SET state = 'held', last_error = ? "
+            "UPDATE outbox SET state = 'held', last_error = ?, lease_until = NULL "
             "WHERE recipient_id = ? AND state = 'pending'",
             (error[:500], recipient_id),
         )

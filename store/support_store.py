@@ -139,6 +139,17 @@ class SupportTables(Queries):
             "UPDATE tickets SET talking_to = ? WHERE id = ?", (party_id, ticket_id)
         )
 
+    async def raise_ticket_sla(
+        self, ticket_id: int, raised_before: datetime | None, now: datetime
+    ) -> bool:
+        """Record the raise if nobody did since `raised_before`; False if another did."""
+        cur = await self._db.execute(
+            "UPDATE tickets SET sla_raised_at = ? WHERE id = ? AND status = 'open' "
+            "AND sla_raised_at IS ?",
+            (to_db(now), ticket_id, to_db(raised_before) if raised_before is not None else None),
+        )
+        return cur.rowcount == 1
+
     async def touch_ticket(self, ticket_id: int, column: str, now: datetime) -> None:
         """Record the latest party message or agent reply."""
         if column not in ("last_party_at", "last_agent_reply_at", "sla_raised_at"):

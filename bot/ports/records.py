@@ -34,6 +34,18 @@ class OutboxItem:
 
 
 @dataclass(frozen=True)
+class InboxItem:
+    """A Telegram update as the inbox keeps it: its id, the chat whose order it keeps (None
+    for an update of no chat), Telegram's JSON as received, and how many times an instance
+    took it up (more than once: an instance died while handling it)."""
+
+    update_id: int
+    chat_key: int | None
+    body: str
+    attempts: int
+
+
+@dataclass(frozen=True)
 class LogEntry:
     """One line of an order's timeline."""
 

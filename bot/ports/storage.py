@@ -24,6 +24,7 @@ from bot.ports.records import (
     DueDeadline,
     HelpDocStats,
     HelpQuestion,
+    InboxItem,
     LogEntry,
     MessageEdit,
     OutboxItem,
@@ -152,6 +153,12 @@ class DeadlineRepo(Protocol):
         """Make the order's pending deadlines exactly `deadlines`; fired ones stay fired."""
         ...
 
+    async def claim_due_deadlines(self, now: datetime, limit: int) -> list[DueDeadline]:
+        """In a transaction: the pending deadlines due by `now`, oldest first, whose orders
+        no other transaction holds; their orders are now held by this one until it ends
+        (several instances sweep at once, each deadline is applied by exactly one)."""
+        ...
+
     async def due_deadlines(self, now: datetime, limit: int) -> list[DueDeadline]:
         """Pending deadlines due at or before `now`, oldest first."""
         ...
@@ -241,9 +248,21 @@ class OutboxRepo(Protocol):
         """Telegram refused it for good: stop trying (and let what queued behind it go)."""
         ...
 
-    async def pending_outbox(self, now: datetime, limit: int) -> list[OutboxItem]:
-        """Notifications ready to send, oldest first; a relay waits for earlier relays to the
-        same person, so an order chat is never reordered by a retry."""
+    async def claim_outbox(
+        self, now: datetime, limit: int, lease_until: datetime, owner: str
+    ) -> list[OutboxItem]:
+        """Take notifications ready to send, oldest first, leased to `owner` until
+        `lease_until`: no other instance takes them meanwhile, and they are ready again then
+        if this one died.
+
+        A relay waits for earlier relays to the same person, and nothing is taken for a
+        person while another owner holds a lease on earlier news to them, so a chat is
+        never reordered. Claims run one at a time across every instance.
+        """
+        ...
+
+    async def release_outbox(self, item_ids: Sequence[int], at: datetime) -> None:
+        """Give claimed notifications back unsent, to be tried at `at` (not an attempt)."""
         ...
 
     async def outbox_for(self, order_id: str) -> list[OutboxItem]:
@@ -454,6 +473,13 @@ class SupportRepo(Protocol):
         """Which party an agent's messages in the ticket go to."""
         ...
 
+    async def raise_ticket_sla(
+        self, ticket_id: int, raised_before: datetime | None, now: datetime
+    ) -> bool:
+        """Record that the open ticket was raised again at `now`, if nobody else has since
+        `raised_before` (the value read): False when another instance did it first."""
+        ...
+
     async def touch_ticket(self, ticket_id: int, column: str, now: datetime) -> None:
         """Record the latest party message or agent reply."""
         ...
@@ -532,6 +558,45 @@ class HelpLogRepo(Protocol):
         ...
 
 
+class InboxRepo(Protocol):
+    """Telegram updates kept before they are acknowledged, applied once each, in order per chat."""
+
+    async def keep_update(
+        self, update_id: int, chat_key: int | None, body: str, now: datetime
+    ) -> bool:
+        """Keep an update as it arrives; False if it was kept before (Telegram sent it again)."""
+        ...
+
+    async def claim_updates(
+        self, now: datetime, lease_until: datetime, token: str, limit: int
+    ) -> list[InboxItem]:
+        """Take up to `limit` updates to apply, oldest first, leased to `token`: only the
+        oldest pending update of each chat, and only if no live lease holds it. Claims run
+        one at a time across every instance, so two never take the same chat at once."""
+        ...
+
+    async def finish_update(self, update_id: int, token: str, now: datetime) -> bool:
+        """The update was applied; False if the lease was lost to another instance."""
+        ...
+
+    async def release_updates(self, token: str | None) -> int:
+        """End the leases `token` holds on pending updates (None: everyone's); how many."""
+        ...
+
+    async def next_update_at(self) -> datetime | None:
+        """When the earliest lease on a pending update runs out (None: no update is leased)."""
+        ...
+
+    async def forget_updates(self, before: datetime) -> int:
+        """Drop applied updates finished before `before` (kept meanwhile to recognise a
+        resend); how many."""
+        ...
+
+    async def inbox_backlog(self) -> tuple[int, datetime | None]:
+        """How many updates wait to be applied, and when the oldest of them arrived."""
+        ...
+
+
 class UnitOfWork(
     OrderRepo,
     LedgerRepo,
@@ -541,6 +606,7 @@ class UnitOfWork(
     ChatRepo,
     SupportRepo,
     HelpLogRepo,
+    InboxRepo,
     Protocol,
 ):
     """Every role, in one transaction: what a use case changes commits together."""

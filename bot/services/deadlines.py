@@ -127,7 +127,8 @@ class DeadlineService:
             applied = Applied()
             try:
                 async with self.store.transaction() as tx:
-                    due = await tx.due_deadlines(now, self.batch_size)
+                    # Claimed: another instance sweeping at once takes other orders.
+                    due = await tx.claim_due_deadlines(now, self.batch_size)
                     await self._apply_batch(tx, due, now, report, applied)
             except Exception:
                 # One bad row must not block the rest: redo this batch a row at a time.

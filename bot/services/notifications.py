@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,6 +24,8 @@ from bot.ports.storage import Storage
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(minutes=10)
+# How long a claimed notification is left to the instance that took it before another may.
+LEASE = timedelta(seconds=30)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -81,22 +84,32 @@ class Notice:
 class NotificationService:
     """Reads and updates the outbox; never decides what to say."""
 
-    def __init__(self, store: Storage, clock: Clock, signal: OutboxSignal | None = None) -> None:
+    def __init__(
+        self,
+        store: Storage,
+        clock: Clock,
+        signal: OutboxSignal | None = None,
+        lease: timedelta = LEASE,
+    ) -> None:
         self.store = store
         self.clock = clock
         self.signal = signal or OutboxSignal()
+        self.lease = lease
+        self.owner = secrets.token_hex(8)  # this instance, on the leases it takes
 
-    async def pending(self, limit: int = 50) -> list[Notice]:
-        """Notifications ready to go now, oldest first.
+    async def claim(self, limit: int = 50) -> list[Notice]:
+        """Notifications ready to go now, oldest first, leased to this instance for
+        `lease`: should it die before saying how each went, they go out after the lease.
 
         A row no deliverer can read (a kind this version does not know, a payload that does
         not fit its kind) would be refused on every try: it is marked failed and logged, as
         Telegram's refusals for good are, and the rows behind it go on.
         """
-        while True:
-            async with self.store.read() as tx:
-                rows = await tx.pending_outbox(self.clock.now(), limit)
-            ready: list[Notice] = []
+        ready: list[Notice] = []
+        while len(ready) < limit:
+            now = self.clock.now()
+            async with self.store.transaction() as tx:
+                rows = await tx.claim_outbox(now, limit - len(ready), now + self.lease, self.owner)
             unreadable: list[tuple[OutboxItem, UnreadableEvent]] = []
             for row in rows:
                 try:
@@ -104,13 +117,22 @@ class NotificationService:
                 except UnreadableEvent as exc:
                     unreadable.append((row, exc))
             if not unreadable:
-                return ready
+                break
             async with self.store.transaction() as tx:
                 for row, problem in unreadable:
                     log.error(
                         "outbox %s to %s is unreadable: %s", row.id, row.recipient_id, problem
                     )
                     await tx.fail_outbox(row.id, f"unreadable: {problem}")
+        return ready
+
+    async def release(self, items: Sequence[Notice], after: timedelta = timedelta(0)) -> None:
+        """Give back claimed notifications this instance did not get to (Telegram asked it to
+        slow down): ready again `after` from now, without counting as a try."""
+        if not items:
+            return
+        async with self.store.transaction() as tx:
+            await tx.release_outbox([i.id for i in items], self.clock.now() + after)
 
     async def sent(self, items: Sequence[Notice]) -> None:
         """These reached Telegram."""

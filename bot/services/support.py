@@ -352,7 +352,9 @@ class SupportService:
             for ticket in await tx.all_open_tickets():
                 due = sla_due(ticket, self.policy)
                 if due is not None and due <= now:
-                    await tx.touch_ticket(ticket.id, "sla_raised_at", now)
+                    # Every instance sweeps: the one whose raise lands tells the group.
+                    if not await tx.raise_ticket_sla(ticket.id, ticket.sla_raised_at, now):
+                        continue
                     reason = "unclaimed" if ticket.claimed_by is None else "unanswered"
                     await self._tell_group(tx, TicketSla(ticket_id=ticket.id, reason=reason), now)
                     raised += 1

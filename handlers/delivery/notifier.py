@@ -60,6 +60,11 @@ def _groups(items: Iterable[Notice]) -> list[list[Notice]]:
     return list(groups.values())
 
 
+def _retry_after(exc: RetryAfter) -> timedelta:
+    wait = exc.retry_after
+    return wait if isinstance(wait, timedelta) else timedelta(seconds=float(wait))
+
+
 def _party_news(group: list[Notice]) -> list[PartyNews]:
     """The news in `group` a buyer or seller can read. Ticket news for a support group this
     bot no longer has (the setting was removed) has no text for a person: it is logged and
@@ -118,18 +123,25 @@ class Notifier:
             self.services.notifications.signal.dirty = False
             try:
                 while True:
-                    items = await self.services.notifications.pending(BATCH)
+                    items = await self.services.notifications.claim(BATCH)
                     relayed = False
-                    for group in _groups(items):
+                    groups = _groups(items)
+                    for at, group in enumerate(groups):
                         outcome = await self._deliver(group)
                         if outcome is None:  # rate limited: stop hammering, the job comes back
+                            # What was claimed behind it is not this chat's: ready again now.
+                            rest = [item for later in groups[at + 1 :] for item in later]
+                            await self.services.notifications.release(rest)
                             return sent
                         sent += outcome
                         relayed = relayed or isinstance(group[0].payload, ChatRelay)
                         self._track(group, touched, shown)
-                    # A relay that went out lets the next one to that person go: ask again.
+                    # A relay that went out lets the next one to that person go: ask again,
+                    # once its outcome is recorded.
                     if len(items) < BATCH and not relayed:
                         return sent
+                    if relayed:
+                        await self.services.chat.settled()
             finally:
                 await self._refresh_tickets(touched, shown)
 
@@ -172,9 +184,7 @@ class Notifier:
             await self._send(recipient, group)
         except RetryAfter as exc:
             self._count(exc)
-            wait = exc.retry_after
-            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-            await notes.retry(group, "429 Too Many Requests", after=timedelta(seconds=seconds))
+            await notes.retry(group, "429 Too Many Requests", after=_retry_after(exc))
             return None
         except Forbidden as exc:
             self._count(exc)

@@ -28,6 +28,25 @@ class DeadlineTables(PgQueries):
                 rows,
             )
 
+    async def claim_due_deadlines(self, now: datetime, limit: int) -> list[DueDeadline]:
+        """The pending deadlines due by `now` whose orders no other transaction holds; their
+        orders are locked for this one.
+
+        The lock is taken on the order, not the deadline row: everyone who changes an
+        order's deadlines holds the order, so holding it is holding them. SKIP LOCKED never
+        waits, so sweeps of several instances share the work without a deadlock; should an
+        instance die, its transaction rolls back and the rows are due again for the next.
+        """
+        rows = await self._all(
+            "SELECT d.id, d.order_id, d.kind, d.due_at FROM deadlines AS d "
+            "JOIN orders AS o ON o.id = d.order_id "
+            "WHERE d.state = 'pending' AND d.due_at <= $1 ORDER BY d.due_at, d.id LIMIT $2 "
+            "FOR UPDATE OF o SKIP LOCKED",
+            utc(now),
+            limit,
+        )
+        return [DueDeadline(r[0], r[1], r[2], r[3]) for r in rows]
+
     async def due_deadlines(self, now: datetime, limit: int) -> list[DueDeadline]:
         """Pending deadlines due at or before `now`, oldest first."""
         rows = await self._all(

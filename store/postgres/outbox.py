@@ -12,6 +12,9 @@ import asyncpg
 from bot.ports.records import OutboxItem
 from store.postgres.queries import PgQueries, utc
 
+# pg_advisory_xact_lock's key for "claiming notifications" (claims take turns).
+OUTBOX_CLAIM_LOCK = 0x6B636861_74000003
+
 _ITEM_COLS = "id, order_id, recipient_id, kind, payload, created_at, attempts"
 _INSERT = (
     "INSERT INTO outbox (order_id, recipient_id, kind, payload, created_at, next_attempt_at) "
@@ -106,8 +109,8 @@ class OutboxTables(PgQueries):
     async def mark_outbox_sent_many(self, item_ids: Sequence[int], now: datetime) -> None:
         """These notifications reached Telegram."""
         await self._run(
-            "UPDATE outbox SET state = 'sent', sent_at = $1, attempts = attempts + 1 "
-            "WHERE id = ANY($2::bigint[])",
+            "UPDATE outbox SET state = 'sent', sent_at = $1, attempts = attempts + 1, "
+            "lease_until = NULL WHERE id = ANY($2::bigint[])",
             utc(now),
             list(item_ids),
         )
@@ -128,26 +131,50 @@ class OutboxTables(PgQueries):
     async def fail_outbox(self, item_id: int, error: str) -> None:
         """Telegram refused it for good: stop trying (and let what queued behind it go)."""
         await self._run(
-            "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = $1 "
+            "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = $1, "
+            "lease_until = NULL "
             "WHERE id = $2",
             error[:500],
             item_id,
         )
 
-    async def pending_outbox(self, now: datetime, limit: int) -> list[OutboxItem]:
-        """Notifications ready to send, oldest first; a relay waits for earlier relays to the
-        same person, so an order chat is never reordered by a retry."""
+    async def claim_outbox(
+        self, now: datetime, limit: int, lease_until: datetime, owner: str
+    ) -> list[OutboxItem]:
+        """Take notifications ready to send, oldest first, leased until `lease_until`.
+
+        Claims take turns (an advisory lock held to the end of the transaction), so what
+        one instance holds is seen by the next claim: nothing is taken for a person while
+        earlier news to them is leased to another owner, and a relay waits for earlier
+        relays. (What one owner claims it sends in order.)
+        """
+        await self._con.execute("SELECT pg_advisory_xact_lock($1)", OUTBOX_CLAIM_LOCK)
         rows = await self._all(
-            f"SELECT {_ITEM_COLS} FROM outbox "
+            "UPDATE outbox SET lease_until = $3, next_attempt_at = $3, lease_owner = $4 "
+            "WHERE id IN (SELECT id FROM outbox "
             "WHERE state = 'pending' AND next_attempt_at <= $1 AND NOT ("
             f"{_relay_waiting()} AND EXISTS (SELECT 1 FROM outbox AS ahead WHERE "
             "ahead.recipient_id = outbox.recipient_id AND ahead.id < outbox.id AND "
-            f"{_relay_waiting('ahead')}))"
-            " ORDER BY id LIMIT $2",
+            f"{_relay_waiting('ahead')})) "
+            "AND NOT EXISTS (SELECT 1 FROM outbox AS held WHERE held.lease_until > $1 "
+            "AND held.recipient_id = outbox.recipient_id AND held.id < outbox.id "
+            "AND held.state = 'pending' AND held.lease_owner <> $4) "
+            f"ORDER BY id LIMIT $2) RETURNING {_ITEM_COLS}",
             utc(now),
             limit,
+            utc(lease_until),
+            owner,
         )
-        return [_item(r) for r in rows]
+        return sorted((_item(r) for r in rows), key=lambda i: i.id)
+
+    async def release_outbox(self, item_ids: Sequence[int], at: datetime) -> None:
+        """Give claimed notifications back unsent, to be tried at `at` (not an attempt)."""
+        await self._run(
+            "UPDATE outbox SET next_attempt_at = $1, lease_until = NULL "
+            "WHERE id = ANY($2::bigint[]) AND state = 'pending'",
+            utc(at),
+            list(item_ids),
+        )
 
     async def outbox_for(self, order_id: str) -> list[OutboxItem]:
         """Every notification of one order, in order."""
@@ -159,7 +186,8 @@ class OutboxTables(PgQueries):
     async def mark_outbox_sent(self, item_id: int, now: datetime) -> None:
         """The notification reached Telegram."""
         await self._run(
-            "UPDATE outbox SET state = 'sent', sent_at = $1, attempts = attempts + 1 WHERE id = $2",
+            "UPDATE outbox SET state = 'sent', sent_at = $1, attempts = attempts + 1, "
+            "lease_until = NULL WHERE id = $2",
             utc(now),
             item_id,
         )
@@ -167,7 +195,8 @@ class OutboxTables(PgQueries):
     async def retry_outbox(self, item_id: int, at: datetime, error: str) -> None:
         """Try the notification again at `at`."""
         await self._run(
-            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2 "
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2, "
+            "lease_until = NULL "
             "WHERE id = $3",
             utc(at),
             error[:500],
@@ -177,7 +206,7 @@ class OutboxTables(PgQueries):
     async def hold_outbox_for(self, recipient_id: int, error: str) -> None:
         """Park a recipient's pending notifications (they blocked the bot)."""
         await self._run(
-            "UPDATE outbox SET state = 'held', last_error = $1 "
+            "UPDATE outbox SET state = 'held', last_error = $1, lease_until = NULL "
             "WHERE recipient_id = $2 AND state = 'pending'",
             error[:500],
             recipient_id,

@@ -20,6 +20,7 @@ from store.postgres.chat import ChatTables
 from store.postgres.connection import describe, open_pool
 from store.postgres.deadlines import DeadlineTables
 from store.postgres.help import HelpTables
+from store.postgres.inbox import InboxTables
 from store.postgres.ledger import LedgerTables
 from store.postgres.orders import OrderTables
 from store.postgres.outbox import OutboxTables
@@ -37,6 +38,7 @@ class PgTx(
     ChatTables,
     SupportTables,
     HelpTables,
+    InboxTables,
 ):
     """The operations available inside one unit of work."""
 

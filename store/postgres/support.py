@@ -168,6 +168,19 @@ class SupportTables(PgQueries):
         """Which party an agent's messages in the ticket go to."""
         await self._run("UPDATE tickets SET talking_to = $1 WHERE id = $2", party_id, ticket_id)
 
+    async def raise_ticket_sla(
+        self, ticket_id: int, raised_before: datetime | None, now: datetime
+    ) -> bool:
+        """Record the raise if nobody did since `raised_before`; False if another did."""
+        done = await self._run(
+            "UPDATE tickets SET sla_raised_at = $1 WHERE id = $2 AND status = 'open' "
+            "AND sla_raised_at IS NOT DISTINCT FROM $3",
+            utc(now),
+            ticket_id,
+            utc(raised_before) if raised_before is not None else None,
+        )
+        return done == 1
+
     async def touch_ticket(self, ticket_id: int, column: str, now: datetime) -> None:
         """Record the latest party message or agent reply."""
         if column not in ("last_party_at", "last_agent_reply_at", "sla_raised_at"):

@@ -28,7 +28,7 @@ async def test_an_unknown_kind_or_a_misshapen_payload_is_marked_failed_not_retri
     notes = NotificationService(store, clock)
 
     with caplog.at_level(logging.ERROR, logger="bot.services.notifications"):
-        ready = await notes.pending(limit=3)
+        ready = await notes.claim(limit=3)
 
     # The two created-order notices and the delivery, with the two bad rows out of the way.
     assert [n.kind for n in ready] == [
@@ -43,4 +43,4 @@ async def test_an_unknown_kind_or_a_misshapen_payload_is_marked_failed_not_retri
         assert await tx.outbox_state(rows["order_paid"]) == ("failed", 1)
     assert "order_teleported" in caplog.text and "order_paid" in caplog.text
     await notes.sent(ready)
-    assert await notes.pending() == []
+    assert await notes.claim() == []

@@ -1,0 +1,72 @@
+"""The durable inbox: every update is kept before Telegram is told it arrived, then applied
+once, in order within its chat, by whichever instance claims it.
+
+Telegram resends an update until it is acknowledged (the webhook's 200, or the next
+getUpdates offset). Keeping it first means a crash after the acknowledgment loses nothing:
+the update waits in the database. Keeping it by `update_id` means a resend is recognised
+and dropped. A claim is a lease: the instance that dies while applying an update leaves it
+to another (or to itself, restarted) once the lease runs out, and the update is applied
+again from the start. That is safe because every use case re-checks the order's state and
+keys its money by payment, so an update half-applied before a crash changes nothing twice.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from bot.clock import Clock
+from bot.ports.records import InboxItem
+from bot.ports.storage import Storage
+
+# Applied updates are kept this long to recognise Telegram resending one (it gives up on
+# an unacknowledged update after a day).
+KEEP_APPLIED = timedelta(days=1)
+
+
+class InboxService:
+    """One instance's view of the inbox; `token` tells its leases from other instances'."""
+
+    def __init__(self, store: Storage, clock: Clock, lease: timedelta) -> None:
+        self.store = store
+        self.clock = clock
+        self.lease = lease
+        self.token = secrets.token_hex(8)
+
+    async def keep(self, update_id: int, chat_key: int | None, body: str) -> bool:
+        """Keep an arriving update (Telegram's JSON); False if it was kept before."""
+        async with self.store.transaction() as tx:
+            return await tx.keep_update(update_id, chat_key, body, self.clock.now())
+
+    async def claim(self, limit: int) -> list[InboxItem]:
+        """Updates this instance may apply now, oldest first: at most one per chat."""
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            return await tx.claim_updates(now, now + self.lease, self.token, limit)
+
+    async def applied(self, update_id: int) -> bool:
+        """The update's handler ran; False if its lease had gone to another instance."""
+        async with self.store.transaction() as tx:
+            return await tx.finish_update(update_id, self.token, self.clock.now())
+
+    async def release(self, everyone: bool = False) -> int:
+        """Give back the updates this instance claimed and did not apply (it is stopping),
+        or with `everyone` every lease (the only instance there can be is starting)."""
+        async with self.store.transaction() as tx:
+            return await tx.release_updates(None if everyone else self.token)
+
+    async def next_lease_end(self) -> datetime | None:
+        """When the earliest lease on a waiting update runs out."""
+        async with self.store.read() as tx:
+            return await tx.next_update_at()
+
+    async def forget_applied(self) -> int:
+        """Drop applied updates older than Telegram would resend them; how many."""
+        async with self.store.transaction() as tx:
+            return await tx.forget_updates(self.clock.now() - KEEP_APPLIED)
+
+    async def backlog(self) -> tuple[int, timedelta]:
+        """How many updates wait to be applied, and how long the oldest has waited."""
+        async with self.store.read() as tx:
+            count, oldest = await tx.inbox_backlog()
+        return count, (self.clock.now() - oldest if oldest is not None else timedelta(0))

@@ -111,7 +111,11 @@ async def open_services(
         unclaimed_after=settings.sla_unclaimed, unanswered_after=settings.sla_unanswered
     )
     support = SupportService(store, clock, orders, support_policy, settings.support_chat_id, signal)
-    chat = ChatService(store, clock, policy, settings.online_window, signal=signal)
+    # One bot per SQLite file (its instance lock); PostgreSQL may have several at once.
+    sole_writer = not is_postgres_url(settings.database_url)
+    chat = ChatService(
+        store, clock, policy, settings.online_window, signal=signal, sole_writer=sole_writer
+    )
     notifications = NotificationService(store, clock, signal, lease=settings.lease)
     return Services(
         store=store,

@@ -71,6 +71,16 @@ class Metrics:
         self.outbox_pending = Gauge(
             "kchat_outbox_pending", "Notifications waiting to be sent.", registry=r
         )
+        self.inbox_pending = Gauge(
+            "kchat_inbox_pending",
+            "Updates kept and not yet applied (by any instance on this database).",
+            registry=r,
+        )
+        self.inbox_oldest = Gauge(
+            "kchat_inbox_oldest_pending_age_seconds",
+            "How long the oldest update waiting to be applied has waited (0: none waits).",
+            registry=r,
+        )
         self.outbox_oldest = Gauge(
             "kchat_outbox_oldest_pending_age_seconds",
             "How long the oldest notification waiting to be sent has waited (0: none waits).",
@@ -109,13 +119,16 @@ class Metrics:
     # --- read at scrape time ------------------------------------------------------------
 
     async def read_backlog(self, services: Services) -> None:
-        """Set the deadline and outbox gauges from the database."""
+        """Set the deadline, outbox and inbox gauges from the database."""
         due, overdue = await services.deadlines.backlog(OVERDUE_AFTER)
         pending, oldest = await services.notifications.backlog()
         self.deadlines_due.set(due)
         self.deadlines_overdue.set(overdue)
         self.outbox_pending.set(pending)
         self.outbox_oldest.set(max(oldest.total_seconds(), 0.0))
+        waiting, longest = await services.inbox.backlog()
+        self.inbox_pending.set(waiting)
+        self.inbox_oldest.set(max(longest.total_seconds(), 0.0))
 
     def exposition(self) -> bytes:
         """Everything in Prometheus' text format."""

@@ -69,6 +69,10 @@ class DurableUpdateQueue(asyncio.Queue[object]):
             log.warning("could not give back claimed updates", exc_info=True)
         self._inbox = None
 
+    def poke(self) -> None:
+        """Look for work now (the clock jumped: leases may have run out)."""
+        self._wake.set()
+
     def qsize(self) -> int:
         """Updates waiting here or kept and not yet handled (an idle bot has none)."""
         return super().qsize() + len(self._mine)

@@ -112,13 +112,17 @@ class ChatService:
         policy: Policy,
         online_window: timedelta = ONLINE_WINDOW,
         signal: OutboxSignal | None = None,
+        *,
+        sole_writer: bool = True,
     ) -> None:
         self.store = store
         self.clock = clock
         self.policy = policy
         self.online_window = online_window
         self.signal = signal or OutboxSignal()
-        # Only this process changes modes and activity, so write-through caches are exact.
+        # When only this process changes modes (SQLite: one bot per file), a write-through
+        # cache is exact; with several instances on one database, another may change them.
+        self._cache_modes = sole_writer
         self._modes: dict[int, ChatMode | None] = {}
         self._seen_written: dict[int, datetime] = {}
         # Relays and their outcomes of concurrent chats share one commit (one fsync).
@@ -213,10 +217,13 @@ class ChatService:
 
     async def mode(self, user_id: int) -> ChatMode | None:
         """What the bot waits for from the user."""
-        if user_id not in self._modes:
-            async with self.store.read() as tx:
-                self._modes[user_id] = await tx.get_mode(user_id)
-        return self._modes[user_id]
+        if user_id in self._modes:
+            return self._modes[user_id]
+        async with self.store.read() as tx:
+            mode = await tx.get_mode(user_id)
+        if self._cache_modes:
+            self._modes[user_id] = mode
+        return mode
 
     async def set_mode(
         self, user_id: int, mode: InputMode, order_id: str | None = None, **data: Any
@@ -225,14 +232,16 @@ class ChatService:
         self._modes.pop(user_id, None)
         async with self.store.transaction() as tx:
             await tx.set_mode(user_id, mode, order_id, data, self.clock.now())
-        self._modes[user_id] = ChatMode(user_id, mode, order_id, data)
+        if self._cache_modes:
+            self._modes[user_id] = ChatMode(user_id, mode, order_id, data)
 
     async def clear_mode(self, user_id: int) -> None:
         """Stop waiting for input."""
         self._modes.pop(user_id, None)
         async with self.store.transaction() as tx:
             await tx.clear_mode(user_id)
-        self._modes[user_id] = None
+        if self._cache_modes:
+            self._modes[user_id] = None
 
     # --- cards ------------------------------------------------------------------------
 

@@ -41,6 +41,7 @@ from sandbox.fake_bot_api.state import (
     StoredFile,
     TelegramState,
 )
+from sandbox.fake_bot_api.webhook import WebhookPusher
 
 JsonDict = dict[str, Any]
 T = TypeVar("T")
@@ -163,7 +164,11 @@ class FakeTelegram:
         clock: Callable[[], float] = time.time,
         privacy_mode: bool = True,
         flood_limits: FloodLimits | None = None,
+        webhook_endpoint: str | None = None,
     ) -> None:
+        """`webhook_endpoint`: where to POST updates while the bot has a webhook set (the
+        local address standing in for the public one it registered); without it, a bot
+        with a webhook gets nothing, as from a Telegram that cannot reach it."""
         bot_id = int(token.split(":", 1)[0])
         self.token = token
         self.state = TelegramState(
@@ -181,6 +186,9 @@ class FakeTelegram:
         self.server = FakeBotApiServer(
             self.state, token, faults=self.faults, log=self.log, flood=self.flood
         )
+        self.webhook = (
+            WebhookPusher(self.state, webhook_endpoint) if webhook_endpoint is not None else None
+        )
         self._changed = asyncio.Event()
         self._last_change = time.monotonic()
         self.state.subscribe(self._on_state_change)
@@ -191,10 +199,14 @@ class FakeTelegram:
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> Self:
         """Start serving the Bot API; port 0 picks a free port."""
         await self.server.start(host, port)
+        if self.webhook is not None:
+            await self.webhook.start()
         return self
 
     async def stop(self) -> None:
         """Stop serving; pending long polls are answered at once."""
+        if self.webhook is not None:
+            await self.webhook.stop()
         await self.server.stop()
 
     async def __aenter__(self) -> Self:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -28,10 +28,14 @@ def faq_index() -> FaqIndex:
 
 @asynccontextmanager
 async def running_kchat(
-    tmp_path: Path, faq_index: FaqIndex, **overrides: Any
+    tmp_path: Path, faq_index: FaqIndex, *, users: Iterable[int] = (), **overrides: Any
 ) -> AsyncIterator[Running]:
-    """KChat polling a fake Telegram, on a fresh database and a fake clock."""
+    """KChat polling a fake Telegram, on a fresh database and a fake clock; `users` exist in
+    Telegram before the bot starts (they wrote to it while it was down)."""
     async with FakeTelegram() as tg:
+        for user_id in users:
+            tg.user(user_id, f"User {user_id}")
+            tg.state.open_private_chat(user_id)
         settings = Settings(  # type: ignore[call-arg]
             _env_file=None,
             telegram_api_base_url=tg.bot_base_url,

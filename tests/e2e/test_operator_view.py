@@ -19,6 +19,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.domain.faq import FaqIndex
 from bot.metrics import OVERDUE_AFTER
+from bot.services.inbox import InboxService
 from sandbox.fake_bot_api.faults import Fault
 from sandbox.fake_bot_api.harness import FakeGroup
 from tests.e2e.conftest import running_kchat
@@ -158,6 +159,10 @@ async def test_metrics_count_updates_transitions_answers_errors_and_the_backlog(
         await k.settle()
         assert k.app.job_queue is not None
         k.app.job_queue.scheduler.pause()  # the scheduler falls behind: deadlines pile up
+        # An update another instance took and holds (a long lease): it waits to be applied.
+        elsewhere = InboxService(k.services.store, k.clock, timedelta(days=1))
+        await elsewhere.keep(77_000_001, 4242, "{}")
+        assert await elsewhere.claim(10)
         k.clock.advance(timedelta(hours=2))
         now = k.clock.now()
 
@@ -184,6 +189,8 @@ async def test_metrics_count_updates_transitions_answers_errors_and_the_backlog(
     # The buyer's news of the delivery waits for its retry, queued two hours ago.
     assert value(scraped, "kchat_outbox_pending") == 1
     assert value(scraped, "kchat_outbox_oldest_pending_age_seconds") == 2 * 3600
+    assert value(scraped, "kchat_inbox_pending") == 1
+    assert value(scraped, "kchat_inbox_oldest_pending_age_seconds") == 2 * 3600
 
 
 def _reports(k: Running) -> list[str]:

@@ -3,10 +3,11 @@
 Both ways updates reach the bot end in `Application.update_queue.put`: the webhook answers
 Telegram's POST only after it, and long polling confirms an update (the next getUpdates
 offset) only after it. So `put` here keeps the update in the database and returns; nothing
-else changes in PTB. A pump then claims what this instance may apply (the oldest waiting
-update of each chat nobody else holds, including updates other instances kept) and feeds
-it to PTB's own fetcher; `finished` marks it applied once its handlers ran, and lets the
-next update of that chat go.
+else changes in PTB. When it is the update's turn in its chat (the usual case), the same
+transaction claims it and it goes straight to PTB's own fetcher; otherwise a pump claims
+what this instance may apply (the oldest waiting update of each chat nobody else holds,
+including updates other instances kept) and feeds it. `finished` marks an update applied
+once its handlers ran, which lets the next update of that chat go.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from datetime import timedelta
 
 from telegram import Bot, Update
 
-from bot.services.inbox import InboxService
+from bot.services.inbox import InboxService, Receipt
 from handlers.per_chat_order import chat_key
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,8 @@ class DurableUpdateQueue(asyncio.Queue[object]):
         self._pump: asyncio.Task[None] | None = None
         self._in_flight: set[int] = set()
         self._mine: set[int] = set()  # kept by this instance, not yet handled (see qsize)
+        # Handled here and not yet marked applied: the next transaction marks them.
+        self._applied: list[int] = []
 
     def attach(self, inbox: InboxService, bot: Bot, *, sole: bool) -> None:
         """Start keeping updates and pumping; `sole`: no other instance can share the
@@ -63,8 +66,9 @@ class DurableUpdateQueue(asyncio.Queue[object]):
         with contextlib.suppress(asyncio.CancelledError):
             await self._pump
         self._pump = None
+        applied, self._applied = self._applied, []
         try:
-            await self._inbox.release()
+            await self._inbox.release(applied=applied)
         except Exception:  # the lease runs out by itself
             log.warning("could not give back claimed updates", exc_info=True)
         self._inbox = None
@@ -75,7 +79,7 @@ class DurableUpdateQueue(asyncio.Queue[object]):
 
     def qsize(self) -> int:
         """Updates waiting here or kept and not yet handled (an idle bot has none)."""
-        return super().qsize() + len(self._mine)
+        return super().qsize() + len(self._mine) + len(self._applied)
 
     async def put(self, item: object) -> None:
         """Keep a Telegram update before it is acknowledged; a resend is dropped."""
@@ -84,28 +88,38 @@ class DurableUpdateQueue(asyncio.Queue[object]):
             await super().put(item)
             return
         body = json.dumps(item.to_dict(), ensure_ascii=False)
-        if await inbox.keep(item.update_id, chat_key(item), body):
-            if len(self._mine) > MINE_AT_MOST:  # others handled them (several instances)
-                self._mine.clear()
-            self._mine.add(item.update_id)
-            self._wake.set()
-        else:
+        applied, self._applied = self._applied, []
+        take = len(self._in_flight) < IN_FLIGHT
+        try:
+            receipt = await inbox.receive(
+                item.update_id, chat_key(item), body, take=take, applied=applied
+            )
+        except BaseException:
+            self._applied = applied + self._applied  # marked by the next transaction
+            raise
+        if receipt is Receipt.AGAIN:
             log.info("update %s arrived again: already kept", item.update_id)
+            return
+        if receipt is Receipt.TAKEN:  # its chat's turn: no pump round needed
+            self._in_flight.add(item.update_id)
+            self._mine.add(item.update_id)
+            await super().put(item)
+            return
+        if len(self._mine) > MINE_AT_MOST:  # others handled them (several instances)
+            self._mine.clear()
+        self._mine.add(item.update_id)
+        self._wake.set()
 
     async def finished(self, update: object) -> None:
-        """PTB handled `update` (whatever its handlers did): it is applied."""
+        """PTB handled `update` (whatever its handlers did): it is applied. Marked by the
+        next transaction (the pump's, woken now, or the next arrival's): a crash before
+        that has it applied again after the lease, which the use cases allow."""
         if not isinstance(update, Update) or update.update_id not in self._in_flight:
             return
-        inbox = self._inbox
-        try:
-            if inbox is not None and not await inbox.applied(update.update_id):
-                log.warning("update %s was taken over by another instance", update.update_id)
-        except Exception:  # its lease runs out and it is applied again: safe, only later
-            log.exception("could not mark update %s applied", update.update_id)
-        finally:
-            self._in_flight.discard(update.update_id)
-            self._mine.discard(update.update_id)
-            self._wake.set()  # the chat's next update may go now
+        self._in_flight.discard(update.update_id)
+        self._mine.discard(update.update_id)
+        self._applied.append(update.update_id)
+        self._wake.set()  # the chat's next update may go now
 
     async def _run(self, sole: bool) -> None:
         inbox, bot = self._inbox, self._bot
@@ -132,24 +146,30 @@ class DurableUpdateQueue(asyncio.Queue[object]):
 
     async def _feed(self, inbox: InboxService, bot: Bot) -> bool:
         room = IN_FLIGHT - len(self._in_flight)
-        if room <= 0:
+        applied, self._applied = self._applied, []
+        if room <= 0 and not applied:
             return False
+        try:
+            items = await inbox.claim(room, applied)
+        except BaseException:
+            self._applied = applied + self._applied
+            raise
         fed = False
-        for item in await inbox.claim(room):
+        for item in items:
             if item.update_id in self._in_flight:  # ours already (its lease was renewed)
                 continue
             try:
                 update = Update.de_json(json.loads(item.body), bot)
             except Exception:  # not an update any more: set it aside as applied
                 log.exception("update %s in the inbox is unreadable", item.update_id)
-                await inbox.applied(item.update_id)
+                self._applied.append(item.update_id)
                 continue
             if item.attempts > 1:
                 log.warning("update %s taken over (attempt %d)", item.update_id, item.attempts)
             self._in_flight.add(item.update_id)
             await super().put(update)
             fed = True
-        return fed
+        return fed or bool(self._applied)
 
     async def _idle_for(self, inbox: InboxService) -> float:
         """Seconds until the next lease runs out, at most `LOOK_EVERY`."""

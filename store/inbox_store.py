@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from bot.ports.records import InboxItem
@@ -40,6 +41,36 @@ class InboxTables(Queries):
         )
         items = [InboxItem(int(r[0]), r[1], str(r[2]), int(r[3])) for r in rows]
         return sorted(items, key=lambda i: i.update_id)
+
+    async def take_update(
+        self, update_id: int, now: datetime, lease_until: datetime, token: str
+    ) -> bool:
+        """Claim this one update if it is the oldest pending of its chat and not leased."""
+        cur = await self._db.execute(
+            "UPDATE inbox SET lease_until = ?, lease_token = ?, attempts = attempts + 1 "
+            "WHERE update_id = ? AND state = 'pending' "
+            "AND (lease_until IS NULL OR lease_until <= ?) "
+            "AND (chat_key IS NULL OR NOT EXISTS (SELECT 1 FROM inbox AS ahead "
+            "WHERE ahead.state = 'pending' AND ahead.chat_key = inbox.chat_key "
+            "AND ahead.update_id < inbox.update_id))",
+            (to_db(lease_until), token, update_id, to_db(now)),
+        )
+        return cur.rowcount == 1
+
+    async def finish_updates(self, update_ids: Sequence[int], token: str, now: datetime) -> int:
+        """`finish_update` for several; how many were still this instance's to finish."""
+        done = 0
+        ids = list(update_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            cur = await self._db.execute(
+                "UPDATE inbox SET state = 'applied', done_at = ?, lease_until = NULL "
+                f"WHERE update_id IN ({marks}) AND lease_token = ? AND state = 'pending'",
+                (to_db(now), *chunk, token),
+            )
+            done += cur.rowcount
+        return done
 
     async def finish_update(self, update_id: int, token: str, now: datetime) -> bool:
         """The update was applied; False if the lease was lost to another instance."""

@@ -575,8 +575,19 @@ class InboxRepo(Protocol):
         one at a time across every instance, so two never take the same chat at once."""
         ...
 
+    async def take_update(
+        self, update_id: int, now: datetime, lease_until: datetime, token: str
+    ) -> bool:
+        """Claim this one update as `claim_updates` would (the oldest pending of its chat,
+        not leased); False if it must wait its turn."""
+        ...
+
     async def finish_update(self, update_id: int, token: str, now: datetime) -> bool:
         """The update was applied; False if the lease was lost to another instance."""
+        ...
+
+    async def finish_updates(self, update_ids: Sequence[int], token: str, now: datetime) -> int:
+        """`finish_update` for several; how many were still this instance's to finish."""
         ...
 
     async def release_updates(self, token: str | None) -> int:

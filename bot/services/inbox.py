@@ -12,16 +12,29 @@ keys its money by payment, so an update half-applied before a crash changes noth
 
 from __future__ import annotations
 
+import logging
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from enum import Enum
 
 from bot.clock import Clock
 from bot.ports.records import InboxItem
-from bot.ports.storage import Storage
+from bot.ports.storage import InboxRepo, Storage
+
+log = logging.getLogger(__name__)
 
 # Applied updates are kept this long to recognise Telegram resending one (it gives up on
 # an unacknowledged update after a day).
 KEEP_APPLIED = timedelta(days=1)
+
+
+class Receipt(Enum):
+    """What became of an arriving update."""
+
+    AGAIN = "again"  # kept before: Telegram sent it again
+    KEPT = "kept"  # kept; it waits for its chat's turn
+    TAKEN = "taken"  # kept and claimed by this instance: apply it now
 
 
 class InboxService:
@@ -35,24 +48,63 @@ class InboxService:
 
     async def keep(self, update_id: int, chat_key: int | None, body: str) -> bool:
         """Keep an arriving update (Telegram's JSON); False if it was kept before."""
-        async with self.store.transaction() as tx:
-            return await tx.keep_update(update_id, chat_key, body, self.clock.now())
+        return await self.receive(update_id, chat_key, body, take=False) is not Receipt.AGAIN
 
-    async def claim(self, limit: int) -> list[InboxItem]:
-        """Updates this instance may apply now, oldest first: at most one per chat."""
+    async def receive(
+        self,
+        update_id: int,
+        chat_key: int | None,
+        body: str,
+        *,
+        take: bool,
+        applied: Sequence[int] = (),
+    ) -> Receipt:
+        """Keep an arriving update and, with `take`, claim it at once when it is its
+        chat's turn; `applied` (updates this instance handled since its last visit) are
+        marked in the same transaction: one commit for all of it, the usual case."""
         now = self.clock.now()
         async with self.store.transaction() as tx:
+            await self._finish(tx, applied, now)
+            if not await tx.keep_update(update_id, chat_key, body, now):
+                return Receipt.AGAIN
+            if take and await tx.take_update(update_id, now, now + self.lease, self.token):
+                return Receipt.TAKEN
+            return Receipt.KEPT
+
+    async def claim(self, limit: int, applied: Sequence[int] = ()) -> list[InboxItem]:
+        """Updates this instance may apply now, oldest first: at most one per chat.
+        `applied` are marked first, in the same transaction (their chats' next updates are
+        then claimable)."""
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            await self._finish(tx, applied, now)
+            if limit <= 0:
+                return []
             return await tx.claim_updates(now, now + self.lease, self.token, limit)
+
+    async def _finish(self, tx: InboxRepo, applied: Sequence[int], now: datetime) -> None:
+        if not applied:
+            return
+        done = await tx.finish_updates(applied, self.token, now)
+        if done < len(applied):
+            log.warning(
+                "%d of %d updates were taken over by another instance before they were "
+                "marked applied here",
+                len(applied) - done,
+                len(applied),
+            )
 
     async def applied(self, update_id: int) -> bool:
         """The update's handler ran; False if its lease had gone to another instance."""
         async with self.store.transaction() as tx:
             return await tx.finish_update(update_id, self.token, self.clock.now())
 
-    async def release(self, everyone: bool = False) -> int:
+    async def release(self, everyone: bool = False, applied: Sequence[int] = ()) -> int:
         """Give back the updates this instance claimed and did not apply (it is stopping),
-        or with `everyone` every lease (the only instance there can be is starting)."""
+        or with `everyone` every lease (the only instance there can be is starting);
+        `applied` are marked first."""
         async with self.store.transaction() as tx:
+            await self._finish(tx, applied, self.clock.now())
             return await tx.release_updates(None if everyone else self.token)
 
     async def next_lease_end(self) -> datetime | None:

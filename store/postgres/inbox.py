@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from bot.ports.records import InboxItem
@@ -50,6 +51,36 @@ class InboxTables(PgQueries):
         )
         items = [InboxItem(int(r[0]), r[1], str(r[2]), int(r[3])) for r in rows]
         return sorted(items, key=lambda i: i.update_id)
+
+    async def take_update(
+        self, update_id: int, now: datetime, lease_until: datetime, token: str
+    ) -> bool:
+        """Claim this one update if it is the oldest pending of its chat and not leased
+        (taking turns with every other claim)."""
+        await self._con.execute("SELECT pg_advisory_xact_lock($1)", INBOX_CLAIM_LOCK)
+        taken = await self._run(
+            "UPDATE inbox SET lease_until = $3, lease_token = $4, attempts = attempts + 1 "
+            "WHERE update_id = $1 AND state = 'pending' "
+            "AND (lease_until IS NULL OR lease_until <= $2) "
+            "AND (chat_key IS NULL OR NOT EXISTS (SELECT 1 FROM inbox AS ahead "
+            "WHERE ahead.state = 'pending' AND ahead.chat_key = inbox.chat_key "
+            "AND ahead.update_id < inbox.update_id))",
+            update_id,
+            utc(now),
+            utc(lease_until),
+            token,
+        )
+        return taken == 1
+
+    async def finish_updates(self, update_ids: Sequence[int], token: str, now: datetime) -> int:
+        """`finish_update` for several; how many were still this instance's to finish."""
+        return await self._run(
+            "UPDATE inbox SET state = 'applied', done_at = $1, lease_until = NULL "
+            "WHERE update_id = ANY($2::bigint[]) AND lease_token = $3 AND state = 'pending'",
+            utc(now),
+            list(update_ids),
+            token,
+        )
 
     async def finish_update(self, update_id: int, token: str, now: datetime) -> bool:
         """The update was applied; False if the lease was lost to another instance."""

@@ -18,9 +18,11 @@ from bot.domain.policy import Policy
 from bot.domain.tickets import SupportPolicy
 from bot.ports.storage import Storage
 from bot.services.agents import AgentRoster
+from bot.services.api_keys import ApiKeyService
 from bot.services.chat import ChatService
 from bot.services.deadlines import DeadlineService
 from bot.services.help_log import HelpLog
+from bot.services.idempotency import IdempotencyService
 from bot.services.inbox import InboxService
 from bot.services.notifications import NotificationService, OutboxSignal
 from bot.services.orders import OrderService
@@ -51,6 +53,8 @@ class Services:
     agents: AgentRoster
     reachability: Reachability
     inbox: InboxService
+    api_keys: ApiKeyService
+    api_requests: IdempotencyService
 
     async def schema_version(self) -> int:
         """The newest migration the database has."""
@@ -130,6 +134,8 @@ async def open_services(
         agents=AgentRoster(settings.support_agents, settings.support_chat_id, clock),
         reachability=Reachability(chat, orders, notifications, support),
         inbox=InboxService(store, clock, settings.lease),
+        api_keys=ApiKeyService(store, clock),
+        api_requests=IdempotencyService(store, clock),
     )
 
 

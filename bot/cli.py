@@ -36,6 +36,8 @@ from bot.domain.model import Status
 from bot.domain.money import format_amount, normalize_currency, parse_amount
 from bot.order_json import order_to_json
 from bot.ports.errors import BackupRefused, DatabaseMissing, DatabaseUnavailable
+from bot.ports.records import ApiKeyRecord
+from bot.services.api_keys import parse_scopes
 from bot.timefmt import to_db
 
 EXIT_USAGE = 2
@@ -278,6 +280,47 @@ async def _migrate(s: Services, a: argparse.Namespace) -> int:
     return 0
 
 
+async def _apikey_create(s: Services, a: argparse.Namespace) -> int:
+    made = await s.api_keys.create(a.name, parse_scopes(a.scopes))
+    if a.json:
+        _print_json({"key": made.key})
+    else:
+        print(made.key)
+    print(
+        f"kchat: API key {made.record.name} (id {made.record.id}, scopes "
+        f"{','.join(made.record.scopes)}) created; the key is shown this once",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _key_json(k: ApiKeyRecord) -> dict[str, Any]:
+    return {
+        "id": k.id,
+        "name": k.name,
+        "scopes": list(k.scopes),
+        "created_at": to_db(k.created_at),
+        "revoked_at": to_db(k.revoked_at) if k.revoked_at else None,
+    }
+
+
+async def _apikey_list(s: Services, a: argparse.Namespace) -> int:
+    keys = await s.api_keys.all()
+    if a.json:
+        _print_json([_key_json(k) for k in keys])
+        return 0
+    for k in keys:
+        state = f"revoked {to_db(k.revoked_at)}" if k.revoked_at else "active"
+        print(f"{k.id}  {k.name:<24} {','.join(k.scopes):<16} {to_db(k.created_at)}  {state}")
+    return 0
+
+
+async def _apikey_revoke(s: Services, a: argparse.Namespace) -> int:
+    k = await s.api_keys.revoke(a.key)
+    print(f"API key {k.name} (id {k.id}) is revoked")
+    return 0
+
+
 _FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 
 Command = Callable[[Services, argparse.Namespace], Awaitable[int]]
@@ -299,6 +342,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--verbose",
         action="store_true",
         help="when the bot cannot start, print the whole traceback, not only what to try",
+    )
+    sub.add_parser(
+        "api",
+        help="serve the HTTP port (the marketplace API and the operator's endpoints) "
+        "without polling Telegram; needs KCHAT_HTTP_PORT",
     )
     mg = sub.add_parser(
         "migrate", help="create the database, or apply its pending migrations, and exit"
@@ -363,6 +411,21 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--key", default=None, help="idempotency key (a repeat does nothing)")
     t.add_argument("--json", action="store_true")
     t.set_defaults(run=_topup)
+
+    ak = sub.add_parser("apikey", help="the marketplace API's keys").add_subparsers(
+        dest="apikey_command", required=True, parser_class=_Parser
+    )
+    akc = ak.add_parser("create", help="a new key, printed once (only its hash is kept)")
+    akc.add_argument("--name", required=True)
+    akc.add_argument("--scopes", required=True, help="comma-separated: read, write, money")
+    akc.add_argument("--json", action="store_true", help='print {"key": "..."}')
+    akc.set_defaults(run=_apikey_create)
+    akl = ak.add_parser("list", help="every key: id, name, scopes, created, revoked")
+    akl.add_argument("--json", action="store_true")
+    akl.set_defaults(run=_apikey_list)
+    akr = ak.add_parser("revoke", help="refuse a key from now on")
+    akr.add_argument("key", metavar="ID_OR_NAME")
+    akr.set_defaults(run=_apikey_revoke)
 
     sw = sub.add_parser("sweep", help="apply every deadline that is due now")
     sw.set_defaults(run=_sweep)
@@ -484,6 +547,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.app import run_bot
 
         return run_bot(settings, verbose=args.verbose)
+    if args.command == "api":
+        from bot.api_server import run_api
+
+        return run_api(settings)
     if args.command == "backup":
         return _backup(settings, args)
     if getattr(args, "currency", "x") is None:

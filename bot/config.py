@@ -132,6 +132,7 @@ _ALLOWED: dict[str, str] = {
     "http_port": "empty (no HTTP port), or a port from 1 to 65535",
     "operator_chat_id": "a chat id: a whole number other than 0 (a group's is negative)",
     "operator_max_per_hour": "a whole number of messages from 1 to 1000",
+    "api_rate_limit": "a whole number of requests a minute from 1 to 1000000",
     "log_format": ", ".join(LOG_FORMATS),
     "faq_min_score": "a number from 0 to 1",
     "help_center_url": (
@@ -226,6 +227,8 @@ class Settings(BaseSettings):
     operator_chat_id: int | None = Field(default=None, ge=-MAX_TELEGRAM_ID, le=MAX_TELEGRAM_ID)
     operator_repeat_every: timedelta = timedelta(minutes=10)
     operator_max_per_hour: int = Field(default=20, ge=1, le=1000)
+    # The marketplace API: requests a minute each API key may make (429 beyond that).
+    api_rate_limit: int = Field(default=600, ge=1, le=1_000_000)
 
     @field_validator(*DURATION_BOUNDS, mode="before")
     @classmethod

@@ -25,7 +25,7 @@ class Health:
     def __init__(
         self,
         schema_version: int,
-        telegram: Callable[[], Awaitable[object]],
+        telegram: Callable[[], Awaitable[object]] | None,
         *,
         timeout: float = CHECK_TIMEOUT,
     ) -> None:
@@ -36,7 +36,13 @@ class Health:
         self._telegram_ok_at: float | None = None
 
     async def readiness(self) -> dict[str, str]:
-        """Each check ("database", "migrations", "telegram"): "ok", or what is wrong."""
+        """Each check ("database", "migrations", "telegram"): "ok", or what is wrong.
+
+        Without Telegram (`kchat api` serves the API alone) there is no "telegram" check.
+        """
+        if self._telegram is None:
+            database, migrations = await self._database()
+            return {"database": database, "migrations": migrations}
         (database, migrations), telegram = await asyncio.gather(
             self._database(), self._telegram_check()
         )
@@ -64,6 +70,7 @@ class Health:
         return OK, OK
 
     async def _telegram_check(self) -> str:
+        assert self._telegram is not None
         # Only an answer is remembered: once Telegram is back, the next probe says so.
         if self._telegram_ok_at is not None and time.monotonic() - self._telegram_ok_at < (
             TELEGRAM_EVERY

@@ -14,7 +14,9 @@ from telegram import Bot
 from bot.bootstrap import Services, code_schema_version
 from bot.config import Settings
 from bot.health import Health
+from bot.http.api import ApiContext, add_api_routes
 from bot.http.operator import add_operator_routes
+from bot.http.rate_limit import RateLimit
 from bot.http.server import HttpServer
 from bot.metrics import Metrics
 from handlers.delivery.operator_chat import ChatReporter, OperatorChatLog, ReportLimit
@@ -29,9 +31,11 @@ class OperatorView:
         self.bot = bot
         self.health = Health(code_schema_version(settings), bot.get_me)
         self.http: HttpServer | None = None
+        self.api = ApiContext(RateLimit(settings.api_rate_limit), settings.default_currency)
         if settings.http_port is not None:
             self.http = HttpServer(settings.http_host, settings.http_port)
             add_operator_routes(self.http.app, self.health, metrics)
+            add_api_routes(self.http.app, self.api)
         self._chat_log: OperatorChatLog | None = None
 
     async def start(self) -> None:
@@ -42,6 +46,7 @@ class OperatorView:
     def attach(self, services: Services) -> None:
         """The services are open: readiness checks the database, ERROR lines reach the chat."""
         self.health.services = services
+        self.api.services = services
         chat_id = self.settings.operator_chat_id
         if chat_id is not None and self._chat_log is None:
             limit = ReportLimit(

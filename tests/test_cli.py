@@ -306,3 +306,94 @@ def test_a_database_the_command_line_wrote_first_starts_the_bot_without_a_rederi
             await services.close()
 
     assert asyncio.run(bot_start()) == 0  # same rules: no pass over the orders
+
+
+def test_apikey_create_prints_the_key_once_and_keeps_only_its_hash(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _run(capsys, "migrate")
+    code, out, err = _run(
+        capsys, "apikey", "create", "--name", "shop", "--scopes", "read,money", "--json"
+    )
+    assert code == 0 and "shown this once" in err
+    key = json.loads(out)["key"]
+    assert set(json.loads(out)) == {"key"} and key.startswith("kc_")
+    url = os.environ["KCHAT_DATABASE_URL"]
+    assert not [line for line in dump(url) if key in line]
+    code, out, _ = _run(capsys, "apikey", "list", "--json")
+    (listed,) = json.loads(out)
+    assert (listed["name"], listed["scopes"], listed["revoked_at"]) == (
+        "shop",
+        ["read", "money"],
+        None,
+    )
+    assert key.split("_")[1] == listed["id"]
+    code, out, _ = _run(capsys, "apikey", "revoke", "shop")
+    assert code == 0 and "revoked" in out
+    code, out, _ = _run(capsys, "apikey", "list")
+    assert "revoked" in out and key not in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["apikey", "create", "--name", "x", "--scopes", "admin"],
+        ["apikey", "create", "--name", "x", "--scopes", ""],
+        ["apikey", "create", "--name", "bad name", "--scopes", "read"],
+        ["apikey", "revoke", "nobody"],
+    ],
+)
+def test_apikey_errors_are_one_line_and_exit_2(
+    db: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    _run(capsys, "migrate")
+    _run(capsys, "apikey", "create", "--name", "x1", "--scopes", "read")
+    code, out, err = _run(capsys, *argv)
+    assert code == 2 and out == "" and err.count("\n") == 1 and err.startswith("kchat: ")
+
+
+def test_a_second_key_with_a_taken_name_is_refused(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _run(capsys, "migrate")
+    assert _run(capsys, "apikey", "create", "--name", "shop", "--scopes", "read")[0] == 0
+    code, _, err = _run(capsys, "apikey", "create", "--name", "shop", "--scopes", "read")
+    assert code == 2 and "exists already" in err
+
+
+def test_kchat_api_serves_the_api_without_telegram_until_terminated(
+    db: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    _run(capsys, "migrate")
+    _, out, _ = _run(capsys, "apikey", "create", "--name", "s", "--scopes", "read", "--json")
+    key = json.loads(out)["key"]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "KCHAT_HTTP_PORT": str(port)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "api"], env=env, cwd=tmp_path, stderr=subprocess.PIPE
+    )
+    try:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/v1/users/5/balance",
+            headers={"Authorization": f"Bearer {key}"},
+        )
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(request, timeout=2) as r:
+                    body = json.loads(r.read())
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert body == {"telegram_id": 5, "balances": {}}
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as r:
+            assert json.loads(r.read())["checks"] == {"database": "ok", "migrations": "ok"}
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0

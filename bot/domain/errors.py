@@ -99,3 +99,13 @@ class StaleDeadline(DomainError):
     """A deadline that no longer applies to the order as it is now."""
 
     code = "stale_deadline"
+
+
+class ReferenceTaken(DomainError):
+    """The marketplace's order reference already names another order."""
+
+    code = "reference_taken"
+
+    def __init__(self, reference: str) -> None:
+        super().__init__(f"The reference {reference!r} already names an order.")
+        self.reference = reference

@@ -190,3 +190,25 @@ class HelpQuestion:
     doc_id: str | None
     score: float
     helpful: bool | None
+
+
+@dataclass(frozen=True)
+class ApiKeyRecord:
+    """An API key as stored: its public id, a hash of the secret, and what it may do."""
+
+    id: str
+    name: str
+    key_hash: str
+    scopes: tuple[str, ...]
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ApiRequestRecord:
+    """An idempotent request: what was asked (its hash) and, once done, the answer."""
+
+    request_hash: str
+    done: bool
+    status: int | None
+    body: str | None

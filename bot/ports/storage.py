@@ -19,6 +19,8 @@ from bot.domain.ledger import LedgerTxn
 from bot.domain.model import Offer, Order, Status
 from bot.domain.tickets import Ticket, TicketKind
 from bot.ports.records import (
+    ApiKeyRecord,
+    ApiRequestRecord,
     CardRef,
     ChatMode,
     DueDeadline,
@@ -608,6 +610,51 @@ class InboxRepo(Protocol):
         ...
 
 
+class ApiRepo(Protocol):
+    """The marketplace API: keys, idempotent requests, and the marketplace's order references."""
+
+    async def insert_api_key(self, key: ApiKeyRecord) -> bool:
+        """Store a new key; False if its name is taken."""
+        ...
+
+    async def get_api_key(self, key_id: str) -> ApiKeyRecord | None:
+        """The key with this id, or None."""
+        ...
+
+    async def api_keys(self) -> list[ApiKeyRecord]:
+        """Every key, oldest first."""
+        ...
+
+    async def revoke_api_key(self, id_or_name: str, now: datetime) -> ApiKeyRecord | None:
+        """Revoke the key with this id or name (kept revoked if it was); None if unknown."""
+        ...
+
+    async def begin_api_request(
+        self, key_id: str, idempotency_key: str, request_hash: str, now: datetime
+    ) -> ApiRequestRecord | None:
+        """Insert the request's row as running; None when it was inserted, else the row
+        already there (waiting, on PostgreSQL, for a concurrent insert to commit)."""
+        ...
+
+    async def finish_api_request(
+        self, key_id: str, idempotency_key: str, status: int, body: str
+    ) -> None:
+        """Keep the answer to replay."""
+        ...
+
+    async def drop_api_request(self, key_id: str, idempotency_key: str) -> None:
+        """Forget a request that was refused (a retry runs it afresh)."""
+        ...
+
+    async def add_order_reference(self, reference: str, order_id: str) -> bool:
+        """Bind the marketplace's reference to the order; False if it names another one."""
+        ...
+
+    async def order_reference(self, order_id: str) -> str | None:
+        """The marketplace's reference of the order, if it has one."""
+        ...
+
+
 class UnitOfWork(
     OrderRepo,
     LedgerRepo,
@@ -618,6 +665,7 @@ class UnitOfWork(
     SupportRepo,
     HelpLogRepo,
     InboxRepo,
+    ApiRepo,
     Protocol,
 ):
     """Every role, in one transaction: what a use case changes commits together."""

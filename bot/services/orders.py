@@ -17,6 +17,7 @@ from bot.domain.errors import (
     InvalidInput,
     OfferNotFound,
     OrderNotFound,
+    ReferenceTaken,
 )
 from bot.domain.ids import ALPHABET, make_order_id, normalize_order_id
 from bot.domain.ledger import EXTERNAL, transfer, user_account
@@ -150,8 +151,13 @@ class OrderService:
         title: str,
         price_minor: int,
         currency: str,
+        reference: str | None = None,
     ) -> Order:
-        """Intake: an order placed on the marketplace (via its offer for this item and price)."""
+        """Intake: an order placed on the marketplace (via its offer for this item and price).
+
+        `reference` is the marketplace's own id for the order: one order each (ReferenceTaken,
+        with nothing created, when it names another order already).
+        """
         now = self.clock.now()
         currency = normalize_currency(currency)
         applied = Applied()
@@ -173,8 +179,17 @@ class OrderService:
                 offer = offer.model_copy(update={"price_minor": price_minor, "updated_at": now})
                 await tx.save_offer(offer)
             order = await self._place(tx, offer, buyer_id, now, applied)
+            # Written with the order, under a unique key: of two racing creations with the
+            # same reference, the second waits for the first and then rolls back.
+            if reference is not None and not await tx.add_order_reference(reference, order.id):
+                raise ReferenceTaken(reference)
         self._changed(applied)
         return order
+
+    async def reference_of(self, order_id: str) -> str | None:
+        """The marketplace's reference of the order, if it was created with one."""
+        async with self.store.read() as tx:
+            return await tx.order_reference(order_id)
 
     async def _fresh_offer_id(self, tx: OrderRepo) -> str:
         for _ in range(20):

@@ -16,6 +16,7 @@ import asyncpg
 
 from bot.ports.errors import ConcurrentUpdate, DatabaseUnavailable
 from store.postgres import migrations
+from store.postgres.api import ApiTables
 from store.postgres.chat import ChatTables
 from store.postgres.connection import describe, open_pool
 from store.postgres.deadlines import DeadlineTables
@@ -39,6 +40,7 @@ class PgTx(
     SupportTables,
     HelpTables,
     InboxTables,
+    ApiTables,
 ):
     """The operations available inside one unit of work."""
 

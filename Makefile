@@ -46,10 +46,12 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.engine
 	$(BIN)/python -m bench.faq
 
-# asyncpg against psycopg 3 on the store's typical transaction (docs/operations.md).
+# asyncpg against psycopg 3 on the store's typical transaction (docs/operations.md), and
+# PostgreSQL against SQLite with one to three instances (needs a server on 127.0.0.1:5432).
 bench-pg: $(STAMP)
 	$(BIN)/python -m pip install --quiet "psycopg[binary,pool]>=3.3,<3.4"
 	$(BIN)/python -m bench.pg_driver
+	$(BIN)/python -m bench.instances -n 40000
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

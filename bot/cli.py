@@ -419,7 +419,9 @@ def build_parser() -> argparse.ArgumentParser:
     akc.add_argument("--name", required=True)
     akc.add_argument("--scopes", required=True, help="comma-separated: read, write, money")
     akc.add_argument("--json", action="store_true", help='print {"key": "..."}')
-    akc.set_defaults(run=_apikey_create)
+    # A key is often the first thing made on a fresh deployment: like intake, it may
+    # create the database (saying so).
+    akc.set_defaults(run=_apikey_create, creates=True)
     akl = ak.add_parser("list", help="every key: id, name, scopes, created, revoked")
     akl.add_argument("--json", action="store_true")
     akl.set_defaults(run=_apikey_list)

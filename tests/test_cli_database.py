@@ -130,3 +130,15 @@ def test_a_database_path_under_a_file_is_one_line(tmp_path: Path) -> None:
     done = kchat(db, *WRITES[0], cwd=tmp_path)
     assert done.returncode == 2
     assert one_line(done).startswith("kchat: cannot use the database at")
+
+
+def test_apikey_create_on_a_fresh_path_creates_the_database_and_prints_only_the_key(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "fresh.db"
+    done = kchat(db, "apikey", "create", "--name", "shop", "--scopes", "read,write", "--json")
+    assert done.returncode == 0, done.stderr
+    assert set(json.loads(done.stdout)) == {"key"}  # stdout stays pure JSON
+    assert f"kchat: created a new database at {db}\n" in done.stderr
+    listed = kchat(db, "apikey", "list", "--json")
+    assert listed.returncode == 0 and [k["name"] for k in json.loads(listed.stdout)] == ["shop"]

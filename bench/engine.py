@@ -31,6 +31,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.bootstrap import open_storage
 from bot.clock import ManualClock
 from bot.domain import transitions as t
 from bot.domain.deadlines import open_deadlines
@@ -91,9 +92,10 @@ def _build(i: int, policy: Policy) -> tuple[Order, t.Outcome | None]:
     return order, paid
 
 
-async def populate(path: Path, n: int, policy: Policy) -> None:
-    """Store n open orders with their payments and deadlines, 1000 per transaction."""
-    store = await Store.open(_url(path))
+async def populate(url: str, n: int, policy: Policy) -> None:
+    """Store n open orders with their payments and deadlines, 1000 per transaction, in the
+    database at `url` (either backend)."""
+    store = await open_storage(url)
     try:
         for start in range(0, n, ORDERS_PER_TXN):
             async with store.transaction() as tx:
@@ -243,7 +245,7 @@ def run(n: int, baseline_n: int, cycles_n: int, folder: Path) -> str:
     open_copy = folder / "open_orders.db"
 
     start = time.perf_counter()
-    _step(f"storing {n:,} open orders", lambda: asyncio.run(populate(big, n, policy)))
+    _step(f"storing {n:,} open orders", lambda: asyncio.run(populate(_url(big), n, policy)))
     setup_s = time.perf_counter() - start
     shutil.copyfile(big, open_copy)  # closed cleanly: the WAL is checkpointed into the file
     batched = _step(
@@ -252,7 +254,7 @@ def run(n: int, baseline_n: int, cycles_n: int, folder: Path) -> str:
 
     _step(
         f"storing {baseline_n:,} open orders",
-        lambda: asyncio.run(populate(small, baseline_n, policy)),
+        lambda: asyncio.run(populate(_url(small), baseline_n, policy)),
     )
     small_copy = folder / "baseline_batched.db"
     shutil.copyfile(small, small_copy)

@@ -28,22 +28,17 @@ import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from telegram import Update
 
-from bench.engine import AFTER_DOWNTIME, T0, _build
-from bench.relay import BUYER, CHATS, SELLER, _buyer, _update
-from bench.stub_network import StubRequest
-from bot.app import build_application, load_faq
+from bench.engine import AFTER_DOWNTIME, T0, populate
+from bench.relay import _buyer, _update, open_chats, relay_app
 from bot.bootstrap import open_services, open_storage
 from bot.clock import ManualClock
 from bot.config import Settings
-from bot.domain.deadlines import open_deadlines
-from bot.domain.input_modes import InputMode
 from bot.domain.model import Status
 from bot.domain.policy import Policy
 from bot.services.deadlines import DeadlineService
@@ -128,22 +123,6 @@ async def transitions(url: str, cycles: int, tasks: int) -> dict[str, float]:
 # --- 2. catch-up ------------------------------------------------------------------------
 
 
-async def populate(url: str, n: int, policy: Policy) -> None:
-    """n open orders with payments and deadlines, 1000 per transaction (bench.engine's)."""
-    store = await open_storage(url)
-    try:
-        for start in range(0, n, ORDERS_PER_TXN):
-            async with store.transaction() as tx:
-                for i in range(start, min(n, start + ORDERS_PER_TXN)):
-                    order, paid = _build(i, policy)
-                    await tx.insert_order(order, T0)
-                    if paid is not None and paid.txn is not None:
-                        await tx.post(paid.txn, T0)
-                    await tx.replace_deadlines(order.id, open_deadlines(order, policy))
-    finally:
-        await store.close()
-
-
 async def sweep_probe(url: str) -> dict[str, float]:
     """One instance's start sweep after the downtime (run in its own process)."""
     store = await open_storage(url)
@@ -214,35 +193,13 @@ async def catch_up(url: str, n: int, instances: int) -> dict[str, float]:
 
 async def relay(folder: Path, n: int, through_inbox: bool) -> dict[str, float]:
     """Relay n buyer messages; through the durable queue or straight to the processor."""
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        database_url=f"sqlite:///{folder}/relay-{uuid.uuid4().hex[:6]}.db",
-        flood_limit=10**9,
-        poll_interval=timedelta(hours=1),
-    )
-    stub = StubRequest()
-    app = build_application(
-        settings, ManualClock(), "999:BENCH", load_faq(settings), request=stub, rate_limit=False
-    )
+    app = relay_app(folder / f"relay-{uuid.uuid4().hex[:6]}.db")
     async with app:
         assert app.post_init is not None
         await app.post_init(app)
         await app.start()
         s = app.bot_data.services
-        orders = []
-        for c in range(CHATS):
-            await s.chat.seen(BUYER + c, "Alice", None, started=True)
-            await s.chat.seen(SELLER + c, "Sam", None, started=True)
-            order = await s.orders.create_order(
-                buyer_id=BUYER + c,
-                seller_id=SELLER + c,
-                title="Key",
-                price_minor=100,
-                currency="MYR",
-            )
-            await s.chat.set_mode(BUYER + c, InputMode.CHAT, order.id)
-            orders.append(order.id)
-        await app.bot_data.notifier.drain()
+        orders = await open_chats(app)
         updates = [Update.de_json(_update(i + 1, _buyer(i)), app.bot) for i in range(n)]
         cpu, wall = time.process_time(), time.perf_counter()
         if through_inbox:

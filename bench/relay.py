@@ -93,37 +93,45 @@ async def bench_echo(n: int) -> Run:
         return await _feed(app, updates)
 
 
-async def bench_kchat(n: int, folder: Path) -> tuple[Run, int]:
-    """Messages per second relayed buyer -> seller inside an order chat."""
+def relay_app(db: Path) -> Any:
+    """`kchat run`'s application on the database file `db`, the network stubbed, no rate
+    limiter (what is measured is the bot's own work)."""
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None,
-        database_url=f"sqlite:///{folder}/relay.db",
+        database_url=f"sqlite:///{db}",
         flood_limit=10**9,
         poll_interval=timedelta(hours=1),
     )
-    stub = StubRequest()
-    clock = ManualClock()
-    app = build_application(
-        settings, clock, "999:BENCH", load_faq(settings), request=stub, rate_limit=False
-    )
+    return build_application(
+        settings, ManualClock(), "999:BENCH", load_faq(settings), request=StubRequest(),
+        rate_limit=False,
+    )  # fmt: skip
+
+
+async def open_chats(app: Any) -> list[str]:
+    """CHATS buyers, each in the chat of an order with their seller; the orders' ids."""
+    s = app.bot_data.services
+    orders = []
+    for c in range(CHATS):
+        await s.chat.seen(BUYER + c, "Alice", None, started=True)
+        await s.chat.seen(SELLER + c, "Sam", None, started=True)
+        order = await s.orders.create_order(
+            buyer_id=BUYER + c, seller_id=SELLER + c, title="Key", price_minor=100, currency="MYR"
+        )
+        await s.chat.set_mode(BUYER + c, InputMode.CHAT, order.id)
+        orders.append(order.id)
+    await app.bot_data.notifier.drain()
+    return orders
+
+
+async def bench_kchat(n: int, folder: Path) -> tuple[Run, int]:
+    """Messages per second relayed buyer -> seller inside an order chat."""
+    app = relay_app(folder / "relay.db")
     async with app:
         assert app.post_init is not None
         await app.post_init(app)
         s = app.bot_data.services
-        orders = []
-        for c in range(CHATS):
-            await s.chat.seen(BUYER + c, "Alice", None, started=True)
-            await s.chat.seen(SELLER + c, "Sam", None, started=True)
-            order = await s.orders.create_order(
-                buyer_id=BUYER + c,
-                seller_id=SELLER + c,
-                title="Key",
-                price_minor=100,
-                currency="MYR",
-            )
-            await s.chat.set_mode(BUYER + c, InputMode.CHAT, order.id)
-            orders.append(order.id)
-        await app.bot_data.notifier.drain()
+        orders = await open_chats(app)
         updates = [Update.de_json(_update(i, _buyer(i)), app.bot) for i in range(n)]
         run = await _feed(app, updates)
         kept = 0

@@ -34,7 +34,7 @@ from bot.domain.errors import DomainError
 from bot.domain.ids import normalize_order_id
 from bot.domain.model import Status
 from bot.domain.money import format_amount, normalize_currency, parse_amount
-from bot.order_json import order_to_json
+from bot.order_json import balance_to_json, order_document
 from bot.ports.errors import BackupRefused, DatabaseMissing, DatabaseUnavailable
 from bot.ports.records import ApiKeyRecord
 from bot.services.api_keys import parse_scopes
@@ -118,8 +118,7 @@ async def _order_create(s: Services, a: argparse.Namespace) -> int:
 
 
 async def _show(s: Services, order_id: str) -> dict[str, Any]:
-    order = await s.orders.get(order_id)
-    return order_to_json(order, await s.deadlines.pending(order.id))
+    return await order_document(s, order_id)
 
 
 async def _order_paid(s: Services, a: argparse.Namespace) -> int:
@@ -171,10 +170,10 @@ async def _order_log(s: Services, a: argparse.Namespace) -> int:
 
 
 async def _balance(s: Services, a: argparse.Namespace) -> int:
-    balances = await s.orders.balances(a.telegram_id)
-    shown = {cur: format_amount(v, cur) for cur, v in balances.items()}
+    data = balance_to_json(a.telegram_id, await s.orders.balances(a.telegram_id))
+    shown = data["balances"]
     if a.json:
-        _print_json({"telegram_id": a.telegram_id, "balances": shown})
+        _print_json(data)
     elif not shown:
         print(f"{a.telegram_id}: no balance yet")
     else:

@@ -1,13 +1,17 @@
-"""The machine-readable view of an order (`kchat order show --json`, DESIGN.md §3)."""
+"""The machine-readable view of an order and of a balance (`kchat order show --json`,
+`kchat balance --json`, DESIGN.md §3), the same for the command line and the HTTP API."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.domain.model import Order
 from bot.domain.money import format_amount
 from bot.ports.records import DueDeadline
 from bot.timefmt import to_db
+
+if TYPE_CHECKING:
+    from bot.bootstrap import Services
 
 
 def order_to_json(order: Order, deadlines: list[DueDeadline]) -> dict[str, Any]:
@@ -64,3 +68,17 @@ def order_to_json(order: Order, deadlines: list[DueDeadline]) -> dict[str, Any]:
         "reorder_of": order.reorder_of,
         "deadlines": [{"kind": d.kind, "due_at": to_db(d.due_at)} for d in deadlines],
     }
+
+
+async def order_document(s: Services, order_id: str) -> dict[str, Any]:
+    """The order as JSON, read now, with the marketplace's reference when it has one."""
+    order = await s.orders.get(order_id)
+    data = order_to_json(order, await s.deadlines.pending(order.id))
+    data["reference"] = await s.orders.reference_of(order.id)
+    return data
+
+
+def balance_to_json(telegram_id: int, balances: dict[str, int]) -> dict[str, Any]:
+    """A user's balance per currency, as amounts."""
+    shown = {cur: format_amount(v, cur) for cur, v in balances.items()}
+    return {"telegram_id": telegram_id, "balances": shown}

@@ -58,7 +58,7 @@ class InboxTables(Queries):
         return cur.rowcount == 1
 
     async def finish_updates(self, update_ids: Sequence[int], token: str, now: datetime) -> int:
-        """`finish_update` for several; how many were still this instance's to finish."""
+        """These updates were applied; how many were still leased to `token`."""
         done = 0
         ids = list(update_ids)
         for start in range(0, len(ids), 500):
@@ -71,15 +71,6 @@ class InboxTables(Queries):
             )
             done += cur.rowcount
         return done
-
-    async def finish_update(self, update_id: int, token: str, now: datetime) -> bool:
-        """The update was applied; False if the lease was lost to another instance."""
-        cur = await self._db.execute(
-            "UPDATE inbox SET state = 'applied', done_at = ?, lease_until = NULL "
-            "WHERE update_id = ? AND lease_token = ? AND state = 'pending'",
-            (to_db(now), update_id, token),
-        )
-        return cur.rowcount == 1
 
     async def release_updates(self, token: str | None) -> int:
         """End the leases `token` holds on pending updates (None: everyone's)."""

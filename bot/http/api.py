@@ -22,12 +22,12 @@ from pydantic import BaseModel, ValidationError
 
 from bot.bootstrap import Services
 from bot.domain.errors import DomainError
-from bot.domain.money import format_amount, normalize_currency, parse_amount
+from bot.domain.money import normalize_currency, parse_amount
 from bot.domain.tickets import TicketKind
 from bot.http import api_models as m
 from bot.http.problems import Problem, from_domain
 from bot.http.rate_limit import RateLimit
-from bot.order_json import order_to_json
+from bot.order_json import balance_to_json, order_document
 from bot.ports.records import ApiKeyRecord
 
 log = logging.getLogger(__name__)
@@ -86,13 +86,6 @@ class Route:
 # --- helpers ---------------------------------------------------------------------------------
 
 
-async def _order_json(s: Services, order_id: str) -> dict[str, Any]:
-    order = await s.orders.get(order_id)
-    data = order_to_json(order, await s.deadlines.pending(order.id))
-    data["reference"] = await s.orders.reference_of(order.id)
-    return data
-
-
 def _telegram_id(text: str) -> int:
     value = int(text) if text.isdigit() and len(text) <= 19 else 0
     if not 0 < value <= m.MAX_TELEGRAM_ID:
@@ -105,7 +98,7 @@ def _party(party: m.TelegramParty | m.AccountParty, role: str) -> int:
         raise Problem(
             "account_not_linked",
             f"The {role} is given as a marketplace account; accounts are not linked to "
-            'Telegram yet: give the {role} as {{"telegram_id": N}}.'.replace("{role}", role),
+            f'Telegram yet: give the {role} as {{"telegram_id": N}}.',
         )
     return party.telegram_id
 
@@ -131,13 +124,13 @@ async def create_order(c: Call) -> Answer:
         currency=currency,
         reference=body.reference,
     )
-    return 201, await _order_json(c.services, order.id)
+    return 201, await order_document(c.services, order.id)
 
 
 async def report_payment(c: Call) -> Answer:
     """The marketplace's payment provider took the money (`kchat order paid`)."""
     order = await c.services.orders.mark_paid_external(c.params["order_id"])
-    return 200, await _order_json(c.services, order.id)
+    return 200, await order_document(c.services, order.id)
 
 
 async def cancel_order(c: Call) -> Answer:
@@ -146,11 +139,11 @@ async def cancel_order(c: Call) -> Answer:
     assert isinstance(body, m.CancelOrder)
     order_id, party = c.params["order_id"], body.telegram_id
     order = await c.services.orders.cancel(order_id, party, body.reason or "")
-    return 200, await _order_json(c.services, order.id)
+    return 200, await order_document(c.services, order.id)
 
 
 async def show_order(c: Call) -> Answer:
-    return 200, await _order_json(c.services, c.params["order_id"])
+    return 200, await order_document(c.services, c.params["order_id"])
 
 
 async def list_orders(c: Call) -> Answer:
@@ -158,14 +151,12 @@ async def list_orders(c: Call) -> Answer:
     orders = await c.services.orders.orders_of(user, None, MAX_LIST)
     return 200, {
         "telegram_id": user,
-        "orders": [await _order_json(c.services, o.id) for o in orders],
+        "orders": [await order_document(c.services, o.id) for o in orders],
     }
 
 
 async def _balance(s: Services, user: int) -> dict[str, Any]:
-    balances = await s.orders.balances(user)
-    shown = {cur: format_amount(v, cur) for cur, v in balances.items()}
-    return {"telegram_id": user, "balances": shown}
+    return balance_to_json(user, await s.orders.balances(user))
 
 
 async def show_balance(c: Call) -> Answer:
@@ -312,9 +303,10 @@ def _endpoint(ctx: ApiContext, route: Route) -> Callable[[web.Request], Awaitabl
         call = Call(s, key, body, dict(request.match_info), idem, ctx.default_currency)
         if idem is None:
             return _json(*await _run(route, call))
-        seen = await s.api_requests.begin(key.id, idem, _request_hash(request, data))
+        request_hash = _request_hash(request, data)
+        seen = await s.api_requests.begin(key.id, idem, request_hash)
         if seen is not None:
-            return _replay(seen.request_hash == _request_hash(request, data), seen)
+            return _replay(seen.request_hash == request_hash, seen)
         try:
             status, answer = await _run(route, call)
         except BaseException:

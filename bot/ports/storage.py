@@ -584,12 +584,9 @@ class InboxRepo(Protocol):
         not leased); False if it must wait its turn."""
         ...
 
-    async def finish_update(self, update_id: int, token: str, now: datetime) -> bool:
-        """The update was applied; False if the lease was lost to another instance."""
-        ...
-
     async def finish_updates(self, update_ids: Sequence[int], token: str, now: datetime) -> int:
-        """`finish_update` for several; how many were still this instance's to finish."""
+        """These updates were applied; how many were still leased to `token` (the others
+        were taken over by another instance)."""
         ...
 
     async def release_updates(self, token: str | None) -> int:

@@ -105,7 +105,7 @@ class InboxService:
     async def applied(self, update_id: int) -> bool:
         """The update's handler ran; False if its lease had gone to another instance."""
         async with self.store.transaction() as tx:
-            return await tx.finish_update(update_id, self.token, self.clock.now())
+            return await tx.finish_updates([update_id], self.token, self.clock.now()) == 1
 
     async def release(self, everyone: bool = False, applied: Sequence[int] = ()) -> int:
         """Give back the updates this instance claimed and did not apply (it is stopping),

@@ -73,7 +73,7 @@ class InboxTables(PgQueries):
         return taken == 1
 
     async def finish_updates(self, update_ids: Sequence[int], token: str, now: datetime) -> int:
-        """`finish_update` for several; how many were still this instance's to finish."""
+        """These updates were applied; how many were still leased to `token`."""
         return await self._run(
             "UPDATE inbox SET state = 'applied', done_at = $1, lease_until = NULL "
             "WHERE update_id = ANY($2::bigint[]) AND lease_token = $3 AND state = 'pending'",
@@ -81,17 +81,6 @@ class InboxTables(PgQueries):
             list(update_ids),
             token,
         )
-
-    async def finish_update(self, update_id: int, token: str, now: datetime) -> bool:
-        """The update was applied; False if the lease was lost to another instance."""
-        done = await self._run(
-            "UPDATE inbox SET state = 'applied', done_at = $1, lease_until = NULL "
-            "WHERE update_id = $2 AND lease_token = $3 AND state = 'pending'",
-            utc(now),
-            update_id,
-            token,
-        )
-        return done == 1
 
     async def release_updates(self, token: str | None) -> int:
         """End the leases `token` holds on pending updates (None: everyone's)."""

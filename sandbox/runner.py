@@ -15,6 +15,7 @@ import aiohttp
 from bot.clock import SystemClock
 from bot.domain.faq import FaqIndex
 from bot.domain.money import normalize_currency
+from bot.services.api_keys import SCOPES
 from sandbox.fake_bot_api import ButtonNotFoundError, FakeGroup, FakeUser
 from sandbox.seed import Story, seed
 from sandbox.settings import SandboxSettings
@@ -111,6 +112,8 @@ class Sandbox:
         self._listeners: list[Callable[[], None]] = []
         self._unsubscribe_world: Callable[[], None] | None = None
         self._http: aiohttp.ClientSession | None = None
+        # The marketplace API's key in this world (KCHAT_HTTP_PORT set): made at every start.
+        self.api_key: str | None = None
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -147,8 +150,28 @@ class Sandbox:
             await world.close()
             raise
         self._world = world
+        self.api_key = await self._make_api_key(world)
         self._unsubscribe_world = world.tg.subscribe(self._changed)
         self._changed()
+
+    async def _make_api_key(self, world: World) -> str | None:
+        """A key with every scope, for trying the marketplace API against this world.
+
+        The world's database is new at every start and reset, so no key made before it (with
+        `kchat apikey create`) can exist in it: the sandbox makes one and shows it.
+        """
+        if self.settings.http_port is None:
+            return None
+        made = await world.services.api_keys.create("sandbox", SCOPES)
+        log.info("marketplace API key for this sandbox world: %s", made.key)
+        return made.key
+
+    def marketplace_api(self) -> JsonDict | None:
+        """Where the marketplace API of this world answers, and its key (None: not served)."""
+        if self.settings.http_port is None or self.api_key is None:
+            return None
+        url = f"http://{self.settings.http_host}:{self.settings.http_port}"
+        return {"url": url, "key": self.api_key, "openapi": f"{url}/openapi.json"}
 
     async def _close(self) -> None:
         world, self._world = self._world, None
@@ -203,6 +226,7 @@ class Sandbox:
                 return {"ready": False, "epoch": self.epoch, "version": version}
             raise
         data["version"] = version
+        data["marketplace_api"] = self.marketplace_api()
         return data
 
     async def settle(self) -> None:

@@ -79,6 +79,13 @@ async def serve(
                 "(the real bot against a local Telegram; Ctrl+C stops it)",
                 flush=True,
             )
+            api = sandbox.marketplace_api()
+            if api is not None:
+                print(
+                    f"Marketplace API: {api['url']} with the key {api['key']} "
+                    "(a new key at every start and reset; see docs/integration.md)",
+                    flush=True,
+                )
             await stop.wait()
         finally:
             await sandbox.stop()

@@ -734,6 +734,15 @@ class PaneView {
 
 // --- the page -------------------------------------------------------------------------------
 
+// Where the marketplace's backend reaches this world (KCHAT_HTTP_PORT set), for developers.
+function renderMarketplaceApi(api) {
+  const strip = document.getElementById("dev-api");
+  strip.hidden = !api;
+  if (!api) return;
+  document.getElementById("dev-api-url").textContent = api.url;
+  document.getElementById("dev-api-key").textContent = api.key;
+}
+
 function render(state) {
   if (!state || !state.ready) {
     document.getElementById("clock-label").textContent = "starting…";
@@ -749,6 +758,7 @@ function render(state) {
     ? `${state.clock.elapsed} since the start`
     : "time stands still until you fast-forward";
   document.getElementById("hint-text").textContent = state.hint;
+  renderMarketplaceApi(state.marketplace_api);
 
   const container = document.getElementById("panes");
   for (const data of state.panes) {
@@ -819,6 +829,18 @@ document.addEventListener("DOMContentLoaded", () => {
     button.addEventListener("click", () => travel(Number(button.dataset.seconds), button.textContent));
   }
   document.getElementById("reset").addEventListener("click", reset);
+  document.getElementById("dev-api-copy").addEventListener("click", async (event) => {
+    const key = document.getElementById("dev-api-key").textContent;
+    try {
+      await navigator.clipboard.writeText(key);
+      event.target.textContent = "Copied";
+    } catch {
+      // Clipboard access needs a secure context or a permission: select it for Ctrl+C.
+      window.getSelection().selectAllChildren(document.getElementById("dev-api-key"));
+      event.target.textContent = "Selected: press Ctrl+C";
+    }
+    setTimeout(() => { event.target.textContent = "Copy key"; }, 2000);
+  });
   api("/api/state").then(render).catch(() => {});
   connect();
 });

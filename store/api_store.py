@@ -69,12 +69,12 @@ class ApiTables(Queries):
         if cur.rowcount == 1:
             return None
         row = await self._one(
-            "SELECT request_hash, state, status, body FROM api_requests "
+            "SELECT request_hash, state, status, body, created_at FROM api_requests "
             "WHERE api_key_id = ? AND idempotency_key = ?",
             (key_id, idempotency_key),
         )
         assert row is not None, "the insert conflicted with it"
-        return ApiRequestRecord(str(row[0]), row[1] == "done", row[2], row[3])
+        return ApiRequestRecord(str(row[0]), row[1] == "done", row[2], row[3], from_db(row[4]))
 
     async def finish_api_request(
         self, key_id: str, idempotency_key: str, status: int, body: str

@@ -5,8 +5,10 @@ and that a refused request changes nothing."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -320,3 +322,32 @@ async def test_the_served_openapi_document_is_the_committed_one_and_names_every_
     for ops in served["paths"].values():
         for op in ops.values():
             assert op["security"] and "401" in op["responses"] and "429" in op["responses"]
+
+
+async def test_a_request_interrupted_by_a_crash_is_reported_as_such(api: Api, db_url: str) -> None:
+    """An instance killed between the effect and the answer leaves its row running: its
+    retry hears "still running" for a while, then that it was interrupted, never silence."""
+    clock = api.services.clock
+    assert isinstance(clock, ManualClock)
+    body = {"amount": "5.00"}
+    path = f"/v1/users/{BUYER}/credits"
+    # What a killed instance leaves: the credit made, the row begun, no answer kept.
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
+    request_hash = hashlib.sha256(f"POST {path}\n{canonical}".encode()).hexdigest()
+    key = await api.services.api_keys.authenticate(api.keys["all"])
+    assert key is not None
+    await api.services.orders.top_up(BUYER, 500, "MYR", f"api:{key.id}:lost")
+    assert await api.services.api_requests.begin(key.id, "lost", request_hash) is None
+    before = dump(db_url)
+
+    status, problem, r = await api.call("POST", path, body, idem="lost")
+    assert_problem(status, problem, r, "request_in_progress", 409)
+    assert r.headers["Retry-After"] == "1"
+
+    clock.advance(timedelta(minutes=3))
+    status, problem, r = await api.call("POST", path, body, idem="lost")
+    assert_problem(status, problem, r, "request_interrupted", 409)
+    assert "new Idempotency-Key" in problem["detail"]
+    # Neither answer ran the credit again.
+    assert dump(db_url) == before
+    assert await api.services.orders.balances(BUYER) == {"MYR": 500}

@@ -15,6 +15,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from aiohttp import web
@@ -28,13 +29,15 @@ from bot.http import api_models as m
 from bot.http.problems import Problem, from_domain
 from bot.http.rate_limit import RateLimit
 from bot.order_json import balance_to_json, order_document
-from bot.ports.records import ApiKeyRecord
+from bot.ports.records import ApiKeyRecord, ApiRequestRecord
 
 log = logging.getLogger(__name__)
 
 MAX_BODY = 16 * 1024  # bytes: an order is a few hundred; anything near this is not one
 MAX_IDEMPOTENCY_KEY = 200
 MAX_LIST = 100
+# A request still marked running after this long will never answer: its instance stopped.
+INTERRUPTED_AFTER = timedelta(minutes=2)
 PREFIX = "/v1/"
 
 
@@ -306,7 +309,7 @@ def _endpoint(ctx: ApiContext, route: Route) -> Callable[[web.Request], Awaitabl
         request_hash = _request_hash(request, data)
         seen = await s.api_requests.begin(key.id, idem, request_hash)
         if seen is not None:
-            return _replay(seen.request_hash == request_hash, seen)
+            return _replay(seen.request_hash == request_hash, seen, s.clock.now())
         try:
             status, answer = await _run(route, call)
         except BaseException:
@@ -319,13 +322,23 @@ def _endpoint(ctx: ApiContext, route: Route) -> Callable[[web.Request], Awaitabl
     return endpoint
 
 
-def _replay(same: bool, seen: Any) -> web.Response:
+def _replay(same: bool, seen: ApiRequestRecord, now: datetime) -> web.Response:
     if not same:
         raise Problem(
             "idempotency_key_reused",
             "This Idempotency-Key was sent with another request; use a new key.",
         )
-    if not seen.done:
+    if not seen.done and now - seen.started_at > INTERRUPTED_AFTER:
+        # The instance running it stopped (a crash, a kill) between its effect and its
+        # answer: whether the effect happened is unknown here, and running it again could
+        # apply it twice. Say so, rather than "still running" for ever.
+        raise Problem(
+            "request_interrupted",
+            "The first request with this Idempotency-Key did not finish: the service "
+            "stopped while it ran. Read the order or the balance to see whether it took "
+            "effect, then retry with a new Idempotency-Key if it did not.",
+        )
+    if not seen.done or seen.status is None:
         raise Problem(
             "request_in_progress",
             "The first request with this Idempotency-Key is still running; retry shortly.",

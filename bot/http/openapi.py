@@ -21,7 +21,7 @@ from bot.http.problems import CONTENT_TYPE, PROBLEMS
 REF = "#/components/schemas/{model}"
 # Problems any /v1 route may answer, besides those of its kind.
 COMMON = ("unauthorized", "forbidden_scope", "rate_limited", "not_found")
-POST_ONLY = ("idempotency_key_reused", "request_in_progress")
+POST_ONLY = ("idempotency_key_reused", "request_in_progress", "request_interrupted")
 WITH_BODY = ("invalid_request", "malformed_json", "payload_too_large", "unsupported_media_type")
 WITH_ORDER = ("illegal_transition", "not_allowed", "too_early")
 

@@ -41,6 +41,7 @@ PROBLEMS: dict[str, tuple[int, str]] = {
     "insufficient_balance": (409, "The balance does not cover it"),
     "reference_taken": (409, "The reference names another order"),
     "request_in_progress": (409, "A request with this Idempotency-Key is still running"),
+    "request_interrupted": (409, "A request with this Idempotency-Key did not finish"),
     "idempotency_key_reused": (422, "The Idempotency-Key was used for another request"),
     "idempotency_key_required": (422, "This request needs an Idempotency-Key"),
     "account_not_linked": (422, "The marketplace account is not linked to Telegram"),

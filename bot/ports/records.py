@@ -212,3 +212,4 @@ class ApiRequestRecord:
     done: bool
     status: int | None
     body: str | None
+    started_at: datetime

@@ -81,14 +81,14 @@ class ApiTables(PgQueries):
         if inserted == 1:
             return None
         row = await self._one(
-            "SELECT request_hash, state, status, body FROM api_requests "
+            "SELECT request_hash, state, status, body, created_at FROM api_requests "
             "WHERE api_key_id = $1 AND idempotency_key = $2",
             key_id,
             idempotency_key,
         )
         if row is None:  # the first one was refused and forgotten meanwhile: a retry runs it
             return await self.begin_api_request(key_id, idempotency_key, request_hash, now)
-        return ApiRequestRecord(row[0], row[1] == "done", row[2], row[3])
+        return ApiRequestRecord(row[0], row[1] == "done", row[2], row[3], row[4])
 
     async def finish_api_request(
         self, key_id: str, idempotency_key: str, status: int, body: str

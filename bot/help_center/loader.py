@@ -269,7 +269,10 @@ def load_translations(language: str, extra_dir: Path | None = None) -> dict[str,
     missing = [d.id for d in docs if d.id not in found]
     if missing:
         first = missing[0]
-        home = language if shipped_docs.get(first) == current[first] or own is None else own
+        # Where the missing file belongs: beside the shipped translations when the document
+        # and the language are both shipped, else in the operator's folder.
+        ships = language in shipped and shipped_docs.get(first) == current[first]
+        home = language if ships or own is None else own
         raise DocumentError(
             f"{home}/{first}{DOCUMENT_SUFFIX}: missing, the {language} translation of "
             f"{first!r} ({len(missing)} missing: {', '.join(missing)})"

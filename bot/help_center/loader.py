@@ -1,4 +1,5 @@
-"""Load help-center documents and the matching lexicon shipped with the bot or an operator's."""
+"""Load help-center documents, their translations and the matching lexicon, shipped with the
+bot or an operator's."""
 
 from __future__ import annotations
 

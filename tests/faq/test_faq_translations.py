@@ -28,7 +28,7 @@ DOCS = Path(bot.help_center.__file__).parent / "docs"
 # The topics list shows a title whole on its button up to this many characters (longer ones
 # are clipped there), so a translated title stays within it.
 BUTTON_TITLE = 60
-# The steps' word in each language, one per language so every answer reads alike.
+# The steps' word in the languages shipped; any language uses one word for every step.
 STEP_WORD = {"en": "Step", "ms": "Langkah"}
 
 # English words that carry no meaning of their own: a sentence with several of them is
@@ -206,7 +206,9 @@ def test_steps_are_written_one_way_in_each_language(language: str) -> None:
         (language, [t.answer for t in translations(language).values()]),
     ):
         words = {word for a in answers for word, _ in step_marks(a) if word}
-        assert words == {STEP_WORD[lang]}, lang
+        assert len(words) <= 1, (lang, words)
+        if lang in STEP_WORD:
+            assert words == {STEP_WORD[lang]}, lang
 
 
 def test_the_chat_lays_out_malay_steps_and_labels_like_english_ones() -> None:

@@ -61,6 +61,41 @@ MAX_TITLE_UNITS = 200
 MAX_ANSWER_UNITS = 3600
 
 
+def check_not_blank(value: str) -> str:
+    """Reject blank text: a document without a title or answer cannot be served."""
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+def check_document_id(value: str) -> str:
+    """An id travels in button data (64 bytes with the action), so it is short and plain."""
+    if not DOCUMENT_ID.fullmatch(value):
+        raise ValueError(
+            f"id {value[:40]!r} must be 1 to {MAX_ID_LENGTH} letters, digits, '-' or '_'"
+        )
+    if value in RESERVED_IDS:
+        raise ValueError(f"id {value!r} is reserved for the bot's own buttons")
+    return value
+
+
+def check_title(value: str) -> str:
+    """A title is a heading and a button label, not a paragraph."""
+    if _utf16_len(value) > MAX_TITLE_UNITS:
+        raise ValueError(f"title is longer than {MAX_TITLE_UNITS} characters")
+    return value
+
+
+def check_answer(value: str) -> str:
+    """The answer, under its title and the bot's question, is one Telegram message."""
+    if _utf16_len(value) > MAX_ANSWER_UNITS:
+        raise ValueError(
+            f"answer is {_utf16_len(value)} characters (UTF-16 units); "
+            f"at most {MAX_ANSWER_UNITS} fit in one message with its title"
+        )
+    return value
+
+
 class FaqDocument(BaseModel):
     """One help-center entry: a verbatim title, its answer, and authored matching hints."""
 
@@ -74,44 +109,10 @@ class FaqDocument(BaseModel):
     # The entry is about one of the asker's orders: the chat shows that order with it.
     about_order: bool = False
 
-    @field_validator("id", "title", "answer")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        """Reject blank text: a document without a title or answer cannot be served."""
-        if not value.strip():
-            raise ValueError("must not be empty")
-        return value
-
-    @field_validator("id")
-    @classmethod
-    def _fits_a_button(cls, value: str) -> str:
-        """An id travels in button data (64 bytes with the action), so it is short and plain."""
-        if not DOCUMENT_ID.fullmatch(value):
-            raise ValueError(
-                f"id {value[:40]!r} must be 1 to {MAX_ID_LENGTH} letters, digits, '-' or '_'"
-            )
-        if value in RESERVED_IDS:
-            raise ValueError(f"id {value!r} is reserved for the bot's own buttons")
-        return value
-
-    @field_validator("title")
-    @classmethod
-    def _short_title(cls, value: str) -> str:
-        """A title is a heading and a button label, not a paragraph."""
-        if _utf16_len(value) > MAX_TITLE_UNITS:
-            raise ValueError(f"title is longer than {MAX_TITLE_UNITS} characters")
-        return value
-
-    @field_validator("answer")
-    @classmethod
-    def _answer_fits_a_message(cls, value: str) -> str:
-        """The answer, under its title and the bot's question, is one Telegram message."""
-        if _utf16_len(value) > MAX_ANSWER_UNITS:
-            raise ValueError(
-                f"answer is {_utf16_len(value)} characters (UTF-16 units); "
-                f"at most {MAX_ANSWER_UNITS} fit in one message with its title"
-            )
-        return value
+    _not_blank = field_validator("id", "title", "answer")(check_not_blank)
+    _fits_a_button = field_validator("id")(check_document_id)
+    _short_title = field_validator("title")(check_title)
+    _answer_fits_a_message = field_validator("answer")(check_answer)
 
 
 def _utf16_len(text: str) -> int:

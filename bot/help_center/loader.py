@@ -1,4 +1,5 @@
-"""Load help-center documents and the matching lexicon shipped with the bot or an operator's."""
+"""Load help-center documents, their translations and the matching lexicon, shipped with the
+bot or an operator's."""
 
 from __future__ import annotations
 
@@ -11,6 +12,12 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.domain.faq import FaqDocument, FaqIndex, Lexicon
+from bot.domain.faq_translation import (
+    LANGUAGE_CODE,
+    SOURCE_LANGUAGE,
+    FaqTranslation,
+    differences,
+)
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +29,8 @@ _REQUIRED = ("id", "title")
 # `about: order`: the entry concerns one of the asker's orders; `general` (the default): not.
 _ABOUT = ("order", "general")
 _LIST_FIELDS = ("phrasings", "keywords")
+# A translation's header: the id of the English document it translates, and its own title.
+_TRANSLATION_FIELDS = ("id", "title")
 
 
 class DocumentError(ValueError):
@@ -33,8 +42,10 @@ def _shipped() -> Traversable:
     return files(__package__ or "bot.help_center")
 
 
-def parse_document(text: str, *, source: str) -> FaqDocument:
-    """Parse one document: a ``---`` fenced header of fields, then the answer."""
+def _parse(
+    text: str, *, source: str, allowed: tuple[str, ...], hint: str = ""
+) -> tuple[dict[str, str | list[str]], str]:
+    """Split a document into its ``---`` fenced header fields and its answer."""
     lines = text.lstrip("\ufeff").splitlines()
     if not lines or lines[0].strip() != _FENCE:
         raise DocumentError(f"{source}: must start with a '---' header line")
@@ -54,7 +65,9 @@ def parse_document(text: str, *, source: str) -> FaqDocument:
             continue
         key, sep, value = line.partition(":")
         key, value = key.strip(), value.strip()
-        if not sep or key not in _TEXT_FIELDS + _LIST_FIELDS:
+        if sep and key in _TEXT_FIELDS + _LIST_FIELDS and key not in allowed:
+            raise DocumentError(f"{source}:{number}: {key!r} is not a field here{hint}")
+        if not sep or key not in allowed:
             raise DocumentError(f"{source}:{number}: expected 'field: value', got {line!r}")
         if key in fields:
             raise DocumentError(f"{source}:{number}: field {key!r} given twice")
@@ -69,12 +82,18 @@ def parse_document(text: str, *, source: str) -> FaqDocument:
     for key in _REQUIRED:
         if not fields.get(key):
             raise DocumentError(f"{source}: header has no {key}")
-    about = fields.get("about", "general")
-    if about not in _ABOUT:
-        raise DocumentError(f"{source}: about must be one of {', '.join(_ABOUT)}, not {about!r}")
     answer = "\n".join(lines[end + 1 :]).strip()
     if not answer:
         raise DocumentError(f"{source}: answer is empty")
+    return fields, answer
+
+
+def parse_document(text: str, *, source: str) -> FaqDocument:
+    """Parse one document: a ``---`` fenced header of fields, then the answer."""
+    fields, answer = _parse(text, source=source, allowed=_TEXT_FIELDS + _LIST_FIELDS)
+    about = fields.get("about", "general")
+    if about not in _ABOUT:
+        raise DocumentError(f"{source}: about must be one of {', '.join(_ABOUT)}, not {about!r}")
     try:
         return FaqDocument(
             id=str(fields["id"]),
@@ -83,6 +102,23 @@ def parse_document(text: str, *, source: str) -> FaqDocument:
             phrasings=tuple(p for p in fields.get("phrasings", ()) if p),
             keywords=tuple(k for k in fields.get("keywords", ()) if k),
             about_order=about == "order",
+        )
+    except ValidationError as exc:
+        raise DocumentError(f"{source}: {exc.errors()[0]['msg']}") from None
+
+
+def parse_translation(text: str, *, source: str, language: str) -> FaqTranslation:
+    """Parse one translated document: a header of id and title only, then the answer."""
+    fields, answer = _parse(
+        text,
+        source=source,
+        allowed=_TRANSLATION_FIELDS,
+        hint=" (a translation has only id and title; matching and 'about' come from the"
+        " English document)",
+    )
+    try:
+        return FaqTranslation(
+            id=str(fields["id"]), language=language, title=str(fields["title"]), answer=answer
         )
     except ValidationError as exc:
         raise DocumentError(f"{source}: {exc.errors()[0]['msg']}") from None
@@ -134,7 +170,7 @@ def load_documents(extra_dir: Path | None = None) -> list[FaqDocument]:
     folder = _operator_folder(extra_dir)
     has_docs = any(p.suffix == DOCUMENT_SUFFIX for p in folder.iterdir())
     if not has_docs:
-        if (folder / LEXICON_FILE).is_file():
+        if (folder / LEXICON_FILE).is_file() or _languages(folder.iterdir(), str(folder)):
             return docs
         raise DocumentError(f"{folder}: no {DOCUMENT_SUFFIX} documents found")
     for extra in _read_folder(folder.iterdir(), str(folder)):
@@ -149,6 +185,106 @@ def load_documents(extra_dir: Path | None = None) -> list[FaqDocument]:
         else:
             docs.append(extra)
     return docs
+
+
+def _languages(entries: Iterable[Traversable], where: str) -> dict[str, Traversable]:
+    """The translation folders among a folder's entries, by language code ("ms/")."""
+    found: dict[str, Traversable] = {}
+    for entry in entries:
+        if not entry.is_dir() or not LANGUAGE_CODE.fullmatch(entry.name):
+            continue
+        if entry.name == SOURCE_LANGUAGE:
+            raise DocumentError(
+                f"{where}/{entry.name}: English documents go in the folder itself, "
+                "translations in a folder named for their language"
+            )
+        found[entry.name] = entry
+    return found
+
+
+def available_languages(extra_dir: Path | None = None) -> tuple[str, ...]:
+    """The languages the documents are translated into, shipped or in an operator folder."""
+    languages = set(_languages(_shipped().joinpath("docs").iterdir(), "shipped help center"))
+    if extra_dir is not None:
+        folder = _operator_folder(extra_dir)
+        languages |= set(_languages(folder.iterdir(), str(folder)))
+    return tuple(sorted(languages))
+
+
+def _read_translations(
+    folder: Traversable, where: str, language: str
+) -> list[tuple[FaqTranslation, str]]:
+    """Parse every translation in one language folder, refusing duplicate ids and titles."""
+    found: list[tuple[FaqTranslation, str]] = []
+    seen: dict[str, str] = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not (entry.is_file() and entry.name.endswith(DOCUMENT_SUFFIX)):
+            continue
+        source = f"{where}/{entry.name}"
+        translation = parse_translation(
+            entry.read_text(encoding="utf-8"), source=source, language=language
+        )
+        for key in (f"id {translation.id!r}", f"title {translation.title!r}"):
+            if key in seen:
+                raise DocumentError(f"{source}: duplicate {key}, also in {seen[key]}")
+            seen[key] = source
+        found.append((translation, source))
+    if not found:
+        raise DocumentError(f"{where}: no {DOCUMENT_SUFFIX} documents found")
+    return found
+
+
+def load_translations(language: str, extra_dir: Path | None = None) -> dict[str, FaqTranslation]:
+    """Every document in one language, by id, in the documents' order.
+
+    The shipped ``docs/<language>/`` folder, then the operator folder's ``<language>/``
+    (new translations, or replacements by id). Each English document must have exactly one
+    translation, faithful to it (`differences`); a shipped translation of a document the
+    operator replaced no longer counts: the operator's folder must translate its own.
+    """
+    if language == SOURCE_LANGUAGE or not LANGUAGE_CODE.fullmatch(language):
+        raise DocumentError(f"{language!r}: not a language the documents are translated into")
+    docs = load_documents(extra_dir)
+    shipped_docs = {d.id: d for d in (load_documents() if extra_dir is not None else docs)}
+    current = {d.id: d for d in docs}
+    found: dict[str, tuple[FaqTranslation, str]] = {}
+    shipped = _languages(_shipped().joinpath("docs").iterdir(), "shipped help center")
+    if language in shipped:
+        for translation, source in _read_translations(shipped[language], language, language):
+            if translation.id not in shipped_docs:
+                raise DocumentError(f"{source}: id {translation.id!r} matches no English document")
+            if current.get(translation.id) == shipped_docs[translation.id]:
+                found[translation.id] = (translation, source)
+    own: Path | None = None
+    if extra_dir is not None:
+        own = _operator_folder(extra_dir) / language
+        if own.is_dir():
+            for translation, source in _read_translations(own, str(own), language):
+                if translation.id not in current:
+                    raise DocumentError(
+                        f"{source}: id {translation.id!r} matches no English document"
+                    )
+                found[translation.id] = (translation, source)
+    if language not in shipped and (own is None or not own.is_dir()):
+        raise DocumentError(f"{language!r}: no help-center documents in this language")
+    missing = [d.id for d in docs if d.id not in found]
+    if missing:
+        first = missing[0]
+        # Where the missing file belongs: beside the shipped translations when the document
+        # and the language are both shipped, else in the operator's folder.
+        ships = language in shipped and shipped_docs.get(first) == current[first]
+        home = language if ships or own is None else own
+        raise DocumentError(
+            f"{home}/{first}{DOCUMENT_SUFFIX}: missing, the {language} translation of "
+            f"{first!r} ({len(missing)} missing: {', '.join(missing)})"
+        )
+    for doc in docs:
+        translation, source = found[doc.id]
+        if problems := differences(doc, translation):
+            raise DocumentError(
+                f"{source}: not faithful to the English {doc.id!r}: {'; '.join(problems)}"
+            )
+    return {doc.id: found[doc.id][0] for doc in docs}
 
 
 _LIST_SECTIONS = (

@@ -241,6 +241,27 @@ async def test_bad_input_is_a_problem_and_changes_nothing(
     assert dump(db_url) == before
 
 
+NUL_BODIES = [
+    ("/v1/orders", order_body(title="Steam\u0000Wallet")),
+    ("/v1/orders", order_body(reference="\u0000")),
+    ("/v1/orders", {**order_body(), "x\u0000": 1}),
+    ("/v1/tickets", {"telegram_id": BUYER, "message": "help\u0000"}),
+    (f"/v1/users/{BUYER}/credits", {"amount": "1", "currency": "MY\u0000"}),
+]
+
+
+@pytest.mark.parametrize(("path", "body"), NUL_BODIES, ids=range(len(NUL_BODIES)))
+async def test_a_nul_in_any_text_is_refused_on_either_backend(
+    api: Api, db_url: str, path: str, body: dict[str, Any]
+) -> None:
+    # PostgreSQL's text takes no NUL (it was a 500 there, and stored on SQLite).
+    before = dump(db_url)
+    status, problem, r = await api.call("POST", path, body, idem="nul")
+    assert_problem(status, problem, r, "invalid_request", 422)
+    assert "NUL" in problem["detail"]
+    assert dump(db_url) == before
+
+
 async def test_an_account_party_is_named_as_not_linked(api: Api) -> None:
     body = order_body(buyer={"account": "shop-user-1"})
     status, problem, r = await api.call("POST", "/v1/orders", body)

@@ -239,6 +239,8 @@ def _validate(model: type[BaseModel], raw: bytes, content_type: str) -> tuple[Ba
         data = json.loads(raw)
     except (ValueError, RecursionError):
         raise Problem("malformed_json", "The body is not valid UTF-8 JSON.") from None
+    if _has_nul(data):
+        raise Problem("invalid_request", "body: text may not contain NUL (\\u0000).")
     try:
         return model.model_validate(data), data
     except ValidationError as exc:
@@ -246,6 +248,22 @@ def _validate(model: type[BaseModel], raw: bytes, content_type: str) -> tuple[Ba
         where = ".".join(str(x) for x in first["loc"]) or "body"
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
         raise Problem("invalid_request", f"{where}: {first['msg']}{more}") from None
+
+
+def _has_nul(data: Any) -> bool:
+    """Whether any string in `data` (keys too) holds a NUL, which PostgreSQL's text refuses:
+    the same request is refused on either backend. Iterative: nesting is as deep as JSON's."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack += [*item.keys(), *item.values()]
+        elif isinstance(item, list):
+            stack += item
+    return False
 
 
 def _idempotency_key(request: web.Request) -> str | None:

@@ -282,6 +282,14 @@ async def test_unknown_ids_and_paths_are_404_revealing_nothing(api: Api) -> None
         assert_problem(status, body, r, "not_found", 404)
 
 
+@pytest.mark.parametrize("user", ["%C2%B2", "%D9%A1", "%EF%BC%91", "1%C2%B2"])
+async def test_a_user_id_of_other_digits_is_404(api: Api, user: str) -> None:
+    # "²" is a digit to str.isdigit but not to int(): it was a 500; "١" and "１" were read as 1.
+    for what in ("orders", "balance"):
+        status, body, r = await api.call("GET", f"/v1/users/{user}/{what}")
+        assert_problem(status, body, r, "not_found", 404)
+
+
 async def test_paying_twice_is_an_illegal_transition(api: Api) -> None:
     oid = (await api.call("POST", "/v1/orders", order_body()))[1]["id"]
     assert (await api.call("POST", f"/v1/orders/{oid}/payment"))[0] == 200

@@ -87,7 +87,7 @@ class Route:
 
 
 def _telegram_id(text: str) -> int:
-    value = int(text) if text.isdigit() and len(text) <= 19 else 0
+    value = int(text) if text.isascii() and text.isdigit() and len(text) <= 19 else 0
     if not 0 < value <= m.MAX_TELEGRAM_ID:
         raise Problem("not_found", f"No user {text[:20]!r}.")
     return value

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-pg clean sandbox
+.PHONY: run test lint bench bench-pg bench-api clean sandbox
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -52,6 +52,16 @@ bench-pg: $(STAMP)
 	$(BIN)/python -m pip install --quiet "psycopg[binary,pool]>=3.3,<3.4"
 	$(BIN)/python -m bench.pg_driver
 	$(BIN)/python -m bench.instances -n 40000
+
+# Order creation over HTTP (POST /v1/orders) against the use case in-process, on SQLite,
+# then on PostgreSQL when a server answers on 127.0.0.1:5432.
+bench-api: $(STAMP)
+	$(BIN)/python -m bench.api
+	@if why=$$($(BIN)/python -m tests.databases); then \
+		$(BIN)/python -m bench.api --backend postgres; \
+	else \
+		echo "bench.api on PostgreSQL skipped: $$why"; \
+	fi
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -243,6 +243,27 @@ async def test_bad_input_is_a_problem_and_changes_nothing(
     assert dump(db_url) == before
 
 
+NUL_BODIES = [
+    ("/v1/orders", order_body(title="Steam\u0000Wallet")),
+    ("/v1/orders", order_body(reference="\u0000")),
+    ("/v1/orders", {**order_body(), "x\u0000": 1}),
+    ("/v1/tickets", {"telegram_id": BUYER, "message": "help\u0000"}),
+    (f"/v1/users/{BUYER}/credits", {"amount": "1", "currency": "MY\u0000"}),
+]
+
+
+@pytest.mark.parametrize(("path", "body"), NUL_BODIES, ids=range(len(NUL_BODIES)))
+async def test_a_nul_in_any_text_is_refused_on_either_backend(
+    api: Api, db_url: str, path: str, body: dict[str, Any]
+) -> None:
+    # PostgreSQL's text takes no NUL (it was a 500 there, and stored on SQLite).
+    before = dump(db_url)
+    status, problem, r = await api.call("POST", path, body, idem="nul")
+    assert_problem(status, problem, r, "invalid_request", 422)
+    assert "NUL" in problem["detail"]
+    assert dump(db_url) == before
+
+
 async def test_an_account_party_is_named_as_not_linked(api: Api) -> None:
     body = order_body(buyer={"account": "shop-user-1"})
     status, problem, r = await api.call("POST", "/v1/orders", body)
@@ -260,6 +281,14 @@ async def test_unknown_ids_and_paths_are_404_revealing_nothing(api: Api) -> None
         ("GET", "/v1/nothing"),
     ]:
         status, body, r = await api.call(method, path)
+        assert_problem(status, body, r, "not_found", 404)
+
+
+@pytest.mark.parametrize("user", ["%C2%B2", "%D9%A1", "%EF%BC%91", "1%C2%B2"])
+async def test_a_user_id_of_other_digits_is_404(api: Api, user: str) -> None:
+    # "²" is a digit to str.isdigit but not to int(): it was a 500; "١" and "１" were read as 1.
+    for what in ("orders", "balance"):
+        status, body, r = await api.call("GET", f"/v1/users/{user}/{what}")
         assert_problem(status, body, r, "not_found", 404)
 
 

@@ -90,7 +90,7 @@ class Route:
 
 
 def _telegram_id(text: str) -> int:
-    value = int(text) if text.isdigit() and len(text) <= 19 else 0
+    value = int(text) if text.isascii() and text.isdigit() and len(text) <= 19 else 0
     if not 0 < value <= m.MAX_TELEGRAM_ID:
         raise Problem("not_found", f"No user {text[:20]!r}.")
     return value
@@ -242,6 +242,8 @@ def _validate(model: type[BaseModel], raw: bytes, content_type: str) -> tuple[Ba
         data = json.loads(raw)
     except (ValueError, RecursionError):
         raise Problem("malformed_json", "The body is not valid UTF-8 JSON.") from None
+    if _has_nul(data):
+        raise Problem("invalid_request", "body: text may not contain NUL (\\u0000).")
     try:
         return model.model_validate(data), data
     except ValidationError as exc:
@@ -249,6 +251,22 @@ def _validate(model: type[BaseModel], raw: bytes, content_type: str) -> tuple[Ba
         where = ".".join(str(x) for x in first["loc"]) or "body"
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
         raise Problem("invalid_request", f"{where}: {first['msg']}{more}") from None
+
+
+def _has_nul(data: Any) -> bool:
+    """Whether any string in `data` (keys too) holds a NUL, which PostgreSQL's text refuses:
+    the same request is refused on either backend. Iterative: nesting is as deep as JSON's."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack += [*item.keys(), *item.values()]
+        elif isinstance(item, list):
+            stack += item
+    return False
 
 
 def _idempotency_key(request: web.Request) -> str | None:

@@ -103,7 +103,8 @@ async def test_readiness_is_503_when_the_schema_is_newer_than_the_code_or_behind
     port = free_port()
     async with running_kchat(tmp_path, faq_index, http_port=port) as k:
         newest = await k.services.schema_version()
-        with closing(sqlite3.connect(tmp_path / "kchat.db")) as db:  # a newer release migrated
+        # A newer release migrated. (The bot may be writing: wait for its lock, as SQLite does.)
+        with closing(sqlite3.connect(tmp_path / "kchat.db", timeout=30)) as db:
             db.execute("INSERT INTO schema_migrations VALUES (?, 'future.sql')", (newest + 1,))
             db.commit()
         status, body = await get(port, "/readyz")
@@ -114,7 +115,8 @@ async def test_readiness_is_503_when_the_schema_is_newer_than_the_code_or_behind
         )
         assert body["checks"]["database"] == "ok"
 
-        with closing(sqlite3.connect(tmp_path / "kchat.db")) as db:  # now one migration behind
+        # Now one migration behind.
+        with closing(sqlite3.connect(tmp_path / "kchat.db", timeout=30)) as db:
             db.execute("DELETE FROM schema_migrations WHERE version >= ?", (newest,))
             db.commit()
         status, body = await get(port, "/readyz")

@@ -4,6 +4,7 @@ metrics that count what the bot did, and ERROR lines in the operator chat, rate-
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import socket
@@ -96,6 +97,25 @@ async def test_readiness_is_503_with_a_reason_when_the_database_is_unreachable(
         assert status == 200 and "kchat_updates_total" in text
 
 
+async def edit_migrations(tmp_path: Path, sql: str, version: int) -> None:
+    """Edit the migration table while the bot runs, as a second process would.
+
+    In a thread: the bot's transactions run on this event loop, so waiting for its
+    write lock here, on the loop, would wait for a commit that cannot happen until
+    the wait ends ("database is locked" after the whole busy timeout). BEGIN
+    IMMEDIATE takes the lock first, so the busy timeout covers the whole edit.
+    """
+
+    def edit() -> None:
+        db_path = tmp_path / "kchat.db"
+        with closing(sqlite3.connect(db_path, timeout=30, isolation_level=None)) as db:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute(sql, (version,))
+            db.execute("COMMIT")
+
+    await asyncio.to_thread(edit)
+
+
 @pytest.mark.sqlite_only("edits SQLite's migration table; PostgreSQL's: test_schema_versions")
 async def test_readiness_is_503_when_the_schema_is_newer_than_the_code_or_behind_it(
     tmp_path: Path, faq_index: FaqIndex
@@ -103,10 +123,10 @@ async def test_readiness_is_503_when_the_schema_is_newer_than_the_code_or_behind
     port = free_port()
     async with running_kchat(tmp_path, faq_index, http_port=port) as k:
         newest = await k.services.schema_version()
-        # A newer release migrated. (The bot may be writing: wait for its lock, as SQLite does.)
-        with closing(sqlite3.connect(tmp_path / "kchat.db", timeout=30)) as db:
-            db.execute("INSERT INTO schema_migrations VALUES (?, 'future.sql')", (newest + 1,))
-            db.commit()
+        # A newer release migrated.
+        await edit_migrations(
+            tmp_path, "INSERT INTO schema_migrations VALUES (?, 'future.sql')", newest + 1
+        )
         status, body = await get(port, "/readyz")
         assert status == 503
         assert body["reason"] == (
@@ -116,9 +136,7 @@ async def test_readiness_is_503_when_the_schema_is_newer_than_the_code_or_behind
         assert body["checks"]["database"] == "ok"
 
         # Now one migration behind.
-        with closing(sqlite3.connect(tmp_path / "kchat.db", timeout=30)) as db:
-            db.execute("DELETE FROM schema_migrations WHERE version >= ?", (newest,))
-            db.commit()
+        await edit_migrations(tmp_path, "DELETE FROM schema_migrations WHERE version >= ?", newest)
         status, body = await get(port, "/readyz")
         assert status == 503
         assert body["reason"] == (

@@ -20,7 +20,8 @@ from bot.bootstrap import database_location, explain_storage_error, open_service
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.domain.faq import FaqIndex
-from bot.help_center.loader import DocumentError, load_index
+from bot.domain.faq_translation import Shelf
+from bot.help_center.loader import DocumentError, load_index, load_shelf
 from bot.http.server import HttpPortUnavailable
 from bot.log_format import log_handler
 from bot.metrics import Metrics
@@ -71,6 +72,11 @@ def load_faq(settings: Settings) -> FaqIndex:
     return load_index(extra, min_score=settings.faq_min_score)
 
 
+def load_faq_shelf(settings: Settings) -> Shelf:
+    """The help center's translations; DocumentError (with the file) if one is bad."""
+    return load_shelf(Path(settings.faq_dir) if settings.faq_dir else None)
+
+
 def build_application(
     settings: Settings,
     clock: Clock,
@@ -79,11 +85,15 @@ def build_application(
     *,
     request: BaseRequest | None = None,
     rate_limit: bool = True,
+    shelf: Shelf | None = None,
 ) -> App:
     """The bot: PTB application with the rate limiter, the store, the scheduler, the handlers.
 
-    `request` replaces the HTTP client (benchmarks stub the network with it).
+    `request` replaces the HTTP client (benchmarks stub the network with it). `shelf`, the
+    help center's translations, is loaded from the settings when not given.
     """
+    if shelf is None:
+        shelf = load_faq_shelf(settings)
     from handlers.delivery.cards import Cards
     from handlers.delivery.notifier import Notifier
     from handlers.delivery.support_desk import SupportDesk
@@ -137,6 +147,7 @@ def build_application(
             notifier=notifier,
             desk=desk,
             faq=faq,
+            shelf=shelf,
             flood=FloodLimit(settings.flood_limit, settings.flood_window.total_seconds()),
             metrics=metrics,
             wake=wakeup.poke,
@@ -211,6 +222,7 @@ def run_bot(settings: Settings, *, verbose: bool = False) -> int:
         return 2
     try:
         faq = load_faq(settings)
+        shelf = load_faq_shelf(settings)
     except DocumentError as exc:
         print(f"kchat: help-center documents: {exc}", file=sys.stderr)
         return 2
@@ -229,14 +241,14 @@ def run_bot(settings: Settings, *, verbose: bool = False) -> int:
         print(f"kchat: {exc}", file=sys.stderr)
         return 2
     try:
-        return _run_app(settings, token, faq, verbose)
+        return _run_app(settings, token, faq, shelf, verbose)
     finally:
         if lock is not None:
             lock.release()
 
 
-def _run_app(settings: Settings, token: str, faq: FaqIndex, verbose: bool) -> int:
-    app = build_application(settings, SystemClock(), token, faq)
+def _run_app(settings: Settings, token: str, faq: FaqIndex, shelf: Shelf, verbose: bool) -> int:
+    app = build_application(settings, SystemClock(), token, faq, shelf=shelf)
     if settings.webhook_url:
         # Telegram sends this secret in X-Telegram-Bot-Api-Secret-Token with every update,
         # and PTB rejects a request without it (403). Never run a webhook without one:

@@ -15,6 +15,7 @@ from telegram.ext import CallbackContext, ContextTypes, ExtBot
 from bot.bootstrap import Services
 from bot.config import Settings
 from bot.domain.faq import FaqIndex
+from bot.domain.faq_translation import Shelf
 from bot.metrics import Metrics
 from handlers.delivery.cards import Cards
 from handlers.delivery.notifier import Notifier
@@ -31,6 +32,7 @@ class Wiring:
     notifier: Notifier
     desk: SupportDesk | None
     faq: FaqIndex
+    shelf: Shelf
     flood: FloodLimit
     metrics: Metrics
     # Wakes the scheduler: something changed that may move the next deadline.
@@ -49,6 +51,7 @@ class Wiring:
         notifier: Notifier,
         desk: SupportDesk | None,
         faq: FaqIndex,
+        shelf: Shelf,
         flood: FloodLimit,
         metrics: Metrics,
         wake: Callable[[], None],
@@ -60,6 +63,7 @@ class Wiring:
         self.notifier = notifier
         self.desk = desk
         self.faq = faq
+        self.shelf = shelf
         self.flood = flood
         self.metrics = metrics
         self.wake = wake

@@ -9,7 +9,7 @@ def test_help_topic_buttons_are_cut_at_a_word_boundary() -> None:
 
     index = load_index()
     titles = {d.title for d in index.documents}
-    for row in topics_keyboard(index).inline_keyboard:
+    for row in topics_keyboard(index.documents).inline_keyboard:
         label = row[0].text
         if label in titles:
             continue

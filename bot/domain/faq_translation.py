@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
@@ -239,3 +239,44 @@ def differences(doc: FaqDocument, translation: FaqTranslation) -> list[str]:
     ):
         found.append(f"title: keep the quoted labels {_listed(title_labels)}")
     return found
+
+
+def reader_language(language_code: str | None, languages: Iterable[str]) -> str | None:
+    """Which translation a reader gets from Telegram's `language_code`, or None for English.
+
+    Telegram sends an IETF tag ("ms", "pt-br", sometimes "ms-MY"): the tag itself when it is
+    translated, else its language alone ("ms-MY" reads "ms").
+    """
+    if not language_code:
+        return None
+    code = language_code.strip().lower()
+    offered = set(languages)
+    for candidate in (code, code.split("-", 1)[0]):
+        if candidate in offered:
+            return candidate
+    return None
+
+
+class Shelf:
+    """The help-center documents as each reader's language shows them.
+
+    Matching and everything else stay on the English documents; only what a reader sees
+    (title and answer) changes, and a document not translated is shown in English.
+    """
+
+    def __init__(self, translations: Mapping[str, Mapping[str, FaqTranslation]]) -> None:
+        self._translations = {lang: dict(by_id) for lang, by_id in translations.items()}
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages a reader may get, besides English."""
+        return tuple(sorted(self._translations))
+
+    def language_for(self, language_code: str | None) -> str | None:
+        """The translation this reader gets (None: English)."""
+        return reader_language(language_code, self._translations)
+
+    def shown(self, doc: FaqDocument, language: str | None) -> FaqDocument:
+        """`doc` as a reader of `language` sees it."""
+        translation = self._translations.get(language or "", {}).get(doc.id)
+        return translation.applied_to(doc) if translation else doc

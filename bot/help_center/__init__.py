@@ -7,6 +7,7 @@ from bot.help_center.loader import (
     load_documents,
     load_index,
     load_lexicon,
+    load_shelf,
     load_translations,
 )
 
@@ -16,5 +17,6 @@ __all__ = [
     "load_documents",
     "load_index",
     "load_lexicon",
+    "load_shelf",
     "load_translations",
 ]

@@ -16,6 +16,7 @@ from bot.domain.faq_translation import (
     LANGUAGE_CODE,
     SOURCE_LANGUAGE,
     FaqTranslation,
+    Shelf,
     differences,
 )
 
@@ -375,3 +376,10 @@ def load_index(extra_dir: Path | None = None, *, min_score: float | None = None)
         return FaqIndex.build(docs, lexicon, min_score=min_score)
     except ValueError as exc:
         raise DocumentError(f"{LEXICON_FILE}: {exc}") from exc
+
+
+def load_shelf(extra_dir: Path | None = None) -> Shelf:
+    """Every translation, shipped and the operator's, for showing answers in a reader's
+    language; DocumentError (naming the file) when one is missing or unfaithful."""
+    languages = available_languages(extra_dir)
+    return Shelf({lang: load_translations(lang, extra_dir) for lang in languages})

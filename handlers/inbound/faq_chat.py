@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from uuid import uuid4
 
 from telegram import (
@@ -11,6 +12,7 @@ from telegram import (
     InlineQueryResultArticle,
     InputTextMessageContent,
     Update,
+    User,
 )
 from telegram.constants import ParseMode
 
@@ -41,6 +43,16 @@ def faq_index(ctx: Ctx) -> FaqIndex:
     return index
 
 
+def _language(ctx: Ctx, user: User | None) -> str | None:
+    """The help-center language this user reads (None: English), from Telegram's setting."""
+    return ctx.bot_data.shelf.language_for(user.language_code if user else None)
+
+
+def _shown(ctx: Ctx, doc: FaqDocument, language: str | None) -> FaqDocument:
+    """The document as this reader sees it: in their language when it is translated."""
+    return ctx.bot_data.shelf.shown(doc, language)
+
+
 def _doc(index: FaqIndex, doc_id: str) -> FaqDocument | None:
     return next((d for d in index.documents if d.id == doc_id), None)
 
@@ -51,7 +63,9 @@ def _full_article(ctx: Ctx, doc: FaqDocument) -> list[list[InlineKeyboardButton]
     return [[link]] if link else []
 
 
-def _answer_keyboard(ctx: Ctx, ans: FaqAnswer, question_id: int) -> InlineKeyboardMarkup:
+def _answer_keyboard(
+    ctx: Ctx, ans: FaqAnswer, question_id: int, language: str | None
+) -> InlineKeyboardMarkup:
     assert ans.document is not None
     doc = ans.document.id
     rows = [
@@ -64,7 +78,12 @@ def _answer_keyboard(ctx: Ctx, ans: FaqAnswer, question_id: int) -> InlineKeyboa
     ]
     if ans.needs_confirmation:
         rows = [
-            [button(f"Did you mean: {clip(a.document.title, 50)}", FaqTap(a.document.id))]
+            [
+                button(
+                    f"Did you mean: {clip(_shown(ctx, a.document, language).title, 50)}",
+                    FaqTap(a.document.id),
+                )
+            ]
             for a in ans.alternatives[:2]
         ] + rows
     return InlineKeyboardMarkup(rows)
@@ -73,6 +92,7 @@ def _answer_keyboard(ctx: Ctx, ans: FaqAnswer, question_id: int) -> InlineKeyboa
 async def answer_question(update: Update, ctx: Ctx, text: str, order_ids: list[str]) -> None:
     """Answer from the documents; when unsure, say so and offer a person."""
     assert update.effective_user is not None
+    language = _language(ctx, update.effective_user)
     ans = faq_index(ctx).ask(text)
     if ans.thanks:
         await tell(update, YOURE_WELCOME)
@@ -100,8 +120,8 @@ async def answer_question(update: Update, ctx: Ctx, text: str, order_ids: list[s
         return
     await tell(
         update,
-        article(ans.document, footer=DID_THIS_HELP),
-        reply_markup=_answer_keyboard(ctx, ans, asked),
+        article(_shown(ctx, ans.document, language), footer=DID_THIS_HELP, hints=language is None),
+        reply_markup=_answer_keyboard(ctx, ans, asked, language),
     )
     if ans.document.about_order:
         asker = update.effective_user.id
@@ -109,11 +129,14 @@ async def answer_question(update: Update, ctx: Ctx, text: str, order_ids: list[s
             await show_card(update, ctx, order, prefix="📋 <b>Your order right now:</b>")
 
 
-def topics_keyboard(index: FaqIndex) -> InlineKeyboardMarkup:
+def topics_keyboard(docs: Iterable[FaqDocument]) -> InlineKeyboardMarkup:
     """Every help-center entry as a button."""
-    return InlineKeyboardMarkup(
-        [[button(clip(d.title, 60), FaqTap(d.id))] for d in index.documents]
-    )
+    return InlineKeyboardMarkup([[button(clip(d.title, 60), FaqTap(d.id))] for d in docs])
+
+
+def _topics(ctx: Ctx, language: str | None) -> InlineKeyboardMarkup:
+    """The topics, titled in the reader's language."""
+    return topics_keyboard(_shown(ctx, d, language) for d in faq_index(ctx).documents)
 
 
 @guarded
@@ -123,24 +146,30 @@ async def cmd_faq(update: Update, ctx: Ctx) -> None:
         q = " ".join(ctx.args)
         await answer_question(update, ctx, q, find_order_ids(q))
         return
-    await tell(update, "📚 <b>Help topics</b>", reply_markup=topics_keyboard(faq_index(ctx)))
+    topics = _topics(ctx, _language(ctx, update.effective_user))
+    await tell(update, "📚 <b>Help topics</b>", reply_markup=topics)
 
 
 async def on_faq_topic(update: Update, ctx: Ctx, tap: FaqTap) -> bool:
     """A topic or "Did you mean" button: the article (or the list of topics)."""
     query = update.callback_query
     assert query is not None
-    index = faq_index(ctx)
+    language = _language(ctx, update.effective_user)
     await query.answer()
     if tap.doc_id is None:
-        await tell(update, "📚 <b>Help topics</b>", reply_markup=topics_keyboard(index))
+        topics = _topics(ctx, language)
+        await tell(update, "📚 <b>Help topics</b>", reply_markup=topics)
         return True
-    doc = _doc(index, tap.doc_id)
+    doc = _doc(faq_index(ctx), tap.doc_id)
     if doc is None:
         await tell(update, "That help article is no longer available. See /faq.")
         return True
     link = _full_article(ctx, doc)
-    await tell(update, article(doc), reply_markup=InlineKeyboardMarkup(link) if link else None)
+    await tell(
+        update,
+        article(_shown(ctx, doc, language), hints=language is None),
+        reply_markup=InlineKeyboardMarkup(link) if link else None,
+    )
     return True
 
 
@@ -218,6 +247,7 @@ async def on_inline_query(update: Update, ctx: Ctx) -> None:
         return
     text = query.query.strip()
     index = faq_index(ctx)
+    language = _language(ctx, query.from_user)
     if text:
         ans = index.ask(text)
         docs = [ans.document] if ans.document else []
@@ -234,6 +264,6 @@ async def on_inline_query(update: Update, ctx: Ctx) -> None:
                 article(d, in_chat=False), parse_mode=ParseMode.HTML
             ),
         )
-        for d in docs[:10]
+        for d in (_shown(ctx, doc, language) for doc in docs[:10])
     ]
     await query.answer(results, cache_time=60)

@@ -38,9 +38,9 @@ IN_THIS_CHAT: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bLiveChat\b", re.IGNORECASE), f"<b>I already paid</b> {_CARD}"),
     (re.compile(r"\bdialogue box\b", re.IGNORECASE), f"🔵 online or ⚪ offline {_CARD}"),
 )
-# A link's words whose address the export lost ("[click here to access … quickly]"): there
-# is nothing to tap in a chat, so they are left out.
-_DEAD_LINK = re.compile(r" ?\[click here[^\[\]]*\]", re.IGNORECASE)
+# A link's words whose address the export lost ("[click here to access … quickly]", in any
+# language): there is nothing to tap in a chat, so they are left out.
+_DEAD_LINK = re.compile(r" ?\[[^\[\]\n]*\](?!\()")
 # A line that opens with a step or a short label: "Step 2:", "Notes:", "REMINDER:".
 _LABEL = re.compile(r"^(Step \d+:|[A-Z][^.:!?()\[\]\n]{0,40}:)(?= )", re.MULTILINE)
 _LABEL_WORDS = 5
@@ -60,18 +60,20 @@ def _with_hints(body: str) -> str:
     return body
 
 
-def answer_html(doc: FaqDocument, *, in_chat: bool = True) -> str:
-    """The answer's paragraphs and steps as HTML; `in_chat` adds this chat's buttons."""
+def answer_html(doc: FaqDocument, *, in_chat: bool = True, hints: bool = True) -> str:
+    """The answer's paragraphs and steps as HTML; `in_chat` adds this chat's buttons (when
+    `hints`: they are English, so a translated answer goes without them)."""
     body = _LABEL.sub(_bold_label, escape(doc.answer, quote=False))
     if not in_chat:
         return body
-    return _with_hints(_DEAD_LINK.sub("", body))
+    body = _DEAD_LINK.sub("", body)
+    return _with_hints(body) if hints else body
 
 
-def article(doc: FaqDocument, *, in_chat: bool = True, footer: str = "") -> str:
+def article(doc: FaqDocument, *, in_chat: bool = True, footer: str = "", hints: bool = True) -> str:
     """An FAQ entry as one message: its title, then its answer as laid out in the document."""
     head = f"❓ <b>{escape(doc.title)}</b>\n\n"
-    text = head + answer_html(doc, in_chat=in_chat) + footer
+    text = head + answer_html(doc, in_chat=in_chat, hints=hints) + footer
     if in_chat and not fits(text):  # the hints pushed a long answer past one message
         text = head + answer_html(doc, in_chat=False) + footer
     return text

@@ -148,3 +148,44 @@ async def test_answers_and_their_feedback_are_logged_for_operators(
         "partial refnd how",
     ]
     assert declined.has_button("Talk to support")
+
+
+async def test_a_malay_reader_gets_the_malay_article_whatever_language_they_ask_in(
+    kchat: Running, buyer: FakeUser
+) -> None:
+    await kchat.settle()
+    aminah = kchat.tg.user(7301, "Aminah", language_code="ms")
+    aminah.start()
+    aminah.send("how to partial refund")
+    reply = await aminah.wait_for_message(contains="❓ Bagaimana meminta bayaran balik sebahagian?")
+    assert "Langkah 1:" in reply.content
+    # This chat's hints are English: a Malay answer goes without them.
+    assert "in this chat" not in reply.content
+    aminah.send("macam mana nak refund separuh")
+    await aminah.wait_for_message(contains="❓ Bagaimana meminta bayaran balik sebahagian?")
+    # Someone reading Telegram in English still gets the English document.
+    buyer.send("how to partial refund")
+    english = await buyer.wait_for_message(contains="❓ How to partially refund an order?")
+    assert "Bagaimana" not in english.content
+
+
+async def test_a_malay_reader_browses_topics_and_inline_results_in_malay(
+    kchat: Running,
+) -> None:
+    await kchat.settle()
+    aminah = kchat.tg.user(7301, "Aminah", language_code="ms-MY")
+    aminah.start()
+    aminah.send("/faq")
+    topics = await aminah.wait_for_message(contains="Help topics")
+    labels = [b.text for b in topics.flat_buttons]
+    assert "Bagaimana membatalkan pesanan yang belum dibayar?" in labels
+    assert "How do I cancel my unpaid order?" not in labels
+    aminah.tap("Bagaimana membatalkan pesanan yang belum dibayar?")
+    article = await aminah.wait_for_message(contains="❓ Bagaimana membatalkan pesanan yang belum")
+    assert "1 jam" in article.content
+    record = aminah.inline_query("cancel unpaid order")
+    await kchat.tg.wait_for(lambda: record.answered, what="an inline answer")
+    titles = [r.get("title", "") for r in record.results]
+    assert titles[0] == "Bagaimana membatalkan pesanan yang belum dibayar?"
+    shared = record.results[0]["input_message_content"]["message_text"]
+    assert "Bagaimana membatalkan pesanan yang belum dibayar?" in shared

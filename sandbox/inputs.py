@@ -140,6 +140,20 @@ class TopicIn(PageInput):
     closed: bool
 
 
+# What a pane's person may set Telegram to: English, or a language the help center is in.
+LANGUAGES = ("en", "ms")
+
+
+class LanguageIn(PageInput):
+    """POST /api/panes/{pane}/language: the Telegram language of the pane's person."""
+
+    HINTS: ClassVar[dict[str, str]] = {
+        "language": f"language must be one of {', '.join(LANGUAGES)}",
+    }
+
+    language: Literal["en", "ms"]
+
+
 class TimeIn(PageInput):
     """POST /api/time: how far to travel."""
 

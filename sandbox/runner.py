@@ -351,6 +351,15 @@ class Sandbox:
             except ValueError as exc:
                 raise SandboxInputError(str(exc)) from exc
 
+    async def set_language(self, pane: str, language: str) -> None:
+        """The pane's person switches Telegram to `language`: the bot sees it on their next
+        message or tap, as it would from Telegram."""
+        async with self._lock:
+            person, _ = self._actor(pane)
+            state = self.world.tg.state
+            state.users[person.id].language_code = language
+            state.touch()
+
     async def tap(self, pane: str, message_id: int, data: str) -> str:
         """The pane's person taps the button carrying `data`; returns the callback query id."""
         async with self._lock:

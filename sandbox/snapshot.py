@@ -227,6 +227,7 @@ async def pane_json(world: World, pane: Pane, tz: ZoneInfo, currency: str) -> Js
             "id": pane.person.id,
             "name": pane.person.first_name,
             "username": pane.person.username,
+            "language": world.tg.state.users[pane.person.id].language_code or "en",
         },
         "kind": kind,
         "title": title,

@@ -33,7 +33,15 @@ from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 
 from sandbox import inputs
-from sandbox.inputs import FileFormIn, MessageIn, ResetIn, TapIn, TimeIn, TopicIn
+from sandbox.inputs import (
+    FileFormIn,
+    LanguageIn,
+    MessageIn,
+    ResetIn,
+    TapIn,
+    TimeIn,
+    TopicIn,
+)
 from sandbox.runner import MAX_FILE_BYTES, Sandbox, SandboxInputError
 
 log = logging.getLogger(__name__)
@@ -252,6 +260,14 @@ async def post_tap(request: web.Request) -> web.Response:
     return web.json_response({"ok": True, "query_id": query_id})
 
 
+async def post_language(request: web.Request) -> web.Response:
+    """The pane's person sets Telegram's language (help-center answers follow it)."""
+    pane = _pane(request)
+    body = inputs.parse_json(LanguageIn, await _body(request))
+    await _sandbox(request).set_language(pane, body.language)
+    return web.json_response({"ok": True, "language": body.language})
+
+
 async def post_topic(request: web.Request) -> web.Response:
     """The agent closes or reopens a ticket's topic."""
     pane = _pane(request)
@@ -322,6 +338,7 @@ def build_web_app(sandbox: Sandbox) -> web.Application:
     app.router.add_post("/api/panes/{pane}/files", post_file)
     app.router.add_post("/api/panes/{pane}/taps", post_tap)
     app.router.add_post("/api/panes/{pane}/topics", post_topic)
+    app.router.add_post("/api/panes/{pane}/language", post_language)
     app.router.add_post("/api/time", post_time)
     app.router.add_post("/api/reset", post_reset)
     app.router.add_get("/api/files/{file_id}", get_file)

@@ -200,6 +200,7 @@ class PaneView {
     this.badge = q(".role-badge");
     this.personName = q(".person-name");
     this.balance = q(".balance");
+    this.langToggle = q(".lang-toggle");
     this.avatar = q(".avatar");
     this.title = q(".chat-title");
     this.subtitle = q(".chat-sub");
@@ -244,6 +245,7 @@ class PaneView {
     q(".cmd-btn").addEventListener("click", () => this.toggleCommands());
     q(".alert-ok").addEventListener("click", () => { this.alertLayer.hidden = true; });
     this.topicToggle.addEventListener("click", () => this.toggleTopicClosed());
+    this.langToggle.addEventListener("click", () => this.toggleLanguage());
     this.list.addEventListener("click", () => { this.cmdMenu.hidden = true; });
   }
 
@@ -262,6 +264,11 @@ class PaneView {
     }
     this.balance.hidden = data.balance === null;
     if (data.balance !== null) this.balance.textContent = `Balance ${data.balance}`;
+    const malay = data.person.language === "ms";
+    this.langToggle.textContent = malay ? "BM" : "EN";
+    this.langToggle.title = malay
+      ? "Telegram in Bahasa Melayu: help-center answers in Malay. Tap for English."
+      : "Telegram in English. Tap to switch to Bahasa Melayu (help-center answers in Malay).";
     this.avatar.textContent = data.title.slice(0, 1).toUpperCase();
     this.title.textContent = data.title;
     this.subtitle.textContent = data.kind === "private" ? "bot" : `${data.subtitle} · ${data.kind === "forum" ? "topics" : "group"}`;
@@ -389,6 +396,18 @@ class PaneView {
     if (!canPost) {
       this.setReply(null);
       this.cmdMenu.hidden = true;
+    }
+  }
+
+  async toggleLanguage() {
+    const next = this.data && this.data.person.language === "ms" ? "en" : "ms";
+    this.langToggle.disabled = true;
+    try {
+      await postJson(`/api/panes/${this.id}/language`, { language: next });
+    } catch (error) {
+      this.toast(error.message, true);
+    } finally {
+      this.langToggle.disabled = false;
     }
   }
 

@@ -251,6 +251,25 @@ async def test_the_event_stream_pushes_the_state_when_it_changes(client: Client)
     response.close()
 
 
+async def test_a_pane_switched_to_malay_gets_help_center_answers_in_malay(
+    client: Client,
+) -> None:
+    assert _pane(await _state(client), "buyer")["person"]["language"] == "en"
+    response = await client.post("/api/panes/buyer/language", json={"language": "ms"})
+    assert response.status == 200
+    assert _pane(await _state(client), "buyer")["person"]["language"] == "ms"
+    await client.post("/api/panes/buyer/messages", json={"text": "how to partial refund"})
+
+    async def answer() -> str | None:
+        texts = _bot_texts(_pane(await _state(client), "buyer"))
+        return next((t for t in texts if t.startswith("❓")), None)
+
+    text = await eventually(answer, "the help-center answer")
+    assert text.startswith("❓ Bagaimana meminta bayaran balik sebahagian?")
+    # The seller's Telegram is still in English.
+    assert _pane(await _state(client), "seller")["person"]["language"] == "en"
+
+
 @pytest.mark.parametrize(
     ("method", "path", "payload", "status", "says"),
     [
@@ -277,6 +296,9 @@ async def test_the_event_stream_pushes_the_state_when_it_changes(client: Client)
         ("post", "/api/panes/buyer/taps", {"message_id": 2}, 400, "data is missing"),
         ("post", "/api/panes/buyer/taps", {"message_id": 2, "data": "x" * 65}, 400, "1-64 bytes"),
         ("post", "/api/panes/buyer/taps", {"message_id": -2, "data": "x"}, 400, "message_id"),
+        ("post", "/api/panes/buyer/language", {"language": "fr"}, 400, "one of en, ms"),
+        ("post", "/api/panes/buyer/language", {}, 400, "language is missing"),
+        ("post", "/api/panes/nobody/language", {"language": "ms"}, 400, "no pane"),
         ("get", "/api/files/nope", None, 404, "no such file"),
         ("get", "/api/files/..%2F..%2Fetc", None, 400, "not a file id"),
         ("get", "/api/nothing-here", None, 404, "no such page"),

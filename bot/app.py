@@ -98,7 +98,8 @@ def build_application(
     from handlers.delivery.notifier import Notifier
     from handlers.delivery.support_desk import SupportDesk
     from handlers.flood import FloodLimit
-    from handlers.setup import COMMANDS, register_handlers
+    from handlers.i18n import languages
+    from handlers.setup import commands, register_handlers
     from handlers.telegram_metrics import update_kind
     from handlers.wiring import CONTEXT_TYPES, Wiring
 
@@ -154,7 +155,10 @@ def build_application(
         )
         operator_view.attach(services)
         try:
-            await app.bot.set_my_commands(COMMANDS)
+            await app.bot.set_my_commands(commands())
+            # Telegram shows each user the menu of their app's language, if there is one.
+            for language in languages():
+                await app.bot.set_my_commands(commands(language), language_code=language)
         except TelegramError as exc:  # a nicety: the bot works without its menu
             log.warning("could not set the command menu: %s", exc)
         await services.deadlines.reconcile()

@@ -15,25 +15,37 @@ from telegram.ext import (
     filters,
 )
 
+from handlers.i18n import N_, texts
 from handlers.inbound import faq_chat, flows, messages, offers, orders, preferences, support
 from handlers.inbound.errors import on_error
 from handlers.views.callback_data import PARTY_ACTS, TICKET_ACTS, pattern
 from handlers.wiring import Ctx, services
 
-COMMANDS = [
-    BotCommand("orders", "Your orders and what happens next"),
-    BotCommand("order", "Open an order: /order K1234567"),
-    BotCommand("confirm", "Confirm you received an order"),
-    BotCommand("refund", "Request a refund: /refund [amount]"),
-    BotCommand("deliver", "Deliver an order (sellers)"),
-    BotCommand("cancel", "Cancel an order, or what I'm asking"),
-    BotCommand("sell", "List an item and get a link to share"),
-    BotCommand("balance", "Your KALEOZ balance"),
-    BotCommand("timezone", "The time zone your deadlines are shown in"),
-    BotCommand("faq", "Help-center topics"),
-    BotCommand("leave", "Leave the order chat"),
-    BotCommand("help", "What I can do"),
+# The command menu: each command with what it does, translated per language (the commands
+# themselves are the same in every language).
+COMMAND_MENU: list[tuple[str, str]] = [
+    ("orders", N_("Your orders and what happens next")),
+    ("order", N_("Open an order: /order K1234567")),
+    ("confirm", N_("Confirm you received an order")),
+    ("refund", N_("Request a refund: /refund [amount]")),
+    ("deliver", N_("Deliver an order (sellers)")),
+    ("cancel", N_("Cancel an order, or what I'm asking")),
+    ("sell", N_("List an item and get a link to share")),
+    ("balance", N_("Your KALEOZ balance")),
+    ("timezone", N_("The time zone your deadlines are shown in")),
+    ("faq", N_("Help-center topics")),
+    ("leave", N_("Leave the order chat")),
+    ("help", N_("What I can do")),
 ]
+
+
+def commands(language: str | None = None) -> list[BotCommand]:
+    """The command menu in `language` (None: English)."""
+    t = texts(language)
+    return [BotCommand(name, t.gettext(about)) for name, about in COMMAND_MENU]
+
+
+COMMANDS = commands()
 
 
 async def on_my_chat_member(update: Update, ctx: Ctx) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from gettext import NullTranslations
 from uuid import uuid4
 
 from telegram import (
@@ -20,6 +21,7 @@ from bot.domain.faq import FaqAnswer, FaqDocument, FaqIndex
 from bot.domain.ids import find_order_ids
 from bot.domain.input_modes import InputMode
 from bot.domain.tickets import TicketKind
+from handlers.i18n import N_, language_of, texts
 from handlers.inbound.common import guarded, tell
 from handlers.inbound.orders import show_card
 from handlers.views.callback_data import Act, FaqReply, FaqTap, PlainTap, button
@@ -29,18 +31,34 @@ from handlers.wiring import Ctx, services, settings
 
 log = logging.getLogger(__name__)
 
-GREETING = (
+GREETING = N_(
     "👋 Hi! I'm KChat, the order chat of KALEOZ. Ask me anything about orders, "
     "payments, delivery or refunds, or see /orders."
 )
-YOURE_WELCOME = "😊 You're welcome! Ask me here whenever something comes up, or see /orders."
-DID_THIS_HELP = "\n\n<i>Did this help?</i>"
+YOURE_WELCOME = N_("😊 You're welcome! Ask me here whenever something comes up, or see /orders.")
+DID_THIS_HELP = N_("Did this help?")
+HELP_TOPICS = N_("Help topics")
+TALK_TO_SUPPORT = N_("Talk to support")
+NOT_SURE = N_(
+    "🤔 I'm not sure I can answer that from the KALEOZ help center. I know about "
+    "orders, payments, delivery, refunds and cancellations. Try asking another way, "
+    "pick a topic, or talk to a person."
+)
 
 
 def faq_index(ctx: Ctx) -> FaqIndex:
     """The index loaded at start."""
     index = ctx.bot_data.faq
     return index
+
+
+def _texts(user: User | None) -> NullTranslations:
+    """The bot's own texts in this user's language."""
+    return texts(language_of(user.language_code if user else None))
+
+
+def _topics_title(t: NullTranslations) -> str:
+    return f"📚 <b>{t.gettext(HELP_TOPICS)}</b>"
 
 
 def _language(ctx: Ctx, user: User | None) -> str | None:
@@ -57,30 +75,34 @@ def _doc(index: FaqIndex, doc_id: str) -> FaqDocument | None:
     return next((d for d in index.documents if d.id == doc_id), None)
 
 
-def _full_article(ctx: Ctx, doc: FaqDocument) -> list[list[InlineKeyboardButton]]:
+def _full_article(
+    ctx: Ctx, doc: FaqDocument, t: NullTranslations
+) -> list[list[InlineKeyboardButton]]:
     """A row linking to the whole article on the website when the answer is long."""
-    link = full_article_button(settings(ctx).help_center_url, doc)
+    link = full_article_button(settings(ctx).help_center_url, doc, t)
     return [[link]] if link else []
 
 
 def _answer_keyboard(
-    ctx: Ctx, ans: FaqAnswer, question_id: int, language: str | None
+    ctx: Ctx, ans: FaqAnswer, question_id: int, language: str | None, t: NullTranslations
 ) -> InlineKeyboardMarkup:
     assert ans.document is not None
     doc = ans.document.id
     rows = [
         [
-            button("👍 Yes", FaqReply(Act.FAQ_YES, doc, question_id)),
-            button("👎 No", FaqReply(Act.FAQ_NO, doc, question_id)),
+            button(t.gettext("👍 Yes"), FaqReply(Act.FAQ_YES, doc, question_id)),
+            button(t.gettext("👎 No"), FaqReply(Act.FAQ_NO, doc, question_id)),
         ],
-        *_full_article(ctx, ans.document),
-        [button("Talk to support", FaqReply(Act.SUPPORT, doc, question_id))],
+        *_full_article(ctx, ans.document, t),
+        [button(t.gettext(TALK_TO_SUPPORT), FaqReply(Act.SUPPORT, doc, question_id))],
     ]
     if ans.needs_confirmation:
         rows = [
             [
                 button(
-                    f"Did you mean: {clip(_shown(ctx, a.document, language).title, 50)}",
+                    t.gettext("Did you mean: {title}").format(
+                        title=clip(_shown(ctx, a.document, language).title, 50)
+                    ),
                     FaqTap(a.document.id),
                 )
             ]
@@ -93,35 +115,34 @@ async def answer_question(update: Update, ctx: Ctx, text: str, order_ids: list[s
     """Answer from the documents; when unsure, say so and offer a person."""
     assert update.effective_user is not None
     language = _language(ctx, update.effective_user)
+    t = _texts(update.effective_user)
     ans = faq_index(ctx).ask(text)
     if ans.thanks:
-        await tell(update, YOURE_WELCOME)
+        await tell(update, t.gettext(YOURE_WELCOME))
         return
     if ans.small_talk:
-        topics = InlineKeyboardMarkup([[button("Help topics", FaqTap(None))]])
-        await tell(update, GREETING, reply_markup=topics)
+        topics = InlineKeyboardMarkup([[button(t.gettext(HELP_TOPICS), FaqTap(None))]])
+        await tell(update, t.gettext(GREETING), reply_markup=topics)
         return
     doc_id = ans.document.id if ans.answered and ans.document else None
     asked = await services(ctx).help_log.asked(update.effective_user.id, text, doc_id, ans.score)
     if not ans.answered or ans.document is None:
         kb = InlineKeyboardMarkup(
             [
-                [button("Talk to support", FaqReply(Act.SUPPORT, None, asked))],
-                [button("Help topics", FaqTap(None))],
+                [button(t.gettext(TALK_TO_SUPPORT), FaqReply(Act.SUPPORT, None, asked))],
+                [button(t.gettext(HELP_TOPICS), FaqTap(None))],
             ]
         )
-        await tell(
-            update,
-            "🤔 I'm not sure I can answer that from the KALEOZ help center. I know about "
-            "orders, payments, delivery, refunds and cancellations. Try asking another way, "
-            "pick a topic, or talk to a person.",
-            reply_markup=kb,
-        )
+        await tell(update, t.gettext(NOT_SURE), reply_markup=kb)
         return
     await tell(
         update,
-        article(_shown(ctx, ans.document, language), footer=DID_THIS_HELP, hints=language is None),
-        reply_markup=_answer_keyboard(ctx, ans, asked, language),
+        article(
+            _shown(ctx, ans.document, language),
+            footer=f"\n\n<i>{t.gettext(DID_THIS_HELP)}</i>",
+            hints=language is None,
+        ),
+        reply_markup=_answer_keyboard(ctx, ans, asked, language, t),
     )
     if ans.document.about_order:
         asker = update.effective_user.id
@@ -147,7 +168,7 @@ async def cmd_faq(update: Update, ctx: Ctx) -> None:
         await answer_question(update, ctx, q, find_order_ids(q))
         return
     topics = _topics(ctx, _language(ctx, update.effective_user))
-    await tell(update, "📚 <b>Help topics</b>", reply_markup=topics)
+    await tell(update, _topics_title(_texts(update.effective_user)), reply_markup=topics)
 
 
 async def on_faq_topic(update: Update, ctx: Ctx, tap: FaqTap) -> bool:
@@ -155,16 +176,17 @@ async def on_faq_topic(update: Update, ctx: Ctx, tap: FaqTap) -> bool:
     query = update.callback_query
     assert query is not None
     language = _language(ctx, update.effective_user)
+    t = _texts(update.effective_user)
     await query.answer()
     if tap.doc_id is None:
         topics = _topics(ctx, language)
-        await tell(update, "📚 <b>Help topics</b>", reply_markup=topics)
+        await tell(update, _topics_title(t), reply_markup=topics)
         return True
     doc = _doc(faq_index(ctx), tap.doc_id)
     if doc is None:
-        await tell(update, "That help article is no longer available. See /faq.")
+        await tell(update, t.gettext("That help article is no longer available. See /faq."))
         return True
-    link = _full_article(ctx, doc)
+    link = _full_article(ctx, doc, t)
     await tell(
         update,
         article(_shown(ctx, doc, language), hints=language is None),
@@ -180,21 +202,21 @@ async def on_faq_reply(update: Update, ctx: Ctx, tap: FaqReply) -> bool:
     user_id = update.effective_user.id
     asked = tap.question_id  # older answers carry no question id
     help_log = services(ctx).help_log
+    t = _texts(update.effective_user)
     if tap.act is Act.FAQ_YES:
         if asked is not None:
             await help_log.feedback(asked, user_id, helpful=True)
-        await query.answer("Glad it helped!")
+        await query.answer(t.gettext("Glad it helped!"))
         return True
     if tap.act is Act.FAQ_NO:
         if asked is not None:
             await help_log.feedback(asked, user_id, helpful=False)
         await query.answer()
         kb = InlineKeyboardMarkup(
-            [[button("Talk to support", FaqReply(Act.SUPPORT, tap.doc_id, asked))]]
+            [[button(t.gettext(TALK_TO_SUPPORT), FaqReply(Act.SUPPORT, tap.doc_id, asked))]]
         )
-        await tell(
-            update, "Sorry about that. A person from KALEOZ Support can help.", reply_markup=kb
-        )
+        sorry = t.gettext("Sorry about that. A person from KALEOZ Support can help.")
+        await tell(update, sorry, reply_markup=kb)
         return True
     question = await help_log.wanted_person(asked, user_id) if asked is not None else None
     await query.answer()
@@ -210,12 +232,15 @@ async def request_support(
     user = update.effective_user
     assert user is not None
     s = services(ctx)
+    t = _texts(user)
     if settings(ctx).support_chat_id is None:
         await tell(
             update,
-            "KALEOZ Support can be reached through LiveChat on the KALEOZ "
-            "website. If your question is about an order, open it (/orders) and tap "
-            "<b>Escalate to support</b>.",
+            t.gettext(
+                "KALEOZ Support can be reached through LiveChat on the KALEOZ "
+                "website. If your question is about an order, open it (/orders) and tap "
+                "<b>Escalate to support</b>."
+            ),
         )
         return
     doc = _doc(faq_index(ctx), topic) if topic else None
@@ -231,11 +256,15 @@ async def request_support(
         TicketKind.HELP, order_id=None, user_id=user.id, subject=subject
     )
     await s.chat.set_mode(user.id, InputMode.SUPPORT, None, ticket_id=ticket.id)
-    kb = InlineKeyboardMarkup([[button("Leave support chat", PlainTap(Act.LEAVE_SUPPORT))]])
+    kb = InlineKeyboardMarkup(
+        [[button(t.gettext("Leave support chat"), PlainTap(Act.LEAVE_SUPPORT))]]
+    )
     await tell(
         update,
-        f"🛟 KALEOZ Support has your request (#{ticket.id}). Write what you need here; an "
-        "agent will reply in this chat.",
+        t.gettext(
+            "🛟 KALEOZ Support has your request (#{ticket}). Write what you need here; an "
+            "agent will reply in this chat."
+        ).format(ticket=ticket.id),
         reply_markup=kb,
     )
 

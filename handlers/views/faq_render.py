@@ -4,19 +4,21 @@ the bot's own buttons named next to the website's, the document's words kept as 
 from __future__ import annotations
 
 import re
+from gettext import NullTranslations
 from html import escape
 
 from telegram import InlineKeyboardButton
 
 from bot.domain.actions import Action
 from bot.domain.faq import FaqDocument
+from handlers.i18n import N_
 from handlers.views.render import ACTION_BUTTON
 from handlers.views.telegram_text import fits, utf16_len
 
 # Past this many UTF-16 units an answer is long on a phone (and the longest are cut short in
 # the help center's export): the full article on the website is offered under it.
 LONG_ANSWER = 700
-READ_FULL_ARTICLE = "📖 Read the full article"
+READ_FULL_ARTICLE = N_("📖 Read the full article")
 # Where KCHAT_HELP_CENTER_URL puts the article: its title as the website writes it in an
 # address ("How do I …?" -> "how-do-i-…").
 SLUG = "{slug}"
@@ -85,8 +87,10 @@ def article_url(template: str, doc: FaqDocument) -> str:
     return template.replace(SLUG, "-".join(words))
 
 
-def full_article_button(template: str, doc: FaqDocument) -> InlineKeyboardButton | None:
+def full_article_button(
+    template: str, doc: FaqDocument, t: NullTranslations
+) -> InlineKeyboardButton | None:
     """A link to the whole article on the website, for an answer too long for a phone."""
     if utf16_len(doc.answer) < LONG_ANSWER:
         return None
-    return InlineKeyboardButton(READ_FULL_ARTICLE, url=article_url(template, doc))
+    return InlineKeyboardButton(t.gettext(READ_FULL_ARTICLE), url=article_url(template, doc))

@@ -159,6 +159,8 @@ async def test_a_malay_reader_gets_the_malay_article_whatever_language_they_ask_
     aminah.send("how to partial refund")
     reply = await aminah.wait_for_message(contains="❓ Bagaimana meminta bayaran balik sebahagian?")
     assert "Langkah 1:" in reply.content
+    assert reply.content.endswith("Adakah jawapan ini membantu?")
+    assert {"👍 Ya", "👎 Tidak", "Hubungi Sokongan"} <= {b.text for b in reply.flat_buttons}
     # This chat's hints are English: a Malay answer goes without them.
     assert "in this chat" not in reply.content
     aminah.send("macam mana nak refund separuh")
@@ -176,7 +178,7 @@ async def test_a_malay_reader_browses_topics_and_inline_results_in_malay(
     aminah = kchat.tg.user(7301, "Aminah", language_code="ms-MY")
     aminah.start()
     aminah.send("/faq")
-    topics = await aminah.wait_for_message(contains="Help topics")
+    topics = await aminah.wait_for_message(contains="Topik bantuan")
     labels = [b.text for b in topics.flat_buttons]
     assert "Bagaimana membatalkan pesanan yang belum dibayar?" in labels
     assert "How do I cancel my unpaid order?" not in labels

@@ -26,3 +26,12 @@ async def test_a_buyer_who_never_opened_the_bot_gets_the_card_on_first_start(
 async def test_the_command_menu_is_set_at_start(kchat: Running) -> None:
     commands = kchat.tg.commands()
     assert {"orders", "confirm", "refund", "deliver", "sell", "balance", "help"} <= set(commands)
+
+
+async def test_the_command_menu_is_set_in_malay_for_telegram_in_malay(kchat: Running) -> None:
+    english = kchat.tg.command_menu()
+    malay = kchat.tg.command_menu(language_code="ms")
+    assert [c["command"] for c in malay] == [c["command"] for c in english]
+    about = {c["command"]: c["description"] for c in malay}
+    assert about["orders"] == "Pesanan anda dan apa yang berlaku seterusnya"
+    assert about["balance"] == "Baki KALEOZ anda"

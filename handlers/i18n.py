@@ -1,0 +1,63 @@
+"""The bot's own texts in the reader's language: gettext catalogues, read with Babel.
+
+Texts are written in English in the code and marked for extraction: `N_("…")` where a
+text is defined (a constant, a command description), and the reader's `Translations`
+(`texts(language).gettext`) where it is shown. `make messages` extracts every marked text
+into `handlers/locale/kchat.pot` and updates each language's catalogue
+(`handlers/locale/<language>/LC_MESSAGES/kchat.po`); a language is its catalogue and nothing
+else. Catalogues are compiled in memory when first asked for, so no build step makes `.mo`
+files.
+"""
+
+from __future__ import annotations
+
+import gettext
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+from bot.domain.faq_translation import reader_language
+
+DOMAIN = "kchat"
+LOCALE_DIR = Path(__file__).parent / "locale"
+SOURCE_LANGUAGE = "en"
+
+
+def N_(text: str) -> str:
+    """Mark `text` for extraction; it is translated where it is shown."""
+    return text
+
+
+def catalogue_path(language: str) -> Path:
+    """Where a language's catalogue lives."""
+    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@cache
+def languages() -> tuple[str, ...]:
+    """The languages the bot's texts are translated into (each a folder with a catalogue)."""
+    if not LOCALE_DIR.is_dir():
+        return ()
+    return tuple(sorted(d.name for d in LOCALE_DIR.iterdir() if catalogue_path(d.name).is_file()))
+
+
+@cache
+def texts(language: str | None) -> gettext.NullTranslations:
+    """The bot's texts for a reader of `language` (English, the code's own, when None)."""
+    if language is None or language == SOURCE_LANGUAGE or language not in languages():
+        return gettext.NullTranslations()
+    with catalogue_path(language).open("rb") as po:
+        catalog = read_po(po, locale=language, domain=DOMAIN)
+    compiled = BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
+
+
+def language_of(language_code: str | None) -> str | None:
+    """The language the bot speaks to someone whose Telegram is set to `language_code`."""
+    return reader_language(language_code, languages())

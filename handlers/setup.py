@@ -15,10 +15,10 @@ from telegram.ext import (
     filters,
 )
 
-from handlers.i18n import N_, texts
 from handlers.inbound import faq_chat, flows, messages, offers, orders, preferences, support
 from handlers.inbound.errors import on_error
 from handlers.views.callback_data import PARTY_ACTS, TICKET_ACTS, pattern
+from handlers.views.i18n import N_, texts
 from handlers.wiring import Ctx, services
 
 # The command menu: each command with what it does, translated per language (the commands

@@ -10,9 +10,9 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
-import handlers.i18n as i18n
-from handlers.i18n import catalogue_path, language_of, languages, texts
+import handlers.views.i18n as i18n
 from handlers.setup import COMMAND_MENU, commands
+from handlers.views.i18n import catalogue_path, language_of, languages, texts
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "handlers" / "locale" / "kchat.pot"

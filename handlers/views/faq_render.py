@@ -11,7 +11,7 @@ from telegram import InlineKeyboardButton
 
 from bot.domain.actions import Action
 from bot.domain.faq import FaqDocument
-from handlers.i18n import N_
+from handlers.views.i18n import N_
 from handlers.views.render import ACTION_BUTTON
 from handlers.views.telegram_text import fits, utf16_len
 

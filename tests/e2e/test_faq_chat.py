@@ -150,12 +150,18 @@ async def test_answers_and_their_feedback_are_logged_for_operators(
     assert declined.has_button("Talk to support")
 
 
+async def _malay_reader(kchat: Running, language_code: str) -> FakeUser:
+    """Someone whose Telegram is set to Malay, who has opened the bot."""
+    await kchat.settle()
+    aminah = kchat.tg.user(7301, "Aminah", language_code=language_code)
+    aminah.start()
+    return aminah
+
+
 async def test_a_malay_reader_gets_the_malay_article_whatever_language_they_ask_in(
     kchat: Running, buyer: FakeUser
 ) -> None:
-    await kchat.settle()
-    aminah = kchat.tg.user(7301, "Aminah", language_code="ms")
-    aminah.start()
+    aminah = await _malay_reader(kchat, "ms")
     aminah.send("how to partial refund")
     reply = await aminah.wait_for_message(contains="❓ Bagaimana meminta bayaran balik sebahagian?")
     assert "Langkah 1:" in reply.content
@@ -174,9 +180,7 @@ async def test_a_malay_reader_gets_the_malay_article_whatever_language_they_ask_
 async def test_a_malay_reader_browses_topics_and_inline_results_in_malay(
     kchat: Running,
 ) -> None:
-    await kchat.settle()
-    aminah = kchat.tg.user(7301, "Aminah", language_code="ms-MY")
-    aminah.start()
+    aminah = await _malay_reader(kchat, "ms-MY")
     aminah.send("/faq")
     topics = await aminah.wait_for_message(contains="Topik bantuan")
     labels = [b.text for b in topics.flat_buttons]

@@ -23,7 +23,7 @@ from babel.support import Translations
 from bot.domain.faq_translation import reader_language
 
 DOMAIN = "kchat"
-LOCALE_DIR = Path(__file__).parent / "locale"
+LOCALE_DIR = Path(__file__).parent.parent / "locale"
 SOURCE_LANGUAGE = "en"
 
 

@@ -45,9 +45,6 @@ def commands(language: str | None = None) -> list[BotCommand]:
     return [BotCommand(name, t.gettext(about)) for name, about in COMMAND_MENU]
 
 
-COMMANDS = commands()
-
-
 async def on_my_chat_member(update: Update, ctx: Ctx) -> None:
     """The user blocked or unblocked the bot."""
     change = update.my_chat_member

@@ -98,8 +98,9 @@ def build_application(
     from handlers.delivery.notifier import Notifier
     from handlers.delivery.support_desk import SupportDesk
     from handlers.flood import FloodLimit
-    from handlers.setup import commands, register_handlers
+    from handlers.setup import register_handlers
     from handlers.telegram_metrics import update_kind
+    from handlers.views.command_menu import commands
     from handlers.views.i18n import languages
     from handlers.wiring import CONTEXT_TYPES, Wiring
 

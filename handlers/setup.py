@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import BotCommand, Update
+from telegram import Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -15,34 +15,19 @@ from telegram.ext import (
     filters,
 )
 
-from handlers.inbound import faq_chat, flows, messages, offers, orders, preferences, support
+from handlers.inbound import (
+    faq_chat,
+    flows,
+    language,
+    messages,
+    offers,
+    orders,
+    preferences,
+    support,
+)
 from handlers.inbound.errors import on_error
 from handlers.views.callback_data import PARTY_ACTS, TICKET_ACTS, pattern
-from handlers.views.i18n import N_, texts
 from handlers.wiring import Ctx, services
-
-# The command menu: each command with what it does, translated per language (the commands
-# themselves are the same in every language).
-COMMAND_MENU: list[tuple[str, str]] = [
-    ("orders", N_("Your orders and what happens next")),
-    ("order", N_("Open an order: /order K1234567")),
-    ("confirm", N_("Confirm you received an order")),
-    ("refund", N_("Request a refund: /refund [amount]")),
-    ("deliver", N_("Deliver an order (sellers)")),
-    ("cancel", N_("Cancel an order, or what I'm asking")),
-    ("sell", N_("List an item and get a link to share")),
-    ("balance", N_("Your KALEOZ balance")),
-    ("timezone", N_("The time zone your deadlines are shown in")),
-    ("faq", N_("Help-center topics")),
-    ("leave", N_("Leave the order chat")),
-    ("help", N_("What I can do")),
-]
-
-
-def commands(language: str | None = None) -> list[BotCommand]:
-    """The command menu in `language` (None: English)."""
-    t = texts(language)
-    return [BotCommand(name, t.gettext(about)) for name, about in COMMAND_MENU]
 
 
 async def on_my_chat_member(update: Update, ctx: Ctx) -> None:
@@ -55,7 +40,9 @@ async def on_my_chat_member(update: Update, ctx: Ctx) -> None:
     if change.new_chat_member.status in ("kicked", "left"):
         await s.chat.mark_unreachable(user.id, "blocked the bot")
     else:
-        await s.chat.seen(user.id, user.full_name, user.username, started=True)
+        await s.chat.seen(
+            user.id, user.full_name, user.username, started=True, language_code=user.language_code
+        )
         await ctx.bot_data.notifier.drain()
 
 
@@ -88,6 +75,7 @@ def register_handlers(
         ("cancel", orders.cmd_cancel),
         ("balance", orders.cmd_balance),
         ("timezone", preferences.cmd_timezone),
+        ("language", language.cmd_language),
         ("faq", faq_chat.cmd_faq),
         ("leave", messages.cmd_leave),
     ]:

@@ -573,21 +573,24 @@ class Tx(ChatTables, SupportTables, HelpTables, InboxTables, ApiTables):
         display_name: str | None = None,
         username: str | None = None,
         started: bool = False,
+        language_code: str | None = None,
     ) -> None:
         """Record that a user was seen (and started the bot, when `started`)."""
         await self._db.execute(
-            "INSERT INTO users (telegram_id, display_name, username, started_at, last_seen_at) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (telegram_id) DO UPDATE SET "
+            "INSERT INTO users (telegram_id, display_name, username, started_at, last_seen_at, "
+            "telegram_language) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (telegram_id) DO UPDATE SET "
             "display_name = COALESCE(NULLIF(excluded.display_name, ''), users.display_name), "
             "username = COALESCE(excluded.username, users.username), "
             "started_at = COALESCE(users.started_at, excluded.started_at), "
-            "last_seen_at = excluded.last_seen_at",
+            "last_seen_at = excluded.last_seen_at, "
+            "telegram_language = COALESCE(excluded.telegram_language, users.telegram_language)",
             (
                 telegram_id,
                 display_name or "",
                 username,
                 to_db(now) if started else None,
                 to_db(now),
+                language_code,
             ),
         )
 
@@ -602,13 +605,29 @@ class Tx(ChatTables, SupportTables, HelpTables, InboxTables, ApiTables):
         """What is known of a user."""
         row = await self._one(
             "SELECT telegram_id, display_name, username, started_at, last_seen_at, "
-            "unreachable_since, timezone FROM users WHERE telegram_id = ?",
+            "unreachable_since, timezone, language, telegram_language FROM users "
+            "WHERE telegram_id = ?",
             (telegram_id,),
         )
         if row is None:
             return None
         return UserRecord(
-            row[0], row[1], row[2], _opt_ts(row[3]), _opt_ts(row[4]), _opt_ts(row[5]), row[6]
+            row[0],
+            row[1],
+            row[2],
+            _opt_ts(row[3]),
+            _opt_ts(row[4]),
+            _opt_ts(row[5]),
+            row[6],
+            row[7],
+            row[8],
+        )
+
+    async def set_language(self, telegram_id: int, language: str | None) -> None:
+        """The language the user chose for the bot (None: their Telegram's)."""
+        await self.ensure_user(telegram_id)
+        await self._db.execute(
+            "UPDATE users SET language = ? WHERE telegram_id = ?", (language, telegram_id)
         )
 
     async def set_timezone(self, telegram_id: int, timezone: str | None) -> None:

@@ -22,6 +22,7 @@ from handlers.views.callback_data import (
     FaqReply,
     FaqTap,
     InvalidCallback,
+    LanguageTap,
     ListPage,
     MoneyConfirm,
     OfferTap,
@@ -70,6 +71,9 @@ STRATEGIES: dict[type[Callback], st.SearchStrategy[Callback]] = {
     ),
     PlainTap: st.builds(PlainTap, acts_of(PlainTap)),
     ZoneTap: st.builds(ZoneTap, ids),
+    LanguageTap: st.builds(
+        LanguageTap, st.none() | st.from_regex(r"[a-z]{2,3}(-[a-z0-9]{2,8}){0,2}", fullmatch=True)
+    ),
     ZoneConfirm: st.builds(ZoneConfirm, ids, st.from_regex(r"[0-9a-f]{8}", fullmatch=True)),
     TicketTap: ticket_taps(),
     TicketPartialRefund: st.builds(
@@ -190,6 +194,8 @@ def test_forged_or_mistyped_data_is_refused(data: str | None) -> None:
         lambda: FaqTap("topics"),
         lambda: FaqReply(Act.SUPPORT, "none"),
         lambda: ZoneConfirm(1, "nothex00"),
+        lambda: LanguageTap("MS"),
+        lambda: LanguageTap("ms|x"),
         lambda: ListPage("active", -1),
         lambda: OrderTap(Act.OPEN, "K" * 33),
         lambda: CancelConfirm("K1234567", "no spaces"),
@@ -210,6 +216,8 @@ def test_buttons_already_in_chats_read_as_they_did() -> None:
     assert unpack("k1|fn|refund-policy|42") == FaqReply(Act.FAQ_NO, "refund-policy", 42)
     assert unpack("k1|ls0|-|") == PlainTap(Act.LEAVE_SUPPORT)
     assert unpack("k1|tzy|7|0a1b2c3d") == ZoneConfirm(7, "0a1b2c3d")
+    assert unpack("k1|lg|ms|") == LanguageTap("ms")
+    assert unpack("k1|lg|-|") == LanguageTap(None)
     assert unpack("k1|tx|12|y") == TicketTap(Act.T_CLOSE, 12, confirmed=True)
     assert unpack("k1|tp|12|y550") == TicketPartialRefund(12, 550)
     assert unpack("k1|tp|12|") == TicketPartialRefund(12)

@@ -11,7 +11,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 import handlers.views.i18n as i18n
-from handlers.setup import COMMAND_MENU, commands
+from handlers.views.command_menu import COMMAND_MENU, commands
 from handlers.views.i18n import catalogue_path, language_of, languages, texts
 
 ROOT = Path(__file__).resolve().parent.parent

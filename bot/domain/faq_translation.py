@@ -36,11 +36,7 @@ from bot.domain.faq import (
     check_not_blank,
     check_title,
 )
-
-# The documents themselves are English; a translation is in any other language.
-SOURCE_LANGUAGE = "en"
-# A language is named as Telegram's language_code names it ("ms", "pt-br"), lowercase.
-LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*")
+from bot.domain.languages import LANGUAGE_CODE, SOURCE_LANGUAGE, reader_language
 
 # What the website shows, in English whatever the reader's language.
 WEBSITE_STATUSES = (
@@ -239,22 +235,6 @@ def differences(doc: FaqDocument, translation: FaqTranslation) -> list[str]:
     ):
         found.append(f"title: keep the quoted labels {_listed(title_labels)}")
     return found
-
-
-def reader_language(language_code: str | None, languages: Iterable[str]) -> str | None:
-    """Which translation a reader gets from Telegram's `language_code`, or None for English.
-
-    Telegram sends an IETF tag ("ms", "pt-br", sometimes "ms-MY"): the tag itself when it is
-    translated, else its language alone ("ms-MY" reads "ms").
-    """
-    if not language_code:
-        return None
-    code = language_code.strip().lower()
-    offered = set(languages)
-    for candidate in (code, code.split("-", 1)[0]):
-        if candidate in offered:
-            return candidate
-    return None
 
 
 class Shelf:

@@ -12,13 +12,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.domain.faq import FaqDocument, FaqIndex, Lexicon
-from bot.domain.faq_translation import (
-    LANGUAGE_CODE,
-    SOURCE_LANGUAGE,
-    FaqTranslation,
-    Shelf,
-    differences,
-)
+from bot.domain.faq_translation import FaqTranslation, Shelf, differences
+from bot.domain.languages import LANGUAGE_CODE, SOURCE_LANGUAGE
 
 log = logging.getLogger(__name__)
 

@@ -67,6 +67,8 @@ class UserRecord:
     last_seen_at: datetime | None
     unreachable_since: datetime | None
     timezone: str | None
+    language: str | None = None  # chosen with /language (None: not chosen)
+    telegram_language: str | None = None  # Telegram's language_code when last seen
 
 
 @dataclass(frozen=True)

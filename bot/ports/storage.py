@@ -306,8 +306,10 @@ class UserRepo(Protocol):
         display_name: str | None = None,
         username: str | None = None,
         started: bool = False,
+        language_code: str | None = None,
     ) -> None:
-        """Record that a user was seen (and started the bot, when `started`)."""
+        """Record that a user was seen (and started the bot, when `started`), with the
+        language their Telegram is set to (kept when not given)."""
         ...
 
     async def ensure_user(self, telegram_id: int) -> None:
@@ -316,6 +318,10 @@ class UserRepo(Protocol):
 
     async def get_user(self, telegram_id: int) -> UserRecord | None:
         """What is known of a user."""
+        ...
+
+    async def set_language(self, telegram_id: int, language: str | None) -> None:
+        """The language the user chose for the bot (None: their Telegram's)."""
         ...
 
     async def set_timezone(self, telegram_id: int, timezone: str | None) -> None:

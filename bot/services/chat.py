@@ -12,8 +12,10 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.domain.deadlines import Deadline, next_resolution
+from bot.domain.errors import InvalidInput
 from bot.domain.events import EventKind, Relay, RelayEdit
 from bot.domain.input_modes import InputMode
+from bot.domain.languages import language_tag
 from bot.domain.model import Order
 from bot.domain.policy import Policy
 from bot.ports.records import (
@@ -124,7 +126,7 @@ class ChatService:
         # cache is exact; with several instances on one database, another may change them.
         self._cache_modes = sole_writer
         self._modes: dict[int, ChatMode | None] = {}
-        self._seen_written: dict[int, datetime] = {}
+        self._seen_written: dict[int, tuple[datetime, str | None]] = {}
         # Relays and their outcomes of concurrent chats share one commit (one fsync).
         self._relays = SharedTransaction(
             self.store.transaction,
@@ -137,17 +139,35 @@ class ChatService:
     # --- people -----------------------------------------------------------------------
 
     async def seen(
-        self, user_id: int, display_name: str, username: str | None, *, started: bool = False
+        self,
+        user_id: int,
+        display_name: str,
+        username: str | None,
+        *,
+        started: bool = False,
+        language_code: str | None = None,
     ) -> bool:
-        """Record activity; True if the user was unreachable until now (so held news resumes)."""
+        """Record activity; True if the user was unreachable until now (so held news resumes).
+
+        `language_code` is their Telegram's language: notices sent while they are away speak
+        it too. A change of it is written at once, whatever the write interval.
+        """
         now = self.clock.now()
+        language = language_tag(language_code) if language_code else None
         last = self._seen_written.get(user_id)
-        if not started and last is not None and now - last < SEEN_WRITE_EVERY:
+        if (
+            not started
+            and last is not None
+            and now - last[0] < SEEN_WRITE_EVERY
+            and language in (None, last[1])
+        ):
             return False
-        self._seen_written[user_id] = now
+        self._seen_written[user_id] = (now, language)
         async with self.store.transaction() as tx:
             before = await tx.get_user(user_id)
-            await tx.touch_user(user_id, now, display_name, username, started=started)
+            await tx.touch_user(
+                user_id, now, display_name, username, started=started, language_code=language
+            )
             returned = before is not None and (
                 before.unreachable_since is not None or (started and before.started_at is None)
             )
@@ -173,6 +193,14 @@ class ChatService:
         """Show this user's dates in `timezone` (an IANA name; None: the bot's default)."""
         async with self.store.transaction() as tx:
             await tx.set_timezone(user_id, timezone)
+
+    async def set_language(self, user_id: int, language: str | None) -> None:
+        """Speak `language` to this user from now on (None: whatever their Telegram is set to)."""
+        tag = None if language is None else language_tag(language)
+        if language is not None and tag is None:
+            raise InvalidInput(f"{language[:20]!r} is not a language.")
+        async with self.store.transaction() as tx:
+            await tx.set_language(user_id, tag)
 
     async def mark_unreachable(self, user_id: int, error: str) -> bool:
         """The user blocked the bot: park their news; True if this is news (first time)."""

@@ -57,7 +57,9 @@ def guarded(handler: Handler, when_flooded: Flooded | None = None) -> Handler:
                 await _refuse(update, "You're sending too fast. Please wait a few seconds.")
             return
         s = services(ctx)
-        returned = await s.chat.seen(user.id, user.full_name, user.username)
+        returned = await s.chat.seen(
+            user.id, user.full_name, user.username, language_code=user.language_code
+        )
         try:
             await handler(update, ctx)
         except DomainError as exc:

@@ -22,6 +22,7 @@ from bot.domain.ids import find_order_ids
 from bot.domain.input_modes import InputMode
 from bot.domain.tickets import TicketKind
 from handlers.inbound.common import guarded, tell
+from handlers.inbound.language import reading
 from handlers.inbound.orders import show_card
 from handlers.views.callback_data import Act, FaqReply, FaqTap, PlainTap, button
 from handlers.views.faq_render import article, full_article_button
@@ -52,18 +53,18 @@ def faq_index(ctx: Ctx) -> FaqIndex:
     return index
 
 
-def _texts(user: User | None) -> NullTranslations:
+async def _texts(ctx: Ctx, user: User | None) -> NullTranslations:
     """The bot's own texts in this user's language."""
-    return texts(language_of(user.language_code if user else None))
+    return texts(language_of(await reading(ctx, user)))
 
 
 def _topics_title(t: NullTranslations) -> str:
     return f"📚 <b>{t.gettext(HELP_TOPICS)}</b>"
 
 
-def _language(ctx: Ctx, user: User | None) -> str | None:
-    """The help-center language this user reads (None: English), from Telegram's setting."""
-    return ctx.bot_data.shelf.language_for(user.language_code if user else None)
+async def _language(ctx: Ctx, user: User | None) -> str | None:
+    """The help-center language this user reads (None: English)."""
+    return ctx.bot_data.shelf.language_for(await reading(ctx, user))
 
 
 def _shown(ctx: Ctx, doc: FaqDocument, language: str | None) -> FaqDocument:
@@ -114,8 +115,8 @@ def _answer_keyboard(
 async def answer_question(update: Update, ctx: Ctx, text: str, order_ids: list[str]) -> None:
     """Answer from the documents; when unsure, say so and offer a person."""
     assert update.effective_user is not None
-    language = _language(ctx, update.effective_user)
-    t = _texts(update.effective_user)
+    language = await _language(ctx, update.effective_user)
+    t = await _texts(ctx, update.effective_user)
     ans = faq_index(ctx).ask(text)
     if ans.thanks:
         await tell(update, t.gettext(YOURE_WELCOME))
@@ -167,16 +168,16 @@ async def cmd_faq(update: Update, ctx: Ctx) -> None:
         q = " ".join(ctx.args)
         await answer_question(update, ctx, q, find_order_ids(q))
         return
-    topics = _topics(ctx, _language(ctx, update.effective_user))
-    await tell(update, _topics_title(_texts(update.effective_user)), reply_markup=topics)
+    topics = _topics(ctx, await _language(ctx, update.effective_user))
+    await tell(update, _topics_title(await _texts(ctx, update.effective_user)), reply_markup=topics)
 
 
 async def on_faq_topic(update: Update, ctx: Ctx, tap: FaqTap) -> bool:
     """A topic or "Did you mean" button: the article (or the list of topics)."""
     query = update.callback_query
     assert query is not None
-    language = _language(ctx, update.effective_user)
-    t = _texts(update.effective_user)
+    language = await _language(ctx, update.effective_user)
+    t = await _texts(ctx, update.effective_user)
     await query.answer()
     if tap.doc_id is None:
         topics = _topics(ctx, language)
@@ -202,7 +203,7 @@ async def on_faq_reply(update: Update, ctx: Ctx, tap: FaqReply) -> bool:
     user_id = update.effective_user.id
     asked = tap.question_id  # older answers carry no question id
     help_log = services(ctx).help_log
-    t = _texts(update.effective_user)
+    t = await _texts(ctx, update.effective_user)
     if tap.act is Act.FAQ_YES:
         if asked is not None:
             await help_log.feedback(asked, user_id, helpful=True)
@@ -232,7 +233,7 @@ async def request_support(
     user = update.effective_user
     assert user is not None
     s = services(ctx)
-    t = _texts(user)
+    t = await _texts(ctx, user)
     if settings(ctx).support_chat_id is None:
         await tell(
             update,
@@ -276,7 +277,7 @@ async def on_inline_query(update: Update, ctx: Ctx) -> None:
         return
     text = query.query.strip()
     index = faq_index(ctx)
-    language = _language(ctx, query.from_user)
+    language = await _language(ctx, query.from_user)
     if text:
         ans = index.ask(text)
         docs = [ans.document] if ans.document else []
@@ -295,4 +296,5 @@ async def on_inline_query(update: Update, ctx: Ctx) -> None:
         )
         for d in (_shown(ctx, doc, language) for doc in docs[:10])
     ]
-    await query.answer(results, cache_time=60)
+    # Personal: the results are in the asker's language.
+    await query.answer(results, cache_time=60, is_personal=True)

@@ -19,6 +19,7 @@ from bot.domain.money import display, parse_amount
 from bot.domain.transitions import check_payment_report
 from handlers.inbound.common import guarded
 from handlers.inbound.faq_chat import on_faq_reply, on_faq_topic
+from handlers.inbound.language import on_language_button
 from handlers.inbound.orders import (
     FILTERS,
     PICKABLE,
@@ -43,6 +44,7 @@ from handlers.views.callback_data import (
     FaqReply,
     FaqTap,
     InvalidCallback,
+    LanguageTap,
     ListPage,
     MoneyConfirm,
     OfferTap,
@@ -419,6 +421,7 @@ BUTTONS: dict[Act, Step] = {
     **_taking(PlainTap, {Act.LEAVE_SUPPORT: _leave_support, Act.TZ_NO: on_timezone_declined}),
     **_taking(ZoneTap, {Act.TZ: on_timezone_button}),
     **_taking(ZoneConfirm, {Act.TZ_YES: on_timezone_confirmed}),
+    **_taking(LanguageTap, {Act.LANG: on_language_button}),
 }
 
 STALE = "This button is no longer valid. Open the order again with /orders."

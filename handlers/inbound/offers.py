@@ -25,6 +25,7 @@ WELCOME = (
     "• /sell — list something for sale and get a link to share\n"
     "• /balance — your KALEOZ balance\n"
     "• /timezone — the time zone your deadlines are shown in\n"
+    "• /language — the language I speak with you\n"
     "• Or just ask a question, like <i>how do I get a refund?</i>"
 )
 
@@ -49,7 +50,9 @@ async def cmd_start(update: Update, ctx: Ctx) -> None:
     s = services(ctx)
     user = update.effective_user
     assert user is not None
-    await s.chat.seen(user.id, user.full_name, user.username, started=True)
+    await s.chat.seen(
+        user.id, user.full_name, user.username, started=True, language_code=user.language_code
+    )
     await open_start_link(update, ctx, ctx.args[0] if ctx.args else "")
 
 

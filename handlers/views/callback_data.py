@@ -17,6 +17,8 @@ from typing import ClassVar, Self
 
 from telegram import InlineKeyboardButton
 
+from bot.domain.languages import language_tag
+
 PREFIX = "k1"
 MAX_BYTES = 64
 _REF = re.compile(r"[A-Za-z0-9_-]{1,32}")
@@ -66,6 +68,7 @@ class Act(StrEnum):
     TZ = "tz"  # pick a time zone (ref = index into the offered list)
     TZ_YES = "tzy"  # use the zone typed after /timezone (ref = catalogue index, arg = check)
     TZ_NO = "tzn"  # keep the zone as it is
+    LANG = "lg"  # pick a language (ref = its tag, "-" = follow Telegram's)
     # Support group, on a ticket (ref = ticket id; arg "y" = the confirming second tap)
     T_CLAIM = "tc"
     T_REFUND = "tr"
@@ -357,6 +360,27 @@ class ZoneTap(_Packed):
 
 
 @dataclass(frozen=True)
+class LanguageTap(_Packed):
+    """A language picked from the /language keyboard (None: follow Telegram's language)."""
+
+    ACTS: ClassVar = frozenset({Act.LANG})
+    language: str | None
+    act: Act = field(default=Act.LANG, init=False)
+
+    def __post_init__(self) -> None:
+        if self.language is not None and language_tag(self.language) != self.language:
+            raise ValueError(f"unpackable callback: language {self.language[:20]!r}")
+        super().__post_init__()
+
+    def _wire(self) -> tuple[str, str]:
+        return self.language or "-", ""
+
+    @classmethod
+    def _read(cls, act: Act, ref: str, arg: str) -> Self:
+        return cls(None if ref == "-" else ref)
+
+
+@dataclass(frozen=True)
 class ZoneConfirm(_Packed):
     """ "Yes, use …" for a zone typed after /timezone: its index in the zone catalogue, and
     a checksum of its name (a button drawn from another catalogue is refused)."""
@@ -457,6 +481,7 @@ PartyCallback = (
     | PlainTap
     | ZoneTap
     | ZoneConfirm
+    | LanguageTap
 )
 TicketCallback = TicketTap | TicketPartialRefund
 Callback = PartyCallback | TicketCallback
@@ -472,6 +497,7 @@ PARTY_KINDS: tuple[type[PartyCallback], ...] = (
     PlainTap,
     ZoneTap,
     ZoneConfirm,
+    LanguageTap,
 )
 TICKET_KINDS: tuple[type[TicketCallback], ...] = (TicketTap, TicketPartialRefund)
 # Which kind of button each action's data is: each action belongs to exactly one.

@@ -20,7 +20,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
-from bot.domain.faq_translation import SOURCE_LANGUAGE, reader_language
+from bot.domain.languages import SOURCE_LANGUAGE, reader_language
 
 DOMAIN = "kchat"
 LOCALE_DIR = Path(__file__).parent.parent / "locale"

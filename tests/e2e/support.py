@@ -122,6 +122,7 @@ from handlers.views.callback_data import (  # noqa: E402
     CancelConfirm,
     FaqReply,
     FaqTap,
+    LanguageTap,
     ListPage,
     MoneyConfirm,
     OfferTap,
@@ -276,6 +277,7 @@ def a_tap(act: Act, order_id: str = "KZZZZZZZ", ticket_id: int = 1) -> Callback:
         PlainTap: lambda: PlainTap(act),
         ZoneTap: lambda: ZoneTap(0),
         ZoneConfirm: lambda: ZoneConfirm(0, "00000000"),
+        LanguageTap: lambda: LanguageTap("ms"),
         TicketTap: lambda: TicketTap(act, ticket_id),
         TicketPartialRefund: lambda: TicketPartialRefund(ticket_id),
     }

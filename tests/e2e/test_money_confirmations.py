@@ -77,6 +77,7 @@ HARMLESS = {
     Act.TZ,
     Act.TZ_YES,
     Act.TZ_NO,
+    Act.LANG,
     Act.T_CLAIM,
     Act.T_ASK_BUYER,
     Act.T_ASK_SELLER,

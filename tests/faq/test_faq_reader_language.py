@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.faq_translation import Shelf, reader_language
+from bot.domain.faq_translation import Shelf
+from bot.domain.languages import reader_language
 from bot.help_center import load_documents, load_shelf
 
 

@@ -44,7 +44,7 @@ test: $(STAMP)
 messages: $(STAMP)
 	$(BIN)/pybabel extract --no-location --sort-output -k N_ --project=KChat \
 		--copyright-holder=KChat -o handlers/locale/kchat.pot handlers bot
-	$(BIN)/pybabel update --ignore-obsolete -i handlers/locale/kchat.pot \
+	$(BIN)/pybabel update --ignore-obsolete --no-fuzzy-matching -i handlers/locale/kchat.pot \
 		-d handlers/locale -D kchat
 
 lint: $(STAMP)

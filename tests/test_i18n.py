@@ -39,6 +39,11 @@ def _read(path: Path, locale: str | None = None) -> Catalog:
         return read_po(po, locale=locale)
 
 
+def _key(message_id: str | tuple[str, ...]) -> str:
+    """A text's key: its singular form."""
+    return message_id if isinstance(message_id, str) else message_id[0]
+
+
 def _in_code() -> set[str]:
     found: set[str] = set()
     for folder in ("handlers", "bot"):
@@ -48,7 +53,7 @@ def _in_code() -> set[str]:
 
 
 def test_the_template_holds_exactly_the_texts_the_code_marks() -> None:
-    in_template = {m.id for m in _read(TEMPLATE) if m.id}
+    in_template = {_key(m.id) for m in _read(TEMPLATE) if m.id}
     in_code = _in_code()
     assert in_code - in_template == set(), "new texts: run `make messages`"
     assert in_template - in_code == set(), "texts no longer in the code: run `make messages`"
@@ -58,15 +63,19 @@ def test_the_template_holds_exactly_the_texts_the_code_marks() -> None:
 def test_every_text_is_translated_and_keeps_its_placeholders_html_and_commands(
     language: str,
 ) -> None:
-    in_template = {m.id for m in _read(TEMPLATE) if m.id}
+    in_template = {_key(m.id) for m in _read(TEMPLATE) if m.id}
     catalogue = _read(catalogue_path(language), language)
     entries = [m for m in catalogue if m.id]
-    assert {m.id for m in entries} == in_template, "run `make messages`, then translate"
+    assert {_key(m.id) for m in entries} == in_template, "run `make messages`, then translate"
     for message in entries:
-        assert isinstance(message.id, str) and isinstance(message.string, str), message.id
-        assert message.string.strip(), f"{language}: not translated: {message.id!r}"
         assert not message.fuzzy, f"{language}: a guess to check: {message.id!r}"
-        assert _kept(message.string) == _kept(message.id), (language, message.id)
+        # A plural text has a form per count (its language's plural rule says how many).
+        sources = message.id if isinstance(message.id, tuple) else (message.id,)
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert len(forms) == catalogue.num_plurals or not message.pluralizable, message.id
+        for form in forms:
+            assert form.strip(), f"{language}: not translated: {message.id!r}"
+            assert _kept(form) == _kept(sources[-1]), (language, message.id)
 
 
 def test_malay_is_shipped_and_a_regional_telegram_setting_reads_it() -> None:

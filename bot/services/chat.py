@@ -102,6 +102,7 @@ class OrderView:
     timeline: list[LogEntry]
     next_action: Deadline | None
     viewer_timezone: str | None = None
+    viewer_language: str | None = None  # chosen, else their Telegram's when last seen
 
 
 class ChatService:
@@ -239,6 +240,7 @@ class ChatService:
             timeline=timeline,
             next_action=next_resolution(order, self.policy),
             viewer_timezone=me.timezone if me is not None else None,
+            viewer_language=(me.language or me.telegram_language) if me is not None else None,
         )
 
     # --- input modes ------------------------------------------------------------------

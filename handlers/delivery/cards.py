@@ -14,8 +14,10 @@ from bot.bootstrap import Services
 from bot.domain.actions import upcoming_actions
 from bot.domain.input_modes import InputMode
 from bot.domain.model import Order
+from bot.services.chat import OrderView
 from handlers.delivery.live import LiveMessages
 from handlers.views.callback_data import Act, PlainTap, button
+from handlers.views.i18n import _, language_of, speaking
 from handlers.views.render import card_keyboard, card_text
 from handlers.views.telegram_text import fits, plain_fallback
 
@@ -81,10 +83,20 @@ class Cards:
         user = await self.services.chat.user(user_id)
         return zone(user.timezone if user else None, self.tz)
 
+    async def language_for(self, user_id: int) -> str | None:
+        """The translation `user_id` reads (None: English)."""
+        user = await self.services.chat.user(user_id)
+        return language_of((user.language or user.telegram_language) if user else None)
+
     async def build(self, order: Order, viewer_id: int) -> tuple[str, InlineKeyboardMarkup]:
-        """The card's text and the buttons valid now for this viewer."""
+        """The card's text and the buttons valid now for this viewer, in their language."""
+        view = await self.services.chat.view(order, viewer_id)
+        with speaking(language_of(view.viewer_language)):
+            return await self._build(view)
+
+    async def _build(self, view: OrderView) -> tuple[str, InlineKeyboardMarkup]:
         chat = self.services.chat
-        view = await chat.view(order, viewer_id)
+        order, viewer_id = view.order, view.viewer_id
         mode = await chat.mode(viewer_id)
         in_chat = mode is not None and mode.mode is InputMode.CHAT and mode.order_id == order.id
         now = chat.now()
@@ -94,7 +106,7 @@ class Cards:
             # The way out of the support chat sits on the live card, not on an older message.
             rows = [list(row) for row in kb.inline_keyboard]
             kb = InlineKeyboardMarkup(
-                [*rows, [button("Leave support chat", PlainTap(Act.LEAVE_SUPPORT))]]
+                [*rows, [button(_("Leave support chat"), PlainTap(Act.LEAVE_SUPPORT))]]
             )
         later = upcoming_actions(order, viewer_id, now, policy)
         return card_text(view, zone(view.viewer_timezone, self.tz), now, later), kb

@@ -37,6 +37,7 @@ from handlers.delivery.operator_chat import ChatReporter, ReportLimit
 from handlers.delivery.relay_delivery import deliver
 from handlers.delivery.support_desk import SupportDesk
 from handlers.telegram_metrics import error_code
+from handlers.views.i18n import _, speaking
 from handlers.views.render import NOTE_ON_CARD, headline, orderless_news, support_again_keyboard
 from handlers.views.telegram_text import plain_fallback, utf16_len
 
@@ -251,8 +252,9 @@ class Notifier:
             return plain_fallback(f"KChat: {what}")
         role = order.role_of(recipient) or Role.BUYER
         tz = await self.cards.tz_for(recipient)
-        lines = [headline(news, role, order, tz) for news in _party_news(group)]
-        lines.append(f"Order {order.id}: send /order {order.id} to see it.")
+        with speaking(await self.cards.language_for(recipient)):
+            lines = [headline(news, role, order, tz) for news in _party_news(group)]
+            lines.append(_("Order {order}: send /order {order} to see it.").format(order=order.id))
         return plain_fallback("\n".join(lines))
 
     def _count(self, exc: TelegramError) -> None:
@@ -273,6 +275,11 @@ class Notifier:
                     continue
                 await self.desk.deliver(self.bot, item.payload)
             return
+        # The recipient's language, whoever's action this news is about.
+        with speaking(await self.cards.language_for(recipient)):
+            await self._send_news(recipient, group)
+
+    async def _send_news(self, recipient: int, group: list[Notice]) -> None:
         news = _party_news(group)
         order_id = group[0].order_id
         order: Order | None = None
@@ -314,7 +321,7 @@ class Notifier:
             await self.bot.send_document(
                 recipient,
                 InputFile(note.encode(), filename=f"delivery-{order.id}.txt"),
-                caption=f"📤 The whole delivery for order {order.id}",
+                caption=_("📤 The whole delivery for order {order}").format(order=order.id),
             )
 
     async def _unreachable(self, recipient: int, group: list[Notice], error: str) -> None:

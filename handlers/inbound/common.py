@@ -8,11 +8,12 @@ from collections.abc import Awaitable, Callable, Coroutine
 from html import escape
 from typing import Any
 
-from telegram import Update
+from telegram import Update, User
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
 
 from bot.domain.errors import DomainError, TooEarly
+from handlers.views.i18n import _, language_of, speaking
 from handlers.views.render import fmt_left, fmt_time
 from handlers.views.telegram_text import MAX_ALERT, cut
 from handlers.wiring import Ctx, cards, notifier, services
@@ -54,22 +55,35 @@ def guarded(handler: Handler, when_flooded: Flooded | None = None) -> Handler:
             except DomainError:
                 pass  # not an order chat after all: throttled like anything else
             if warn:
-                await _refuse(update, "You're sending too fast. Please wait a few seconds.")
+                with speaking(language_of(user.language_code)):
+                    await _refuse(update, _("You're sending too fast. Please wait a few seconds."))
             return
         s = services(ctx)
         returned = await s.chat.seen(
             user.id, user.full_name, user.username, language_code=user.language_code
         )
         try:
-            await handler(update, ctx)
-        except DomainError as exc:
-            await _refuse(update, await refusal(ctx, user.id, exc))
+            # Whatever the handler says to this person is in their language.
+            with speaking(language_of(await reading(ctx, user))):
+                try:
+                    await handler(update, ctx)
+                except DomainError as exc:
+                    await _refuse(update, await refusal(ctx, user.id, exc))
         finally:
             if returned:
                 log.info("user %s is reachable again", user.id)
             await notifier(ctx).drain_if_queued()
 
     return wrapper
+
+
+async def reading(ctx: Ctx, user: User | None) -> str | None:
+    """The language tag this person reads: the one they chose, else their Telegram's."""
+    if user is None:
+        return None
+    record = await services(ctx).chat.user(user.id)
+    chosen = record.language if record is not None else None
+    return chosen or user.language_code
 
 
 def paced(when_flooded: Flooded) -> Callable[[Handler], Handler]:
@@ -84,7 +98,7 @@ async def refusal(ctx: Ctx, user_id: int, exc: DomainError) -> str:
         return exc.message
     when = fmt_time(exc.allowed_at, await cards(ctx).tz_for(user_id))
     left = fmt_left(exc.allowed_at - services(ctx).clock.now())
-    return f"{exc.message} Possible from {when}, in {left}."
+    return exc.message + " " + _("Possible from {when}, in {left}.").format(when=when, left=left)
 
 
 async def _refuse(update: Update, text: str) -> None:

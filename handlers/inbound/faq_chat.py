@@ -21,8 +21,7 @@ from bot.domain.faq import FaqAnswer, FaqDocument, FaqIndex
 from bot.domain.ids import find_order_ids
 from bot.domain.input_modes import InputMode
 from bot.domain.tickets import TicketKind
-from handlers.inbound.common import guarded, tell
-from handlers.inbound.language import reading
+from handlers.inbound.common import guarded, reading, tell
 from handlers.inbound.orders import show_card
 from handlers.views.callback_data import Act, FaqReply, FaqTap, PlainTap, button
 from handlers.views.faq_render import article, full_article_button

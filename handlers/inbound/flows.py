@@ -56,6 +56,7 @@ from handlers.views.callback_data import (
     ZoneTap,
     unpack,
 )
+from handlers.views.i18n import N_, _, language_of, speaking
 from handlers.views.render import (
     approve_prompt,
     cancel_prompt,
@@ -94,8 +95,8 @@ async def _picked(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
     action = PICKED[tap.act]
     order = await acting_on(ctx, tap.order_id, _uid(update), action)
     await _answer(update)
-    verb, _ = PICKABLE[action]
-    await edit_here(update, f"Which order do you want to {verb}? <b>{order.id}</b>", None)
+    question, _unused = PICKABLE[action]
+    await edit_here(update, f"{_(question)} <b>{order.id}</b>", None)
     await next_step(update, ctx, action, order)
     return True
 
@@ -117,7 +118,7 @@ async def _pay(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
 async def _pay_yes(update: Update, ctx: Ctx, tap: MoneyConfirm) -> bool:
     # The price is locked when the order is placed, so the amount shown is the amount paid.
     await services(ctx).orders.pay_from_balance(tap.order_id, _uid(update))
-    return await _answer(update, "Paid from your KALEOZ balance.")
+    return await _answer(update, _("Paid from your KALEOZ balance."))
 
 
 async def _deliver(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
@@ -136,7 +137,7 @@ async def _confirm(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
 
 async def _confirm_yes(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
     await services(ctx).orders.confirm_received(tap.order_id, _uid(update))
-    return await _answer(update, "Confirmed. Thank you!")
+    return await _answer(update, _("Confirmed. Thank you!"))
 
 
 async def _refund(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
@@ -148,7 +149,7 @@ async def _refund(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
 
 async def _refund_full(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
     await services(ctx).orders.request_refund(tap.order_id, _uid(update), None)
-    return await _answer(update, "Refund requested.")
+    return await _answer(update, _("Refund requested."))
 
 
 async def _refund_part(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
@@ -159,17 +160,18 @@ async def _refund_part(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
         ctx,
         order,
         InputMode.REFUND_AMOUNT,
-        f"Type the amount you want back for order <b>{order.id}</b> (more than 0, at most "
-        f"{display(order.amount_minor, order.currency)}), like <code>5.00</code>. Send /cancel "
-        "to stop.",
-        placeholder="Amount to get back, like 5.00",
+        _(
+            "Type the amount you want back for order <b>{order}</b> (more than 0, at most "
+            "{amount}), like <code>5.00</code>. Send /cancel to stop."
+        ).format(order=order.id, amount=display(order.amount_minor, order.currency)),
+        placeholder=_("Amount to get back, like 5.00"),
     )
     return True
 
 
 async def _withdraw(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
     await services(ctx).orders.withdraw_refund(tap.order_id, _uid(update))
-    return await _answer(update, "Refund request withdrawn.")
+    return await _answer(update, _("Refund request withdrawn."))
 
 
 async def _approve(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
@@ -181,7 +183,7 @@ async def _approve(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
 
 async def _approve_yes(update: Update, ctx: Ctx, tap: MoneyConfirm) -> bool:
     await services(ctx).orders.approve_refund(tap.order_id, _uid(update), tap.amount_minor)
-    return await _answer(update, "Refund approved.")
+    return await _answer(update, _("Refund approved."))
 
 
 async def _reject(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
@@ -192,9 +194,11 @@ async def _reject(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
         ctx,
         order,
         InputMode.REJECT_REASON,
-        f"Tell the buyer why you reject the refund on <b>{order.id}</b> (one message). "
-        "They may escalate to KALEOZ Support. Send /cancel to stop.",
-        placeholder="Why you reject the refund",
+        _(
+            "Tell the buyer why you reject the refund on <b>{order}</b> (one message). "
+            "They may escalate to KALEOZ Support. Send /cancel to stop."
+        ).format(order=order.id),
+        placeholder=_("Why you reject the refund"),
     )
     return True
 
@@ -211,7 +215,8 @@ async def _cancel(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
 async def _cancel_yes(update: Update, ctx: Ctx, tap: CancelConfirm) -> bool:
     order = await services(ctx).orders.cancel(tap.order_id, _uid(update), tap.reason)
     return await _answer(
-        update, "Order cancelled and refunded." if order.refunded_minor else "Order cancelled."
+        update,
+        _("Order cancelled and refunded.") if order.refunded_minor else _("Order cancelled."),
     )
 
 
@@ -220,15 +225,17 @@ async def _escalate(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
     uid = _uid(update)
     order, ticket = await s.support.escalate(tap.order_id, uid)
     await s.chat.set_mode(uid, InputMode.SUPPORT, order.id, ticket_id=ticket.id)
-    await _answer(update, "Sent to KALEOZ Support.")
+    await _answer(update, _("Sent to KALEOZ Support."))
     await notifier(ctx).drain()  # the news first, then the tapped card says what to do now
     await cards(ctx).refresh(
         ctx.bot,
         uid,
         await s.orders.get_for(order.id, uid),
-        f"🛟 Order <b>{order.id}</b> is now with KALEOZ Support (ticket #{ticket.id}); its "
-        "clocks are paused. Tell them what happened: what you send now goes to support, "
-        "photos and files too.",
+        _(
+            "🛟 Order <b>{order}</b> is now with KALEOZ Support (ticket #{ticket}); its "
+            "clocks are paused. Tell them what happened: what you send now goes to support, "
+            "photos and files too."
+        ).format(order=order.id, ticket=ticket.id),
     )
     return True
 
@@ -243,10 +250,12 @@ async def _paid_already(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
         ctx,
         order,
         InputMode.RECEIPT,
-        f"🧾 Send a photo or file of your payment receipt for order <b>{order.id}</b> (for a "
-        "bank transfer, the transfer slip). KALEOZ Support will check it. Online payments can "
-        "take 1–2 hours to show. Send /cancel to stop.",
-        placeholder="Attach a photo or file of the receipt",
+        _(
+            "🧾 Send a photo or file of your payment receipt for order <b>{order}</b> (for a "
+            "bank transfer, the transfer slip). KALEOZ Support will check it. Online payments "
+            "can take 1–2 hours to show. Send /cancel to stop."
+        ).format(order=order.id),
+        placeholder=_("Attach a photo or file of the receipt"),
     )
     return True
 
@@ -256,8 +265,8 @@ async def _leave_support(update: Update, ctx: Ctx, tap: PlainTap) -> bool:
     uid = _uid(update)
     mode = await s.chat.mode(uid)
     await s.chat.clear_mode(uid)
-    await _answer(update, "OK")
-    left = "You left the support chat. Support can still reach you here."
+    await _answer(update, _("OK"))
+    left = _("You left the support chat. Support can still reach you here.")
     if mode is not None and mode.mode is InputMode.SUPPORT and mode.order_id:
         order = await s.orders.get_for(mode.order_id, uid)
         await cards(ctx).refresh(ctx.bot, uid, order, left)
@@ -270,16 +279,25 @@ async def _message(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
     s = services(ctx)
     uid = _uid(update)
     order = await s.orders.get_for(tap.order_id, uid)
-    other = "seller" if order.buyer_id == uid else "buyer"
+    if order.buyer_id == uid:
+        now_in = _(
+            "💬 You're now in the chat of order <b>{order}</b>. Everything you send here goes "
+            "to the seller (your Telegram account stays private) and is kept as the order's "
+            "record. Tap <b>Leave chat</b> or send /leave to stop."
+        )
+    else:
+        now_in = _(
+            "💬 You're now in the chat of order <b>{order}</b>. Everything you send here goes "
+            "to the buyer (your Telegram account stays private) and is kept as the order's "
+            "record. Tap <b>Leave chat</b> or send /leave to stop."
+        )
     await s.chat.set_mode(uid, InputMode.CHAT, order.id)
     await _answer(update)
     await cards(ctx).send(
         ctx.bot,
         uid,
         order,
-        f"💬 You're now in the chat of order <b>{order.id}</b>. Everything you send here goes "
-        f"to the {other} (your Telegram account stays private) and is kept as the order's "
-        "record. Tap <b>Leave chat</b> or send /leave to stop.",
+        now_in.format(order=order.id),
     )
     return True
 
@@ -289,12 +307,12 @@ async def _leave(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
     uid = _uid(update)
     order = await s.orders.get_for(tap.order_id, uid)
     await s.chat.clear_mode(uid)
-    await _answer(update, "You left the order chat.")
-    await cards(ctx).refresh(ctx.bot, uid, order, LEFT_CHAT)
+    await _answer(update, _("You left the order chat."))
+    await cards(ctx).refresh(ctx.bot, uid, order, _(LEFT_CHAT))
     return True
 
 
-LEFT_CHAT = "You left the order chat. Messages you type now are questions for me."
+LEFT_CHAT = N_("You left the order chat. Messages you type now are questions for me.")
 
 
 async def _abort(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
@@ -306,22 +324,26 @@ async def _abort(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
     if mode is None or not asks_about_an_order(mode.mode) or mode.order_id != order.id:
         assert update.callback_query is not None
         await update.callback_query.answer(
-            f"Nothing to cancel: that question was already answered. Order {order.id} is "
-            f"{order.status.in_words} now.",
+            _(
+                "Nothing to cancel: that question was already answered. Order {order} is "
+                "{status} now."
+            ).format(order=order.id, status=order.status.in_words),
             show_alert=True,
         )
         if (msg := update.callback_query.message) is not None:
             await cards(ctx).live.retire(ctx.bot, msg.chat.id, msg.message_id)
         return True
     await s.chat.clear_mode(uid)
-    await _answer(update, "Cancelled.")
-    await cards(ctx).refresh(ctx.bot, uid, order, "OK, cancelled.")
+    await _answer(update, _("Cancelled."))
+    await cards(ctx).refresh(ctx.bot, uid, order, _("OK, cancelled."))
     return True
 
 
 async def _delete(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
     await services(ctx).orders.hide(tap.order_id, _uid(update))
-    await edit_here(update, f"🗑 Order {tap.order_id} was deleted from your list.", None)
+    await edit_here(
+        update, _("🗑 Order {order} was deleted from your list.").format(order=tap.order_id), None
+    )
     return False
 
 
@@ -334,17 +356,21 @@ async def _reorder(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
         return await _show_placed(update, ctx, exc)
     changed = new.amount_minor != old.amount_minor
     note = (
-        f" The price changed from {display(old.amount_minor, old.currency)} to "
-        f"{display(new.amount_minor, new.currency)}."
+        " "
+        + _("The price changed from {old} to {new}.").format(
+            old=display(old.amount_minor, old.currency), new=display(new.amount_minor, new.currency)
+        )
         if changed
         else ""
     )
-    return await _answer(update, f"New order {new.id} placed.{note}")
+    return await _answer(
+        update, _("New order {order} placed.{note}").format(order=new.id, note=note)
+    )
 
 
 async def _list(update: Update, ctx: Ctx, tap: ListPage) -> bool:
     if tap.filter not in FILTERS:
-        raise InvalidInput("This button is no longer valid.")
+        raise InvalidInput(_("This button is no longer valid."))
     text, kb = await _order_list(ctx, _uid(update), tap.filter, tap.page)
     await edit_here(update, text, kb)
     return False
@@ -356,7 +382,7 @@ async def _buy(update: Update, ctx: Ctx, tap: OfferTap) -> bool:
         order = await s.orders.buy_offer(tap.offer_id, _uid(update))
     except AlreadyPlaced as exc:
         return await _show_placed(update, ctx, exc)
-    return await _answer(update, f"Order {order.id} placed.")
+    return await _answer(update, _("Order {order} placed.").format(order=order.id))
 
 
 async def _show_placed(update: Update, ctx: Ctx, exc: AlreadyPlaced) -> bool:
@@ -424,13 +450,15 @@ BUTTONS: dict[Act, Step] = {
     **_taking(LanguageTap, {Act.LANG: on_language_button}),
 }
 
-STALE = "This button is no longer valid. Open the order again with /orders."
+STALE = N_("This button is no longer valid. Open the order again with /orders.")
 
 
 async def on_stale_button(update: Update, ctx: Ctx) -> None:
     """A button no handler claims: forged, or drawn by a bot that had other buttons."""
-    if update.callback_query is not None:
-        await update.callback_query.answer(STALE, show_alert=True)
+    query = update.callback_query
+    if query is not None:
+        with speaking(language_of(query.from_user.language_code)):
+            await query.answer(_(STALE), show_alert=True)
 
 
 @guarded
@@ -441,7 +469,7 @@ async def on_button(update: Update, ctx: Ctx) -> None:
     try:
         tap = unpack(query.data)
     except InvalidCallback:
-        await query.answer(STALE, show_alert=True)
+        await query.answer(_(STALE), show_alert=True)
         return
     handled = await _dispatch(update, ctx, tap)
     if not handled:
@@ -452,7 +480,7 @@ async def _dispatch(update: Update, ctx: Ctx, tap: Callback) -> bool:
     """Run the button's action; True if it already answered the callback query."""
     step = BUTTONS.get(tap.act)
     if step is None or isinstance(tap, TicketCallback):  # the support group's, not a party's
-        raise InvalidInput("This button is no longer valid.")
+        raise InvalidInput(_("This button is no longer valid."))
     return await step(update, ctx, tap)
 
 

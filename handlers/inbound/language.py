@@ -10,12 +10,12 @@ import logging
 from functools import cache
 
 from babel import Locale, UnknownLocaleError
-from telegram import BotCommandScopeChat, InlineKeyboardMarkup, Update, User
+from telegram import BotCommandScopeChat, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 
 from bot.domain.errors import InvalidInput
 from bot.domain.languages import SOURCE_LANGUAGE, language_tag, reader_language
-from handlers.inbound.common import guarded, tell
+from handlers.inbound.common import guarded, reading, tell
 from handlers.views.callback_data import LanguageTap, button
 from handlers.views.command_menu import commands
 from handlers.views.i18n import N_, language_of, languages, texts
@@ -28,15 +28,6 @@ NATIVE_NAMES = {"ms": "Bahasa Melayu"}
 FOLLOW_TELEGRAM = N_("Same as my Telegram")
 # /language follow (or reset) goes back to following Telegram's language.
 FOLLOW = ("follow", "reset", "telegram", "auto")
-
-
-async def reading(ctx: Ctx, user: User | None) -> str | None:
-    """The language tag this person reads: the one they chose, else their Telegram's."""
-    if user is None:
-        return None
-    record = await services(ctx).chat.user(user.id)
-    chosen = record.language if record is not None else None
-    return chosen or user.language_code
 
 
 def offered() -> tuple[str, ...]:

@@ -15,10 +15,11 @@ from handlers.inbound.offers import on_sell_input, open_start_link, own_link_pay
 from handlers.inbound.orders import show_card, show_order_by_id
 from handlers.inbound.relay import message_kind, relay, relay_edit
 from handlers.inbound.support import party_to_support, support_ticket_for_reply
+from handlers.views.i18n import N_, _
 from handlers.wiring import Ctx, cards, notifier, services
 
 FILE_KINDS = ("document", "photo")
-TOO_LONG = "That message is too long. Please keep it shorter."
+TOO_LONG = N_("That message is too long. Please keep it shorter.")
 
 
 def _uid(update: Update) -> int:
@@ -44,8 +45,10 @@ async def _relay_later(update: Update, ctx: Ctx, first: bool) -> bool:
     if first:
         await tell(
             update,
-            "⏳ You're sending fast, so your messages will reach the other side with a short "
-            "delay. Nothing is lost; they arrive in the order you wrote them.",
+            _(
+                "⏳ You're sending fast, so your messages will reach the other side with a short "
+                "delay. Nothing is lost; they arrive in the order you wrote them."
+            ),
         )
     await relay(update, ctx, order, not_before=ctx.bot_data.flood.pace(uid, s.chat.now()))
     return True
@@ -77,7 +80,7 @@ async def on_private_message(update: Update, ctx: Ctx) -> None:
         # What goes to a person takes anything Telegram takes; MAX_TEXT is for what the
         # bot itself reads.
         if too_long and not goes_to_people(mode.mode):
-            await tell(update, TOO_LONG)
+            await tell(update, _(TOO_LONG))
             return
         if text and await on_mode_text(update, ctx, mode.mode, mode.order_id, text):
             return
@@ -102,15 +105,17 @@ async def on_private_message(update: Update, ctx: Ctx) -> None:
         await relay(update, ctx, order)
         return
     if too_long:
-        await tell(update, TOO_LONG)
+        await tell(update, _(TOO_LONG))
         return
     if text:
         await _question(update, ctx, text)
         return
     await tell(
         update,
-        "To send a file to the other side of an order, open the order "
-        "(/orders) and tap <b>Message seller</b> or <b>Message buyer</b>.",
+        _(
+            "To send a file to the other side of an order, open the order "
+            "(/orders) and tap <b>Message seller</b> or <b>Message buyer</b>."
+        ),
     )
 
 
@@ -130,14 +135,17 @@ async def _receipt(update: Update, ctx: Ctx, order_id: str) -> None:
     msg = update.effective_message
     assert msg is not None
     subject = "Paid, but the order shows unpaid" + (f": {msg.caption}" if msg.caption else "")
-    ticket, _ = await s.support.raise_ticket(
+    ticket, _opened = await s.support.raise_ticket(
         TicketKind.PAYMENT, order_id=order.id, user_id=uid, subject=subject[:300]
     )
     await s.chat.set_mode(uid, InputMode.SUPPORT, order.id, ticket_id=ticket.id)
     await notifier(ctx).drain()  # the ticket card first, then the receipt under it
     # The answered question becomes the card again, saying where the receipt went.
     await cards(ctx).refresh(
-        ctx.bot, uid, order, f"🧾 Receipt for order <b>{order.id}</b>: sent to KALEOZ Support."
+        ctx.bot,
+        uid,
+        order,
+        _("🧾 Receipt for order <b>{order}</b>: sent to KALEOZ Support.").format(order=order.id),
     )
     await party_to_support(update, ctx, await s.support.get(ticket.id))
 

@@ -15,10 +15,11 @@ from bot.domain.money import display, normalize_currency, parse_amount
 from handlers.inbound.common import guarded, tell
 from handlers.inbound.orders import show_card
 from handlers.views.callback_data import OfferTap, button
+from handlers.views.i18n import N_, _
 from handlers.views.render import force_reply
 from handlers.wiring import Ctx, services, settings
 
-WELCOME = (
+WELCOME = N_(
     "👋 <b>Welcome to KChat</b>, the order chat of KALEOZ.\n\n"
     "• /orders — your orders and what happens next\n"
     "• Type an order id like <code>K1234567</code> to open it\n"
@@ -37,11 +38,11 @@ def _uid(update: Update) -> int:
 
 def offer_text(offer: Offer) -> str:
     """An offer as a buyer sees it."""
-    return (
-        f"🛍 <b>{escape(offer.title)}</b>\n"
-        f"Price: <b>{display(offer.price_minor, offer.currency)}</b>\n\n"
+    return _(
+        "🛍 <b>{title}</b>\n"
+        "Price: <b>{price}</b>\n\n"
         "The price is locked when you order. Unpaid orders expire after the payment window."
-    )
+    ).format(title=escape(offer.title), price=display(offer.price_minor, offer.currency))
 
 
 @guarded
@@ -76,25 +77,25 @@ async def open_start_link(update: Update, ctx: Ctx, arg: str) -> None:
         try:
             offer = await s.orders.get_offer(arg.removeprefix("offer_"))
         except OfferNotFound:
-            await tell(update, "This offer is no longer available.\n\n" + WELCOME)
+            await tell(update, _("This offer is no longer available.") + "\n\n" + _(WELCOME))
             return
         if offer.seller_id == user.id:
-            await tell(update, "This is your own offer. Share the link with buyers.")
+            await tell(update, _("This is your own offer. Share the link with buyers."))
             return
-        kb = InlineKeyboardMarkup([[button("Buy now", OfferTap(offer.id))]])
+        kb = InlineKeyboardMarkup([[button(_("Buy now"), OfferTap(offer.id))]])
         await tell(update, offer_text(offer), reply_markup=kb)
         return
     if arg.startswith("order_") and normalize_order_id(arg.removeprefix("order_")):
         order = await s.orders.get_for(arg.removeprefix("order_"), user.id)
         await show_card(update, ctx, order)
         return
-    await tell(update, WELCOME)
+    await tell(update, _(WELCOME))
 
 
 @guarded
 async def cmd_help(update: Update, ctx: Ctx) -> None:
     """/help: what the bot does, and the help-center topics."""
-    await tell(update, WELCOME)
+    await tell(update, _(WELCOME))
 
 
 @guarded
@@ -102,15 +103,17 @@ async def cmd_sell(update: Update, ctx: Ctx) -> None:
     """/sell [title | price [currency]]: list an item and get its share link."""
     raw = " ".join(ctx.args or []).strip()
     if "|" in raw:
-        title, _, price = raw.partition("|")
+        title, _bar, price = raw.partition("|")
         await create_offer(update, ctx, title, price)
         return
     await services(ctx).chat.set_mode(_uid(update), InputMode.SELL_TITLE, None)
     await tell(
         update,
-        "🛍 What are you selling? Send the item's title (like <i>Steam Wallet MYR 50</i>). "
-        "Send /cancel to stop.",
-        reply_markup=force_reply("The item's title"),
+        _(
+            "🛍 What are you selling? Send the item's title (like <i>Steam Wallet MYR 50</i>). "
+            "Send /cancel to stop."
+        ),
+        reply_markup=force_reply(_("The item's title")),
     )
 
 
@@ -119,7 +122,7 @@ async def create_offer(update: Update, ctx: Ctx, title: str, price_text: str) ->
     s = services(ctx)
     parts = price_text.split()
     if not parts:
-        raise InvalidInput("Please give a price, like 12.50.")
+        raise InvalidInput(_("Please give a price, like 12.50."))
     currency = normalize_currency(parts[1]) if len(parts) > 1 else settings(ctx).default_currency
     minor = parse_amount(parts[0], currency)
     offer = await s.orders.create_offer(
@@ -130,8 +133,9 @@ async def create_offer(update: Update, ctx: Ctx, title: str, price_text: str) ->
     link = f"https://t.me/{me.username}?start=offer_{offer.id}"
     await tell(
         update,
-        f"✅ Listed: <b>{escape(offer.title)}</b> at {display(minor, currency)}.\n\n"
-        f"Share this link with buyers:\n{link}",
+        _("✅ Listed: <b>{title}</b> at {price}.\n\nShare this link with buyers:\n{link}").format(
+            title=escape(offer.title), price=display(minor, currency), link=link
+        ),
     )
 
 
@@ -142,14 +146,15 @@ async def on_sell_input(update: Update, ctx: Ctx, mode: InputMode, data: dict[st
     if mode is InputMode.SELL_TITLE:
         title = " ".join(text.split())
         if not title or len(title) > 120:
-            raise InvalidInput("Please send a title of 1 to 120 characters.")
+            raise InvalidInput(_("Please send a title of 1 to 120 characters."))
         await s.chat.set_mode(_uid(update), InputMode.SELL_PRICE, None, title=title)
         await tell(
             update,
-            f"Price for <b>{escape(title)}</b>? (like <code>12.50</code>, "
-            f"in {settings(ctx).default_currency}, or <code>12.50 USD</code>). Send /cancel to "
-            "stop.",
-            reply_markup=force_reply("Price, like 12.50"),
+            _(
+                "Price for <b>{title}</b>? (like <code>12.50</code>, in {currency}, or "
+                "<code>12.50 USD</code>). Send /cancel to stop."
+            ).format(title=escape(title), currency=settings(ctx).default_currency),
+            reply_markup=force_reply(_("Price, like 12.50")),
         )
         return True
     if mode is InputMode.SELL_PRICE:

@@ -13,20 +13,18 @@ from bot.services.orders import OPEN_STATUSES
 from handlers.delivery.cards import edit
 from handlers.inbound.common import guarded, tell
 from handlers.views.callback_data import Act, ListPage, OrderTap, button
+from handlers.views.i18n import N_, _
 from handlers.views.render import cancel_prompt, confirm_prompt, force_reply, refund_prompt
 from handlers.views.telegram_text import clip
 from handlers.wiring import Ctx, cards, services
 
 PAGE = 5
 FILTERS: dict[str, tuple[str, list[Status]]] = {
-    "active": (
-        "Active",
-        list(OPEN_STATUSES),
-    ),
-    "completed": ("Completed", [Status.COMPLETED]),
-    "refunding": ("Refunding", [Status.REFUNDING]),
-    "expired": ("Expired", [Status.EXPIRED]),
-    "all": ("All", []),
+    "active": (N_("Active"), list(OPEN_STATUSES)),
+    "completed": (N_("Completed"), [Status.COMPLETED]),
+    "refunding": (N_("Refunding"), [Status.REFUNDING]),
+    "expired": (N_("Expired"), [Status.EXPIRED]),
+    "all": (N_("All"), []),
 }
 
 
@@ -54,17 +52,17 @@ async def _order_list(
     ]
     nav = []
     if page > 0:
-        nav.append(button("‹ Newer", ListPage(key, page - 1)))
+        nav.append(button(_("‹ Newer"), ListPage(key, page - 1)))
     if len(found) > PAGE:
-        nav.append(button("Older ›", ListPage(key, page + 1)))
+        nav.append(button(_("Older ›"), ListPage(key, page + 1)))
     if nav:
         rows.append(nav)
     rows.append(
-        [button(("• " if k == key else "") + v[0], ListPage(k)) for k, v in FILTERS.items()]
+        [button(("• " if k == key else "") + _(v[0]), ListPage(k)) for k, v in FILTERS.items()]
     )
-    text = f"<b>Your orders — {label}</b>"
+    text = _("<b>Your orders — {filter}</b>").format(filter=_(label))
     if not found:
-        text += "\n\nNothing here yet."
+        text += "\n\n" + _("Nothing here yet.")
     return text, InlineKeyboardMarkup(rows)
 
 
@@ -81,7 +79,9 @@ async def cmd_order(update: Update, ctx: Ctx) -> None:
     """/order K1234567: the order's card."""
     ids = find_order_ids(" ".join(ctx.args or []))
     if not ids:
-        await tell(update, "Send the order id, like <code>/order K1234567</code>, or use /orders.")
+        await tell(
+            update, _("Send the order id, like <code>/order K1234567</code>, or use /orders.")
+        )
         return
     order = await services(ctx).orders.get_for(ids[0], _user_id(update))
     await show_card(update, ctx, order)
@@ -98,10 +98,10 @@ async def cmd_balance(update: Update, ctx: Ctx) -> None:
     """/balance: your KALEOZ balance."""
     balances = await services(ctx).orders.balances(_user_id(update))
     if not balances:
-        await tell(update, "💰 Your KALEOZ balance is empty.")
+        await tell(update, _("💰 Your KALEOZ balance is empty."))
         return
     lines = [f"• {display(v, cur)}" for cur, v in balances.items()]
-    await tell(update, "💰 <b>Your KALEOZ balance</b>\n" + "\n".join(lines))
+    await tell(update, _("💰 <b>Your KALEOZ balance</b>") + "\n" + "\n".join(lines))
 
 
 # --- commands that act on "the" order ----------------------------------------------------
@@ -115,32 +115,44 @@ async def acting_on(ctx: Ctx, order_id: str, user_id: int, action: Action) -> Or
     return order
 
 
-# Commands that act on one order, what they are called in a sentence, and the button that
-# picks an order for them when the command did not say which.
+# Commands that act on one order, the question that asks which, and the button that picks
+# an order for them when the command did not say which.
 PICKABLE: dict[Action, tuple[str, Act]] = {
-    Action.CONFIRM: ("confirm as received", Act.PICK_CONFIRM),
-    Action.REQUEST_REFUND: ("request a refund for", Act.PICK_REFUND),
-    Action.DELIVER: ("deliver", Act.PICK_DELIVER),
-    Action.CANCEL: ("cancel", Act.PICK_CANCEL),
+    Action.CONFIRM: (N_("Which order do you want to confirm as received?"), Act.PICK_CONFIRM),
+    Action.REQUEST_REFUND: (
+        N_("Which order do you want to request a refund for?"),
+        Act.PICK_REFUND,
+    ),
+    Action.DELIVER: (N_("Which order do you want to deliver?"), Act.PICK_DELIVER),
+    Action.CANCEL: (N_("Which order do you want to cancel?"), Act.PICK_CANCEL),
 }
-PICKED: dict[Act, Action] = {act: action for action, (_, act) in PICKABLE.items()}
+# When there is no order to pick.
+NONE_TO_PICK = {
+    Action.CONFIRM: N_("You have no order you can confirm as received right now. See /orders."),
+    Action.REQUEST_REFUND: N_(
+        "You have no order you can request a refund for right now. See /orders."
+    ),
+    Action.DELIVER: N_("You have no order you can deliver right now. See /orders."),
+    Action.CANCEL: N_("You have no order you can cancel right now. See /orders."),
+}
+PICKED: dict[Act, Action] = {act: action for action, (_q, act) in PICKABLE.items()}
 
 
 async def _pick(update: Update, ctx: Ctx, action: Action) -> Order | None:
     """The order named in the command, or the only one where `action` is possible now;
     otherwise the user is asked which (a tap on one takes the command's next step)."""
-    verb, act = PICKABLE[action]
+    question, act = PICKABLE[action]
     ids = find_order_ids(" ".join(ctx.args or []))
     pick = await services(ctx).orders.pick(_user_id(update), action, ids[0] if ids else None)
     if pick.order is not None:
         return pick.order
     if not pick.choices:
-        await tell(update, f"You have no order you can {verb} right now. See /orders.")
+        await tell(update, _(NONE_TO_PICK[action]))
         return None
     kb = InlineKeyboardMarkup(
         [[button(f"{o.id} · {clip(o.title, 30)}", OrderTap(act, o.id))] for o in pick.choices]
     )
-    await tell(update, f"Which order do you want to {verb}?", reply_markup=kb)
+    await tell(update, _(question), reply_markup=kb)
     return None
 
 
@@ -212,10 +224,11 @@ async def cmd_cancel(update: Update, ctx: Ctx) -> None:
     if mode is not None and not ctx.args and mode.mode is not InputMode.CHAT:
         await s.chat.clear_mode(uid)
         if mode.order_id is None:
-            await tell(update, "OK, cancelled.")
+            await tell(update, _("OK, cancelled."))
             return
         # The question's Cancel must not stay live: the card comes back as the live message.
-        await show_card(update, ctx, await s.orders.get_for(mode.order_id, uid), "OK, cancelled.")
+        asked_about = await s.orders.get_for(mode.order_id, uid)
+        await show_card(update, ctx, asked_about, _("OK, cancelled."))
         return
     order = await _pick(update, ctx, Action.CANCEL)
     if order is not None:
@@ -229,9 +242,11 @@ async def ask_delivery(update: Update, ctx: Ctx, order: Order) -> None:
         ctx,
         order,
         InputMode.DELIVER,
-        f"📤 Send the delivery for order <b>{order.id}</b> now: type the code or details, or "
-        "send a file or photo. The buyer gets it at once. Send /cancel to stop.",
-        placeholder="The code or details, or attach a file",
+        _(
+            "📤 Send the delivery for order <b>{order}</b> now: type the code or details, or "
+            "send a file or photo. The buyer gets it at once. Send /cancel to stop."
+        ).format(order=order.id),
+        placeholder=_("The code or details, or attach a file"),
     )
 
 

@@ -12,6 +12,7 @@ from bot.domain.errors import InvalidInput
 from bot.domain.timezones import catalogue, offset_text, parse_zone, zone_label
 from handlers.inbound.common import guarded, tell
 from handlers.views.callback_data import Act, PlainTap, ZoneConfirm, ZoneTap, button
+from handlers.views.i18n import N_, _
 from handlers.views.render import fmt_time
 from handlers.wiring import Ctx, cards, services
 
@@ -31,6 +32,7 @@ ZONES: tuple[tuple[str, str], ...] = (
     ("UTC", "UTC"),
 )
 RESET = ("reset", "default")
+NOW_SHOWN = N_("🕐 Times are now shown in <b>{zone}</b>: it is {now} there.")
 
 
 def _check(name: str) -> str:
@@ -43,19 +45,20 @@ def _zone_of(tap: ZoneConfirm) -> str:
     zones = catalogue()
     if tap.index < len(zones) and _check(zones[tap.index]) == tap.check:
         return zones[tap.index]
-    raise InvalidInput("This button is no longer valid. Send /timezone again.")
+    raise InvalidInput(_("This button is no longer valid. Send /timezone again."))
 
 
 def _keyboard() -> InlineKeyboardMarkup:
-    buttons = [button(city, ZoneTap(i)) for i, (city, _) in enumerate(ZONES)]
+    buttons = [button(city, ZoneTap(i)) for i, (city, _zone) in enumerate(ZONES)]
     return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
-async def _say_zone(update: Update, ctx: Ctx, prefix: str) -> None:
+async def _say_zone(update: Update, ctx: Ctx, said: str) -> None:
+    """`said`, with {zone} and {now}: the zone the user reads dates in, and its clock now."""
     assert update.effective_user is not None
     tz = await cards(ctx).tz_for(update.effective_user.id)
     now = fmt_time(services(ctx).clock.now(), tz)
-    await tell(update, f"{prefix} <b>{zone_label(tz.key)}</b>: it is {now} there.")
+    await tell(update, said.format(zone=zone_label(tz.key), now=now))
 
 
 @guarded
@@ -68,16 +71,22 @@ async def cmd_timezone(update: Update, ctx: Ctx) -> None:
         tz = await cards(ctx).tz_for(uid)
         await tell(
             update,
-            f"🕐 Your deadlines and timelines are shown in <b>{zone_label(tz.key)}</b>. Pick "
-            "your time zone, or send your city or UTC offset (like <code>/timezone "
-            "Jakarta</code> or <code>/timezone UTC+8</code>); <code>/timezone reset</code> "
-            "goes back to the marketplace's.",
+            _(
+                "🕐 Your deadlines and timelines are shown in <b>{zone}</b>. Pick "
+                "your time zone, or send your city or UTC offset (like <code>/timezone "
+                "Jakarta</code> or <code>/timezone UTC+8</code>); <code>/timezone reset</code> "
+                "goes back to the marketplace's."
+            ).format(zone=zone_label(tz.key)),
             reply_markup=_keyboard(),
         )
         return
     if arg.lower() in RESET:
         await services(ctx).chat.set_timezone(uid, None)
-        await _say_zone(update, ctx, "🕐 Back to the marketplace's time zone,")
+        await _say_zone(
+            update,
+            ctx,
+            _("🕐 Back to the marketplace's time zone, <b>{zone}</b>: it is {now} there."),
+        )
         return
     name = parse_zone(arg)
     text, kb = _confirm(name, services(ctx).clock.now())
@@ -89,17 +98,20 @@ def _confirm(name: str, now: datetime) -> tuple[str, InlineKeyboardMarkup]:
     local = now.astimezone(ZoneInfo(name))
     offset = offset_text(local.utcoffset() or timedelta(0))
     shown = zone_label(name)
-    detail = f"now {local:%H:%M}" if shown == offset else f"{offset}, now {local:%H:%M}"
-    label = f"Yes, use {shown} ({detail})"
+    if shown == offset:
+        label = _("Yes, use {zone} (now {time})").format(zone=shown, time=f"{local:%H:%M}")
+    else:
+        label = _("Yes, use {zone} ({offset}, now {time})").format(
+            zone=shown, offset=offset, time=f"{local:%H:%M}"
+        )
     kb = InlineKeyboardMarkup(
         [
             [button(label, ZoneConfirm(catalogue().index(name), _check(name)))],
-            [button("No", PlainTap(Act.TZ_NO))],
+            [button(_("No"), PlainTap(Act.TZ_NO))],
         ]
     )
-    text = (
-        f"🕐 Show your deadlines in <b>{shown}</b> ({offset})? It is "
-        f"{fmt_time(now, ZoneInfo(name))} there now."
+    text = _("🕐 Show your deadlines in <b>{zone}</b> ({offset})? It is {now} there now.").format(
+        zone=shown, offset=offset, now=fmt_time(now, ZoneInfo(name))
     )
     return text, kb
 
@@ -109,18 +121,20 @@ async def on_timezone_confirmed(update: Update, ctx: Ctx, tap: ZoneConfirm) -> b
     assert update.effective_user is not None and update.callback_query is not None
     name = _zone_of(tap)
     await services(ctx).chat.set_timezone(update.effective_user.id, name)
-    await update.callback_query.answer(f"Times are now shown in {zone_label(name)}.")
+    await update.callback_query.answer(
+        _("Times are now shown in {zone}.").format(zone=zone_label(name))
+    )
     await update.callback_query.edit_message_reply_markup(reply_markup=None)
-    await _say_zone(update, ctx, "🕐 Times are now shown in")
+    await _say_zone(update, ctx, _(NOW_SHOWN))
     return True
 
 
 async def on_timezone_declined(update: Update, ctx: Ctx, tap: PlainTap) -> bool:
     """ "No": nothing changes."""
     assert update.callback_query is not None
-    await update.callback_query.answer("Nothing changed.")
+    await update.callback_query.answer(_("Nothing changed."))
     await update.callback_query.edit_message_reply_markup(reply_markup=None)
-    await _say_zone(update, ctx, "🕐 Times are still shown in")
+    await _say_zone(update, ctx, _("🕐 Times are still shown in <b>{zone}</b>: it is {now} there."))
     return True
 
 
@@ -128,9 +142,9 @@ async def on_timezone_button(update: Update, ctx: Ctx, tap: ZoneTap) -> bool:
     """A zone picked from the /timezone keyboard (the index must be one we offered)."""
     assert update.effective_user is not None and update.callback_query is not None
     if tap.index >= len(ZONES):
-        raise InvalidInput("This button is no longer valid. Send /timezone again.")
+        raise InvalidInput(_("This button is no longer valid. Send /timezone again."))
     city, name = ZONES[tap.index]
     await services(ctx).chat.set_timezone(update.effective_user.id, name)
-    await update.callback_query.answer(f"Times are now shown in {city} time.")
-    await _say_zone(update, ctx, "🕐 Times are now shown in")
+    await update.callback_query.answer(_("Times are now shown in {city} time.").format(city=city))
+    await _say_zone(update, ctx, _(NOW_SHOWN))
     return True

@@ -18,6 +18,7 @@ from bot.domain.model import Order, Role
 from bot.services.chat import QueuedRelay, RelayStatus
 from handlers.delivery.relay_delivery import CAPTIONED, UNCAPTIONED
 from handlers.inbound.common import tell
+from handlers.views.i18n import _
 from handlers.wiring import Ctx, notifier, services
 
 
@@ -59,8 +60,10 @@ async def relay(
     if kind is None:
         await tell(
             update,
-            "That kind of message can't be sent to the other side. Send text, photos, files, "
-            "voice messages, videos or stickers.",
+            _(
+                "That kind of message can't be sent to the other side. Send text, photos, files, "
+                "voice messages, videos or stickers."
+            ),
         )
         return
     s = services(ctx)
@@ -105,27 +108,35 @@ async def _send_and_acknowledge(
             told.add(user.id)
             await tell(
                 update,
-                "⏳ Telegram is slow to deliver right now. Your message is saved and will "
-                "reach the other side shortly, in the order you wrote.",
+                _(
+                    "⏳ Telegram is slow to deliver right now. Your message is saved and will "
+                    "reach the other side shortly, in the order you wrote."
+                ),
             )
     elif status is RelayStatus.BLOCKED:
         await tell(
             update,
-            "⚠️ The other side has blocked this bot, so your message could not be delivered "
-            "now. It is kept in the order's record and reaches them if they unblock the bot; "
-            "you can escalate to support.",
+            _(
+                "⚠️ The other side has blocked this bot, so your message could not be delivered "
+                "now. It is kept in the order's record and reaches them if they unblock the bot; "
+                "you can escalate to support."
+            ),
         )
     elif status is RelayStatus.NOT_STARTED:
         await tell(
             update,
-            "⚠️ The other side hasn't opened KChat yet. Your message is kept in the order's "
-            "record; it reaches them, with the order, when they start the bot.",
+            _(
+                "⚠️ The other side hasn't opened KChat yet. Your message is kept in the order's "
+                "record; it reaches them, with the order, when they start the bot."
+            ),
         )
     else:
         await tell(
             update,
-            "⚠️ Telegram refused to deliver that message. It is kept in the order's record; "
-            "you can send it again or escalate to support.",
+            _(
+                "⚠️ Telegram refused to deliver that message. It is kept in the order's record; "
+                "you can send it again or escalate to support."
+            ),
         )
 
 

@@ -33,6 +33,7 @@ from handlers.views.callback_data import (
     TicketPartialRefund,
     unpack,
 )
+from handlers.views.i18n import _, speaking
 from handlers.views.render import force_reply
 from handlers.views.support_render import (
     OUTCOMES,
@@ -42,7 +43,7 @@ from handlers.views.support_render import (
     ticket_keyboard,
 )
 from handlers.views.telegram_text import MAX_ALERT, cut
-from handlers.wiring import Ctx, notifier, services, settings
+from handlers.wiring import Ctx, cards, notifier, services, settings
 
 log = logging.getLogger(__name__)
 
@@ -221,16 +222,15 @@ async def _ask(ctx: Ctx, ticket: Ticket, order: Order | None, *, buyer: bool, ag
         raise InvalidInput("This ticket is not about an order.")
     party = order.buyer_id if buyer else order.seller_id
     await s.support.talk_to(ticket.id, agent, party)
-    text = (
-        f"🛟 <b>KALEOZ Support</b> is looking into order <b>{order.id}</b> and would like to "
-        "hear from you. Reply to this message to answer."
-    )
+    with speaking(await cards(ctx).language_for(party)):  # the party's language, not the agent's
+        text = _(
+            "🛟 <b>KALEOZ Support</b> is looking into order <b>{order}</b> and would like to "
+            "hear from you. Reply to this message to answer."
+        ).format(order=order.id)
+        placeholder = _("Your answer to support")
     try:
         sent = await ctx.bot.send_message(
-            party,
-            text,
-            parse_mode=ParseMode.HTML,
-            reply_markup=force_reply("Your answer to support"),
+            party, text, parse_mode=ParseMode.HTML, reply_markup=force_reply(placeholder)
         )
     except (Forbidden, BadRequest) as exc:
         raise InvalidInput(f"Can't reach the {'buyer' if buyer else 'seller'}: {exc}") from exc
@@ -373,7 +373,7 @@ async def _answer_pending_prompt(update: Update, ctx: Ctx, msg: Message, user_id
     if pending is None or not await is_agent(update, ctx, user_id):
         return False
     _, ticket = pending
-    here, _ = await _ticket_for_group_message(ctx, msg)
+    here, _party = await _ticket_for_group_message(ctx, msg)
     if here is not None and here.id != ticket.id:
         await msg.reply_text(
             f"⚠️ Not sent: I'm waiting for the amount to refund on ticket #{ticket.id}. "
@@ -483,7 +483,8 @@ async def _to_party(ctx: Ctx, msg: Message, ticket: Ticket, party: int, agent: s
     who = (
         f"KALEOZ Support ({escape(agent)})" if settings(ctx).show_agent_names else "KALEOZ Support"
     )
-    about = f" · order {ticket.order_id}" if ticket.order_id else ""
+    with speaking(await cards(ctx).language_for(party)):  # the party's language
+        about = " · " + _("order {order}").format(order=ticket.order_id) if ticket.order_id else ""
     head = f"🛟 <b>{who}</b>{about}:"
     text = msg.text or msg.caption or ""
     if fits_with_header(message_kind(msg) or "document", head, text):
@@ -536,7 +537,7 @@ async def cmd_note(update: Update, ctx: Ctx) -> None:
         return
     if not await is_agent(update, ctx, user.id):
         return
-    ticket, _ = await _ticket_for_group_message(ctx, msg)
+    ticket, _party = await _ticket_for_group_message(ctx, msg)
     if ticket is None:
         await msg.reply_text("Use /note in a ticket's topic, or as a reply to its card.")
         return
@@ -567,7 +568,7 @@ async def party_to_support(update: Update, ctx: Ctx, ticket: Ticket) -> None:
     d = desk(ctx)
     kind = message_kind(msg)
     if kind is None:
-        await msg.reply_text("Please send text, a photo or a file.")
+        await msg.reply_text(_("Please send text, a photo or a file."))
         return
     text = msg.text or msg.caption or ""
     if not fits_with_header(kind, head, text):
@@ -594,7 +595,9 @@ async def party_to_support(update: Update, ctx: Ctx, ticket: Ticket) -> None:
             msg.message_id,
         )
     )
-    await msg.reply_text(f"🛟 Sent to KALEOZ Support (ticket #{ticket.id}).")
+    await msg.reply_text(
+        _("🛟 Sent to KALEOZ Support (ticket #{ticket}).").format(ticket=ticket.id)
+    )
 
 
 async def support_ticket_for_reply(ctx: Ctx, msg: Message) -> Ticket | None:

@@ -7,6 +7,7 @@ from html import escape
 from typing import assert_never
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
 from telegram import ForceReply, InlineKeyboardMarkup
 
 from bot.domain.actions import Action, available_actions, whose_turn
@@ -54,6 +55,7 @@ from handlers.views.callback_data import (
     OrderTap,
     button,
 )
+from handlers.views.i18n import N_, _, ngettext, speaking_now
 from handlers.views.telegram_text import quote, utf16_len
 
 STATUS_ICON = {
@@ -66,17 +68,17 @@ STATUS_ICON = {
 }
 
 ACTION_BUTTON = {
-    Action.PAY: ("Pay from balance", Act.PAY),
-    Action.DELIVER: ("Deliver", Act.DELIVER),
-    Action.CONFIRM: ("Confirm received", Act.CONFIRM),
-    Action.APPROVE_REFUND: ("Approve refund", Act.APPROVE),
-    Action.REJECT_REFUND: ("Reject refund", Act.REJECT),
-    Action.REQUEST_REFUND: ("Request refund", Act.REFUND),
-    Action.WITHDRAW_REFUND: ("Withdraw refund request", Act.WITHDRAW),
-    Action.CANCEL: ("Cancel", Act.CANCEL),
-    Action.ESCALATE: ("Escalate to support", Act.ESCALATE),
-    Action.REORDER: ("Re-order", Act.REORDER),
-    Action.DELETE: ("Delete", Act.DELETE),
+    Action.PAY: (N_("Pay from balance"), Act.PAY),
+    Action.DELIVER: (N_("Deliver"), Act.DELIVER),
+    Action.CONFIRM: (N_("Confirm received"), Act.CONFIRM),
+    Action.APPROVE_REFUND: (N_("Approve refund"), Act.APPROVE),
+    Action.REJECT_REFUND: (N_("Reject refund"), Act.REJECT),
+    Action.REQUEST_REFUND: (N_("Request refund"), Act.REFUND),
+    Action.WITHDRAW_REFUND: (N_("Withdraw refund request"), Act.WITHDRAW),
+    Action.CANCEL: (N_("Cancel"), Act.CANCEL),
+    Action.ESCALATE: (N_("Escalate to support"), Act.ESCALATE),
+    Action.REORDER: (N_("Re-order"), Act.REORDER),
+    Action.DELETE: (N_("Delete"), Act.DELETE),
 }
 
 # How much of what a party wrote a card shows, in UTF-16 units: with the rest of the card
@@ -84,50 +86,68 @@ ACTION_BUTTON = {
 NOTE_ON_CARD = 1500
 REASON_ON_CARD = 300
 
+# What the scheduler will do: (as the buyer reads it, as anyone else does).
 NEXT_ACTION = {
-    DeadlineKind.EXPIRE_UNPAID: "the order expires unpaid",
-    DeadlineKind.AUTO_CANCEL: "the order is cancelled and refunded to the buyer's KALEOZ balance",
-    DeadlineKind.AUTO_CONFIRM: "the order is confirmed as received and paid to the seller",
-    DeadlineKind.AUTO_REFUND: "the refund is approved automatically",
+    DeadlineKind.EXPIRE_UNPAID: (N_("the order expires unpaid"), N_("the order expires unpaid")),
+    DeadlineKind.AUTO_CANCEL: (
+        N_("the order is cancelled and refunded to your KALEOZ balance"),
+        N_("the order is cancelled and refunded to the buyer's KALEOZ balance"),
+    ),
+    DeadlineKind.AUTO_CONFIRM: (
+        N_("the order is confirmed as received and paid to the seller"),
+        N_("the order is confirmed as received and paid to the seller"),
+    ),
+    DeadlineKind.AUTO_REFUND: (
+        N_("the refund is approved automatically"),
+        N_("the refund is approved automatically"),
+    ),
 }
 
 TIMELINE = {
-    "create": "Order placed",
-    "reorder": "Re-ordered",
-    "pay": "Paid",
-    "deliver": "Delivered",
-    "confirmed": "Confirmed received",
-    "auto_confirmed": "Confirmed automatically",
-    "cancel": "Cancelled",
-    "auto_cancel": "Cancelled automatically (not delivered in time)",
-    "expire": "Expired unpaid",
-    "request_refund": "Refund requested",
-    "withdraw_refund": "Refund request withdrawn",
-    "refund_approved": "Refund approved",
-    "refund_auto_approved": "Refund approved automatically",
-    "reject_refund": "Refund rejected",
-    "escalate": "Escalated to KALEOZ Support",
-    "close_dispute": "Support closed the case",
-    "resolve_refund_full": "Support refunded in full",
-    "resolve_refund_partial": "Support refunded part",
-    "resolve_release": "Support released the money to the seller",
-    "delete": "Deleted from a list",
+    "create": N_("Order placed"),
+    "reorder": N_("Re-ordered"),
+    "pay": N_("Paid"),
+    "deliver": N_("Delivered"),
+    "confirmed": N_("Confirmed received"),
+    "auto_confirmed": N_("Confirmed automatically"),
+    "cancel": N_("Cancelled"),
+    "auto_cancel": N_("Cancelled automatically (not delivered in time)"),
+    "expire": N_("Expired unpaid"),
+    "request_refund": N_("Refund requested"),
+    "withdraw_refund": N_("Refund request withdrawn"),
+    "refund_approved": N_("Refund approved"),
+    "refund_auto_approved": N_("Refund approved automatically"),
+    "reject_refund": N_("Refund rejected"),
+    "escalate": N_("Escalated to KALEOZ Support"),
+    "close_dispute": N_("Support closed the case"),
+    "resolve_refund_full": N_("Support refunded in full"),
+    "resolve_refund_partial": N_("Support refunded part"),
+    "resolve_release": N_("Support released the money to the seller"),
+    "delete": N_("Deleted from a list"),
 }
 
 
-def next_action_text(o: Order, kind: DeadlineKind) -> str:
-    """What the scheduler will do, with the amount when a refund request is unanswered."""
+def next_action_text(o: Order, kind: DeadlineKind, *, to_buyer: bool = False) -> str:
+    """What the scheduler will do, with the amount when a refund request is unanswered
+    (`to_buyer`: said to the buyer, who is "you")."""
     rr = o.refund_request
     if kind is not DeadlineKind.AUTO_REFUND or rr is None:
-        return NEXT_ACTION[kind]
-    refund = unanswered_refund_minor(o)
+        return _(NEXT_ACTION[kind][0 if to_buyer else 1])
+    refund = display(unanswered_refund_minor(o), o.currency)
+    asked = display(rr.amount_minor, o.currency)
     if silence_refunds_whole_order(o):
-        return (
-            f"the whole order ({display(refund, o.currency)}, not only the "
-            f"{display(rr.amount_minor, o.currency)} asked) is refunded to the buyer, "
-            "as it was not delivered"
-        )
-    return f"the refund of {display(refund, o.currency)} is approved automatically"
+        if to_buyer:
+            text = _(
+                "the whole order ({refund}, not only the {asked} asked) is refunded to you, "
+                "as it was not delivered"
+            )
+        else:
+            text = _(
+                "the whole order ({refund}, not only the {asked} asked) is refunded to the "
+                "buyer, as it was not delivered"
+            )
+        return text.format(refund=refund, asked=asked)
+    return _("the refund of {amount} is approved automatically").format(amount=refund)
 
 
 def fmt_time(when: datetime, tz: ZoneInfo) -> str:
@@ -136,13 +156,19 @@ def fmt_time(when: datetime, tz: ZoneInfo) -> str:
     offset = local.utcoffset() or timedelta(0)
     hours, rem = divmod(int(offset.total_seconds()), 3600)
     gmt = f"GMT{hours:+d}" + (f":{rem // 60:02d}" if rem else "")
-    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M} ({gmt})"
+    language = speaking_now()
+    if language is None:
+        return f"{local:%a} {local.day} {local:%b}, {local:%H:%M} ({gmt})"
+    return f"{format_datetime(local, 'EEE d MMM, HH:mm', locale=language)} ({gmt})"
 
 
 def fmt_short(when: datetime, tz: ZoneInfo) -> str:
     """`1 Dec 23:28` for timelines."""
     local = when.astimezone(tz)
-    return f"{local.day} {local:%b} {local:%H:%M}"
+    language = speaking_now()
+    if language is None:
+        return f"{local.day} {local:%b} {local:%H:%M}"
+    return format_datetime(local, "d MMM HH:mm", locale=language)
 
 
 def fmt_left(delta: timedelta) -> str:
@@ -151,46 +177,52 @@ def fmt_left(delta: timedelta) -> str:
     days, rem = divmod(minutes, 1440)
     hours, mins = divmod(rem, 60)
     if days:
-        return f"{days} d {hours} h"
+        return _("{days} d {hours} h").format(days=days, hours=hours)
     if hours:
-        return f"{hours} h {mins} min"
-    return f"{mins} min"
+        return _("{hours} h {minutes} min").format(hours=hours, minutes=mins)
+    return _("{minutes} min").format(minutes=mins)
 
 
 def name_of(view: OrderView) -> str:
     """The counterparty's display name, escaped (never their @username or id)."""
     user = view.counterparty
     if user is None or not user.display_name:
-        return "Buyer" if view.order.seller_id == view.viewer_id else "Seller"
+        return _("Buyer") if view.order.seller_id == view.viewer_id else _("Seller")
     return escape(user.display_name)
 
 
 def _turn_line(order: Order, viewer: Role) -> str:
     turn = whose_turn(order)
     if order.dispute_open:
-        return "🛟 <b>KALEOZ Support is handling this order.</b> The clocks are paused."
+        return _("🛟 <b>KALEOZ Support is handling this order.</b> The clocks are paused.")
     if turn is None:
         return ""
     if order.refund_open:
         if viewer is Role.SELLER:
             if order.status is Status.WAITING_DELIVERY:
-                return "👉 <b>Your turn:</b> deliver the order, or approve or reject the refund."
-            return "👉 <b>Your turn:</b> approve or reject the refund request."
-        return "⏳ Waiting for the seller to answer your refund request."
+                return _("👉 <b>Your turn:</b> deliver the order, or approve or reject the refund.")
+            return _("👉 <b>Your turn:</b> approve or reject the refund request.")
+        return _("⏳ Waiting for the seller to answer your refund request.")
     mine = turn is viewer
     todo = {
-        Status.WAITING_PAYMENT: ("pay for the order", "the buyer to pay"),
-        Status.WAITING_DELIVERY: ("deliver the order", "the seller to deliver"),
+        Status.WAITING_PAYMENT: (
+            N_("👉 <b>Your turn:</b> pay for the order."),
+            N_("⏳ Waiting for the buyer to pay."),
+        ),
+        Status.WAITING_DELIVERY: (
+            N_("👉 <b>Your turn:</b> deliver the order."),
+            N_("⏳ Waiting for the seller to deliver."),
+        ),
         Status.WAITING_CONFIRMATION: (
-            "check the delivery, then confirm received",
-            "the buyer to confirm receipt",
+            N_("👉 <b>Your turn:</b> check the delivery, then confirm received."),
+            N_("⏳ Waiting for the buyer to confirm receipt."),
         ),
     }[order.status]
-    return f"👉 <b>Your turn:</b> {todo[0]}." if mine else f"⏳ Waiting for {todo[1]}."
+    return _(todo[0] if mine else todo[1])
 
 
 # An action the card does not offer yet, and how it says when it will.
-LATER = {Action.REQUEST_REFUND: "↩️ Refund available from"}
+LATER = {Action.REQUEST_REFUND: N_("↩️ Refund available from <b>{when}</b> (in {left}).")}
 
 
 def card_text(
@@ -202,41 +234,54 @@ def card_text(
     """The order card: status, whose turn, what happens next and when, and the timeline."""
     o = view.order
     viewer = o.role_of(view.viewer_id) or Role.BUYER
-    other = "Seller" if viewer is Role.BUYER else "Buyer"
+    buyer = viewer is Role.BUYER
     presence = ""
-    if viewer is Role.BUYER:
-        presence = " 🔵 online" if view.counterparty_online else " ⚪ offline"
+    if buyer:
+        presence = _(" 🔵 online") if view.counterparty_online else _(" ⚪ offline")
+    if buyer:
+        who = _("You are the buyer · Seller: {name}{presence}")
+    else:
+        who = _("You are the seller · Buyer: {name}{presence}")
     lines = [
-        f"🧾 <b>Order {o.id}</b> · {escape(o.title)}",
+        _("🧾 <b>Order {order}</b> · {title}").format(order=o.id, title=escape(o.title)),
         f"{STATUS_ICON[o.status]} <b>{o.status.label}</b>{_cancelled_by(o, viewer)} · "
         f"{display(o.amount_minor, o.currency)}",
-        f"You are the {viewer.value} · {other}: {name_of(view)}{presence}",
+        who.format(name=name_of(view), presence=presence),
     ]
     if view.counterparty_unreachable:
-        lines.append(f"⚠️ The {other.lower()} can't be reached on Telegram right now.")
+        lines.append(
+            _("⚠️ The seller can't be reached on Telegram right now.")
+            if buyer
+            else _("⚠️ The buyer can't be reached on Telegram right now.")
+        )
     turn = _turn_line(o, viewer)
     if turn:
         lines += ["", turn]
     nxt = view.next_action
     if nxt is not None:
-        what = next_action_text(o, nxt.kind)
-        if viewer is Role.BUYER:  # the buyer is "you", never "the buyer"
-            what = what.replace("the buyer's", "your").replace("to the buyer", "to you")
         lines.append(
-            f"⏰ If nothing happens, {what} on <b>{fmt_time(nxt.due_at, tz)}</b>"
-            f" (in {fmt_left(nxt.due_at - now)})."
+            _("⏰ If nothing happens, {what} on <b>{when}</b> (in {left}).").format(
+                what=next_action_text(o, nxt.kind, to_buyer=buyer),
+                when=fmt_time(nxt.due_at, tz),
+                left=fmt_left(nxt.due_at - now),
+            )
         )
     for action, at in (upcoming or {}).items():
         if action in LATER:  # not a button yet: a tap would only be refused
-            lines.append(f"{LATER[action]} <b>{fmt_time(at, tz)}</b> (in {fmt_left(at - now)}).")
+            lines.append(_(LATER[action]).format(when=fmt_time(at, tz), left=fmt_left(at - now)))
     lines += _facts(o, viewer)
     if view.timeline:
-        lines += ["", "<b>Timeline</b>"]
+        lines += ["", _("<b>Timeline</b>")]
         lines += [
-            f"• {fmt_short(e.at, tz)} · {TIMELINE.get(e.action, e.action)}" if e else f"• {gap}"
+            f"• {fmt_short(e.at, tz)} · {_timeline_entry(e.action)}" if e else f"• {gap}"
             for e, gap in timeline_rows(view.timeline)
         ]
     return "\n".join(lines)
+
+
+def _timeline_entry(action: str) -> str:
+    """A timeline entry's words (an action this version has no words for, as recorded)."""
+    return _(TIMELINE[action]) if action in TIMELINE else action
 
 
 def timeline_rows(
@@ -247,7 +292,8 @@ def timeline_rows(
         return [(e, "") for e in entries]
     tail = entries[-(keep - 2) :]
     hidden = len(entries) - 1 - len(tail)
-    return [(entries[0], ""), (None, f"… {hidden} more"), *[(e, "") for e in tail]]
+    more = ngettext("… {n} more", "… {n} more", hidden).format(n=hidden)
+    return [(entries[0], ""), (None, more), *[(e, "") for e in tail]]
 
 
 def _facts(o: Order, viewer: Role) -> list[str]:
@@ -256,30 +302,37 @@ def _facts(o: Order, viewer: Role) -> list[str]:
         note = quote(o.delivery_note, NOTE_ON_CARD)
         if utf16_len(o.delivery_note) > NOTE_ON_CARD:
             note += (
-                " <i>(cut here: the whole delivery came to you as a file)</i>"
+                _(" <i>(cut here: the whole delivery came to you as a file)</i>")
                 if viewer is Role.BUYER
-                else " <i>(cut here: the buyer got the whole delivery as a file)</i>"
+                else _(" <i>(cut here: the buyer got the whole delivery as a file)</i>")
             )
-        out += ["", f"📤 <b>Delivery:</b> {note}"]
+        out += ["", _("📤 <b>Delivery:</b> {note}").format(note=note)]
     rr = o.refund_request
     if rr is not None and rr.status in (RefundStatus.OPEN, RefundStatus.REJECTED):
-        kind = "full" if rr.full else "partial"
-        state = "waiting for the seller" if rr.is_open else "rejected"
-        out += [
-            "",
-            f"↩️ <b>Refund request:</b> {display(rr.amount_minor, o.currency)} ({kind}), {state}",
-        ]
+        state = {
+            (True, True): N_("↩️ <b>Refund request:</b> {amount} (full), waiting for the seller"),
+            (True, False): N_("↩️ <b>Refund request:</b> {amount} (full), rejected"),
+            (False, True): N_(
+                "↩️ <b>Refund request:</b> {amount} (partial), waiting for the seller"
+            ),
+            (False, False): N_("↩️ <b>Refund request:</b> {amount} (partial), rejected"),
+        }[rr.full, rr.is_open]
+        out += ["", _(state).format(amount=display(rr.amount_minor, o.currency))]
         if rr.reason:
-            out.append(f"   Reason: {quote(rr.reason, REASON_ON_CARD)}")
+            out.append(_("   Reason: {reason}").format(reason=quote(rr.reason, REASON_ON_CARD)))
         if rr.rejection_reason:
-            out.append(f"   Seller's reason: {quote(rr.rejection_reason, REASON_ON_CARD)}")
+            out.append(
+                _("   Seller's reason: {reason}").format(
+                    reason=quote(rr.rejection_reason, REASON_ON_CARD)
+                )
+            )
         if (
             rr.status is RefundStatus.REJECTED
             and viewer is Role.BUYER
             and not o.dispute_open
             and not o.status.finished  # a resolved order offers no escalation
         ):
-            out.append("   You can escalate to KALEOZ Support.")
+            out.append(_("   You can escalate to KALEOZ Support."))
     if o.status.finished:
         out += ["", _closing(o, viewer)]
     return out
@@ -287,15 +340,15 @@ def _facts(o: Order, viewer: Role) -> list[str]:
 
 def support_closed(ticket_id: int) -> str:
     """A case the person opened was closed by an agent: say so, and how to come back."""
-    return (
-        f"KALEOZ Support closed your request #{ticket_id}. If you still "
+    return _(
+        "KALEOZ Support closed your request #{ticket}. If you still "
         "need help, tap Talk to support, or ask your question here."
-    )
+    ).format(ticket=ticket_id)
 
 
 def support_again_keyboard() -> InlineKeyboardMarkup:
     """A way back to a person after a closed case."""
-    return InlineKeyboardMarkup([[button("Talk to support", FaqReply(Act.SUPPORT, None))]])
+    return InlineKeyboardMarkup([[button(_("Talk to support"), FaqReply(Act.SUPPORT, None))]])
 
 
 def orderless_news(news: PartyNews) -> str | None:
@@ -336,51 +389,79 @@ def _cancelled_by(o: Order, viewer: Role) -> str:
     if o.status is not Status.EXPIRED or not (o.close_reason or "").startswith("cancelled_by_"):
         return ""
     by = o.close_reason.removeprefix("cancelled_by_") if o.close_reason else ""
-    who = "you" if by == viewer.value else f"the {by}"
-    return f" (cancelled by {who} before payment)"
+    if by == viewer.value:
+        return _(" (cancelled by you before payment)")
+    if by == "seller":
+        return _(" (cancelled by the seller before payment)")
+    if by == "buyer":
+        return _(" (cancelled by the buyer before payment)")
+    return _(" (cancelled before payment)")
 
 
 def _cancelled_headline(role: Role, news: OrderCancelled, amount: str) -> str:
     """Who cancelled, why, and where the money went, for this party."""
     by = news.by
-    note = f" ({news.note})" if news.note else ""
+    note = f" ({_cancel_note(news.note)})" if news.note else ""
     if by == "system":
-        head = "✖️ The order was cancelled."
+        head = _("✖️ The order was cancelled.")
     elif by == role.value:
-        head = f"✖️ You cancelled the order{note}."
+        head = _("✖️ You cancelled the order{note}.").format(note=note)
+    elif by == "seller":
+        head = _("✖️ The seller cancelled the order{note}.").format(note=note)
+    elif by == "buyer":
+        head = _("✖️ The buyer cancelled the order{note}.").format(note=note)
     else:
-        head = f"✖️ The {by or 'other side'} cancelled the order{note}."
+        head = _("✖️ The other side cancelled the order{note}.").format(note=note)
     if role is Role.BUYER and news.refunded:
-        head += f" {amount} went back to your KALEOZ balance."
+        head += " " + _("{amount} went back to your KALEOZ balance.").format(amount=amount)
     if by == "system":
-        head += " It was not delivered in time."
+        head += " " + _("It was not delivered in time.")
     return head
+
+
+# A seller's reasons for cancelling (bot.domain.transitions.CANCEL_REASONS), as shown.
+CANCEL_WORDS = {
+    "out of stock": N_("out of stock"),
+    "can't deliver in time": N_("can't deliver in time"),
+    "the price was wrong": N_("the price was wrong"),
+    "the buyer asked to cancel": N_("the buyer asked to cancel"),
+}
+
+
+def _cancel_note(note: str) -> str:
+    """A cancel reason in the reader's language (one typed elsewhere, as written)."""
+    return _(CANCEL_WORDS[note]) if note in CANCEL_WORDS else note
 
 
 def _closing(o: Order, viewer: Role) -> str:
     if o.status is Status.EXPIRED and (o.close_reason or "").startswith("cancelled_by_"):
-        why = f" ({o.cancel_note})" if o.cancel_note else ""
+        why = f" ({_cancel_note(o.cancel_note)})" if o.cancel_note else ""
         if o.close_reason == "cancelled_by_seller" and viewer is Role.BUYER:
-            return (
-                f"The seller cancelled this order before payment{why}. Nothing was paid. "
+            return _(
+                "The seller cancelled this order before payment{why}. Nothing was paid. "
                 "Ask the seller for a new link when they can sell it again."
-            )
-        return f"This order was cancelled before payment{why}. Nothing was paid."
+            ).format(why=why)
+        return _("This order was cancelled before payment{why}. Nothing was paid.").format(why=why)
     if o.status is Status.EXPIRED:
         # Only the buyer can re-order.
-        return "This order expired unpaid." + (
-            " Re-order to buy again at today's price." if viewer is Role.BUYER else ""
-        )
+        if viewer is Role.BUYER:
+            return _("This order expired unpaid. Re-order to buy again at today's price.")
+        return _("This order expired unpaid.")
     if o.status is Status.REFUNDING:
-        whose = "your" if viewer is Role.BUYER else "the buyer's"
         amount = display(o.refunded_minor, o.currency)
-        return f"Refunded: {amount} went back to {whose} KALEOZ balance."
-    if o.refunded_minor:
-        return (
-            f"{display(o.refunded_minor, o.currency)} was refunded to the buyer and "
-            f"{display(o.released_minor, o.currency)} paid to the seller."
+        if viewer is Role.BUYER:
+            return _("Refunded: {amount} went back to your KALEOZ balance.").format(amount=amount)
+        return _("Refunded: {amount} went back to the buyer's KALEOZ balance.").format(
+            amount=amount
         )
-    return f"{display(o.released_minor, o.currency)} was paid to the seller."
+    if o.refunded_minor:
+        return _("{refunded} was refunded to the buyer and {paid} paid to the seller.").format(
+            refunded=display(o.refunded_minor, o.currency),
+            paid=display(o.released_minor, o.currency),
+        )
+    return _("{amount} was paid to the seller.").format(
+        amount=display(o.released_minor, o.currency)
+    )
 
 
 def card_keyboard(
@@ -389,34 +470,35 @@ def card_keyboard(
     """Only the buttons valid now for this viewer, two to a row, the main action first."""
     o = view.order
     buttons = [
-        button(ACTION_BUTTON[a][0], OrderTap(ACTION_BUTTON[a][1], o.id))
+        button(_(ACTION_BUTTON[a][0]), OrderTap(ACTION_BUTTON[a][1], o.id))
         for a in available_actions(o, view.viewer_id, now, policy)
     ]
-    other = "seller" if o.buyer_id == view.viewer_id else "buyer"
     if may_report_payment(o, view.viewer_id):
         # FAQ: paid but shown unpaid (or expired): support checks the receipt.
-        buttons.append(button("I already paid", OrderTap(Act.PAID_ALREADY, o.id)))
+        buttons.append(button(_("I already paid"), OrderTap(Act.PAID_ALREADY, o.id)))
     if in_chat:
-        buttons.append(button("Leave chat", OrderTap(Act.LEAVE_CHAT, o.id)))
+        buttons.append(button(_("Leave chat"), OrderTap(Act.LEAVE_CHAT, o.id)))
+    elif o.buyer_id == view.viewer_id:
+        buttons.append(button(_("Message seller"), OrderTap(Act.MESSAGE, o.id)))
     else:
-        buttons.append(button(f"Message {other}", OrderTap(Act.MESSAGE, o.id)))
+        buttons.append(button(_("Message buyer"), OrderTap(Act.MESSAGE, o.id)))
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     return InlineKeyboardMarkup(rows)
 
 
 def confirm_prompt(o: Order) -> tuple[str, InlineKeyboardMarkup]:
     """The second step before an irreversible confirmation."""
-    text = (
-        f"⚠️ <b>Confirm you received order {o.id}?</b>\n\n"
-        f"{display(o.amount_minor, o.currency)} goes to the seller and this <b>cannot be "
+    text = _(
+        "⚠️ <b>Confirm you received order {order}?</b>\n\n"
+        "{amount} goes to the seller and this <b>cannot be "
         "undone</b>. KALEOZ Support can no longer help with this order afterwards.\n\n"
         "Only confirm once you have checked you got the right thing and amount."
-    )
+    ).format(order=o.id, amount=display(o.amount_minor, o.currency))
     kb = InlineKeyboardMarkup(
         [
             [
-                button("Yes, confirm received", OrderTap(Act.CONFIRM_YES, o.id)),
-                button("Not yet", OrderTap(Act.BACK, o.id)),
+                button(_("Yes, confirm received"), OrderTap(Act.CONFIRM_YES, o.id)),
+                button(_("Not yet"), OrderTap(Act.BACK, o.id)),
             ]
         ]
     )
@@ -428,45 +510,56 @@ def cancel_prompt(o: Order, by: int) -> tuple[str, InlineKeyboardMarkup]:
     buyer's own unpaid order just asks once more."""
     amount = display(o.amount_minor, o.currency)
     if o.buyer_id == by:
-        text = f"Cancel order {o.id} ({amount}, not paid)? This cannot be undone."
+        text = _("Cancel order {order} ({amount}, not paid)? This cannot be undone.").format(
+            order=o.id, amount=amount
+        )
         kb = InlineKeyboardMarkup(
             [
                 [
-                    button(f"Yes, cancel the {amount} order", CancelConfirm(o.id)),
-                    button("Keep the order", OrderTap(Act.BACK, o.id)),
+                    button(
+                        _("Yes, cancel the {amount} order").format(amount=amount),
+                        CancelConfirm(o.id),
+                    ),
+                    button(_("Keep the order"), OrderTap(Act.BACK, o.id)),
                 ]
             ]
         )
         return text, kb
     if o.paid_at is None:
-        what = "It has not been paid, so no money moves."
+        text = _(
+            "Cancel order {order}? It has not been paid, so no money moves.\n\nTell the buyer why:"
+        )
+        verb = _("Cancel: {reason}")
     else:
-        what = f"{amount} goes back to the buyer's KALEOZ balance. This cannot be undone."
-    text = f"Cancel order {o.id}? {what}\n\nTell the buyer why:"
-    verb = "Cancel" if o.paid_at is None else "Cancel and refund"
+        text = _(
+            "Cancel order {order}? {amount} goes back to the buyer's KALEOZ balance. This "
+            "cannot be undone.\n\nTell the buyer why:"
+        )
+        verb = _("Cancel and refund: {reason}")
     rows = [
-        [button(f"{verb}: {words}", CancelConfirm(o.id, code))]
+        [button(verb.format(reason=_cancel_note(words)), CancelConfirm(o.id, code))]
         for code, words in CANCEL_REASONS.items()
     ]
-    return text, InlineKeyboardMarkup([*rows, [button("Keep the order", OrderTap(Act.BACK, o.id))]])
+    keep = [button(_("Keep the order"), OrderTap(Act.BACK, o.id))]
+    return text.format(order=o.id, amount=amount), InlineKeyboardMarkup([*rows, keep])
 
 
 def pay_prompt(o: Order) -> tuple[str, InlineKeyboardMarkup]:
     """The second step before paying from the KALEOZ balance."""
     amount = display(o.amount_minor, o.currency)
-    text = (
-        f"Pay {amount} for order {o.id} from your KALEOZ balance? The money is held until "
+    text = _(
+        "Pay {amount} for order {order} from your KALEOZ balance? The money is held until "
         "you confirm you received the order."
-    )
+    ).format(amount=amount, order=o.id)
     kb = InlineKeyboardMarkup(
         [
             [
                 button(
-                    f"Yes, pay {amount} from my balance",
+                    _("Yes, pay {amount} from my balance").format(amount=amount),
                     MoneyConfirm(Act.PAY_YES, o.id, o.amount_minor),
                 )
             ],
-            [button("Back", OrderTap(Act.BACK, o.id))],
+            [button(_("Back"), OrderTap(Act.BACK, o.id))],
         ]
     )
     return text, kb
@@ -477,19 +570,19 @@ def approve_prompt(o: Order) -> tuple[str, InlineKeyboardMarkup]:
     rr = o.refund_request
     minor = rr.amount_minor if rr is not None else o.amount_minor
     amount = display(minor, o.currency)
-    text = (
-        f"Approve the refund on order {o.id}? {amount} goes back to the buyer's KALEOZ "
+    text = _(
+        "Approve the refund on order {order}? {amount} goes back to the buyer's KALEOZ "
         "balance. This cannot be undone."
-    )
+    ).format(order=o.id, amount=amount)
     kb = InlineKeyboardMarkup(
         [
             [
                 button(
-                    f"Yes, refund {amount} to the buyer",
+                    _("Yes, refund {amount} to the buyer").format(amount=amount),
                     MoneyConfirm(Act.APPROVE_YES, o.id, minor),
                 )
             ],
-            [button("Back", OrderTap(Act.BACK, o.id))],
+            [button(_("Back"), OrderTap(Act.BACK, o.id))],
         ]
     )
     return text, kb
@@ -497,17 +590,17 @@ def approve_prompt(o: Order) -> tuple[str, InlineKeyboardMarkup]:
 
 def refund_prompt(o: Order) -> tuple[str, InlineKeyboardMarkup]:
     """Full or partial refund."""
-    text = (
-        f"Request a refund for order {o.id}.\n\nA full refund returns "
-        f"{display(o.amount_minor, o.currency)} to your KALEOZ balance. For a partial refund, "
+    text = _(
+        "Request a refund for order {order}.\n\nA full refund returns "
+        "{amount} to your KALEOZ balance. For a partial refund, "
         "you propose an amount and the seller must agree."
-    )
+    ).format(order=o.id, amount=display(o.amount_minor, o.currency))
     kb = InlineKeyboardMarkup(
         [
-            [button("Full refund", OrderTap(Act.REFUND_FULL, o.id))],
+            [button(_("Full refund"), OrderTap(Act.REFUND_FULL, o.id))],
             [
-                button("Partial refund", OrderTap(Act.REFUND_PART, o.id)),
-                button("Back", OrderTap(Act.BACK, o.id)),
+                button(_("Partial refund"), OrderTap(Act.REFUND_PART, o.id)),
+                button(_("Back"), OrderTap(Act.BACK, o.id)),
             ],
         ]
     )
@@ -535,87 +628,103 @@ def headline(news: PartyNews, role: Role, o: Order, tz: ZoneInfo) -> str:
         case OrderCreated(reorder_of=reorder_of, old_price=old_price):
             # A re-order takes today's price: say so when it is not the expired order's.
             repriced = (
-                f" The price changed from {old_price} to {amount}."
+                " " + _("The price changed from {old} to {new}.").format(old=old_price, new=amount)
                 if reorder_of and old_price and old_price != amount
                 else ""
             )
             if buyer:
-                return f"🛒 Order placed.{repriced} Pay within the time shown or it expires."
-            return f"🛒 You have a new order.{repriced}"
+                return _(
+                    "🛒 Order placed.{repriced} Pay within the time shown or it expires."
+                ).format(repriced=repriced)
+            return _("🛒 You have a new order.{repriced}").format(repriced=repriced)
         case OrderPaid():
             if buyer:
-                return "💰 Payment received. The seller has been told to deliver."
-            return f"💰 The buyer paid {amount}. Please deliver."
+                return _("💰 Payment received. The seller has been told to deliver.")
+            return _("💰 The buyer paid {amount}. Please deliver.").format(amount=amount)
         case OrderDelivered():
             if buyer:
-                return "📬 The seller delivered. Check it, then confirm received."
-            return "📤 Delivered. The buyer has been asked to confirm."
+                return _("📬 The seller delivered. Check it, then confirm received.")
+            return _("📤 Delivered. The buyer has been asked to confirm.")
         case OrderCompleted():
-            return "✅ Order completed." + (
-                f" {amount} is now in your KALEOZ balance." if not buyer else ""
+            if buyer:
+                return _("✅ Order completed.")
+            return _("✅ Order completed. {amount} is now in your KALEOZ balance.").format(
+                amount=amount
             )
         case OrderExpired():
-            return "⌛ The order expired unpaid." + (" Re-order to buy again." if buyer else "")
+            if buyer:
+                return _("⌛ The order expired unpaid. Re-order to buy again.")
+            return _("⌛ The order expired unpaid.")
         case OrderCancelled():
             return _cancelled_headline(role, news, amount)
         case RefundRequested(amount=asked):
             if buyer:
-                return f"↩️ Refund of {asked} requested. The seller has been told."
-            return f"↩️ The buyer asked for a refund of {asked}."
+                return _("↩️ Refund of {amount} requested. The seller has been told.").format(
+                    amount=asked
+                )
+            return _("↩️ The buyer asked for a refund of {amount}.").format(amount=asked)
         case RefundApproved(amount=refunded, automatic=automatic):
-            return (
-                f"↩️ Refund of {refunded} approved"
-                + (" automatically (no answer in time)." if automatic else ".")
-                + (" It is in your KALEOZ balance." if buyer else "")
-            )
+            said = {
+                (True, True): N_(
+                    "↩️ Refund of {amount} approved automatically (no answer in time). It is "
+                    "in your KALEOZ balance."
+                ),
+                (True, False): N_("↩️ Refund of {amount} approved. It is in your KALEOZ balance."),
+                (False, True): N_(
+                    "↩️ Refund of {amount} approved automatically (no answer in time)."
+                ),
+                (False, False): N_("↩️ Refund of {amount} approved."),
+            }[buyer, automatic]
+            return _(said).format(amount=refunded)
         case RefundRejected():
             if buyer:
-                return (
+                return _(
                     "❌ The seller rejected your refund request. You can escalate to "
                     "KALEOZ Support."
                 )
-            return "❌ You rejected the refund request."
+            return _("❌ You rejected the refund request.")
         case RefundWithdrawn():
-            return "The refund request was withdrawn."
+            return _("The refund request was withdrawn.")
         case RefundAvailable():
-            return "↩️ You can now request a refund if something is wrong."
+            return _("↩️ You can now request a refund if something is wrong.")
         case DisputeOpened():
-            return "🛟 This order is now with KALEOZ Support. They will contact you here."
+            return _("🛟 This order is now with KALEOZ Support. They will contact you here.")
         case DisputeResolved():
-            return "🛟 KALEOZ Support resolved this order."
+            return _("🛟 KALEOZ Support resolved this order.")
         case DisputeClosed():
-            return "🛟 KALEOZ Support closed the case; the order continues."
+            return _("🛟 KALEOZ Support closed the case; the order continues.")
         case RemindPayment(due_at=due):
-            return f"⏰ Reminder: pay for order {o.id} before {fmt_time(due, tz)} or it expires."
+            return _("⏰ Reminder: pay for order {order} before {when} or it expires.").format(
+                order=o.id, when=fmt_time(due, tz)
+            )
         case RemindDelivery(due_at=due):
-            return (
-                f"⏰ Reminder: deliver order {o.id} before {fmt_time(due, tz)}, or it is "
+            return _(
+                "⏰ Reminder: deliver order {order} before {when}, or it is "
                 "cancelled and refunded to the buyer."
-            )
+            ).format(order=o.id, when=fmt_time(due, tz))
         case RemindConfirm(due_at=due):
-            return (
-                f"⏰ Reminder: order {o.id} is confirmed as received automatically on "
-                f"{fmt_time(due, tz)}. If something is wrong, request a refund before then."
-            )
+            return _(
+                "⏰ Reminder: order {order} is confirmed as received automatically on "
+                "{when}. If something is wrong, request a refund before then."
+            ).format(order=o.id, when=fmt_time(due, tz))
         case RemindRefund(due_at=due):
             silence = (
-                next_action_text(o, DeadlineKind.AUTO_REFUND)
+                next_action_text(o, DeadlineKind.AUTO_REFUND, to_buyer=buyer)
                 if silence_refunds_whole_order(o)
-                else "it is approved automatically"
+                else _("it is approved automatically")
             )
-            return (
-                f"⏰ Reminder: answer the refund request on order {o.id} before "
-                f"{fmt_time(due, tz)}, or {silence}."
-            )
+            return _(
+                "⏰ Reminder: answer the refund request on order {order} before {when}, or {what}."
+            ).format(order=o.id, when=fmt_time(due, tz), what=silence)
         case SupportClosed(ticket_id=ticket_id):
             return f"🛟 {support_closed(ticket_id)}"
         case PaymentRejected():
-            return (
+            return _(
                 "🧾 KALEOZ Support could not confirm your payment for this order. If money "
                 "left your account, contact your bank or reply to support with more details."
             )
         case CounterpartyUnreachable():
-            return (
+            return _(
                 "⚠️ The other side has blocked this bot and can't get messages right now. You "
                 "can escalate to KALEOZ Support if you need help."
             )

@@ -42,7 +42,7 @@ test: $(STAMP)
 # each language's catalogue up to date with it (new texts arrive untranslated; the suite
 # fails until they are translated). See docs/languages.md.
 messages: $(STAMP)
-	$(BIN)/pybabel extract --no-location --sort-output -k N_ --project=KChat \
+	$(BIN)/pybabel extract --no-location --sort-output -k N_ -k Words --project=KChat \
 		--copyright-holder=KChat -o handlers/locale/kchat.pot handlers bot
 	$(BIN)/pybabel update --ignore-obsolete --no-fuzzy-matching -i handlers/locale/kchat.pot \
 		-d handlers/locale -D kchat

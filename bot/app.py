@@ -21,6 +21,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.domain.faq import FaqIndex
 from bot.domain.faq_translation import Shelf
+from bot.domain.languages import SOURCE_LANGUAGE
 from bot.help_center.loader import DocumentError, load_index, load_shelf
 from bot.http.server import HttpPortUnavailable
 from bot.log_format import log_handler
@@ -101,7 +102,7 @@ def build_application(
     from handlers.setup import register_handlers
     from handlers.telegram_metrics import update_kind
     from handlers.views.command_menu import commands
-    from handlers.views.i18n import languages
+    from handlers.views.i18n import language_of, languages
     from handlers.wiring import CONTEXT_TYPES, Wiring
 
     # This application's own counters (`GET /metrics` on KCHAT_HTTP_PORT).
@@ -119,7 +120,9 @@ def build_application(
         tz = ZoneInfo(settings.timezone)
         cards = Cards(services, tz)
         desk = (
-            SupportDesk(services, settings.support_chat_id, tz)
+            SupportDesk(
+                services, settings.support_chat_id, tz, language_of(settings.support_language)
+            )
             if settings.support_chat_id
             else None
         )
@@ -206,6 +209,19 @@ def build_application(
     return app
 
 
+def unspoken_support_language(settings: Settings) -> str | None:
+    """What is wrong with KCHAT_SUPPORT_LANGUAGE when the bot has no catalogue for it."""
+    from handlers.views.i18n import languages
+
+    spoken = (SOURCE_LANGUAGE, *languages())
+    if settings.support_language in spoken:
+        return None
+    return (
+        f"KCHAT_SUPPORT_LANGUAGE={settings.support_language}: the bot speaks "
+        f"{', '.join(spoken)} (a language is a catalogue in handlers/locale)"
+    )
+
+
 def run_bot(settings: Settings, *, verbose: bool = False) -> int:
     """`kchat run`: long polling (or a webhook when KCHAT_WEBHOOK_URL is set) until stopped.
 
@@ -230,6 +246,9 @@ def run_bot(settings: Settings, *, verbose: bool = False) -> int:
         shelf = load_faq_shelf(settings)
     except DocumentError as exc:
         print(f"kchat: help-center documents: {exc}", file=sys.stderr)
+        return 2
+    if (unknown := unspoken_support_language(settings)) is not None:
+        print(f"kchat: {unknown}", file=sys.stderr)
         return 2
     try:
         # SQLite only: one process per file. On PostgreSQL several instances are the point.

@@ -20,6 +20,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.domain.errors import InvalidAmount
+from bot.domain.languages import language_tag
 from bot.domain.money import normalize_currency
 from bot.domain.policy import Policy
 
@@ -127,6 +128,7 @@ _ALLOWED: dict[str, str] = {
     },
     "support_chat_id": "a group chat id: a negative whole number, like -1001234567890",
     "support_agents": "comma-separated Telegram user ids (positive whole numbers below 2^63)",
+    "support_language": "the tag of a language the bot speaks, like en or ms",
     "flood_limit": "a whole number of updates from 1 to 1000000000",
     "webhook_port": "a port from 1 to 65535",
     "http_port": "empty (no HTTP port), or a port from 1 to 65535",
@@ -186,6 +188,8 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///kchat.db"
     support_chat_id: int | None = Field(default=None, lt=0, ge=-MAX_TELEGRAM_ID)
     support_agents: Annotated[tuple[UserId, ...], NoDecode] = ()
+    # The one language of the support group (its agents); customers keep their own.
+    support_language: str = "en"
     payment_window: timedelta = timedelta(hours=1)
     delivery_window: timedelta = timedelta(hours=72)
     confirm_window: timedelta = timedelta(hours=72)
@@ -264,6 +268,14 @@ class Settings(BaseSettings):
         if value == 0:
             raise ValueError("0 is no chat")
         return value
+
+    @field_validator("support_language")
+    @classmethod
+    def _support_language(cls, value: str) -> str:
+        tag = language_tag(value)
+        if tag is None:
+            raise ValueError("not a language tag")
+        return tag
 
     @field_validator("default_currency")
     @classmethod

@@ -25,8 +25,10 @@ from handlers.inbound import (
     preferences,
     support,
 )
+from handlers.inbound.common import reading
 from handlers.inbound.errors import on_error
 from handlers.views.callback_data import PARTY_ACTS, TICKET_ACTS, pattern
+from handlers.views.i18n import _, language_of, speaking
 from handlers.wiring import Ctx, services
 
 
@@ -99,6 +101,8 @@ def register_handlers(
 async def _unknown_command(update: Update, ctx: Ctx) -> None:
     """A command we do not have."""
     if update.effective_message is not None:
-        await update.effective_message.reply_text(
-            "I don't know that command. Try /help to see what I can do."
-        )
+        user = update.effective_user
+        with speaking(language_of(await reading(ctx, user))):
+            await update.effective_message.reply_text(
+                _("I don't know that command. Try /help to see what I can do.")
+            )

@@ -225,6 +225,19 @@ def test_run_without_a_token_names_the_setting_and_where_to_get_it(
     assert "TELEGRAM_BOT_TOKEN" in err and "BotFather" in err
 
 
+def test_run_refuses_a_support_language_the_bot_does_not_speak(
+    db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:abc")
+    monkeypatch.setenv("KCHAT_SUPPORT_LANGUAGE", "fr")
+    code, _, err = _run(capsys, "run", "--no-sandbox")
+    assert code == 2
+    assert err.strip() == (
+        "kchat: KCHAT_SUPPORT_LANGUAGE=fr: the bot speaks en, ms "
+        "(a language is a catalogue in handlers/locale)"
+    )
+
+
 def test_the_console_script_is_installed_and_speaks_json(tmp_path: Path) -> None:
     exe = Path(sys.executable).parent / "kchat"
     env = {**os.environ, "KCHAT_DATABASE_URL": database_url(tmp_path, "s.db")}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from handlers.views.i18n import catalogue_path, language_of, languages, texts
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "handlers" / "locale" / "kchat.pot"
-KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None}
+KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "Words": None}
 
 # What a translation must keep from the English text: its placeholders, its HTML, its
 # commands, its order ids and the marketplace's names.
@@ -132,3 +133,54 @@ def test_a_third_language_is_only_a_catalogue(
     finally:
         i18n.languages.cache_clear()
         i18n.texts.cache_clear()
+
+
+# Calls that hand a text to Telegram (or raise one to be shown): their text must come from
+# the catalogue, never be an English literal.
+_SAYING = {
+    "tell",
+    "reply_text",
+    "answer",
+    "send_message",
+    "send_document",
+    "edit_message_text",
+    "button",
+    "edit_here",
+    "_answer",
+    "force_reply",
+    "post",
+    "InvalidInput",
+    "NotAllowed",
+    "IllegalTransition",
+}
+_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def _english_words(node: ast.expr) -> list[str]:
+    """The English words written into an expression as literals (a text not translated)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return _WORD.findall(node.value)
+    if isinstance(node, ast.JoinedStr):
+        return [w for v in node.values if isinstance(v, ast.Constant) for w in _english_words(v)]
+    if isinstance(node, ast.BinOp):
+        return _english_words(node.left) + _english_words(node.right)
+    return []
+
+
+def test_every_text_the_handlers_say_comes_from_the_catalogue() -> None:
+    found = []
+    for path in sorted((ROOT / "handlers").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            if name not in _SAYING:
+                continue
+            said = [*node.args, *(k.value for k in node.keywords if k.arg in ("text", "caption"))]
+            found += [
+                f"{path.relative_to(ROOT)}:{node.lineno}: {ast.unparse(text)[:60]}"
+                for text in said
+                if _english_words(text)
+            ]
+    assert found == [], "mark these with _() and run `make messages`"

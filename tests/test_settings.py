@@ -59,6 +59,7 @@ BAD: dict[str, list[str]] = {
     "KCHAT_FLOOD_LIMIT": ["0", "-1", "1000000001", "lots", "2.5"],
     "KCHAT_SUPPORT_CHAT_ID": ["5", "0", "-9223372036854775808", "support", "-1e9"],
     "KCHAT_SUPPORT_AGENTS": ["0", "1,-2", "9223372036854775808", "alice"],
+    "KCHAT_SUPPORT_LANGUAGE": ["Bahasa Melayu", "m", "english!"],
     "KCHAT_WEBHOOK_PORT": ["0", "-1", "65536", "https"],
     "KCHAT_FAQ_MIN_SCORE": ["-0.1", "1.5", "inf", "nan", "high"],
     "KCHAT_HELP_CENTER_URL": [
@@ -109,6 +110,7 @@ EXAMPLE_VALUES: dict[str, tuple[str, str, object]] = {
     "KCHAT_DB_POOL_SIZE": ("4", "db_pool_size", 4),
     "KCHAT_SUPPORT_CHAT_ID": ("-1001234567890", "support_chat_id", -1001234567890),
     "KCHAT_SUPPORT_AGENTS": ("7,8", "support_agents", (7, 8)),
+    "KCHAT_SUPPORT_LANGUAGE": ("MS", "support_language", "ms"),
     "KCHAT_PAYMENT_WINDOW": ("2h", "payment_window", timedelta(hours=2)),
     "KCHAT_DELIVERY_WINDOW": ("4d", "delivery_window", timedelta(days=4)),
     "KCHAT_CONFIRM_WINDOW": ("PT5H", "confirm_window", timedelta(hours=5)),
@@ -221,6 +223,7 @@ def test_a_bad_token_is_named_but_never_repeated(
         ("KCHAT_DEFAULT_CURRENCY", "sgd", "default_currency", "SGD"),
         ("KCHAT_SUPPORT_CHAT_ID", "-1001234567890", "support_chat_id", -1001234567890),
         ("KCHAT_SUPPORT_AGENTS", "7, 9223372036854775807", "support_agents", (7, 2**63 - 1)),
+        ("KCHAT_SUPPORT_LANGUAGE", "ms-MY", "support_language", "ms-my"),
         (
             "KCHAT_REMIND_DELIVERY_BEFORE",
             "24h,6h",

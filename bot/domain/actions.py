@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from bot.domain import transitions as t
 from bot.domain.deadlines import DeadlineKind
-from bot.domain.errors import DomainError, IllegalTransition, OrderNotFound, TooEarly
+from bot.domain.errors import DomainError, IllegalTransition, OrderNotFound, TooEarly, Words
 from bot.domain.model import Actor, Offer, Order, Role
 from bot.domain.policy import Policy
 
@@ -36,17 +36,17 @@ class Action(StrEnum):
 
 
 OVERDUE = {
-    DeadlineKind.EXPIRE_UNPAID: "it expires unpaid now.",
-    DeadlineKind.AUTO_CANCEL: "it is being cancelled and refunded to the buyer.",
-    DeadlineKind.AUTO_CONFIRM: "it is being confirmed as received.",
-    DeadlineKind.AUTO_REFUND: "the refund is being approved automatically.",
+    DeadlineKind.EXPIRE_UNPAID: Words("it expires unpaid now."),
+    DeadlineKind.AUTO_CANCEL: Words("it is being cancelled and refunded to the buyer."),
+    DeadlineKind.AUTO_CONFIRM: Words("it is being confirmed as received."),
+    DeadlineKind.AUTO_REFUND: Words("the refund is being approved automatically."),
 }
 
 
-def _overdue(order: Order, kind: DeadlineKind) -> str:
+def _overdue(order: Order, kind: DeadlineKind) -> Words:
     """What the scheduler is applying; an unanswered request refunds an undelivered order."""
     if kind is DeadlineKind.AUTO_REFUND and t.silence_refunds_whole_order(order):
-        return "it was not delivered, so the whole order is being refunded to the buyer."
+        return Words("it was not delivered, so the whole order is being refunded to the buyer.")
     return OVERDUE[kind]
 
 
@@ -93,10 +93,14 @@ def check_action(order: Order, user_id: int, now: datetime, policy: Policy, acti
     if due is not None:
         # The window closed a moment ago and the scheduler is applying what it decided;
         # any move would be refused after it (OrderService settles it first).
-        raise IllegalTransition(f"Time is up on order {order.id}: {_overdue(order, due.kind)}")
+        raise IllegalTransition(
+            Words("Time is up on order {order}: {what}"),
+            order=order.id,
+            what=_overdue(order, due.kind),
+        )
     if action is Action.REORDER and order.offer_id is None:
         raise IllegalTransition(
-            "This order was not placed from an offer, so it can't be re-ordered."
+            Words("This order was not placed from an offer, so it can't be re-ordered.")
         )
     _probe(policy)[action](order, Actor(role, user_id), now)  # pure: the outcome is discarded
 

@@ -2,17 +2,45 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+
+from bot.domain.policy import spoken
+
+
+class Words(str):
+    """Words the bot's catalogue translates: a refusal's text, or words inside it (a verb, a
+    role), as opposed to a value it names (an order id, an amount).
+
+    The core speaks English; a refusal given as `Words("Order {order} is already paid.")`
+    with `order=...` can be said in the reader's language where it is shown.
+    """
+
+    __slots__ = ()
 
 
 class DomainError(Exception):
-    """Base of every refusal the core can give; nothing changed when one is raised."""
+    """Base of every refusal the core can give; nothing changed when one is raised.
+
+    `message` may name values in braces, given as `params` (`"Order {order} is paid."`,
+    `order=...`): `message` is then the English text, and `template` with `params` what a
+    translation is made from.
+    """
 
     code = "domain_error"
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, **params: object) -> None:
+        self.template = message
+        self.params = params
+        shown = {key: _in_english(value) for key, value in params.items()}
+        self.message = message.format(**shown) if params else message
+        super().__init__(self.message)
+
+
+def _in_english(value: object) -> object:
+    """A value as the English text shows it (a duration as people say it: "24 hours")."""
+    if isinstance(value, timedelta):
+        return spoken(value)
+    return value
 
 
 class OrderNotFound(DomainError):
@@ -21,7 +49,7 @@ class OrderNotFound(DomainError):
     code = "order_not_found"
 
     def __init__(self, order_id: str) -> None:
-        super().__init__(f"No order {order_id} found.")
+        super().__init__(Words("No order {order} found."), order=order_id)
         self.order_id = order_id
 
 
@@ -47,7 +75,7 @@ class AlreadyPlaced(IllegalTransition):
     """A second tap that would place an order already placed; that order is named."""
 
     def __init__(self, message: str, order_id: str) -> None:
-        super().__init__(message)
+        super().__init__(message, order=order_id)
         self.order_id = order_id
 
 
@@ -55,7 +83,7 @@ class AlreadyReordered(AlreadyPlaced):
     """The expired order was re-ordered before."""
 
     def __init__(self, order_id: str) -> None:
-        super().__init__(f"You already re-ordered this: order {order_id}.", order_id)
+        super().__init__(Words("You already re-ordered this: order {order}."), order_id)
 
 
 class AlreadyOrdered(AlreadyPlaced):
@@ -63,7 +91,7 @@ class AlreadyOrdered(AlreadyPlaced):
 
     def __init__(self, order_id: str) -> None:
         super().__init__(
-            f"You already ordered this: order {order_id} is waiting for payment.", order_id
+            Words("You already ordered this: order {order} is waiting for payment."), order_id
         )
 
 
@@ -72,8 +100,8 @@ class TooEarly(DomainError):
 
     code = "too_early"
 
-    def __init__(self, message: str, allowed_at: datetime) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, allowed_at: datetime, **params: object) -> None:
+        super().__init__(message, **params)
         self.allowed_at = allowed_at
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.domain.errors import InvalidAmount
+from bot.domain.errors import InvalidAmount, Words
 
 # ISO 4217 exponents for the currencies the marketplace is likely to see; others use 2.
 _EXPONENTS = {"JPY": 0, "KRW": 0, "VND": 0, "IDR": 2, "BHD": 3, "KWD": 3}
@@ -36,7 +36,7 @@ def normalize_currency(code: str) -> str:
     """Upper-case ISO 4217 code, or InvalidAmount."""
     c = code.strip().upper()
     if not _CURRENCY.match(c):
-        raise InvalidAmount(f"'{code}' is not a currency code (like MYR).")
+        raise InvalidAmount(Words("'{code}' is not a currency code (like MYR)."), code=code)
     return c
 
 
@@ -51,24 +51,28 @@ def parse_amount(text: str, currency: str) -> int:
     raw = _strip_currency(" ".join(text.split()), currency)
     if len(raw) > _MAX_TYPED or not _TYPED.fullmatch(raw):
         raise InvalidAmount(
-            f"'{_shown(text)}' is not an amount in {currency}. Write it like "
-            f"{format_amount(1250 * 10 ** max(exponent(currency) - 2, 0), currency)}."
+            Words("'{text}' is not an amount in {currency}. Write it like {example}."),
+            text=_shown(text),
+            currency=currency,
+            example=format_amount(1250 * 10 ** max(exponent(currency) - 2, 0), currency),
         )
     whole, _, fraction = raw.replace(",", "").partition(".")
     places = exponent(currency)
     fraction = fraction.rstrip("0")
     if len(fraction) > places:
-        raise InvalidAmount(
-            f"{currency} amounts have at most {places} decimal places."
-            if places
-            else f"{currency} amounts are whole numbers."
-        )
+        if places:
+            raise InvalidAmount(
+                Words("{currency} amounts have at most {places} decimal places."),
+                currency=currency,
+                places=places,
+            )
+        raise InvalidAmount(Words("{currency} amounts are whole numbers."), currency=currency)
     scale: int = 10**places
     minor = int(whole or "0") * scale + (int(fraction.ljust(places, "0")) if places else 0)
     if minor <= 0:
-        raise InvalidAmount("The amount must be more than zero.")
+        raise InvalidAmount(Words("The amount must be more than zero."))
     if minor > MAX_MINOR:
-        raise InvalidAmount("That amount is too large.")
+        raise InvalidAmount(Words("That amount is too large."))
     return minor
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from bot.domain.errors import AlreadyOrdered, InvalidInput, NotAllowed
+from bot.domain.errors import AlreadyOrdered, InvalidInput, NotAllowed, Words
 from bot.domain.model import Offer, Order, Status
 from bot.domain.money import MAX_MINOR
 from bot.domain.policy import Policy
@@ -23,12 +23,14 @@ def new_offer(
 ) -> Offer:
     """A new offer, validated like an order's title and price."""
     if not 0 < price_minor <= MAX_MINOR:
-        raise InvalidInput("The price must be more than zero.")
+        raise InvalidInput(Words("The price must be more than zero."))
     clean = " ".join(title.split())
     if not clean:
-        raise InvalidInput("Please give the item a title.")
+        raise InvalidInput(Words("Please give the item a title."))
     if len(clean) > MAX_TITLE:
-        raise InvalidInput(f"The title is too long (at most {MAX_TITLE} characters).")
+        raise InvalidInput(
+            Words("The title is too long (at most {limit} characters)."), limit=MAX_TITLE
+        )
     return Offer(
         id=offer_id,
         seller_id=seller_id,
@@ -49,7 +51,7 @@ def check_can_buy(
     item twice stays possible, one order at a time. Sellers cannot buy their own offers.
     """
     if buyer_id == offer.seller_id:
-        raise NotAllowed("This is your own offer.")
+        raise NotAllowed(Words("This is your own offer."))
     for order in unpaid:
         if (
             order.offer_id == offer.id

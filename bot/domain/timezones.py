@@ -12,10 +12,10 @@ from datetime import timedelta
 from functools import cache
 from zoneinfo import available_timezones
 
-from bot.domain.errors import InvalidInput
+from bot.domain.errors import InvalidInput, Words
 
 # Refusals are shown as plain text (escaped, or in an alert): no HTML here.
-EXAMPLES = (
+EXAMPLES = Words(
     "Send your city or your UTC offset, like /timezone Jakarta, /timezone UTC+8, "
     "/timezone +05:30 or /timezone Asia/Kuala_Lumpur."
 )
@@ -73,25 +73,27 @@ NAMES: dict[str, str] = {
 }
 
 # Names that mean more than one zone: refused with what to send instead.
-AMBIGUOUS: dict[str, str] = {
-    "ist": "IST is used in India, Ireland and Israel",
-    "cst": "CST is used in China, Cuba and North America",
-    "est": "EST is used in North America and Australia",
-    "pst": "PST is used in North America and the Philippines",
-    "mst": "MST is used in North America and Malaysia",
-    "bst": "BST is used in Britain and Bangladesh",
-    "ast": "AST is used in Arabia and the Atlantic",
-    "sst": "SST is used in Samoa and Singapore",
-    "gst": "GST is used in the Gulf and South Georgia",
-    "indonesia": "Indonesia has three time zones: WIB (Jakarta), WITA (Bali) and WIT (Jayapura)",
-    "australia": "Australia has several time zones",
-    "usa": "the USA has several time zones",
-    "us": "the USA has several time zones",
-    "america": "America has many time zones",
-    "russia": "Russia has many time zones",
-    "canada": "Canada has several time zones",
-    "brazil": "Brazil has several time zones",
-    "mexico": "Mexico has several time zones",
+AMBIGUOUS: dict[str, Words] = {
+    "ist": Words("IST is used in India, Ireland and Israel"),
+    "cst": Words("CST is used in China, Cuba and North America"),
+    "est": Words("EST is used in North America and Australia"),
+    "pst": Words("PST is used in North America and the Philippines"),
+    "mst": Words("MST is used in North America and Malaysia"),
+    "bst": Words("BST is used in Britain and Bangladesh"),
+    "ast": Words("AST is used in Arabia and the Atlantic"),
+    "sst": Words("SST is used in Samoa and Singapore"),
+    "gst": Words("GST is used in the Gulf and South Georgia"),
+    "indonesia": Words(
+        "Indonesia has three time zones: WIB (Jakarta), WITA (Bali) and WIT (Jayapura)"
+    ),
+    "australia": Words("Australia has several time zones"),
+    "usa": Words("the USA has several time zones"),
+    "us": Words("the USA has several time zones"),
+    "america": Words("America has many time zones"),
+    "russia": Words("Russia has many time zones"),
+    "canada": Words("Canada has several time zones"),
+    "brazil": Words("Brazil has several time zones"),
+    "mexico": Words("Mexico has several time zones"),
 }
 
 # Offsets that are not whole hours have no Etc/ zone: a zone that keeps that offset all year.
@@ -177,25 +179,33 @@ def parse_zone(text: str) -> str:
     """The IANA zone name for what a person typed; InvalidInput (with examples) otherwise."""
     key = " ".join(text.replace("_", " ").split()).lower()
     if not key or len(key) > 64:
-        raise InvalidInput(f"I don't know that time zone. {EXAMPLES}")
+        raise InvalidInput(Words("I don't know that time zone. {examples}"), examples=EXAMPLES)
     minutes = _offset_minutes(key.replace(" ", ""))
     if minutes is not None:
         zone = zone_for_offset(minutes)
         if zone is None:
             raise InvalidInput(
-                f"No time zone uses {offset_text(timedelta(minutes=minutes))}. "
-                "Send your city instead, like /timezone Jakarta."
+                Words(
+                    "No time zone uses {offset}. Send your city instead, like /timezone Jakarta."
+                ),
+                offset=offset_text(timedelta(minutes=minutes)),
             )
         return zone
     if _ETC_OFFSET.match(key.replace(" ", "")):
         # "Etc/GMT+7" is UTC-7 in IANA's notation but UTC+7 to most people: don't guess.
         raise InvalidInput(
-            "Names like Etc/GMT+7 count the hours backwards, so I won't guess. "
-            "Send /timezone UTC+7 or /timezone UTC-7."
+            Words(
+                "Names like Etc/GMT+7 count the hours backwards, so I won't guess. "
+                "Send /timezone UTC+7 or /timezone UTC-7."
+            )
         )
     if key in AMBIGUOUS:
-        raise InvalidInput(f"{AMBIGUOUS[key]}, so I can't tell which you mean. {EXAMPLES}")
+        raise InvalidInput(
+            Words("{which}, so I can't tell which you mean. {examples}"),
+            which=AMBIGUOUS[key],
+            examples=EXAMPLES,
+        )
     zone = NAMES.get(key) or _iana().get(key) or _iana().get(key.replace(" ", "_"))
     if zone is None:
-        raise InvalidInput(f"I don't know that time zone. {EXAMPLES}")
+        raise InvalidInput(Words("I don't know that time zone. {examples}"), examples=EXAMPLES)
     return zone

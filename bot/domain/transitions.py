@@ -32,6 +32,7 @@ from bot.domain.errors import (
     NotAllowed,
     StaleDeadline,
     TooEarly,
+    Words,
 )
 from bot.domain.events import Event
 from bot.domain.model import (
@@ -47,7 +48,7 @@ from bot.domain.model import (
     Status,
 )
 from bot.domain.money import MAX_MINOR, display
-from bot.domain.policy import Policy, spoken
+from bot.domain.policy import Policy
 
 MAX_TITLE = 120
 MAX_REASON = 500
@@ -69,32 +70,49 @@ class Outcome:
     changed: bool = True  # False for reminders, which touch nothing but the outbox
 
 
-def _require(actor: Actor, *roles: Role, doing: str) -> None:
+# Who may do something, in a refusal ("Only the buyer can …").
+_WHO = {
+    (Role.BUYER,): Words("buyer"),
+    (Role.SELLER,): Words("seller"),
+    (Role.AGENT,): Words("agent"),
+    (Role.SYSTEM,): Words("system"),
+    PARTIES: Words("buyer or seller"),
+}
+
+
+def _require(actor: Actor, *roles: Role, doing: Words) -> None:
     if actor.role not in roles:
-        who = " or ".join(r.value for r in roles)
-        raise NotAllowed(f"Only the {who} can {doing}.")
+        who = _WHO[roles]
+        raise NotAllowed(Words("Only the {who} can {doing}."), who=who, doing=doing)
 
 
-def _require_status(order: Order, *allowed: Status, doing: str) -> None:
+def _require_status(order: Order, *allowed: Status, doing: Words) -> None:
     if order.status not in allowed:
         raise IllegalTransition(
-            f"Order {order.id} is {order.status.in_words}; you can't {doing} now."
+            Words("Order {order} is {status}; you can't {doing} now."),
+            order=order.id,
+            status=order.status.in_words,
+            doing=doing,
         )
 
 
-def _no_dispute(order: Order, doing: str) -> None:
+def _no_dispute(order: Order, doing: Words) -> None:
     if order.dispute_open:
         raise IllegalTransition(
-            f"Order {order.id} is with KALEOZ Support; you can't {doing} until they resolve it."
+            Words("Order {order} is with KALEOZ Support; you can't {doing} until they resolve it."),
+            order=order.id,
+            doing=doing,
         )
 
 
-def _text(value: str, limit: int, what: str, required: bool = True) -> str:
+def _text(value: str, limit: int, what: Words, required: bool = True) -> str:
     v = " ".join(value.split()) if limit <= MAX_REASON else value.strip()
     if required and not v:
-        raise InvalidInput(f"Please give a {what}.")
+        raise InvalidInput(Words("Please give a {what}."), what=what)
     if len(v) > limit:
-        raise InvalidInput(f"The {what} is too long (at most {limit} characters).")
+        raise InvalidInput(
+            Words("The {what} is too long (at most {limit} characters)."), what=what, limit=limit
+        )
     return v
 
 
@@ -108,7 +126,7 @@ def _settle(
 ) -> tuple[Order, ledger.LedgerTxn]:
     """Pay the escrow out once: `to_buyer` back to the buyer's balance, the rest to the seller."""
     if order.settled or order.paid_at is None:
-        raise IllegalTransition(f"Order {order.id} has already been settled.")
+        raise IllegalTransition(Words("Order {order} has already been settled."), order=order.id)
     to_seller = order.amount_minor - to_buyer
     txn = ledger.transfer(
         key=f"{order.id}:settle",
@@ -169,15 +187,15 @@ def create_order(
 ) -> Outcome:
     """Place an order; its price is locked from here on."""
     if buyer_id == seller_id:
-        raise NotAllowed("You can't buy from yourself.")
+        raise NotAllowed(Words("You can't buy from yourself."))
     if not 0 < amount_minor <= MAX_MINOR:
-        raise InvalidAmount("The price must be more than zero.")
+        raise InvalidAmount(Words("The price must be more than zero."))
     order = Order(
         id=order_id,
         offer_id=offer_id,
         buyer_id=buyer_id,
         seller_id=seller_id,
-        title=_text(title, MAX_TITLE, "title"),
+        title=_text(title, MAX_TITLE, Words("title")),
         amount_minor=amount_minor,
         currency=currency,
         created_at=now,
@@ -206,17 +224,19 @@ def reorder(
     An expired order is re-ordered once (`reordered_as` names the order that placed), so a
     double tap or a replayed update cannot place two orders.
     """
-    _require(actor, Role.BUYER, doing="re-order")
-    _require_status(expired, Status.EXPIRED, doing="re-order")
+    _require(actor, Role.BUYER, doing=Words("re-order"))
+    _require_status(expired, Status.EXPIRED, doing=Words("re-order"))
     if expired.close_reason == "cancelled_by_seller":
         raise IllegalTransition(
-            "The seller cancelled this order, so it can't be re-ordered. Ask the seller for a "
-            "new link when they can sell it again."
+            Words(
+                "The seller cancelled this order, so it can't be re-ordered. Ask the seller "
+                "for a new link when they can sell it again."
+            )
         )
     if reordered_as is not None:
         raise AlreadyReordered(reordered_as)
     if not offer.active:
-        raise IllegalTransition("The seller no longer offers this item.")
+        raise IllegalTransition(Words("The seller no longer offers this item."))
     out = create_order(
         order_id=new_id,
         buyer_id=expired.buyer_id,
@@ -245,16 +265,21 @@ def check_payment_report(order: Order, user_id: int) -> None:
     this, and the service refuses a tap or a receipt on the same grounds.
     """
     if order.buyer_id != user_id:
-        raise NotAllowed(f"Order {order.id} is not waiting for a payment from you.")
+        raise NotAllowed(
+            Words("Order {order} is not waiting for a payment from you."), order=order.id
+        )
     if order.paid_at is not None:
-        raise IllegalTransition(f"Order {order.id} is already paid.")
+        raise IllegalTransition(Words("Order {order} is already paid."), order=order.id)
     if order.status not in (Status.WAITING_PAYMENT, Status.EXPIRED) or order.close_reason not in (
         None,
         "expired",
     ):
         raise IllegalTransition(
-            f"Order {order.id} was cancelled, so there is no payment to check. If money left "
-            "your account for it, ask KALEOZ Support."
+            Words(
+                "Order {order} was cancelled, so there is no payment to check. If money left "
+                "your account for it, ask KALEOZ Support."
+            ),
+            order=order.id,
         )
 
 
@@ -277,23 +302,26 @@ def pay(
 ) -> Outcome:
     """Record payment: from the buyer's balance, an external payment, or one support confirmed."""
     if via == "balance":
-        _require(actor, Role.BUYER, doing="pay from the KALEOZ balance")
-        _require_status(order, Status.WAITING_PAYMENT, doing="pay")
+        _require(actor, Role.BUYER, doing=Words("pay from the KALEOZ balance"))
+        _require_status(order, Status.WAITING_PAYMENT, doing=Words("pay"))
         if buyer_balance < order.amount_minor:
             raise InsufficientBalance(
-                f"Your balance is {display(buyer_balance, order.currency)}; "
-                f"the order needs {display(order.amount_minor, order.currency)}."
+                Words("Your balance is {balance}; the order needs {price}."),
+                balance=display(buyer_balance, order.currency),
+                price=display(order.amount_minor, order.currency),
             )
         source = ledger.user_account(order.buyer_id)
     elif via == "external":
-        _require(actor, Role.SYSTEM, doing="report an external payment")
-        _require_status(order, Status.WAITING_PAYMENT, doing="record a payment")
+        _require(actor, Role.SYSTEM, doing=Words("report an external payment"))
+        _require_status(order, Status.WAITING_PAYMENT, doing=Words("record a payment"))
         source = ledger.EXTERNAL
     else:
         # FAQ: a payment the marketplace has not seen is confirmed by support, even
         # after the unpaid order expired.
-        _require(actor, Role.AGENT, doing="confirm a payment")
-        _require_status(order, Status.WAITING_PAYMENT, Status.EXPIRED, doing="confirm payment")
+        _require(actor, Role.AGENT, doing=Words("confirm a payment"))
+        _require_status(
+            order, Status.WAITING_PAYMENT, Status.EXPIRED, doing=Words("confirm payment")
+        )
         if order.close_reason not in (None, "expired"):
             # Expired unpaid may be revived; an order someone cancelled stays cancelled.
             raise IllegalTransition(
@@ -301,7 +329,7 @@ def pay(
                 "buyer's money arrived, credit it to their KALEOZ balance instead."
             )
         if order.status is Status.EXPIRED and order.paid_at is not None:  # pragma: no cover
-            raise IllegalTransition("This order was already paid.")
+            raise IllegalTransition(Words("This order was already paid."))
         source = ledger.EXTERNAL
     txn = ledger.transfer(
         key=f"{order.id}:pay",
@@ -332,9 +360,9 @@ def pay(
 
 def deliver(order: Order, actor: Actor, now: datetime, note: str) -> Outcome:
     """The seller hands over the goods; the buyer's confirmation clock starts."""
-    _require(actor, Role.SELLER, doing="deliver")
-    _require_status(order, Status.WAITING_DELIVERY, doing="deliver")
-    _no_dispute(order, "deliver")
+    _require(actor, Role.SELLER, doing=Words("deliver"))
+    _require_status(order, Status.WAITING_DELIVERY, doing=Words("deliver"))
+    _no_dispute(order, Words("deliver"))
     rr = order.refund_request
     if rr is not None and rr.is_open:
         # FAQ: on an undelivered order the seller answers a refund request by delivering.
@@ -343,7 +371,7 @@ def deliver(order: Order, actor: Actor, now: datetime, note: str) -> Outcome:
         update={
             "status": Status.WAITING_CONFIRMATION,
             "delivered_at": now,
-            "delivery_note": _text(note, MAX_NOTE, "delivery note"),
+            "delivery_note": _text(note, MAX_NOTE, Words("delivery note")),
             "clock_origin": now,
             "paused_since": None,
             "refund_request": rr,
@@ -356,13 +384,15 @@ def confirm(order: Order, actor: Actor, now: datetime) -> Outcome:
     """The buyer confirms receipt (irreversible) or the confirm window ran out."""
     automatic = actor.role is Role.SYSTEM
     if not automatic:
-        _require(actor, Role.BUYER, doing="confirm receipt")
-    _require_status(order, Status.WAITING_CONFIRMATION, doing="confirm receipt")
-    _no_dispute(order, "confirm receipt")
+        _require(actor, Role.BUYER, doing=Words("confirm receipt"))
+    _require_status(order, Status.WAITING_CONFIRMATION, doing=Words("confirm receipt"))
+    _no_dispute(order, Words("confirm receipt"))
     rr = order.refund_request
     if rr is not None and rr.is_open:
         if automatic:  # an open request replaces the confirm clock
-            raise IllegalTransition(f"Order {order.id} has a refund request open.")
+            raise IllegalTransition(
+                Words("Order {order} has a refund request open."), order=order.id
+            )
         rr = rr.model_copy(update={"status": RefundStatus.WITHDRAWN, "answered_at": now})
     reason = "auto_confirmed" if automatic else "confirmed"
     done, txn = _settle(
@@ -394,9 +424,9 @@ def cancel(order: Order, actor: Actor, now: datetime, reason: str = "") -> Outco
     In the chat a seller always says why (one of CANCEL_REASONS): the buyer is owed an
     explanation, shown on their card.
     """
-    _require(actor, *PARTIES, doing="cancel")
+    _require(actor, *PARTIES, doing=Words("cancel"))
     if reason and reason not in CANCEL_REASONS:
-        raise InvalidInput("Please pick one of the reasons offered.")
+        raise InvalidInput(Words("Please pick one of the reasons offered."))
     note = CANCEL_REASONS.get(reason)
     if order.status is Status.WAITING_PAYMENT:
         done = order.model_copy(
@@ -409,13 +439,17 @@ def cancel(order: Order, actor: Actor, now: datetime, reason: str = "") -> Outco
         )
         event = Event(ev.OrderCancelled(by=actor.role.value, note=note), PARTIES)
         return Outcome(done, "cancel", actor, (event,))
-    _require_status(order, Status.WAITING_DELIVERY, Status.WAITING_CONFIRMATION, doing="cancel")
+    _require_status(
+        order, Status.WAITING_DELIVERY, Status.WAITING_CONFIRMATION, doing=Words("cancel")
+    )
     if actor.role is Role.BUYER:
         raise NotAllowed(
-            "A paid order can only be cancelled by the seller. Message the seller to ask, "
-            "or request a refund."
+            Words(
+                "A paid order can only be cancelled by the seller. Message the seller to ask, "
+                "or request a refund."
+            )
         )
-    _no_dispute(order, "cancel")
+    _no_dispute(order, Words("cancel"))
     rr = _close_refund(order, RefundStatus.APPROVED, now)
     done, txn = _settle(
         order.model_copy(update={"refund_request": rr}),
@@ -449,38 +483,39 @@ def request_refund(
     reason: str,
 ) -> Outcome:
     """The buyer asks for all or part of the money back; the seller must answer in time."""
-    _require(actor, Role.BUYER, doing="request a refund")
+    _require(actor, Role.BUYER, doing=Words("request a refund"))
     _require_status(
-        order, Status.WAITING_DELIVERY, Status.WAITING_CONFIRMATION, doing="request a refund"
+        order, Status.WAITING_DELIVERY, Status.WAITING_CONFIRMATION, doing=Words("request a refund")
     )
-    _no_dispute(order, "request a refund")
+    _no_dispute(order, Words("request a refund"))
     assert order.paid_at is not None
     allowed_at = order.paid_at + policy.refund_min_age
     if now < allowed_at:
         raise TooEarly(
-            f"A refund can be requested from {spoken(policy.refund_min_age)} after payment.",
+            Words("A refund can be requested from {after} after payment."),
             allowed_at=allowed_at,
+            after=policy.refund_min_age,
         )
     rr = order.refund_request
     if rr is not None and rr.is_open:
-        raise IllegalTransition("You already have a refund request waiting for the seller.")
+        raise IllegalTransition(Words("You already have a refund request waiting for the seller."))
     if rr is not None and rr.status is RefundStatus.REJECTED:
         raise IllegalTransition(
-            "The seller rejected your refund request; escalate to KALEOZ Support instead."
+            Words("The seller rejected your refund request; escalate to KALEOZ Support instead.")
         )
     full = amount_minor is None or amount_minor == order.amount_minor
     amount = order.amount_minor if amount_minor is None else amount_minor
     if amount <= 0:
-        raise InvalidAmount("The refund amount must be more than zero.")
+        raise InvalidAmount(Words("The refund amount must be more than zero."))
     if amount > order.amount_minor:
         raise InvalidAmount(
-            f"The refund can't be more than the order's "
-            f"{display(order.amount_minor, order.currency)}."
+            Words("The refund can't be more than the order's {price}."),
+            price=display(order.amount_minor, order.currency),
         )
     request = RefundRequest(
         amount_minor=amount,
         full=full,
-        reason=_text(reason, MAX_REASON, "reason", required=False),
+        reason=_text(reason, MAX_REASON, Words("reason"), required=False),
         opened_at=now,
         on_delivered=order.status is Status.WAITING_CONFIRMATION,
         clock_origin=now,
@@ -497,10 +532,10 @@ def request_refund(
 
 def withdraw_refund(order: Order, actor: Actor, now: datetime) -> Outcome:
     """The buyer takes their open refund request back; the order's clock resumes."""
-    _require(actor, Role.BUYER, doing="withdraw the refund request")
+    _require(actor, Role.BUYER, doing=Words("withdraw the refund request"))
     if not order.refund_open:
-        raise IllegalTransition(f"Order {order.id} has no open refund request.")
-    _no_dispute(order, "withdraw the refund request")
+        raise IllegalTransition(Words("Order {order} has no open refund request."), order=order.id)
+    _no_dispute(order, Words("withdraw the refund request"))
     updated = _resume_phase(
         order.model_copy(
             update={"refund_request": _close_refund(order, RefundStatus.WITHDRAWN, now)}
@@ -533,11 +568,11 @@ def approve_refund(order: Order, actor: Actor, now: datetime) -> Outcome:
     """The seller agrees (the amount asked), or the response window ran out (see above)."""
     automatic = actor.role is Role.SYSTEM
     if not automatic:
-        _require(actor, Role.SELLER, doing="approve a refund")
+        _require(actor, Role.SELLER, doing=Words("approve a refund"))
     rr = order.refund_request
     if rr is None or not rr.is_open:
-        raise IllegalTransition(f"Order {order.id} has no open refund request.")
-    _no_dispute(order, "approve the refund")
+        raise IllegalTransition(Words("Order {order} has no open refund request."), order=order.id)
+    _no_dispute(order, Words("approve the refund"))
     status = RefundStatus.AUTO_APPROVED if automatic else RefundStatus.APPROVED
     reason = "refund_auto_approved" if automatic else "refund_approved"
     to_buyer = unanswered_refund_minor(order) if automatic else rr.amount_minor
@@ -563,12 +598,12 @@ def approve_refund(order: Order, actor: Actor, now: datetime) -> Outcome:
 
 def reject_refund(order: Order, actor: Actor, now: datetime, reason: str) -> Outcome:
     """The seller refuses with a reason; the buyer may now escalate to support."""
-    _require(actor, Role.SELLER, doing="reject a refund")
+    _require(actor, Role.SELLER, doing=Words("reject a refund"))
     rr = order.refund_request
     if rr is None or not rr.is_open:
-        raise IllegalTransition(f"Order {order.id} has no open refund request.")
-    _no_dispute(order, "reject the refund")
-    why = _text(reason, MAX_REASON, "reason for the rejection")
+        raise IllegalTransition(Words("Order {order} has no open refund request."), order=order.id)
+    _no_dispute(order, Words("reject the refund"))
+    why = _text(reason, MAX_REASON, Words("reason for the rejection"))
     closed = rr.model_copy(
         update={"status": RefundStatus.REJECTED, "answered_at": now, "rejection_reason": why}
     )
@@ -583,16 +618,20 @@ def reject_refund(order: Order, actor: Actor, now: datetime, reason: str) -> Out
 
 def escalate(order: Order, actor: Actor, now: datetime, reason: str) -> Outcome:
     """A party hands the order to support: every automatic clock stops until they decide."""
-    _require(actor, *PARTIES, doing="escalate to support")
-    _require_status(order, Status.WAITING_DELIVERY, Status.WAITING_CONFIRMATION, doing="escalate")
+    _require(actor, *PARTIES, doing=Words("escalate to support"))
+    _require_status(
+        order, Status.WAITING_DELIVERY, Status.WAITING_CONFIRMATION, doing=Words("escalate")
+    )
     if order.dispute_open:
-        raise IllegalTransition(f"Order {order.id} is already with KALEOZ Support.")
+        raise IllegalTransition(
+            Words("Order {order} is already with KALEOZ Support."), order=order.id
+        )
     rr = order.refund_request
     if rr is not None and rr.is_open and rr.paused_since is None:
         rr = rr.model_copy(update={"paused_since": now})
     dispute = Dispute(
         opened_by=actor.role,
-        reason=_text(reason, MAX_REASON, "reason", required=False),
+        reason=_text(reason, MAX_REASON, Words("reason"), required=False),
         opened_at=now,
     )
     updated = _pause_phase(order, now).model_copy(update={"dispute": dispute, "refund_request": rr})
@@ -610,8 +649,10 @@ def resolve_dispute(
     note: str = "",
 ) -> Outcome:
     """Support settles the order: full refund, partial refund, or release to the seller."""
-    _require(actor, Role.AGENT, doing="resolve a dispute")
-    _require_status(order, Status.WAITING_DELIVERY, Status.WAITING_CONFIRMATION, doing="resolve it")
+    _require(actor, Role.AGENT, doing=Words("resolve a dispute"))
+    _require_status(
+        order, Status.WAITING_DELIVERY, Status.WAITING_CONFIRMATION, doing=Words("resolve it")
+    )
     if resolution is Resolution.REFUND_FULL:
         to_buyer = order.amount_minor
     elif resolution is Resolution.RELEASE:
@@ -630,7 +671,7 @@ def resolve_dispute(
             "refund_minor": to_buyer,
             "closed_at": now,
             "closed_by": actor.user_id,
-            "note": _text(note, MAX_NOTE, "note", required=False) or None,
+            "note": _text(note, MAX_NOTE, Words("note"), required=False) or None,
         }
     )
     rr = _close_refund(order, RefundStatus.SUPERSEDED, now)
@@ -655,14 +696,14 @@ def resolve_dispute(
 
 def close_dispute(order: Order, actor: Actor, now: datetime, note: str = "") -> Outcome:
     """Support closes the case without moving money; the paused clocks resume."""
-    _require(actor, Role.AGENT, doing="close a dispute")
+    _require(actor, Role.AGENT, doing=Words("close a dispute"))
     if not order.dispute_open or order.dispute is None:
-        raise IllegalTransition(f"Order {order.id} has no open dispute.")
+        raise IllegalTransition(Words("Order {order} has no open dispute."), order=order.id)
     dispute = order.dispute.model_copy(
         update={
             "closed_at": now,
             "closed_by": actor.user_id,
-            "note": _text(note, MAX_NOTE, "note", required=False) or None,
+            "note": _text(note, MAX_NOTE, Words("note"), required=False) or None,
         }
     )
     rr = order.refund_request
@@ -684,12 +725,14 @@ def close_dispute(order: Order, actor: Actor, now: datetime, note: str = "") -> 
 
 def hide(order: Order, actor: Actor) -> Outcome:
     """Delete a finished order from one user's list (FAQ: "Deleted" is per user)."""
-    _require(actor, *PARTIES, doing="delete the order")
+    _require(actor, *PARTIES, doing=Words("delete the order"))
     if not order.status.finished:
-        raise IllegalTransition("Only finished orders can be deleted from your list.")
+        raise IllegalTransition(Words("Only finished orders can be deleted from your list."))
     assert actor.user_id is not None
     if actor.user_id in order.hidden_for:
-        raise IllegalTransition(f"Order {order.id} is already deleted from your list.")
+        raise IllegalTransition(
+            Words("Order {order} is already deleted from your list."), order=order.id
+        )
     updated = order.model_copy(update={"hidden_for": (*order.hidden_for, actor.user_id)})
     return Outcome(updated, "delete", actor)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.domain.deadlines import Deadline, next_resolution
-from bot.domain.errors import InvalidInput
+from bot.domain.errors import InvalidInput, Words
 from bot.domain.events import EventKind, Relay, RelayEdit
 from bot.domain.input_modes import InputMode
 from bot.domain.languages import language_tag
@@ -199,7 +199,7 @@ class ChatService:
         """Speak `language` to this user from now on (None: whatever their Telegram is set to)."""
         tag = None if language is None else language_tag(language)
         if language is not None and tag is None:
-            raise InvalidInput(f"{language[:20]!r} is not a language.")
+            raise InvalidInput(Words("{language} is not a language."), language=repr(language[:20]))
         async with self.store.transaction() as tx:
             await tx.set_language(user_id, tag)
 

@@ -18,6 +18,7 @@ from bot.domain.errors import (
     OfferNotFound,
     OrderNotFound,
     ReferenceTaken,
+    Words,
 )
 from bot.domain.ids import ALPHABET, make_order_id, normalize_order_id
 from bot.domain.ledger import EXTERNAL, transfer, user_account
@@ -241,9 +242,9 @@ class OrderService:
         async with self.store.transaction() as tx:
             offer = await tx.get_offer(offer_id)
             if offer is None or (seller_id is not None and offer.seller_id != seller_id):
-                raise OfferNotFound(f"No offer {offer_id} found.")
+                raise OfferNotFound(Words("No offer {offer} found."), offer=offer_id)
             if not 0 < price_minor <= MAX_MINOR:
-                raise InvalidInput("The price must be more than zero.")
+                raise InvalidInput(Words("The price must be more than zero."))
             offer = offer.model_copy(update={"price_minor": price_minor, "updated_at": now})
             await tx.save_offer(offer)
         return offer
@@ -253,7 +254,7 @@ class OrderService:
         async with self.store.read() as tx:
             offer = await tx.get_offer(offer_id)
         if offer is None or not offer.active:
-            raise OfferNotFound("This offer is no longer available.")
+            raise OfferNotFound(Words("This offer is no longer available."))
         return offer
 
     async def buy_offer(self, offer_id: str, buyer_id: int) -> Order:
@@ -263,7 +264,7 @@ class OrderService:
         async with self.store.transaction() as tx:
             offer = await tx.get_offer(offer_id)
             if offer is None or not offer.active:
-                raise OfferNotFound("This offer is no longer available.")
+                raise OfferNotFound(Words("This offer is no longer available."))
             unpaid = await tx.orders_of(buyer_id, [Status.WAITING_PAYMENT], limit=100)
             check_can_buy(offer, buyer_id, unpaid, now, self.policy)
             order = await self._place(tx, offer, buyer_id, now, applied)
@@ -279,7 +280,7 @@ class OrderService:
             old, _ = await settle_overdue(tx, loaded, now, self.policy, applied)
             offer = await tx.get_offer(old.offer_id) if old.offer_id else None
             if offer is None:
-                raise OfferNotFound("The seller no longer offers this item.")
+                raise OfferNotFound(Words("The seller no longer offers this item."))
             outcome = t.reorder(
                 old,
                 self._party(old, user_id),
@@ -441,8 +442,12 @@ class OrderService:
             if shown_minor is not None and rr is not None and rr.amount_minor != shown_minor:
                 # The buyer changed the request after the seller's first tap.
                 raise IllegalTransition(
-                    f"The refund request on {order.id} changed to "
-                    f"{display(rr.amount_minor, order.currency)}. Look at the order again."
+                    Words(
+                        "The refund request on {order} changed to {amount}. "
+                        "Look at the order again."
+                    ),
+                    order=order.id,
+                    amount=display(rr.amount_minor, order.currency),
                 )
             return t.approve_refund(order, actor, now)
 
@@ -498,7 +503,7 @@ class OrderService:
         False when `key` was already applied (a retried command): nothing is credited twice.
         """
         if not 0 < amount_minor <= MAX_MINOR:
-            raise InvalidInput("The amount must be more than zero.")
+            raise InvalidInput(Words("The amount must be more than zero."))
         now = self.clock.now()
         txn = transfer(
             f"topup:{key}",

@@ -16,8 +16,9 @@ from bot.domain.events import DeskNews, TicketClosed, TicketOpened
 from bot.domain.tickets import Ticket, TicketKind
 from handlers.delivery.cards import edit
 from handlers.delivery.relay_delivery import UNCAPTIONED
+from handlers.views.i18n import _, speaking
 from handlers.views.render import fmt_short
-from handlers.views.support_render import ticket_keyboard, ticket_news, ticket_text
+from handlers.views.support_render import KIND_WORDS, ticket_keyboard, ticket_news, ticket_text
 from handlers.views.telegram_text import quote
 
 log = logging.getLogger(__name__)
@@ -32,10 +33,13 @@ def _thread_gone(exc: BadRequest) -> bool:
 class SupportDesk:
     """Shows tickets in the support group and keeps their cards current."""
 
-    def __init__(self, services: Services, chat_id: int, tz: ZoneInfo) -> None:
+    def __init__(
+        self, services: Services, chat_id: int, tz: ZoneInfo, language: str | None = None
+    ) -> None:
         self.services = services
         self.chat_id = chat_id
         self.tz = tz
+        self.language = language  # the agents' one language (None: English)
         self._forum: bool | None = None
 
     async def is_forum(self, bot: Bot) -> bool:
@@ -58,8 +62,9 @@ class SupportDesk:
         people = {uid: await s.chat.user(uid) for uid in ids if uid is not None}
         timeline = await s.orders.timeline(order.id) if order else []
         transcript = await s.chat.transcript(order.id) if order else []
-        text = ticket_text(ticket, order, people, timeline, transcript, s.policy, self.tz)
-        return text, ticket_keyboard(ticket, order)
+        with speaking(self.language):
+            text = ticket_text(ticket, order, people, timeline, transcript, s.policy, self.tz)
+            return text, ticket_keyboard(ticket, order)
 
     async def post(
         self,
@@ -111,8 +116,14 @@ class SupportDesk:
         for kept in await self.services.chat.transcript(order.id):
             if kept.kind == "text":
                 continue
-            who = "Buyer" if kept.sender_id == order.buyer_id else "Seller"
-            head = f"📎 {who}'s {kept.kind} in the order chat, {fmt_short(kept.at, self.tz)}"
+            with speaking(self.language):
+                said = (
+                    _("📎 Buyer's {kind} in the order chat, {when}")
+                    if kept.sender_id == order.buyer_id
+                    else _("📎 Seller's {kind} in the order chat, {when}")
+                )
+                head = said.format(kind=kept.kind, when=fmt_short(kept.at, self.tz))
+                gone = _("{what} (no longer available: {error})")
             caption = f"{head}:\n{quote(kept.text, 800)}" if kept.text else head
             try:
                 if kept.kind in UNCAPTIONED:  # stickers and round videos take no caption
@@ -121,7 +132,7 @@ class SupportDesk:
                 else:
                     await self.copy(bot, ticket, kept.src_chat_id, kept.src_message_id, caption)
             except BadRequest as exc:  # the sender deleted it since: say so, keep going
-                await self.post(bot, ticket, f"{head} (no longer available: {exc.message})")
+                await self.post(bot, ticket, gone.format(what=head, error=exc.message))
 
     async def _in_place(
         self, bot: Bot, ticket: Ticket, send: Callable[[int | None, int | None], Awaitable[T]]
@@ -156,9 +167,9 @@ class SupportDesk:
             return None
 
     async def _new_topic(self, bot: Bot, ticket: Ticket) -> int:
-        name = f"#{ticket.id} {ticket.kind.label}" + (
-            f" · {ticket.order_id}" if ticket.order_id else ""
-        )
+        with speaking(self.language):
+            kind = _(KIND_WORDS[ticket.kind])
+        name = f"#{ticket.id} {kind}" + (f" · {ticket.order_id}" if ticket.order_id else "")
         topic = await bot.create_forum_topic(self.chat_id, name[:128])
         await self.services.support.place(
             ticket.id, ticket.card_message_id, topic.message_thread_id
@@ -211,7 +222,8 @@ class SupportDesk:
             return
         await self.show_card(bot, ticket)
         ticket = await self.services.support.get(ticket.id)
-        line = ticket_news(news)
+        with speaking(self.language):
+            line = ticket_news(news)
         if line is not None:
             await self.post(bot, ticket, line)
         if isinstance(news, TicketClosed):

@@ -14,6 +14,7 @@ from telegram.error import BadRequest
 
 from bot.domain.errors import DomainError, TooEarly
 from handlers.views.i18n import _, language_of, speaking
+from handlers.views.refusals import refusal_text
 from handlers.views.render import fmt_left, fmt_time
 from handlers.views.telegram_text import MAX_ALERT, cut
 from handlers.wiring import Ctx, cards, notifier, services
@@ -95,10 +96,11 @@ async def refusal(ctx: Ctx, user_id: int, exc: DomainError) -> str:
     """The core's refusal and, for one that is merely early, when it becomes possible
     (in the user's time zone)."""
     if not isinstance(exc, TooEarly):
-        return exc.message
+        return refusal_text(exc)
     when = fmt_time(exc.allowed_at, await cards(ctx).tz_for(user_id))
     left = fmt_left(exc.allowed_at - services(ctx).clock.now())
-    return exc.message + " " + _("Possible from {when}, in {left}.").format(when=when, left=left)
+    possible = _("Possible from {when}, in {left}.").format(when=when, left=left)
+    return f"{refusal_text(exc)} {possible}"
 
 
 async def _refuse(update: Update, text: str) -> None:

@@ -57,6 +57,7 @@ from handlers.views.callback_data import (
     unpack,
 )
 from handlers.views.i18n import N_, _, language_of, speaking
+from handlers.views.refusals import refusal_text
 from handlers.views.render import (
     approve_prompt,
     cancel_prompt,
@@ -387,7 +388,7 @@ async def _buy(update: Update, ctx: Ctx, tap: OfferTap) -> bool:
 
 async def _show_placed(update: Update, ctx: Ctx, exc: AlreadyPlaced) -> bool:
     """A double tap (or an old message) that would place an order again: show that order."""
-    await _answer(update, exc.message)
+    await _answer(update, refusal_text(exc))
     await show_card(update, ctx, await services(ctx).orders.get_for(exc.order_id, _uid(update)))
     return True
 

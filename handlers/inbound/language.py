@@ -18,7 +18,7 @@ from bot.domain.languages import SOURCE_LANGUAGE, language_tag, reader_language
 from handlers.inbound.common import guarded, reading, tell
 from handlers.views.callback_data import LanguageTap, button
 from handlers.views.command_menu import commands
-from handlers.views.i18n import N_, language_of, languages, texts
+from handlers.views.i18n import N_, _, language_of, languages, texts
 from handlers.wiring import Ctx, services
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,9 @@ def _chosen(text: str) -> str | None:
     found = reader_language(tag, offered()) if tag else None
     if found is None:
         names = ", ".join(f"{native_name(lang)} ({lang})" for lang in offered())
-        raise InvalidInput(f"I don't speak that language yet. I speak {names}.")
+        raise InvalidInput(
+            _("I don't speak that language yet. I speak {names}.").format(names=names)
+        )
     return found
 
 
@@ -101,7 +103,7 @@ async def on_language_button(update: Update, ctx: Ctx, tap: LanguageTap) -> bool
     query = update.callback_query
     assert query is not None
     if tap.language is not None and tap.language not in offered():
-        raise InvalidInput("This button is no longer valid. Send /language again.")
+        raise InvalidInput(_("This button is no longer valid. Send /language again."))
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
     await _choose(update, ctx, tap.language)

@@ -156,8 +156,11 @@ async def _deliver_file(update: Update, ctx: Ctx, order_id: str) -> None:
     assert msg is not None
     s = services(ctx)
     order = await s.orders.get_for(order_id, _uid(update))
-    name = msg.document.file_name if msg.document and msg.document.file_name else "a photo"
-    note = msg.caption or f"Delivered as a file ({name}), sent in the order chat."
+    name = msg.document.file_name if msg.document and msg.document.file_name else _("a photo")
+    # Said for the seller, in the seller's words and language, like a note they typed.
+    note = msg.caption or _("Delivered as a file ({name}), sent in the order chat.").format(
+        name=name
+    )
     delivered = await s.orders.deliver(order.id, _uid(update), note)
     await s.chat.clear_mode(_uid(update))
     await relay(update, ctx, order)

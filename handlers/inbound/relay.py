@@ -18,8 +18,8 @@ from bot.domain.model import Order, Role
 from bot.services.chat import QueuedRelay, RelayStatus
 from handlers.delivery.relay_delivery import CAPTIONED, UNCAPTIONED
 from handlers.inbound.common import tell
-from handlers.views.i18n import _
-from handlers.wiring import Ctx, notifier, services
+from handlers.views.i18n import _, speaking
+from handlers.wiring import Ctx, cards, notifier, services
 
 
 def message_kind(msg: Message) -> str | None:
@@ -40,9 +40,17 @@ def _file_id(msg: Message, kind: str) -> str | None:
 
 
 def header(order: Order, sender_id: int, name: str) -> str:
-    """`💬 K1234567 · Buyer Alice:` (the name is the sender's display name, escaped)."""
-    role = "Buyer" if order.role_of(sender_id) is Role.BUYER else "Seller"
+    """`💬 K1234567 · Buyer Alice:` (the name is the sender's display name, escaped), in the
+    language being spoken: the recipient's."""
+    role = _("Buyer") if order.role_of(sender_id) is Role.BUYER else _("Seller")
     return f"💬 <b>{order.id}</b> · {role} {escape(name)}:"
+
+
+async def header_for(ctx: Ctx, order: Order, sender_id: int, name: str) -> str:
+    """The header over a relayed message, in the language of the side that receives it."""
+    recipient = order.seller_id if sender_id == order.buyer_id else order.buyer_id
+    with speaking(await cards(ctx).language_for(recipient)):
+        return header(order, sender_id, name)
 
 
 async def relay(
@@ -74,7 +82,7 @@ async def relay(
         text=msg.text or msg.caption or "",
         file_id=_file_id(msg, kind),
         src=(msg.chat_id, msg.message_id),
-        header=header(order, user.id, user.full_name),
+        header=await header_for(ctx, order, user.id, user.full_name),
         reply_to=msg.reply_to_message.message_id if msg.reply_to_message else None,
         not_before=not_before,
     )
@@ -153,7 +161,10 @@ async def relay_edit(update: Update, ctx: Ctx, *, not_before: datetime | None = 
         return
     order = await s.orders.for_chat(original.order_id, user.id)
     queued = await s.chat.queue_edit(
-        original, msg.text or msg.caption or "", header(order, user.id, user.full_name), not_before
+        original,
+        msg.text or msg.caption or "",
+        await header_for(ctx, order, user.id, user.full_name),
+        not_before,
     )
     if queued is None or not_before is not None:
         return

@@ -7,10 +7,13 @@ and ordinary chatter in the group is ignored.
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
+from collections.abc import Callable, Coroutine
 from datetime import datetime
 from html import escape
+from typing import Any
 
 from telegram import Message, Update
 from telegram.constants import ChatMemberStatus, ParseMode
@@ -34,6 +37,7 @@ from handlers.views.callback_data import (
     unpack,
 )
 from handlers.views.i18n import _, speaking
+from handlers.views.refusals import refusal_text
 from handlers.views.render import force_reply
 from handlers.views.support_render import (
     OUTCOMES,
@@ -47,6 +51,7 @@ from handlers.wiring import Ctx, cards, notifier, services, settings
 
 log = logging.getLogger(__name__)
 
+GroupHandler = Callable[[Update, Ctx], Coroutine[Any, Any, None]]
 AGENT_STATUSES = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER}
 
 
@@ -55,6 +60,18 @@ def desk(ctx: Ctx) -> SupportDesk:
     d = ctx.bot_data.desk
     assert d is not None, "support handlers are registered only with a support group"
     return d
+
+
+def in_desk_language(handler: GroupHandler) -> GroupHandler:
+    """What the bot says in the support group is in the agents' one language
+    (KCHAT_SUPPORT_LANGUAGE), whatever their own apps are set to."""
+
+    @functools.wraps(handler)
+    async def wrapper(update: Update, ctx: Ctx) -> None:
+        with speaking(desk(ctx).language):
+            await handler(update, ctx)
+
+    return wrapper
 
 
 async def is_agent(update: Update, ctx: Ctx, user_id: int) -> bool:
@@ -90,6 +107,7 @@ def _agent_name(update: Update) -> str:
 # --- ticket buttons ------------------------------------------------------------------------
 
 
+@in_desk_language
 async def on_ticket_button(update: Update, ctx: Ctx) -> None:
     """A button on a ticket card: agents only; money actions take a second tap."""
     query = update.callback_query
@@ -97,19 +115,19 @@ async def on_ticket_button(update: Update, ctx: Ctx) -> None:
     if query is None or user is None:
         return
     if not _in_support_chat(update, ctx) or not await is_agent(update, ctx, user.id):
-        await query.answer("Only KALEOZ Support agents can do this.", show_alert=True)
+        await query.answer(_("Only KALEOZ Support agents can do this."), show_alert=True)
         return
     try:
         tap = unpack(query.data)
         if not isinstance(tap, TicketCallback):
             raise InvalidCallback("not a ticket button")
     except InvalidCallback:
-        await query.answer("This button is no longer valid.", show_alert=True)
+        await query.answer(_("This button is no longer valid."), show_alert=True)
         return
     try:
         text = await _ticket_action(update, ctx, tap, user.id)
     except DomainError as exc:
-        await query.answer(cut(exc.message, MAX_ALERT), show_alert=True)
+        await query.answer(cut(refusal_text(exc), MAX_ALERT), show_alert=True)
         await _refresh(ctx, tap.ticket_id)
         return
     await query.answer(text or None)
@@ -141,7 +159,7 @@ async def _ticket_action(update: Update, ctx: Ctx, tap: TicketCallback, agent: i
     order = await s.support.order_of(ticket)
     if tap.act is Act.T_CLAIM:
         await s.support.claim(ticket_id, agent, _agent_name(update))
-        return "Claimed. It's yours."
+        return _("Claimed. It's yours.")
     if tap.act is Act.T_BACK:
         await _edit_keyboard(update, ticket_keyboard(ticket, order))
         return ""
@@ -156,34 +174,34 @@ async def _ticket_action(update: Update, ctx: Ctx, tap: TicketCallback, agent: i
         if not tap.confirmed:
             label = confirm_label(tap.act, order)
             await _edit_keyboard(update, confirm_keyboard(tap.confirming(), label))
-            return "Tap again to confirm."
+            return _("Tap again to confirm.")
         await s.support.resolve(ticket_id, agent, resolution)
-        return "Done."
+        return _("Done.")
     if tap.act in (Act.T_PAY_OK, Act.T_PAY_NO):
         ok = tap.act is Act.T_PAY_OK
         if not tap.confirmed:
             label = confirm_label(tap.act, order)
             await _edit_keyboard(update, confirm_keyboard(tap.confirming(), label))
-            return "Tap again to confirm."
+            return _("Tap again to confirm.")
         if ok:
             await s.support.confirm_payment(ticket_id, agent)
         else:
             await s.support.reject_payment(ticket_id, agent)
-        return "Done."
+        return _("Done.")
     if tap.act is Act.T_CLOSE:
         if not tap.confirmed:
             await _edit_keyboard(
                 update, confirm_keyboard(tap.confirming(), confirm_label(tap.act, order))
             )
-            return "Tap again to confirm."
+            return _("Tap again to confirm.")
         await s.support.close(ticket_id, agent)
-        return "Closed."
+        return _("Closed.")
     if tap.act in (Act.T_ASK_BUYER, Act.T_ASK_SELLER):
         return await _ask(ctx, ticket, order, buyer=tap.act is Act.T_ASK_BUYER, agent=agent)
     if tap.act is Act.T_TRANSCRIPT:
         await _send_transcript(ctx, ticket, order)
         return ""
-    raise InvalidInput("This button is no longer valid.")
+    raise InvalidInput(_("This button is no longer valid."))
 
 
 async def _partial(
@@ -197,29 +215,31 @@ async def _partial(
     """Refund part: the first tap asks for the amount, the second (carrying it) refunds."""
     s = services(ctx)
     if order is None:
-        raise InvalidInput("This ticket is not about an order.")
+        raise InvalidInput(_("This ticket is not about an order."))
     if amount_minor is not None:
         await s.support.resolve(ticket.id, agent, Resolution.REFUND_PARTIAL, amount_minor)
-        return "Done."
+        return _("Done.")
     # The mention is what a selective ForceReply opens the reply for: this agent only.
     mention = f'<a href="tg://user?id={agent}">{escape(_agent_name(update))}</a>'
     await desk(ctx).post(
         ctx.bot,
         ticket,
-        f"✍️ {mention}, reply to this message with the amount to refund to the buyer (less "
-        f"than {display(order.amount_minor, order.currency)}). Until you do, what you write "
-        "here is not sent to anyone; /cancel stops.",
-        force_reply("Amount to refund, like 5.00", selective=True),
+        _(
+            "✍️ {agent}, reply to this message with the amount to refund to the buyer (less "
+            "than {amount}). Until you do, what you write here is not sent to anyone; /cancel "
+            "stops."
+        ).format(agent=mention, amount=display(order.amount_minor, order.currency)),
+        force_reply(_("Amount to refund, like 5.00"), selective=True),
     )
     # Until answered (or /cancel), the agent's messages in the group answer this prompt.
     await s.chat.set_mode(agent, InputMode.SUPPORT_AMOUNT, order.id, ticket_id=ticket.id)
-    return "Reply with the amount."
+    return _("Reply with the amount.")
 
 
 async def _ask(ctx: Ctx, ticket: Ticket, order: Order | None, *, buyer: bool, agent: int) -> str:
     s = services(ctx)
     if order is None:
-        raise InvalidInput("This ticket is not about an order.")
+        raise InvalidInput(_("This ticket is not about an order."))
     party = order.buyer_id if buyer else order.seller_id
     await s.support.talk_to(ticket.id, agent, party)
     with speaking(await cards(ctx).language_for(party)):  # the party's language, not the agent's
@@ -233,7 +253,10 @@ async def _ask(ctx: Ctx, ticket: Ticket, order: Order | None, *, buyer: bool, ag
             party, text, parse_mode=ParseMode.HTML, reply_markup=force_reply(placeholder)
         )
     except (Forbidden, BadRequest) as exc:
-        raise InvalidInput(f"Can't reach the {'buyer' if buyer else 'seller'}: {exc}") from exc
+        said = (
+            _("Can't reach the buyer: {error}") if buyer else _("Can't reach the seller: {error}")
+        )
+        raise InvalidInput(said.format(error=exc)) from exc
     await s.support.record(
         TicketMessage(
             ticket.id,
@@ -247,11 +270,18 @@ async def _ask(ctx: Ctx, ticket: Ticket, order: Order | None, *, buyer: bool, ag
             sent.message_id,
         )
     )
-    who = "buyer" if buyer else "seller"
-    await desk(ctx).post(
-        ctx.bot, ticket, f"💬 Now talking to the <b>{who}</b>: messages here go to them."
-    )
-    return f"Asked the {who}."
+    if buyer:
+        now_talking, asked = (
+            _("💬 Now talking to the <b>buyer</b>: messages here go to them."),
+            _("Asked the buyer."),
+        )
+    else:
+        now_talking, asked = (
+            _("💬 Now talking to the <b>seller</b>: messages here go to them."),
+            _("Asked the seller."),
+        )
+    await desk(ctx).post(ctx.bot, ticket, now_talking)
+    return asked
 
 
 async def _send_transcript(ctx: Ctx, ticket: Ticket, order: Order | None) -> None:
@@ -372,12 +402,14 @@ async def _answer_pending_prompt(update: Update, ctx: Ctx, msg: Message, user_id
     pending = await _pending_prompt(ctx, user_id)
     if pending is None or not await is_agent(update, ctx, user_id):
         return False
-    _, ticket = pending
+    _mode, ticket = pending
     here, _party = await _ticket_for_group_message(ctx, msg)
     if here is not None and here.id != ticket.id:
         await msg.reply_text(
-            f"⚠️ Not sent: I'm waiting for the amount to refund on ticket #{ticket.id}. "
-            "Reply to my question there with the amount, or send /cancel first."
+            _(
+                "⚠️ Not sent: I'm waiting for the amount to refund on ticket #{ticket}. "
+                "Reply to my question there with the amount, or send /cancel first."
+            ).format(ticket=ticket.id)
         )
         return True
     await _amount_reply(update, ctx, ticket, msg.text or "")
@@ -392,6 +424,7 @@ def _forget_members(ctx: Ctx, msg: Message) -> None:
     services(ctx).agents.forget(changed)
 
 
+@in_desk_language
 async def on_group_message(update: Update, ctx: Ctx) -> None:
     """An agent writes in a ticket's topic, or replies to its card or a party's message."""
     msg = update.effective_message
@@ -417,8 +450,10 @@ async def on_group_message(update: Update, ctx: Ctx) -> None:
         ):
             # An agent answered one of the bot's other posts: say so rather than drop it.
             await msg.reply_text(
-                "I can't tell which ticket this is for, so it was not sent. Reply to the "
-                "ticket's card (🎫 Ticket #…) or to a party's message, and I'll pass it on."
+                _(
+                    "I can't tell which ticket this is for, so it was not sent. Reply to the "
+                    "ticket's card (🎫 Ticket #…) or to a party's message, and I'll pass it on."
+                )
             )
         return  # ordinary chatter
     if not await is_agent(update, ctx, user.id):
@@ -426,12 +461,12 @@ async def on_group_message(update: Update, ctx: Ctx) -> None:
     s = services(ctx)
     target = party or ticket.talking_to
     if target is None:
-        await msg.reply_text("Tap Ask buyer or Ask seller first, so I know who this is for.")
+        await msg.reply_text(_("Tap Ask buyer or Ask seller first, so I know who this is for."))
         return
     try:
         sent = await _to_party(ctx, msg, ticket, target, user.first_name)
     except (Forbidden, BadRequest) as exc:
-        await msg.reply_text(f"⚠️ Not delivered: {exc}")
+        await msg.reply_text(_("⚠️ Not delivered: {error}").format(error=exc))
         return
     kind = message_kind(msg) or "text"
     await s.support.record(
@@ -459,20 +494,28 @@ async def _amount_reply(update: Update, ctx: Ctx, ticket: Ticket, text: str) -> 
         minor = parse_amount(text, order.currency)
         if minor >= order.amount_minor:
             raise InvalidInput(
-                f"A partial refund must be less than {display(order.amount_minor, order.currency)}."
+                _("A partial refund must be less than {amount}.").format(
+                    amount=display(order.amount_minor, order.currency)
+                )
             )
     except DomainError as exc:
         await msg.reply_text(
-            f"⚠️ {exc.message} Reply with an amount like 5.00, or send /cancel to stop. "
-            "(Nothing you write is sent to the customer until then.)",
-            reply_markup=force_reply("Amount to refund, like 5.00", selective=True),
+            "⚠️ "
+            + refusal_text(exc)
+            + " "
+            + _(
+                "Reply with an amount like 5.00, or send /cancel to stop. "
+                "(Nothing you write is sent to the customer until then.)"
+            ),
+            reply_markup=force_reply(_("Amount to refund, like 5.00"), selective=True),
         )
         return
     await s.chat.clear_mode(update.effective_user.id)
     rest = order.amount_minor - minor
     await msg.reply_text(
-        f"Refund {display(minor, order.currency)} to the buyer and pay "
-        f"{display(rest, order.currency)} to the seller?",
+        _("Refund {refund} to the buyer and pay {rest} to the seller?").format(
+            refund=display(minor, order.currency), rest=display(rest, order.currency)
+        ),
         reply_markup=confirm_keyboard(
             TicketPartialRefund(ticket.id, minor), partial_label(order, minor)
         ),
@@ -510,6 +553,7 @@ async def _to_party(ctx: Ctx, msg: Message, ticket: Ticket, party: int, agent: s
     return ref.message_id
 
 
+@in_desk_language
 async def cmd_cancel_prompt(update: Update, ctx: Ctx) -> None:
     """/cancel in the group: stop being asked for an amount."""
     msg = update.effective_message
@@ -520,15 +564,18 @@ async def cmd_cancel_prompt(update: Update, ctx: Ctx) -> None:
         return
     pending = await _pending_prompt(ctx, user.id)
     if pending is None:
-        await msg.reply_text("I'm not waiting for anything from you.")
+        await msg.reply_text(_("I'm not waiting for anything from you."))
         return
     await services(ctx).chat.clear_mode(user.id)
     await msg.reply_text(
-        f"OK, no partial refund on ticket #{pending[1].id} for now. What you write in the "
-        "ticket goes to the customer again."
+        _(
+            "OK, no partial refund on ticket #{ticket} for now. What you write in the "
+            "ticket goes to the customer again."
+        ).format(ticket=pending[1].id)
     )
 
 
+@in_desk_language
 async def cmd_note(update: Update, ctx: Ctx) -> None:
     """/note text: an internal note on the ticket (in its topic, or replying to its card)."""
     msg = update.effective_message
@@ -539,16 +586,16 @@ async def cmd_note(update: Update, ctx: Ctx) -> None:
         return
     ticket, _party = await _ticket_for_group_message(ctx, msg)
     if ticket is None:
-        await msg.reply_text("Use /note in a ticket's topic, or as a reply to its card.")
+        await msg.reply_text(_("Use /note in a ticket's topic, or as a reply to its card."))
         return
     try:
         await services(ctx).support.note(
             ticket.id, user.id, user.first_name, " ".join(ctx.args or [])
         )
     except DomainError as exc:
-        await msg.reply_text(f"⚠️ {exc.message}")
+        await msg.reply_text(f"⚠️ {refusal_text(exc)}")
         return
-    await msg.reply_text("📝 Internal note saved (parties never see it).")
+    await msg.reply_text(_("📝 Internal note saved (parties never see it)."))
 
 
 # --- parties writing to support ------------------------------------------------------------

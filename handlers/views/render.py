@@ -273,13 +273,13 @@ def card_text(
     if view.timeline:
         lines += ["", _("<b>Timeline</b>")]
         lines += [
-            f"• {fmt_short(e.at, tz)} · {_timeline_entry(e.action)}" if e else f"• {gap}"
+            f"• {fmt_short(e.at, tz)} · {timeline_entry(e.action)}" if e else f"• {gap}"
             for e, gap in timeline_rows(view.timeline)
         ]
     return "\n".join(lines)
 
 
-def _timeline_entry(action: str) -> str:
+def timeline_entry(action: str) -> str:
     """A timeline entry's words (an action this version has no words for, as recorded)."""
     return _(TIMELINE[action]) if action in TIMELINE else action
 

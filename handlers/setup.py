@@ -15,7 +15,16 @@ from telegram.ext import (
     filters,
 )
 
-from handlers.inbound import faq_chat, flows, messages, offers, orders, preferences, support
+from handlers.inbound import (
+    accounts,
+    faq_chat,
+    flows,
+    messages,
+    offers,
+    orders,
+    preferences,
+    support,
+)
 from handlers.inbound.errors import on_error
 from handlers.views.callback_data import PARTY_ACTS, TICKET_ACTS, pattern
 from handlers.views.i18n import N_, texts
@@ -35,6 +44,7 @@ COMMAND_MENU: list[tuple[str, str]] = [
     ("timezone", N_("The time zone your deadlines are shown in")),
     ("faq", N_("Help-center topics")),
     ("leave", N_("Leave the order chat")),
+    ("unlink", N_("Unlink your marketplace account")),
     ("help", N_("What I can do")),
 ]
 
@@ -90,6 +100,7 @@ def register_handlers(
         ("timezone", preferences.cmd_timezone),
         ("faq", faq_chat.cmd_faq),
         ("leave", messages.cmd_leave),
+        ("unlink", accounts.cmd_unlink),
     ]:
         app.add_handler(CommandHandler(name, callback, filters=private))
     app.add_handler(CallbackQueryHandler(flows.on_button, pattern=pattern(PARTY_ACTS)))

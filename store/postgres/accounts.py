@@ -1,7 +1,13 @@
 """Marketplace accounts, their one-time links and the orders that wait for them (part of
-`PgTx`). The account's row is read FOR UPDATE, so a link and an order that waits for the
-same account take turns; the reference is held by a transaction-scoped advisory lock, so an
-order and a waiting order with one reference never both commit."""
+`PgTx`).
+
+Units of work that lock an account take turns on one advisory lock (ACCOUNTS_LOCK) before
+they read it: a link and an order that waits for the same account never miss each other,
+two links of the two accounts of one waiting order never both leave it waiting, and since
+it is one lock, taken first, they cannot deadlock on the accounts' rows. Linking is rare
+and short; orders between Telegram ids never take it. The reference is held by a
+transaction-scoped advisory lock of its own, so an order and a waiting order with one
+reference never both commit."""
 
 from __future__ import annotations
 
@@ -17,7 +23,11 @@ _WAITING = (
     "currency, created_at, state, order_id, closed_at, note"
 )
 _ACCOUNT = "account, telegram_id, linked_at, created_at"
-# The advisory locks' first key: this is a reference (other locks use other numbers).
+# pg_advisory_xact_lock's key for "changing accounts" (the other constants: inbox.py,
+# outbox.py, migrations.py).
+ACCOUNTS_LOCK = 0x6B636861_74000004
+# The two-key form's first key for "a marketplace reference" (its second: the reference's
+# hash); the two-key form is a key space of its own.
 _REFERENCE_LOCK = 11
 
 
@@ -34,6 +44,7 @@ class AccountTables(PgQueries):
 
     async def lock_account(self, account: str, now: datetime) -> AccountRecord:
         """The account's row, inserted if new, locked until the transaction ends."""
+        await self._con.execute("SELECT pg_advisory_xact_lock($1)", ACCOUNTS_LOCK)
         await self._run(
             "INSERT INTO accounts (account, created_at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
             account,

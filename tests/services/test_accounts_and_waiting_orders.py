@@ -4,6 +4,7 @@ orders and waiting orders, and the signing key every instance agrees on."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -203,3 +204,17 @@ async def test_every_instance_signs_with_the_key_the_first_one_kept(
     configured = AccountService(store, clock, orders, ttl=timedelta(hours=1), secret="s" * 32)
     with pytest.raises(LinkForged):  # signed with the kept key, checked with another
         await configured.link((await one.issue_link("bob")).payload, SAM)
+
+
+async def test_both_accounts_linking_at_once_create_the_order_exactly_once(
+    accounts: AccountService, orders: OrderService
+) -> None:
+    await _place(accounts, Party(account="alice"), Party(account="sam"))
+    links = [await accounts.issue_link("alice"), await accounts.issue_link("sam")]
+    one, two = await asyncio.gather(
+        accounts.link(links[0].payload, ALICE), accounts.link(links[1].payload, SAM)
+    )
+    assert len(one.created) + len(two.created) == 1
+    (made,) = await orders.orders_of(ALICE, None, 10)
+    assert (made.buyer_id, made.seller_id) == (ALICE, SAM)
+    assert (await accounts.waiting("M-1")).order_id == made.id

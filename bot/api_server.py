@@ -15,6 +15,7 @@ import signal
 import sys
 
 from bot.bootstrap import code_schema_version, open_services
+from bot.bot_username import BotUsernameSource
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.health import Health
@@ -34,7 +35,11 @@ async def serve_api(settings: Settings, stop: asyncio.Event) -> None:
     assert settings.http_port is not None
     metrics = Metrics()
     health = Health(code_schema_version(settings), None)
-    api = ApiContext(RateLimit(settings.api_rate_limit), settings.default_currency)
+    api = ApiContext(
+        RateLimit(settings.api_rate_limit),
+        settings.default_currency,
+        bot_username=BotUsernameSource(settings),
+    )
     server = HttpServer(settings.http_host, settings.http_port)
     add_operator_routes(server.app, health, metrics)
     add_api_routes(server.app, api)

@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.domain.policy import Policy
 from bot.domain.tickets import SupportPolicy
 from bot.ports.storage import Storage
+from bot.services.accounts import AccountService
 from bot.services.agents import AgentRoster
 from bot.services.api_keys import ApiKeyService
 from bot.services.chat import ChatService
@@ -55,6 +56,7 @@ class Services:
     inbox: InboxService
     api_keys: ApiKeyService
     api_requests: IdempotencyService
+    accounts: AccountService
 
     async def schema_version(self) -> int:
         """The newest migration the database has."""
@@ -136,6 +138,13 @@ async def open_services(
         inbox=InboxService(store, clock, settings.lease),
         api_keys=ApiKeyService(store, clock),
         api_requests=IdempotencyService(store, clock),
+        accounts=AccountService(
+            store,
+            clock,
+            orders,
+            ttl=settings.link_ttl,
+            secret=settings.link_secret.get_secret_value() if settings.link_secret else None,
+        ),
     )
 
 

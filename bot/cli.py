@@ -32,6 +32,7 @@ from bot.clock import SystemClock
 from bot.config import MAX_TELEGRAM_ID, Settings, settings_error
 from bot.domain.errors import DomainError
 from bot.domain.ids import normalize_order_id
+from bot.domain.linking import link_url
 from bot.domain.model import Status
 from bot.domain.money import format_amount, normalize_currency, parse_amount
 from bot.order_json import balance_to_json, order_document
@@ -320,6 +321,62 @@ async def _apikey_revoke(s: Services, a: argparse.Namespace) -> int:
     return 0
 
 
+async def _account_link_url(s: Services, a: argparse.Namespace) -> int:
+    # Imported here: the Telegram client is not worth loading for every other command.
+    from bot.bot_username import BotUsernameSource
+
+    username = await BotUsernameSource(a.settings)()
+    if username is None:
+        raise UsageError(
+            "the bot's username is not known: set KCHAT_BOT_USERNAME (or TELEGRAM_BOT_TOKEN, "
+            "to ask Telegram)"
+        )
+    issued = await s.accounts.issue_link(a.account)
+    url = link_url(username, issued.payload)
+    if a.json:
+        _print_json(
+            {
+                "account": issued.account,
+                "url": url,
+                "token": issued.payload,
+                "expires_at": to_db(issued.expires_at),
+            }
+        )
+    else:
+        print(url)
+        print(
+            f"kchat: a one-time link for {issued.account}, valid until {to_db(issued.expires_at)}",
+            file=sys.stderr,
+        )
+    return 0
+
+
+async def _account_show(s: Services, a: argparse.Namespace) -> int:
+    found = await s.accounts.show(a.account)
+    waiting = await s.accounts.still_waiting(found.account, MAX_LIMIT)
+    shown = {
+        "account": found.account,
+        "linked": found.telegram_id is not None,
+        "telegram_id": found.telegram_id,
+        "linked_at": to_db(found.linked_at) if found.linked_at else None,
+        "waiting": [w.reference for w in waiting],
+    }
+    if a.json:
+        _print_json(shown)
+        return 0
+    state = (
+        f"linked to Telegram user {found.telegram_id} since {shown['linked_at']}"
+        if found.telegram_id is not None
+        else "not linked"
+    )
+    print(f"{found.account}: {state}; {len(waiting)} order(s) waiting for it")
+    for w in waiting:
+        print(
+            f"  {w.reference}  {w.title}  {w.currency} {format_amount(w.price_minor, w.currency)}"
+        )
+    return 0
+
+
 _FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 
 Command = Callable[[Services, argparse.Namespace], Awaitable[int]]
@@ -427,6 +484,18 @@ def build_parser() -> argparse.ArgumentParser:
     akr = ak.add_parser("revoke", help="refuse a key from now on")
     akr.add_argument("key", metavar="ID_OR_NAME")
     akr.set_defaults(run=_apikey_revoke)
+
+    ac = sub.add_parser("account", help="marketplace accounts linked to Telegram").add_subparsers(
+        dest="account_command", required=True, parser_class=_Parser
+    )
+    acl = ac.add_parser("link-url", help="a one-time t.me link that links the account")
+    acl.add_argument("account", metavar="ACCOUNT")
+    acl.add_argument("--json", action="store_true", help="print {account, url, token, expires_at}")
+    acl.set_defaults(run=_account_link_url)
+    acs = ac.add_parser("show", help="whether the account is linked, and what waits for it")
+    acs.add_argument("account", metavar="ACCOUNT")
+    acs.add_argument("--json", action="store_true")
+    acs.set_defaults(run=_account_show)
 
     sw = sub.add_parser("sweep", help="apply every deadline that is due now")
     sw.set_defaults(run=_sweep)
@@ -556,6 +625,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _backup(settings, args)
     if getattr(args, "currency", "x") is None:
         args.currency = settings.default_currency
+    args.settings = settings
     try:
         command: Command = args.run
         return asyncio.run(_run_command(settings, command, args))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Annotated, Any
@@ -99,6 +100,7 @@ DURATION_BOUNDS: dict[str, tuple[timedelta, timedelta]] = {
     "lease": (_S, _H),
     "sla_unclaimed": (_MIN, 30 * _D),
     "sla_unanswered": (_MIN, 30 * _D),
+    "link_ttl": (_MIN, 30 * _D),
     "operator_repeat_every": (_MIN, _D),
     "db_busy_timeout": (timedelta(0), 5 * _MIN),
     # Reminder lead times, each of them.
@@ -113,7 +115,7 @@ LOG_FORMATS = ("text", "json")
 MAX_TELEGRAM_ID = 2**63 - 1  # Telegram ids fit in a signed 64-bit integer
 UserId = Annotated[int, Field(gt=0, le=MAX_TELEGRAM_ID)]
 # Settings whose value is never repeated back (an error names the setting only).
-_SECRET = ("TELEGRAM_BOT_TOKEN", "KCHAT_WEBHOOK_SECRET")
+_SECRET = ("TELEGRAM_BOT_TOKEN", "KCHAT_WEBHOOK_SECRET", "KCHAT_LINK_SECRET")
 # What each setting accepts, for the one line a bad value gets (keyed by field name).
 _ALLOWED: dict[str, str] = {
     **{
@@ -153,6 +155,8 @@ _ALLOWED: dict[str, str] = {
     ),
     "db_pool_size": "a whole number of connections from 1 to 100",
     "show_agent_names": "true or false",
+    "link_secret": "at least 32 characters (say, `openssl rand -hex 32`)",
+    "bot_username": "the bot's username without @: 4 to 32 letters, digits or _",
 }
 
 
@@ -233,6 +237,12 @@ class Settings(BaseSettings):
     operator_max_per_hour: int = Field(default=20, ge=1, le=1000)
     # The marketplace API: requests a minute each API key may make (429 beyond that).
     api_rate_limit: int = Field(default=600, ge=1, le=1_000_000)
+    # Account linking: the key that signs one-time links (unset: one is made at first use
+    # and kept in the database, so every instance agrees), how long a link works, and the
+    # bot's username for the t.me link (unset: asked of Telegram with getMe).
+    link_secret: SecretStr | None = None
+    link_ttl: timedelta = timedelta(hours=1)
+    bot_username: str | None = None
 
     @field_validator(*DURATION_BOUNDS, mode="before")
     @classmethod
@@ -245,6 +255,23 @@ class Settings(BaseSettings):
                 return tuple(_bounded(p, lo, hi) for p in parts)
             return parts
         return _bounded(value, lo, hi)
+
+    @field_validator("link_secret")
+    @classmethod
+    def _link_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value().strip()) < 32:
+            raise ValueError("too short to sign with")
+        return value
+
+    @field_validator("bot_username")
+    @classmethod
+    def _bot_username(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        name = value.strip().removeprefix("@")
+        if not re.fullmatch(r"[A-Za-z0-9_]{4,32}", name):
+            raise ValueError("not a Telegram username")
+        return name
 
     @field_validator("log_level")
     @classmethod

@@ -12,6 +12,7 @@ import logging
 from telegram import Bot
 
 from bot.bootstrap import Services, code_schema_version
+from bot.bot_username import BotUsernameSource
 from bot.config import Settings
 from bot.health import Health
 from bot.http.api import ApiContext, add_api_routes
@@ -31,7 +32,11 @@ class OperatorView:
         self.bot = bot
         self.health = Health(code_schema_version(settings), bot.get_me)
         self.http: HttpServer | None = None
-        self.api = ApiContext(RateLimit(settings.api_rate_limit), settings.default_currency)
+        self.api = ApiContext(
+            RateLimit(settings.api_rate_limit),
+            settings.default_currency,
+            bot_username=BotUsernameSource(settings, bot),
+        )
         if settings.http_port is not None:
             self.http = HttpServer(settings.http_host, settings.http_port)
             add_operator_routes(self.http.app, self.health, metrics)

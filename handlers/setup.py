@@ -16,6 +16,7 @@ from telegram.ext import (
 )
 
 from handlers.inbound import (
+    accounts,
     faq_chat,
     flows,
     language,
@@ -80,6 +81,7 @@ def register_handlers(
         ("language", language.cmd_language),
         ("faq", faq_chat.cmd_faq),
         ("leave", messages.cmd_leave),
+        ("unlink", accounts.cmd_unlink),
     ]:
         app.add_handler(CommandHandler(name, callback, filters=private))
     app.add_handler(CallbackQueryHandler(flows.on_button, pattern=pattern(PARTY_ACTS)))

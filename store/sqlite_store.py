@@ -23,6 +23,7 @@ from bot.domain.model import Offer, Order, Status
 from bot.ports.errors import ConcurrentUpdate, DuplicateTransaction
 from bot.ports.records import DueDeadline, LogEntry, OutboxItem, UserRecord
 from bot.timefmt import from_db, to_db
+from store.account_store import AccountTables
 from store.api_store import ApiTables
 from store.chat_store import ChatTables
 from store.connection import BUSY_TIMEOUT_MS, connect, schema_version
@@ -41,7 +42,7 @@ def _opt_ts(value: str | None) -> datetime | None:
     return from_db(value) if value else None
 
 
-class Tx(ChatTables, SupportTables, HelpTables, InboxTables, ApiTables):
+class Tx(ChatTables, SupportTables, HelpTables, InboxTables, ApiTables, AccountTables):
     """The operations available inside one transaction."""
 
     # --- orders ---------------------------------------------------------------------

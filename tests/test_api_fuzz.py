@@ -41,6 +41,7 @@ from schemathesis.specs.openapi.checks import (
 from bot.bootstrap import Services, open_services
 from bot.clock import ManualClock
 from bot.config import Settings
+from bot.domain.linking import Party
 from bot.http.api import ApiContext, add_api_routes
 from bot.http.rate_limit import RateLimit
 from tests.databases import dump
@@ -50,6 +51,9 @@ EXAMPLES = 50  # per operation and phase: the whole run stays well under a minut
 # Fixed, so every run sends the same requests; KCHAT_FUZZ_SEED=N explores other ones.
 SEED = int(os.environ.get("KCHAT_FUZZ_SEED", "14"))
 BUYER, SELLER = 1001, 2002
+# Accounts and references that exist: one linked, one with an order waiting for it.
+ACCOUNTS = ("seed-linked", "seed-unlinked")
+REFERENCES = ("seed-unpaid", "seed-waiting")
 
 T = TypeVar("T")
 
@@ -114,8 +118,22 @@ class LiveApi:
             if reference == "seed-closed":
                 await services.orders.cancel(order.id, BUYER + n, "")
         await services.orders.top_up(BUYER, 5000, "MYR", "seed")
+        linked = await services.accounts.issue_link("seed-linked")
+        await services.accounts.link(linked.payload, BUYER + 1)
+        await services.accounts.place_order(
+            buyer=Party(account="seed-unlinked"),
+            seller=Party(telegram_id=SELLER),
+            title="Steam Wallet MYR 50",
+            price_minor=1250,
+            currency="MYR",
+            reference="seed-waiting",
+        )
+
+        async def username() -> str:
+            return "kchat_test_bot"
+
         app = web.Application()
-        add_api_routes(app, ApiContext(RateLimit(10**6), "MYR", services))
+        add_api_routes(app, ApiContext(RateLimit(10**6), "MYR", services, bot_username=username))
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -207,13 +225,17 @@ def _aim(case: schemathesis.Case, live: LiveApi) -> None:
             return rng.choice(AMOUNTS)
         if name == "currency" and isinstance(value, str):
             return rng.choice(CURRENCIES)
+        if name == "account" and isinstance(value, str):
+            return rng.choice(ACCOUNTS)
+        if name == "reference" and isinstance(value, str):
+            return rng.choice(REFERENCES)
         return value
 
     for name, value in (case.path_parameters or {}).items():
         case.path_parameters[name] = pick(name, value)
     if isinstance(case.body, dict):
         for name, value in case.body.items():
-            if isinstance(value, dict):  # a party: {"telegram_id": N}
+            if isinstance(value, dict):  # a party: {"telegram_id": N} or {"account": "…"}
                 for inner, v in value.items():
                     value[inner] = pick(inner, v)
             else:

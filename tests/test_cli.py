@@ -410,3 +410,33 @@ def test_kchat_api_serves_the_api_without_telegram_until_terminated(
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=20) == 0
+
+
+def test_account_link_url_and_show(
+    db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _run(capsys, "migrate")
+    url = os.environ["KCHAT_DATABASE_URL"]
+    before = dump(url)
+    code, out, err = _run(capsys, "account", "link-url", "shop-user-7")
+    assert code == 2 and out == "" and "KCHAT_BOT_USERNAME" in err and err.count("\n") == 1
+    assert dump(url) == before
+    monkeypatch.setenv("KCHAT_BOT_USERNAME", "kchat_test_bot")
+    code, out, err = _run(capsys, "account", "link-url", "shop-user-7", "--json")
+    link = json.loads(out)
+    assert code == 0 and link["url"] == f"https://t.me/kchat_test_bot?start={link['token']}"
+    code, out, _ = _run(capsys, "account", "link-url", "shop-user-7")
+    assert code == 0 and out.startswith("https://t.me/kchat_test_bot?start=link_")
+    assert out.strip() != link["url"]  # each link is new (and works once)
+    code, out, _ = _run(capsys, "account", "show", "shop-user-7", "--json")
+    assert json.loads(out) == {
+        "account": "shop-user-7",
+        "linked": False,
+        "telegram_id": None,
+        "linked_at": None,
+        "waiting": [],
+    }
+    code, out, _ = _run(capsys, "account", "show", "shop-user-7")
+    assert code == 0 and "not linked" in out
+    code, out, err = _run(capsys, "account", "show", "  ")
+    assert code == 2 and err.startswith("kchat: An account is")

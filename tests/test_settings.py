@@ -85,6 +85,8 @@ BAD: dict[str, list[str]] = {
     "KCHAT_LOG_FORMAT": ["xml", "logfmt"],
     "KCHAT_HTTP_PORT": ["0", "-1", "65536", "metrics"],
     "KCHAT_API_RATE_LIMIT": ["0", "-5", "1000001", "fast", "1.5"],
+    "KCHAT_LINK_TTL": ["0", "30s", "31d", "-1h", "soon"],
+    "KCHAT_BOT_USERNAME": ["abc", "kchat bot", "k" * 33, "@@kchat"],
     "KCHAT_OPERATOR_CHAT_ID": ["0", "-9223372036854775808", "ops", "1.5"],
     "KCHAT_OPERATOR_REPEAT_EVERY": ["0", "-10m", "30s", "2d", "inf", "x"],
     "KCHAT_OPERATOR_MAX_PER_HOUR": ["0", "-1", "1001", "many"],
@@ -143,6 +145,9 @@ EXAMPLE_VALUES: dict[str, tuple[str, str, object]] = {
     "KCHAT_HTTP_HOST": ("0.0.0.0", "http_host", None),
     "KCHAT_HTTP_PORT": ("9100", "http_port", 9100),
     "KCHAT_API_RATE_LIMIT": ("60", "api_rate_limit", 60),
+    "KCHAT_LINK_SECRET": ("s" * 32, "link_secret", SecretStr("s" * 32)),
+    "KCHAT_LINK_TTL": ("15m", "link_ttl", timedelta(minutes=15)),
+    "KCHAT_BOT_USERNAME": ("@kchat_test_bot", "bot_username", "kchat_test_bot"),
     "KCHAT_OPERATOR_CHAT_ID": ("-1009876543210", "operator_chat_id", -1009876543210),
     "KCHAT_OPERATOR_REPEAT_EVERY": ("30m", "operator_repeat_every", timedelta(minutes=30)),
     "KCHAT_OPERATOR_MAX_PER_HOUR": ("5", "operator_max_per_hour", 5),
@@ -155,6 +160,7 @@ EXAMPLE_VALUES: dict[str, tuple[str, str, object]] = {
 FREE_FORM = {
     "TELEGRAM_BOT_TOKEN",
     "KCHAT_WEBHOOK_SECRET",
+    "KCHAT_LINK_SECRET",
     "KCHAT_WEBHOOK_LISTEN",
     "KCHAT_HTTP_HOST",
     "KCHAT_FAQ_DIR",
@@ -208,6 +214,16 @@ def test_a_bad_token_is_named_but_never_repeated(
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:secret-value")
     assert main(["balance", "1"]) == 2
     assert "secret-value" not in capsys.readouterr().err
+
+
+def test_a_short_link_secret_is_refused_and_never_repeated(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("KCHAT_LINK_SECRET", "too-short-a-secret-0123456789ab")  # 31
+    assert main(["balance", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "KCHAT_LINK_SECRET" in err
+    assert "too-short-a-secret" not in err
 
 
 @pytest.mark.parametrize(

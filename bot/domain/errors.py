@@ -137,3 +137,101 @@ class ReferenceTaken(DomainError):
     def __init__(self, reference: str) -> None:
         super().__init__(f"The reference {reference!r} already names an order.")
         self.reference = reference
+
+
+class LinkRefused(DomainError):
+    """A link between a marketplace account and Telegram that cannot be made (or undone)."""
+
+    code = "link_refused"
+
+
+class LinkForged(LinkRefused):
+    """The link's token is not one this service issued (mistyped, cut short, or made up)."""
+
+    code = "link_forged"
+
+    def __init__(self) -> None:
+        super().__init__(
+            Words(
+                "This link is not valid. Open the link the marketplace gave you once more, or "
+                "ask it for a new one."
+            )
+        )
+
+
+class LinkExpired(LinkRefused):
+    """The link's token is past its expiry."""
+
+    code = "link_expired"
+
+    def __init__(self) -> None:
+        super().__init__(
+            Words(
+                "This link has expired. Ask the marketplace for a new one (on your account page)."
+            )
+        )
+
+
+class LinkUsed(LinkRefused):
+    """The link's token was used already (each link links once)."""
+
+    code = "link_used"
+
+    def __init__(self) -> None:
+        super().__init__(
+            Words(
+                "This link was used already; each link works once. Ask the marketplace for a "
+                "new one if your account is not linked yet."
+            )
+        )
+
+
+class AccountLinkedElsewhere(LinkRefused):
+    """The account is linked to another Telegram user (who, is never said)."""
+
+    code = "account_linked_elsewhere"
+
+    def __init__(self) -> None:
+        super().__init__(
+            Words(
+                "This marketplace account is already linked to another Telegram account. Unlink "
+                "it there first (/unlink), or ask the marketplace's support."
+            )
+        )
+
+
+class TelegramLinkedElsewhere(LinkRefused):
+    """This Telegram user is linked to another account already (their own: it is named)."""
+
+    code = "telegram_linked_elsewhere"
+
+    def __init__(self, account: str) -> None:
+        super().__init__(
+            Words(
+                "Your Telegram is already linked to the marketplace account {account}. Send "
+                "/unlink first to link another one."
+            ),
+            account=account,
+        )
+        self.account = account
+
+
+class NotLinked(LinkRefused):
+    """Nothing to unlink."""
+
+    code = "not_linked"
+
+    def __init__(self) -> None:
+        super().__init__(Words("Your Telegram is not linked to a marketplace account."))
+
+
+class WaitingOrderNotFound(OrderNotFound):
+    """No order waits under this reference (never created by an account's wait)."""
+
+    def __init__(self, reference: str) -> None:
+        DomainError.__init__(self, f"No waiting order with the reference {reference[:200]!r}.")
+        self.order_id = reference
+
+
+class TooManyWaiting(NotAllowed):
+    """An account has as many orders waiting for its link as it may."""

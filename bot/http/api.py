@@ -23,13 +23,15 @@ from pydantic import BaseModel, ValidationError
 
 from bot.bootstrap import Services
 from bot.domain.errors import DomainError
-from bot.domain.money import normalize_currency, parse_amount
+from bot.domain.linking import Party, link_url
+from bot.domain.money import format_amount, normalize_currency, parse_amount
 from bot.domain.tickets import TicketKind
 from bot.http import api_models as m
 from bot.http.problems import Problem, from_domain
 from bot.http.rate_limit import RateLimit
 from bot.order_json import balance_to_json, order_document
-from bot.ports.records import ApiKeyRecord, ApiRequestRecord
+from bot.ports.records import AccountRecord, ApiKeyRecord, ApiRequestRecord, WaitingOrderRecord
+from bot.timefmt import to_db
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +43,24 @@ INTERRUPTED_AFTER = timedelta(minutes=2)
 PREFIX = "/v1/"
 
 
+BotUsername = Callable[[], Awaitable[str | None]]
+
+
+async def _no_username() -> str | None:
+    return None
+
+
 @dataclass
 class ApiContext:
-    """What the handlers need; `services` is set once the database is open."""
+    """What the handlers need; `services` is set once the database is open.
+
+    `bot_username` says the bot's username for link URLs (KCHAT_BOT_USERNAME, else getMe).
+    """
 
     rate_limit: RateLimit
     default_currency: str
     services: Services | None = None
+    bot_username: BotUsername = _no_username
 
     def open(self) -> Services:
         if self.services is None:
@@ -65,6 +78,7 @@ class Call:
     params: dict[str, str]
     idempotency_key: str | None
     default_currency: str
+    bot_username: BotUsername = _no_username
 
 
 Answer = tuple[int, Any]
@@ -84,6 +98,8 @@ class Route:
     answer: type[BaseModel]
     body: type[BaseModel] | None = None
     parameters: tuple[str, ...] = ()
+    # Other successful answers: (status, model, when), e.g. 202 for an order that waits.
+    also: tuple[tuple[int, type[BaseModel], str], ...] = ()
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -96,14 +112,45 @@ def _telegram_id(text: str) -> int:
     return value
 
 
-def _party(party: m.TelegramParty | m.AccountParty, role: str) -> int:
+def _party(party: m.TelegramParty | m.AccountParty) -> Party:
     if isinstance(party, m.AccountParty):
-        raise Problem(
-            "account_not_linked",
-            f"The {role} is given as a marketplace account; accounts are not linked to "
-            f'Telegram yet: give the {role} as {{"telegram_id": N}}.',
-        )
-    return party.telegram_id
+        return Party(account=party.account)
+    return Party(telegram_id=party.telegram_id)
+
+
+def _waiting_json(w: WaitingOrderRecord, waiting_for: tuple[str, ...]) -> dict[str, Any]:
+    return {
+        "reference": w.reference,
+        "state": w.state,
+        "waiting_for": list(waiting_for) if w.state == "waiting" else [],
+        "buyer": {"telegram_id": w.buyer_id, "account": w.buyer_account},
+        "seller": {"telegram_id": w.seller_id, "account": w.seller_account},
+        "title": w.title,
+        "amount": format_amount(w.price_minor, w.currency),
+        "currency": w.currency,
+        "created_at": to_db(w.created_at),
+        "order_id": w.order_id,
+        "closed_at": to_db(w.closed_at) if w.closed_at else None,
+        "note": w.note,
+    }
+
+
+async def _waiting_document(s: Services, w: WaitingOrderRecord) -> dict[str, Any]:
+    """The waiting order as JSON, with whose accounts it waits for now."""
+    roles = []
+    for role, account in (("buyer", w.buyer_account), ("seller", w.seller_account)):
+        if account is not None and (await s.accounts.show(account)).telegram_id is None:
+            roles.append(role)
+    return _waiting_json(w, tuple(roles))
+
+
+def _account_json(a: AccountRecord) -> dict[str, Any]:
+    return {
+        "account": a.account,
+        "linked": a.telegram_id is not None,
+        "telegram_id": a.telegram_id,
+        "linked_at": to_db(a.linked_at) if a.linked_at else None,
+    }
 
 
 def _currency(given: str | None, default: str) -> str:
@@ -117,17 +164,21 @@ async def create_order(c: Call) -> Answer:
     """Intake: the same use case as `kchat order create`, with the marketplace's reference."""
     body = c.body
     assert isinstance(body, m.CreateOrder)
-    buyer, seller = _party(body.buyer, "buyer"), _party(body.seller, "seller")
     currency = _currency(body.currency, c.default_currency)
-    order = await c.services.orders.create_order(
-        buyer_id=buyer,
-        seller_id=seller,
+    placed = await c.services.accounts.place_order(
+        buyer=_party(body.buyer),
+        seller=_party(body.seller),
         title=body.title,
         price_minor=parse_amount(body.price, currency),
         currency=currency,
         reference=body.reference,
     )
-    return 201, await order_document(c.services, order.id)
+    if placed.waiting is not None:
+        # A party's account is not linked yet: the order waits, and is created (201's
+        # order, cards in the chat) the moment the last account it waits for links.
+        return 202, _waiting_json(placed.waiting, placed.waiting_for)
+    assert placed.order is not None
+    return 201, await order_document(c.services, placed.order.id)
 
 
 async def report_payment(c: Call) -> Answer:
@@ -194,11 +245,69 @@ async def raise_ticket(c: Call) -> Answer:
     return 201, {**answer, "joined": joined}
 
 
+async def link_account(c: Call) -> Answer:
+    """A one-time link for the marketplace's user: opened in Telegram, it links them."""
+    username = await c.bot_username()
+    if username is None:
+        raise Problem(
+            "bot_username_unknown",
+            "The bot's username is not known: set KCHAT_BOT_USERNAME, or let the bot reach "
+            "Telegram (getMe) and retry.",
+            headers={"Retry-After": "5"},
+        )
+    issued = await c.services.accounts.issue_link(c.params["account"])
+    return 201, {
+        "account": issued.account,
+        "url": link_url(username, issued.payload),
+        "token": issued.payload,
+        "expires_at": to_db(issued.expires_at),
+    }
+
+
+async def show_account(c: Call) -> Answer:
+    return 200, _account_json(await c.services.accounts.show(c.params["account"]))
+
+
+async def unlink_account(c: Call) -> Answer:
+    """The marketplace unlinks its account (its orders stay; new ones wait again)."""
+    return 200, _account_json(await c.services.accounts.unlink_account(c.params["account"]))
+
+
+async def list_account_orders(c: Call) -> Answer:
+    s = c.services
+    account = await s.accounts.show(c.params["account"])
+    orders = []
+    if account.telegram_id is not None:
+        found = await s.orders.orders_of(account.telegram_id, None, MAX_LIST)
+        orders = [await order_document(s, o.id) for o in found]
+    waiting = await s.accounts.still_waiting(account.account, MAX_LIST)
+    return 200, {
+        "account": account.account,
+        "telegram_id": account.telegram_id,
+        "orders": orders,
+        "waiting": [await _waiting_document(s, w) for w in waiting],
+    }
+
+
+async def show_waiting_order(c: Call) -> Answer:
+    s = c.services
+    return 200, await _waiting_document(s, await s.accounts.waiting(c.params["reference"]))
+
+
+async def cancel_waiting_order(c: Call) -> Answer:
+    """The marketplace withdraws an order that still waits for an account."""
+    s = c.services
+    return 200, await _waiting_document(s, await s.accounts.cancel_waiting(c.params["reference"]))
+
+
 ORDER = ("order_id",)
 USER = ("telegram_id",)
+ACCOUNT = ("account",)
+REFERENCE = ("reference",)
 ROUTES: tuple[Route, ...] = (
     Route("POST", "/v1/orders", create_order, "write", "Create an order", 201, m.OrderOut,
-          m.CreateOrder),
+          m.CreateOrder,
+          also=((202, m.WaitingOrderOut, "The order waits for a party's account to be linked"),)),
     Route("GET", "/v1/orders/{order_id}", show_order, "read", "Read an order", 200, m.OrderOut,
           parameters=ORDER),
     Route("POST", "/v1/orders/{order_id}/payment", report_payment, "money",
@@ -213,6 +322,22 @@ ROUTES: tuple[Route, ...] = (
           "Credit a user's balance", 200, m.Balance, m.Credit, USER),
     Route("POST", "/v1/tickets", raise_ticket, "write", "Ask support for help", 201,
           m.TicketOut, m.NewTicket),
+    Route("POST", "/v1/accounts/{account}/link", link_account, "write",
+          "A one-time link that links the account to the user's Telegram", 201, m.LinkOut,
+          parameters=ACCOUNT),
+    Route("DELETE", "/v1/accounts/{account}/link", unlink_account, "write",
+          "Unlink the account from Telegram", 200, m.AccountOut, parameters=ACCOUNT),
+    Route("GET", "/v1/accounts/{account}", show_account, "read",
+          "Whether the account is linked, and to whom", 200, m.AccountOut, parameters=ACCOUNT),
+    Route("GET", "/v1/accounts/{account}/orders", list_account_orders, "read",
+          "The account's orders, and those waiting for it to link", 200, m.AccountOrders,
+          parameters=ACCOUNT),
+    Route("GET", "/v1/waiting-orders/{reference}", show_waiting_order, "read",
+          "An order that waits (or waited) for an account, by its reference", 200,
+          m.WaitingOrderOut, parameters=REFERENCE),
+    Route("POST", "/v1/waiting-orders/{reference}/cancel", cancel_waiting_order, "write",
+          "Withdraw an order that waits for an account", 200, m.WaitingOrderOut,
+          m.CancelWaiting, REFERENCE),
 )  # fmt: skip
 
 
@@ -321,7 +446,9 @@ def _endpoint(ctx: ApiContext, route: Route) -> Callable[[web.Request], Awaitabl
         data: Any = {}
         if route.body is not None:
             body, data = _validate(route.body, await _read_body(request), request.content_type)
-        call = Call(s, key, body, dict(request.match_info), idem, ctx.default_currency)
+        call = Call(
+            s, key, body, dict(request.match_info), idem, ctx.default_currency, ctx.bot_username
+        )
         if idem is None:
             return _json(*await _run(route, call))
         request_hash = _request_hash(request, data)

@@ -6,7 +6,7 @@ guessed. The response models describe what the handlers answer, for the OpenAPI 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -27,9 +27,10 @@ class TelegramParty(_Strict):
 
 
 class AccountParty(_Strict):
-    """A party known by their marketplace account (account linking: not available yet)."""
+    """A party known by their marketplace account: an order for an account not linked to
+    Telegram yet waits until it is (202)."""
 
-    account: str = Field(min_length=1, max_length=200)
+    account: str = Field(min_length=1, max_length=200, examples=["user-1001"])
 
 
 class CreateOrder(_Strict):
@@ -113,6 +114,65 @@ class TicketOut(BaseModel):
     kind: str
     order_id: str | None
     joined: bool
+
+
+class PartyOut(BaseModel):
+    """A party of a waiting order as the marketplace named it: one of the two is set."""
+
+    telegram_id: int | None
+    account: str | None
+
+
+class WaitingOrderOut(BaseModel):
+    """An order asked for before a party's account was linked, by its reference.
+
+    `state`: `waiting` (for the roles in `waiting_for` to link their accounts), `created`
+    (`order_id` names the order), `cancelled`, or `refused` (`note` says why).
+    """
+
+    reference: str
+    state: Literal["waiting", "created", "cancelled", "refused"]
+    waiting_for: list[Literal["buyer", "seller"]]
+    buyer: PartyOut
+    seller: PartyOut
+    title: str
+    amount: str
+    currency: str
+    created_at: str
+    order_id: str | None
+    closed_at: str | None
+    note: str | None
+
+
+class CancelWaiting(_Strict):
+    """`POST /v1/waiting-orders/{reference}/cancel` (the body may be empty)."""
+
+
+class LinkOut(BaseModel):
+    """A one-time link binding a Telegram user to the account: give `url` to your user."""
+
+    account: str
+    url: str
+    token: str
+    expires_at: str
+
+
+class AccountOut(BaseModel):
+    """A marketplace account and the Telegram user it is linked to."""
+
+    account: str
+    linked: bool
+    telegram_id: int | None
+    linked_at: str | None
+
+
+class AccountOrders(BaseModel):
+    """The account's orders (when linked: its Telegram user's), and those still waiting."""
+
+    account: str
+    telegram_id: int | None
+    orders: list[OrderOut]
+    waiting: list[WaitingOrderOut]
 
 
 class ProblemOut(BaseModel):

@@ -41,8 +41,15 @@ def _responses(route: Route) -> dict[str, Any]:
         codes += WITH_BODY
     if route.handler.__name__ in ("report_payment", "cancel_order"):
         codes += WITH_ORDER
-    if route.handler.__name__ == "create_order":
-        codes += ("reference_taken", "account_not_linked")
+    name = route.handler.__name__
+    if name == "create_order":
+        codes += ("reference_taken", "not_allowed")
+    if "{account}" in route.path and route.body is None:
+        codes.append("invalid_request")  # an account id that is blank or not printable
+    if name == "link_account":
+        codes.append("bot_username_unknown")
+    if name == "cancel_waiting_order":
+        codes.append("illegal_transition")
     if route.handler.__name__ == "credit_balance":
         codes.append("idempotency_key_required")
     by_status: dict[int, list[str]] = {}
@@ -56,12 +63,18 @@ def _responses(route: Route) -> dict[str, Any]:
             },
         }
     }
+    for status, model, when in route.also:
+        responses[str(status)] = {
+            "description": when,
+            "content": {"application/json": {"schema": {"$ref": REF.format(model=model.__name__)}}},
+        }
     for status in sorted(by_status):
         responses[str(status)] = _problem(tuple(by_status[status]))
-    if "429" in responses:
-        responses["429"]["headers"] = {
-            "Retry-After": {"schema": {"type": "integer"}, "description": "seconds to wait"}
-        }
+    for waits in ("429", "503"):
+        if waits in responses:
+            responses[waits]["headers"] = {
+                "Retry-After": {"schema": {"type": "integer"}, "description": "seconds to wait"}
+            }
     return responses
 
 
@@ -103,6 +116,7 @@ def openapi_document() -> dict[str, Any]:
     models: set[type[BaseModel]] = {m.ProblemOut}
     for route in ROUTES:
         models.add(route.answer)
+        models.update(model for _, model, _ in route.also)
         if route.body is not None:
             models.add(route.body)
     ordered = sorted(models, key=lambda x: x.__name__)

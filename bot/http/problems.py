@@ -44,9 +44,9 @@ PROBLEMS: dict[str, tuple[int, str]] = {
     "request_interrupted": (409, "A request with this Idempotency-Key did not finish"),
     "idempotency_key_reused": (422, "The Idempotency-Key was used for another request"),
     "idempotency_key_required": (422, "This request needs an Idempotency-Key"),
-    "account_not_linked": (422, "The marketplace account is not linked to Telegram"),
     "rate_limited": (429, "Too many requests"),
     "unavailable": (503, "Not ready"),
+    "bot_username_unknown": (503, "The bot's username is not known yet"),
     "internal": (500, "Internal error"),
 }
 

@@ -215,3 +215,46 @@ class ApiRequestRecord:
     status: int | None
     body: str | None
     started_at: datetime
+
+
+@dataclass(frozen=True)
+class AccountRecord:
+    """A marketplace account and the Telegram user it is linked to (None: not linked)."""
+
+    account: str
+    telegram_id: int | None
+    linked_at: datetime | None
+    created_at: datetime | None  # None: the account was never named to us
+
+
+@dataclass(frozen=True)
+class LinkTokenRecord:
+    """An issued link, by its token's nonce: whose, until when, and whether it was used."""
+
+    nonce: str
+    account: str
+    expires_at: datetime
+    used_at: datetime | None
+
+
+@dataclass(frozen=True)
+class WaitingOrderRecord:
+    """An order the marketplace asked for before a party's account was linked.
+
+    Each party is an account or a Telegram id; `state` is `waiting`, `created` (then
+    `order_id` names the order), `cancelled` or `refused` (`note` says why).
+    """
+
+    reference: str
+    buyer_account: str | None
+    buyer_id: int | None
+    seller_account: str | None
+    seller_id: int | None
+    title: str
+    price_minor: int
+    currency: str
+    created_at: datetime
+    state: str = "waiting"
+    order_id: str | None = None
+    closed_at: datetime | None = None
+    note: str | None = None

@@ -19,6 +19,7 @@ from bot.domain.ledger import LedgerTxn
 from bot.domain.model import Offer, Order, Status
 from bot.domain.tickets import Ticket, TicketKind
 from bot.ports.records import (
+    AccountRecord,
     ApiKeyRecord,
     ApiRequestRecord,
     CardRef,
@@ -27,6 +28,7 @@ from bot.ports.records import (
     HelpDocStats,
     HelpQuestion,
     InboxItem,
+    LinkTokenRecord,
     LogEntry,
     MessageEdit,
     OutboxItem,
@@ -35,6 +37,7 @@ from bot.ports.records import (
     TicketNote,
     TranscriptRow,
     UserRecord,
+    WaitingOrderRecord,
 )
 
 
@@ -658,6 +661,81 @@ class ApiRepo(Protocol):
         ...
 
 
+class AccountRepo(Protocol):
+    """Marketplace accounts linked to Telegram users, their one-time links, and the orders
+    that wait for an account to be linked."""
+
+    async def lock_account(self, account: str, now: datetime) -> AccountRecord:
+        """The account's row, inserted if new, locked until the transaction ends (linking
+        and an order that waits for it never miss each other)."""
+        ...
+
+    async def get_account(self, account: str) -> AccountRecord | None:
+        """The account's row, or None if it was never named."""
+        ...
+
+    async def account_of_telegram(self, telegram_id: int) -> AccountRecord | None:
+        """The account this Telegram user is linked to, or None."""
+        ...
+
+    async def bind_account(self, account: str, telegram_id: int, now: datetime) -> None:
+        """Link the (locked) account to the Telegram user."""
+        ...
+
+    async def unbind_account(self, account: str) -> None:
+        """Unlink the account."""
+        ...
+
+    async def insert_link_token(
+        self, nonce: str, account: str, expires_at: datetime, now: datetime
+    ) -> None:
+        """Record an issued link."""
+        ...
+
+    async def link_token(self, nonce: str) -> LinkTokenRecord | None:
+        """The issued link with this nonce, or None."""
+        ...
+
+    async def use_link_token(self, nonce: str, telegram_id: int, now: datetime) -> bool:
+        """Mark the link used; False if it was used already (each link links once)."""
+        ...
+
+    async def claim_meta(self, name: str, value: str) -> str:
+        """Record a fact about the engine unless one is recorded; the recorded value (the
+        first writer's, when instances race)."""
+        ...
+
+    async def lock_reference(self, reference: str) -> None:
+        """Hold the marketplace's order reference until the transaction ends, so an order
+        and a waiting order with the same reference cannot both be written."""
+        ...
+
+    async def order_of_reference(self, reference: str) -> str | None:
+        """The order the marketplace's reference names, if any."""
+        ...
+
+    async def insert_waiting_order(self, waiting: WaitingOrderRecord) -> bool:
+        """Keep an order that waits; False if its reference is taken by another."""
+        ...
+
+    async def waiting_order(self, reference: str) -> WaitingOrderRecord | None:
+        """The waiting order (in whatever state) with this reference, or None."""
+        ...
+
+    async def waiting_orders_of(
+        self, account: str, state: str | None, limit: int
+    ) -> list[WaitingOrderRecord]:
+        """Waiting orders naming the account as buyer or seller (in `state`, or any), oldest
+        first."""
+        ...
+
+    async def close_waiting_order(
+        self, reference: str, state: str, order_id: str | None, note: str | None, now: datetime
+    ) -> bool:
+        """Move a waiting order out of `waiting`; False if it had left it already."""
+        ...
+
+
 class UnitOfWork(
     OrderRepo,
     LedgerRepo,
@@ -669,6 +747,7 @@ class UnitOfWork(
     HelpLogRepo,
     InboxRepo,
     ApiRepo,
+    AccountRepo,
     Protocol,
 ):
     """Every role, in one transaction: what a use case changes commits together."""

@@ -160,31 +160,65 @@ class OrderService:
         with nothing created, when it names another order already).
         """
         now = self.clock.now()
-        currency = normalize_currency(currency)
         applied = Applied()
         async with self.store.transaction() as tx:
-            await note_rules_if_unset(tx, self.policy)
-            offer = await tx.find_offer(seller_id, " ".join(title.split()), currency)
-            if offer is None:
-                offer = new_offer(
-                    offer_id=await self._fresh_offer_id(tx),
-                    seller_id=seller_id,
-                    title=title,
-                    price_minor=price_minor,
-                    currency=currency,
-                    now=now,
-                )
-                await tx.save_offer(offer)
-            elif offer.price_minor != price_minor:
-                # The marketplace placed it at a new price: that is the item's price now.
-                offer = offer.model_copy(update={"price_minor": price_minor, "updated_at": now})
-                await tx.save_offer(offer)
-            order = await self._place(tx, offer, buyer_id, now, applied)
-            # Written with the order, under a unique key: of two racing creations with the
-            # same reference, the second waits for the first and then rolls back.
-            if reference is not None and not await tx.add_order_reference(reference, order.id):
-                raise ReferenceTaken(reference)
+            if reference is not None:
+                await tx.lock_reference(reference)
+                # A waiting order (an account not linked yet) holds its reference too.
+                if await tx.waiting_order(reference) is not None:
+                    raise ReferenceTaken(reference)
+            order = await self.create_in(
+                tx,
+                buyer_id=buyer_id,
+                seller_id=seller_id,
+                title=title,
+                price_minor=price_minor,
+                currency=currency,
+                reference=reference,
+                now=now,
+                applied=applied,
+            )
         self._changed(applied)
+        return order
+
+    async def create_in(
+        self,
+        tx: UnitOfWork,
+        *,
+        buyer_id: int,
+        seller_id: int,
+        title: str,
+        price_minor: int,
+        currency: str,
+        reference: str | None,
+        now: datetime,
+        applied: Applied,
+    ) -> Order:
+        """`create_order` inside the caller's transaction (an order that waited for an
+        account is created in the link's); the caller calls `committed(applied)` after it
+        commits."""
+        currency = normalize_currency(currency)
+        await note_rules_if_unset(tx, self.policy)
+        offer = await tx.find_offer(seller_id, " ".join(title.split()), currency)
+        if offer is None:
+            offer = new_offer(
+                offer_id=await self._fresh_offer_id(tx),
+                seller_id=seller_id,
+                title=title,
+                price_minor=price_minor,
+                currency=currency,
+                now=now,
+            )
+            await tx.save_offer(offer)
+        elif offer.price_minor != price_minor:
+            # The marketplace placed it at a new price: that is the item's price now.
+            offer = offer.model_copy(update={"price_minor": price_minor, "updated_at": now})
+            await tx.save_offer(offer)
+        order = await self._place(tx, offer, buyer_id, now, applied)
+        # Written with the order, under a unique key: of two racing creations with the
+        # same reference, the second waits for the first and then rolls back.
+        if reference is not None and not await tx.add_order_reference(reference, order.id):
+            raise ReferenceTaken(reference)
         return order
 
     async def reference_of(self, order_id: str) -> str | None:

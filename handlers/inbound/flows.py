@@ -17,6 +17,7 @@ from bot.domain.errors import (
 from bot.domain.input_modes import ORDER_ANSWERS, InputMode, asks_about_an_order
 from bot.domain.money import display, parse_amount
 from bot.domain.transitions import check_payment_report
+from handlers.inbound.accounts import on_unlink_confirmed, on_unlink_declined
 from handlers.inbound.common import guarded
 from handlers.inbound.faq_chat import on_faq_reply, on_faq_topic
 from handlers.inbound.language import on_language_button
@@ -445,7 +446,15 @@ BUTTONS: dict[Act, Step] = {
     **_taking(
         FaqReply, {Act.FAQ_YES: on_faq_reply, Act.FAQ_NO: on_faq_reply, Act.SUPPORT: on_faq_reply}
     ),
-    **_taking(PlainTap, {Act.LEAVE_SUPPORT: _leave_support, Act.TZ_NO: on_timezone_declined}),
+    **_taking(
+        PlainTap,
+        {
+            Act.LEAVE_SUPPORT: _leave_support,
+            Act.TZ_NO: on_timezone_declined,
+            Act.UNLINK_YES: on_unlink_confirmed,
+            Act.UNLINK_NO: on_unlink_declined,
+        },
+    ),
     **_taking(ZoneTap, {Act.TZ: on_timezone_button}),
     **_taking(ZoneConfirm, {Act.TZ_YES: on_timezone_confirmed}),
     **_taking(LanguageTap, {Act.LANG: on_language_button}),

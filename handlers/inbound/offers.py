@@ -12,6 +12,7 @@ from bot.domain.ids import normalize_order_id
 from bot.domain.input_modes import InputMode
 from bot.domain.model import Offer
 from bot.domain.money import display, normalize_currency, parse_amount
+from handlers.inbound.accounts import open_link
 from handlers.inbound.common import guarded, tell
 from handlers.inbound.orders import show_card
 from handlers.views.callback_data import OfferTap, button
@@ -47,7 +48,8 @@ def offer_text(offer: Offer) -> str:
 
 @guarded
 async def cmd_start(update: Update, ctx: Ctx) -> None:
-    """/start [offer_<id>|order_<id>]: welcome, a shared offer, or an order card."""
+    """/start [offer_<id>|order_<id>|link_<token>]: welcome, a shared offer, an order card,
+    or the marketplace's one-time link to the user's account."""
     s = services(ctx)
     user = update.effective_user
     assert user is not None
@@ -73,6 +75,9 @@ async def open_start_link(update: Update, ctx: Ctx, arg: str) -> None:
     s = services(ctx)
     user = update.effective_user
     assert user is not None
+    if arg.startswith("link_"):
+        await open_link(update, ctx, arg)
+        return
     if arg.startswith("offer_"):
         try:
             offer = await s.orders.get_offer(arg.removeprefix("offer_"))

@@ -69,6 +69,8 @@ class Act(StrEnum):
     TZ_YES = "tzy"  # use the zone typed after /timezone (ref = catalogue index, arg = check)
     TZ_NO = "tzn"  # keep the zone as it is
     LANG = "lg"  # pick a language (ref = its tag, "-" = follow Telegram's)
+    UNLINK_YES = "uly"  # /unlink's second tap: unlink the marketplace account
+    UNLINK_NO = "uln"  # keep it linked
     # Support group, on a ticket (ref = ticket id; arg "y" = the confirming second tap)
     T_CLAIM = "tc"
     T_REFUND = "tr"
@@ -328,7 +330,7 @@ class FaqReply(_Packed):
 class PlainTap(_Packed):
     """A button about nothing in particular (it acts on the person's own state)."""
 
-    ACTS: ClassVar = frozenset({Act.LEAVE_SUPPORT, Act.TZ_NO})
+    ACTS: ClassVar = frozenset({Act.LEAVE_SUPPORT, Act.TZ_NO, Act.UNLINK_YES, Act.UNLINK_NO})
     act: Act
 
     def _wire(self) -> tuple[str, str]:

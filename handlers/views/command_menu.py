@@ -21,6 +21,7 @@ COMMAND_MENU: list[tuple[str, str]] = [
     ("language", N_("The language I speak with you")),
     ("faq", N_("Help-center topics")),
     ("leave", N_("Leave the order chat")),
+    ("unlink", N_("Unlink your marketplace account")),
     ("help", N_("What I can do")),
 ]
 

@@ -16,6 +16,7 @@ import asyncpg
 
 from bot.ports.errors import ConcurrentUpdate, DatabaseUnavailable
 from store.postgres import migrations
+from store.postgres.accounts import AccountTables
 from store.postgres.api import ApiTables
 from store.postgres.chat import ChatTables
 from store.postgres.connection import describe, open_pool
@@ -41,6 +42,7 @@ class PgTx(
     HelpTables,
     InboxTables,
     ApiTables,
+    AccountTables,
 ):
     """The operations available inside one unit of work."""
 

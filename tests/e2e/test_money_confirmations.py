@@ -44,7 +44,8 @@ SECOND_STEPS: dict[Act, Callable[[Order, int], tuple[str, InlineKeyboardMarkup]]
     Act.CANCEL: cancel_prompt,
 }
 # The second taps (a ticket button's second tap is the same kind with arg "y…").
-SECOND_TAPS = {Act.PAY_YES, Act.CONFIRM_YES, Act.APPROVE_YES, Act.CANCEL_YES}
+# /unlink asks with its buttons before anything changes: its "Yes" is a second tap too.
+SECOND_TAPS = {Act.PAY_YES, Act.CONFIRM_YES, Act.APPROVE_YES, Act.CANCEL_YES, Act.UNLINK_YES}
 # Nothing moves and nothing is final: they open, ask, navigate or can be taken back.
 HARMLESS = {
     Act.OPEN,
@@ -78,6 +79,7 @@ HARMLESS = {
     Act.TZ_YES,
     Act.TZ_NO,
     Act.LANG,
+    Act.UNLINK_NO,  # keeps the account linked
     Act.T_CLAIM,
     Act.T_ASK_BUYER,
     Act.T_ASK_SELLER,

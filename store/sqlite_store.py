@@ -29,6 +29,7 @@ from store.connection import BUSY_TIMEOUT_MS, connect, schema_version
 from store.help_store import HelpTables
 from store.inbox_store import InboxTables
 from store.support_store import SupportTables
+from store.webhook_store import WebhookTables
 
 
 def _relay_waiting(table: str = "outbox") -> str:
@@ -41,7 +42,7 @@ def _opt_ts(value: str | None) -> datetime | None:
     return from_db(value) if value else None
 
 
-class Tx(ChatTables, SupportTables, HelpTables, InboxTables, ApiTables):
+class Tx(ChatTables, SupportTables, HelpTables, InboxTables, ApiTables, WebhookTables):
     """The operations available inside one transaction."""
 
     # --- orders ---------------------------------------------------------------------

@@ -24,17 +24,21 @@ from bot.ports.records import (
     CardRef,
     ChatMode,
     DueDeadline,
+    DueWebhookDelivery,
     HelpDocStats,
     HelpQuestion,
     InboxItem,
     LogEntry,
     MessageEdit,
+    NewWebhookDelivery,
     OutboxItem,
     RelayedMessage,
     TicketMessage,
     TicketNote,
     TranscriptRow,
     UserRecord,
+    WebhookDelivery,
+    WebhookSubscription,
 )
 
 
@@ -652,6 +656,71 @@ class ApiRepo(Protocol):
         ...
 
 
+class WebhookRepo(Protocol):
+    """Subscribers to the order events, and each event's delivery to each of them."""
+
+    async def insert_webhook(self, subscription: WebhookSubscription) -> None:
+        """Store a new subscriber."""
+        ...
+
+    async def webhooks(self, *, active_only: bool = False) -> list[WebhookSubscription]:
+        """Every subscriber (or only those not removed), oldest first."""
+        ...
+
+    async def remove_webhook(
+        self, subscription_id: str, now: datetime
+    ) -> WebhookSubscription | None:
+        """Stop sending to this subscriber (its pending deliveries fail); None if unknown."""
+        ...
+
+    async def add_webhook_deliveries(self, rows: Sequence[NewWebhookDelivery]) -> None:
+        """Queue deliveries, due at once, in the transaction of the change they report."""
+        ...
+
+    async def webhook_deliveries(
+        self, *, order_id: str | None, status: str | None, limit: int
+    ) -> list[WebhookDelivery]:
+        """Deliveries, newest first, of one order and/or in one status."""
+        ...
+
+    async def get_webhook_delivery(self, delivery_id: int) -> WebhookDelivery | None:
+        """One delivery by id."""
+        ...
+
+    async def claim_webhook_deliveries(
+        self, now: datetime, limit: int, lease_until: datetime, owner: str
+    ) -> list[DueWebhookDelivery]:
+        """Take pending deliveries due by `now`, oldest first, leased to `owner` until
+        `lease_until`: only the oldest pending one of each (subscriber, order), so one
+        order's events reach a subscriber in order; rows another instance holds are skipped."""
+        ...
+
+    async def record_webhook_attempt(
+        self,
+        delivery_id: int,
+        owner: str,
+        now: datetime,
+        *,
+        status: str,
+        http_status: int | None,
+        error: str | None,
+        next_attempt_at: datetime | None,
+    ) -> bool:
+        """An attempt ended: the delivery is now `status` (pending again at
+        `next_attempt_at`, delivered or failed); False if `owner` had lost the lease."""
+        ...
+
+    async def retry_webhook_delivery(
+        self, delivery_id: int, now: datetime
+    ) -> WebhookDelivery | None:
+        """Send a delivery again from now on, with a fresh retry window; None if unknown."""
+        ...
+
+    async def next_webhook_at(self) -> datetime | None:
+        """When the earliest pending delivery is due."""
+        ...
+
+
 class UnitOfWork(
     OrderRepo,
     LedgerRepo,
@@ -663,6 +732,7 @@ class UnitOfWork(
     HelpLogRepo,
     InboxRepo,
     ApiRepo,
+    WebhookRepo,
     Protocol,
 ):
     """Every role, in one transaction: what a use case changes commits together."""

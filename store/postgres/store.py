@@ -28,6 +28,7 @@ from store.postgres.outbox import OutboxTables
 from store.postgres.support import SupportTables
 from store.postgres.url import display_url
 from store.postgres.users import UserTables
+from store.postgres.webhooks import WebhookTables
 
 
 class PgTx(
@@ -41,6 +42,7 @@ class PgTx(
     HelpTables,
     InboxTables,
     ApiTables,
+    WebhookTables,
 ):
     """The operations available inside one unit of work."""
 

@@ -29,6 +29,7 @@ from bot.services.orders import OrderService
 from bot.services.reachability import Reachability
 from bot.services.support import SupportService
 from bot.services.telemetry import Telemetry
+from bot.services.webhooks import WebhookSender, WebhookService
 from store.backup import BackupMade, backup_sqlite
 from store.connection import BUSY_TIMEOUT_MS, database_file, describe, newest_migration
 from store.postgres.url import display_url, is_postgres_url
@@ -55,6 +56,8 @@ class Services:
     inbox: InboxService
     api_keys: ApiKeyService
     api_requests: IdempotencyService
+    webhooks: WebhookService
+    webhook_sender: WebhookSender
 
     async def schema_version(self) -> int:
         """The newest migration the database has."""
@@ -63,6 +66,7 @@ class Services:
     async def close(self) -> None:
         """Close the store (once what was recorded meanwhile is committed)."""
         await self.chat.settled()
+        await self.webhook_sender.close()
         await self.store.close()
 
 
@@ -136,6 +140,15 @@ async def open_services(
         inbox=InboxService(store, clock, settings.lease),
         api_keys=ApiKeyService(store, clock),
         api_requests=IdempotencyService(store, clock),
+        webhooks=WebhookService(store, clock),
+        webhook_sender=WebhookSender(
+            store,
+            clock,
+            timeout=settings.events_timeout,
+            lease=settings.lease,
+            retry_for=settings.events_retry_for,
+            telemetry=telemetry,
+        ),
     )
 
 

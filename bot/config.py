@@ -100,6 +100,8 @@ DURATION_BOUNDS: dict[str, tuple[timedelta, timedelta]] = {
     "sla_unanswered": (_MIN, 30 * _D),
     "operator_repeat_every": (_MIN, _D),
     "db_busy_timeout": (timedelta(0), 5 * _MIN),
+    "events_timeout": (_S, 5 * _MIN),
+    "events_retry_for": (_MIN, 30 * _D),
     # Reminder lead times, each of them.
     "remind_payment_before": (_S, _LONGEST),
     "remind_delivery_before": (_S, _LONGEST),
@@ -229,6 +231,11 @@ class Settings(BaseSettings):
     operator_max_per_hour: int = Field(default=20, ge=1, le=1000)
     # The marketplace API: requests a minute each API key may make (429 beyond that).
     api_rate_limit: int = Field(default=600, ge=1, le=1_000_000)
+    # Order events POSTed to the marketplace's webhook subscribers: how long one POST may
+    # take (then it counts as failed), and how long a refused event is retried with backoff
+    # before it is marked failed.
+    events_timeout: timedelta = timedelta(seconds=10)
+    events_retry_for: timedelta = timedelta(days=3)
 
     @field_validator(*DURATION_BOUNDS, mode="before")
     @classmethod

@@ -205,13 +205,15 @@ class WebhookTables(Queries):
     async def retry_webhook_delivery(
         self, delivery_id: int, now: datetime
     ) -> WebhookDelivery | None:
-        """Send a delivery again from now on, with a fresh retry window; None if unknown."""
+        """Send a delivery (delivered, failed, or pending and not being sent) again from now
+        on, with a fresh retry window; None if unknown."""
         await self._db.execute(
             "UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, "
             "first_attempt_at = NULL, lease_owner = NULL, lease_until = NULL "
-            "WHERE id = ? AND status <> 'pending' AND subscription_id IN "
+            "WHERE id = ? AND (status <> 'pending' OR lease_until IS NULL OR lease_until <= ?) "
+            "AND subscription_id IN "
             "(SELECT id FROM webhook_subscriptions WHERE removed_at IS NULL)",
-            (to_db(now), delivery_id),
+            (to_db(now), delivery_id, to_db(now)),
         )
         return await self.get_webhook_delivery(delivery_id)
 

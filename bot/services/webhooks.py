@@ -309,3 +309,24 @@ class WebhookSender:
 def event_types() -> list[str]:
     """Every event type, in the order the docs list them."""
     return [t.value for t in WebhookEventType]
+
+
+class SenderTask:
+    """The sender's loop as a task of the running process (`kchat run`, `kchat api`)."""
+
+    def __init__(self) -> None:
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self, sender: WebhookSender, poll: timedelta) -> None:
+        """Start sending in the background."""
+        if self._task is None:
+            self._stop.clear()
+            self._task = asyncio.create_task(sender.run(self._stop, poll), name="webhooks")
+
+    async def stop(self) -> None:
+        """Stop after the current attempt (an unsent row stays pending: nothing is lost)."""
+        if self._task is not None:
+            self._stop.set()
+            task, self._task = self._task, None
+            await task

@@ -160,11 +160,13 @@ class WebhookTables(PgQueries):
     async def retry_webhook_delivery(
         self, delivery_id: int, now: datetime
     ) -> WebhookDelivery | None:
-        """Send a delivery again from now on, with a fresh retry window; None if unknown."""
+        """Send a delivery (delivered, failed, or pending and not being sent) again from now
+        on, with a fresh retry window; None if unknown."""
         await self._run(
             "UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = $1, "
             "first_attempt_at = NULL, lease_owner = NULL, lease_until = NULL "
-            "WHERE id = $2 AND status <> 'pending' AND subscription_id IN "
+            "WHERE id = $2 AND (status <> 'pending' OR lease_until IS NULL OR lease_until <= $1) "
+            "AND subscription_id IN "
             "(SELECT id FROM webhook_subscriptions WHERE removed_at IS NULL)",
             utc(now),
             delivery_id,

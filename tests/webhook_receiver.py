@@ -1,0 +1,77 @@
+"""A marketplace's webhook receiver for tests: a real aiohttp server that records each POST
+and answers what the test tells it to; and the docs' `verify()`, taken from the docs."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "integration.md"
+_BLOCK = re.compile(r"<!-- verify-example:[^>]*-->\s*```python\n(.*?)```", re.S)
+
+
+def doc_verify() -> Callable[..., dict[str, Any]]:
+    """The `verify` function exactly as docs/integration.md shows it."""
+    match = _BLOCK.search(DOC.read_text(encoding="utf-8"))
+    assert match is not None, "the docs lost their verify() example"
+    namespace: dict[str, Any] = {}
+    exec(compile(match.group(1), str(DOC), "exec"), namespace)  # our own docs, run as a reader would
+    verify: Callable[..., dict[str, Any]] = namespace["verify"]
+    return verify
+
+
+@dataclass
+class Received:
+    """One POST as the receiver got it."""
+
+    headers: dict[str, str]
+    body: bytes
+    answered: int
+
+
+@dataclass
+class Receiver:
+    """Records every POST; answers `answers` in turn (then 200). `hang` keeps a request open
+    until the client gives up."""
+
+    url: str = ""
+    received: list[Received] = field(default_factory=list)
+    answers: list[int] = field(default_factory=list)
+    hang: bool = False
+
+    async def handle(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        status = self.answers.pop(0) if self.answers else 200
+        self.received.append(Received(dict(request.headers), body, status))
+        if self.hang:
+            await asyncio.Event().wait()  # the sender's timeout ends it
+        return web.Response(status=status, text="ok")
+
+    def types(self) -> list[str]:
+        """The event types received (every attempt), in order."""
+        return [r.headers["KChat-Event-Type"] for r in self.received]
+
+
+@asynccontextmanager
+async def receiver() -> AsyncIterator[Receiver]:
+    """A receiver listening on a free local port."""
+    rec = Receiver()
+    app = web.Application()
+    app.router.add_post("/events", rec.handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    rec.url = f"http://127.0.0.1:{port}/events"
+    try:
+        yield rec
+    finally:
+        await runner.cleanup()

@@ -22,7 +22,7 @@ def doc_verify() -> Callable[..., dict[str, Any]]:
     match = _BLOCK.search(DOC.read_text(encoding="utf-8"))
     assert match is not None, "the docs lost their verify() example"
     namespace: dict[str, Any] = {}
-    exec(compile(match.group(1), str(DOC), "exec"), namespace)  # our own docs, run as a reader would
+    exec(compile(match.group(1), str(DOC), "exec"), namespace)  # our own docs
     verify: Callable[..., dict[str, Any]] = namespace["verify"]
     return verify
 

@@ -4,8 +4,8 @@ the retry schedule."""
 from __future__ import annotations
 
 import hashlib
-import itertools
 import hmac
+import itertools
 import json
 from datetime import UTC, datetime, timedelta
 

@@ -218,8 +218,9 @@ class WebhookTables(Queries):
         return await self.get_webhook_delivery(delivery_id)
 
     async def next_webhook_at(self) -> datetime | None:
-        """When the earliest pending delivery is due."""
+        """When the earliest pending delivery not waiting behind another is due."""
         row = await self._one(
-            "SELECT MIN(next_attempt_at) FROM webhook_deliveries WHERE status = 'pending'"
+            "SELECT MIN(d.next_attempt_at) FROM webhook_deliveries AS d "
+            f"WHERE d.status = 'pending' AND NOT {WAITS_BEHIND}"
         )
         return from_db(row[0]) if row and row[0] else None

@@ -4,6 +4,7 @@ and answers what the test tells it to; and the docs' `verify()`, taken from the 
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -38,25 +39,31 @@ class Received:
 
 @dataclass
 class Receiver:
-    """Records every POST; answers `answers` in turn (then 200). `hang` keeps a request open
-    until the client gives up."""
+    """Records every POST; answers 500 to the events `refuse` picks (by their type and
+    order), 200 to the others. `hang` keeps a request open until the client gives up."""
 
     url: str = ""
     received: list[Received] = field(default_factory=list)
-    answers: list[int] = field(default_factory=list)
+    refuse: Callable[[str, str], bool] = lambda event_type, order_id: False
     hang: bool = False
+    released: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def handle(self, request: web.Request) -> web.Response:
         body = await request.read()
-        status = self.answers.pop(0) if self.answers else 200
+        event = json.loads(body)
+        status = 500 if self.refuse(event["type"], event["data"]["id"]) else 200
         self.received.append(Received(dict(request.headers), body, status))
         if self.hang:
-            await asyncio.Event().wait()  # the sender's timeout ends it
+            await self.released.wait()  # the sender gives up first; the test's end ends it
         return web.Response(status=status, text="ok")
 
-    def types(self) -> list[str]:
-        """The event types received (every attempt), in order."""
-        return [r.headers["KChat-Event-Type"] for r in self.received]
+    def types(self, order_id: str | None = None) -> list[str]:
+        """The event types received (every attempt), in order, of one order or all."""
+        return [
+            e["type"]
+            for e in (json.loads(r.body) for r in self.received)
+            if order_id is None or e["data"]["id"] == order_id
+        ]
 
 
 @asynccontextmanager
@@ -74,4 +81,5 @@ async def receiver() -> AsyncIterator[Receiver]:
     try:
         yield rec
     finally:
+        rec.released.set()
         await runner.cleanup()

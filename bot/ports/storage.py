@@ -717,7 +717,7 @@ class WebhookRepo(Protocol):
         ...
 
     async def next_webhook_at(self) -> datetime | None:
-        """When the earliest pending delivery is due."""
+        """When the earliest pending delivery not waiting behind an older one is due."""
         ...
 
 

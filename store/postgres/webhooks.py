@@ -174,8 +174,9 @@ class WebhookTables(PgQueries):
         return await self.get_webhook_delivery(delivery_id)
 
     async def next_webhook_at(self) -> datetime | None:
-        """When the earliest pending delivery is due."""
+        """When the earliest pending delivery not waiting behind another is due."""
         row = await self._one(
-            "SELECT MIN(next_attempt_at) FROM webhook_deliveries WHERE status = 'pending'"
+            "SELECT MIN(d.next_attempt_at) FROM webhook_deliveries AS d "
+            f"WHERE d.status = 'pending' AND NOT {WAITS_BEHIND}"
         )
         return row[0] if row and row[0] else None

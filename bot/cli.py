@@ -384,7 +384,8 @@ def _delivery_json(d: WebhookDelivery) -> dict[str, Any]:
 
 
 async def _webhook_deliveries(s: Services, a: argparse.Namespace) -> int:
-    found = await s.webhooks.deliveries(order_id=a.order, status=a.status, limit=a.limit)
+    order_id = _order_id(a.order) if a.order is not None else None
+    found = await s.webhooks.deliveries(order_id=order_id, status=a.status, limit=a.limit)
     if a.json:
         _print_json([_delivery_json(d) for d in found])
         return 0
@@ -532,7 +533,7 @@ def build_parser() -> argparse.ArgumentParser:
     whr.add_argument("id", metavar="ID")
     whr.set_defaults(run=_webhook_remove)
     whd = wh.add_parser("deliveries", help="events sent and to send, newest first")
-    whd.add_argument("--order", type=_order_id, default=None, metavar="ID")
+    whd.add_argument("--order", default=None, metavar="ID")
     whd.add_argument("--status", choices=STATUSES, default=None)
     whd.add_argument("--limit", type=_count(1, 1000), default=50)
     whd.add_argument("--json", action="store_true")

@@ -47,15 +47,25 @@ class Receiver:
     refuse: Callable[[str, str], bool] = lambda event_type, order_id: False
     hang: bool = False
     released: asyncio.Event = field(default_factory=asyncio.Event)
+    arrived: asyncio.Condition = field(default_factory=asyncio.Condition)
 
     async def handle(self, request: web.Request) -> web.Response:
         body = await request.read()
         event = json.loads(body)
         status = 500 if self.refuse(event["type"], event["data"]["id"]) else 200
         self.received.append(Received(dict(request.headers), body, status))
+        async with self.arrived:
+            self.arrived.notify_all()
         if self.hang:
             await self.released.wait()  # the sender gives up first; the test's end ends it
         return web.Response(status=status, text="ok")
+
+    async def wait_for(self, count: int) -> list[Received]:
+        """What arrived once `count` requests have (a background sender's); TimeoutError
+        after ten seconds."""
+        async with asyncio.timeout(10), self.arrived:
+            await self.arrived.wait_for(lambda: len(self.received) >= count)
+        return list(self.received)
 
     def types(self, order_id: str | None = None) -> list[str]:
         """The event types received (every attempt), in order, of one order or all."""

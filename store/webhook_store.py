@@ -76,13 +76,19 @@ class WebhookTables(Queries):
             (s.id, s.url, s.secret, ",".join(s.events), to_db(s.created_at)),
         )
 
-    async def webhooks(self, *, active_only: bool = False) -> list[WebhookSubscription]:
-        """Every subscriber (or only those not removed), oldest first."""
-        where = "WHERE removed_at IS NULL " if active_only else ""
+    async def webhooks(self) -> list[WebhookSubscription]:
+        """Every subscriber, removed ones too, oldest first."""
         rows = await self._all(
-            f"SELECT {_SUB_COLUMNS} FROM webhook_subscriptions {where}ORDER BY created_at, id"
+            f"SELECT {_SUB_COLUMNS} FROM webhook_subscriptions ORDER BY created_at, id"
         )
         return [subscription(r) for r in rows]
+
+    async def webhook_targets(self) -> list[tuple[str, tuple[str, ...]]]:
+        """The subscribers not removed, as (id, event types)."""
+        rows = await self._all(
+            "SELECT id, events FROM webhook_subscriptions WHERE removed_at IS NULL ORDER BY id"
+        )
+        return [(str(r[0]), tuple(e for e in str(r[1]).split(",") if e)) for r in rows]
 
     async def remove_webhook(
         self, subscription_id: str, now: datetime
@@ -103,11 +109,14 @@ class WebhookTables(Queries):
         return subscription(row) if row else None
 
     async def add_webhook_deliveries(self, rows: Sequence[NewWebhookDelivery]) -> None:
-        """Queue deliveries, due at once, in the transaction of the change they report."""
-        await self._db.executemany(
-            "INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, order_id, "
-            "body, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
+        """Queue deliveries, due at once, in the transaction of the change they report
+        (held, like the outbox's rows, and written with the next statement on the table or
+        the commit: nothing in the transition reads them back)."""
+        for r in rows:
+            self._db.hold(
+                "webhook_deliveries",
+                "INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, "
+                "order_id, body, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     r.subscription_id,
                     r.event_id,
@@ -116,10 +125,8 @@ class WebhookTables(Queries):
                     r.body,
                     to_db(r.created_at),
                     to_db(r.created_at),
-                )
-                for r in rows
-            ],
-        )
+                ),
+            )
 
     async def webhook_deliveries(
         self, *, order_id: str | None, status: str | None, limit: int

@@ -663,8 +663,13 @@ class WebhookRepo(Protocol):
         """Store a new subscriber."""
         ...
 
-    async def webhooks(self, *, active_only: bool = False) -> list[WebhookSubscription]:
-        """Every subscriber (or only those not removed), oldest first."""
+    async def webhooks(self) -> list[WebhookSubscription]:
+        """Every subscriber, removed ones too, oldest first."""
+        ...
+
+    async def webhook_targets(self) -> list[tuple[str, tuple[str, ...]]]:
+        """The subscribers not removed, as (id, event types: empty for every one): what a
+        transition reads to queue its events (no more, so that it stays cheap)."""
         ...
 
     async def remove_webhook(

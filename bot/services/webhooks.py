@@ -72,8 +72,11 @@ async def queue_order_events(
     types = [t for e in events if (t := webhook_type(e.payload)) is not None]
     if not types:
         return
-    subscribers = await tx.webhooks(active_only=True)
-    if not any(s.wants(t.value) for s in subscribers for t in types):
+    targets = [
+        (sub_id, [t for t in types if not wanted or t.value in wanted])
+        for sub_id, wanted in await tx.webhook_targets()
+    ]
+    if not any(wants for _, wants in targets):
         return
     data = order_to_json(order, await tx.pending_deadlines(order.id))
     data["reference"] = await tx.order_reference(order.id)
@@ -82,9 +85,9 @@ async def queue_order_events(
         event_id = f"evt_{secrets.token_hex(12)}"
         body = event_body(event_id, event_type, now, data)
         rows += [
-            NewWebhookDelivery(s.id, event_id, event_type.value, order.id, body, now)
-            for s in subscribers
-            if s.wants(event_type.value)
+            NewWebhookDelivery(sub_id, event_id, event_type.value, order.id, body, now)
+            for sub_id, wants in targets
+            if event_type in wants
         ]
     await tx.add_webhook_deliveries(rows)
 

@@ -50,13 +50,19 @@ class WebhookTables(PgQueries):
             utc(s.created_at),
         )
 
-    async def webhooks(self, *, active_only: bool = False) -> list[WebhookSubscription]:
-        """Every subscriber (or only those not removed), oldest first."""
-        where = "WHERE removed_at IS NULL " if active_only else ""
+    async def webhooks(self) -> list[WebhookSubscription]:
+        """Every subscriber, removed ones too, oldest first."""
         rows = await self._all(
-            f"SELECT {_SUB_COLUMNS} FROM webhook_subscriptions {where}ORDER BY created_at, id"
+            f"SELECT {_SUB_COLUMNS} FROM webhook_subscriptions ORDER BY created_at, id"
         )
         return [_sub(r) for r in rows]
+
+    async def webhook_targets(self) -> list[tuple[str, tuple[str, ...]]]:
+        """The subscribers not removed, as (id, event types)."""
+        rows = await self._all(
+            "SELECT id, events FROM webhook_subscriptions WHERE removed_at IS NULL ORDER BY id"
+        )
+        return [(str(r[0]), tuple(e for e in str(r[1]).split(",") if e)) for r in rows]
 
     async def remove_webhook(
         self, subscription_id: str, now: datetime

@@ -59,8 +59,9 @@ async def _drop(server: str | None, name: str | None) -> None:
         await con.close()
 
 
-async def transitions_per_second(url: str, orders_n: int, subscribers: int) -> float:
-    """create, pay, deliver, confirm on `orders_n` orders; transitions a second."""
+async def transitions_per_second(url: str, orders_n: int, subscribers: int) -> tuple[float, float]:
+    """create, pay, deliver, confirm on `orders_n` orders; transitions a second, and this
+    process's CPU microseconds a transition (steadier on a shared machine)."""
     store = await open_storage(url)
     try:
         clock = ManualClock()
@@ -68,7 +69,7 @@ async def transitions_per_second(url: str, orders_n: int, subscribers: int) -> f
         hooks = WebhookService(store, clock)
         for i in range(subscribers):
             await hooks.add(f"https://shop{i}.example.com/events")
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         for i in range(orders_n):
             order = await orders.create_order(
                 buyer_id=1000 + i, seller_id=2, title="Game key", price_minor=1250, currency="MYR"
@@ -76,27 +77,31 @@ async def transitions_per_second(url: str, orders_n: int, subscribers: int) -> f
             await orders.mark_paid_external(order.id)
             await orders.deliver(order.id, 2, "code")
             await orders.confirm_received(order.id, 1000 + i)
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         if subscribers:
             queued = await hooks.deliveries(limit=1000)
             assert len(queued) == min(1000, orders_n * TRANSITIONS_PER_ORDER * subscribers)
-        return orders_n * TRANSITIONS_PER_ORDER / elapsed
+        moved = orders_n * TRANSITIONS_PER_ORDER
+        return moved / elapsed, cpu / moved * 1e6
     finally:
         await store.close()
 
 
 async def main(orders_n: int, rounds: int, server: str | None) -> dict[str, object]:
     figures: dict[int, list[float]] = {0: [], 1: []}
+    cpu: dict[int, list[float]] = {0: [], 1: []}
     with tempfile.TemporaryDirectory() as folder:
         for _ in range(rounds):
             for subscribers in (0, 1):  # alternate, so drift hits both alike
                 url, name = await _fresh_url(server, Path(folder))
                 try:
-                    rate = await transitions_per_second(url, orders_n, subscribers)
+                    rate, us = await transitions_per_second(url, orders_n, subscribers)
                 finally:
                     await _drop(server, name)
                 figures[subscribers].append(rate)
+                cpu[subscribers].append(us)
     none, one = (statistics.median(figures[k]) for k in (0, 1))
+    cpu_none, cpu_one = (statistics.median(cpu[k]) for k in (0, 1))
     result: dict[str, object] = {
         "backend": "postgres" if server else "sqlite",
         "orders": orders_n,
@@ -104,11 +109,15 @@ async def main(orders_n: int, rounds: int, server: str | None) -> dict[str, obje
         "transitions_per_s_no_subscriber": round(none, 1),
         "transitions_per_s_one_subscriber": round(one, 1),
         "ratio_one_to_none": round(one / none, 3),
+        "cpu_us_per_transition_no_subscriber": round(cpu_none),
+        "cpu_us_per_transition_one_subscriber": round(cpu_one),
+        "cpu_ratio_one_to_none": round(cpu_one / cpu_none, 3),
         "all_rounds": {str(k): [round(x, 1) for x in v] for k, v in figures.items()},
     }
     print(
         f"{result['backend']}: {none:.0f} transitions/s without a subscriber, {one:.0f} with "
-        f"one: {one / none:.2f}x"
+        f"one: {one / none:.2f}x; CPU {cpu_none:.0f} vs {cpu_one:.0f} µs a transition "
+        f"({cpu_one / cpu_none:.2f}x)"
     )
     return result
 

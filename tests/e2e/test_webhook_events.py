@@ -13,7 +13,7 @@ import pytest
 from bot.domain.faq import FaqIndex
 from tests.e2e.conftest import running_kchat
 from tests.e2e.support import BUYER, SELLER
-from tests.e2e.test_operator_view import free_port
+from tests.e2e.test_operator_view import free_port, get, samples, value
 from tests.webhook_receiver import doc_verify, receiver
 
 
@@ -77,3 +77,8 @@ async def test_an_orders_life_reaches_the_marketplace_as_four_verified_events_in
         delivered = await kchat.services.webhooks.deliveries(order_id=oid, status="delivered")
         assert len(delivered) == 4
         assert json.loads(delivered[0].body)["type"] == "order.confirmed"  # newest first
+        status, text = await get(port, "/metrics")
+        assert status == 200
+        scraped = samples(text)
+        assert value(scraped, "kchat_webhook_attempts_total", outcome="delivered") == 4
+        assert value(scraped, "kchat_webhook_attempts_total", outcome="failed") == 0

@@ -54,6 +54,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.engine
 	$(BIN)/python -m bench.faq
+	$(BIN)/python -m bench.webhooks
 
 # asyncpg against psycopg 3 on the store's typical transaction (docs/operations.md), and
 # PostgreSQL against SQLite with one to three instances (needs a server on 127.0.0.1:5432).

@@ -26,6 +26,7 @@ from bot.http.server import HttpPortUnavailable, HttpServer
 from bot.log_format import log_handler
 from bot.metrics import Metrics
 from bot.ports.errors import DatabaseUnavailable
+from bot.services.webhooks import SenderTask
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +49,14 @@ async def serve_api(settings: Settings, stop: asyncio.Event) -> None:
         services = await open_services(settings, SystemClock(), create=False, telemetry=metrics)
         try:
             health.services = api.services = services
+            # This instance sends the order events too (claims make that safe beside others).
+            sender = SenderTask()
+            sender.start(services.webhook_sender, settings.poll_interval)
             log.info("serving the API on %s:%s", settings.http_host, settings.http_port)
-            await stop.wait()
+            try:
+                await stop.wait()
+            finally:
+                await sender.stop()
         finally:
             await server.stop()
             await services.close()

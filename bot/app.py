@@ -28,6 +28,7 @@ from bot.log_format import log_handler
 from bot.metrics import Metrics
 from bot.operator_view import OperatorView
 from bot.ports.errors import DatabaseUnavailable
+from bot.services.webhooks import SenderTask
 from handlers.durable_queue import DurableUpdateQueue
 from handlers.per_chat_order import PerChatOrder
 from scheduler.wakeup import WakeUp
@@ -109,6 +110,7 @@ def build_application(
     metrics = Metrics()
     # Every update is kept in the database before Telegram hears it arrived.
     updates = DurableUpdateQueue()
+    senders = SenderTask()
 
     async def post_init(app: App) -> None:
         await operator_view.start()  # before the database: liveness answers while it opens
@@ -131,6 +133,7 @@ def build_application(
         async def after_sweep() -> None:
             await services.support.sweep_sla()
             await notifier.drain()
+            services.webhook_sender.poke()  # a change may have queued events
 
         async def next_timed_work() -> datetime | None:
             times = [await services.notifications.next_at(), await services.support.next_sla_at()]
@@ -172,8 +175,12 @@ def build_application(
         # process is the only one (the instance lock), so leases it left when it was last
         # stopped hard are its own to take back at once.
         updates.attach(services.inbox, app.bot, sole=database_location(settings) is not None)
+        # Order events to the marketplace's subscribers go out beside the bot, on their own
+        # task: a slow receiver never holds up the chat.
+        senders.start(services.webhook_sender, settings.poll_interval)
 
     async def post_shutdown(app: App) -> None:
+        await senders.stop()
         await operator_view.stop()
         await updates.detach()
         wiring: Wiring = app.bot_data

@@ -30,6 +30,7 @@ from bot.services.orders import OrderService
 from bot.services.reachability import Reachability
 from bot.services.support import SupportService
 from bot.services.telemetry import Telemetry
+from bot.services.webhooks import WebhookSender, WebhookService
 from store.backup import BackupMade, backup_sqlite
 from store.connection import BUSY_TIMEOUT_MS, database_file, describe, newest_migration
 from store.postgres.url import display_url, is_postgres_url
@@ -57,6 +58,8 @@ class Services:
     api_keys: ApiKeyService
     api_requests: IdempotencyService
     accounts: AccountService
+    webhooks: WebhookService
+    webhook_sender: WebhookSender
 
     async def schema_version(self) -> int:
         """The newest migration the database has."""
@@ -65,6 +68,7 @@ class Services:
     async def close(self) -> None:
         """Close the store (once what was recorded meanwhile is committed)."""
         await self.chat.settled()
+        await self.webhook_sender.close()
         await self.store.close()
 
 
@@ -144,6 +148,15 @@ async def open_services(
             orders,
             ttl=settings.link_ttl,
             secret=settings.link_secret.get_secret_value() if settings.link_secret else None,
+        ),
+        webhooks=WebhookService(store, clock),
+        webhook_sender=WebhookSender(
+            store,
+            clock,
+            timeout=settings.events_timeout,
+            lease=settings.lease,
+            retry_for=settings.events_retry_for,
+            telemetry=telemetry,
         ),
     )
 

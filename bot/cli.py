@@ -37,8 +37,9 @@ from bot.domain.model import Status
 from bot.domain.money import format_amount, normalize_currency, parse_amount
 from bot.order_json import balance_to_json, order_document
 from bot.ports.errors import BackupRefused, DatabaseMissing, DatabaseUnavailable
-from bot.ports.records import ApiKeyRecord
+from bot.ports.records import ApiKeyRecord, WebhookDelivery, WebhookSubscription
 from bot.services.api_keys import parse_scopes
+from bot.services.webhooks import STATUSES, event_types
 from bot.timefmt import to_db
 
 EXIT_USAGE = 2
@@ -377,6 +378,91 @@ async def _account_show(s: Services, a: argparse.Namespace) -> int:
     return 0
 
 
+def _webhook_json(w: WebhookSubscription) -> dict[str, Any]:
+    return {
+        "id": w.id,
+        "url": w.url,
+        "events": list(w.events) or ["*"],
+        "created_at": to_db(w.created_at),
+        "removed_at": to_db(w.removed_at) if w.removed_at else None,
+    }
+
+
+async def _webhook_add(s: Services, a: argparse.Namespace) -> int:
+    made = await s.webhooks.add(a.url, a.events)
+    if a.json:
+        _print_json({**_webhook_json(made.subscription), "secret": made.secret})
+    else:
+        print(f"{made.subscription.id}  {made.secret}")
+    print(
+        f"kchat: webhook {made.subscription.id} added for {made.subscription.url}; its signing "
+        "secret is shown this once",
+        file=sys.stderr,
+    )
+    return 0
+
+
+async def _webhook_list(s: Services, a: argparse.Namespace) -> int:
+    subs = await s.webhooks.all()
+    if a.json:
+        _print_json([_webhook_json(w) for w in subs])
+        return 0
+    for w in subs:
+        state = f"removed {to_db(w.removed_at)}" if w.removed_at else "active"
+        events = ",".join(w.events) or "*"
+        print(f"{w.id}  {w.url}  {events}  {to_db(w.created_at)}  {state}")
+    return 0
+
+
+async def _webhook_remove(s: Services, a: argparse.Namespace) -> int:
+    w = await s.webhooks.remove(a.id)
+    print(f"webhook {w.id} ({w.url}) is removed; nothing more is sent to it")
+    return 0
+
+
+def _delivery_json(d: WebhookDelivery) -> dict[str, Any]:
+    def at(x: datetime | None) -> str | None:
+        return to_db(x) if x else None
+
+    return {
+        "id": d.id,
+        "webhook": d.subscription_id,
+        "event_id": d.event_id,
+        "type": d.event_type,
+        "order_id": d.order_id,
+        "status": d.status,
+        "attempts": d.attempts,
+        "created_at": to_db(d.created_at),
+        "last_attempt_at": at(d.last_attempt_at),
+        "next_attempt_at": at(d.next_attempt_at) if d.status == "pending" else None,
+        "last_status": d.last_status,
+        "last_error": d.last_error,
+    }
+
+
+async def _webhook_deliveries(s: Services, a: argparse.Namespace) -> int:
+    order_id = _order_id(a.order) if a.order is not None else None
+    found = await s.webhooks.deliveries(order_id=order_id, status=a.status, limit=a.limit)
+    if a.json:
+        _print_json([_delivery_json(d) for d in found])
+        return 0
+    for d in found:
+        j = _delivery_json(d)
+        when = f"next {j['next_attempt_at']}" if d.status == "pending" else ""
+        why = f"  {d.last_error}" if d.last_error and d.status != "delivered" else ""
+        print(
+            f"{d.id}  {d.created_at:%Y-%m-%d %H:%M:%S}  {d.order_id}  {d.event_type:<22} "
+            f"{d.subscription_id}  {d.status} ({d.attempts} attempts) {when}{why}".rstrip()
+        )
+    return 0
+
+
+async def _webhook_retry(s: Services, a: argparse.Namespace) -> int:
+    d = await s.webhooks.retry(a.delivery_id)
+    print(f"delivery {d.id} ({d.event_type} of {d.order_id}) is queued to be sent again now")
+    return 0
+
+
 _FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 
 Command = Callable[[Services, argparse.Namespace], Awaitable[int]]
@@ -496,6 +582,33 @@ def build_parser() -> argparse.ArgumentParser:
     acs.add_argument("account", metavar="ACCOUNT")
     acs.add_argument("--json", action="store_true")
     acs.set_defaults(run=_account_show)
+    wh = sub.add_parser(
+        "webhook", help="order events POSTed, signed, to the marketplace"
+    ).add_subparsers(dest="webhook_command", required=True, parser_class=_Parser)
+    wha = wh.add_parser("add", help="a new subscriber; prints its id and signing secret once")
+    wha.add_argument("url", metavar="URL")
+    wha.add_argument(
+        "--events",
+        default="*",
+        help=f"comma-separated event types (default *, every one): {', '.join(event_types())}",
+    )
+    wha.add_argument("--json", action="store_true")
+    wha.set_defaults(run=_webhook_add, creates=True)
+    whl = wh.add_parser("list", help="every subscriber: id, URL, events, created, removed")
+    whl.add_argument("--json", action="store_true")
+    whl.set_defaults(run=_webhook_list)
+    whr = wh.add_parser("remove", help="stop sending to a subscriber")
+    whr.add_argument("id", metavar="ID")
+    whr.set_defaults(run=_webhook_remove)
+    whd = wh.add_parser("deliveries", help="events sent and to send, newest first")
+    whd.add_argument("--order", default=None, metavar="ID")
+    whd.add_argument("--status", choices=STATUSES, default=None)
+    whd.add_argument("--limit", type=_count(1, 1000), default=50)
+    whd.add_argument("--json", action="store_true")
+    whd.set_defaults(run=_webhook_deliveries)
+    wht = wh.add_parser("retry", help="send a delivered or failed delivery again, now")
+    wht.add_argument("delivery_id", type=_count(1, 2**63 - 1), metavar="DELIVERY_ID")
+    wht.set_defaults(run=_webhook_retry)
 
     sw = sub.add_parser("sweep", help="apply every deadline that is due now")
     sw.set_defaults(run=_sweep)

@@ -103,6 +103,8 @@ DURATION_BOUNDS: dict[str, tuple[timedelta, timedelta]] = {
     "link_ttl": (_MIN, 30 * _D),
     "operator_repeat_every": (_MIN, _D),
     "db_busy_timeout": (timedelta(0), 5 * _MIN),
+    "events_timeout": (_S, 5 * _MIN),
+    "events_retry_for": (_MIN, 30 * _D),
     # Reminder lead times, each of them.
     "remind_payment_before": (_S, _LONGEST),
     "remind_delivery_before": (_S, _LONGEST),
@@ -243,6 +245,11 @@ class Settings(BaseSettings):
     link_secret: SecretStr | None = None
     link_ttl: timedelta = timedelta(hours=1)
     bot_username: str | None = None
+    # Order events POSTed to the marketplace's webhook subscribers: how long one POST may
+    # take (then it counts as failed), and how long a refused event is retried with backoff
+    # before it is marked failed.
+    events_timeout: timedelta = timedelta(seconds=10)
+    events_retry_for: timedelta = timedelta(days=3)
 
     @field_validator(*DURATION_BOUNDS, mode="before")
     @classmethod

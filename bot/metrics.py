@@ -86,10 +86,19 @@ class Metrics:
             "How long the oldest notification waiting to be sent has waited (0: none waits).",
             registry=r,
         )
+        self.webhooks = Counter(
+            "kchat_webhook_attempts",
+            "Webhook delivery attempts, by outcome: delivered, retrying (tried again later), "
+            "failed (given up after the retry window).",
+            ["outcome"],
+            registry=r,
+        )
         # Every series exists from the start, at 0: a rate() over a series that appears
         # only with its first event misses that event.
         for outcome in ("answered", "declined"):
             self.faq.labels(outcome=outcome)
+        for outcome in ("delivered", "retrying", "failed"):
+            self.webhooks.labels(outcome=outcome)
         for code in TELEGRAM_ERROR_CODES:
             for where in ("notifier", "handler"):
                 self.telegram_errors.labels(code=code, where=where)
@@ -104,6 +113,10 @@ class Metrics:
     def faq_asked(self, answered: bool) -> None:
         """The help center answered a question in the chat, or declined it."""
         self.faq.labels(outcome="answered" if answered else "declined").inc()
+
+    def webhook_attempted(self, outcome: str) -> None:
+        """A webhook delivery was tried: delivered, retrying or failed."""
+        self.webhooks.labels(outcome=outcome).inc()
 
     # --- what the Telegram side reports -------------------------------------------------
 

@@ -30,6 +30,7 @@ from store.connection import BUSY_TIMEOUT_MS, connect, schema_version
 from store.help_store import HelpTables
 from store.inbox_store import InboxTables
 from store.support_store import SupportTables
+from store.webhook_store import WebhookTables
 
 
 def _relay_waiting(table: str = "outbox") -> str:
@@ -42,7 +43,9 @@ def _opt_ts(value: str | None) -> datetime | None:
     return from_db(value) if value else None
 
 
-class Tx(ChatTables, SupportTables, HelpTables, InboxTables, ApiTables, AccountTables):
+class Tx(
+    ChatTables, SupportTables, HelpTables, InboxTables, ApiTables, AccountTables, WebhookTables
+):
     """The operations available inside one transaction."""
 
     # --- orders ---------------------------------------------------------------------

@@ -258,3 +258,61 @@ class WaitingOrderRecord:
     order_id: str | None = None
     closed_at: datetime | None = None
     note: str | None = None
+
+
+@dataclass(frozen=True)
+class WebhookSubscription:
+    """A subscriber to the order events: where they go, the secret that signs them, and
+    which event types it wants (empty: every one)."""
+
+    id: str
+    url: str
+    secret: str
+    events: tuple[str, ...]
+    created_at: datetime
+    removed_at: datetime | None
+
+    def wants(self, event_type: str) -> bool:
+        """True if this subscriber is sent events of this type."""
+        return not self.events or event_type in self.events
+
+
+@dataclass(frozen=True)
+class NewWebhookDelivery:
+    """One event to send to one subscriber (written with the change it reports)."""
+
+    subscription_id: str
+    event_id: str
+    event_type: str
+    order_id: str
+    body: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class WebhookDelivery:
+    """A delivery as stored: pending, delivered or failed, and how its attempts went."""
+
+    id: int
+    subscription_id: str
+    event_id: str
+    event_type: str
+    order_id: str
+    body: str
+    status: str
+    attempts: int
+    created_at: datetime
+    next_attempt_at: datetime | None
+    first_attempt_at: datetime | None
+    last_attempt_at: datetime | None
+    last_status: int | None
+    last_error: str | None
+
+
+@dataclass(frozen=True)
+class DueWebhookDelivery:
+    """A delivery claimed for sending, with where it goes and what signs it."""
+
+    delivery: WebhookDelivery
+    url: str
+    secret: str

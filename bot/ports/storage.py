@@ -25,12 +25,14 @@ from bot.ports.records import (
     CardRef,
     ChatMode,
     DueDeadline,
+    DueWebhookDelivery,
     HelpDocStats,
     HelpQuestion,
     InboxItem,
     LinkTokenRecord,
     LogEntry,
     MessageEdit,
+    NewWebhookDelivery,
     OutboxItem,
     RelayedMessage,
     TicketMessage,
@@ -38,6 +40,8 @@ from bot.ports.records import (
     TranscriptRow,
     UserRecord,
     WaitingOrderRecord,
+    WebhookDelivery,
+    WebhookSubscription,
 )
 
 
@@ -733,6 +737,75 @@ class AccountRepo(Protocol):
         self, reference: str, state: str, order_id: str | None, note: str | None, now: datetime
     ) -> bool:
         """Move a waiting order out of `waiting`; False if it had left it already."""
+
+
+class WebhookRepo(Protocol):
+    """Subscribers to the order events, and each event's delivery to each of them."""
+
+    async def insert_webhook(self, subscription: WebhookSubscription) -> None:
+        """Store a new subscriber."""
+        ...
+
+    async def webhooks(self) -> list[WebhookSubscription]:
+        """Every subscriber, removed ones too, oldest first."""
+        ...
+
+    async def webhook_targets(self) -> list[tuple[str, tuple[str, ...]]]:
+        """The subscribers not removed, as (id, event types: empty for every one): what a
+        transition reads to queue its events (no more, so that it stays cheap)."""
+        ...
+
+    async def remove_webhook(
+        self, subscription_id: str, now: datetime
+    ) -> WebhookSubscription | None:
+        """Stop sending to this subscriber (its pending deliveries fail); None if unknown."""
+        ...
+
+    async def add_webhook_deliveries(self, rows: Sequence[NewWebhookDelivery]) -> None:
+        """Queue deliveries, due at once, in the transaction of the change they report."""
+        ...
+
+    async def webhook_deliveries(
+        self, *, order_id: str | None, status: str | None, limit: int
+    ) -> list[WebhookDelivery]:
+        """Deliveries, newest first, of one order and/or in one status."""
+        ...
+
+    async def get_webhook_delivery(self, delivery_id: int) -> WebhookDelivery | None:
+        """One delivery by id."""
+        ...
+
+    async def claim_webhook_deliveries(
+        self, now: datetime, limit: int, lease_until: datetime, owner: str
+    ) -> list[DueWebhookDelivery]:
+        """Take pending deliveries due by `now`, oldest first, leased to `owner` until
+        `lease_until`: only the oldest pending one of each (subscriber, order), so one
+        order's events reach a subscriber in order; rows another instance holds are skipped."""
+        ...
+
+    async def record_webhook_attempt(
+        self,
+        delivery_id: int,
+        owner: str,
+        now: datetime,
+        *,
+        status: str,
+        http_status: int | None,
+        error: str | None,
+        next_attempt_at: datetime | None,
+    ) -> bool:
+        """An attempt ended: the delivery is now `status` (pending again at
+        `next_attempt_at`, delivered or failed); False if `owner` had lost the lease."""
+        ...
+
+    async def retry_webhook_delivery(
+        self, delivery_id: int, now: datetime
+    ) -> WebhookDelivery | None:
+        """Send a delivery again from now on, with a fresh retry window; None if unknown."""
+        ...
+
+    async def next_webhook_at(self) -> datetime | None:
+        """When the earliest pending delivery not waiting behind an older one is due."""
         ...
 
 
@@ -748,6 +821,7 @@ class UnitOfWork(
     InboxRepo,
     ApiRepo,
     AccountRepo,
+    WebhookRepo,
     Protocol,
 ):
     """Every role, in one transaction: what a use case changes commits together."""

@@ -214,11 +214,10 @@ class OrderService:
             # The marketplace placed it at a new price: that is the item's price now.
             offer = offer.model_copy(update={"price_minor": price_minor, "updated_at": now})
             await tx.save_offer(offer)
-        order = await self._place(tx, offer, buyer_id, now, applied)
-        # Written with the order, under a unique key: of two racing creations with the
-        # same reference, the second waits for the first and then rolls back.
-        if reference is not None and not await tx.add_order_reference(reference, order.id):
-            raise ReferenceTaken(reference)
+        # The reference is written with the order (under a unique key: of two racing
+        # creations with the same reference, the second waits for the first and then rolls
+        # back), before its events, so `order.created` carries it.
+        order = await self._place(tx, offer, buyer_id, now, applied, reference)
         return order
 
     async def reference_of(self, order_id: str) -> str | None:
@@ -234,7 +233,13 @@ class OrderService:
         raise RuntimeError("could not find a free offer id")  # pragma: no cover
 
     async def _place(
-        self, tx: UnitOfWork, offer: Offer, buyer_id: int, now: datetime, applied: Applied
+        self,
+        tx: UnitOfWork,
+        offer: Offer,
+        buyer_id: int,
+        now: datetime,
+        applied: Applied,
+        reference: str | None = None,
     ) -> Order:
         outcome = t.create_order(
             order_id=await self._fresh_id(tx),
@@ -248,7 +253,9 @@ class OrderService:
         )
         await tx.ensure_user(buyer_id)
         await tx.ensure_user(offer.seller_id)
-        return await persist_outcome(tx, outcome, self.policy, now, previous=None, applied=applied)
+        return await persist_outcome(
+            tx, outcome, self.policy, now, previous=None, applied=applied, reference=reference
+        )
 
     async def create_offer(
         self, *, seller_id: int, title: str, price_minor: int, currency: str

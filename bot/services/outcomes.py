@@ -6,11 +6,13 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.deadlines import open_deadlines
+from bot.domain.errors import ReferenceTaken
 from bot.domain.model import Order, Role
 from bot.domain.policy import Policy
 from bot.domain.transitions import Outcome, apply_deadline, overdue_resolution
 from bot.ports.storage import UnitOfWork
 from bot.services.telemetry import Applied
+from bot.services.webhooks import queue_order_events
 
 
 def _recipient(order: Order, role: Role) -> int:
@@ -25,16 +27,23 @@ async def persist_outcome(
     *,
     previous: Order | None,
     applied: Applied,
+    reference: str | None = None,
 ) -> Order:
     """Write everything `outcome` implies inside the caller's transaction; return the order.
 
     A transition that changed the order is added to `applied`, for the caller to count once
-    its transaction has committed.
+    its transaction has committed. `reference`, the marketplace's id of a new order, is
+    bound to it (ReferenceTaken if it names another order: the caller's transaction rolls
+    back) before the order's events are queued, so they carry it.
     """
     order = outcome.order
     if previous is None:
         await tx.insert_order(order, now)
         order = order.model_copy(update={"version": 1})
+        # Under a unique key: of two racing creations with the same reference, the second
+        # waits for the first and then rolls back.
+        if reference is not None and not await tx.add_order_reference(reference, order.id):
+            raise ReferenceTaken(reference)
     elif outcome.changed:
         order = await tx.update_order(order, previous.version, now)
         if order.hidden_for != previous.hidden_for:
@@ -54,6 +63,7 @@ async def persist_outcome(
                 **event.payload.to_dict(),
             }
             await tx.add_outbox(order.id, _recipient(order, role), event.kind.value, payload, now)
+    await queue_order_events(tx, order, outcome.events, now)
     return order
 
 

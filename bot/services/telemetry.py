@@ -22,6 +22,10 @@ class Telemetry(Protocol):
         """Someone asked the help center in the chat; it answered, or declined."""
         ...
 
+    def webhook_attempted(self, outcome: str) -> None:
+        """A webhook delivery was tried: delivered, retrying (will be tried again) or failed."""
+        ...
+
 
 class NoTelemetry:
     """Counts nothing: the command line, and services built without a running bot."""
@@ -30,6 +34,9 @@ class NoTelemetry:
         """Nothing to count."""
 
     def faq_asked(self, answered: bool) -> None:
+        """Nothing to count."""
+
+    def webhook_attempted(self, outcome: str) -> None:
         """Nothing to count."""
 
 

@@ -29,6 +29,7 @@ from store.postgres.outbox import OutboxTables
 from store.postgres.support import SupportTables
 from store.postgres.url import display_url
 from store.postgres.users import UserTables
+from store.postgres.webhooks import WebhookTables
 
 
 class PgTx(
@@ -43,6 +44,7 @@ class PgTx(
     InboxTables,
     ApiTables,
     AccountTables,
+    WebhookTables,
 ):
     """The operations available inside one unit of work."""
 

@@ -19,6 +19,7 @@ from handlers.views.telegram_text import clip
 from handlers.wiring import Ctx, cards, services
 
 PAGE = 5
+TAB_ROW_CHARS = 28  # the most letters five filter tabs show uncut in one row on a phone
 FILTERS: dict[str, tuple[str, list[Status]]] = {
     "active": (N_("Active"), list(OPEN_STATUSES)),
     "completed": (N_("Completed"), [Status.COMPLETED]),
@@ -57,9 +58,13 @@ async def _order_list(
         nav.append(button(_("Older ›"), ListPage(key, page + 1)))
     if nav:
         rows.append(nav)
-    rows.append(
-        [button(("• " if k == key else "") + _(v[0]), ListPage(k)) for k, v in FILTERS.items()]
-    )
+    tabs = [button(("• " if k == key else "") + _(v[0]), ListPage(k)) for k, v in FILTERS.items()]
+    # Five tabs fit one row on a phone only while their words are short; longer ones
+    # ("Completed", Malay's "Bayaran balik") take two rows rather than being cut.
+    if sum(len(t.text) for t in tabs) > TAB_ROW_CHARS:
+        rows += [tabs[:3], tabs[3:]]
+    else:
+        rows.append(tabs)
     text = _("<b>Your orders — {filter}</b>").format(filter=_(label))
     if not found:
         text += "\n\n" + _("Nothing here yet.")

@@ -12,7 +12,7 @@ from telegram import Update
 
 from bot.app import App, build_application
 from bot.bootstrap import Services
-from bot.clock import ManualClock
+from bot.clock import ManualClock, SystemClock
 from bot.config import Settings
 from bot.domain.faq import FaqIndex
 from handlers.delivery.notifier import Notifier
@@ -209,6 +209,8 @@ async def open_world(
         await app.initialize()
         if app.post_init is not None:
             await app.post_init(app)
+        # A marketplace's receiver checks webhook signatures against its real clock.
+        world.services.webhook_sender.signing_clock = SystemClock()
         await app.start()
         assert app.updater is not None
         await app.updater.start_polling(

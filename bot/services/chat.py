@@ -127,6 +127,9 @@ class ChatService:
         # cache is exact; with several instances on one database, another may change them.
         self._cache_modes = sole_writer
         self._modes: dict[int, ChatMode | None] = {}
+        # (chosen with /language, Telegram's when last written): read for every update and
+        # every notice, so kept like the modes when this process is the only writer.
+        self._languages: dict[int, tuple[str | None, str | None]] = {}
         self._seen_written: dict[int, tuple[datetime, str | None]] = {}
         # Relays and their outcomes of concurrent chats share one commit (one fsync).
         self._relays = SharedTransaction(
@@ -164,6 +167,7 @@ class ChatService:
         ):
             return False
         self._seen_written[user_id] = (now, language)
+        self._languages.pop(user_id, None)
         async with self.store.transaction() as tx:
             before = await tx.get_user(user_id)
             await tx.touch_user(
@@ -184,6 +188,16 @@ class ChatService:
         async with self.store.read() as tx:
             return await tx.get_user(user_id)
 
+    async def languages(self, user_id: int) -> tuple[str | None, str | None]:
+        """The language `user_id` chose with /language, and their Telegram's as last seen."""
+        if user_id in self._languages:
+            return self._languages[user_id]
+        user = await self.user(user_id)
+        found = (user.language, user.telegram_language) if user is not None else (None, None)
+        if self._cache_modes:
+            self._languages[user_id] = found
+        return found
+
     def is_online(self, user: UserRecord | None) -> bool:
         """Online (blue) if active within the online window, else offline (grey)."""
         if user is None or user.last_seen_at is None:
@@ -202,6 +216,7 @@ class ChatService:
             raise InvalidInput(Words("{language} is not a language."), language=repr(language[:20]))
         async with self.store.transaction() as tx:
             await tx.set_language(user_id, tag)
+        self._languages.pop(user_id, None)
 
     async def mark_unreachable(self, user_id: int, error: str) -> bool:
         """The user blocked the bot: park their news; True if this is news (first time)."""

@@ -85,8 +85,8 @@ class Cards:
 
     async def language_for(self, user_id: int) -> str | None:
         """The translation `user_id` reads (None: English)."""
-        user = await self.services.chat.user(user_id)
-        return language_of((user.language or user.telegram_language) if user else None)
+        chosen, telegram = await self.services.chat.languages(user_id)
+        return language_of(chosen or telegram)
 
     async def build(self, order: Order, viewer_id: int) -> tuple[str, InlineKeyboardMarkup]:
         """The card's text and the buttons valid now for this viewer, in their language."""

@@ -82,8 +82,7 @@ async def reading(ctx: Ctx, user: User | None) -> str | None:
     """The language tag this person reads: the one they chose, else their Telegram's."""
     if user is None:
         return None
-    record = await services(ctx).chat.user(user.id)
-    chosen = record.language if record is not None else None
+    chosen, _telegram = await services(ctx).chat.languages(user.id)
     return chosen or user.language_code
 
 

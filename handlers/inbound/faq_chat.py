@@ -23,9 +23,10 @@ from bot.domain.input_modes import InputMode
 from bot.domain.tickets import TicketKind
 from handlers.inbound.common import guarded, reading, tell
 from handlers.inbound.orders import show_card
+from handlers.inbound.support import desk_language
 from handlers.views.callback_data import Act, FaqReply, FaqTap, PlainTap, button
 from handlers.views.faq_render import article, full_article_button
-from handlers.views.i18n import N_, language_of, texts
+from handlers.views.i18n import N_, _, language_of, speaking, texts
 from handlers.views.telegram_text import clip, cut
 from handlers.wiring import Ctx, services, settings
 
@@ -244,15 +245,17 @@ async def request_support(
         )
         return
     doc = _doc(faq_index(ctx), topic) if topic else None
-    answered = f"the help center answered “{doc.title}”" if doc else "no help article matched"
-    subject = (
-        f"Asked: “{cut(question, 400)}”; {answered}."
-        if question
-        else f"Asked for a person after: {doc.title}"
-        if doc
-        else "Asked for a person"
-    )
-    ticket, _ = await s.support.raise_ticket(
+    with speaking(desk_language(ctx)):  # the ticket's subject is for the agents
+        if question and doc:
+            subject = _("Asked: “{question}”; the help center answered “{title}”.")
+        elif question:
+            subject = _("Asked: “{question}”; no help article matched.")
+        elif doc:
+            subject = _("Asked for a person after: {title}")
+        else:
+            subject = _("Asked for a person")
+    subject = subject.format(question=cut(question or "", 400), title=doc.title if doc else "")
+    ticket, _opened = await s.support.raise_ticket(
         TicketKind.HELP, order_id=None, user_id=user.id, subject=subject
     )
     await s.chat.set_mode(user.id, InputMode.SUPPORT, None, ticket_id=ticket.id)

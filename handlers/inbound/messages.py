@@ -14,8 +14,8 @@ from handlers.inbound.flows import LEFT_CHAT, on_mode_text
 from handlers.inbound.offers import on_sell_input, open_start_link, own_link_payload
 from handlers.inbound.orders import show_card, show_order_by_id
 from handlers.inbound.relay import message_kind, relay, relay_edit
-from handlers.inbound.support import party_to_support, support_ticket_for_reply
-from handlers.views.i18n import N_, _
+from handlers.inbound.support import desk_language, party_to_support, support_ticket_for_reply
+from handlers.views.i18n import N_, _, speaking
 from handlers.wiring import Ctx, cards, notifier, services
 
 FILE_KINDS = ("document", "photo")
@@ -134,7 +134,9 @@ async def _receipt(update: Update, ctx: Ctx, order_id: str) -> None:
     order = await s.orders.get_for(order_id, uid)
     msg = update.effective_message
     assert msg is not None
-    subject = "Paid, but the order shows unpaid" + (f": {msg.caption}" if msg.caption else "")
+    with speaking(desk_language(ctx)):  # the ticket's subject is for the agents
+        subject = _("Paid, but the order shows unpaid")
+    subject += f": {msg.caption}" if msg.caption else ""
     ticket, _opened = await s.support.raise_ticket(
         TicketKind.PAYMENT, order_id=order.id, user_id=uid, subject=subject[:300]
     )

@@ -62,6 +62,12 @@ def desk(ctx: Ctx) -> SupportDesk:
     return d
 
 
+def desk_language(ctx: Ctx) -> str | None:
+    """The support group's one language (None: English, or no support group)."""
+    d = ctx.bot_data.desk
+    return d.language if d is not None else None
+
+
 def in_desk_language(handler: GroupHandler) -> GroupHandler:
     """What the bot says in the support group is in the agents' one language
     (KCHAT_SUPPORT_LANGUAGE), whatever their own apps are set to."""
@@ -608,10 +614,12 @@ async def party_to_support(update: Update, ctx: Ctx, ticket: Ticket) -> None:
     assert msg is not None and user is not None
     s = services(ctx)
     order = await s.support.order_of(ticket)
-    role = ""
-    if order is not None:
-        role = "Buyer" if user.id == order.buyer_id else "Seller"
-    head = f"👤 <b>{role or 'User'} {escape(user.full_name)}</b> (#{ticket.id}):"
+    with speaking(desk_language(ctx)):  # what the agents read, in their language
+        if order is None:
+            role = _("User")
+        else:
+            role = _("Buyer") if user.id == order.buyer_id else _("Seller")
+    head = f"👤 <b>{role} {escape(user.full_name)}</b> (#{ticket.id}):"
     d = desk(ctx)
     kind = message_kind(msg)
     if kind is None:

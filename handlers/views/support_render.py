@@ -66,6 +66,14 @@ DEADLINE_WORDS: dict[DeadlineKind, str] = {
 }
 
 
+# How an order was paid, as the card says it.
+PAID_VIA = {
+    "balance": N_("balance"),
+    "external": N_("external"),
+    "support": N_("support"),
+}
+
+
 def _who(user: UserRecord | None, uid: int) -> str:
     name = escape(user.display_name) if user and user.display_name else "?"
     return f"{name} (<code>{uid}</code>)"
@@ -166,9 +174,8 @@ def _order_lines(
         _("Seller: {who}").format(who=_who(people.get(order.seller_id), order.seller_id)),
     ]
     if order.paid_at:
-        paid = _("Paid {when} ({via})").format(
-            when=fmt_short(order.paid_at, tz), via=order.paid_via
-        )
+        via = _(PAID_VIA[order.paid_via]) if order.paid_via in PAID_VIA else order.paid_via
+        paid = _("Paid {when} ({via})").format(when=fmt_short(order.paid_at, tz), via=via)
         if live:
             paid += "; " + _("escrow {amount}").format(amount=display(order.escrow_minor, cur))
         lines.append(paid)

@@ -243,6 +243,9 @@ async def test_a_malay_support_group_works_its_tickets_in_malay_for_an_english_b
         assert card.has_button("Ambil") and card.has_button("Pulangkan penuh")
         told = buyer.last_message()
         assert told is not None and "is now with KALEOZ Support" in told.content  # English
+        buyer.send("The code never came")
+        relayed = await k.group.wait_for_message(contains="The code never came")
+        assert relayed.content.startswith("👤 Pembeli Alice (#1):")  # as the buyer wrote it
 
         k.group.tap(agent, "Ambil", card.message_id)
         await k.settle()

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.domain.errors import DomainError, IllegalTransition
+from bot.domain.errors import DomainError, IllegalTransition, Words
 
 
 class TicketKind(StrEnum):
@@ -78,22 +78,27 @@ class Ticket(BaseModel):
 def check_claim(ticket: Ticket, agent_id: int) -> bool:
     """True if the agent may claim (False: they already hold it); raise if someone else does."""
     if not ticket.is_open:
-        raise IllegalTransition(f"Ticket #{ticket.id} is closed.")
+        raise IllegalTransition(Words("Ticket #{ticket} is closed."), ticket=ticket.id)
     if ticket.claimed_by is None:
         return True
     if ticket.claimed_by == agent_id:
         return False
-    raise AlreadyClaimed(f"{ticket.claimed_by_name or 'Another agent'} already claimed this.")
+    if ticket.claimed_by_name:
+        raise AlreadyClaimed(Words("{agent} already claimed this."), agent=ticket.claimed_by_name)
+    raise AlreadyClaimed(Words("Another agent already claimed this."))
 
 
 def check_agent_may_act(ticket: Ticket, agent_id: int) -> None:
     """Money and closing need the ticket to be open and held by this agent (or unclaimed)."""
     if not ticket.is_open:
-        raise IllegalTransition(f"Ticket #{ticket.id} is already closed.")
+        raise IllegalTransition(Words("Ticket #{ticket} is already closed."), ticket=ticket.id)
     if ticket.claimed_by is not None and ticket.claimed_by != agent_id:
-        raise AlreadyClaimed(
-            f"{ticket.claimed_by_name or 'Another agent'} is working this ticket; claim it first."
-        )
+        if ticket.claimed_by_name:
+            raise AlreadyClaimed(
+                Words("{agent} is working this ticket; claim it first."),
+                agent=ticket.claimed_by_name,
+            )
+        raise AlreadyClaimed(Words("Another agent is working this ticket; claim it first."))
 
 
 def sla_due(ticket: Ticket, policy: SupportPolicy) -> datetime | None:

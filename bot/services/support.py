@@ -10,7 +10,7 @@ from datetime import datetime
 
 from bot.clock import Clock
 from bot.domain import transitions as t
-from bot.domain.errors import IllegalTransition, InvalidInput, OrderNotFound
+from bot.domain.errors import DomainError, IllegalTransition, InvalidInput, OrderNotFound, Words
 from bot.domain.events import (
     DeskNews,
     PaymentRejected,
@@ -43,8 +43,8 @@ class TicketNotFound(OrderNotFound):
     """No such ticket."""
 
     def __init__(self, ticket_id: int) -> None:
-        super().__init__(f"#{ticket_id}")
-        self.message = f"No ticket #{ticket_id}."
+        DomainError.__init__(self, Words("No ticket #{ticket}."), ticket=ticket_id)
+        self.order_id = f"#{ticket_id}"
 
 
 class SupportService:
@@ -164,7 +164,7 @@ class SupportService:
             ticket = await self._load(tx, ticket_id)
             if check_claim(ticket, agent_id):
                 if not await tx.claim_ticket(ticket_id, agent_id, name, now):
-                    raise IllegalTransition("Someone claimed it a moment ago.")
+                    raise IllegalTransition(Words("Someone claimed it a moment ago."))
                 await self._tell_group(tx, TicketClaimed(ticket_id=ticket_id, agent=name), now)
             ticket = await self._load(tx, ticket_id)
         self._done()
@@ -181,12 +181,14 @@ class SupportService:
             order = None
             if step is not None:
                 if ticket.order_id is None:
-                    raise IllegalTransition("This ticket is not about an order.")
+                    raise IllegalTransition(Words("This ticket is not about an order."))
                 order = await self.orders.apply_in(
                     tx, ticket.order_id, Actor(Role.AGENT, agent_id), step, now, applied
                 )
             if not await tx.close_ticket(ticket_id, agent_id, outcome, now):
-                raise IllegalTransition(f"Ticket #{ticket_id} is already closed.")
+                raise IllegalTransition(
+                    Words("Ticket #{ticket} is already closed."), ticket=ticket_id
+                )
             await self._tell_group(tx, TicketClosed(ticket_id=ticket_id, outcome=outcome), now)
             ticket = await self._load(tx, ticket_id)
         self._done(applied)
@@ -270,9 +272,9 @@ class SupportService:
         """An internal note; parties never see it."""
         clean = text.strip()
         if not clean:
-            raise InvalidInput("Write the note after /note.")
+            raise InvalidInput(Words("Write the note after /note."))
         if len(clean) > MAX_NOTE:
-            raise InvalidInput(f"Notes are at most {MAX_NOTE} characters.")
+            raise InvalidInput(Words("Notes are at most {limit} characters."), limit=MAX_NOTE)
         async with self.store.transaction() as tx:
             await self._load(tx, ticket_id)
             await tx.add_note(ticket_id, agent_id, name, clean, self.clock.now())

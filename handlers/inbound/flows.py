@@ -15,7 +15,7 @@ from bot.domain.errors import (
     InvalidInput,
 )
 from bot.domain.input_modes import ORDER_ANSWERS, InputMode, asks_about_an_order
-from bot.domain.money import display, parse_amount
+from bot.domain.money import parse_amount
 from bot.domain.transitions import check_payment_report
 from handlers.inbound.accounts import on_unlink_confirmed, on_unlink_declined
 from handlers.inbound.common import guarded
@@ -38,6 +38,7 @@ from handlers.inbound.preferences import (
     on_timezone_confirmed,
     on_timezone_declined,
 )
+from handlers.views.amounts import money
 from handlers.views.callback_data import (
     Act,
     Callback,
@@ -165,7 +166,7 @@ async def _refund_part(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
         _(
             "Type the amount you want back for order <b>{order}</b> (more than 0, at most "
             "{amount}), like <code>5.00</code>. Send /cancel to stop."
-        ).format(order=order.id, amount=display(order.amount_minor, order.currency)),
+        ).format(order=order.id, amount=money(order.amount_minor, order.currency)),
         placeholder=_("Amount to get back, like 5.00"),
     )
     return True
@@ -360,7 +361,7 @@ async def _reorder(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
     note = (
         " "
         + _("The price changed from {old} to {new}.").format(
-            old=display(old.amount_minor, old.currency), new=display(new.amount_minor, new.currency)
+            old=money(old.amount_minor, old.currency), new=money(new.amount_minor, new.currency)
         )
         if changed
         else ""

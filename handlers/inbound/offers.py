@@ -11,10 +11,11 @@ from bot.domain.errors import InvalidInput, OfferNotFound
 from bot.domain.ids import normalize_order_id
 from bot.domain.input_modes import InputMode
 from bot.domain.model import Offer
-from bot.domain.money import display, normalize_currency, parse_amount
+from bot.domain.money import normalize_currency, parse_amount
 from handlers.inbound.accounts import open_link
 from handlers.inbound.common import guarded, tell
 from handlers.inbound.orders import show_card
+from handlers.views.amounts import money
 from handlers.views.callback_data import OfferTap, button
 from handlers.views.i18n import N_, _
 from handlers.views.render import force_reply
@@ -43,7 +44,7 @@ def offer_text(offer: Offer) -> str:
         "🛍 <b>{title}</b>\n"
         "Price: <b>{price}</b>\n\n"
         "The price is locked when you order. Unpaid orders expire after the payment window."
-    ).format(title=escape(offer.title), price=display(offer.price_minor, offer.currency))
+    ).format(title=escape(offer.title), price=money(offer.price_minor, offer.currency))
 
 
 @guarded
@@ -139,7 +140,7 @@ async def create_offer(update: Update, ctx: Ctx, title: str, price_text: str) ->
     await tell(
         update,
         _("✅ Listed: <b>{title}</b> at {price}.\n\nShare this link with buyers:\n{link}").format(
-            title=escape(offer.title), price=display(minor, currency), link=link
+            title=escape(offer.title), price=money(minor, currency), link=link
         ),
     )
 

@@ -8,10 +8,11 @@ from bot.domain.actions import Action, check_action
 from bot.domain.ids import find_order_ids
 from bot.domain.input_modes import InputMode
 from bot.domain.model import Order, Status
-from bot.domain.money import display, parse_amount
+from bot.domain.money import parse_amount
 from bot.services.orders import OPEN_STATUSES
 from handlers.delivery.cards import edit
 from handlers.inbound.common import guarded, tell
+from handlers.views.amounts import money
 from handlers.views.callback_data import Act, ListPage, OrderTap, button
 from handlers.views.i18n import N_, _
 from handlers.views.render import cancel_prompt, confirm_prompt, force_reply, refund_prompt
@@ -105,7 +106,7 @@ async def cmd_balance(update: Update, ctx: Ctx) -> None:
     if not balances:
         await tell(update, _("💰 Your KALEOZ balance is empty."))
         return
-    lines = [f"• {display(v, cur)}" for cur, v in balances.items()]
+    lines = [f"• {money(v, cur)}" for cur, v in balances.items()]
     await tell(update, _("💰 <b>Your KALEOZ balance</b>") + "\n" + "\n".join(lines))
 
 

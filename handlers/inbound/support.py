@@ -23,12 +23,13 @@ from telegram.ext import filters
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.input_modes import InputMode
 from bot.domain.model import Order, Resolution
-from bot.domain.money import display, parse_amount
+from bot.domain.money import parse_amount
 from bot.domain.tickets import Ticket, check_agent_may_act
 from bot.ports.records import ChatMode, MessageEdit, RelayedMessage, TicketMessage
 from handlers.delivery.relay_delivery import fits_with_header, with_header
 from handlers.delivery.support_desk import SupportDesk
 from handlers.inbound.relay import message_kind
+from handlers.views.amounts import money
 from handlers.views.callback_data import (
     Act,
     InvalidCallback,
@@ -234,7 +235,7 @@ async def _partial(
             "✍️ {agent}, reply to this message with the amount to refund to the buyer (less "
             "than {amount}). Until you do, what you write here is not sent to anyone; /cancel "
             "stops."
-        ).format(agent=mention, amount=display(order.amount_minor, order.currency)),
+        ).format(agent=mention, amount=money(order.amount_minor, order.currency)),
         force_reply(_("Amount to refund, like 5.00"), selective=True),
     )
     # Until answered (or /cancel), the agent's messages in the group answer this prompt.
@@ -501,7 +502,7 @@ async def _amount_reply(update: Update, ctx: Ctx, ticket: Ticket, text: str) -> 
         if minor >= order.amount_minor:
             raise InvalidInput(
                 _("A partial refund must be less than {amount}.").format(
-                    amount=display(order.amount_minor, order.currency)
+                    amount=money(order.amount_minor, order.currency)
                 )
             )
     except DomainError as exc:
@@ -520,7 +521,7 @@ async def _amount_reply(update: Update, ctx: Ctx, ticket: Ticket, text: str) -> 
     rest = order.amount_minor - minor
     await msg.reply_text(
         _("Refund {refund} to the buyer and pay {rest} to the seller?").format(
-            refund=display(minor, order.currency), rest=display(rest, order.currency)
+            refund=money(minor, order.currency), rest=money(rest, order.currency)
         ),
         reply_markup=confirm_keyboard(
             TicketPartialRefund(ticket.id, minor), partial_label(order, minor)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.domain.errors import DomainError, Words
+from handlers.views.amounts import shown_amount
 from handlers.views.i18n import _, ngettext
 
 
@@ -26,6 +27,8 @@ def _shown(value: object) -> object:
         return _(value)
     if isinstance(value, timedelta):
         return span(value)
+    if isinstance(value, str):
+        return shown_amount(value)  # an amount the core wrote, as the reader writes it
     return value
 
 

@@ -47,6 +47,7 @@ from bot.domain.transitions import (
 )
 from bot.ports.records import LogEntry
 from bot.services.chat import OrderView
+from handlers.views.amounts import money, shown_amount
 from handlers.views.callback_data import (
     Act,
     CancelConfirm,
@@ -133,8 +134,8 @@ def next_action_text(o: Order, kind: DeadlineKind, *, to_buyer: bool = False) ->
     rr = o.refund_request
     if kind is not DeadlineKind.AUTO_REFUND or rr is None:
         return _(NEXT_ACTION[kind][0 if to_buyer else 1])
-    refund = display(unanswered_refund_minor(o), o.currency)
-    asked = display(rr.amount_minor, o.currency)
+    refund = money(unanswered_refund_minor(o), o.currency)
+    asked = money(rr.amount_minor, o.currency)
     if silence_refunds_whole_order(o):
         if to_buyer:
             text = _(
@@ -245,7 +246,7 @@ def card_text(
     lines = [
         _("🧾 <b>Order {order}</b> · {title}").format(order=o.id, title=escape(o.title)),
         f"{STATUS_ICON[o.status]} <b>{o.status.label}</b>{_cancelled_by(o, viewer)} · "
-        f"{display(o.amount_minor, o.currency)}",
+        f"{money(o.amount_minor, o.currency)}",
         who.format(name=name_of(view), presence=presence),
     ]
     if view.counterparty_unreachable:
@@ -317,7 +318,7 @@ def _facts(o: Order, viewer: Role) -> list[str]:
             ),
             (False, False): N_("↩️ <b>Refund request:</b> {amount} (partial), rejected"),
         }[rr.full, rr.is_open]
-        out += ["", _(state).format(amount=display(rr.amount_minor, o.currency))]
+        out += ["", _(state).format(amount=money(rr.amount_minor, o.currency))]
         if rr.reason:
             out.append(_("   Reason: {reason}").format(reason=quote(rr.reason, REASON_ON_CARD)))
         if rr.rejection_reason:
@@ -448,7 +449,7 @@ def _closing(o: Order, viewer: Role) -> str:
             return _("This order expired unpaid. Re-order to buy again at today's price.")
         return _("This order expired unpaid.")
     if o.status is Status.REFUNDING:
-        amount = display(o.refunded_minor, o.currency)
+        amount = money(o.refunded_minor, o.currency)
         if viewer is Role.BUYER:
             return _("Refunded: {amount} went back to your KALEOZ balance.").format(amount=amount)
         return _("Refunded: {amount} went back to the buyer's KALEOZ balance.").format(
@@ -456,12 +457,10 @@ def _closing(o: Order, viewer: Role) -> str:
         )
     if o.refunded_minor:
         return _("{refunded} was refunded to the buyer and {paid} paid to the seller.").format(
-            refunded=display(o.refunded_minor, o.currency),
-            paid=display(o.released_minor, o.currency),
+            refunded=money(o.refunded_minor, o.currency),
+            paid=money(o.released_minor, o.currency),
         )
-    return _("{amount} was paid to the seller.").format(
-        amount=display(o.released_minor, o.currency)
-    )
+    return _("{amount} was paid to the seller.").format(amount=money(o.released_minor, o.currency))
 
 
 def card_keyboard(
@@ -493,7 +492,7 @@ def confirm_prompt(o: Order) -> tuple[str, InlineKeyboardMarkup]:
         "{amount} goes to the seller and this <b>cannot be "
         "undone</b>. KALEOZ Support can no longer help with this order afterwards.\n\n"
         "Only confirm once you have checked you got the right thing and amount."
-    ).format(order=o.id, amount=display(o.amount_minor, o.currency))
+    ).format(order=o.id, amount=money(o.amount_minor, o.currency))
     kb = InlineKeyboardMarkup(
         [
             [
@@ -508,7 +507,7 @@ def confirm_prompt(o: Order) -> tuple[str, InlineKeyboardMarkup]:
 def cancel_prompt(o: Order, by: int) -> tuple[str, InlineKeyboardMarkup]:
     """The second step before a party cancels. A seller says why (the buyer is told); the
     buyer's own unpaid order just asks once more."""
-    amount = display(o.amount_minor, o.currency)
+    amount = money(o.amount_minor, o.currency)
     if o.buyer_id == by:
         text = _("Cancel order {order} ({amount}, not paid)? This cannot be undone.").format(
             order=o.id, amount=amount
@@ -546,7 +545,7 @@ def cancel_prompt(o: Order, by: int) -> tuple[str, InlineKeyboardMarkup]:
 
 def pay_prompt(o: Order) -> tuple[str, InlineKeyboardMarkup]:
     """The second step before paying from the KALEOZ balance."""
-    amount = display(o.amount_minor, o.currency)
+    amount = money(o.amount_minor, o.currency)
     text = _(
         "Pay {amount} for order {order} from your KALEOZ balance? The money is held until "
         "you confirm you received the order."
@@ -569,7 +568,7 @@ def approve_prompt(o: Order) -> tuple[str, InlineKeyboardMarkup]:
     """The second step before the seller approves a refund request."""
     rr = o.refund_request
     minor = rr.amount_minor if rr is not None else o.amount_minor
-    amount = display(minor, o.currency)
+    amount = money(minor, o.currency)
     text = _(
         "Approve the refund on order {order}? {amount} goes back to the buyer's KALEOZ "
         "balance. This cannot be undone."
@@ -594,7 +593,7 @@ def refund_prompt(o: Order) -> tuple[str, InlineKeyboardMarkup]:
         "Request a refund for order {order}.\n\nA full refund returns "
         "{amount} to your KALEOZ balance. For a partial refund, "
         "you propose an amount and the seller must agree."
-    ).format(order=o.id, amount=display(o.amount_minor, o.currency))
+    ).format(order=o.id, amount=money(o.amount_minor, o.currency))
     kb = InlineKeyboardMarkup(
         [
             [button(_("Full refund"), OrderTap(Act.REFUND_FULL, o.id))],
@@ -623,13 +622,17 @@ def force_reply(placeholder: str, *, selective: bool = False) -> ForceReply:
 def headline(news: PartyNews, role: Role, o: Order, tz: ZoneInfo) -> str:
     """The first line of a notification: what just happened, for this party."""
     buyer = role is Role.BUYER
-    amount = display(o.amount_minor, o.currency)
+    amount = money(o.amount_minor, o.currency)
     match news:
         case OrderCreated(reorder_of=reorder_of, old_price=old_price):
             # A re-order takes today's price: say so when it is not the expired order's.
+            # (The event keeps the old price as the core wrote it: compared in that form.)
             repriced = (
-                " " + _("The price changed from {old} to {new}.").format(old=old_price, new=amount)
-                if reorder_of and old_price and old_price != amount
+                " "
+                + _("The price changed from {old} to {new}.").format(
+                    old=shown_amount(old_price), new=amount
+                )
+                if reorder_of and old_price and old_price != display(o.amount_minor, o.currency)
                 else ""
             )
             if buyer:
@@ -660,9 +663,11 @@ def headline(news: PartyNews, role: Role, o: Order, tz: ZoneInfo) -> str:
         case RefundRequested(amount=asked):
             if buyer:
                 return _("↩️ Refund of {amount} requested. The seller has been told.").format(
-                    amount=asked
+                    amount=shown_amount(asked)
                 )
-            return _("↩️ The buyer asked for a refund of {amount}.").format(amount=asked)
+            return _("↩️ The buyer asked for a refund of {amount}.").format(
+                amount=shown_amount(asked)
+            )
         case RefundApproved(amount=refunded, automatic=automatic):
             said = {
                 (True, True): N_(
@@ -675,7 +680,7 @@ def headline(news: PartyNews, role: Role, o: Order, tz: ZoneInfo) -> str:
                 ),
                 (False, False): N_("↩️ Refund of {amount} approved."),
             }[buyer, automatic]
-            return _(said).format(amount=refunded)
+            return _(said).format(amount=shown_amount(refunded))
         case RefundRejected():
             if buyer:
                 return _(

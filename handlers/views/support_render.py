@@ -18,10 +18,11 @@ from bot.domain.events import (
     TicketSla,
 )
 from bot.domain.model import Order, RefundStatus, Status
-from bot.domain.money import display, format_amount
+from bot.domain.money import format_amount
 from bot.domain.policy import Policy
 from bot.domain.tickets import Ticket, TicketKind
 from bot.ports.records import LogEntry, RelayedMessage, UserRecord
+from handlers.views.amounts import money
 from handlers.views.callback_data import (
     Act,
     TicketCallback,
@@ -168,7 +169,7 @@ def _order_lines(
     """The order as it is now; a closed case shows no countdowns and no held money."""
     cur = order.currency
     lines = [
-        f"🧾 {escape(order.title)} · <b>{display(order.amount_minor, cur)}</b> · "
+        f"🧾 {escape(order.title)} · <b>{money(order.amount_minor, cur)}</b> · "
         f"{order.status.label}",
         _("Buyer: {who}").format(who=_who(people.get(order.buyer_id), order.buyer_id)),
         _("Seller: {who}").format(who=_who(people.get(order.seller_id), order.seller_id)),
@@ -177,7 +178,7 @@ def _order_lines(
         via = _(PAID_VIA[order.paid_via]) if order.paid_via in PAID_VIA else order.paid_via
         paid = _("Paid {when} ({via})").format(when=fmt_short(order.paid_at, tz), via=via)
         if live:
-            paid += "; " + _("escrow {amount}").format(amount=display(order.escrow_minor, cur))
+            paid += "; " + _("escrow {amount}").format(amount=money(order.escrow_minor, cur))
         lines.append(paid)
     if order.delivery_note:
         lines.append(_("📤 Delivery: {note}").format(note=quote(order.delivery_note, 300)))
@@ -190,7 +191,7 @@ def _order_lines(
             (False, False): N_("↩️ Refund request {amount} (partial), rejected"),
         }[rr.full, rr.status is RefundStatus.OPEN]
         lines.append(
-            _(asked).format(amount=display(rr.amount_minor, cur))
+            _(asked).format(amount=money(rr.amount_minor, cur))
             + (f": “{quote(rr.rejection_reason, 300)}”" if rr.rejection_reason else "")
         )
     if live and order.dispute_open:
@@ -209,8 +210,8 @@ def _order_lines(
     elif order.status.finished:
         lines.append(
             _("Settled: {refunded} to buyer, {released} to seller").format(
-                refunded=display(order.refunded_minor, cur),
-                released=display(order.released_minor, cur),
+                refunded=money(order.refunded_minor, cur),
+                released=money(order.released_minor, cur),
             )
         )
     elif not live:
@@ -268,7 +269,7 @@ def ticket_keyboard(ticket: Ticket, order: Order | None) -> InlineKeyboardMarkup
 
 def confirm_label(act: Act, order: Order | None) -> str:
     """The second tap of a ticket button that moves money or cannot be undone: what it does."""
-    amount = display(order.amount_minor, order.currency) if order else ""
+    amount = money(order.amount_minor, order.currency) if order else ""
     labels = {
         Act.T_REFUND: N_("Yes, confirm full refund ({amount})"),
         Act.T_RELEASE: N_("Yes, confirm release to seller ({amount})"),

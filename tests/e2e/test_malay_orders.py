@@ -52,6 +52,7 @@ async def test_a_malay_buyer_pays_gets_the_delivery_and_confirms_in_malay(
     assert "Anda pembeli · Penjual:" in card.content
     assert "⏰ Jika tiada tindakan, pesanan tamat tempoh tanpa bayaran pada" in card.content
     assert "Waiting Payment" in card.content  # the website's status, as the website shows it
+    assert "· RM12.50" in card.content  # amounts as Malaysians write them
     assert card.has_button("Bayar guna baki") and card.has_button("Mesej penjual")
     seller_card = await seller.wait_for_message(contains=oid)
     assert "🛒 You have a new order." in seller_card.content
@@ -60,7 +61,7 @@ async def test_a_malay_buyer_pays_gets_the_delivery_and_confirms_in_malay(
     await kchat.services.orders.top_up(BUYER, 5000, "MYR", key="malay-test")
     buyer.tap("Bayar guna baki")
     asked = await buyer.wait_for_message(contains="menggunakan baki KALEOZ anda?")
-    buyer.tap("Ya, bayar MYR 12.50 guna baki saya", asked)
+    buyer.tap("Ya, bayar RM12.50 guna baki saya", asked)
     await kchat.settle()
     assert (await kchat.services.orders.get(oid)).status is Status.WAITING_DELIVERY
 
@@ -129,7 +130,7 @@ async def test_a_reminder_and_the_automatic_resolution_speak_each_recipients_lan
     assert "✖️ Pesanan telah dibatalkan. Pesanan tidak dihantar tepat pada masanya." in (
         told.content
     )
-    assert "Dipulangkan: MYR 30.00 telah masuk semula ke baki KALEOZ pembeli." in told.content
+    assert "Dipulangkan: RM30.00 telah masuk semula ke baki KALEOZ pembeli." in told.content
     assert _english_in(told.content) == []
     english = buyer.last_message()
     assert english is not None
@@ -188,7 +189,7 @@ async def test_a_malay_buyer_asks_a_refund_is_refused_escalates_and_an_agent_ref
     await k.settle()
     requested = buyer.last_message()
     assert requested is not None
-    assert "Permintaan bayaran balik: MYR 20.00 (penuh), menunggu penjual" in requested.content
+    assert "Permintaan bayaran balik: RM20.00 (penuh), menunggu penjual" in requested.content
     told = seller.last_message()
     assert told is not None and "↩️ The buyer asked for a refund of MYR 20.00." in told.content
 
@@ -219,7 +220,7 @@ async def test_a_malay_buyer_asks_a_refund_is_refused_escalates_and_an_agent_ref
     resolved = buyer.last_message()
     assert resolved is not None
     assert "🛟 Sokongan KALEOZ telah menyelesaikan pesanan ini." in resolved.content
-    assert "Dipulangkan: MYR 20.00 telah masuk semula ke baki KALEOZ anda." in resolved.content
+    assert "Dipulangkan: RM20.00 telah masuk semula ke baki KALEOZ anda." in resolved.content
     leaks = {m.message_id: _english_in(m.content) for m in buyer.messages()}
     assert {k: v for k, v in leaks.items() if v} == {}
 
@@ -253,7 +254,7 @@ async def test_a_malay_support_group_works_its_tickets_in_malay_for_an_english_b
         assert claimed is not None and "diambil oleh Aisha" in claimed.content
         k.group.tap(agent, "Pulangkan penuh", card.message_id)
         await k.settle()
-        k.group.tap(agent, "Ya, sahkan bayaran balik penuh (MYR 20.00)", card.message_id)
+        k.group.tap(agent, "Ya, sahkan bayaran balik penuh (RM20.00)", card.message_id)
         await k.settle()
         assert (await k.services.orders.get(oid)).status is Status.REFUNDING
         closed = await k.group.wait_for_message(contains="Tiket #1 dipulangkan sepenuhnya.")

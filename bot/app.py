@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
 from bot.bootstrap import database_location, explain_storage_error, open_services
@@ -28,6 +28,7 @@ from bot.metrics import Metrics
 from bot.operator_view import OperatorView
 from bot.ports.errors import DatabaseUnavailable
 from handlers.durable_queue import DurableUpdateQueue
+from handlers.outbound_lanes import LaneRateLimiter
 from handlers.per_chat_order import PerChatOrder
 from scheduler.wakeup import WakeUp
 from store.instance_lock import AlreadyRunning, InstanceLock
@@ -195,8 +196,11 @@ def build_application(
         .context_types(CONTEXT_TYPES)
     )
     if rate_limit:
-        # Telegram's flood limits: queue to stay under them, and wait out a 429's retry_after.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        # Telegram's flood limits: a person's own replies first, notifications in the rest of
+        # the budget, chats served in turn; a 429 pauses its chat (docs/outbound.md).
+        builder = builder.rate_limiter(
+            LaneRateLimiter(settings.send_budget, paid_broadcast=settings.paid_broadcast)
+        )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     app: App = builder.build()

@@ -128,6 +128,7 @@ _ALLOWED: dict[str, str] = {
     "support_chat_id": "a group chat id: a negative whole number, like -1001234567890",
     "support_agents": "comma-separated Telegram user ids (positive whole numbers below 2^63)",
     "flood_limit": "a whole number of updates from 1 to 1000000000",
+    "send_budget": "a whole number of messages a second from 1 to 1000",
     "webhook_port": "a port from 1 to 65535",
     "http_port": "empty (no HTTP port), or a port from 1 to 65535",
     "operator_chat_id": "a chat id: a whole number other than 0 (a group's is negative)",
@@ -151,6 +152,7 @@ _ALLOWED: dict[str, str] = {
     ),
     "db_pool_size": "a whole number of connections from 1 to 100",
     "show_agent_names": "true or false",
+    "paid_broadcast": "true or false",
 }
 
 
@@ -229,6 +231,10 @@ class Settings(BaseSettings):
     operator_max_per_hour: int = Field(default=20, ge=1, le=1000)
     # The marketplace API: requests a minute each API key may make (429 beyond that).
     api_rate_limit: int = Field(default=600, ge=1, le=1_000_000)
+    # What goes out to Telegram: messages a second for the whole bot (Telegram allows about
+    # 30), and whether background news pays for Telegram's higher broadcast limit (Stars).
+    send_budget: int = Field(default=30, ge=1, le=1000)
+    paid_broadcast: bool = False
 
     @field_validator(*DURATION_BOUNDS, mode="before")
     @classmethod

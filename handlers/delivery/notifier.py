@@ -160,7 +160,10 @@ class Notifier:
     async def deliver_now(self, item: Notice, kept: RelayedMessage | None = None) -> bool:
         """Send one relay the handler queued (leased to it), with the drain's failure handling;
         True if Telegram accepted it."""
-        return await self._deliver([item], kept) == 1
+        try:
+            return await self._deliver([item], kept) == 1
+        finally:
+            self._held.pop(item.recipient_id, None)  # the relay's own retry keeps its place
 
     def _track(self, group: list[Notice], touched: dict[str, None], shown: set[int]) -> None:
         if self.desk is None or isinstance(group[0].payload, ChatRelay):
@@ -447,6 +450,7 @@ class _Drain:
                 async with self.slots:
                     lane = background() if _lane(group) is Lane.BACKGROUND else interactive()
                     with lane:
+                        notifier._held.pop(recipient, None)
                         outcome = await notifier._deliver(group)
                 if outcome is not None:
                     self.sent += outcome

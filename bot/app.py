@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
-from telegram.ext import Application, ApplicationBuilder
+from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter
 from telegram.request import BaseRequest
 
 from bot.bootstrap import database_location, explain_storage_error, open_services
@@ -86,11 +86,13 @@ def build_application(
     *,
     request: BaseRequest | None = None,
     rate_limit: bool = True,
+    limiter: BaseRateLimiter[Any] | None = None,
     shelf: Shelf | None = None,
 ) -> App:
     """The bot: PTB application with the rate limiter, the store, the scheduler, the handlers.
 
-    `request` replaces the HTTP client (benchmarks stub the network with it). `shelf`, the
+    `request` replaces the HTTP client (benchmarks stub the network with it), `limiter` the
+    rate limiter (benchmarks compare others; `rate_limit=False`: none). `shelf`, the
     help center's translations, is loaded from the settings when not given.
     """
     if shelf is None:
@@ -199,7 +201,7 @@ def build_application(
         # Telegram's flood limits: a person's own replies first, notifications in the rest of
         # the budget, chats served in turn; a 429 pauses its chat (docs/outbound.md).
         builder = builder.rate_limiter(
-            LaneRateLimiter(settings.send_budget, paid_broadcast=settings.paid_broadcast)
+            limiter or LaneRateLimiter(settings.send_budget, paid_broadcast=settings.paid_broadcast)
         )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)

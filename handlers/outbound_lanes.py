@@ -364,7 +364,11 @@ class LaneRateLimiter(BaseRateLimiter[None]):
                     raise
 
     async def _turn(self, chat_id: int | None, lane: Lane, new: bool) -> None:
+        nobody_waits = not self._futures
         ticket = self.schedule.add(chat_id, lane, new)
+        if nobody_waits and self.schedule.grant(self._now()) is ticket:
+            self.granted[lane] += 1  # the usual case off-peak: no queue, no dispatcher
+            return
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._futures[ticket] = future
         if self._dispatcher is None or self._dispatcher.done():
@@ -385,7 +389,19 @@ class LaneRateLimiter(BaseRateLimiter[None]):
                 future = self._futures.pop(ticket, None)
                 if future is not None and not future.done():
                     future.set_result(None)
+            if not self._futures:
+                return  # nobody waits: the next call that has to wait starts it again
             at = self.schedule.ready_at(now)
             self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), None if at is None else at - now)
+            timer = (
+                None
+                if at is None
+                else asyncio.get_running_loop().call_at(
+                    asyncio.get_running_loop().time() + (at - now), self._wake.set
+                )
+            )
+            try:
+                await self._wake.wait()
+            finally:
+                if timer is not None:
+                    timer.cancel()

@@ -113,6 +113,11 @@ class Notifier:
             else None
         )
 
+    @property
+    def draining(self) -> bool:
+        """True while a drain runs."""
+        return self._running is not None
+
     async def drain_if_queued(self, user_id: int | None = None) -> int:
         """Drain only if this process queued news since the last drain (the hot path).
 

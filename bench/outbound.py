@@ -76,6 +76,7 @@ class Storm:
     timeouts: int
     notices: int
     storm_sends: int
+    all_sends: int
     drain_s: float
     caught_up_s: float
     refused: dict[str, int]
@@ -229,9 +230,11 @@ async def storm(folder: Path, orders: int, people: int) -> Storm:
         sends = sum(len(t) for t in storm_chats.values())
         first = min(t for times in storm_chats.values() for t in times)
         last = max(t for times in storm_chats.values() for t in times)
+        # Everything the bot sent meanwhile: the storm, the chatters' own backlog, the replies.
+        used = sum(first <= t <= last for times in tg.flood.sent.values() for t in times)
         refused = {scope.value: len(tg.flood.refusals(scope)) for scope in Scope}
         over = sum(over_limits(tg.flood.sent, limits).values())
-    return Storm(seen, len(missed), notices, sends, last - first, caught_up, refused, over)
+    return Storm(seen, len(missed), notices, sends, used, last - first, caught_up, refused, over)
 
 
 # -- CPU per relay --------------------------------------------------------------------------
@@ -324,7 +327,9 @@ async def main(orders: int, people: int, relays: int) -> None:
         f"  drained: {result.storm_sends} messages in {result.drain_s:.1f} s "
         f"(outbox empty {result.caught_up_s:.1f} s after start)"
     )
+    used_per_s = result.all_sends / result.drain_s if result.drain_s else 0.0
     print(f"  drain rate: {drain_per_s:.1f}/s of a budget of {BUDGET}/s")
+    print(f"  budget used meanwhile (storm, the chatters' own news, replies): {used_per_s:.1f}/s")
     print(
         f"  interactive ({len(lat)} replies, {result.timeouts} over {TIMEOUT_S:.0f} s): "
         f"p50 {_pct(lat, 0.5):.0f} ms, p99 {_pct(lat, 0.99):.0f} ms, "
@@ -353,6 +358,7 @@ async def main(orders: int, people: int, relays: int) -> None:
                 "interactive_p99_ms": round(_pct(lat, 0.99), 1),
                 "drain_per_s": round(drain_per_s, 2),
                 "budget_per_s": BUDGET,
+                "budget_used_per_s": round(used_per_s, 2),
                 "refused_429": result.refused,
                 "over_limits": result.over,
                 "cpu_us_per_relay_peer": round(cpu["echo"]),

@@ -430,8 +430,9 @@ class _Drain:
     async def _feed(self, items: list[Notice]) -> None:
         for group in _groups(items):
             recipient = group[0].recipient_id
-            if recipient in self.held:
-                await self._hold(group, self.held[recipient])
+            held = self.held.get(recipient)
+            if held is not None and held > self.notifier.services.clock.now():
+                await self._hold(group, held)
                 continue
             self.queues.setdefault(recipient, deque()).append(group)
             if recipient not in self.workers:

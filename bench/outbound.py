@@ -245,7 +245,7 @@ async def _echo(update: Update, _ctx: Any) -> None:
     await update.message.reply_text(update.message.text)
 
 
-async def _relay_cpu(tg: FakeTelegram, app: Any, n: int, to: int, kchat: bool) -> float:
+async def _relay_cpu(tg: FakeTelegram, n: int, kchat: bool) -> float:
     """CPU microseconds per message: n messages from CHATTERS buyers, each seen through."""
     buyers = [FakeUser(tg, CHAT_BUYER + c) for c in range(CHATTERS)]
     readers = [FakeUser(tg, (CHAT_SELLER if kchat else CHAT_BUYER) + c) for c in range(CHATTERS)]
@@ -280,8 +280,8 @@ async def cpu_per_relay(folder: Path, n: int, mode: str) -> float:
             )
             echo.add_handler(MessageHandler(filters.TEXT, _echo))
             async with _running_plain(echo):
-                await _relay_cpu(tg, echo, min(n, 200), 0, kchat=False)  # warm-up
-                return await _relay_cpu(tg, echo, n, 0, kchat=False)
+                await _relay_cpu(tg, min(n, 200), kchat=False)  # warm-up
+                return await _relay_cpu(tg, n, kchat=False)
         settings = _settings(tg, folder / f"relay-{mode}.db")
         # "aio": python-telegram-bot's AIORateLimiter, one first-come queue (what KChat used).
         app = build_application(
@@ -297,8 +297,8 @@ async def cpu_per_relay(folder: Path, n: int, mode: str) -> float:
         await s.close()
         async with _running(app):
             await app.bot_data.notifier.drain()
-            await _relay_cpu(tg, app, min(n, 200), 0, kchat=True)  # warm-up
-            return await _relay_cpu(tg, app, n, 0, kchat=True)
+            await _relay_cpu(tg, min(n, 200), kchat=True)  # warm-up
+            return await _relay_cpu(tg, n, kchat=True)
 
 
 @asynccontextmanager

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-pg bench-api clean sandbox messages
+.PHONY: run test lint bench bench-pg bench-api bench-outbound clean sandbox messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -72,6 +72,11 @@ bench-api: $(STAMP)
 	else \
 		echo "bench.api on PostgreSQL skipped: $$why"; \
 	fi
+
+# A storm of 5,000+ notifications after downtime while 50 people chat, through the fake
+# Telegram with its flood limits on; CPU per relay against a bare echo bot (docs/outbound.md).
+bench-outbound: $(STAMP)
+	$(BIN)/python -m bench.outbound
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

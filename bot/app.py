@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter
 from telegram.request import BaseRequest
 
 from bot.bootstrap import database_location, explain_storage_error, open_services
@@ -30,6 +30,7 @@ from bot.operator_view import OperatorView
 from bot.ports.errors import DatabaseUnavailable
 from bot.services.webhooks import SenderTask
 from handlers.durable_queue import DurableUpdateQueue
+from handlers.outbound_lanes import LaneRateLimiter
 from handlers.per_chat_order import PerChatOrder
 from scheduler.wakeup import WakeUp
 from store.instance_lock import AlreadyRunning, InstanceLock
@@ -87,11 +88,13 @@ def build_application(
     *,
     request: BaseRequest | None = None,
     rate_limit: bool = True,
+    limiter: BaseRateLimiter[Any] | None = None,
     shelf: Shelf | None = None,
 ) -> App:
     """The bot: PTB application with the rate limiter, the store, the scheduler, the handlers.
 
-    `request` replaces the HTTP client (benchmarks stub the network with it). `shelf`, the
+    `request` replaces the HTTP client (benchmarks stub the network with it), `limiter` the
+    rate limiter (benchmarks compare others; `rate_limit=False`: none). `shelf`, the
     help center's translations, is loaded from the settings when not given.
     """
     if shelf is None:
@@ -206,8 +209,11 @@ def build_application(
         .context_types(CONTEXT_TYPES)
     )
     if rate_limit:
-        # Telegram's flood limits: queue to stay under them, and wait out a 429's retry_after.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        # Telegram's flood limits: a person's own replies first, notifications in the rest of
+        # the budget, chats served in turn; a 429 pauses its chat (docs/outbound.md).
+        builder = builder.rate_limiter(
+            limiter or LaneRateLimiter(settings.send_budget, paid_broadcast=settings.paid_broadcast)
+        )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     app: App = builder.build()

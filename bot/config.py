@@ -134,6 +134,7 @@ _ALLOWED: dict[str, str] = {
     "support_agents": "comma-separated Telegram user ids (positive whole numbers below 2^63)",
     "support_language": "the tag of a language the bot speaks, like en or ms",
     "flood_limit": "a whole number of updates from 1 to 1000000000",
+    "send_budget": "a whole number of messages a second from 1 to 1000",
     "webhook_port": "a port from 1 to 65535",
     "http_port": "empty (no HTTP port), or a port from 1 to 65535",
     "operator_chat_id": "a chat id: a whole number other than 0 (a group's is negative)",
@@ -159,6 +160,7 @@ _ALLOWED: dict[str, str] = {
     "show_agent_names": "true or false",
     "link_secret": "at least 32 characters (say, `openssl rand -hex 32`)",
     "bot_username": "the bot's username without @: 4 to 32 letters, digits or _",
+    "paid_broadcast": "true or false",
 }
 
 
@@ -250,6 +252,10 @@ class Settings(BaseSettings):
     # before it is marked failed.
     events_timeout: timedelta = timedelta(seconds=10)
     events_retry_for: timedelta = timedelta(days=3)
+    # What goes out to Telegram: messages a second for the whole bot (Telegram allows about
+    # 30), and whether background news pays for Telegram's higher broadcast limit (Stars).
+    send_budget: int = Field(default=30, ge=1, le=1000)
+    paid_broadcast: bool = False
 
     @field_validator(*DURATION_BOUNDS, mode="before")
     @classmethod

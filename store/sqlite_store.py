@@ -442,16 +442,23 @@ class Tx(
         )
 
     async def claim_outbox(
-        self, now: datetime, limit: int, lease_until: datetime, owner: str
+        self,
+        now: datetime,
+        limit: int,
+        lease_until: datetime,
+        owner: str,
+        recipient_id: int | None = None,
     ) -> list[OutboxItem]:
         """Take notifications ready to send, oldest first, leased until `lease_until`; a relay
         waits for earlier relays to the same person, and nothing is taken for a person while
-        earlier news to them is leased to another owner."""
+        earlier news to them is leased to another owner. `recipient_id`: only theirs."""
         at = to_db(now)
+        only = "" if recipient_id is None else "AND recipient_id = ? "
+        whose: tuple[int, ...] = () if recipient_id is None else (recipient_id,)
         rows = await self._all(
             "UPDATE outbox SET lease_until = ?, next_attempt_at = ?, lease_owner = ? "
             "WHERE id IN (SELECT id FROM outbox "
-            "WHERE state = 'pending' AND next_attempt_at <= ? AND NOT ("
+            f"WHERE state = 'pending' AND next_attempt_at <= ? {only}AND NOT ("
             f"{_relay_waiting()} AND EXISTS (SELECT 1 FROM outbox AS ahead WHERE "
             "ahead.recipient_id = outbox.recipient_id AND ahead.id < outbox.id AND "
             f"{_relay_waiting('ahead')})) "
@@ -460,7 +467,7 @@ class Tx(
             "AND held.state = 'pending' AND held.lease_owner <> ?) "
             "ORDER BY id LIMIT ?) "
             "RETURNING id, order_id, recipient_id, kind, payload, created_at, attempts",
-            (to_db(lease_until), to_db(lease_until), owner, at, at, owner, limit),
+            (to_db(lease_until), to_db(lease_until), owner, at, *whose, at, owner, limit),
         )
         items = [
             OutboxItem(r[0], r[1], r[2], r[3], json.loads(r[4]), from_db(r[5]), r[6]) for r in rows

@@ -57,6 +57,8 @@ BAD: dict[str, list[str]] = {
         )
     },
     "KCHAT_FLOOD_LIMIT": ["0", "-1", "1000000001", "lots", "2.5"],
+    "KCHAT_SEND_BUDGET": ["0", "-1", "1001", "fast", "2.5"],
+    "KCHAT_PAID_BROADCAST": ["maybe", "2"],
     "KCHAT_SUPPORT_CHAT_ID": ["5", "0", "-9223372036854775808", "support", "-1e9"],
     "KCHAT_SUPPORT_AGENTS": ["0", "1,-2", "9223372036854775808", "alice"],
     "KCHAT_SUPPORT_LANGUAGE": ["Bahasa Melayu", "m", "english!"],
@@ -133,6 +135,8 @@ EXAMPLE_VALUES: dict[str, tuple[str, str, object]] = {
     "KCHAT_TIMEZONE": ("Europe/Berlin", "timezone", None),
     "KCHAT_ONLINE_WINDOW": ("6m", "online_window", timedelta(minutes=6)),
     "KCHAT_FLOOD_LIMIT": ("5", "flood_limit", 5),
+    "KCHAT_SEND_BUDGET": ("25", "send_budget", 25),
+    "KCHAT_PAID_BROADCAST": ("true", "paid_broadcast", True),
     "KCHAT_FLOOD_WINDOW": ("20s", "flood_window", timedelta(seconds=20)),
     "KCHAT_POLL_INTERVAL": ("1s", "poll_interval", timedelta(seconds=1)),
     "KCHAT_LEASE": ("45s", "lease", timedelta(seconds=45)),

@@ -258,7 +258,12 @@ class OutboxRepo(Protocol):
         ...
 
     async def claim_outbox(
-        self, now: datetime, limit: int, lease_until: datetime, owner: str
+        self,
+        now: datetime,
+        limit: int,
+        lease_until: datetime,
+        owner: str,
+        recipient_id: int | None = None,
     ) -> list[OutboxItem]:
         """Take notifications ready to send, oldest first, leased to `owner` until
         `lease_until`: no other instance takes them meanwhile, and they are ready again then
@@ -266,7 +271,9 @@ class OutboxRepo(Protocol):
 
         A relay waits for earlier relays to the same person, and nothing is taken for a
         person while another owner holds a lease on earlier news to them, so a chat is
-        never reordered. Claims run one at a time across every instance.
+        never reordered. Claims run one at a time across every instance. With
+        `recipient_id`, only news to that person is taken (what their own action queued,
+        ahead of a backlog).
         """
         ...
 

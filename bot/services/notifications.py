@@ -97,19 +97,22 @@ class NotificationService:
         self.lease = lease
         self.owner = secrets.token_hex(8)  # this instance, on the leases it takes
 
-    async def claim(self, limit: int = 50) -> list[Notice]:
+    async def claim(self, limit: int = 50, recipient_id: int | None = None) -> list[Notice]:
         """Notifications ready to go now, oldest first, leased to this instance for
         `lease`: should it die before saying how each went, they go out after the lease.
 
         A row no deliverer can read (a kind this version does not know, a payload that does
         not fit its kind) would be refused on every try: it is marked failed and logged, as
-        Telegram's refusals for good are, and the rows behind it go on.
+        Telegram's refusals for good are, and the rows behind it go on. `recipient_id`: only
+        news to that person.
         """
         ready: list[Notice] = []
         while len(ready) < limit:
             now = self.clock.now()
             async with self.store.transaction() as tx:
-                rows = await tx.claim_outbox(now, limit - len(ready), now + self.lease, self.owner)
+                rows = await tx.claim_outbox(
+                    now, limit - len(ready), now + self.lease, self.owner, recipient_id
+                )
             unreadable: list[tuple[OutboxItem, UnreadableEvent]] = []
             for row in rows:
                 try:

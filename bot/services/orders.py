@@ -198,7 +198,6 @@ class OrderService:
         account is created in the link's); the caller calls `committed(applied)` after it
         commits."""
         currency = normalize_currency(currency)
-        await note_rules_if_unset(tx, self.policy)
         offer = await tx.find_offer(seller_id, " ".join(title.split()), currency)
         if offer is None:
             offer = new_offer(
@@ -253,6 +252,10 @@ class OrderService:
         )
         await tx.ensure_user(buyer_id)
         await tx.ensure_user(offer.seller_id)
+        # Deadlines are first written here, whoever places the order (intake, the command
+        # line, a buyer's offer link): the rules they follow are noted with them, so the
+        # bot's start does not re-derive them all (`DeadlineService.reconcile`).
+        await note_rules_if_unset(tx, self.policy)
         return await persist_outcome(
             tx, outcome, self.policy, now, previous=None, applied=applied, reference=reference
         )

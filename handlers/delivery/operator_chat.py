@@ -103,6 +103,8 @@ class ChatReporter:
 # they sit beside the libraries in site-packages).
 PROJECT = Path(__file__).resolve().parent.parent.parent
 OURS = tuple(PROJECT / package for package in ("bot", "handlers", "store", "scheduler"))
+# Ours, but plumbing: the rate limiter only passes a Bot API call on (as PTB's own did).
+PLUMBING = (PROJECT / "handlers" / "outbound_lanes.py",)
 
 
 def _where(record: logging.LogRecord) -> str:
@@ -110,7 +112,12 @@ def _where(record: logging.LogRecord) -> str:
     if not record.exc_info or record.exc_info[2] is None:
         return ""
     frames = traceback.extract_tb(record.exc_info[2])
-    ours = [f for f in frames if any(Path(f.filename).is_relative_to(p) for p in OURS)]
+    ours = [
+        f
+        for f in frames
+        if any(Path(f.filename).is_relative_to(p) for p in OURS)
+        and Path(f.filename) not in PLUMBING
+    ]
     frame = (ours or frames)[-1]
     path = Path(frame.filename)
     shown = path.relative_to(PROJECT) if ours else path.name

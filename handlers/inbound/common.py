@@ -73,7 +73,7 @@ def guarded(handler: Handler, when_flooded: Flooded | None = None) -> Handler:
         finally:
             if returned:
                 log.info("user %s is reachable again", user.id)
-            await notifier(ctx).drain_if_queued()
+            await notifier(ctx).drain_if_queued(user.id)
 
     return wrapper
 

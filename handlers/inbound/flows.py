@@ -229,7 +229,7 @@ async def _escalate(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
     order, ticket = await s.support.escalate(tap.order_id, uid)
     await s.chat.set_mode(uid, InputMode.SUPPORT, order.id, ticket_id=ticket.id)
     await _answer(update, _("Sent to KALEOZ Support."))
-    await notifier(ctx).drain()  # the news first, then the tapped card says what to do now
+    await notifier(ctx).drain_for(uid)  # the news first, then the tapped card says what to do
     await cards(ctx).refresh(
         ctx.bot,
         uid,

@@ -105,7 +105,7 @@ async def _send_and_acknowledge(
         told.discard(user.id)  # the usual case: nothing more to say
         return
     if queued.item is None:
-        await notifier(ctx).drain()
+        await notifier(ctx).drain_for(recipient)
     status = await s.chat.relay_status(queued.outbox_id, recipient)
     if status is RelayStatus.WAITING:
         return  # goes out right behind the one ahead: nothing to say yet

@@ -139,20 +139,26 @@ class OutboxTables(PgQueries):
         )
 
     async def claim_outbox(
-        self, now: datetime, limit: int, lease_until: datetime, owner: str
+        self,
+        now: datetime,
+        limit: int,
+        lease_until: datetime,
+        owner: str,
+        recipient_id: int | None = None,
     ) -> list[OutboxItem]:
         """Take notifications ready to send, oldest first, leased until `lease_until`.
 
         Claims take turns (an advisory lock held to the end of the transaction), so what
         one instance holds is seen by the next claim: nothing is taken for a person while
         earlier news to them is leased to another owner, and a relay waits for earlier
-        relays. (What one owner claims it sends in order.)
+        relays. (What one owner claims it sends in order.) `recipient_id`: only theirs.
         """
         await self._con.execute("SELECT pg_advisory_xact_lock($1)", OUTBOX_CLAIM_LOCK)
         rows = await self._all(
             "UPDATE outbox SET lease_until = $3, next_attempt_at = $3, lease_owner = $4 "
             "WHERE id IN (SELECT id FROM outbox "
-            "WHERE state = 'pending' AND next_attempt_at <= $1 AND NOT ("
+            "WHERE state = 'pending' AND next_attempt_at <= $1 "
+            "AND ($5::bigint IS NULL OR recipient_id = $5) AND NOT ("
             f"{_relay_waiting()} AND EXISTS (SELECT 1 FROM outbox AS ahead WHERE "
             "ahead.recipient_id = outbox.recipient_id AND ahead.id < outbox.id AND "
             f"{_relay_waiting('ahead')})) "
@@ -164,6 +170,7 @@ class OutboxTables(PgQueries):
             limit,
             utc(lease_until),
             owner,
+            recipient_id,
         )
         return sorted((_item(r) for r in rows), key=lambda i: i.id)
 

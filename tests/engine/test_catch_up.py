@@ -21,7 +21,7 @@ from bot.domain.model import Order, Status
 from bot.domain.policy import Policy
 from bot.ports.storage import Storage
 from bot.services.audit import ledger_violations
-from bot.services.deadlines import DeadlineService
+from bot.services.deadlines import RULES_KEY, DeadlineService
 from bot.services.orders import OrderService
 from tests.conftest import make_order, make_paid_order
 
@@ -389,3 +389,17 @@ async def test_a_move_settles_what_time_decided_without_the_sweep_and_the_sweep_
     assert [k for k, _ in fired].count(DeadlineKind.AUTO_CONFIRM.value) == 1
     completed = Counter(i.recipient_id for i in outbox if i.kind == "order_completed")
     assert completed == {BUYER: 1, SELLER: 1}
+
+
+async def test_an_order_bought_from_an_offer_before_the_bot_first_starts_is_not_rederived(
+    db_url: str, clock: ManualClock, policy: Policy
+) -> None:
+    async with running(db_url, clock, policy) as writer:  # the command line, say
+        offer = await writer.orders.create_offer(
+            seller_id=SELLER, title="Gift card", price_minor=PRICE, currency="MYR"
+        )
+        await writer.orders.buy_offer(offer.id, BUYER)
+        async with writer.store.read() as tx:
+            assert await tx.get_meta(RULES_KEY) == policy.model_dump_json()
+    async with running(db_url, clock, policy) as bot:
+        assert await bot.deadlines.reconcile() == 0  # the bot's start: no pass over the orders

@@ -128,6 +128,22 @@ async def test_a_notification_is_claimed_by_one_instance_and_taken_over_after_it
     assert await a.claim(100) == [] and await b.claim(100) == []
 
 
+async def test_a_claim_for_one_person_takes_only_their_news_and_leaves_the_rest_ready(
+    store: Storage, clock: ManualClock, policy: Policy
+) -> None:
+    orders = OrderService(store, clock, policy)
+    await make_paid_order(orders, clock, buyer=1, seller=2)
+    await make_paid_order(orders, clock, buyer=3, seller=4)
+    notes = NotificationService(store, clock, lease=LEASE)
+
+    theirs = await notes.claim(100, recipient_id=3)
+    assert theirs and {n.recipient_id for n in theirs} == {3}
+    assert [n.id for n in theirs] == sorted(n.id for n in theirs), "oldest first"
+    rest = await notes.claim(100)
+    assert {n.recipient_id for n in rest} == {1, 2, 4}, "the others' news is still ready"
+    assert await notes.claim(100, recipient_id=3) == [], "theirs is leased"
+
+
 async def test_news_for_one_person_is_not_split_between_instances(
     store: Storage, other_store: Storage, clock: ManualClock, policy: Policy
 ) -> None:

@@ -14,6 +14,7 @@ from bot.app import build_application, load_faq
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.domain.faq import FaqIndex
+from handlers.outbound_lanes import LaneRateLimiter, Pacing
 from sandbox.fake_bot_api import FakeTelegram
 from sandbox.fake_bot_api.harness import FakeUser
 from tests.databases import database_url
@@ -24,6 +25,19 @@ from tests.e2e.support import BUYER, SELLER, STRANGER, Running, support_kchat
 def faq_index() -> FaqIndex:
     """The shipped help-center index (built once: it is immutable)."""
     return load_faq(Settings(_env_file=None))  # type: ignore[call-arg]
+
+
+def _test_limiter(budget: int) -> LaneRateLimiter:
+    """The bot's own limiter, lanes, budget and group limits as in production, but without
+    a private chat's one-a-second pace: that pace is real time (tests/test_outbound_lanes.py
+    checks it on a fake clock), and a test that sends a chat ten messages would wait for it."""
+    pacing = Pacing(
+        budget=budget,
+        burst=max(1.0, min(5.0, budget / 6)),
+        chat_per_second=1000.0,
+        chat_burst=1000.0,
+    )
+    return LaneRateLimiter(budget, pacing=pacing)
 
 
 @asynccontextmanager
@@ -44,7 +58,9 @@ async def running_kchat(
             **{"poll_interval": timedelta(seconds=30), "flood_limit": 1000, **overrides},
         )
         clock = ManualClock()
-        app = build_application(settings, clock, tg.token, faq_index)
+        app = build_application(
+            settings, clock, tg.token, faq_index, limiter=_test_limiter(settings.send_budget)
+        )
         await app.initialize()
         assert app.post_init is not None
         await app.post_init(app)

@@ -58,7 +58,7 @@ def _keyboard(current: str | None) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
-def _chosen(text: str) -> str | None:
+def _chosen(text: str) -> str:
     """The language named after /language: a tag ("ms") or a name ("Bahasa Melayu")."""
     wanted = text.strip().casefold()
     for lang in offered():

@@ -151,6 +151,9 @@ class ChatTables(Queries):
             ids.update({(int(f[1]), int(f[2])): int(f[0]) for f in found})
         return ids
 
+    async def hold_sources(self, sources: Sequence[tuple[int, int]]) -> None:
+        """Nothing to do: SQLite has one writer at a time, so the check after it is alone."""
+
     async def messages_by_source(
         self, sources: Sequence[tuple[int, int]]
     ) -> dict[tuple[int, int], int]:

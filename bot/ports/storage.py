@@ -390,6 +390,11 @@ class ChatRepo(Protocol):
         500); each row id by its source (chat, message id)."""
         ...
 
+    async def hold_sources(self, sources: Sequence[tuple[int, int]]) -> None:
+        """Until the transaction ends, be the only one keeping messages from these sources
+        (two instances handed the same update never both keep its message)."""
+        ...
+
     async def messages_by_source(
         self, sources: Sequence[tuple[int, int]]
     ) -> dict[tuple[int, int], int]:

@@ -337,6 +337,9 @@ class ChatService:
         self, tx: UnitOfWork, requests: Sequence[_RelayRequest]
     ) -> list[QueuedRelay]:
         """`queue_relay` for a batch: a few statements for the whole batch, not a few each."""
+        # Two instances may be handed the same update (a lease ran out while the first was
+        # slow): whoever holds the sources first keeps the message, the other sees it kept.
+        await tx.hold_sources([r.source for r in requests])
         kept = await tx.messages_by_source([r.source for r in requests])
         fresh: dict[tuple[int, int], _RelayRequest] = {}
         for r in requests:

@@ -13,6 +13,10 @@ from bot.domain.input_modes import InputMode
 from bot.ports.records import CardRef, ChatMode, MessageEdit, RelayedMessage, TranscriptRow
 from store.postgres.queries import PgQueries, utc
 
+# The two-key form's first key for "a message kept from its source" (its second: the
+# source's hash); see accounts.py for the other key spaces.
+_SOURCE_LOCK = 12
+
 _MSG_COLS = (
     "id, order_id, sender_id, recipient_id, kind, text, file_id, src_chat_id, "
     "src_message_id, dst_chat_id, dst_message_id, at, header_message_id, delivered_at, failed"
@@ -159,6 +163,17 @@ class ChatTables(PgQueries):
             )
             ids.update({(int(f[1]), int(f[2])): int(f[0]) for f in found})
         return ids
+
+    async def hold_sources(self, sources: Sequence[tuple[int, int]]) -> None:
+        """A transaction-scoped advisory lock per source (in one order, so two batches never
+        wait on each other): the check for a kept message that follows sees any copy another
+        instance committed meanwhile, and none is kept twice."""
+        for chat_id, message_id in sorted(set(sources)):
+            await self._con.execute(
+                "SELECT pg_advisory_xact_lock($1, hashtext($2))",
+                _SOURCE_LOCK,
+                f"{chat_id}:{message_id}",
+            )
 
     async def messages_by_source(
         self, sources: Sequence[tuple[int, int]]

@@ -17,7 +17,7 @@ from bot.domain.model import Order
 from bot.services.chat import OrderView
 from handlers.delivery.live import LiveMessages
 from handlers.views.callback_data import Act, PlainTap, button
-from handlers.views.i18n import _, language_of, speaking
+from handlers.views.i18n import _, language_of, reader_of, speaking
 from handlers.views.render import card_keyboard, card_text
 from handlers.views.telegram_text import fits, plain_fallback
 
@@ -85,8 +85,7 @@ class Cards:
 
     async def language_for(self, user_id: int) -> str | None:
         """The translation `user_id` reads (None: English)."""
-        chosen, telegram = await self.services.chat.languages(user_id)
-        return language_of(chosen or telegram)
+        return reader_of(*await self.services.chat.languages(user_id))
 
     async def build(self, order: Order, viewer_id: int) -> tuple[str, InlineKeyboardMarkup]:
         """The card's text and the buttons valid now for this viewer, in their language."""

@@ -26,6 +26,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from bot.domain.faq_situation import OrderContext
+
 DEFAULT_MIN_SCORE = 0.36
 DEFAULT_CONFIDENT_SCORE = 0.55
 CONFIDENT_MARGIN = 0.08
@@ -731,8 +733,17 @@ class FaqIndex:
             for a, b, e in zip(nearest, whole, evidence, strict=True)
         ]
 
-    def ask(self, question: str, *, min_score: float | None = None) -> FaqAnswer:
-        """Answer a question with the best document, or decline below the threshold."""
+    def ask(
+        self,
+        question: str,
+        *,
+        min_score: float | None = None,
+        order: OrderContext | None = None,
+    ) -> FaqAnswer:
+        """Answer a question with the best document, or decline below the threshold.
+
+        `order` is what the chat knows of the order the asker most likely means; it is
+        evidence beside the words (see `bot.domain.faq_situation`)."""
         threshold = self.min_score if min_score is None else min_score
         ranked = sorted(enumerate(self.scores(question)), key=lambda p: (-p[1], p[0]))
         (top, score), runners = ranked[0], ranked[1:]

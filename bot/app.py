@@ -29,6 +29,7 @@ from bot.metrics import Metrics
 from bot.operator_view import OperatorView
 from bot.ports.errors import DatabaseUnavailable
 from bot.services.webhooks import SenderTask
+from bot.telegram_request import AiohttpRequest
 from handlers.durable_queue import DurableUpdateQueue
 from handlers.outbound_lanes import LaneRateLimiter
 from handlers.per_chat_order import PerChatOrder
@@ -216,6 +217,9 @@ def build_application(
         )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    elif settings.telegram_client == "aiohttp":
+        # One pool for calls (PTB's default size), one connection for the long poll.
+        builder = builder.request(AiohttpRequest(256)).get_updates_request(AiohttpRequest(1))
     app: App = builder.build()
     operator_view = OperatorView(settings, metrics, app.bot)
     register_handlers(app, settings.support_chat_id)

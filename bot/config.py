@@ -114,6 +114,8 @@ DURATION_BOUNDS: dict[str, tuple[timedelta, timedelta]] = {
 DURATION_FORM = "seconds (3600), 15m / 72h / 3d, or ISO 8601 (PT1H)"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOG_FORMATS = ("text", "json")
+# The HTTP client the bot talks to Telegram with (bot/telegram_request.py).
+TELEGRAM_CLIENTS = ("aiohttp", "httpx")
 MAX_TELEGRAM_ID = 2**63 - 1  # Telegram ids fit in a signed 64-bit integer
 UserId = Annotated[int, Field(gt=0, le=MAX_TELEGRAM_ID)]
 # Settings whose value is never repeated back (an error names the setting only).
@@ -141,6 +143,7 @@ _ALLOWED: dict[str, str] = {
     "operator_max_per_hour": "a whole number of messages from 1 to 1000",
     "api_rate_limit": "a whole number of requests a minute from 1 to 1000000",
     "log_format": ", ".join(LOG_FORMATS),
+    "telegram_client": ", ".join(TELEGRAM_CLIENTS),
     "faq_min_score": "a number from 0 to 1",
     "help_center_url": (
         "an http:// or https:// URL, where {slug} (optional) becomes the article's title, "
@@ -256,6 +259,8 @@ class Settings(BaseSettings):
     # 30), and whether background news pays for Telegram's higher broadcast limit (Stars).
     send_budget: int = Field(default=30, ge=1, le=1000)
     paid_broadcast: bool = False
+    # aiohttp (ours, lighter per call) or httpx (python-telegram-bot's own client).
+    telegram_client: str = "aiohttp"
 
     @field_validator(*DURATION_BOUNDS, mode="before")
     @classmethod
@@ -301,6 +306,14 @@ class Settings(BaseSettings):
         if fmt not in LOG_FORMATS:
             raise ValueError("unknown log format")
         return fmt
+
+    @field_validator("telegram_client")
+    @classmethod
+    def _telegram_client(cls, value: str) -> str:
+        client = value.strip().lower()
+        if client not in TELEGRAM_CLIENTS:
+            raise ValueError("unknown HTTP client")
+        return client
 
     @field_validator("operator_chat_id")
     @classmethod

@@ -10,6 +10,7 @@ import pytest
 from telegram import Bot
 from telegram.ext import Application, ApplicationBuilder
 
+from bot.telegram_request import AiohttpRequest
 from sandbox.fake_bot_api import FakeTelegram
 
 # Short long-poll timeout keeps shutdown prompt; the fake answers polls at once on stop anyway.
@@ -51,10 +52,17 @@ async def tg() -> AsyncIterator[FakeTelegram]:
         yield fake
 
 
-@pytest.fixture
-async def bot(tg: FakeTelegram) -> AsyncIterator[Bot]:
-    """A bare PTB Bot talking to the fake."""
-    async with Bot(tg.token, base_url=tg.bot_base_url, base_file_url=tg.file_base_url) as client:
+@pytest.fixture(params=["httpx", "aiohttp"])
+async def bot(tg: FakeTelegram, request: pytest.FixtureRequest) -> AsyncIterator[Bot]:
+    """A bare PTB Bot talking to the fake, through PTB's own HTTP client and through the
+    one KChat uses (bot/telegram_request.py): both must see Telegram's answers, errors,
+    timeouts, uploads and downloads alike."""
+    clients: dict[str, Any] = {}
+    if request.param == "aiohttp":
+        clients = {"request": AiohttpRequest(), "get_updates_request": AiohttpRequest(1)}
+    async with Bot(
+        tg.token, base_url=tg.bot_base_url, base_file_url=tg.file_base_url, **clients
+    ) as client:
         yield client
 
 

@@ -73,9 +73,12 @@ async def connect(
             raise DatabaseUnavailable(describe(file, exc)) from exc
     try:
         # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so a transaction takes
-        # the write lock before it reads what it will change.
+        # the write lock before it reads what it will change. check_same_thread=False: the
+        # store runs its statements on the loop's thread (store/queries.py), one at a time.
         db = await aiosqlite.connect(
-            ":memory:" if file is None else str(file), isolation_level=None
+            ":memory:" if file is None else str(file),
+            isolation_level=None,
+            check_same_thread=False,
         )
     except sqlite3.Error as exc:
         raise DatabaseUnavailable(describe(file, exc)) from exc

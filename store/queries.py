@@ -1,7 +1,19 @@
-"""The connection a transaction runs on, and one-round-trip query helpers."""
+"""The connection a transaction runs on, and the query helpers the tables use.
+
+Statements run on the event loop's own thread, on aiosqlite's connection. aiosqlite sends
+every call to its worker thread and wakes the loop with the answer: two thread switches, a
+queue and a pipe write per statement, which cost more CPU than the statement itself (a
+relayed chat message was about twenty of them). The store lets one task at a time use the
+connection (`Store._lock`, every call awaited), so nothing else runs on it meanwhile. What
+can wait stays on aiosqlite's thread: BEGIN IMMEDIATE, which waits for another process's
+write lock for up to the busy timeout, and COMMIT, which waits for the disk (fsync). A
+statement inside a transaction that holds the write lock does not wait for anything, and
+neither does a read on a WAL database.
+"""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -21,7 +33,8 @@ class HeldInserts:
     """
 
     def __init__(self, db: aiosqlite.Connection) -> None:
-        self._raw = db
+        # The sqlite3 connection under aiosqlite's (opened with check_same_thread=False).
+        self._raw: sqlite3.Connection = db._conn
         self._held: dict[str, list[Params]] = {}
         self._tables: set[str] = set()
 
@@ -34,24 +47,24 @@ class HeldInserts:
         """Send everything held, in the order it was held per statement."""
         held, self._held, self._tables = self._held, {}, set()
         for sql, rows in held.items():
-            await self._raw.executemany(sql, rows)
+            self._raw.executemany(sql, rows)
 
     async def _before(self, sql: str) -> None:
         # Any statement that names a held table (a read, an update) sees the held rows.
         if self._tables and any(table in sql for table in self._tables):
             await self.flush()
 
-    async def execute(self, sql: str, args: Params = ()) -> aiosqlite.Cursor:
+    async def execute(self, sql: str, args: Params = ()) -> sqlite3.Cursor:
         await self._before(sql)
-        return await self._raw.execute(sql, args)
+        return self._raw.execute(sql, args)
 
-    async def executemany(self, sql: str, rows: Iterable[Params]) -> aiosqlite.Cursor:
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> sqlite3.Cursor:
         await self._before(sql)
-        return await self._raw.executemany(sql, rows)
+        return self._raw.executemany(sql, rows)
 
-    async def execute_fetchall(self, sql: str, args: Params = ()) -> Iterable[aiosqlite.Row]:
+    async def execute_fetchall(self, sql: str, args: Params = ()) -> list[sqlite3.Row]:
         await self._before(sql)
-        return await self._raw.execute_fetchall(sql, args)
+        return self._raw.execute(sql, args).fetchall()
 
 
 class Queries:
@@ -64,7 +77,6 @@ class Queries:
         """Write held inserts now (the transaction does this before it commits)."""
         await self._db.flush()
 
-    # One round trip to aiosqlite's thread per query (a cursor would take three).
     async def _one(self, sql: str, args: Params = ()) -> aiosqlite.Row | None:
         rows = await self._db.execute_fetchall(sql, args)
         return next(iter(rows), None)

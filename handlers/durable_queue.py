@@ -31,6 +31,9 @@ IN_FLIGHT = 64
 # forgetting old applied updates, at the longest.
 LOOK_EVERY = timedelta(seconds=5)
 MINE_AT_MOST = 10_000
+# How long an applied mark may wait for the next arrival's transaction to carry it: under
+# traffic the marks cost no commit of their own.
+MARK_WITHIN_S = 0.2
 FORGET_EVERY = 720  # pump rounds between clean-ups of applied updates (an hour when idle)
 
 
@@ -51,6 +54,7 @@ class DurableUpdateQueue(asyncio.Queue[object]):
         self._mine: set[int] = set()  # kept by this instance, not yet handled (see qsize)
         # Handled here and not yet marked applied: the next transaction marks them.
         self._applied: list[int] = []
+        self._mark_timer: asyncio.TimerHandle | None = None
 
     def attach(self, inbox: InboxService, bot: Bot, *, sole: bool) -> None:
         """Start keeping updates and pumping; `sole`: no other instance can share the
@@ -66,6 +70,9 @@ class DurableUpdateQueue(asyncio.Queue[object]):
         with contextlib.suppress(asyncio.CancelledError):
             await self._pump
         self._pump = None
+        if self._mark_timer is not None:
+            self._mark_timer.cancel()
+            self._mark_timer = None
         applied, self._applied = self._applied, []
         try:
             await self._inbox.release(applied=applied)
@@ -78,8 +85,9 @@ class DurableUpdateQueue(asyncio.Queue[object]):
         self._wake.set()
 
     def qsize(self) -> int:
-        """Updates waiting here or kept and not yet handled (an idle bot has none)."""
-        return super().qsize() + len(self._mine) + len(self._applied)
+        """Updates waiting here or kept and not yet handled (an idle bot has none; marks
+        of handled updates still to be written do not count)."""
+        return super().qsize() + len(self._mine)
 
     async def put(self, item: object) -> None:
         """Keep a Telegram update before it is acknowledged; a resend is dropped."""
@@ -119,7 +127,22 @@ class DurableUpdateQueue(asyncio.Queue[object]):
         self._in_flight.discard(update.update_id)
         self._mine.discard(update.update_id)
         self._applied.append(update.update_id)
-        self._wake.set()  # the chat's next update may go now
+        if self._mine - self._in_flight:
+            self._wake.set()  # an update kept here may be its chat's next: it may go now
+        elif self._mark_timer is None:
+            # Nothing here waits on this mark (another instance's next update in this chat
+            # finds it at its own next look, seconds apart anyway): the next arrival's
+            # transaction carries it, or the pump a moment later, with every other mark
+            # made meanwhile. A crash before that applies the update again after its lease,
+            # which the use cases allow.
+            self._mark_timer = asyncio.get_running_loop().call_later(
+                MARK_WITHIN_S, self._mark_due
+            )
+
+    def _mark_due(self) -> None:
+        self._mark_timer = None
+        if self._applied:
+            self._wake.set()
 
     async def _run(self, sole: bool) -> None:
         inbox, bot = self._inbox, self._bot

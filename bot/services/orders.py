@@ -11,6 +11,7 @@ from datetime import datetime
 from bot.clock import Clock
 from bot.domain import transitions as t
 from bot.domain.actions import Action, available_actions, check_action, upcoming_actions
+from bot.domain.asker_order import AskerOrder, asker_order
 from bot.domain.errors import (
     DomainError,
     IllegalTransition,
@@ -43,6 +44,10 @@ Transition = t.Transition
 # Open orders a command without an id may mean; a choice offers at most this many.
 OPEN_STATUSES = (Status.WAITING_PAYMENT, Status.WAITING_DELIVERY, Status.WAITING_CONFIRMATION)
 MAX_CHOICES = 10
+# How many order ids named in one question are looked up, and how many of the asker's
+# finished orders are weighed when none is open (the latest few are enough).
+NAMED_IN_QUESTION = 3
+RECENT_FINISHED = 5
 
 
 @dataclass(frozen=True)
@@ -626,3 +631,18 @@ class OrderService:
         if not found and not order_ids:
             found = await self.orders_of(user_id, list(OPEN_STATUSES), 1)
         return found
+
+    async def asked_about(self, user_id: int, order_ids: list[str]) -> AskerOrder | None:
+        """The asker's order a help-center question most likely means, with what the chat
+        knows of it now (see `bot.domain.asker_order`); None when there is none.
+
+        An id that is not the asker's is looked up and dropped like an unknown one: the
+        answer is the same whether or not someone else's order has that id."""
+        orders = await self.orders_of(user_id, list(OPEN_STATUSES), 50)
+        orders += await self.orders_of(user_id, None, RECENT_FINISHED)
+        for order_id in order_ids[:NAMED_IN_QUESTION]:
+            try:
+                orders.append(await self.get_for(order_id, user_id))
+            except DomainError:
+                log.debug("order id %s in a question is not the asker's", order_id)
+        return asker_order(user_id, orders, order_ids, self.clock.now(), self.policy)

@@ -17,6 +17,7 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 
+from bot.domain.asker_order import AskerOrder
 from bot.domain.faq import FaqAnswer, FaqDocument, FaqIndex
 from bot.domain.ids import find_order_ids
 from bot.domain.input_modes import InputMode
@@ -25,10 +26,15 @@ from handlers.inbound.common import guarded, reading, tell
 from handlers.inbound.orders import show_card
 from handlers.inbound.support import desk_language
 from handlers.views.callback_data import Act, FaqReply, FaqTap, PlainTap, button
-from handlers.views.faq_render import article, full_article_button
+from handlers.views.faq_render import (
+    about_order_line,
+    article,
+    full_article_button,
+    open_order_button,
+)
 from handlers.views.i18n import N_, _, language_of, speaking, texts
 from handlers.views.telegram_text import clip, cut
-from handlers.wiring import Ctx, services, settings
+from handlers.wiring import Ctx, cards, services, settings
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +45,7 @@ GREETING = N_(
 YOURE_WELCOME = N_("😊 You're welcome! Ask me here whenever something comes up, or see /orders.")
 DID_THIS_HELP = N_("Did this help?")
 HELP_TOPICS = N_("Help topics")
+YOUR_ORDER_NOW = N_("📋 <b>Your order right now:</b>")
 TALK_TO_SUPPORT = N_("Talk to support")
 NOT_SURE = N_(
     "🤔 I'm not sure I can answer that from the KALEOZ help center. I know about "
@@ -85,7 +92,12 @@ def _full_article(
 
 
 def _answer_keyboard(
-    ctx: Ctx, ans: FaqAnswer, question_id: int, language: str | None, t: NullTranslations
+    ctx: Ctx,
+    ans: FaqAnswer,
+    question_id: int,
+    language: str | None,
+    t: NullTranslations,
+    about: AskerOrder | None = None,
 ) -> InlineKeyboardMarkup:
     assert ans.document is not None
     doc = ans.document.id
@@ -94,6 +106,7 @@ def _answer_keyboard(
             button(t.gettext("👍 Yes"), FaqReply(Act.FAQ_YES, doc, question_id)),
             button(t.gettext("👎 No"), FaqReply(Act.FAQ_NO, doc, question_id)),
         ],
+        *([[open_order_button(about)]] if about else []),
         *_full_article(ctx, ans.document, t),
         [button(t.gettext(TALK_TO_SUPPORT), FaqReply(Act.SUPPORT, doc, question_id))],
     ]
@@ -112,12 +125,23 @@ def _answer_keyboard(
     return InlineKeyboardMarkup(rows)
 
 
+async def _about_line(ctx: Ctx, user_id: int, about: AskerOrder | None) -> str:
+    """The answer's first line naming the asker's order it is about (empty without one)."""
+    if about is None:
+        return ""
+    tz = await cards(ctx).tz_for(user_id)
+    return about_order_line(about, tz, services(ctx).clock.now()) + "\n\n"
+
+
 async def answer_question(update: Update, ctx: Ctx, text: str, order_ids: list[str]) -> None:
-    """Answer from the documents; when unsure, say so and offer a person."""
+    """Answer from the documents, weighing the asker's own order the question most likely
+    means, and say which order that is; when unsure, say so and offer a person."""
     assert update.effective_user is not None
+    asker = update.effective_user.id
     language = await _language(ctx, update.effective_user)
     t = await _texts(ctx, update.effective_user)
-    ans = faq_index(ctx).ask(text)
+    about = await services(ctx).orders.asked_about(asker, order_ids)
+    ans = faq_index(ctx).ask(text, order=about.context if about else None)
     if ans.thanks:
         await tell(update, t.gettext(YOURE_WELCOME))
         return
@@ -126,7 +150,7 @@ async def answer_question(update: Update, ctx: Ctx, text: str, order_ids: list[s
         await tell(update, t.gettext(GREETING), reply_markup=topics)
         return
     doc_id = ans.document.id if ans.answered and ans.document else None
-    asked = await services(ctx).help_log.asked(update.effective_user.id, text, doc_id, ans.score)
+    asked = await services(ctx).help_log.asked(asker, text, doc_id, ans.score)
     if not ans.answered or ans.document is None:
         kb = InlineKeyboardMarkup(
             [
@@ -136,19 +160,23 @@ async def answer_question(update: Update, ctx: Ctx, text: str, order_ids: list[s
         )
         await tell(update, t.gettext(NOT_SURE), reply_markup=kb)
         return
+    # An article about the order itself is followed by the order's card; any other answer
+    # about an order carries a button that opens the card.
+    card_follows = about is not None and ans.document.about_order
     await tell(
         update,
         article(
             _shown(ctx, ans.document, language),
+            header=await _about_line(ctx, asker, about),
             footer=f"\n\n<i>{t.gettext(DID_THIS_HELP)}</i>",
             hints=language is None,
         ),
-        reply_markup=_answer_keyboard(ctx, ans, asked, language, t),
+        reply_markup=_answer_keyboard(
+            ctx, ans, asked, language, t, None if card_follows else about
+        ),
     )
-    if ans.document.about_order:
-        asker = update.effective_user.id
-        for order in await services(ctx).orders.meant_in_question(asker, order_ids):
-            await show_card(update, ctx, order, prefix="📋 <b>Your order right now:</b>")
+    if card_follows and about is not None:
+        await show_card(update, ctx, about.order, prefix=t.gettext(YOUR_ORDER_NOW))
 
 
 def topics_keyboard(docs: Iterable[FaqDocument]) -> InlineKeyboardMarkup:

@@ -4,15 +4,21 @@ the bot's own buttons named next to the website's, the document's words kept as 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from gettext import NullTranslations
 from html import escape
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton
 
 from bot.domain.actions import Action
+from bot.domain.asker_order import AskerOrder
+from bot.domain.deadlines import DeadlineKind
 from bot.domain.faq import FaqDocument
-from handlers.views.i18n import N_
-from handlers.views.render import ACTION_BUTTON
+from bot.domain.model import Role
+from handlers.views.callback_data import Act, OrderTap, button
+from handlers.views.i18n import N_, _
+from handlers.views.render import ACTION_BUTTON, fmt_time
 from handlers.views.telegram_text import fits, utf16_len
 
 # Past this many UTF-16 units an answer is long on a phone (and the longest are cut short in
@@ -72,9 +78,17 @@ def answer_html(doc: FaqDocument, *, in_chat: bool = True, hints: bool = True) -
     return _with_hints(body) if hints else body
 
 
-def article(doc: FaqDocument, *, in_chat: bool = True, footer: str = "", hints: bool = True) -> str:
-    """An FAQ entry as one message: its title, then its answer as laid out in the document."""
-    head = f"❓ <b>{escape(doc.title)}</b>\n\n"
+def article(
+    doc: FaqDocument,
+    *,
+    in_chat: bool = True,
+    header: str = "",
+    footer: str = "",
+    hints: bool = True,
+) -> str:
+    """An FAQ entry as one message: its title, then its answer as laid out in the document
+    (`header`, already HTML, goes above the title)."""
+    head = f"{header}❓ <b>{escape(doc.title)}</b>\n\n"
     text = head + answer_html(doc, in_chat=in_chat, hints=hints) + footer
     if in_chat and not fits(text):  # the hints pushed a long answer past one message
         text = head + answer_html(doc, in_chat=False) + footer
@@ -94,3 +108,65 @@ def full_article_button(
     if utf16_len(doc.answer) < LONG_ANSWER:
         return None
     return InlineKeyboardButton(t.gettext(READ_FULL_ARTICLE), url=article_url(template, doc))
+
+
+# The first line of an answer about the asker's order: which order, its status, and who has
+# until when to do what (the next automatic resolution, said to this side of the order).
+ABOUT_ORDER = N_("📋 About your order <b>{order}</b> ({status})")
+ABOUT_ORDER_WITH_SUPPORT = N_(
+    "📋 About your order <b>{order}</b> ({status}, KALEOZ Support is handling it)"
+)
+ABOUT_ORDER_PAST_DUE = N_(
+    "📋 About your order <b>{order}</b> ({status}, its deadline passed on {when})"
+)
+ABOUT_ORDER_UNTIL: dict[tuple[DeadlineKind, Role], str] = {
+    (DeadlineKind.EXPIRE_UNPAID, Role.BUYER): N_(
+        "📋 About your order <b>{order}</b> ({status}, you have until {when} to pay)"
+    ),
+    (DeadlineKind.EXPIRE_UNPAID, Role.SELLER): N_(
+        "📋 About your order <b>{order}</b> ({status}, the buyer has until {when} to pay)"
+    ),
+    (DeadlineKind.AUTO_CANCEL, Role.BUYER): N_(
+        "📋 About your order <b>{order}</b> ({status}, the seller has until {when} to deliver)"
+    ),
+    (DeadlineKind.AUTO_CANCEL, Role.SELLER): N_(
+        "📋 About your order <b>{order}</b> ({status}, you have until {when} to deliver)"
+    ),
+    (DeadlineKind.AUTO_CONFIRM, Role.BUYER): N_(
+        "📋 About your order <b>{order}</b> ({status}, you have until {when} to check it and "
+        "confirm received)"
+    ),
+    (DeadlineKind.AUTO_CONFIRM, Role.SELLER): N_(
+        "📋 About your order <b>{order}</b> ({status}, the buyer has until {when} to confirm "
+        "received)"
+    ),
+    (DeadlineKind.AUTO_REFUND, Role.BUYER): N_(
+        "📋 About your order <b>{order}</b> ({status}, the seller has until {when} to answer "
+        "your refund request)"
+    ),
+    (DeadlineKind.AUTO_REFUND, Role.SELLER): N_(
+        "📋 About your order <b>{order}</b> ({status}, you have until {when} to answer the "
+        "refund request)"
+    ),
+}
+OPEN_ORDER = N_("📋 Open order {order}")
+
+
+def about_order_line(about: AskerOrder, tz: ZoneInfo, now: datetime) -> str:
+    """Which of the asker's orders an answer is about, in the reader's language (HTML)."""
+    order = about.order
+    due = about.next_deadline
+    fields = {"order": order.id, "status": order.status.label}
+    if order.dispute_open:
+        return _(ABOUT_ORDER_WITH_SUPPORT).format(**fields)
+    if due is None:
+        return _(ABOUT_ORDER).format(**fields)
+    when = fmt_time(due.due_at, tz)
+    if due.due_at <= now:  # the scheduler has not got to it yet
+        return _(ABOUT_ORDER_PAST_DUE).format(when=when, **fields)
+    return _(ABOUT_ORDER_UNTIL[due.kind, about.context.role]).format(when=when, **fields)
+
+
+def open_order_button(about: AskerOrder) -> InlineKeyboardButton:
+    """Opens the card of the order an answer is about."""
+    return button(_(OPEN_ORDER).format(order=about.order.id), OrderTap(Act.OPEN, about.order.id))

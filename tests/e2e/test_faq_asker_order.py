@@ -1,0 +1,110 @@
+"""The help center in the chat answers about the asker's own order, and says which order."""
+
+from __future__ import annotations
+
+from sandbox.fake_bot_api.harness import FakeUser, MessageView
+from tests.e2e.support import SELLER, STRANGER, Running
+
+# The fake clock starts on Mon 5 Jan 2026, 09:00 UTC; the marketplace's zone is GMT+8.
+DELIVERY_DUE = "Thu 8 Jan, 17:00 (GMT+8)"  # 72 h after a payment at the start
+PAYMENT_DUE = "Mon 5 Jan, 18:00 (GMT+8)"  # 1 h after an order placed at the start
+
+
+async def _asks(kchat: Running, user: FakeUser, question: str) -> list[MessageView]:
+    """What the bot sent `user` in answer to `question`, in order."""
+    before = len(user.messages())
+    user.send(question)
+    await kchat.settle()
+    return user.messages()[before:]
+
+
+async def _own_paid_order(kchat: Running, buyer_id: int) -> str:
+    """A paid order of `buyer_id`'s, placed at the clock's start."""
+    order = await kchat.services.orders.create_order(
+        buyer_id=buyer_id, seller_id=SELLER, title="Game credits", price_minor=900, currency="MYR"
+    )
+    await kchat.services.orders.mark_paid_external(order.id)
+    await kchat.settle()
+    return order.id
+
+
+async def test_a_buyer_waiting_for_delivery_is_told_the_answer_is_about_their_order(
+    kchat: Running, buyer: FakeUser, seller: FakeUser
+) -> None:
+    await kchat.settle()
+    oid = await kchat.paid_order("30.00")
+    answer, card = await _asks(kchat, buyer, "paid already but seller never send the item")
+    first, _blank, title = answer.content.split("\n")[:3]
+    assert first == (
+        f"📋 About your order {oid} (Waiting Delivery, the seller has until {DELIVERY_DUE} "
+        "to deliver)"
+    )
+    assert title == "❓ What happens if I have not received my order? Can I ask for a refund?"
+    # The article is about the order itself: its card follows, so no button repeats it.
+    assert card.content.startswith("📋 Your order right now:") and oid in card.content
+    assert not any(b.text.startswith("📋 Open order") for b in answer.flat_buttons)
+    # The seller asking about the same order reads their own side of it.
+    [seller_answer, _card] = await _asks(kchat, seller, "buyer says not received, what happens")
+    assert seller_answer.content.startswith(
+        f"📋 About your order {oid} (Waiting Delivery, you have until {DELIVERY_DUE} to deliver)"
+    )
+
+
+async def test_an_answer_not_about_the_order_itself_opens_the_order_with_a_button(
+    kchat: Running, buyer: FakeUser
+) -> None:
+    await kchat.settle()
+    oid = await kchat.order()
+    [answer] = await _asks(kchat, buyer, "my payment failed")
+    assert answer.content.startswith(
+        f"📋 About your order {oid} (Waiting Payment, you have until {PAYMENT_DUE} to pay)\n\n"
+        "❓ Why did my payment attempt fail?"
+    )
+    buyer.tap(f"📋 Open order {oid}", answer.message_id)
+    card = await buyer.wait_for_message(contains=f"Order {oid}")
+    assert card.has_button("Pay from balance")
+
+
+async def test_someone_elses_order_id_in_a_question_is_never_mentioned_or_used(
+    kchat: Running, buyer: FakeUser, stranger: FakeUser
+) -> None:
+    await kchat.settle()
+    theirs = await kchat.paid_order("30.00")
+    own = await _own_paid_order(kchat, STRANGER)
+    naming_theirs = await _asks(kchat, stranger, f"my order {theirs} not received yet, refund?")
+    naming_none = await _asks(kchat, stranger, "my order KZZZZZZZ not received yet, refund?")
+    assert all(theirs not in m.content for m in stranger.messages())
+    # The answer is about the stranger's own order, exactly as when the id named does not
+    # exist: nothing in it tells whether someone else's order has that id.
+    assert naming_theirs[0].content.startswith(f"📋 About your order {own} (Waiting Delivery")
+    assert [m.content for m in naming_theirs] == [m.content for m in naming_none]
+    labels = [[b.text for b in m.flat_buttons] for m in naming_theirs]
+    assert labels == [[b.text for b in m.flat_buttons] for m in naming_none]
+
+
+async def test_a_person_with_no_orders_gets_no_order_line(
+    kchat: Running, buyer: FakeUser, stranger: FakeUser
+) -> None:
+    await kchat.settle()
+    theirs = await kchat.paid_order("30.00")
+    [answer] = await _asks(kchat, stranger, f"partial refnd how, order {theirs}")
+    assert answer.content.startswith("❓ How to partially refund an order?")
+    assert "📋" not in answer.content and theirs not in answer.content
+    assert not any("📋" in b.text for b in answer.flat_buttons)
+    # A declined question names no order either, even for someone who has one.
+    [declined] = await _asks(kchat, buyer, "is there any promo code this month")
+    assert "not sure" in declined.content and "📋" not in declined.content
+
+
+async def test_a_malay_reader_is_told_in_malay_which_order_the_answer_is_about(
+    kchat: Running,
+) -> None:
+    await kchat.settle()
+    aminah = kchat.tg.user(7301, "Aminah", language_code="ms")
+    aminah.start()
+    oid = await _own_paid_order(kchat, 7301)
+    answer, card = await _asks(kchat, aminah, "barang tak sampai lagi, boleh refund tak")
+    first = answer.content.split("\n")[0]
+    assert first.startswith(f"📋 Tentang pesanan anda {oid} (Waiting Delivery, penjual ada masa")
+    assert first.endswith("8 Jan, 17:00 (GMT+8) untuk menghantar)")
+    assert card.content.startswith("📋 Pesanan anda sekarang:")

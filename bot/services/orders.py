@@ -618,20 +618,6 @@ class OrderService:
                 check_action(soon[0], user_id, now, self.policy, action)
         return Pick(None, tuple(fits[:MAX_CHOICES]))
 
-    async def meant_in_question(self, user_id: int, order_ids: list[str]) -> list[Order]:
-        """The orders a question about "my order" means: the asker's own among the ids it
-        names (at most two; a stranger's or unknown id is passed over in silence), or, when it
-        names none, their latest open order."""
-        found: list[Order] = []
-        for order_id in order_ids[:2]:
-            try:
-                found.append(await self.get_for(order_id, user_id))
-            except DomainError:
-                log.debug("order id %s in a question is not the asker's", order_id)
-        if not found and not order_ids:
-            found = await self.orders_of(user_id, list(OPEN_STATUSES), 1)
-        return found
-
     async def asked_about(self, user_id: int, order_ids: list[str]) -> AskerOrder | None:
         """The asker's order a help-center question most likely means, with what the chat
         knows of it now (see `bot.domain.asker_order`); None when there is none.

@@ -124,7 +124,7 @@ async def test_a_named_order_of_someone_else_is_not_found(services: Services) ->
 # --- which order a help-center question means ----------------------------------------------
 
 
-async def test_a_question_means_the_askers_named_orders_or_their_latest_open_one(
+async def test_a_question_means_the_askers_named_order_or_their_latest_open_one(
     services: Services, clock: ManualClock
 ) -> None:
     s = services
@@ -132,11 +132,16 @@ async def test_a_question_means_the_askers_named_orders_or_their_latest_open_one
     clock.advance(timedelta(minutes=1))
     latest = await make_order(s.orders)
     theirs = await make_order(s.orders, buyer=STRANGER)
-    assert [o.id for o in await s.orders.meant_in_question(BUYER, [])] == [latest.id]
-    assert [o.id for o in await s.orders.meant_in_question(BUYER, [first.id])] == [first.id]
-    # Someone else's id is passed over in silence, and does not fall back to the latest.
-    assert await s.orders.meant_in_question(BUYER, [theirs.id]) == []
-    assert await s.orders.meant_in_question(STRANGER, [first.id, "K0000000"]) == []
+
+    async def meant(user_id: int, ids: list[str]) -> str | None:
+        asked = await s.orders.asked_about(user_id, ids)
+        return None if asked is None else asked.order.id
+
+    assert await meant(BUYER, []) == latest.id
+    assert await meant(BUYER, [first.id]) == first.id
+    # Someone else's id is passed over like an unknown one: the asker's own latest order.
+    assert await meant(BUYER, [theirs.id]) == await meant(BUYER, ["K0000000"]) == latest.id
+    assert await meant(STRANGER, [first.id, "K0000000"]) == theirs.id
 
 
 # --- who is an agent -----------------------------------------------------------------------

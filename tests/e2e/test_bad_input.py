@@ -85,6 +85,9 @@ async def _partial_refund_prompt(kchat: Running, buyer: FakeUser) -> str:
     await buyer.wait_for_message(contains="you propose an amount")
     buyer.tap("Partial refund")
     await buyer.wait_for_message(contains="Type the amount you want back")
+    # The prompt goes out first, then the buttons come off the message tapped: let that
+    # edit land before the buyer types, so the next message is the answer to what they typed.
+    await kchat.settle()
     return oid
 
 

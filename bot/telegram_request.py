@@ -59,6 +59,10 @@ class AiohttpRequest(BaseRequest):
         """The default read timeout (PTB adds it to a long poll's own timeout)."""
         return self._read
 
+    @read_timeout.setter
+    def read_timeout(self, seconds: float | None) -> None:
+        self._read = seconds
+
     async def initialize(self) -> None:
         """Open the pool (once; PTB may call this more than once)."""
         if self._session is None or self._session.closed:

@@ -135,9 +135,7 @@ class DurableUpdateQueue(asyncio.Queue[object]):
             # transaction carries it, or the pump a moment later, with every other mark
             # made meanwhile. A crash before that applies the update again after its lease,
             # which the use cases allow.
-            self._mark_timer = asyncio.get_running_loop().call_later(
-                MARK_WITHIN_S, self._mark_due
-            )
+            self._mark_timer = asyncio.get_running_loop().call_later(MARK_WITHIN_S, self._mark_due)
 
     def _mark_due(self) -> None:
         self._mark_timer = None

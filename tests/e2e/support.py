@@ -9,6 +9,7 @@ from typing import Any
 from bot.bootstrap import Services
 from bot.clock import ManualClock
 from bot.domain.money import parse_amount
+from bot.telegram_request import AiohttpRequest
 from handlers.delivery.notifier import Notifier
 from sandbox.fake_bot_api import FakeTelegram
 from sandbox.fake_bot_api.harness import FakeGroup
@@ -102,9 +103,9 @@ def tap_data(running: Running, user: Any, data: str, message_id: int | None = No
 
 def set_read_timeout(running: Running, seconds: float) -> None:
     """Make the bot's HTTP client (not its long poll) give up on an answer after `seconds`."""
-    import httpx  # only this helper needs it
-
-    running.app.bot.request._client.timeout = httpx.Timeout(5.0, read=seconds)
+    request = running.app.bot.request
+    assert isinstance(request, AiohttpRequest), "the bot's own client (KCHAT_TELEGRAM_CLIENT)"
+    request.read_timeout = seconds
 
 
 # --- helpers for the support-agent end-to-end tests ---------------------------------------

@@ -46,7 +46,8 @@ async def on_my_chat_member(update: Update, ctx: Ctx) -> None:
         await s.chat.seen(
             user.id, user.full_name, user.username, started=True, language_code=user.language_code
         )
-        await ctx.bot_data.notifier.drain()
+        # What waited for them goes now, ahead of a running backlog.
+        await ctx.bot_data.notifier.drain_for(user.id)
 
 
 def register_handlers(

@@ -141,7 +141,8 @@ async def _receipt(update: Update, ctx: Ctx, order_id: str) -> None:
         TicketKind.PAYMENT, order_id=order.id, user_id=uid, subject=subject[:300]
     )
     await s.chat.set_mode(uid, InputMode.SUPPORT, order.id, ticket_id=ticket.id)
-    await notifier(ctx).drain()  # the ticket card first, then the receipt under it
+    # The ticket card first, then the receipt under it; a running backlog waits.
+    await notifier(ctx).drain_for(s.support.chat_id if s.support.chat_id is not None else uid)
     # The answered question becomes the card again, saying where the receipt went.
     await cards(ctx).refresh(
         ctx.bot,

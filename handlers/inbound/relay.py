@@ -171,4 +171,4 @@ async def relay_edit(update: Update, ctx: Ctx, *, not_before: datetime | None = 
     if queued.item is not None:
         await notifier(ctx).deliver_now(queued.item)
     else:
-        await notifier(ctx).drain()
+        await notifier(ctx).drain_for(original.recipient_id)

@@ -138,7 +138,8 @@ async def on_ticket_button(update: Update, ctx: Ctx) -> None:
         await _refresh(ctx, tap.ticket_id)
         return
     await query.answer(text or None)
-    await notifier(ctx).drain()
+    # The ticket card the agent acted on is redrawn now; a running backlog waits.
+    await notifier(ctx).drain_for(query.message.chat.id if query.message else user.id)
 
 
 async def _refresh(ctx: Ctx, ticket_id: int) -> None:

@@ -80,3 +80,43 @@ async def test_news_to_one_chat_keeps_its_order_through_a_failure_while_other_ch
         cards = [m.content for m in buyer.messages()]
         assert len(cards) == 3
         assert [next(oid for oid in ids if oid in c) for c in cards] == ids
+
+
+async def test_news_held_for_someone_who_blocked_goes_out_when_they_return_ahead_of_a_backlog(
+    tmp_path: Path, faq_index: FaqIndex
+) -> None:
+    seller = CROWD + 20_000
+    crowd = [CROWD + n for n in range(15)] + [CROWD + 10_000 + n for n in range(15)]
+    async with running_kchat(
+        tmp_path, faq_index, users=[BUYER, seller, *crowd], send_budget=2
+    ) as k:
+        s = k.services
+        await s.chat.seen(BUYER, "Alice", None, started=True)
+        await s.chat.seen(seller, "Sol", None, started=True)
+        buyer = FakeUser(k.tg, BUYER)
+        buyer.block_bot()
+        await k.settle()
+        order = await s.orders.create_order(
+            buyer_id=BUYER, seller_id=seller, title="Key", price_minor=100, currency="MYR"
+        )
+        await k.settle()
+        assert [m for m in buyer.messages() if order.id in m.content] == [], "held while blocked"
+
+        await _backlog(k, 15)
+        draining = asyncio.create_task(k.notifier.drain())
+        try:
+            await FakeUser(k.tg, CROWD).wait_for_message(timeout=10)  # the backlog is going out
+            assert k.notifier.draining
+            buyer.unblock_bot()
+            card = await buyer.wait_for_message(contains=order.id, timeout=10)
+            assert "You are the buyer" in card.content
+            # Coming back did not leave their chat waiting for the backlog either.
+            buyer.send("/orders")
+            answer = await buyer.wait_for_message(contains="Your orders", timeout=10)
+            waiting, _ = await s.notifications.backlog()
+            assert any(order.id in b.text for row in answer.buttons for b in row), answer.buttons
+            assert waiting >= 20, "the card and the answer went out ahead of the backlog"
+            assert not draining.done()
+        finally:
+            draining.cancel()
+            await asyncio.gather(draining, return_exceptions=True)

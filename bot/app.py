@@ -183,7 +183,13 @@ def build_application(
         # task: a slow receiver never holds up the chat.
         senders.start(services.webhook_sender, settings.poll_interval)
 
+    # The HTTP clients KChat made for PTB: PTB leaves them open when its own start fails (a
+    # token Telegram rejects, an API out of reach), and only post_shutdown runs then.
+    clients: list[AiohttpRequest] = []
+
     async def post_shutdown(app: App) -> None:
+        for client in clients:
+            await client.shutdown()
         await senders.stop()
         await operator_view.stop()
         await updates.detach()
@@ -219,7 +225,8 @@ def build_application(
         builder = builder.request(request).get_updates_request(request)
     elif settings.telegram_client == "aiohttp":
         # One pool for calls (PTB's default size), one connection for the long poll.
-        builder = builder.request(AiohttpRequest(256)).get_updates_request(AiohttpRequest(1))
+        clients += [AiohttpRequest(256), AiohttpRequest(1)]
+        builder = builder.request(clients[0]).get_updates_request(clients[1])
     app: App = builder.build()
     operator_view = OperatorView(settings, metrics, app.bot)
     register_handlers(app, settings.support_chat_id)

@@ -26,6 +26,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from bot.domain.faq_needs import Situation, check_slots, fit, need_clauses, read_situation
 from bot.domain.faq_situation import OrderContext
 
 DEFAULT_MIN_SCORE = 0.36
@@ -49,6 +50,15 @@ _NEGATION_REACH = 3
 # Total idf a question must share with a document before its score counts in full.
 _ENOUGH_EVIDENCE = 2.0
 _SPELL_CACHE_LIMIT = 50_000
+# How much a fitting declared situation adds to the text score (at the fullest fit, three
+# slots read from the words), and the text score below which it adds nothing: the
+# situation decides between articles the words point at, it does not conjure one.
+_SITUATION_BOOST = 0.25
+_SITUATION_FULL_FIT = 3.0
+_SITUATION_FLOOR = 0.12
+_ONE_SLOT = 1.5
+# A need no article answers ("can I pay in installments") keeps this share of the score.
+_UNCOVERED_FACTOR = 0.3
 # Words of one message that may be spell-corrected (see _Budget).
 _SPELL_BUDGET = 12
 
@@ -110,11 +120,22 @@ class FaqDocument(BaseModel):
     keywords: tuple[str, ...] = ()
     # The entry is about one of the asker's orders: the chat shows that order with it.
     about_order: bool = False
+    # Situations the entry answers ("paid+not_received") and is not for ("unpaid"): see
+    # bot.domain.faq_needs for the slot values.
+    answers: tuple[str, ...] = ()
+    not_for: tuple[str, ...] = ()
 
     _not_blank = field_validator("id", "title", "answer")(check_not_blank)
     _fits_a_button = field_validator("id")(check_document_id)
     _short_title = field_validator("title")(check_title)
     _answer_fits_a_message = field_validator("answer")(check_answer)
+
+    @field_validator("answers", "not_for")
+    @classmethod
+    def _known_situations(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        """A declared situation names slots the situation reader knows."""
+        check_slots(values, source="situation")
+        return values
 
 
 def _utf16_len(text: str) -> int:
@@ -625,6 +646,7 @@ class FaqIndex:
         confident_score: float,
     ) -> None:
         self._docs = tuple(docs)
+        self._answers = [check_slots(d.answers, source=d.id) for d in docs]
         self._analyzer = analyzer
         self._idf = idf
         self._nearest = nearest
@@ -700,9 +722,47 @@ class FaqIndex:
                 profile[t].append((n, w / length, centrality))
         return cls(docs, analyzer, idf, nearest, profile, min_score, confident_score)
 
-    def scores(self, question: str) -> list[float]:
-        """Similarity of the question to every document, in document order (0..1)."""
+    def scores(self, question: str, *, order: OrderContext | None = None) -> list[float]:
+        """How well every document answers the question, in document order (0..1)."""
+        return self._judge(question, order)[0]
+
+    def situation(self, question: str, order: OrderContext | None = None) -> Situation:
+        """The situation read from the question (and the order), for tests and tracing."""
+        return self._judge(question, order)[1]
+
+    def _judge(self, question: str, order: OrderContext | None) -> tuple[list[float], Situation]:
+        """Text similarity adjusted by how each document's declared situations fit."""
         analysis = self._analyzer.analyze(question)
+        text = self._similarity(analysis)
+        need = need_clauses(question)
+        need_analysis = analysis if need == question else self._analyzer.analyze(need)
+        situation = read_situation(
+            question,
+            (t[1:] for t in analysis.terms if t.startswith("#")),
+            (t[1:] for t in need_analysis.terms if t.startswith("#")),
+            need,
+            order,
+        )
+        out = []
+        for n, score in enumerate(text):
+            value = fit(situation, self._answers[n], self._docs[n].not_for)
+            if value < 0:
+                # Declared not for this situation: sharing its words is not enough.
+                score *= max(0.2, 1.0 + 0.25 * value)
+            elif score >= _SITUATION_FLOOR and value > _ONE_SLOT:
+                # One slot ("refund") is a topic the words already carry; a combination
+                # (a fact and a need) is a situation.
+                share = (min(value, _SITUATION_FULL_FIT) - _ONE_SLOT) / (
+                    _SITUATION_FULL_FIT - _ONE_SLOT
+                )
+                score += _SITUATION_BOOST * share
+            if situation.uncovered:
+                score *= _UNCOVERED_FACTOR
+            out.append(min(1.0, score))
+        return out, situation
+
+    def _similarity(self, analysis: _Analysis) -> list[float]:
+        """Similarity of an analysed question to every document, in document order (0..1)."""
         known = {t: self._idf[t] for t in analysis.terms | analysis.offtopic if t in self._idf}
         offtopic = sum(1 for t in analysis.offtopic if t not in self._idf)
         # Each distinct word counts once: a story that repeats itself is no less on topic.
@@ -745,7 +805,7 @@ class FaqIndex:
         `order` is what the chat knows of the order the asker most likely means; it is
         evidence beside the words (see `bot.domain.faq_situation`)."""
         threshold = self.min_score if min_score is None else min_score
-        ranked = sorted(enumerate(self.scores(question)), key=lambda p: (-p[1], p[0]))
+        ranked = sorted(enumerate(self.scores(question, order=order)), key=lambda p: (-p[1], p[0]))
         (top, score), runners = ranked[0], ranked[1:]
         floor = threshold / 2
         alternatives = tuple(

@@ -1,0 +1,470 @@
+"""Read the situation out of a help-center question, and say how well an article fits it.
+
+Words alone answer what the phrasings foresaw. A message that only tells what happened
+("paid 40 ringgit yesterday, seller still hasn't sent it") or that shares vocabulary with
+an article but needs something else ("can I pay in installments") is decided better by
+what the message says about the order and what the asker wants:
+
+- facts: paid or not, delivered / marked delivered / received or not, what went wrong
+  (wrong item, part of it, payment failed, status not updated, expired), time elapsed;
+- who speaks: the seller, or (by default) the buyer;
+- what is wanted: money back, to cancel, a time, the status, the details, what to do
+  next; or a need no article answers (reporting someone, paying in parts, a seller's
+  listing, withdrawing a balance, fees, reviews, account settings).
+
+Each article declares the situations it answers (``answers:``; ``a+b`` means both) and
+those it is not for (``not_for:``). The matcher combines the fit with its text score.
+The chat's knowledge of the asker's order (`OrderContext`) adds facts beside the words.
+Pure: no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from bot.domain.faq_situation import OrderContext
+from bot.domain.model import Role, Status
+
+# Slot values. Facts about the order:
+PAID = "paid"
+UNPAID = "unpaid"
+STATUS_UNPAID = "status_unpaid"  # paid, yet the order still shows unpaid / waiting payment
+NOT_RECEIVED = "not_received"
+MARKED_DELIVERED = "marked_delivered"
+RECEIVED = "received"
+CONFIRMED = "confirmed"
+WRONG = "wrong"
+PARTIAL = "partial"
+PAY_FAILED = "pay_failed"
+EXPIRED = "expired"
+LATE = "late"
+REFUND_OPEN = "refund_open"
+REFUND_REJECTED = "refund_rejected"
+NO_PROBLEM = "no_problem"  # paid and nothing has gone wrong
+SELLER = "speaker:seller"
+# What the asker wants:
+WANT_REFUND = "want:refund"
+WANT_CANCEL = "want:cancel"
+WANT_TIME = "want:time"
+WANT_STATUS = "want:status"
+WANT_DETAILS = "want:details"
+WANT_NEXT = "want:next"
+WANT_MONEY = "want:money"  # a seller asking when the money comes
+# A need no article answers: its value starts with this.
+UNCOVERED = "uncovered:"
+
+SLOTS = frozenset(
+    {
+        PAID,
+        UNPAID,
+        STATUS_UNPAID,
+        NOT_RECEIVED,
+        MARKED_DELIVERED,
+        RECEIVED,
+        CONFIRMED,
+        WRONG,
+        PARTIAL,
+        PAY_FAILED,
+        EXPIRED,
+        LATE,
+        REFUND_OPEN,
+        REFUND_REJECTED,
+        NO_PROBLEM,
+        SELLER,
+        WANT_REFUND,
+        WANT_CANCEL,
+        WANT_TIME,
+        WANT_STATUS,
+        WANT_DETAILS,
+        WANT_NEXT,
+        WANT_MONEY,
+    }
+)
+_PROBLEMS = frozenset(
+    {STATUS_UNPAID, NOT_RECEIVED, MARKED_DELIVERED, WRONG, PARTIAL, PAY_FAILED, EXPIRED, LATE}
+)
+
+
+def _cue(*patterns: str) -> re.Pattern[str]:
+    """One case-insensitive regex matching any of the patterns as whole words."""
+    return re.compile(r"\b(?:" + "|".join(patterns) + r")\b")
+
+
+# Cues read from the raw lowercase text, for what the lexicon's concepts do not say.
+# They name kinds of situation and need, not phrasings of one article.
+_SELLER_CUES = _cue(
+    r"as (?:a|the) seller",
+    r"i(?: a)?m (?:a |the )?seller",
+    r"i am (?:a |the )?seller",
+    r"saya (?:seller|penjual)",
+    r"my (?:buyer|customer|listing|listings|shop|store)",
+    r"the buyer",
+    r"buyer (?:asked|asks|wants|requested|claims|says|said|did not|didnt|hasnt|has not)",
+    r"pembeli (?:minta|kata|tak)",
+)
+_MARKED_CUES = _cue(
+    r"waiting (?:for )?confirmation",
+    r"(?:says|shows|show|showing|status|marked|mark|clicked|click|put|tanda|tekan) "
+    r"(?:as |it as |it |the order as |order as )?(?:delivered|completed|dah hantar)",
+    r"claims? (?:he|she|they|it|already)? ?(?:sent|delivered)",
+)
+_NOT_SENT_CUES = _cue(
+    r"(?:hasnt|has not|havent|have not|didnt|did not|never|not|yet to|still not|tak|belum|"
+    r"x|tidak) (?:yet )?(?:sent|send|delivered|deliver|hantar|dihantar|kirim|fulfilled)",
+    r"without (?:any )?delivery",
+    r"no delivery",
+    r"gone (?:silent|quiet|missing)",
+    r"still (?:nothing|no item|no items|waiting)",
+    r"nothing (?:yet|arrived|came|has arrived|has come)",
+    r"ran out of stock",
+    r"(?:cannot|cant|unable to|tak dapat|tak boleh|not able to) (?:\w+ )?(?:deliver|send|hantar)",
+)
+# A negator just before a paid cue: "have not paid", "never paid", "belum bayar".
+_NOT_PAID = re.compile(
+    r"\b(?:not|never|havent|hasnt|didnt|dont|no need to|no need|yet to|belum|blm|tak|x|"
+    r"tidak|without|before)(?: \w+)? ?$"
+)
+# Paying done, as opposed to paying talked about ("how long do I have to pay").
+_PAID_CUES = _cue(
+    r"paid",
+    r"payed",
+    r"(?:dah|sudah|telah|udah|baru|just) (?:\w+ )?(?:bayar\w*|membayar|pay\w*|transfer\w*)",
+    r"pay(?:ed)? (?:already|liao|d|dy|oredi)",
+    r"success\w* payment",
+    r"payment (?:has been |was |is )?success\w*",
+    r"transfer\w* (?:via|through|thru|using|guna|the money|money|duit)",
+    r"done (?:pay|paying|payment)",
+    r"(?:made|completed|finished|done) (?:the |my )?payment",
+    r"finished paying",
+    r"transferred",
+    r"bank(?:ed)? ?in",
+    r"(?:cash )?deposit(?:ed)?",
+    r"payment (?:was |is )?(?:done|successful|success|went through|berjaya)",
+    r"money (?:is |was )?(?:gone|deducted|taken)",
+    r"(?:deducted|debited|charged|potong|dipotong)",
+    r"topped up",
+    r"pemindahan",
+)
+# Paid, yet the order does not show it.
+_STATUS_UNPAID_CUES = _cue(
+    r"payment (?:is )?(?:still )?pending",
+    r"pending payment",
+    r"(?:status|order|payment) (?:is )?(?:still )?(?:not|hasnt|has not|belum|tak|x) "
+    r"(?:been )?(?:updated|update|changed|change|reflected|paid|confirmed)",
+    r"still (?:says|shows|show|showing) (?:unpaid|not paid|waiting payment)",
+)
+_PARTIAL_CUES = _cue(
+    r"only (?:\w+ ){0,2}\d+",
+    r"only (?:\d+|half|some|part|one|two|three)",
+    r"(?:did|sent|delivered|gave|got|received) (?:\d+|half|some|part)(?: of| out of)?",
+    r"the (?:other|remaining|rest)",
+    r"(?:separuh|sebahagian|sikit je|baki)",
+    r"half",
+)
+_LATE_CUES = _cue(
+    r"(?:\d+|two|three|four|five|six|several|few|many|a couple of) (?:days|hours|weeks|hari|jam)",
+    r"almost a day",
+    r"since (?:yesterday|last week|morning|this morning)",
+    r"a (?:day|week) (?:ago|already|now)",
+    r"(?:semalam|kelmarin|minggu lepas|dah lama|so long|too long|forever)",
+)
+_WANT_REFUND_CUES = _cue(
+    r"money back",
+    r"my money",
+    r"duit (?:balik|saya)",
+    r"refund",
+    r"pulangan",
+    r"get (?:it|them) refunded",
+    r"return (?:my|the) (?:money|payment)",
+)
+_WANT_CANCEL_CUES = _cue(
+    r"changed my mind",
+    r"dont want (?:it|this|them)?(?: anymore)?",
+    r"do not want (?:it|this|them)?(?: anymore)?",
+    r"no longer (?:want|need)",
+    r"tak (?:jadi|nak)",
+    r"cheaper elsewhere",
+    r"found (?:it|the same \w+|one) cheaper",
+)
+# "will the order be cancelled" asks what happens, not to cancel.
+_PASSIVE_CANCEL = _cue(r"(?:be|been|get|gets|got|kena|is|auto) (?:auto ?)?cancel\w*")
+_WANT_STATUS_CUES = _cue(
+    r"(?:check|see|know|view|tengok|semak|track) (?:the |my )?(?:order )?(?:status|progress)",
+    r"where is my order",
+)
+_REFUND_REJECTED_CUES = _cue(
+    r"(?:reject|rejected|rejects|declined|declines|refused|refuses|tolak|menolak) (?:my |the )?"
+    r"refund",
+    r"refund (?:request )?(?:was |is |kena )?(?:rejected|declined|refused|ditolak)",
+)
+_WANT_TIME_CUES = _cue(
+    r"how long",
+    r"how many (?:hours|days)",
+    r"when (?:will|do|does|can|is|should)",
+    r"bila",
+    r"berapa lama",
+)
+_WANT_NEXT_CUES = _cue(
+    r"what (?:should|do|can|must) i do",
+    r"do i (?:have|need) to do",
+    r"what (?:now|next|happens now|happens next)",
+    r"(?:next step|lepas ni|then how)",
+    r"(?:just|baru) (?:finished |completed |done )?(?:paid|paying|pay|bayar|made the payment)",
+)
+_WANT_MONEY_CUES = _cue(
+    r"when (?:do|will|can) i (?:get|receive) (?:paid|the money|my money|the payment)",
+    r"(?:get|receive) (?:my )?(?:paid|payment|earnings)",
+    r"bila (?:duit|bayaran) (?:masuk|sampai)",
+)
+# Needs no article answers, in the marketplace's own vocabulary.
+_UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "report",
+        _cue(
+            r"report(?:ing)? (?:a|the|this|that)? ?(?:seller|buyer|user|scammer|account)",
+            r"(?:ban|block|blacklist) (?:a|the|this|that)? ?(?:seller|buyer|user)",
+            r"scamming (?:people|others|everyone)",
+        ),
+    ),
+    (
+        "instalment",
+        _cue(
+            r"install?ments?",
+            r"ansuran",
+            r"pay (?:in|by) (?:parts|part)",
+            r"split (?:the )?payment",
+            r"bnpl",
+            r"paylater",
+        ),
+    ),
+    (
+        "listing",
+        _cue(
+            r"my listings?",
+            r"list (?:an|a|my) (?:item|product)",
+            r"(?:my|the) (?:product|item) page",
+            r"change (?:the )?price of my",
+        ),
+    ),
+    ("withdraw", _cue(r"withdraw\w*", r"cash ?out", r"payout", r"pengeluaran")),
+    ("fees", _cue(r"fees?", r"commission", r"caj perkhidmatan")),
+    (
+        "account",
+        _cue(
+            r"(?:change|reset|forgot) (?:my )?(?:password|email|username|phone)",
+            r"delete my account",
+            r"verify my account",
+            r"kyc",
+            r"otp",
+            r"tac code",
+            r"log ?in",
+            r"sign ?in",
+        ),
+    ),
+    ("review", _cue(r"reviews?", r"ratings?", r"feedback score")),
+    ("voucher", _cue(r"promo codes?", r"coupons?", r"discount codes?", r"platform vouchers?")),
+)
+
+# Clauses that carry the need in a long story: questions and statements of a want.
+_NEED_CLAUSE = _cue(
+    r"i (?:want|need|would like|wanna)",
+    r"can i",
+    r"could i",
+    r"do i",
+    r"should i",
+    r"how (?:do|can|to|long)",
+    r"what (?:do|should|can|happens|if)",
+    r"when",
+    r"is it",
+    r"boleh",
+    r"nak",
+    r"macam mana",
+    r"mcm mana",
+    r"bila",
+)
+_SENTENCE = re.compile(r"[.!?\n]+")
+
+
+_WANT_WEIGHT = 1.5
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What a message (and the asker's order) says: slot values, and how sure of each."""
+
+    # slot -> weight: 1.0 read from the words, less when only the order says it.
+    slots: dict[str, float]
+
+    @property
+    def uncovered(self) -> bool:
+        """The asker needs something no article answers."""
+        return any(s.startswith(UNCOVERED) for s in self.slots)
+
+    def has(self, slot: str) -> bool:
+        """Whether the slot was read at all."""
+        return slot in self.slots
+
+
+def need_clauses(text: str) -> str:
+    """The sentences that carry the need: questions and wants, else the last sentence."""
+    sentences = [s for s in _SENTENCE.split(text) if s.strip()]
+    if len(sentences) <= 1:
+        return text
+    asked = [s for s in sentences if _NEED_CLAUSE.search(s.lower())]
+    questions = [s for s in re.findall(r"[^.!?\n]*\?", text) if s.strip()]
+    chosen = questions or asked or sentences[-1:]
+    return " ".join(chosen)
+
+
+def read_situation(
+    text: str,
+    concepts: Iterable[str],
+    need_concepts: Iterable[str],
+    need_text: str,
+    order: OrderContext | None = None,
+) -> Situation:
+    """Slot values read from a message's words and concepts, then from the order."""
+    lowered = text.lower().replace("'", "").replace("’", "")
+    need = need_text.lower().replace("'", "").replace("’", "")
+    found = set(concepts)
+    wanted = set(need_concepts)
+    slots: dict[str, float] = {}
+
+    def put(slot: str, weight: float = 1.0) -> None:
+        slots[slot] = max(slots.get(slot, 0.0), weight)
+
+    failed = "cannot_pay" in found or (
+        ("fail" in found or "reject" in found or "insufficient" in found)
+        and ("pay" in found or "paymethod" in found or "bank" in found)
+    )
+    paid = any(
+        not _NOT_PAID.search(lowered[max(0, m.start() - 24) : m.start()])
+        for m in _PAID_CUES.finditer(lowered)
+    )
+    if _STATUS_UNPAID_CUES.search(lowered) or (paid and ("unpaid" in found or failed)):
+        # Money gone, yet the order shows unpaid, or the payment "failed".
+        put(STATUS_UNPAID)
+    elif "unpaid" in found or (not paid and _PAID_CUES.search(lowered)):
+        put(UNPAID)
+    elif paid:
+        put(PAID)
+    if failed and not paid:
+        put(PAY_FAILED)
+    if "expire" in found:
+        put(EXPIRED)
+    if (
+        "marked_delivered" in found
+        or "delivered_not_received" in found
+        or _MARKED_CUES.search(lowered)
+    ):
+        put(MARKED_DELIVERED)
+    if "not_received" in found or "nothing" in found or _NOT_SENT_CUES.search(lowered):
+        put(NOT_RECEIVED)
+    if "wrong" in found:
+        put(WRONG)
+    if "partial" in found or "short" in found or _PARTIAL_CUES.search(lowered):
+        put(PARTIAL)
+    if "late" in found or _LATE_CUES.search(lowered):
+        put(LATE)
+    if _REFUND_REJECTED_CUES.search(lowered):
+        put(REFUND_REJECTED)
+    if "confirm_received" in found:
+        put(CONFIRMED)
+    if _SELLER_CUES.search(lowered):
+        put(SELLER)
+        # A seller who delivered: the order waits for the buyer's confirmation.
+        if "deliver" in found and NOT_RECEIVED not in slots:
+            put(MARKED_DELIVERED)
+
+    # What is wanted: from the clauses that carry the need, else from the whole message.
+    def wants(words: str, names: set[str]) -> list[str]:
+        out = []
+        if "refund" in names or _WANT_REFUND_CUES.search(words):
+            out.append(WANT_REFUND)
+        if ("cancel" in names and not _PASSIVE_CANCEL.search(words)) or _WANT_CANCEL_CUES.search(
+            words
+        ):
+            out.append(WANT_CANCEL)
+        if _WANT_MONEY_CUES.search(words):
+            out.append(WANT_MONEY)
+        if "duration" in names or _WANT_TIME_CUES.search(words):
+            out.append(WANT_TIME)
+        if "track" in names or "meaning" in names or _WANT_STATUS_CUES.search(words):
+            out.append(WANT_STATUS)
+        if "details" in names or "my_orders" in names:
+            out.append(WANT_DETAILS)
+        if "next" in names or _WANT_NEXT_CUES.search(words):
+            out.append(WANT_NEXT)
+        return out
+
+    # The need decides between articles sharing the facts: it weighs more.
+    for slot in wants(need, wanted) or wants(lowered, found):
+        put(slot, _WANT_WEIGHT)
+    for name, cue in _UNCOVERED_CUES:
+        if cue.search(need) or cue.search(lowered):
+            put(UNCOVERED + name)
+
+    if order is not None:
+        _order_facts(order, put)
+    if STATUS_UNPAID in slots:
+        put(PAID)
+    if PAID in slots and not _PROBLEMS & slots.keys():
+        put(NO_PROBLEM)
+    return Situation(slots)
+
+
+def _order_facts(order: OrderContext, put: Callable[[str, float], None]) -> None:
+    """What the asker's order says, weaker than the words (it may be another order)."""
+    weight = 0.6
+    if order.role is Role.SELLER:
+        put(SELLER, weight)
+    if order.status is Status.WAITING_PAYMENT:
+        put(UNPAID, weight)
+        if order.overdue:
+            put(EXPIRED, weight)
+    elif order.status is Status.WAITING_DELIVERY:
+        put(PAID, weight)
+        if order.role is not Role.SELLER:
+            put(NOT_RECEIVED, weight)
+        if order.overdue:
+            put(LATE, weight)
+    elif order.status is Status.WAITING_CONFIRMATION:
+        put(PAID, weight)
+        put(MARKED_DELIVERED, weight)
+        if order.overdue:
+            put(LATE, weight)
+    elif order.status is Status.COMPLETED:
+        put(PAID, weight)
+        put(CONFIRMED, weight)
+    elif order.status is Status.REFUNDING:
+        put(PAID, weight)
+        put(REFUND_OPEN, weight)
+    elif order.status is Status.EXPIRED:
+        put(EXPIRED, weight)
+    if order.refund_requested:
+        put(REFUND_OPEN, weight)
+
+
+def check_slots(values: Iterable[str], *, source: str) -> tuple[tuple[str, ...], ...]:
+    """Parse ``a+b`` declarations into tuples of known slots; ValueError on an unknown one."""
+    out = []
+    for value in values:
+        parts = tuple(p.strip() for p in value.split("+"))
+        for part in parts:
+            if part not in SLOTS:
+                raise ValueError(f"{source}: unknown situation {part!r}")
+        out.append(parts)
+    return tuple(out)
+
+
+def fit(situation: Situation, answers: Iterable[tuple[str, ...]], not_for: Iterable[str]) -> float:
+    """How well an article's declared situations fit: the weight of the best declared
+    combination it answers (more parts, more specific), less what it is not for."""
+    best = 0.0
+    for parts in answers:
+        if all(p in situation.slots for p in parts):
+            best = max(best, sum(situation.slots[p] for p in parts))
+    against = max((situation.slots.get(s, 0.0) for s in not_for), default=0.0)
+    return best - 2.0 * against

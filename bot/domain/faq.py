@@ -54,9 +54,14 @@ _SPELL_CACHE_LIMIT = 50_000
 # slots read from the words), and the text score below which it adds nothing: the
 # situation decides between articles the words point at, it does not conjure one.
 _SITUATION_BOOST = 0.25
-_SITUATION_FULL_FIT = 3.0
+_SITUATION_FULL_FIT = 3.5
 _SITUATION_FLOOR = 0.12
 _ONE_SLOT = 1.5
+# Share of the score an article keeps per unit of a slot it is declared not for.
+_AGAINST_CUT = 0.6
+# Score of a situation the words tell but do not match, just above the threshold: the
+# chat offers it as a choice ("Did you mean") rather than asserting it.
+_SITUATION_ALONE = 0.37
 # A need no article answers ("can I pay in installments") keeps this share of the score.
 _UNCOVERED_FACTOR = 0.3
 # Words of one message that may be spell-corrected (see _Budget).
@@ -743,19 +748,25 @@ class FaqIndex:
             need,
             order,
         )
+        # A message the words barely match may still tell a situation an article answers
+        # ("still nothing" from a buyer whose order is overdue): only when nothing in it
+        # is off-topic or a need no article answers.
+        plain = not analysis.offtopic and not situation.uncovered
         out = []
         for n, score in enumerate(text):
-            value = fit(situation, self._answers[n], self._docs[n].not_for)
-            if value < 0:
+            found = fit(situation, self._answers[n], self._docs[n].not_for)
+            # One slot ("refund") is a topic the words already carry; a combination
+            # (a fact and a need) is a situation.
+            share = max(0.0, min(found.best, _SITUATION_FULL_FIT) - _ONE_SLOT) / (
+                _SITUATION_FULL_FIT - _ONE_SLOT
+            )
+            if found.against:
                 # Declared not for this situation: sharing its words is not enough.
-                score *= max(0.2, 1.0 + 0.25 * value)
-            elif score >= _SITUATION_FLOOR and value > _ONE_SLOT:
-                # One slot ("refund") is a topic the words already carry; a combination
-                # (a fact and a need) is a situation.
-                share = (min(value, _SITUATION_FULL_FIT) - _ONE_SLOT) / (
-                    _SITUATION_FULL_FIT - _ONE_SLOT
-                )
+                score *= max(0.2, 1.0 - _AGAINST_CUT * found.against)
+            elif share > 0 and score >= _SITUATION_FLOOR:
                 score += _SITUATION_BOOST * share
+            elif share > 0 and plain and found.said:
+                score = max(score, _SITUATION_ALONE + _SITUATION_BOOST * share / 2)
             if situation.uncovered:
                 score *= _UNCOVERED_FACTOR
             out.append(min(1.0, score))

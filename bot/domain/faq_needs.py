@@ -116,7 +116,7 @@ _NOT_SENT_CUES = _cue(
     r"without (?:any )?delivery",
     r"no delivery",
     r"gone (?:silent|quiet|missing)",
-    r"still (?:nothing|no item|no items|waiting)",
+    r"still (?:nothing|no item|no items|waiting(?! (?:for )?payment))",
     r"nothing (?:yet|arrived|came|has arrived|has come)",
     r"ran out of stock",
     r"(?:cannot|cant|unable to|tak dapat|tak boleh|not able to) (?:\w+ )?(?:deliver|send|hantar)",
@@ -132,6 +132,7 @@ _PAID_CUES = _cue(
     r"payed",
     r"(?:dah|sudah|telah|udah|baru|just) (?:\w+ )?(?:bayar\w*|membayar|pay\w*|transfer\w*)",
     r"pay(?:ed)? (?:already|liao|d|dy|oredi)",
+    r"bayar (?:\w+ ){0,3}(?:dah|sudah)",
     r"success\w* payment",
     r"payment (?:has been |was |is )?success\w*",
     r"transfer\w* (?:via|through|thru|using|guna|the money|money|duit)",
@@ -149,11 +150,18 @@ _PAID_CUES = _cue(
 )
 # Paid, yet the order does not show it.
 _STATUS_UNPAID_CUES = _cue(
-    r"payment (?:is )?(?:still )?pending",
+    r"payment (?:is )?(?:still )?(?:pending|delayed|processing|stuck)",
     r"pending payment",
-    r"(?:status|order|payment) (?:is )?(?:still )?(?:not|hasnt|has not|belum|tak|x) "
-    r"(?:been )?(?:updated|update|changed|change|reflected|paid|confirmed)",
+    r"(?:status|payment) (?:is )?(?:still |masih )?(?:not|hasnt|has not|belum|tak|x) "
+    r"(?:been )?(?:updated|update|changed|change|reflected|confirmed|berubah|ubah)",
+)
+# The order does not show paid: a problem only for someone who paid.
+_SHOWS_NOT_PAID_CUES = _cue(
+    r"(?:status|order) (?:is )?(?:still )?(?:not|hasnt|has not|belum|tak|x) (?:showing )?paid",
     r"still (?:says|shows|show|showing) (?:unpaid|not paid|waiting payment)",
+    r"(?:become|becomes|jadi|turn|turns|change to|show|shows) (?:as )?paid",
+    r"(?:send|hantar|submit|upload) (?:the |my )?(?:receipt|resit|proof|slip|bukti)",
+    r"(?:receipt|resit|proof|slip|bukti) (?:\w+ ){0,2}(?:send|hantar|submit|to who|kat mana|where)",
 )
 _PARTIAL_CUES = _cue(
     r"only (?:\w+ ){0,2}\d+",
@@ -210,7 +218,8 @@ _WANT_NEXT_CUES = _cue(
     r"what (?:should|do|can|must) i do",
     r"do i (?:have|need) to do",
     r"what (?:now|next|happens now|happens next)",
-    r"(?:next step|lepas ni|then how)",
+    r"(?:next step|lepas ni|then how|so now)",
+    r"then(?=\s*\?*\s*$)",
     r"(?:just|baru) (?:finished |completed |done )?(?:paid|paying|pay|bayar|made the payment)",
 )
 _WANT_MONEY_CUES = _cue(
@@ -259,7 +268,8 @@ _UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"kyc",
             r"otp",
             r"tac code",
-            r"log ?in",
+            r"(?:cannot|cant|cannot|unable to|tak boleh|tak dapat) log ?in",
+            r"log ?in (?:problem|issue|error)",
             r"sign ?in",
         ),
     ),
@@ -339,11 +349,18 @@ def read_situation(
         ("fail" in found or "reject" in found or "insufficient" in found)
         and ("pay" in found or "paymethod" in found or "bank" in found)
     )
-    paid = any(
-        not _NOT_PAID.search(lowered[max(0, m.start() - 24) : m.start()])
-        for m in _PAID_CUES.finditer(lowered)
+    paid = (
+        any(
+            not _NOT_PAID.search(lowered[max(0, m.start() - 24) : m.start()])
+            for m in _PAID_CUES.finditer(lowered)
+        )
+        # "payment successful", "money deducted"; paying and unpaid together tell a
+        # payment the order does not show ("status belum bayar padahal dah bayar").
+        or (not failed and ("success" in found or "deduct" in found))
+        or ("pay" in found and "unpaid" in found)
     )
-    if _STATUS_UNPAID_CUES.search(lowered) or (paid and ("unpaid" in found or failed)):
+    shows_unpaid = "unpaid" in found or failed or bool(_SHOWS_NOT_PAID_CUES.search(lowered))
+    if _STATUS_UNPAID_CUES.search(lowered) or (paid and shows_unpaid):
         # Money gone, yet the order shows unpaid, or the payment "failed".
         put(STATUS_UNPAID)
     elif "unpaid" in found or (not paid and _PAID_CUES.search(lowered)):
@@ -402,9 +419,13 @@ def read_situation(
     # The need decides between articles sharing the facts: it weighs more.
     for slot in wants(need, wanted) or wants(lowered, found):
         put(slot, _WANT_WEIGHT)
-    for name, cue in _UNCOVERED_CUES:
-        if cue.search(need) or cue.search(lowered):
-            put(UNCOVERED + name)
+    # A need no article answers counts when it is what is asked, and when the words tell
+    # no problem with an order ("delivered 2 days ago, never got the login details" is
+    # about the order, whatever else it names).
+    if not _PROBLEMS & slots.keys():
+        for name, cue in _UNCOVERED_CUES:
+            if cue.search(need):
+                put(UNCOVERED + name)
 
     if order is not None:
         _order_facts(order, put)
@@ -417,7 +438,7 @@ def read_situation(
 
 def _order_facts(order: OrderContext, put: Callable[[str, float], None]) -> None:
     """What the asker's order says, weaker than the words (it may be another order)."""
-    weight = 0.6
+    weight = 0.8
     if order.role is Role.SELLER:
         put(SELLER, weight)
     if order.status is Status.WAITING_PAYMENT:
@@ -459,12 +480,27 @@ def check_slots(values: Iterable[str], *, source: str) -> tuple[tuple[str, ...],
     return tuple(out)
 
 
-def fit(situation: Situation, answers: Iterable[tuple[str, ...]], not_for: Iterable[str]) -> float:
-    """How well an article's declared situations fit: the weight of the best declared
-    combination it answers (more parts, more specific), less what it is not for."""
-    best = 0.0
+@dataclass(frozen=True)
+class Fit:
+    """How an article's declared situations meet a read one."""
+
+    # Weight of the best declared combination the situation holds (more parts, more
+    # specific; a slot the words say counts 1, a want 1.5, one only the order says less).
+    best: float
+    # The best combination holds a slot read from the words, not only from the order.
+    said: bool
+    # Weight of the strongest slot the article is declared not for (0 when none).
+    against: float
+
+
+def fit(situation: Situation, answers: Iterable[tuple[str, ...]], not_for: Iterable[str]) -> Fit:
+    """How well an article's declared situations fit the situation read."""
+    best, said = 0.0, False
+    slots = situation.slots
     for parts in answers:
-        if all(p in situation.slots for p in parts):
-            best = max(best, sum(situation.slots[p] for p in parts))
-    against = max((situation.slots.get(s, 0.0) for s in not_for), default=0.0)
-    return best - 2.0 * against
+        if all(p in slots for p in parts):
+            weight = sum(slots[p] for p in parts)
+            if weight > best:
+                best, said = weight, any(slots[p] >= 1.0 for p in parts)
+    against = max((slots.get(s, 0.0) for s in not_for), default=0.0)
+    return Fit(best, said, against)

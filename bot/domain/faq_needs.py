@@ -52,6 +52,8 @@ WANT_STATUS = "want:status"
 WANT_DETAILS = "want:details"
 WANT_NEXT = "want:next"
 WANT_MONEY = "want:money"  # a seller asking when the money comes
+WANT_OUTCOME = "want:outcome"  # what happens (to the order, to the money)
+AUTO_CANCELLED = "auto_cancelled"
 # A need no article answers: its value starts with this.
 UNCOVERED = "uncovered:"
 
@@ -80,6 +82,8 @@ SLOTS = frozenset(
         WANT_DETAILS,
         WANT_NEXT,
         WANT_MONEY,
+        WANT_OUTCOME,
+        AUTO_CANCELLED,
     }
 )
 _PROBLEMS = frozenset(
@@ -99,10 +103,27 @@ _SELLER_CUES = _cue(
     r"i(?: a)?m (?:a |the )?seller",
     r"i am (?:a |the )?seller",
     r"saya (?:seller|penjual)",
-    r"my (?:buyer|customer|listing|listings|shop|store)",
+    r"my (?:buyer|buyers|customer|customers|listing|listings|shop|store)",
     r"the buyer",
-    r"buyer (?:asked|asks|wants|requested|claims|says|said|did not|didnt|hasnt|has not)",
+    r"(?:a |the )?buyer (?:\w+ )?(?:asked|asks|wants|requested|claims|says|said|did not|didnt|"
+    r"hasnt|has not|still)",
+    r"i (?:sent|delivered|gave) (?:him|her|them|the buyer|it to)",
     r"pembeli (?:minta|kata|tak)",
+)
+# The buyer has asked for a refund (told as a fact, not asked how to).
+_REFUND_OPEN_CUES = _cue(
+    r"(?:asked|requested|submitted|applied|claimed) (?:for )?(?:a |the |my )?refund",
+    r"(?:dah|sudah|telah) (?:minta|mohon|request) refund",
+    r"refund request (?:is )?(?:still )?(?:pending|open)",
+)
+# The order was cancelled by the system (past), not "will it be cancelled".
+_AUTO_CANCELLED_CUES = _cue(
+    r"(?:got|was|been|is|kena|dah|already) (?:auto ?)?"
+    r"(?:cancel|cancelled|canceled|batal|dibatalkan)(?: by itself| automatically| sendiri)?",
+    r"cancel\w* (?:by itself|automatically|sendiri)",
+)
+_EXPIRED_CUES = _cue(
+    r"order (?:is |was |has )?(?:gone|disappeared|vanished|hilang|lesap)",
 )
 _MARKED_CUES = _cue(
     r"waiting (?:for )?confirmation",
@@ -164,6 +185,8 @@ _SHOWS_NOT_PAID_CUES = _cue(
     r"(?:receipt|resit|proof|slip|bukti) (?:\w+ ){0,2}(?:send|hantar|submit|to who|kat mana|where)",
 )
 _PARTIAL_CUES = _cue(
+    r"(?:\d+|one|two|three|four|five|half) (?:of|out of|daripada|dari) (?:the |my |his |her )?"
+    r"(?:\d+|two|three|four|five|six|ten)",
     r"only (?:\w+ ){0,2}\d+",
     r"only (?:\d+|half|some|part|one|two|three)",
     r"(?:did|sent|delivered|gave|got|received) (?:\d+|half|some|part)(?: of| out of)?",
@@ -206,6 +229,12 @@ _REFUND_REJECTED_CUES = _cue(
     r"(?:reject|rejected|rejects|declined|declines|refused|refuses|tolak|menolak) (?:my |the )?"
     r"refund",
     r"refund (?:request )?(?:was |is |kena )?(?:rejected|declined|refused|ditolak)",
+)
+_WANT_OUTCOME_CUES = _cue(
+    r"what (?:happens|will happen|happened)",
+    r"apa (?:akan )?jadi",
+    r"where (?:did|does|will) (?:my |the )?(?:money|payment|duit) go",
+    r"why do i have to pay more",
 )
 _WANT_TIME_CUES = _cue(
     r"how long",
@@ -255,6 +284,16 @@ _UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"list (?:an|a|my) (?:item|product)",
             r"(?:my|the) (?:product|item) page",
             r"change (?:the )?price of my",
+        ),
+    ),
+    (
+        "bargain",
+        _cue(
+            r"bargain\w*",
+            r"haggl\w*",
+            r"tawar\w*",
+            r"(?:lower|cheaper|better) price",
+            r"(?:reduce|kurangkan|turunkan) (?:the )?(?:price|harga)",
         ),
     ),
     ("withdraw", _cue(r"withdraw\w*", r"cash ?out", r"payout", r"pengeluaran")),
@@ -354,10 +393,8 @@ def read_situation(
             not _NOT_PAID.search(lowered[max(0, m.start() - 24) : m.start()])
             for m in _PAID_CUES.finditer(lowered)
         )
-        # "payment successful", "money deducted"; paying and unpaid together tell a
-        # payment the order does not show ("status belum bayar padahal dah bayar").
+        # "payment successful", "money deducted".
         or (not failed and ("success" in found or "deduct" in found))
-        or ("pay" in found and "unpaid" in found)
     )
     shows_unpaid = "unpaid" in found or failed or bool(_SHOWS_NOT_PAID_CUES.search(lowered))
     if _STATUS_UNPAID_CUES.search(lowered) or (paid and shows_unpaid):
@@ -369,8 +406,12 @@ def read_situation(
         put(PAID)
     if failed and not paid:
         put(PAY_FAILED)
-    if "expire" in found:
+    if "expire" in found or _EXPIRED_CUES.search(lowered):
         put(EXPIRED)
+    if _AUTO_CANCELLED_CUES.search(lowered):
+        put(AUTO_CANCELLED)
+    if _REFUND_OPEN_CUES.search(lowered):
+        put(REFUND_OPEN)
     if (
         "marked_delivered" in found
         or "delivered_not_received" in found
@@ -406,7 +447,9 @@ def read_situation(
             out.append(WANT_CANCEL)
         if _WANT_MONEY_CUES.search(words):
             out.append(WANT_MONEY)
-        if "duration" in names or _WANT_TIME_CUES.search(words):
+        if _WANT_OUTCOME_CUES.search(words):
+            out.append(WANT_OUTCOME)
+        if "duration" in names or "deadline" in names or _WANT_TIME_CUES.search(words):
             out.append(WANT_TIME)
         if "track" in names or "meaning" in names or _WANT_STATUS_CUES.search(words):
             out.append(WANT_STATUS)
@@ -496,11 +539,14 @@ class Fit:
 def fit(situation: Situation, answers: Iterable[tuple[str, ...]], not_for: Iterable[str]) -> Fit:
     """How well an article's declared situations fit the situation read."""
     best, said = 0.0, False
+    held: tuple[str, ...] = ()
     slots = situation.slots
     for parts in answers:
         if all(p in slots for p in parts):
             weight = sum(slots[p] for p in parts)
             if weight > best:
-                best, said = weight, any(slots[p] >= 1.0 for p in parts)
-    against = max((slots.get(s, 0.0) for s in not_for), default=0.0)
+                best, said, held = weight, any(slots[p] >= 1.0 for p in parts), parts
+    # An article may be not for sellers in general yet answer a seller's refund request:
+    # a slot its matched declaration names does not count against it.
+    against = max((slots.get(s, 0.0) for s in not_for if s not in held), default=0.0)
     return Fit(best, said, against)

@@ -46,12 +46,15 @@ ORDER_CASES = [
         OrderContext(Status.WAITING_CONFIRMATION, BUYER),
         "marked-delivered-not-received",
     ),
-    # A seller asking when the money comes while the buyer has to confirm.
+    # A seller asking when the money comes while the buyer has to confirm: the 72-hour
+    # automatic confirmation is told in the marked-delivered article.
     (
         "when do I get paid",
         OrderContext(Status.WAITING_CONFIRMATION, SELLER_ROLE),
-        "confirmed-received",
+        "marked-delivered-not-received",
     ),
+    # A seller issuing a refund on their own is not what the refund article tells.
+    ("as a seller how do i refund a buyer", None, None),
     # Cancelling: which article depends on whether the order is paid.
     ("can I cancel", OrderContext(Status.WAITING_PAYMENT, BUYER), "cancel-unpaid-order"),
     ("can I cancel", OrderContext(Status.WAITING_DELIVERY, BUYER), "cancel-paid-order"),

@@ -248,6 +248,9 @@ _WANT_NEXT_CUES = _cue(
     r"do i (?:have|need) to do",
     r"what (?:now|next|happens now|happens next)",
     r"(?:next step|lepas ni|then how|so now)",
+    r"apa (?:yang )?(?:perlu|patut|kena|boleh) (?:saya |aku )?(?:buat|lakukan)",
+    r"(?:macam mana|mcm mana) (?:sekarang|now)",
+    r"now how",
     r"then(?=\s*\?*\s*$)",
     r"(?:just|baru) (?:finished |completed |done )?(?:paid|paying|pay|bayar|made the payment)",
 )
@@ -294,6 +297,31 @@ _UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"tawar\w*",
             r"(?:lower|cheaper|better) price",
             r"(?:reduce|kurangkan|turunkan) (?:the )?(?:price|harga)",
+        ),
+    ),
+    (
+        "edit_order",
+        _cue(
+            r"(?:change|edit|modify|tukar|ubah) (?:the |my )?"
+            r"(?:order quantity|quantity|qty|variant)",
+            r"(?:add|tambah) (?:an |another |more )?(?:item|items) "
+            r"(?:to|into|dalam) (?:my |the )?order",
+            r"combine (?:my )?orders",
+        ),
+    ),
+    (
+        "other_service",
+        _cue(
+            r"pre ?orders?",
+            r"warranty",
+            r"waranti",
+            r"bulk (?:order|buy|purchase)",
+            r"wholesale",
+            r"borong",
+            r"reseller",
+            r"(?:gift|send) (?:it |this |an item |the item )?to (?:a |my )?friend",
+            r"membership",
+            r"(?:reward|loyalty) points",
         ),
     ),
     ("withdraw", _cue(r"withdraw\w*", r"cash ?out", r"payout", r"pengeluaran")),

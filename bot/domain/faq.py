@@ -53,10 +53,12 @@ _SPELL_CACHE_LIMIT = 50_000
 # How much a fitting declared situation adds to the text score (at the fullest fit, three
 # slots read from the words), and the text score below which it adds nothing: the
 # situation decides between articles the words point at, it does not conjure one.
-_SITUATION_BOOST = 0.25
+_SITUATION_BOOST = 0.3
 _SITUATION_FULL_FIT = 3.5
 _SITUATION_FLOOR = 0.12
 _ONE_SLOT = 1.5
+# Share of the score an article keeps when the asker's need is none of those it answers.
+_OTHER_NEED_FACTOR = 0.75
 # Share of the score an article keeps per unit of a slot it is declared not for.
 _AGAINST_CUT = 0.6
 # Score of a situation the words tell but do not match, just above the threshold: the
@@ -527,6 +529,14 @@ class _Analyzer:
                 return form
         return None
 
+    def spelled(self, text: str) -> str:
+        """The text as the analyzer reads it: lowercase words, typos fixed, clauses apart."""
+        budget = _Budget()
+        return " . ".join(
+            " ".join(self._canonical(w, budget) for w in clause)
+            for clause in _clauses(text, MAX_QUESTION_WORDS)
+        )
+
     def small_talk(self, text: str) -> str | None:
         """For only greetings, thanks and filler words (at least one greeting or thanks):
         ``"thanks"`` when any of them thanks, else ``""``; None for anything else."""
@@ -741,17 +751,21 @@ class FaqIndex:
         text = self._similarity(analysis)
         need = need_clauses(question)
         need_analysis = analysis if need == question else self._analyzer.analyze(need)
+        spelled = self._analyzer.spelled(question)
         situation = read_situation(
             question,
             (t[1:] for t in analysis.terms if t.startswith("#")),
             (t[1:] for t in need_analysis.terms if t.startswith("#")),
             need,
             order,
+            spelled=spelled,
+            need_spelled=spelled if need == question else self._analyzer.spelled(need),
         )
         # A message the words barely match may still tell a situation an article answers
         # ("still nothing" from a buyer whose order is overdue): only when nothing in it
         # is off-topic or a need no article answers.
         plain = not analysis.offtopic and not situation.uncovered
+        asked = situation.wants
         out = []
         for n, score in enumerate(text):
             found = fit(situation, self._answers[n], self._docs[n].not_for)
@@ -760,13 +774,18 @@ class FaqIndex:
             share = max(0.0, min(found.best, _SITUATION_FULL_FIT) - _ONE_SLOT) / (
                 _SITUATION_FULL_FIT - _ONE_SLOT
             )
+            if asked and found.wants and not found.wants & asked:
+                # The article answers other needs than the one asked ("when is the money
+                # released" is not what the order-details article tells).
+                score *= _OTHER_NEED_FACTOR
             if found.against:
                 # Declared not for this situation: sharing its words is not enough.
                 score *= max(0.2, 1.0 - _AGAINST_CUT * found.against)
-            elif share > 0 and score >= _SITUATION_FLOOR:
-                score += _SITUATION_BOOST * share
-            elif share > 0 and plain and found.said:
-                score = max(score, _SITUATION_ALONE + _SITUATION_BOOST * share / 2)
+            elif share > 0:
+                if score >= _SITUATION_FLOOR:
+                    score += _SITUATION_BOOST * share
+                if plain and found.said:
+                    score = max(score, _SITUATION_ALONE + _SITUATION_BOOST * share / 2)
             if situation.uncovered:
                 score *= _UNCOVERED_FACTOR
             out.append(min(1.0, score))

@@ -42,6 +42,7 @@ EXPIRED = "expired"
 LATE = "late"
 REFUND_OPEN = "refund_open"
 REFUND_REJECTED = "refund_rejected"
+AGREED = "agreed"  # buyer and seller agreed on something (a partial refund)
 NO_PROBLEM = "no_problem"  # paid and nothing has gone wrong
 SELLER = "speaker:seller"
 # What the asker wants:
@@ -53,6 +54,7 @@ WANT_DETAILS = "want:details"
 WANT_NEXT = "want:next"
 WANT_MONEY = "want:money"  # a seller asking when the money comes
 WANT_OUTCOME = "want:outcome"  # what happens (to the order, to the money)
+WANT_CONFIRM = "want:confirm"  # whether / when to confirm, close or complete the order
 AUTO_CANCELLED = "auto_cancelled"
 # A need no article answers: its value starts with this.
 UNCOVERED = "uncovered:"
@@ -83,6 +85,8 @@ SLOTS = frozenset(
         WANT_NEXT,
         WANT_MONEY,
         WANT_OUTCOME,
+        WANT_CONFIRM,
+        AGREED,
         AUTO_CANCELLED,
     }
 )
@@ -99,6 +103,7 @@ def _cue(*patterns: str) -> re.Pattern[str]:
 # Cues read from the raw lowercase text, for what the lexicon's concepts do not say.
 # They name kinds of situation and need, not phrasings of one article.
 _SELLER_CUES = _cue(
+    r"from (?:a |the )?sellers? (?:point of view|perspective|side)",
     r"as (?:a|the) seller",
     r"i(?: a)?m (?:a |the )?seller",
     r"i am (?:a |the )?seller",
@@ -122,6 +127,25 @@ _AUTO_CANCELLED_CUES = _cue(
     r"(?:cancel|cancelled|canceled|batal|dibatalkan)(?: by itself| automatically| sendiri)?",
     r"cancel\w* (?:by itself|automatically|sendiri)",
 )
+# The buyer has confirmed receipt, or has not yet (the order waits for it).
+_CONFIRMED_CUES = _cue(
+    r"(?:click|clicked|press|pressed|tekan|tertekan|klik|terklik|tap|tapped) (?:on )?(?:the )?"
+    r"(?:confirm\w*|terima|received|receive)",
+    r"confirm(?:ed)? (?:receive|received|receipt|terima)",
+)
+_NOT_CONFIRMED = re.compile(
+    r"\b(?:not|never|havent|hasnt|didnt|dont|belum|blm|tak|x|yet to|without)(?: \w+)? ?$"
+)
+_RECEIVED_CUES = _cue(
+    r"(?:has|have|had|just|already) (?:arrived|received (?:it|the \w+)|got (?:it|the \w+))",
+    r"(?:arrived|received) (?:safely|fine|ok|okay|already)",
+    r"redeemed (?:it )?successfully",
+    r"(?:everything|all|it) (?:appears|seems|looks|is) (?:to be )?(?:in order|fine|ok|okay|good)",
+    r"works? (?:fine|well|perfectly)",
+    r"dah (?:dapat|terima|sampai)",
+    r"(?:received|got|dapat|terima) (?:the |my |his |her )?"
+    r"(?:login|account|code|key|item|details|voucher|card|game)\w*",
+)
 _EXPIRED_CUES = _cue(
     r"order (?:is |was |has )?(?:gone|disappeared|vanished|hilang|lesap)",
 )
@@ -138,7 +162,7 @@ _NOT_SENT_CUES = _cue(
     r"no delivery",
     r"gone (?:silent|quiet|missing)",
     r"still (?:nothing|no item|no items|waiting(?! (?:for )?payment))",
-    r"nothing (?:yet|arrived|came|has arrived|has come)",
+    r"nothing (?:\w+ )?(?:yet|arrived|came|showed|appeared|received|in my|masuk|sampai)",
     r"ran out of stock",
     r"(?:cannot|cant|unable to|tak dapat|tak boleh|not able to) (?:\w+ )?(?:deliver|send|hantar)",
 )
@@ -155,6 +179,8 @@ _PAID_CUES = _cue(
     r"pay(?:ed)? (?:already|liao|d|dy|oredi)",
     r"bayar (?:\w+ ){0,3}(?:dah|sudah)",
     r"success\w* payment",
+    r"bayaran (?:saya )?(?:dah |telah |sudah )?berjaya",
+    r"(?:payment|pay\w*) (?:\w+ )?(?:success\w*|sucess\w*|succes\w*)",
     r"payment (?:has been |was |is )?success\w*",
     r"transfer\w* (?:via|through|thru|using|guna|the money|money|duit)",
     r"done (?:pay|paying|payment)",
@@ -167,7 +193,15 @@ _PAID_CUES = _cue(
     r"money (?:is |was )?(?:gone|deducted|taken)",
     r"(?:deducted|debited|charged|potong|dipotong)",
     r"topped up",
+    r"bought",
+    r"purchased",
+    r"dah beli",
     r"pemindahan",
+)
+# Not paying, said outright.
+_UNPAID_CUES = _cue(
+    r"(?:didnt|did not|havent|have not|hasnt|not|never|belum|blm|tak|x|forgot to|lupa) (?:yet )?"
+    r"(?:pay|paid|bayar|make (?:the )?payment|made (?:the )?payment)",
 )
 # Paid, yet the order does not show it.
 _STATUS_UNPAID_CUES = _cue(
@@ -183,6 +217,16 @@ _SHOWS_NOT_PAID_CUES = _cue(
     r"(?:become|becomes|jadi|turn|turns|change to|show|shows) (?:as )?paid",
     r"(?:send|hantar|submit|upload) (?:the |my )?(?:receipt|resit|proof|slip|bukti)",
     r"(?:receipt|resit|proof|slip|bukti) (?:\w+ ){0,2}(?:send|hantar|submit|to who|kat mana|where)",
+)
+# The order's status named as a fact ("still under Waiting Delivery").
+_WAITING_DELIVERY_CUES = _cue(r"waiting (?:for )?delivery", r"menunggu penghantaran")
+_WRONG_CUES = _cue(
+    r"rather than",
+    r"turns? out (?:to be )?",
+    r"instead of",
+    r"(?:account|code|key|voucher|login|password|item|product|card) (?:\w+ )?"
+    r"(?:cannot|cant|can not|does not|doesnt|did not|didnt|not|tak|tak boleh|x boleh) "
+    r"(?:login|log in|work|be used|use|redeem|boleh guna|dapat guna)",
 )
 _PARTIAL_CUES = _cue(
     r"(?:\d+|one|two|three|four|five|half) (?:of|out of|daripada|dari) (?:the |my |his |her )?"
@@ -206,11 +250,14 @@ _WANT_REFUND_CUES = _cue(
     r"my money",
     r"duit (?:balik|saya)",
     r"refund",
+    r"reimburs\w*",
     r"pulangan",
     r"get (?:it|them) refunded",
     r"return (?:my|the) (?:money|payment)",
 )
 _WANT_CANCEL_CUES = _cue(
+    r"withdraw from (?:a |the |my |this )?(?:purchase|order)",
+    r"tarik balik (?:pembelian|order|pesanan|belian)",
     r"changed my mind",
     r"dont want (?:it|this|them)?(?: anymore)?",
     r"do not want (?:it|this|them)?(?: anymore)?",
@@ -224,6 +271,13 @@ _PASSIVE_CANCEL = _cue(r"(?:be|been|get|gets|got|kena|is|auto) (?:auto ?)?cancel
 _WANT_STATUS_CUES = _cue(
     r"(?:check|see|know|view|tengok|semak|track) (?:the |my )?(?:order )?(?:status|progress)",
     r"where is my order",
+    r"what (?:that|this|it|the status) means?",
+    r"what (?:is|does) (?:the |a |my )?(?:status )?(?:waiting|refunding|expired|deleted|completed)",
+    r"difference between",
+    r"apa beza",
+    r"(?:see|check|know|tengok|semak) (?:if|whether|sama ada) (?:my |the )?order",
+    r"(?:apa )?maksud (?:status|nya)",
+    r"(?:not sure|dont know|tak tahu|tak faham) what (?:that|this|it) means?",
 )
 _REFUND_REJECTED_CUES = _cue(
     r"(?:reject|rejected|rejects|declined|declines|refused|refuses|tolak|menolak) (?:my |the )?"
@@ -231,10 +285,16 @@ _REFUND_REJECTED_CUES = _cue(
     r"refund (?:request )?(?:was |is |kena )?(?:rejected|declined|refused|ditolak)",
 )
 _WANT_OUTCOME_CUES = _cue(
-    r"what (?:happens|will happen|happened)",
+    r"(?:what|wat|wht) (?:happens|happen|will happen|happened)",
+    r"(?:complete|completed|confirm\w*|close|closed|finish) (?:by itself|automatically|sendiri)",
     r"apa (?:akan )?jadi",
     r"where (?:did|does|will) (?:my |the )?(?:money|payment|duit) go",
     r"why do i have to pay more",
+)
+_WHERE = _cue(r"where", r"how (?:do|can|to) (?:i )?(?:see|find|view|check)", r"mana")
+_WANT_CONFIRM_CUES = _cue(
+    r"(?:close|complete|confirm|finish) (?:the |my |this )?order",
+    r"(?:before|should|can|when (?:should|do|can)) i (?:confirm|close|complete|press|click)",
 )
 _WANT_TIME_CUES = _cue(
     r"how long",
@@ -249,12 +309,16 @@ _WANT_NEXT_CUES = _cue(
     r"what (?:now|next|happens now|happens next)",
     r"(?:next step|lepas ni|then how|so now)",
     r"apa (?:yang )?(?:perlu|patut|kena|boleh) (?:saya |aku )?(?:buat|lakukan)",
+    r"what (?:would|do|can|could) you (?:recommend|suggest|advise)",
+    r"anything (?:else )?i should (?:know|be aware of|do)",
     r"(?:macam mana|mcm mana) (?:sekarang|now)",
     r"now how",
     r"then(?=\s*\?*\s*$)",
     r"(?:just|baru) (?:finished |completed |done )?(?:paid|paying|pay|bayar|made the payment)",
 )
 _WANT_MONEY_CUES = _cue(
+    r"(?:payment|money|funds?|duit) (?:\w+ ){0,3}(?:is |be |get |gets )?released",
+    r"release (?:of )?(?:the |my )?(?:payment|money|funds?)",
     r"when (?:do|will|can) i (?:get|receive) (?:paid|the money|my money|the payment)",
     r"(?:get|receive) (?:my )?(?:paid|payment|earnings)",
     r"bila (?:duit|bayaran) (?:masuk|sampai)",
@@ -293,6 +357,8 @@ _UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "bargain",
         _cue(
             r"bargain\w*",
+            r"negotiat\w* (?:the |a )?price",
+            r"nego (?:the |harga)",
             r"haggl\w*",
             r"tawar\w*",
             r"(?:lower|cheaper|better) price",
@@ -324,7 +390,34 @@ _UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:reward|loyalty) points",
         ),
     ),
-    ("withdraw", _cue(r"withdraw\w*", r"cash ?out", r"payout", r"pengeluaran")),
+    (
+        "withdraw",
+        _cue(
+            r"withdraw\w* (?:my |the |all )?(?:money|balance|funds?|earnings|cash|duit|baki)",
+            r"withdrawal",
+            r"cash ?out",
+            r"payout",
+            r"pengeluaran",
+        ),
+    ),
+    (
+        "other_site",
+        _cue(
+            r"bought (?:it |them |this |that )?(?:elsewhere|outside|from another "
+            r"(?:site|shop|store|platform|website|app))",
+            r"(?:beli|dibeli) (?:di |kat )?(?:tempat lain|luar)",
+        ),
+    ),
+    (
+        "assistant",
+        _cue(
+            r"(?:help me |can you |could you |please )"
+            r"(?:write|compose|draft|translate|summari[sz]e)",
+            r"(?:birthday|wedding|anniversary|raya) (?:message|wish|wishes|card|poem)",
+            r"public holidays?",
+            r"cuti umum",
+        ),
+    ),
     ("fees", _cue(r"fees?", r"commission", r"caj perkhidmatan")),
     (
         "account",
@@ -335,7 +428,7 @@ _UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"kyc",
             r"otp",
             r"tac code",
-            r"(?:cannot|cant|cannot|unable to|tak boleh|tak dapat) log ?in",
+            r"i (?:cannot|cant|can not|am unable to|tak boleh|tak dapat) log ?in",
             r"log ?in (?:problem|issue|error)",
             r"sign ?in",
         ),
@@ -365,6 +458,7 @@ _SENTENCE = re.compile(r"[.!?\n]+")
 
 
 _WANT_WEIGHT = 1.5
+_WANT = "want:"
 
 
 @dataclass(frozen=True)
@@ -378,6 +472,11 @@ class Situation:
     def uncovered(self) -> bool:
         """The asker needs something no article answers."""
         return any(s.startswith(UNCOVERED) for s in self.slots)
+
+    @property
+    def wants(self) -> frozenset[str]:
+        """What the asker wants, as read."""
+        return frozenset(s for s in self.slots if s.startswith(_WANT))
 
     def has(self, slot: str) -> bool:
         """Whether the slot was read at all."""
@@ -395,16 +494,28 @@ def need_clauses(text: str) -> str:
     return " ".join(chosen)
 
 
+def _plain(text: str) -> str:
+    """Lowercase without apostrophes, as the cues are written ("hasnt", "im")."""
+    return text.lower().replace("'", "").replace("’", "")
+
+
 def read_situation(
     text: str,
     concepts: Iterable[str],
     need_concepts: Iterable[str],
     need_text: str,
     order: OrderContext | None = None,
+    *,
+    spelled: str = "",
+    need_spelled: str = "",
 ) -> Situation:
-    """Slot values read from a message's words and concepts, then from the order."""
-    lowered = text.lower().replace("'", "").replace("’", "")
-    need = need_text.lower().replace("'", "").replace("’", "")
+    """Slot values read from a message's words and concepts, then from the order.
+
+    `spelled` and `need_spelled` are the same texts with typos fixed ("deliverd",
+    "comfirm"): cues are looked for in both, so a typo does not hide a situation and a
+    correction does not invent one."""
+    lowered = _plain(text) + " . " + spelled
+    need = _plain(need_text) + " . " + need_spelled
     found = set(concepts)
     wanted = set(need_concepts)
     slots: dict[str, float] = {}
@@ -412,6 +523,8 @@ def read_situation(
     def put(slot: str, weight: float = 1.0) -> None:
         slots[slot] = max(slots.get(slot, 0.0), weight)
 
+    # "What does waiting delivery mean": the status named is the topic, not a fact.
+    asks_status = bool(_WANT_STATUS_CUES.search(need)) or "meaning" in wanted
     failed = "cannot_pay" in found or (
         ("fail" in found or "reject" in found or "insufficient" in found)
         and ("pay" in found or "paymethod" in found or "bank" in found)
@@ -421,14 +534,18 @@ def read_situation(
             not _NOT_PAID.search(lowered[max(0, m.start() - 24) : m.start()])
             for m in _PAID_CUES.finditer(lowered)
         )
-        # "payment successful", "money deducted".
-        or (not failed and ("success" in found or "deduct" in found))
+        # "money deducted", "duit dah potong".
+        or (not failed and "deduct" in found)
     )
     shows_unpaid = "unpaid" in found or failed or bool(_SHOWS_NOT_PAID_CUES.search(lowered))
     if _STATUS_UNPAID_CUES.search(lowered) or (paid and shows_unpaid):
         # Money gone, yet the order shows unpaid, or the payment "failed".
         put(STATUS_UNPAID)
-    elif "unpaid" in found or (not paid and _PAID_CUES.search(lowered)):
+    elif (
+        "unpaid" in found
+        or (not paid and _PAID_CUES.search(lowered))
+        or _UNPAID_CUES.search(lowered)
+    ):
         put(UNPAID)
     elif paid:
         put(PAID)
@@ -440,10 +557,13 @@ def read_situation(
         put(AUTO_CANCELLED)
     if _REFUND_OPEN_CUES.search(lowered):
         put(REFUND_OPEN)
-    if (
+    if not asks_status and (
         "marked_delivered" in found
         or "delivered_not_received" in found
         or _MARKED_CUES.search(lowered)
+        # "have not confirmed yet": the order waits for the buyer's confirmation.
+        or "not_confirm" in found
+        or ("not_click" in found and "confirm" in found)
     ):
         put(MARKED_DELIVERED)
     if "not_received" in found or "nothing" in found or _NOT_SENT_CUES.search(lowered):
@@ -452,16 +572,29 @@ def read_situation(
         put(WRONG)
     if "partial" in found or "short" in found or _PARTIAL_CUES.search(lowered):
         put(PARTIAL)
-    if "late" in found or _LATE_CUES.search(lowered):
+    if ("late" in found or _LATE_CUES.search(lowered)) and not asks_status:
         put(LATE)
     if _REFUND_REJECTED_CUES.search(lowered):
         put(REFUND_REJECTED)
-    if "confirm_received" in found:
+    for match in _CONFIRMED_CUES.finditer(lowered):
+        before = lowered[max(0, match.start() - 24) : match.start()]
+        # "has not pressed confirm": the order waits for the buyer's confirmation.
+        put(MARKED_DELIVERED if _NOT_CONFIRMED.search(before) else CONFIRMED)
+    if "confirm_received" in found and MARKED_DELIVERED not in slots:
         put(CONFIRMED)
+    if "agree" in found:
+        put(AGREED)
+    if _WAITING_DELIVERY_CUES.search(lowered) and not asks_status:
+        put(PAID)
+        put(NOT_RECEIVED)
+    if _WRONG_CUES.search(lowered):
+        put(WRONG)
+    if _RECEIVED_CUES.search(lowered) and NOT_RECEIVED not in slots:
+        put(RECEIVED)
     if _SELLER_CUES.search(lowered):
         put(SELLER)
         # A seller who delivered: the order waits for the buyer's confirmation.
-        if "deliver" in found and NOT_RECEIVED not in slots:
+        if ("deliver" in found or "receive" in found) and NOT_RECEIVED not in slots:
             put(MARKED_DELIVERED)
 
     # What is wanted: from the clauses that carry the need, else from the whole message.
@@ -477,11 +610,15 @@ def read_situation(
             out.append(WANT_MONEY)
         if _WANT_OUTCOME_CUES.search(words):
             out.append(WANT_OUTCOME)
+        if _WANT_CONFIRM_CUES.search(words):
+            out.append(WANT_CONFIRM)
         if "duration" in names or "deadline" in names or _WANT_TIME_CUES.search(words):
             out.append(WANT_TIME)
         if "track" in names or "meaning" in names or _WANT_STATUS_CUES.search(words):
             out.append(WANT_STATUS)
-        if "details" in names or "my_orders" in names:
+        if ("details" in names and ("check" in names or _WHERE.search(words))) or (
+            "my_orders" in names
+        ):
             out.append(WANT_DETAILS)
         if "next" in names or _WANT_NEXT_CUES.search(words):
             out.append(WANT_NEXT)
@@ -502,7 +639,7 @@ def read_situation(
         _order_facts(order, put)
     if STATUS_UNPAID in slots:
         put(PAID)
-    if PAID in slots and not _PROBLEMS & slots.keys():
+    if PAID in slots and not (_PROBLEMS | {RECEIVED, CONFIRMED}) & slots.keys():
         put(NO_PROBLEM)
     return Situation(slots)
 
@@ -555,26 +692,27 @@ def check_slots(values: Iterable[str], *, source: str) -> tuple[tuple[str, ...],
 class Fit:
     """How an article's declared situations meet a read one."""
 
-    # Weight of the best declared combination the situation holds (more parts, more
-    # specific; a slot the words say counts 1, a want 1.5, one only the order says less).
+    # Weight of the slots the matched declarations explain (a slot the words say counts
+    # 1, a want 1.5, one only the order says less).
     best: float
-    # The best combination holds a slot read from the words, not only from the order.
+    # One of them was read from the words, not only from the order.
     said: bool
     # Weight of the strongest slot the article is declared not for (0 when none).
     against: float
+    # The needs the article declares it answers.
+    wants: frozenset[str] = frozenset()
 
 
 def fit(situation: Situation, answers: Iterable[tuple[str, ...]], not_for: Iterable[str]) -> Fit:
     """How well an article's declared situations fit the situation read."""
-    best, said = 0.0, False
-    held: tuple[str, ...] = ()
     slots = situation.slots
-    for parts in answers:
-        if all(p in slots for p in parts):
-            weight = sum(slots[p] for p in parts)
-            if weight > best:
-                best, said, held = weight, any(slots[p] >= 1.0 for p in parts), parts
+    # Every slot some matched declaration explains: an article that accounts for more of
+    # the situation (paid, not received, three days late) fits it better.
+    held = {p for parts in answers if all(p in slots for p in parts) for p in parts}
+    best = sum(slots[p] for p in held)
+    said = any(slots[p] >= 1.0 for p in held)
     # An article may be not for sellers in general yet answer a seller's refund request:
     # a slot its matched declaration names does not count against it.
     against = max((slots.get(s, 0.0) for s in not_for if s not in held), default=0.0)
-    return Fit(best, said, against)
+    wants = frozenset(p for parts in answers for p in parts if p.startswith(_WANT))
+    return Fit(best, said, against, wants)

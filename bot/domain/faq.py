@@ -21,7 +21,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -57,6 +57,8 @@ _SITUATION_BOOST = 0.3
 _SITUATION_FULL_FIT = 3.5
 _SITUATION_FLOOR = 0.12
 _ONE_SLOT = 1.5
+# What a need only one article answers adds to its fit.
+_DISTINCTIVE_NEED = 0.5
 # Share of the score an article keeps when the asker's need is none of those it answers.
 _OTHER_NEED_FACTOR = 0.75
 # Share of the score an article keeps per unit of a slot it is declared not for.
@@ -530,12 +532,22 @@ class _Analyzer:
         return None
 
     def spelled(self, text: str) -> str:
-        """The text as the analyzer reads it: lowercase words, typos fixed, clauses apart."""
+        """The text as the analyzer reads it, twice: lowercase words with typos fixed, then
+        with each one-word lexicon variant replaced by its concept's name ("confrim" and
+        "tekan" read "confirm" and "click"), clauses apart."""
         budget = _Budget()
-        return " . ".join(
-            " ".join(self._canonical(w, budget) for w in clause)
+        clauses = [
+            [self._canonical(w, budget) for w in clause]
             for clause in _clauses(text, MAX_QUESTION_WORDS)
-        )
+        ]
+        fixed = " . ".join(" ".join(clause) for clause in clauses)
+        named = " . ".join(" ".join(self._concept_name(w) for w in clause) for clause in clauses)
+        return f"{fixed} . {named}"
+
+    def _concept_name(self, word: str) -> str:
+        """The concept a one-word lexicon variant names, else the word."""
+        hit = self._phrases.get((word,))
+        return hit[1] if hit is not None and hit[0] == _CONCEPT else word
 
     def small_talk(self, text: str) -> str | None:
         """For only greetings, thanks and filler words (at least one greeting or thanks):
@@ -662,6 +674,13 @@ class FaqIndex:
     ) -> None:
         self._docs = tuple(docs)
         self._answers = [check_slots(d.answers, source=d.id) for d in docs]
+        # A need only one article declares ("whether to confirm" -> confirmed-received)
+        # says which article is meant, even alone.
+        declaring: dict[str, int] = defaultdict(int)
+        for answers in self._answers:
+            for want in {p for parts in answers for p in parts if p.startswith("want:")}:
+                declaring[want] += 1
+        self._distinctive = frozenset(w for w, count in declaring.items() if count == 1)
         self._analyzer = analyzer
         self._idf = idf
         self._nearest = nearest
@@ -764,11 +783,14 @@ class FaqIndex:
         # A message the words barely match may still tell a situation an article answers
         # ("still nothing" from a buyer whose order is overdue): only when nothing in it
         # is off-topic or a need no article answers.
+        # Off-topic words in a story do not stop a fully told situation (three slots).
         plain = not analysis.offtopic and not situation.uncovered
         asked = situation.wants
         out = []
         for n, score in enumerate(text):
             found = fit(situation, self._answers[n], self._docs[n].not_for)
+            if found.wants & asked & self._distinctive:
+                found = replace(found, best=found.best + _DISTINCTIVE_NEED)
             # One slot ("refund") is a topic the words already carry; a combination
             # (a fact and a need) is a situation.
             share = max(0.0, min(found.best, _SITUATION_FULL_FIT) - _ONE_SLOT) / (
@@ -784,7 +806,7 @@ class FaqIndex:
             elif share > 0:
                 if score >= _SITUATION_FLOOR:
                     score += _SITUATION_BOOST * share
-                if plain and found.said:
+                if (plain or found.best >= _SITUATION_FULL_FIT - 0.5) and found.said:
                     score = max(score, _SITUATION_ALONE + _SITUATION_BOOST * share / 2)
             if situation.uncovered:
                 score *= _UNCOVERED_FACTOR

@@ -102,6 +102,8 @@ def _cue(*patterns: str) -> re.Pattern[str]:
 
 # Cues read from the raw lowercase text, for what the lexicon's concepts do not say.
 # They name kinds of situation and need, not phrasings of one article.
+# A message opening with its speaker's role: "seller. buyer opened a refund...".
+_SELLER_OPENING = re.compile(r"^\s*(?:seller|seller here|as seller|penjual)\s*[.,:;!-]")
 _SELLER_CUES = _cue(
     r"from (?:a |the )?sellers? (?:point of view|perspective|side)",
     r"as (?:a|the) seller",
@@ -117,8 +119,10 @@ _SELLER_CUES = _cue(
 )
 # The buyer has asked for a refund (told as a fact, not asked how to).
 _REFUND_OPEN_CUES = _cue(
-    r"(?:asked|requested|submitted|applied|claimed) (?:for )?(?:a |the |my )?refund",
+    r"(?:asked|requested|submitted|applied|claimed|opened|raised|filed|made|asking) (?:for )?"
+    r"(?:a |the |my )?refund",
     r"(?:dah|sudah|telah) (?:minta|mohon|request) refund",
+    r"refund (?:was |is |has been |already )?(?:requested|submitted|opened|applied|raised)",
     r"refund request (?:is )?(?:still )?(?:pending|open)",
 )
 # The order was cancelled by the system (past), not "will it be cancelled".
@@ -128,10 +132,15 @@ _AUTO_CANCELLED_CUES = _cue(
     r"cancel\w* (?:by itself|automatically|sendiri)",
 )
 # The buyer has confirmed receipt, or has not yet (the order waits for it).
+# Done, not asked about: "clicked confirm", "dah tekan terima", "already confirmed the order".
 _CONFIRMED_CUES = _cue(
-    r"(?:click|clicked|press|pressed|tekan|tertekan|klik|terklik|tap|tapped) (?:on )?(?:the )?"
-    r"(?:confirm\w*|terima|received|receive)",
-    r"confirm(?:ed)? (?:receive|received|receipt|terima)",
+    r"(?:(?:clicked|pressed|tapped|tertekan|terklik)|(?:dah|sudah|already|accidentally|accident|"
+    r"terlanjur|tersilap|mistakenly|i|he|she|buyer) (?:click|press|tekan|klik|tap)\w*) (?:on )?"
+    r"(?:the )?(?:confirm\w*|terima|received|receive)",
+    r"confirmed (?:receive|received|receipt|terima)",
+    r"(?:i|he|she|buyer|already|dah|sudah) (?:has |have |had )?(?:already )?confirmed "
+    r"(?:the |my |this )?(?:order|receipt|it|delivery)",
+    r"(?:buyer|he|she) (?:has |had )?(?:already )?confirmed",
 )
 _NOT_CONFIRMED = re.compile(
     r"\b(?:not|never|havent|hasnt|didnt|dont|belum|blm|tak|x|yet to|without)(?: \w+)? ?$"
@@ -147,13 +156,14 @@ _RECEIVED_CUES = _cue(
     r"(?:login|account|code|key|item|details|voucher|card|game)\w*",
 )
 _EXPIRED_CUES = _cue(
-    r"order (?:is |was |has )?(?:gone|disappeared|vanished|hilang|lesap)",
+    r"orders? (?:\w+ )?(?:is |was |has |just )?(?:gone|disappear\w*|vanish\w*|hilang|lesap)",
 )
 _MARKED_CUES = _cue(
     r"waiting (?:for )?confirmation",
     r"(?:says|shows|show|showing|status|marked|mark|clicked|click|put|tanda|tekan) "
     r"(?:as |it as |it |the order as |order as )?(?:delivered|completed|dah hantar)",
-    r"claims? (?:he|she|they|it|already)? ?(?:sent|delivered)",
+    r"(?:claims?|claimed|says?|said|saying) (?:he |she |they |it )?(?:has |had |was |is )?"
+    r"(?:already )?(?:sent|delivered|done)",
 )
 _NOT_SENT_CUES = _cue(
     r"(?:hasnt|has not|havent|have not|didnt|did not|never|not|yet to|still not|tak|belum|"
@@ -162,6 +172,9 @@ _NOT_SENT_CUES = _cue(
     r"no delivery",
     r"gone (?:silent|quiet|missing)",
     r"still (?:nothing|no item|no items|waiting(?! (?:for )?payment))",
+    r"undelivered",
+    r"(?:still )?no (?:shards|diamonds?|items?|codes?|keys?|credits?|coins?|gems?|uc|robux|"
+    r"top ?ups?|account|login details|details|voucher|gift card|points)\b(?! (?:needed|required))",
     r"nothing (?:\w+ )?(?:yet|arrived|came|showed|appeared|received|in my|masuk|sampai)",
     r"ran out of stock",
     r"(?:cannot|cant|unable to|tak dapat|tak boleh|not able to) (?:\w+ )?(?:deliver|send|hantar)",
@@ -180,7 +193,8 @@ _PAID_CUES = _cue(
     r"bayar (?:\w+ ){0,3}(?:dah|sudah)",
     r"success\w* payment",
     r"bayaran (?:saya )?(?:dah |telah |sudah )?berjaya",
-    r"(?:payment|pay\w*) (?:\w+ )?(?:success\w*|sucess\w*|succes\w*)",
+    r"(?:payment|pay\w*) (?:(?!not|tak|x|tidak|never|belum|blm|tk)\w+ )?"
+    r"(?:success\w*|sucess\w*|succes\w*)",
     r"payment (?:has been |was |is )?success\w*",
     r"transfer\w* (?:via|through|thru|using|guna|the money|money|duit)",
     r"done (?:pay|paying|payment)",
@@ -239,7 +253,8 @@ _PARTIAL_CUES = _cue(
     r"half",
 )
 _LATE_CUES = _cue(
-    r"(?:\d+|two|three|four|five|six|several|few|many|a couple of) (?:days|hours|weeks|hari|jam)",
+    r"(?<!how )(?:\d+|two|three|four|five|six|several|few|many|a couple of) ?"
+    r"(?:days|day|hours|hour|hrs|hr|h|weeks|hari|jam|minggu)(?: ago| already| dah| lepas)?",
     r"almost a day",
     r"since (?:yesterday|last week|morning|this morning)",
     r"a (?:day|week) (?:ago|already|now)",
@@ -257,6 +272,9 @@ _WANT_REFUND_CUES = _cue(
 )
 _WANT_CANCEL_CUES = _cue(
     r"withdraw from (?:a |the |my |this )?(?:purchase|order)",
+    r"(?:want|wanna|would like) (?:to )?(?:get |back |pull )?out",
+    r"back out",
+    r"tarik diri",
     r"tarik balik (?:pembelian|order|pesanan|belian)",
     r"changed my mind",
     r"dont want (?:it|this|them)?(?: anymore)?",
@@ -293,6 +311,8 @@ _WANT_OUTCOME_CUES = _cue(
 )
 _WHERE = _cue(r"where", r"how (?:do|can|to) (?:i )?(?:see|find|view|check)", r"mana")
 _WANT_CONFIRM_CUES = _cue(
+    r"(?:should|shud|shld|patut|can|boleh) i (?:\w+ )?(?:the )?confirm\w*",
+    r"(?:press|click|tekan|klik) (?:the )?confirm\w* (?:now|yet|dulu|sekarang|or wait)",
     r"(?:close|complete|confirm|finish) (?:the |my |this )?order",
     r"(?:before|should|can|when (?:should|do|can)) i (?:confirm|close|complete|press|click)",
 )
@@ -310,6 +330,8 @@ _WANT_NEXT_CUES = _cue(
     r"(?:next step|lepas ni|then how|so now)",
     r"apa (?:yang )?(?:perlu|patut|kena|boleh) (?:saya |aku )?(?:buat|lakukan)",
     r"what (?:would|do|can|could) you (?:recommend|suggest|advise)",
+    r"(?:am i|are we) supposed to",
+    r"(?<!how )(?:do|should|shud|must) i (?:message|chat|contact|pm|text|wait)",
     r"anything (?:else )?i should (?:know|be aware of|do)",
     r"(?:macam mana|mcm mana) (?:sekarang|now)",
     r"now how",
@@ -399,6 +421,10 @@ _UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"payout",
             r"pengeluaran",
         ),
+    ),
+    (
+        "outage",
+        _cue(r"is (?:\w+ ){1,2}down", r"(?:whatsapp|telegram|facebook|google|gmail) down"),
     ),
     (
         "other_site",
@@ -549,14 +575,19 @@ def read_situation(
         put(UNPAID)
     elif paid:
         put(PAID)
-    if failed and not paid:
+    expired = "expire" in found or bool(_EXPIRED_CUES.search(lowered))
+    # "expired, cant pay": the payment window closed, the payment did not fail.
+    if failed and not paid and not (expired and "cannot_pay" in found):
         put(PAY_FAILED)
-    if "expire" in found or _EXPIRED_CUES.search(lowered):
+    if expired:
         put(EXPIRED)
     if _AUTO_CANCELLED_CUES.search(lowered):
         put(AUTO_CANCELLED)
     if _REFUND_OPEN_CUES.search(lowered):
         put(REFUND_OPEN)
+        # "asked for a refund ... seller rejected it".
+        if "reject" in found:
+            put(REFUND_REJECTED)
     if not asks_status and (
         "marked_delivered" in found
         or "delivered_not_received" in found
@@ -591,7 +622,7 @@ def read_situation(
         put(WRONG)
     if _RECEIVED_CUES.search(lowered) and NOT_RECEIVED not in slots:
         put(RECEIVED)
-    if _SELLER_CUES.search(lowered):
+    if _SELLER_CUES.search(lowered) or _SELLER_OPENING.match(lowered):
         put(SELLER)
         # A seller who delivered: the order waits for the buyer's confirmation.
         if ("deliver" in found or "receive" in found) and NOT_RECEIVED not in slots:
@@ -616,8 +647,8 @@ def read_situation(
             out.append(WANT_TIME)
         if "track" in names or "meaning" in names or _WANT_STATUS_CUES.search(words):
             out.append(WANT_STATUS)
-        if ("details" in names and ("check" in names or _WHERE.search(words))) or (
-            "my_orders" in names
+        if ("details" in names or "my_orders" in names) and (
+            "check" in names or _WHERE.search(words)
         ):
             out.append(WANT_DETAILS)
         if "next" in names or _WANT_NEXT_CUES.search(words):
@@ -625,7 +656,12 @@ def read_situation(
         return out
 
     # The need decides between articles sharing the facts: it weighs more.
-    for slot in wants(need, wanted) or wants(lowered, found):
+    # Without a clause that asks, the whole message; but a story that mentions details
+    # or a status is not asking to see them.
+    read = wants(need, wanted) or [
+        w for w in wants(lowered, found) if w not in (WANT_DETAILS, WANT_STATUS)
+    ]
+    for slot in read:
         put(slot, _WANT_WEIGHT)
     # A need no article answers counts when it is what is asked, and when the words tell
     # no problem with an order ("delivered 2 days ago, never got the login details" is

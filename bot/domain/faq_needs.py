@@ -350,7 +350,8 @@ _UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "report",
         _cue(
-            r"report(?:ing)? (?:a|the|this|that)? ?(?:seller|buyer|user|scammer|account)",
+            r"report(?:ing)? (?:a|the|this|that)? ?(?:fake )?"
+            r"(?:seller|buyer|user|scammer|account|listing|shop|store|product)",
             r"(?:ban|block|blacklist) (?:a|the|this|that)? ?(?:seller|buyer|user)",
             r"scamming (?:people|others|everyone)",
         ),
@@ -423,6 +424,14 @@ _UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "hours",
+        _cue(
+            r"what time (?:does|do|is|will) (?:support|cs|customer service|the office|kaleoz)",
+            r"(?:support|office|operating|business|working) hours",
+            r"(?:open|buka) (?:on )?(?:weekends?|sundays?|saturdays?|public holidays?)",
+        ),
+    ),
+    (
         "outage",
         _cue(r"is (?:\w+ ){1,2}down", r"(?:whatsapp|telegram|facebook|google|gmail) down"),
     ),
@@ -462,6 +471,9 @@ _UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("review", _cue(r"reviews?", r"ratings?", r"feedback score")),
     ("voucher", _cue(r"promo codes?", r"coupons?", r"discount codes?", r"platform vouchers?")),
 )
+
+# Needs that are not about an order on this marketplace, whatever else the message says.
+_NEVER_ORDERS = frozenset({"other_site", "assistant", "outage", "hours"})
 
 # Clauses that carry the need in a long story: questions and statements of a want.
 _NEED_CLAUSE = _cue(
@@ -663,13 +675,15 @@ def read_situation(
     ]
     for slot in read:
         put(slot, _WANT_WEIGHT)
-    # A need no article answers counts when it is what is asked, and when the words tell
-    # no problem with an order ("delivered 2 days ago, never got the login details" is
-    # about the order, whatever else it names).
-    if not _PROBLEMS & slots.keys():
-        for name, cue in _UNCOVERED_CUES:
-            if cue.search(need):
-                put(UNCOVERED + name)
+    # A need no article answers counts when it is what is asked, and when the words do
+    # not tell the asker's own order going wrong ("delivered 2 days ago, never got the
+    # login details" is about the order, whatever else it names; "report a fake listing"
+    # is not).
+    problems = _PROBLEMS & slots.keys()
+    own_order = len(problems) >= 2 or bool({PAID, RECEIVED, CONFIRMED} & slots.keys())
+    for name, cue in _UNCOVERED_CUES:
+        if (name in _NEVER_ORDERS or not own_order) and cue.search(need):
+            put(UNCOVERED + name)
 
     if order is not None:
         _order_facts(order, put)

@@ -58,7 +58,10 @@ _SITUATION_FULL_FIT = 3.5
 _SITUATION_FLOOR = 0.12
 _ONE_SLOT = 1.5
 # What a need only one article answers adds to its fit.
-_DISTINCTIVE_NEED = 0.5
+_DISTINCTIVE_NEED = 0.75
+# Share of the score an article keeps when it explains nothing of a told situation that
+# other articles explain.
+_UNEXPLAINED_FACTOR = 0.8
 # Share of the score an article keeps when the asker's need is none of those it answers.
 _OTHER_NEED_FACTOR = 0.75
 # Share of the score an article keeps per unit of a slot it is declared not for.
@@ -676,11 +679,16 @@ class FaqIndex:
         self._answers = [check_slots(d.answers, source=d.id) for d in docs]
         # A need only one article declares ("whether to confirm" -> confirmed-received)
         # says which article is meant, even alone.
+        # So does a fact at most two articles declare ("partial", "payment failed").
         declaring: dict[str, int] = defaultdict(int)
         for answers in self._answers:
-            for want in {p for parts in answers for p in parts if p.startswith("want:")}:
-                declaring[want] += 1
-        self._distinctive = frozenset(w for w, count in declaring.items() if count == 1)
+            for slot in {p for parts in answers for p in parts}:
+                declaring[slot] += 1
+        self._distinctive = frozenset(
+            slot
+            for slot, count in declaring.items()
+            if count == 1 or (count == 2 and not slot.startswith("want:"))
+        )
         self._analyzer = analyzer
         self._idf = idf
         self._nearest = nearest
@@ -786,11 +794,17 @@ class FaqIndex:
         # Off-topic words in a story do not stop a fully told situation (three slots).
         plain = not analysis.offtopic and not situation.uncovered
         asked = situation.wants
+        fits = [fit(situation, self._answers[n], d.not_for) for n, d in enumerate(self._docs)]
+        told = any(weight >= 1.0 for weight in situation.slots.values())
+        any_held = any(f.held for f in fits)
         out = []
         for n, score in enumerate(text):
-            found = fit(situation, self._answers[n], self._docs[n].not_for)
-            if found.wants & asked & self._distinctive:
+            found = fits[n]
+            if found.held & self._distinctive and found.said and plain:
                 found = replace(found, best=found.best + _DISTINCTIVE_NEED)
+            if told and not found.held and any_held:
+                # Something is told and other articles explain it; this one explains none.
+                score *= _UNEXPLAINED_FACTOR
             # One slot ("refund") is a topic the words already carry; a combination
             # (a fact and a need) is a situation.
             share = max(0.0, min(found.best, _SITUATION_FULL_FIT) - _ONE_SLOT) / (
@@ -806,7 +820,7 @@ class FaqIndex:
             elif share > 0:
                 if score >= _SITUATION_FLOOR:
                     score += _SITUATION_BOOST * share
-                if (plain or found.best >= _SITUATION_FULL_FIT - 0.5) and found.said:
+                if (plain or found.best >= _SITUATION_FULL_FIT - 1.0) and found.said:
                     score = max(score, _SITUATION_ALONE + _SITUATION_BOOST * share / 2)
             if situation.uncovered:
                 score *= _UNCOVERED_FACTOR

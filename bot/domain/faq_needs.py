@@ -42,6 +42,7 @@ EXPIRED = "expired"
 LATE = "late"
 REFUND_OPEN = "refund_open"
 REFUND_REJECTED = "refund_rejected"
+REFUNDING = "refunding"  # the order shows Refunding
 AGREED = "agreed"  # buyer and seller agreed on something (a partial refund)
 NO_PROBLEM = "no_problem"  # paid and nothing has gone wrong
 SELLER = "speaker:seller"
@@ -75,6 +76,7 @@ SLOTS = frozenset(
         LATE,
         REFUND_OPEN,
         REFUND_REJECTED,
+        REFUNDING,
         NO_PROBLEM,
         SELLER,
         WANT_REFUND,
@@ -102,6 +104,13 @@ def _cue(*patterns: str) -> re.Pattern[str]:
 
 # Cues read from the raw lowercase text, for what the lexicon's concepts do not say.
 # They name kinds of situation and need, not phrasings of one article.
+# A seller telling they delivered (the order now waits for the buyer's confirmation).
+_SELLER_DELIVERED = _cue(
+    r"(?:i|we) (?:have |had |already )?(?:delivered|sent|hantar|dah hantar)",
+    r"(?:after|once|lepas) i (?:deliver|send|sent|delivered|hantar)",
+    r"(?:buyer|he|she) (?:has |had )?(?:received|got|dapat|terima)",
+    r"delivered (?:the |it|his|her)",
+)
 # A message opening with its speaker's role: "seller. buyer opened a refund...".
 _SELLER_OPENING = re.compile(r"^\s*(?:seller|seller here|as seller|penjual)\s*[.,:;!-]")
 _SELLER_CUES = _cue(
@@ -122,14 +131,15 @@ _REFUND_OPEN_CUES = _cue(
     r"(?:asked|requested|submitted|applied|claimed|opened|raised|filed|made|asking) (?:for )?"
     r"(?:a |the |my )?refund",
     r"(?:dah|sudah|telah) (?:minta|mohon|request) refund",
-    r"refund (?:was |is |has been |already )?(?:requested|submitted|opened|applied|raised)",
+    r"refund (?:request )?(?:was |is |has been |already )?"
+    r"(?:requested|submitted|opened|applied|raised|sent|made|dihantar)",
     r"refund request (?:is )?(?:still )?(?:pending|open)",
 )
 # The order was cancelled by the system (past), not "will it be cancelled".
 _AUTO_CANCELLED_CUES = _cue(
     r"(?:got|was|been|is|kena|dah|already) (?:auto ?)?"
     r"(?:cancel|cancelled|canceled|batal|dibatalkan)(?: by itself| automatically| sendiri)?",
-    r"cancel\w* (?:by itself|automatically|sendiri)",
+    r"(?<!be )cancel\w* (?:by itself|automatically|sendiri)",
 )
 # The buyer has confirmed receipt, or has not yet (the order waits for it).
 # Done, not asked about: "clicked confirm", "dah tekan terima", "already confirmed the order".
@@ -141,6 +151,7 @@ _CONFIRMED_CUES = _cue(
     r"(?:i|he|she|buyer|already|dah|sudah) (?:has |have |had )?(?:already )?confirmed "
     r"(?:the |my |this )?(?:order|receipt|it|delivery)",
     r"(?:buyer|he|she) (?:has |had )?(?:already )?confirmed",
+    r"(?:^|\. )confirmed (?:the |my |this )?(?:order|receipt|it)",
 )
 _NOT_CONFIRMED = re.compile(
     r"\b(?:not|never|havent|hasnt|didnt|dont|belum|blm|tak|x|yet to|without)(?: \w+)? ?$"
@@ -152,6 +163,7 @@ _RECEIVED_CUES = _cue(
     r"(?:everything|all|it) (?:appears|seems|looks|is) (?:to be )?(?:in order|fine|ok|okay|good)",
     r"works? (?:fine|well|perfectly)",
     r"dah (?:dapat|terima|sampai)",
+    r"arrived",
     r"(?:received|got|dapat|terima) (?:the |my |his |her )?"
     r"(?:login|account|code|key|item|details|voucher|card|game)\w*",
 )
@@ -160,6 +172,11 @@ _EXPIRED_CUES = _cue(
 )
 _MARKED_CUES = _cue(
     r"waiting (?:for )?confirmation",
+    # Delivered as a claim or a status: "set my order to delivered", "it says my order was
+    # delivered", "marked as complete delivery", "the status says the seller has delivered".
+    r"(?:says|said|shows|show|showing|set|sets|mark|marks|marked|put|changed?|tanda\w*|claims?|"
+    r"claimed|status|pressed|clicked|click|press|tekan)(?: \w+){0,4} "
+    r"(?:delivered|completed?|complete delivery|dah hantar)",
     r"(?:says|shows|show|showing|status|marked|mark|clicked|click|put|tanda|tekan) "
     r"(?:as |it as |it |the order as |order as )?(?:delivered|completed|dah hantar)",
     r"(?:claims?|claimed|says?|said|saying) (?:he |she |they |it )?(?:has |had |was |is )?"
@@ -184,6 +201,11 @@ _NOT_PAID = re.compile(
     r"\b(?:not|never|havent|hasnt|didnt|dont|no need to|no need|yet to|belum|blm|tak|x|"
     r"tidak|without|before)(?: \w+)? ?$"
 )
+# A payment that did not go through, told without the word "failed".
+_PAY_FAILED_CUES = _cue(
+    r"(?:try|use|cuba|guna) (?:another|a different|other|lain) (?:payment )?(?:method|cara|kaedah)",
+    r"(?:kept|keeps|keep) (?:spinning|loading|failing|fail)",
+)
 # Paying done, as opposed to paying talked about ("how long do I have to pay").
 _PAID_CUES = _cue(
     r"paid",
@@ -204,7 +226,9 @@ _PAID_CUES = _cue(
     r"bank(?:ed)? ?in",
     r"(?:cash )?deposit(?:ed)?",
     r"payment (?:was |is )?(?:done|successful|success|went through|berjaya)",
-    r"money (?:is |was )?(?:gone|deducted|taken)",
+    r"money (?:is |was |has )?(?:gone|deducted|taken|left)",
+    r"(?:took|taken|holding|hold|held) (?:the |my )?(?:money|payment)",
+    r"payment (?:is )?(?:on hold|held|pre ?authori[sz]ed)",
     r"(?:deducted|debited|charged|potong|dipotong)",
     r"topped up",
     r"bought",
@@ -221,7 +245,7 @@ _UNPAID_CUES = _cue(
 _STATUS_UNPAID_CUES = _cue(
     r"payment (?:is )?(?:still )?(?:pending|delayed|processing|stuck)",
     r"pending payment",
-    r"(?:status|payment) (?:is )?(?:still |masih )?(?:not|hasnt|has not|belum|tak|x) "
+    r"(?:status|payment|order) (?:is )?(?:still |masih )?(?:not|hasnt|has not|belum|tak|x) "
     r"(?:been )?(?:updated|update|changed|change|reflected|confirmed|berubah|ubah)",
 )
 # The order does not show paid: a problem only for someone who paid.
@@ -232,22 +256,37 @@ _SHOWS_NOT_PAID_CUES = _cue(
     r"(?:send|hantar|submit|upload) (?:the |my )?(?:receipt|resit|proof|slip|bukti)",
     r"(?:receipt|resit|proof|slip|bukti) (?:\w+ ){0,2}(?:send|hantar|submit|to who|kat mana|where)",
 )
+# What came is not what was paid for ("arrived, it's the standard edition, I paid for
+# deluxe"); read only when nothing says it did not come.
+_MISMATCH = _cue(r"(?:arrived|received|got|sent)\b.{0,60}\bi (?:paid|ordered|bought) for")
+_NOT_THE_GOODS_WRONG = _cue(r"(?:something|anything|what|whats|is it|apa) (?:is )?wrong")
 # The order's status named as a fact ("still under Waiting Delivery").
 _WAITING_DELIVERY_CUES = _cue(r"waiting (?:for )?delivery", r"menunggu penghantaran")
 _WRONG_CUES = _cue(
     r"rather than",
     r"turns? out (?:to be )?",
     r"instead of",
-    r"(?:account|code|key|voucher|login|password|item|product|card) (?:\w+ )?"
-    r"(?:cannot|cant|can not|does not|doesnt|did not|didnt|not|tak|tak boleh|x boleh) "
+    r"(?:account|akaun|code|kod|key|voucher|login|password|item|product|card) (?:\w+ ){0,3}"
+    r"(?:cannot|cant|can not|does not|doesnt|did not|didnt|not|tak|tak boleh|x boleh|xboleh) "
     r"(?:login|log in|work|be used|use|redeem|boleh guna|dapat guna)",
+    r"not what (?:he|she|i|they|we) (?:ordered|paid for|bought)",
+    # The goods taken away after delivery: kicked out, taken back, revoked.
+    r"(?:kicked|kick) (?:me )?out",
+    r"kena kick",
+    r"(?:got |was |been )?(?:taken back|revoked|reclaimed|recovered by)",
+    r"(?:was|has been|got) used before",
 )
 _PARTIAL_CUES = _cue(
     r"(?:\d+|one|two|three|four|five|half) (?:of|out of|daripada|dari) (?:the |my |his |her )?"
     r"(?:\d+|two|three|four|five|six|ten)",
-    r"only (?:\w+ ){0,2}\d+",
+    r"only (?:\w+ ){0,2}\d+(?! ?(?:hours?|hrs?|h|days?|minutes?|mins?|jam|hari|weeks?))",
     r"only (?:\d+|half|some|part|one|two|three)",
-    r"(?:did|sent|delivered|gave|got|received) (?:\d+|half|some|part)(?: of| out of)?",
+    r"(?:did|sent|delivered|gave|got|received) "
+    r"(?:\d+(?! ?(?:hours?|hrs?|h|days?|minutes?|mins?|jam|hari|weeks?))|half|some|part)"
+    r"(?: of| out of)?",
+    r"(?:rm ?)?\d+ (?:\w+ ){0,2}(?:out of|daripada|from) (?:rm ?)?\d+",
+    r"missing (?:items?|ones|parts?|\d+)",
+    r"(?:is|are|was|were) missing (?:the |some |a |an |\d+)",
     r"the (?:other|remaining|rest)",
     r"(?:separuh|sebahagian|sikit je|baki)",
     r"half",
@@ -257,6 +296,8 @@ _LATE_CUES = _cue(
     r"(?:days|day|hours|hour|hrs|hr|h|weeks|hari|jam|minggu)(?: ago| already| dah| lepas)?",
     r"almost a day",
     r"since (?:yesterday|last week|morning|this morning)",
+    r"(?:since|on|paid|last|ordered) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"isnin|selasa|rabu|khamis|jumaat|sabtu|ahad)",
     r"a (?:day|week) (?:ago|already|now)",
     r"(?:semalam|kelmarin|minggu lepas|dah lama|so long|too long|forever)",
 )
@@ -266,6 +307,10 @@ _WANT_REFUND_CUES = _cue(
     r"duit (?:balik|saya)",
     r"refund",
     r"reimburs\w*",
+    r"(?:wang|duit) (?:\w+ )?dikembalikan",
+    r"(?:rm ?)?\d+ back",
+    r"(?:get|want|nak|dapat) (?:some|part|half|sikit) (?:of )?(?:the |my )?(?:\w+ )?back",
+    r"where(?:s| is) my (?:rm ?\d+|money|duit|\$\d+)",
     r"pulangan",
     r"get (?:it|them) refunded",
     r"return (?:my|the) (?:money|payment)",
@@ -273,7 +318,13 @@ _WANT_REFUND_CUES = _cue(
 _WANT_CANCEL_CUES = _cue(
     r"withdraw from (?:a |the |my |this )?(?:purchase|order)",
     r"(?:want|wanna|would like) (?:to )?(?:get |back |pull )?out",
-    r"back out",
+    r"(?:to |wanna |want to )back out",
+    r"back out of (?:the |this |my )?(?:order|purchase|deal)",
+    r"(?:can i|could i|boleh) (?:get |back |pull )?out",
+    r"(?:ordered|bought|paid) (?:\w+ ){0,3}twice",
+    r"duplicate order",
+    r"double order",
+    r"only need one",
     r"tarik diri",
     r"tarik balik (?:pembelian|order|pesanan|belian)",
     r"changed my mind",
@@ -291,7 +342,7 @@ _WANT_STATUS_CUES = _cue(
     r"where is my order",
     r"what (?:that|this|it|the status) means?",
     r"what (?:is|does) (?:the |a |my )?(?:status )?(?:waiting|refunding|expired|deleted|completed)",
-    r"difference between",
+    r"difference between (?:\w+ )?(?:waiting|status|delivery|confirmation|refunding|expired)",
     r"apa beza",
     r"(?:see|check|know|tengok|semak) (?:if|whether|sama ada) (?:my |the )?order",
     r"(?:apa )?maksud (?:status|nya)",
@@ -309,12 +360,33 @@ _WANT_OUTCOME_CUES = _cue(
     r"where (?:did|does|will) (?:my |the )?(?:money|payment|duit) go",
     r"why do i have to pay more",
 )
-_WHERE = _cue(r"where", r"how (?:do|can|to) (?:i )?(?:see|find|view|check)", r"mana")
+_WANT_DETAILS_CUES = _cue(r"(?:which|what) page (?:shows|has|lists|tells)")
+_WHERE = _cue(
+    r"where",
+    r"how (?:do|can|to) (?:i )?(?:see|find|view|check)",
+    r"mana",
+    r"(?:which|what) page",
+)
 _WANT_CONFIRM_CUES = _cue(
     r"(?:should|shud|shld|patut|can|boleh) i (?:\w+ )?(?:the )?confirm\w*",
     r"(?:press|click|tekan|klik) (?:the )?confirm\w* (?:now|yet|dulu|sekarang|or wait)",
     r"(?:close|complete|confirm|finish) (?:the |my |this )?order",
     r"(?:before|should|can|when (?:should|do|can)) i (?:confirm|close|complete|press|click)",
+)
+# An order status named ("what does waiting delivery mean"), not a chat box or a word.
+_STATUS_WORDS = _cue(
+    r"status\w*",
+    r"waiting (?:for )?(?:payment|delivery|confirmation)",
+    r"refunding",
+    r"expired",
+    r"deleted",
+    r"completed",
+)
+_MONEY_BACK = _cue(
+    r"money back", r"my money", r"duit (?:balik|saya)", r"(?:want|nak) (?:a )?refund"
+)
+_REFUNDING_CUES = _cue(
+    r"(?:says|shows|show|showing|status(?: is)?|jadi|become|became|changed to|now) refunding",
 )
 _WANT_TIME_CUES = _cue(
     r"how long",
@@ -331,6 +403,9 @@ _WANT_NEXT_CUES = _cue(
     r"apa (?:yang )?(?:perlu|patut|kena|boleh) (?:saya |aku )?(?:buat|lakukan)",
     r"what (?:would|do|can|could) you (?:recommend|suggest|advise)",
     r"(?:am i|are we) supposed to",
+    r"what (?:i|to) (?:must|should|need to|have to) do",
+    r"do next",
+    r"(?:can|could) i (?:still )?do (?:something|anything)",
     r"(?<!how )(?:do|should|shud|must) i (?:message|chat|contact|pm|text|wait)",
     r"anything (?:else )?i should (?:know|be aware of|do)",
     r"(?:macam mana|mcm mana) (?:sekarang|now)",
@@ -371,6 +446,10 @@ _UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "listing",
         _cue(
             r"my listings?",
+            r"(?:create|post|upload|add|make) (?:a |an |my |new )?(?:listings?|products?)",
+            r"how many listings",
+            r"(?:my|the) (?:shop|store) (?:settings?|mode|name|page|status|profile)",
+            r"(?:holiday|vacation|away) mode",
             r"list (?:an|a|my) (?:item|product)",
             r"(?:my|the) (?:product|item) page",
             r"change (?:the )?price of my",
@@ -380,6 +459,8 @@ _UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "bargain",
         _cue(
             r"bargain\w*",
+            r"make (?:an |a )?offer",
+            r"(?:price|harga) (?:\w+ ){0,4}(?:fixed|tetap)",
             r"negotiat\w* (?:the |a )?price",
             r"nego (?:the |harga)",
             r"haggl\w*",
@@ -450,6 +531,9 @@ _UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:write|compose|draft|translate|summari[sz]e)",
             r"(?:birthday|wedding|anniversary|raya) (?:message|wish|wishes|card|poem)",
             r"public holidays?",
+            r"road tax",
+            r"(?:car |motor )?insurance",
+            r"(?:electricity|water|phone) bill",
             r"cuti umum",
         ),
     ),
@@ -457,7 +541,8 @@ _UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "account",
         _cue(
-            r"(?:change|reset|forgot) (?:my )?(?:password|email|username|phone)",
+            r"(?:change|reset|forgot|update|tukar) (?:the |my )?"
+            r"(?:password|email|username|phone|number|name)",
             r"delete my account",
             r"verify my account",
             r"kyc",
@@ -562,10 +647,16 @@ def read_situation(
         slots[slot] = max(slots.get(slot, 0.0), weight)
 
     # "What does waiting delivery mean": the status named is the topic, not a fact.
-    asks_status = bool(_WANT_STATUS_CUES.search(need)) or "meaning" in wanted
-    failed = "cannot_pay" in found or (
-        ("fail" in found or "reject" in found or "insufficient" in found)
-        and ("pay" in found or "paymethod" in found or "bank" in found)
+    asks_status = bool(_WANT_STATUS_CUES.search(need)) or (
+        "meaning" in wanted and bool(_STATUS_WORDS.search(need))
+    )
+    failed = (
+        bool(_PAY_FAILED_CUES.search(lowered))
+        or "cannot_pay" in found
+        or (
+            ("fail" in found or "reject" in found or "insufficient" in found)
+            and ("pay" in found or "paymethod" in found or "bank" in found)
+        )
     )
     paid = (
         any(
@@ -576,6 +667,8 @@ def read_situation(
         or (not failed and "deduct" in found)
     )
     shows_unpaid = "unpaid" in found or failed or bool(_SHOWS_NOT_PAID_CUES.search(lowered))
+    # Paid, and the order expired all the same: the payment is not on the order.
+    shows_unpaid = shows_unpaid or ("expire" in found and bool(_PAID_CUES.search(lowered)))
     if _STATUS_UNPAID_CUES.search(lowered) or (paid and shows_unpaid):
         # Money gone, yet the order shows unpaid, or the payment "failed".
         put(STATUS_UNPAID)
@@ -595,6 +688,8 @@ def read_situation(
         put(EXPIRED)
     if _AUTO_CANCELLED_CUES.search(lowered):
         put(AUTO_CANCELLED)
+    if _REFUNDING_CUES.search(lowered):
+        put(REFUNDING)
     if _REFUND_OPEN_CUES.search(lowered):
         put(REFUND_OPEN)
         # "asked for a refund ... seller rejected it".
@@ -602,7 +697,6 @@ def read_situation(
             put(REFUND_REJECTED)
     if not asks_status and (
         "marked_delivered" in found
-        or "delivered_not_received" in found
         or _MARKED_CUES.search(lowered)
         # "have not confirmed yet": the order waits for the buyer's confirmation.
         or "not_confirm" in found
@@ -611,7 +705,8 @@ def read_situation(
         put(MARKED_DELIVERED)
     if "not_received" in found or "nothing" in found or _NOT_SENT_CUES.search(lowered):
         put(NOT_RECEIVED)
-    if "wrong" in found:
+    # "wrong" said of the goods, not "is something wrong on your side".
+    if "wrong" in found and not _NOT_THE_GOODS_WRONG.search(lowered):
         put(WRONG)
     if "partial" in found or "short" in found or _PARTIAL_CUES.search(lowered):
         put(PARTIAL)
@@ -629,21 +724,27 @@ def read_situation(
         put(AGREED)
     if _WAITING_DELIVERY_CUES.search(lowered) and not asks_status:
         put(PAID)
-        put(NOT_RECEIVED)
-    if _WRONG_CUES.search(lowered):
+        # Waiting Delivery is where a paid order normally is: a problem once it is late.
+        late = "late" in found or bool(_LATE_CUES.search(lowered))
+        put(NOT_RECEIVED, 1.0 if late else 0.5)
+    if _WRONG_CUES.search(lowered) or (NOT_RECEIVED not in slots and _MISMATCH.search(lowered)):
         put(WRONG)
     if _RECEIVED_CUES.search(lowered) and NOT_RECEIVED not in slots:
         put(RECEIVED)
     if _SELLER_CUES.search(lowered) or _SELLER_OPENING.match(lowered):
         put(SELLER)
         # A seller who delivered: the order waits for the buyer's confirmation.
-        if ("deliver" in found or "receive" in found) and NOT_RECEIVED not in slots:
+        # (whatever the buyer says he got).
+        if _SELLER_DELIVERED.search(lowered):
             put(MARKED_DELIVERED)
 
     # What is wanted: from the clauses that carry the need, else from the whole message.
     def wants(words: str, names: set[str]) -> list[str]:
         out = []
-        if "refund" in names or _WANT_REFUND_CUES.search(words):
+        # "status says Refunding" names a status, it does not ask for money back.
+        if ("refund" in names and not _REFUNDING_CUES.search(words)) or _WANT_REFUND_CUES.search(
+            words
+        ):
             out.append(WANT_REFUND)
         if ("cancel" in names and not _PASSIVE_CANCEL.search(words)) or _WANT_CANCEL_CUES.search(
             words
@@ -657,11 +758,16 @@ def read_situation(
             out.append(WANT_CONFIRM)
         if "duration" in names or "deadline" in names or _WANT_TIME_CUES.search(words):
             out.append(WANT_TIME)
-        if "track" in names or "meaning" in names or _WANT_STATUS_CUES.search(words):
-            out.append(WANT_STATUS)
-        if ("details" in names or "my_orders" in names) and (
-            "check" in names or _WHERE.search(words)
+        if (
+            "track" in names
+            or ("meaning" in names and _STATUS_WORDS.search(words))
+            or _WANT_STATUS_CUES.search(words)
         ):
+            out.append(WANT_STATUS)
+        if (
+            ("details" in names or "my_orders" in names)
+            and ("check" in names or _WHERE.search(words))
+        ) or _WANT_DETAILS_CUES.search(words):
             out.append(WANT_DETAILS)
         if "next" in names or _WANT_NEXT_CUES.search(words):
             out.append(WANT_NEXT)
@@ -673,6 +779,9 @@ def read_situation(
     read = wants(need, wanted) or [
         w for w in wants(lowered, found) if w not in (WANT_DETAILS, WANT_STATUS)
     ]
+    if REFUNDING in slots and REFUND_OPEN not in slots and not _MONEY_BACK.search(lowered):
+        # "status says Refunding": the word names a status, it does not ask for a refund.
+        read = [w for w in read if w != WANT_REFUND]
     for slot in read:
         put(slot, _WANT_WEIGHT)
     # A need no article answers counts when it is what is asked, and when the words do
@@ -751,6 +860,8 @@ class Fit:
     against: float
     # The needs the article declares it answers.
     wants: frozenset[str] = frozenset()
+    # The slots its matched declarations explain.
+    held: frozenset[str] = frozenset()
 
 
 def fit(situation: Situation, answers: Iterable[tuple[str, ...]], not_for: Iterable[str]) -> Fit:
@@ -765,4 +876,4 @@ def fit(situation: Situation, answers: Iterable[tuple[str, ...]], not_for: Itera
     # a slot its matched declaration names does not count against it.
     against = max((slots.get(s, 0.0) for s in not_for if s not in held), default=0.0)
     wants = frozenset(p for parts in answers for p in parts if p.startswith(_WANT))
-    return Fit(best, said, against, wants)
+    return Fit(best, said, against, wants, frozenset(held))

@@ -133,6 +133,9 @@ def main(argv: list[str] | None = None) -> int:
             answer=answer,
             phrasings=old.phrasings if old else (),
             keywords=old.keywords if old else (),
+            about_order=old.about_order if old else False,
+            answers=old.answers if old else (),
+            not_for=old.not_for if old else (),
         )
         path = old_path or args.out_dir / f"{doc.id}.md"
         path.write_text(render_document(doc), encoding="utf-8")

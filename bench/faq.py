@@ -1,9 +1,13 @@
 """Measure FAQ answering on a JSONL set, next to a plain BM25 baseline.
 
-Usage: python -m bench.faq [SET.jsonl] [--min-score X] [--failures]
+Usage: python -m bench.faq [SET.jsonl] [--min-score X] [--failures] [--skip-holdout]
 
 Each line: {"q": str, "expect": [acceptable titles] or [] when the bot must not answer,
-"lang": "en|ms|manglish", "kind": str}.
+"lang": "en|ms|manglish", "kind": str, "holdout": bool (optional)}.
+
+Figures per kind are top-1 for kinds whose questions expect an answer and correct declines
+for kinds that must not be answered. Lines marked holdout are never to be read or tuned
+on: their figures are printed apart, and --skip-holdout keeps them out of --failures.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ class Item:
     expect: tuple[str, ...]
     lang: str
     kind: str
+    holdout: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,7 +58,15 @@ def load_items(path: Path) -> list[Item]:
             continue
         row = json.loads(line)
         try:
-            items.append(Item(row["q"], tuple(row["expect"]), row["lang"], row["kind"]))
+            items.append(
+                Item(
+                    row["q"],
+                    tuple(row["expect"]),
+                    row["lang"],
+                    row["kind"],
+                    bool(row.get("holdout", False)),
+                )
+            )
         except KeyError as exc:
             raise SystemExit(f"{path}:{number}: missing field {exc}") from None
     return items
@@ -151,11 +164,16 @@ def print_report(name: str, r: Report) -> None:
     )
 
 
+def _right(item: Item, out: Outcome) -> bool:
+    """The right answer for a question that has one, a decline for one that has none."""
+    return (out.answered and out.title in item.expect) if item.expect else not out.answered
+
+
 def print_breakdown(items: Sequence[Item], outcomes: Sequence[Outcome]) -> None:
     """Print accuracy by language and kind, so weak spots show."""
     groups: dict[str, list[bool]] = defaultdict(list)
     for item, out in zip(items, outcomes, strict=True):
-        ok = (out.answered and out.title in item.expect) if item.expect else not out.answered
+        ok = _right(item, out)
         groups[f"lang={item.lang}"].append(ok)
         groups[f"kind={item.kind}"].append(ok)
     for key in sorted(groups):
@@ -163,10 +181,44 @@ def print_breakdown(items: Sequence[Item], outcomes: Sequence[Outcome]) -> None:
         print(f"  {key:<22} {sum(hits):3d}/{len(hits):<3d} {sum(hits) / len(hits):6.1%}")
 
 
-def print_failures(items: Sequence[Item], outcomes: Sequence[Outcome]) -> None:
-    """List every miss with what the system did instead."""
+def print_kinds(items: Sequence[Item], outcomes: Sequence[Outcome]) -> None:
+    """Per kind: top-1 over its questions that expect an answer, correct declines over
+    those that must not be answered (a kind may have both), split holdout / not."""
+    pairs = list(zip(items, outcomes, strict=True))
+    parts = [("all", pairs)]
+    if any(i.holdout for i in items):
+        parts += [
+            ("not holdout", [(i, o) for i, o in pairs if not i.holdout]),
+            ("holdout", [(i, o) for i, o in pairs if i.holdout]),
+        ]
+    for label, chosen in parts:
+        print(f"kchat per kind ({label}):")
+        for kind in sorted({i.kind for i, _ in chosen}):
+            mine = [(i, o) for i, o in chosen if i.kind == kind]
+            cells = []
+            for metric, subset in (
+                ("top-1", [(i, o) for i, o in mine if i.expect]),
+                ("declines", [(i, o) for i, o in mine if not i.expect]),
+            ):
+                if subset:
+                    hits = sum(_right(i, o) for i, o in subset)
+                    cells.append(f"{metric} {hits:3d}/{len(subset):<3d} {hits / len(subset):6.1%}")
+            print(f"  {kind:<14} " + "   ".join(cells))
+        inside = [(i, o) for i, o in chosen if i.expect]
+        outside = [(i, o) for i, o in chosen if not i.expect]
+        top1 = sum(_right(i, o) for i, o in inside) / max(1, len(inside))
+        declines = sum(_right(i, o) for i, o in outside) / max(1, len(outside))
+        print(f"  {'(total)':<14} top-1 {top1:6.1%}   declines {declines:6.1%}")
+
+
+def print_failures(
+    items: Sequence[Item], outcomes: Sequence[Outcome], *, skip_holdout: bool = False
+) -> None:
+    """List every miss with what the system did instead (holdout lines left out on asking)."""
     for item, out in zip(items, outcomes, strict=True):
-        ok = (out.answered and out.title in item.expect) if item.expect else not out.answered
+        if skip_holdout and item.holdout:
+            continue
+        ok = _right(item, out)
         if not ok:
             expected = " | ".join(item.expect) or "(reject)"
             print(
@@ -202,6 +254,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("set", nargs="?", type=Path, default=DEFAULT_SET)
     parser.add_argument("--min-score", type=float, default=None)
     parser.add_argument("--failures", action="store_true", help="list every miss")
+    parser.add_argument(
+        "--skip-holdout", action="store_true", help="leave holdout lines out of --failures"
+    )
     args = parser.parse_args(argv)
     items = load_items(args.set)
 
@@ -240,9 +295,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  (bm25 = title+answer only, threshold {baseline.threshold} tuned on this set)")
     print("kchat by group:")
     print_breakdown(items, ours_out)
+    print_kinds(items, ours_out)
     if args.failures:
         print("failures:")
-        print_failures(items, ours_out)
+        print_failures(items, ours_out, skip_holdout=args.skip_holdout)
     return 0
 
 

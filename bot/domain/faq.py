@@ -21,11 +21,12 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from bot.domain.faq_needs import Situation, check_slots, fit, need_clauses, read_situation
 from bot.domain.faq_situation import OrderContext
 
 DEFAULT_MIN_SCORE = 0.36
@@ -49,6 +50,27 @@ _NEGATION_REACH = 3
 # Total idf a question must share with a document before its score counts in full.
 _ENOUGH_EVIDENCE = 2.0
 _SPELL_CACHE_LIMIT = 50_000
+# How much a fitting declared situation adds to the text score (at the fullest fit, three
+# slots read from the words), and the text score below which it adds nothing: the
+# situation decides between articles the words point at, it does not conjure one.
+_SITUATION_BOOST = 0.3
+_SITUATION_FULL_FIT = 3.5
+_SITUATION_FLOOR = 0.12
+_ONE_SLOT = 1.5
+# What a need only one article answers adds to its fit.
+_DISTINCTIVE_NEED = 0.75
+# Share of the score an article keeps when it explains nothing of a told situation that
+# other articles explain.
+_UNEXPLAINED_FACTOR = 0.8
+# Share of the score an article keeps when the asker's need is none of those it answers.
+_OTHER_NEED_FACTOR = 0.75
+# Share of the score an article keeps per unit of a slot it is declared not for.
+_AGAINST_CUT = 0.6
+# Score of a situation the words tell but do not match, just above the threshold: the
+# chat offers it as a choice ("Did you mean") rather than asserting it.
+_SITUATION_ALONE = 0.37
+# A need no article answers ("can I pay in installments") keeps this share of the score.
+_UNCOVERED_FACTOR = 0.3
 # Words of one message that may be spell-corrected (see _Budget).
 _SPELL_BUDGET = 12
 
@@ -110,11 +132,22 @@ class FaqDocument(BaseModel):
     keywords: tuple[str, ...] = ()
     # The entry is about one of the asker's orders: the chat shows that order with it.
     about_order: bool = False
+    # Situations the entry answers ("paid+not_received") and is not for ("unpaid"): see
+    # bot.domain.faq_needs for the slot values.
+    answers: tuple[str, ...] = ()
+    not_for: tuple[str, ...] = ()
 
     _not_blank = field_validator("id", "title", "answer")(check_not_blank)
     _fits_a_button = field_validator("id")(check_document_id)
     _short_title = field_validator("title")(check_title)
     _answer_fits_a_message = field_validator("answer")(check_answer)
+
+    @field_validator("answers", "not_for")
+    @classmethod
+    def _known_situations(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        """A declared situation names slots the situation reader knows."""
+        check_slots(values, source="situation")
+        return values
 
 
 def _utf16_len(text: str) -> int:
@@ -501,6 +534,24 @@ class _Analyzer:
                 return form
         return None
 
+    def spelled(self, text: str) -> str:
+        """The text as the analyzer reads it, twice: lowercase words with typos fixed, then
+        with each one-word lexicon variant replaced by its concept's name ("confrim" and
+        "tekan" read "confirm" and "click"), clauses apart."""
+        budget = _Budget()
+        clauses = [
+            [self._canonical(w, budget) for w in clause]
+            for clause in _clauses(text, MAX_QUESTION_WORDS)
+        ]
+        fixed = " . ".join(" ".join(clause) for clause in clauses)
+        named = " . ".join(" ".join(self._concept_name(w) for w in clause) for clause in clauses)
+        return f"{fixed} . {named}"
+
+    def _concept_name(self, word: str) -> str:
+        """The concept a one-word lexicon variant names, else the word."""
+        hit = self._phrases.get((word,))
+        return hit[1] if hit is not None and hit[0] == _CONCEPT else word
+
     def small_talk(self, text: str) -> str | None:
         """For only greetings, thanks and filler words (at least one greeting or thanks):
         ``"thanks"`` when any of them thanks, else ``""``; None for anything else."""
@@ -625,6 +676,19 @@ class FaqIndex:
         confident_score: float,
     ) -> None:
         self._docs = tuple(docs)
+        self._answers = [check_slots(d.answers, source=d.id) for d in docs]
+        # A need only one article declares ("whether to confirm" -> confirmed-received)
+        # says which article is meant, even alone.
+        # So does a fact at most two articles declare ("partial", "payment failed").
+        declaring: dict[str, int] = defaultdict(int)
+        for answers in self._answers:
+            for slot in {p for parts in answers for p in parts}:
+                declaring[slot] += 1
+        self._distinctive = frozenset(
+            slot
+            for slot, count in declaring.items()
+            if count == 1 or (count == 2 and not slot.startswith("want:"))
+        )
         self._analyzer = analyzer
         self._idf = idf
         self._nearest = nearest
@@ -700,9 +764,71 @@ class FaqIndex:
                 profile[t].append((n, w / length, centrality))
         return cls(docs, analyzer, idf, nearest, profile, min_score, confident_score)
 
-    def scores(self, question: str) -> list[float]:
-        """Similarity of the question to every document, in document order (0..1)."""
+    def scores(self, question: str, *, order: OrderContext | None = None) -> list[float]:
+        """How well every document answers the question, in document order (0..1)."""
+        return self._judge(question, order)[0]
+
+    def situation(self, question: str, order: OrderContext | None = None) -> Situation:
+        """The situation read from the question (and the order), for tests and tracing."""
+        return self._judge(question, order)[1]
+
+    def _judge(self, question: str, order: OrderContext | None) -> tuple[list[float], Situation]:
+        """Text similarity adjusted by how each document's declared situations fit."""
         analysis = self._analyzer.analyze(question)
+        text = self._similarity(analysis)
+        need = need_clauses(question)
+        need_analysis = analysis if need == question else self._analyzer.analyze(need)
+        spelled = self._analyzer.spelled(question)
+        situation = read_situation(
+            question,
+            (t[1:] for t in analysis.terms if t.startswith("#")),
+            (t[1:] for t in need_analysis.terms if t.startswith("#")),
+            need,
+            order,
+            spelled=spelled,
+            need_spelled=spelled if need == question else self._analyzer.spelled(need),
+        )
+        # A message the words barely match may still tell a situation an article answers
+        # ("still nothing" from a buyer whose order is overdue): only when nothing in it
+        # is off-topic or a need no article answers.
+        # Off-topic words in a story do not stop a fully told situation (three slots).
+        plain = not analysis.offtopic and not situation.uncovered
+        asked = situation.wants
+        fits = [fit(situation, self._answers[n], d.not_for) for n, d in enumerate(self._docs)]
+        told = any(weight >= 1.0 for weight in situation.slots.values())
+        any_held = any(f.held for f in fits)
+        out = []
+        for n, score in enumerate(text):
+            found = fits[n]
+            if found.held & self._distinctive and found.said and plain:
+                found = replace(found, best=found.best + _DISTINCTIVE_NEED)
+            if told and not found.held and any_held:
+                # Something is told and other articles explain it; this one explains none.
+                score *= _UNEXPLAINED_FACTOR
+            # One slot ("refund") is a topic the words already carry; a combination
+            # (a fact and a need) is a situation.
+            share = max(0.0, min(found.best, _SITUATION_FULL_FIT) - _ONE_SLOT) / (
+                _SITUATION_FULL_FIT - _ONE_SLOT
+            )
+            if asked and found.wants and not found.wants & asked:
+                # The article answers other needs than the one asked ("when is the money
+                # released" is not what the order-details article tells).
+                score *= _OTHER_NEED_FACTOR
+            if found.against:
+                # Declared not for this situation: sharing its words is not enough.
+                score *= max(0.2, 1.0 - _AGAINST_CUT * found.against)
+            elif share > 0:
+                if score >= _SITUATION_FLOOR:
+                    score += _SITUATION_BOOST * share
+                if (plain or found.best >= _SITUATION_FULL_FIT - 1.0) and found.said:
+                    score = max(score, _SITUATION_ALONE + _SITUATION_BOOST * share / 2)
+            if situation.uncovered:
+                score *= _UNCOVERED_FACTOR
+            out.append(min(1.0, score))
+        return out, situation
+
+    def _similarity(self, analysis: _Analysis) -> list[float]:
+        """Similarity of an analysed question to every document, in document order (0..1)."""
         known = {t: self._idf[t] for t in analysis.terms | analysis.offtopic if t in self._idf}
         offtopic = sum(1 for t in analysis.offtopic if t not in self._idf)
         # Each distinct word counts once: a story that repeats itself is no less on topic.
@@ -745,7 +871,7 @@ class FaqIndex:
         `order` is what the chat knows of the order the asker most likely means; it is
         evidence beside the words (see `bot.domain.faq_situation`)."""
         threshold = self.min_score if min_score is None else min_score
-        ranked = sorted(enumerate(self.scores(question)), key=lambda p: (-p[1], p[0]))
+        ranked = sorted(enumerate(self.scores(question, order=order)), key=lambda p: (-p[1], p[0]))
         (top, score), runners = ranked[0], ranked[1:]
         floor = threshold / 2
         alternatives = tuple(

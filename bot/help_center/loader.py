@@ -24,7 +24,7 @@ _TEXT_FIELDS = ("id", "title", "about")
 _REQUIRED = ("id", "title")
 # `about: order`: the entry concerns one of the asker's orders; `general` (the default): not.
 _ABOUT = ("order", "general")
-_LIST_FIELDS = ("phrasings", "keywords")
+_LIST_FIELDS = ("phrasings", "keywords", "answers", "not_for")
 # A translation's header: the id of the English document it translates, and its own title.
 _TRANSLATION_FIELDS = ("id", "title")
 
@@ -98,6 +98,8 @@ def parse_document(text: str, *, source: str) -> FaqDocument:
             phrasings=tuple(p for p in fields.get("phrasings", ()) if p),
             keywords=tuple(k for k in fields.get("keywords", ()) if k),
             about_order=about == "order",
+            answers=tuple(a for a in fields.get("answers", ()) if a),
+            not_for=tuple(n for n in fields.get("not_for", ()) if n),
         )
     except ValidationError as exc:
         raise DocumentError(f"{source}: {exc.errors()[0]['msg']}") from None
@@ -125,7 +127,12 @@ def render_document(doc: FaqDocument) -> str:
     lines = [_FENCE, f"id: {doc.id}", f"title: {doc.title}"]
     if doc.about_order:
         lines.append("about: order")
-    for key, values in (("phrasings", doc.phrasings), ("keywords", doc.keywords)):
+    for key, values in (
+        ("phrasings", doc.phrasings),
+        ("keywords", doc.keywords),
+        ("answers", doc.answers),
+        ("not_for", doc.not_for),
+    ):
         if values:
             lines.append(f"{key}:")
             lines.extend(f"  - {value}" for value in values)

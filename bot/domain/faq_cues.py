@@ -1,0 +1,533 @@
+"""The cues the situation reader looks for: word patterns that tell a fact about an order
+(paid, delivered, not received, what went wrong), who speaks, what is wanted, and needs no
+help-center article answers.
+
+They name kinds of situation and need, not phrasings of one article, and are looked for
+in the raw lowercase text, the spell-corrected text and the text with lexicon variants
+read as their concept names (see `bot.domain.faq_needs.read_situation`). Apostrophes are
+dropped before matching ("hasnt", "im"). Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def cue(*patterns: str) -> re.Pattern[str]:
+    """One regex matching any of the patterns as whole words (the text is lowercase)."""
+    return re.compile(r"\b(?:" + "|".join(patterns) + r")\b")
+
+
+# A seller telling they delivered (the order now waits for the buyer's confirmation).
+SELLER_DELIVERED = cue(
+    r"(?:i|we) (?:have |had |already )?(?:delivered|sent|hantar|dah hantar)",
+    r"(?:after|once|lepas) i (?:deliver|send|sent|delivered|hantar)",
+    r"(?:buyer|he|she) (?:has |had )?(?:received|got|dapat|terima)",
+    r"delivered (?:the |it|his|her)",
+)
+
+# A message opening with its speaker's role: "seller. buyer opened a refund...".
+SELLER_OPENING = re.compile(r"^\s*(?:seller|seller here|as seller|penjual)\s*[.,:;!-]")
+
+SELLER_CUES = cue(
+    r"from (?:a |the )?sellers? (?:point of view|perspective|side)",
+    r"as (?:a|the) seller",
+    r"i(?: a)?m (?:a |the )?seller",
+    r"i am (?:a |the )?seller",
+    r"saya (?:seller|penjual)",
+    r"my (?:buyer|buyers|customer|customers|listing|listings|shop|store)",
+    r"the buyer",
+    r"(?:a |the )?buyer (?:\w+ )?(?:asked|asks|wants|requested|claims|says|said|did not|didnt|"
+    r"hasnt|has not|still)",
+    r"i (?:sent|delivered|gave) (?:him|her|them|the buyer|it to)",
+    r"pembeli (?:minta|kata|tak)",
+)
+
+# The buyer has asked for a refund (told as a fact, not asked how to).
+REFUND_OPEN_CUES = cue(
+    r"(?:asked|requested|submitted|applied|claimed|opened|raised|filed|made|asking) (?:for )?"
+    r"(?:a |the |my )?refund",
+    r"(?:dah|sudah|telah) (?:minta|mohon|request) refund",
+    r"refund (?:request )?(?:was |is |has been |already )?"
+    r"(?:requested|submitted|opened|applied|raised|sent|made|dihantar)",
+    r"refund request (?:is )?(?:still )?(?:pending|open)",
+)
+
+# The order was cancelled by the system (past), not "will it be cancelled".
+AUTO_CANCELLED_CUES = cue(
+    r"(?:got|was|been|is|kena|dah|already) (?:auto ?)?"
+    r"(?:cancel|cancelled|canceled|batal|dibatalkan)(?: by itself| automatically| sendiri)?",
+    r"(?<!be )cancel\w* (?:by itself|automatically|sendiri)",
+)
+
+# The buyer has confirmed receipt, or has not yet (the order waits for it).
+# Done, not asked about: "clicked confirm", "dah tekan terima", "already confirmed the order".
+CONFIRMED_CUES = cue(
+    r"(?:(?:clicked|pressed|tapped|tertekan|terklik)|(?:dah|sudah|already|accidentally|accident|"
+    r"terlanjur|tersilap|mistakenly|i|he|she|buyer) (?:click|press|tekan|klik|tap)\w*) (?:on )?"
+    r"(?:the )?(?:confirm\w*|terima|received|receive)",
+    r"confirmed (?:receive|received|receipt|terima)",
+    r"(?:i|he|she|buyer|already|dah|sudah) (?:has |have |had )?(?:already )?confirmed "
+    r"(?:the |my |this )?(?:order|receipt|it|delivery)",
+    r"(?:buyer|he|she) (?:has |had )?(?:already )?confirmed",
+    r"(?:^|\. )confirmed (?:the |my |this )?(?:order|receipt|it)",
+)
+
+NOT_CONFIRMED = re.compile(
+    r"\b(?:not|never|havent|hasnt|didnt|dont|belum|blm|tak|x|yet to|without)(?: \w+)? ?$"
+)
+
+RECEIVED_CUES = cue(
+    r"(?:has|have|had|just|already) (?:arrived|received (?:it|the \w+)|got (?:it|the \w+))",
+    r"(?:arrived|received) (?:safely|fine|ok|okay|already)",
+    r"redeemed (?:it )?successfully",
+    r"(?:everything|all|it) (?:appears|seems|looks|is) (?:to be )?(?:in order|fine|ok|okay|good)",
+    r"works? (?:fine|well|perfectly)",
+    r"dah (?:dapat|terima|sampai)",
+    r"arrived",
+    r"(?:received|got|dapat|terima) (?:the |my |his |her )?"
+    r"(?:login|account|code|key|item|details|voucher|card|game)\w*",
+)
+
+EXPIRED_CUES = cue(
+    r"orders? (?:\w+ )?(?:is |was |has |just )?(?:gone|disappear\w*|vanish\w*|hilang|lesap)",
+)
+
+MARKED_CUES = cue(
+    r"waiting (?:for )?confirmation",
+    # Delivered as a claim or a status: "set my order to delivered", "it says my order was
+    # delivered", "marked as complete delivery", "the status says the seller has delivered".
+    r"(?:says|said|shows|show|showing|set|sets|mark|marks|marked|put|changed?|tanda\w*|claims?|"
+    r"claimed|status|pressed|clicked|click|press|tekan)(?: \w+){0,4} "
+    r"(?:delivered|completed?|complete delivery|dah hantar)",
+    r"(?:says|shows|show|showing|status|marked|mark|clicked|click|put|tanda|tekan) "
+    r"(?:as |it as |it |the order as |order as )?(?:delivered|completed|dah hantar)",
+    r"(?:claims?|claimed|says?|said|saying) (?:he |she |they |it )?(?:has |had |was |is )?"
+    r"(?:already )?(?:sent|delivered|done)",
+)
+
+NOT_SENT_CUES = cue(
+    r"(?:hasnt|has not|havent|have not|didnt|did not|never|not|yet to|still not|tak|belum|"
+    r"x|tidak) (?:yet )?(?:sent|send|delivered|deliver|hantar|dihantar|kirim|fulfilled)",
+    r"without (?:any )?delivery",
+    r"no delivery",
+    r"gone (?:silent|quiet|missing)",
+    r"still (?:nothing|no item|no items|waiting(?! (?:for )?payment))",
+    r"undelivered",
+    r"(?:still )?no (?:shards|diamonds?|items?|codes?|keys?|credits?|coins?|gems?|uc|robux|"
+    r"top ?ups?|account|login details|details|voucher|gift card|points)\b(?! (?:needed|required))",
+    r"nothing (?:\w+ )?(?:yet|arrived|came|showed|appeared|received|in my|masuk|sampai)",
+    r"ran out of stock",
+    r"(?:cannot|cant|unable to|tak dapat|tak boleh|not able to) (?:\w+ )?(?:deliver|send|hantar)",
+)
+
+# A negator just before a paid cue: "have not paid", "never paid", "belum bayar".
+NOT_PAID = re.compile(
+    r"\b(?:not|never|havent|hasnt|didnt|dont|no need to|no need|yet to|belum|blm|tak|x|"
+    r"tidak|without|before)(?: \w+)? ?$"
+)
+
+# A payment that did not go through, told without the word "failed".
+PAY_FAILED_CUES = cue(
+    r"(?:try|use|cuba|guna) (?:another|a different|other|lain) (?:payment )?(?:method|cara|kaedah)",
+    r"(?:kept|keeps|keep) (?:spinning|loading|failing|fail)",
+)
+
+# Paying done, as opposed to paying talked about ("how long do I have to pay").
+PAID_CUES = cue(
+    r"paid",
+    r"payed",
+    r"(?:dah|sudah|telah|udah|baru|just) (?:\w+ )?(?:bayar\w*|membayar|pay\w*|transfer\w*)",
+    r"pay(?:ed)? (?:already|liao|d|dy|oredi)",
+    r"bayar (?:\w+ ){0,3}(?:dah|sudah)",
+    r"success\w* payment",
+    r"bayaran (?:saya )?(?:dah |telah |sudah )?berjaya",
+    r"(?:payment|pay\w*) (?:(?!not|tak|x|tidak|never|belum|blm|tk)\w+ )?"
+    r"(?:success\w*|sucess\w*|succes\w*)",
+    r"payment (?:has been |was |is )?success\w*",
+    r"transfer\w* (?:via|through|thru|using|guna|the money|money|duit)",
+    r"done (?:pay|paying|payment)",
+    r"(?:made|completed|finished|done) (?:the |my )?payment",
+    r"finished paying",
+    r"transferred",
+    r"bank(?:ed)? ?in",
+    r"(?:cash )?deposit(?:ed)?",
+    r"payment (?:was |is )?(?:done|successful|success|went through|berjaya)",
+    r"money (?:is |was |has )?(?:gone|deducted|taken|left)",
+    r"(?:took|taken|holding|hold|held) (?:the |my )?(?:money|payment)",
+    r"payment (?:is )?(?:on hold|held|pre ?authori[sz]ed)",
+    r"(?:deducted|debited|charged|potong|dipotong)",
+    r"topped up",
+    r"bought",
+    r"purchased",
+    r"dah beli",
+    r"pemindahan",
+)
+
+# Not paying, said outright.
+UNPAID_CUES = cue(
+    r"(?:didnt|did not|havent|have not|hasnt|not|never|belum|blm|tak|x|forgot to|lupa) (?:yet )?"
+    r"(?:pay|paid|bayar|make (?:the )?payment|made (?:the )?payment)",
+)
+
+# Paid, yet the order does not show it.
+STATUS_UNPAID_CUES = cue(
+    r"payment (?:is )?(?:still )?(?:pending|delayed|processing|stuck)",
+    r"pending payment",
+    r"(?:status|payment|order) (?:is )?(?:still |masih )?(?:not|hasnt|has not|belum|tak|x) "
+    r"(?:been )?(?:updated|update|changed|change|reflected|confirmed|berubah|ubah)",
+)
+
+# The order does not show paid: a problem only for someone who paid.
+SHOWS_NOT_PAID_CUES = cue(
+    r"(?:status|order) (?:is )?(?:still )?(?:not|hasnt|has not|belum|tak|x) (?:showing )?paid",
+    r"still (?:says|shows|show|showing) (?:unpaid|not paid|waiting payment)",
+    r"(?:become|becomes|jadi|turn|turns|change to|show|shows) (?:as )?paid",
+    r"(?:send|hantar|submit|upload) (?:the |my )?(?:receipt|resit|proof|slip|bukti)",
+    r"(?:receipt|resit|proof|slip|bukti) (?:\w+ ){0,2}(?:send|hantar|submit|to who|kat mana|where)",
+)
+
+# What came is not what was paid for ("arrived, it's the standard edition, I paid for
+# deluxe"); read only when nothing says it did not come.
+MISMATCH = cue(r"(?:arrived|received|got|sent)\b.{0,60}\bi (?:paid|ordered|bought) for")
+
+NOT_THE_GOODS_WRONG = cue(r"(?:something|anything|what|whats|is it|apa) (?:is )?wrong")
+
+# The order's status named as a fact ("still under Waiting Delivery").
+WAITING_DELIVERY_CUES = cue(r"waiting (?:for )?delivery", r"menunggu penghantaran")
+
+WRONG_CUES = cue(
+    r"rather than",
+    r"turns? out (?:to be )?",
+    r"instead of",
+    r"(?:account|akaun|code|kod|key|voucher|login|password|item|product|card) (?:\w+ ){0,3}"
+    r"(?:cannot|cant|can not|does not|doesnt|did not|didnt|not|tak|tak boleh|x boleh|xboleh) "
+    r"(?:login|log in|work|be used|use|redeem|boleh guna|dapat guna)",
+    r"not what (?:he|she|i|they|we) (?:ordered|paid for|bought)",
+    # The goods taken away after delivery: kicked out, taken back, revoked.
+    r"(?:kicked|kick) (?:me )?out",
+    r"kena kick",
+    r"(?:got |was |been )?(?:taken back|revoked|reclaimed|recovered by)",
+    r"(?:was|has been|got) used before",
+)
+
+PARTIAL_CUES = cue(
+    r"(?:\d+|one|two|three|four|five|half) (?:of|out of|daripada|dari) (?:the |my |his |her )?"
+    r"(?:\d+|two|three|four|five|six|ten)",
+    r"only (?:\w+ ){0,2}\d+(?! ?(?:hours?|hrs?|h|days?|minutes?|mins?|jam|hari|weeks?))",
+    r"only (?:\d+|half|some|part|one|two|three)",
+    r"(?:did|sent|delivered|gave|got|received) "
+    r"(?:\d+(?! ?(?:hours?|hrs?|h|days?|minutes?|mins?|jam|hari|weeks?))|half|some|part)"
+    r"(?: of| out of)?",
+    r"(?:rm ?)?\d+ (?:\w+ ){0,2}(?:out of|daripada|from) (?:rm ?)?\d+",
+    r"missing (?:items?|ones|parts?|\d+)",
+    r"(?:is|are|was|were) missing (?:the |some |a |an |\d+)",
+    r"the (?:other|remaining|rest)",
+    r"(?:separuh|sebahagian|sikit je|baki)",
+    r"half",
+)
+
+LATE_CUES = cue(
+    r"(?<!how )(?:\d+|two|three|four|five|six|several|few|many|a couple of) ?"
+    r"(?:days|day|hours|hour|hrs|hr|h|weeks|hari|jam|minggu)(?: ago| already| dah| lepas)?",
+    r"almost a day",
+    r"since (?:yesterday|last week|morning|this morning)",
+    r"(?:since|on|paid|last|ordered) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"isnin|selasa|rabu|khamis|jumaat|sabtu|ahad)",
+    r"a (?:day|week) (?:ago|already|now)",
+    r"(?:semalam|kelmarin|minggu lepas|dah lama|so long|too long|forever)",
+)
+
+WANT_REFUND_CUES = cue(
+    r"money back",
+    r"my money",
+    r"duit (?:balik|saya)",
+    r"refund",
+    r"reimburs\w*",
+    r"(?:wang|duit) (?:\w+ )?dikembalikan",
+    r"(?:rm ?)?\d+ back",
+    r"(?:get|want|nak|dapat) (?:some|part|half|sikit) (?:of )?(?:the |my )?(?:\w+ )?back",
+    r"where(?:s| is) my (?:rm ?\d+|money|duit|\$\d+)",
+    r"pulangan",
+    r"get (?:it|them) refunded",
+    r"return (?:my|the) (?:money|payment)",
+)
+
+WANT_CANCEL_CUES = cue(
+    r"withdraw from (?:a |the |my |this )?(?:purchase|order)",
+    r"(?:want|wanna|would like) (?:to )?(?:get |back |pull )?out",
+    r"(?:to |wanna |want to )back out",
+    r"back out of (?:the |this |my )?(?:order|purchase|deal)",
+    r"(?:can i|could i|boleh) (?:get |back |pull )?out",
+    r"(?:ordered|bought|paid) (?:\w+ ){0,3}twice",
+    r"duplicate order",
+    r"double order",
+    r"only need one",
+    r"tarik diri",
+    r"tarik balik (?:pembelian|order|pesanan|belian)",
+    r"changed my mind",
+    r"dont want (?:it|this|them)?(?: anymore)?",
+    r"do not want (?:it|this|them)?(?: anymore)?",
+    r"no longer (?:want|need)",
+    r"tak (?:jadi|nak)",
+    r"cheaper elsewhere",
+    r"found (?:it|the same \w+|one) cheaper",
+)
+
+# "will the order be cancelled" asks what happens, not to cancel.
+PASSIVE_CANCEL = cue(r"(?:be|been|get|gets|got|kena|is|auto) (?:auto ?)?cancel\w*")
+
+WANT_STATUS_CUES = cue(
+    r"(?:check|see|know|view|tengok|semak|track) (?:the |my )?(?:order )?(?:status|progress)",
+    r"where is my order",
+    r"what (?:that|this|it|the status) means?",
+    r"what (?:is|does) (?:the |a |my )?(?:status )?(?:waiting|refunding|expired|deleted|completed)",
+    r"difference between (?:\w+ )?(?:waiting|status|delivery|confirmation|refunding|expired)",
+    r"apa beza",
+    r"(?:see|check|know|tengok|semak) (?:if|whether|sama ada) (?:my |the )?order",
+    r"(?:apa )?maksud (?:status|nya)",
+    r"(?:not sure|dont know|tak tahu|tak faham) what (?:that|this|it) means?",
+)
+
+REFUND_REJECTED_CUES = cue(
+    r"(?:reject|rejected|rejects|declined|declines|refused|refuses|tolak|menolak) (?:my |the )?"
+    r"refund",
+    r"refund (?:request )?(?:was |is |kena )?(?:rejected|declined|refused|ditolak)",
+)
+
+WANT_OUTCOME_CUES = cue(
+    r"(?:what|wat|wht) (?:happens|happen|will happen|happened)",
+    r"(?:complete|completed|confirm\w*|close|closed|finish) (?:by itself|automatically|sendiri)",
+    r"apa (?:akan )?jadi",
+    r"where (?:did|does|will) (?:my |the )?(?:money|payment|duit) go",
+    r"why do i have to pay more",
+)
+
+WANT_DETAILS_CUES = cue(r"(?:which|what) page (?:shows|has|lists|tells)")
+
+WHERE = cue(
+    r"where",
+    r"how (?:do|can|to) (?:i )?(?:see|find|view|check)",
+    r"mana",
+    r"(?:which|what) page",
+)
+
+WANT_CONFIRM_CUES = cue(
+    r"(?:should|shud|shld|patut|can|boleh) i (?:\w+ )?(?:the )?confirm\w*",
+    r"(?:press|click|tekan|klik) (?:the )?confirm\w* (?:now|yet|dulu|sekarang|or wait)",
+    r"(?:close|complete|confirm|finish) (?:the |my |this )?order",
+    r"(?:before|should|can|when (?:should|do|can)) i (?:confirm|close|complete|press|click)",
+)
+
+# An order status named ("what does waiting delivery mean"), not a chat box or a word.
+STATUS_WORDS = cue(
+    r"status\w*",
+    r"waiting (?:for )?(?:payment|delivery|confirmation)",
+    r"refunding",
+    r"expired",
+    r"deleted",
+    r"completed",
+)
+
+MONEY_BACK = cue(r"money back", r"my money", r"duit (?:balik|saya)", r"(?:want|nak) (?:a )?refund")
+
+REFUNDING_CUES = cue(
+    r"(?:says|shows|show|showing|status(?: is)?|jadi|become|became|changed to|now) refunding",
+)
+
+WANT_TIME_CUES = cue(
+    r"how long",
+    r"how many (?:hours|days)",
+    r"when (?:will|do|does|can|is|should)",
+    r"bila",
+    r"berapa lama",
+)
+
+WANT_NEXT_CUES = cue(
+    r"what (?:should|do|can|must) i do",
+    r"do i (?:have|need) to do",
+    r"what (?:now|next|happens now|happens next)",
+    r"(?:next step|lepas ni|then how|so now)",
+    r"apa (?:yang )?(?:perlu|patut|kena|boleh) (?:saya |aku )?(?:buat|lakukan)",
+    r"what (?:would|do|can|could) you (?:recommend|suggest|advise)",
+    r"(?:am i|are we) supposed to",
+    r"what (?:i|to) (?:must|should|need to|have to) do",
+    r"do next",
+    r"(?:can|could) i (?:still )?do (?:something|anything)",
+    r"(?<!how )(?:do|should|shud|must) i (?:message|chat|contact|pm|text|wait)",
+    r"anything (?:else )?i should (?:know|be aware of|do)",
+    r"(?:macam mana|mcm mana) (?:sekarang|now)",
+    r"now how",
+    r"then(?=\s*\?*\s*$)",
+    r"(?:just|baru) (?:finished |completed |done )?(?:paid|paying|pay|bayar|made the payment)",
+)
+
+WANT_MONEY_CUES = cue(
+    r"(?:payment|money|funds?|duit) (?:\w+ ){0,3}(?:is |be |get |gets )?released",
+    r"release (?:of )?(?:the |my )?(?:payment|money|funds?)",
+    r"when (?:do|will|can) i (?:get|receive) (?:paid|the money|my money|the payment)",
+    r"(?:get|receive) (?:my )?(?:paid|payment|earnings)",
+    r"bila (?:duit|bayaran) (?:masuk|sampai)",
+)
+
+# Needs no article answers, in the marketplace's own vocabulary.
+UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "report",
+        cue(
+            r"report(?:ing)? (?:a|the|this|that)? ?(?:fake )?"
+            r"(?:seller|buyer|user|scammer|account|listing|shop|store|product)",
+            r"(?:ban|block|blacklist) (?:a|the|this|that)? ?(?:seller|buyer|user)",
+            r"scamming (?:people|others|everyone)",
+        ),
+    ),
+    (
+        "instalment",
+        cue(
+            r"install?ments?",
+            r"ansuran",
+            r"pay (?:in|by) (?:parts|part)",
+            r"split (?:the )?payment",
+            r"bnpl",
+            r"paylater",
+        ),
+    ),
+    (
+        "listing",
+        cue(
+            r"my listings?",
+            r"(?:create|post|upload|add|make) (?:a |an |my |new )?(?:listings?|products?)",
+            r"how many listings",
+            r"(?:my|the) (?:shop|store) (?:settings?|mode|name|page|status|profile)",
+            r"(?:holiday|vacation|away) mode",
+            r"list (?:an|a|my) (?:item|product)",
+            r"(?:my|the) (?:product|item) page",
+            r"change (?:the )?price of my",
+        ),
+    ),
+    (
+        "bargain",
+        cue(
+            r"bargain\w*",
+            r"make (?:an |a )?offer",
+            r"(?:price|harga) (?:\w+ ){0,4}(?:fixed|tetap)",
+            r"negotiat\w* (?:the |a )?price",
+            r"nego (?:the |harga)",
+            r"haggl\w*",
+            r"tawar\w*",
+            r"(?:lower|cheaper|better) price",
+            r"(?:reduce|kurangkan|turunkan) (?:the )?(?:price|harga)",
+        ),
+    ),
+    (
+        "edit_order",
+        cue(
+            r"(?:change|edit|modify|tukar|ubah) (?:the |my )?"
+            r"(?:order quantity|quantity|qty|variant)",
+            r"(?:add|tambah) (?:an |another |more )?(?:item|items) "
+            r"(?:to|into|dalam) (?:my |the )?order",
+            r"combine (?:my )?orders",
+        ),
+    ),
+    (
+        "other_service",
+        cue(
+            r"pre ?orders?",
+            r"warranty",
+            r"waranti",
+            r"bulk (?:order|buy|purchase)",
+            r"wholesale",
+            r"borong",
+            r"reseller",
+            r"(?:gift|send) (?:it |this |an item |the item )?to (?:a |my )?friend",
+            r"membership",
+            r"(?:reward|loyalty) points",
+        ),
+    ),
+    (
+        "withdraw",
+        cue(
+            r"withdraw\w* (?:my |the |all )?(?:money|balance|funds?|earnings|cash|duit|baki)",
+            r"withdrawal",
+            r"cash ?out",
+            r"payout",
+            r"pengeluaran",
+        ),
+    ),
+    (
+        "hours",
+        cue(
+            r"what time (?:does|do|is|will) (?:support|cs|customer service|the office|kaleoz)",
+            r"(?:support|office|operating|business|working) hours",
+            r"(?:open|buka) (?:on )?(?:weekends?|sundays?|saturdays?|public holidays?)",
+        ),
+    ),
+    (
+        "outage",
+        cue(r"is (?:\w+ ){1,2}down", r"(?:whatsapp|telegram|facebook|google|gmail) down"),
+    ),
+    (
+        "other_site",
+        cue(
+            r"bought (?:it |them |this |that )?(?:elsewhere|outside|from another "
+            r"(?:site|shop|store|platform|website|app))",
+            r"(?:beli|dibeli) (?:di |kat )?(?:tempat lain|luar)",
+        ),
+    ),
+    (
+        "assistant",
+        cue(
+            r"(?:help me |can you |could you |please )"
+            r"(?:write|compose|draft|translate|summari[sz]e)",
+            r"(?:birthday|wedding|anniversary|raya) (?:message|wish|wishes|card|poem)",
+            r"public holidays?",
+            r"road tax",
+            r"(?:car |motor )?insurance",
+            r"(?:electricity|water|phone) bill",
+            r"cuti umum",
+        ),
+    ),
+    ("fees", cue(r"fees?", r"commission", r"caj perkhidmatan")),
+    (
+        "account",
+        cue(
+            r"(?:change|reset|forgot|update|tukar) (?:the |my )?"
+            r"(?:password|email|username|phone|number|name)",
+            r"delete my account",
+            r"verify my account",
+            r"kyc",
+            r"otp",
+            r"tac code",
+            r"i (?:cannot|cant|can not|am unable to|tak boleh|tak dapat) log ?in",
+            r"log ?in (?:problem|issue|error)",
+            r"sign ?in",
+        ),
+    ),
+    ("review", cue(r"reviews?", r"ratings?", r"feedback score")),
+    ("voucher", cue(r"promo codes?", r"coupons?", r"discount codes?", r"platform vouchers?")),
+)
+
+# Needs that are not about an order on this marketplace, whatever else the message says.
+NEVER_ORDERS = frozenset({"other_site", "assistant", "outage", "hours"})
+
+# Clauses that carry the need in a long story: questions and statements of a want.
+NEED_CLAUSE = cue(
+    r"i (?:want|need|would like|wanna)",
+    r"can i",
+    r"could i",
+    r"do i",
+    r"should i",
+    r"how (?:do|can|to|long)",
+    r"what (?:do|should|can|happens|if)",
+    r"when",
+    r"is it",
+    r"boleh",
+    r"nak",
+    r"macam mana",
+    r"mcm mana",
+    r"bila",
+)
+
+SENTENCE = re.compile(r"[.!?\n]+")
+# A question sentence, up to its question mark.
+QUESTION = re.compile(r"[^.!?\n]*\?")

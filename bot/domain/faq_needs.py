@@ -1,0 +1,398 @@
+"""Read the situation out of a help-center question, and say how well an article fits it.
+
+Words alone answer what the phrasings foresaw. A message that only tells what happened
+("paid 40 ringgit yesterday, seller still hasn't sent it") or that shares vocabulary with
+an article but needs something else ("can I pay in installments") is decided better by
+what the message says about the order and what the asker wants:
+
+- facts: paid or not, delivered / marked delivered / received or not, what went wrong
+  (wrong item, part of it, payment failed, status not updated, expired), time elapsed;
+- who speaks: the seller, or (by default) the buyer;
+- what is wanted: money back, to cancel, a time, the status, the details, what to do
+  next; or a need no article answers (reporting someone, paying in parts, a seller's
+  listing, withdrawing a balance, fees, reviews, account settings).
+
+Each article declares the situations it answers (``answers:``; ``a+b`` means both) and
+those it is not for (``not_for:``). The matcher combines the fit with its text score.
+The chat's knowledge of the asker's order (`OrderContext`) adds facts beside the words.
+Pure: no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from bot.domain import faq_cues as cues
+from bot.domain.faq_situation import OrderContext
+from bot.domain.model import Role, Status
+
+# Slot values. Facts about the order:
+PAID = "paid"
+UNPAID = "unpaid"
+STATUS_UNPAID = "status_unpaid"  # paid, yet the order still shows unpaid / waiting payment
+NOT_RECEIVED = "not_received"
+MARKED_DELIVERED = "marked_delivered"
+RECEIVED = "received"
+CONFIRMED = "confirmed"
+WRONG = "wrong"
+PARTIAL = "partial"
+PAY_FAILED = "pay_failed"
+EXPIRED = "expired"
+LATE = "late"
+REFUND_OPEN = "refund_open"
+REFUND_REJECTED = "refund_rejected"
+REFUNDING = "refunding"  # the order shows Refunding
+AGREED = "agreed"  # buyer and seller agreed on something (a partial refund)
+NO_PROBLEM = "no_problem"  # paid and nothing has gone wrong
+SELLER = "speaker:seller"
+# What the asker wants:
+WANT_REFUND = "want:refund"
+WANT_CANCEL = "want:cancel"
+WANT_TIME = "want:time"
+WANT_STATUS = "want:status"
+WANT_DETAILS = "want:details"
+WANT_NEXT = "want:next"
+WANT_MONEY = "want:money"  # a seller asking when the money comes
+WANT_OUTCOME = "want:outcome"  # what happens (to the order, to the money)
+WANT_CONFIRM = "want:confirm"  # whether / when to confirm, close or complete the order
+AUTO_CANCELLED = "auto_cancelled"
+# A need no article answers: its value starts with this.
+UNCOVERED = "uncovered:"
+
+SLOTS = frozenset(
+    {
+        PAID,
+        UNPAID,
+        STATUS_UNPAID,
+        NOT_RECEIVED,
+        MARKED_DELIVERED,
+        RECEIVED,
+        CONFIRMED,
+        WRONG,
+        PARTIAL,
+        PAY_FAILED,
+        EXPIRED,
+        LATE,
+        REFUND_OPEN,
+        REFUND_REJECTED,
+        REFUNDING,
+        NO_PROBLEM,
+        SELLER,
+        WANT_REFUND,
+        WANT_CANCEL,
+        WANT_TIME,
+        WANT_STATUS,
+        WANT_DETAILS,
+        WANT_NEXT,
+        WANT_MONEY,
+        WANT_OUTCOME,
+        WANT_CONFIRM,
+        AGREED,
+        AUTO_CANCELLED,
+    }
+)
+_PROBLEMS = frozenset(
+    {STATUS_UNPAID, NOT_RECEIVED, MARKED_DELIVERED, WRONG, PARTIAL, PAY_FAILED, EXPIRED, LATE}
+)
+
+
+_WANT_WEIGHT = 1.5
+_WANT = "want:"
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What a message (and the asker's order) says: slot values, and how sure of each."""
+
+    # slot -> weight: 1.0 read from the words, less when only the order says it.
+    slots: dict[str, float]
+
+    @property
+    def uncovered(self) -> bool:
+        """The asker needs something no article answers."""
+        return any(s.startswith(UNCOVERED) for s in self.slots)
+
+    @property
+    def wants(self) -> frozenset[str]:
+        """What the asker wants, as read."""
+        return frozenset(s for s in self.slots if s.startswith(_WANT))
+
+    def has(self, slot: str) -> bool:
+        """Whether the slot was read at all."""
+        return slot in self.slots
+
+
+def need_clauses(text: str) -> str:
+    """The sentences that carry the need: questions and wants, else the last sentence."""
+    sentences = [s for s in cues.SENTENCE.split(text) if s.strip()]
+    if len(sentences) <= 1:
+        return text
+    asked = [s for s in sentences if cues.NEED_CLAUSE.search(s.lower())]
+    questions = [s for s in cues.QUESTION.findall(text) if s.strip()]
+    chosen = questions or asked or sentences[-1:]
+    return " ".join(chosen)
+
+
+def _plain(text: str) -> str:
+    """Lowercase without apostrophes, as the cues are written ("hasnt", "im")."""
+    return text.lower().replace("'", "").replace("’", "")
+
+
+def read_situation(
+    text: str,
+    concepts: Iterable[str],
+    need_concepts: Iterable[str],
+    need_text: str,
+    order: OrderContext | None = None,
+    *,
+    spelled: str = "",
+    need_spelled: str = "",
+) -> Situation:
+    """Slot values read from a message's words and concepts, then from the order.
+
+    `spelled` and `need_spelled` are the same texts as the analyzer reads them (typos
+    fixed, lexicon variants named by their concept: "confrim" reads "confirm"): cues are
+    looked for in the raw text and in these, so a typo does not hide a situation."""
+    lowered = _plain(text) + " . " + spelled
+    need = _plain(need_text) + " . " + need_spelled
+    found = set(concepts)
+    wanted = set(need_concepts)
+    slots: dict[str, float] = {}
+
+    def put(slot: str, weight: float = 1.0) -> None:
+        slots[slot] = max(slots.get(slot, 0.0), weight)
+
+    # "What does waiting delivery mean": the status named is the topic, not a fact.
+    asks_status = bool(cues.WANT_STATUS_CUES.search(need)) or (
+        "meaning" in wanted and bool(cues.STATUS_WORDS.search(need))
+    )
+    failed = (
+        bool(cues.PAY_FAILED_CUES.search(lowered))
+        or "cannot_pay" in found
+        or (
+            ("fail" in found or "reject" in found or "insufficient" in found)
+            and ("pay" in found or "paymethod" in found or "bank" in found)
+        )
+    )
+    paid = (
+        any(
+            not cues.NOT_PAID.search(lowered[max(0, m.start() - 24) : m.start()])
+            for m in cues.PAID_CUES.finditer(lowered)
+        )
+        # "money deducted", "duit dah potong".
+        or (not failed and "deduct" in found)
+    )
+    shows_unpaid = "unpaid" in found or failed or bool(cues.SHOWS_NOT_PAID_CUES.search(lowered))
+    # Paid, and the order expired all the same: the payment is not on the order.
+    shows_unpaid = shows_unpaid or ("expire" in found and bool(cues.PAID_CUES.search(lowered)))
+    if cues.STATUS_UNPAID_CUES.search(lowered) or (paid and shows_unpaid):
+        # Money gone, yet the order shows unpaid, or the payment "failed".
+        put(STATUS_UNPAID)
+    elif (
+        "unpaid" in found
+        or (not paid and cues.PAID_CUES.search(lowered))
+        or cues.UNPAID_CUES.search(lowered)
+    ):
+        put(UNPAID)
+    elif paid:
+        put(PAID)
+    expired = "expire" in found or bool(cues.EXPIRED_CUES.search(lowered))
+    # "expired, cant pay": the payment window closed, the payment did not fail.
+    if failed and not paid and not (expired and "cannot_pay" in found):
+        put(PAY_FAILED)
+    if expired:
+        put(EXPIRED)
+    if cues.AUTO_CANCELLED_CUES.search(lowered):
+        put(AUTO_CANCELLED)
+    if cues.REFUNDING_CUES.search(lowered):
+        put(REFUNDING)
+    if cues.REFUND_OPEN_CUES.search(lowered):
+        put(REFUND_OPEN)
+        # "asked for a refund ... seller rejected it".
+        if "reject" in found:
+            put(REFUND_REJECTED)
+    if not asks_status and (
+        "marked_delivered" in found
+        or cues.MARKED_CUES.search(lowered)
+        # "have not confirmed yet": the order waits for the buyer's confirmation.
+        or "not_confirm" in found
+        or ("not_click" in found and "confirm" in found)
+    ):
+        put(MARKED_DELIVERED)
+    if "not_received" in found or "nothing" in found or cues.NOT_SENT_CUES.search(lowered):
+        put(NOT_RECEIVED)
+    # "wrong" said of the goods, not "is something wrong on your side".
+    if "wrong" in found and not cues.NOT_THE_GOODS_WRONG.search(lowered):
+        put(WRONG)
+    if "partial" in found or "short" in found or cues.PARTIAL_CUES.search(lowered):
+        put(PARTIAL)
+    if ("late" in found or cues.LATE_CUES.search(lowered)) and not asks_status:
+        put(LATE)
+    if cues.REFUND_REJECTED_CUES.search(lowered):
+        put(REFUND_REJECTED)
+    for match in cues.CONFIRMED_CUES.finditer(lowered):
+        before = lowered[max(0, match.start() - 24) : match.start()]
+        # "has not pressed confirm": the order waits for the buyer's confirmation.
+        put(MARKED_DELIVERED if cues.NOT_CONFIRMED.search(before) else CONFIRMED)
+    if "confirm_received" in found and MARKED_DELIVERED not in slots:
+        put(CONFIRMED)
+    if "agree" in found:
+        put(AGREED)
+    if cues.WAITING_DELIVERY_CUES.search(lowered) and not asks_status:
+        put(PAID)
+        # Waiting Delivery is where a paid order normally is: a problem once it is late.
+        late = "late" in found or bool(cues.LATE_CUES.search(lowered))
+        put(NOT_RECEIVED, 1.0 if late else 0.5)
+    if cues.WRONG_CUES.search(lowered) or (
+        NOT_RECEIVED not in slots and cues.MISMATCH.search(lowered)
+    ):
+        put(WRONG)
+    if cues.RECEIVED_CUES.search(lowered) and NOT_RECEIVED not in slots:
+        put(RECEIVED)
+    if cues.SELLER_CUES.search(lowered) or cues.SELLER_OPENING.match(lowered):
+        put(SELLER)
+        # A seller who delivered: the order waits for the buyer's confirmation (whatever
+        # the buyer says he got).
+        if cues.SELLER_DELIVERED.search(lowered):
+            put(MARKED_DELIVERED)
+
+    # What is wanted: from the clauses that carry the need, else from the whole message.
+    def wants(words: str, names: set[str]) -> list[str]:
+        out = []
+        # "status says Refunding" names a status, it does not ask for money back.
+        if (
+            "refund" in names and not cues.REFUNDING_CUES.search(words)
+        ) or cues.WANT_REFUND_CUES.search(words):
+            out.append(WANT_REFUND)
+        if (
+            "cancel" in names and not cues.PASSIVE_CANCEL.search(words)
+        ) or cues.WANT_CANCEL_CUES.search(words):
+            out.append(WANT_CANCEL)
+        if cues.WANT_MONEY_CUES.search(words):
+            out.append(WANT_MONEY)
+        if cues.WANT_OUTCOME_CUES.search(words):
+            out.append(WANT_OUTCOME)
+        if cues.WANT_CONFIRM_CUES.search(words):
+            out.append(WANT_CONFIRM)
+        if "duration" in names or "deadline" in names or cues.WANT_TIME_CUES.search(words):
+            out.append(WANT_TIME)
+        if (
+            "track" in names
+            or ("meaning" in names and cues.STATUS_WORDS.search(words))
+            or cues.WANT_STATUS_CUES.search(words)
+        ):
+            out.append(WANT_STATUS)
+        if (
+            ("details" in names or "my_orders" in names)
+            and ("check" in names or cues.WHERE.search(words))
+        ) or cues.WANT_DETAILS_CUES.search(words):
+            out.append(WANT_DETAILS)
+        if "next" in names or cues.WANT_NEXT_CUES.search(words):
+            out.append(WANT_NEXT)
+        return out
+
+    # The need decides between articles sharing the facts: it weighs more.
+    # Without a clause that asks, the whole message; but a story that mentions details
+    # or a status is not asking to see them.
+    read = wants(need, wanted) or [
+        w for w in wants(lowered, found) if w not in (WANT_DETAILS, WANT_STATUS)
+    ]
+    if REFUNDING in slots and REFUND_OPEN not in slots and not cues.MONEY_BACK.search(lowered):
+        # "status says Refunding": the word names a status, it does not ask for a refund.
+        read = [w for w in read if w != WANT_REFUND]
+    for slot in read:
+        put(slot, _WANT_WEIGHT)
+    # A need no article answers counts when it is what is asked, and when the words do
+    # not tell the asker's own order going wrong ("delivered 2 days ago, never got the
+    # login details" is about the order, whatever else it names; "report a fake listing"
+    # is not).
+    problems = _PROBLEMS & slots.keys()
+    own_order = len(problems) >= 2 or bool({PAID, RECEIVED, CONFIRMED} & slots.keys())
+    for name, cue in cues.UNCOVERED_CUES:
+        if (name in cues.NEVER_ORDERS or not own_order) and cue.search(need):
+            put(UNCOVERED + name)
+
+    if order is not None:
+        _order_facts(order, put)
+    if STATUS_UNPAID in slots:
+        put(PAID)
+    if PAID in slots and not (_PROBLEMS | {RECEIVED, CONFIRMED}) & slots.keys():
+        put(NO_PROBLEM)
+    return Situation(slots)
+
+
+def _order_facts(order: OrderContext, put: Callable[[str, float], None]) -> None:
+    """What the asker's order says, weaker than the words (it may be another order)."""
+    weight = 0.8
+    if order.role is Role.SELLER:
+        put(SELLER, weight)
+    if order.status is Status.WAITING_PAYMENT:
+        put(UNPAID, weight)
+        if order.overdue:
+            put(EXPIRED, weight)
+    elif order.status is Status.WAITING_DELIVERY:
+        put(PAID, weight)
+        if order.role is not Role.SELLER:
+            put(NOT_RECEIVED, weight)
+        if order.overdue:
+            put(LATE, weight)
+    elif order.status is Status.WAITING_CONFIRMATION:
+        put(PAID, weight)
+        put(MARKED_DELIVERED, weight)
+        if order.overdue:
+            put(LATE, weight)
+    elif order.status is Status.COMPLETED:
+        put(PAID, weight)
+        put(CONFIRMED, weight)
+    elif order.status is Status.REFUNDING:
+        put(PAID, weight)
+        put(REFUND_OPEN, weight)
+    elif order.status is Status.EXPIRED:
+        put(EXPIRED, weight)
+    if order.refund_requested:
+        put(REFUND_OPEN, weight)
+
+
+def check_slots(values: Iterable[str], *, source: str) -> tuple[tuple[str, ...], ...]:
+    """Parse ``a+b`` declarations into tuples of known slots; ValueError on an unknown one."""
+    out = []
+    for value in values:
+        parts = tuple(p.strip() for p in value.split("+"))
+        for part in parts:
+            if part not in SLOTS:
+                raise ValueError(f"{source}: unknown situation {part!r}")
+        out.append(parts)
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How an article's declared situations meet a read one."""
+
+    # Weight of the slots the matched declarations explain (a slot the words say counts
+    # 1, a want 1.5, one only the order says less).
+    best: float
+    # One of them was read from the words, not only from the order.
+    said: bool
+    # Weight of the strongest slot the article is declared not for (0 when none).
+    against: float
+    # The needs the article declares it answers.
+    wants: frozenset[str] = frozenset()
+    # The slots its matched declarations explain.
+    held: frozenset[str] = frozenset()
+
+
+def fit(situation: Situation, answers: Iterable[tuple[str, ...]], not_for: Iterable[str]) -> Fit:
+    """How well an article's declared situations fit the situation read."""
+    slots = situation.slots
+    # Every slot some matched declaration explains: an article that accounts for more of
+    # the situation (paid, not received, three days late) fits it better.
+    held = {p for parts in answers if all(p in slots for p in parts) for p in parts}
+    best = sum(slots[p] for p in held)
+    said = any(slots[p] >= 1.0 for p in held)
+    # An article may be not for sellers in general yet answer a seller's refund request:
+    # a slot its matched declaration names does not count against it.
+    against = max((slots.get(s, 0.0) for s in not_for if s not in held), default=0.0)
+    wants = frozenset(p for parts in answers for p in parts if p.startswith(_WANT))
+    return Fit(best, said, against, wants, frozenset(held))

@@ -1,0 +1,146 @@
+"""The matcher reads the situation (and the asker's order) beside the words."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.faq import FaqIndex
+from bot.domain.faq_needs import (
+    MARKED_DELIVERED,
+    NOT_RECEIVED,
+    PAID,
+    PARTIAL,
+    SELLER,
+    STATUS_UNPAID,
+    UNPAID,
+    WANT_CANCEL,
+    WANT_REFUND,
+    fit,
+    read_situation,
+)
+from bot.domain.faq_situation import OrderContext
+from bot.domain.model import Role, Status
+from bot.help_center import load_index
+
+BUYER, SELLER_ROLE = Role.BUYER, Role.SELLER
+
+
+@pytest.fixture(scope="module")
+def index() -> FaqIndex:
+    return load_index()
+
+
+# (question, the asker's order or None, the document id answered or None for a decline)
+ORDER_CASES = [
+    # Words that tell no situation alone: declined without the order.
+    ("still nothing", None, None),
+    # A buyer whose delivery is overdue: the seller has not delivered.
+    (
+        "still nothing",
+        OrderContext(Status.WAITING_DELIVERY, BUYER, overdue=True),
+        "not-received-refund",
+    ),
+    # The same words while the order waits for confirmation: marked delivered, not received.
+    (
+        "still nothing",
+        OrderContext(Status.WAITING_CONFIRMATION, BUYER),
+        "marked-delivered-not-received",
+    ),
+    # A seller asking when the money comes while the buyer has to confirm: the 72-hour
+    # automatic confirmation is told in the marked-delivered article.
+    (
+        "when do I get paid",
+        OrderContext(Status.WAITING_CONFIRMATION, SELLER_ROLE),
+        "marked-delivered-not-received",
+    ),
+    # A seller issuing a refund on their own is not what the refund article tells.
+    ("as a seller how do i refund a buyer", None, None),
+    # Cancelling: which article depends on whether the order is paid.
+    ("can I cancel", OrderContext(Status.WAITING_PAYMENT, BUYER), "cancel-unpaid-order"),
+    ("can I cancel", OrderContext(Status.WAITING_DELIVERY, BUYER), "cancel-paid-order"),
+    # "How long": the payment window, or the delivery window.
+    ("how long more", OrderContext(Status.WAITING_PAYMENT, BUYER), "payment-time-limit"),
+    ("how long more", OrderContext(Status.WAITING_DELIVERY, BUYER), "not-received-refund"),
+    # A seller with an open refund request asking how long they have.
+    (
+        "how long do I have to respond",
+        OrderContext(Status.REFUNDING, SELLER_ROLE, refund_requested=True),
+        "request-refund",
+    ),
+    # The order is evidence, never a topic: off-topic and uncovered needs stay declined.
+    ("what is the weather today", OrderContext(Status.WAITING_DELIVERY, BUYER), None),
+    ("how do I withdraw my balance", OrderContext(Status.WAITING_CONFIRMATION, SELLER_ROLE), None),
+]
+
+
+@pytest.mark.parametrize(("question", "order", "expected"), ORDER_CASES)
+def test_ask_with_order(
+    index: FaqIndex, question: str, order: OrderContext | None, expected: str | None
+) -> None:
+    answer = index.ask(question, order=order)
+    if expected is None:
+        assert not answer.answered
+    else:
+        assert answer.answered and answer.document is not None
+        assert answer.document.id == expected
+
+
+# (question, answered document id or None): situations without a question, needs the
+# articles do not answer though they share its words.
+WORDS_CASES = [
+    (
+        "paid 2 days ago, seller still hasnt sent anything, I want my money back",
+        "not-received-refund",
+    ),
+    ("status says delivered but I got nothing", "marked-delivered-not-received"),
+    ("I have not paid yet and I dont want it anymore, how to cancel", "cancel-unpaid-order"),
+    ("I already clicked confirm received and now the code does not work", "confirmed-received"),
+    ("the order has been in Waiting Delivery for four days", "not-received-refund"),
+    ("my order shows waiting confirmation, what does that mean", "track-order-status"),
+    ("can I pay for my order in installments", None),
+    ("how do I report a seller who is scamming people", None),
+    ("as a seller can I change the price of my listing after someone ordered", None),
+]
+
+
+@pytest.mark.parametrize(("question", "expected"), WORDS_CASES)
+def test_ask_reads_the_situation(index: FaqIndex, question: str, expected: str | None) -> None:
+    answer = index.ask(question)
+    assert (answer.document.id if answer.answered and answer.document else None) == expected
+
+
+def _slots(text: str, concepts: set[str], order: OrderContext | None = None) -> set[str]:
+    return set(read_situation(text, concepts, concepts, text, order).slots)
+
+
+def test_paying_talked_about_is_not_paid() -> None:
+    assert PAID not in _slots("how long do i have to pay", {"pay", "duration"})
+    assert UNPAID in _slots("i have not paid yet", {"unpaid"})
+    assert PAID in _slots("i paid yesterday", {"pay"})
+
+
+def test_paid_but_shown_unpaid_is_its_own_fact() -> None:
+    assert STATUS_UNPAID in _slots("i paid but the order still shows unpaid", {"pay", "unpaid"})
+
+
+def test_the_words_outweigh_the_order() -> None:
+    order = OrderContext(Status.WAITING_CONFIRMATION, SELLER_ROLE)
+    slots = read_situation("x", (), (), "x", order).slots
+    assert slots[MARKED_DELIVERED] < 1.0 and slots[SELLER] < 1.0
+
+
+def test_the_need_is_read_from_the_asking_clause() -> None:
+    story = "I bought a skin last week. The seller did 3 of 5. Can I get the rest refunded?"
+    slots = _slots_story(story)
+    assert PARTIAL in slots and WANT_REFUND in slots and WANT_CANCEL not in slots
+
+
+def _slots_story(text: str) -> set[str]:
+    return set(read_situation(text, {"refund"}, {"refund"}, "Can I get the rest refunded?").slots)
+
+
+def test_fit_prefers_the_fuller_declared_combination() -> None:
+    situation = read_situation("x", {"not_received"}, (), "x", None)
+    assert fit(situation, ((NOT_RECEIVED,),), ()).best == 1.0
+    assert fit(situation, ((NOT_RECEIVED, PAID),), ()).best == 0.0
+    assert fit(situation, (), (NOT_RECEIVED,)).against == 1.0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -709,6 +710,7 @@ class Store:
         self._db = db
         # One connection cannot interleave two transactions: tasks take turns.
         self._lock = asyncio.Lock()
+        self._busy_timeout_ms: int | None = None  # the connection's, read at first use
 
     @classmethod
     async def open(
@@ -734,7 +736,7 @@ class Store:
     async def transaction(self) -> AsyncIterator[Tx]:
         """One atomic unit of work: everything inside commits together or not at all."""
         async with self._lock:
-            await self._db.execute("BEGIN IMMEDIATE")
+            await self._begin()
             try:
                 tx = Tx(self._db)
                 yield tx
@@ -743,6 +745,24 @@ class Store:
                 await self._db.execute("ROLLBACK")
                 raise
             await self._db.execute("COMMIT")
+
+    async def _begin(self) -> None:
+        """BEGIN IMMEDIATE on the loop's thread when the write lock is free (the usual case:
+        no thread switch, see store/queries.py); when another process holds it, wait for it
+        on aiosqlite's thread, up to the busy timeout, as before."""
+        raw = self._db._conn
+        if self._busy_timeout_ms is None:
+            self._busy_timeout_ms = int(raw.execute("PRAGMA busy_timeout").fetchone()[0])
+        raw.execute("PRAGMA busy_timeout = 0")
+        try:
+            raw.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+                raise
+        finally:
+            raw.execute(f"PRAGMA busy_timeout = {self._busy_timeout_ms}")
+        await self._db.execute("BEGIN IMMEDIATE")
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Tx]:

@@ -314,6 +314,15 @@ def read_situation(
             put(UNCOVERED + name)
 
     if order is not None:
+        # The words say it was paid and the asker's own order still waits for payment (or
+        # expired unpaid): that is a payment not showing on the order, whatever else they
+        # tell ("paid yesterday, the seller has sent nothing").
+        if (
+            slots.get(PAID, 0.0) >= 1.0
+            and order.role is not Role.SELLER
+            and order.status in (Status.WAITING_PAYMENT, Status.EXPIRED)
+        ):
+            put(STATUS_UNPAID)
         _order_facts(order, put)
     if STATUS_UNPAID in slots:
         put(PAID)

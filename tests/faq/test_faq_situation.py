@@ -158,3 +158,26 @@ def test_fit_prefers_the_fuller_declared_combination() -> None:
     assert fit(situation, ((NOT_RECEIVED,),), ()).best == 1.0
     assert fit(situation, ((NOT_RECEIVED, PAID),), ()).best == 0.0
     assert fit(situation, (), (NOT_RECEIVED,)).against == 1.0
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What's the difference between 4G and 5G?",
+        "what does this word mean",
+    ],
+)
+def test_a_question_that_names_no_order_is_declined(index: FaqIndex, question: str) -> None:
+    # Generic question words ("difference", "mean") overlap an article, but nothing in the
+    # question is about buying here.
+    assert not index.ask(question).answered
+
+
+def test_off_topic_words_in_the_background_do_not_stop_a_story(index: FaqIndex) -> None:
+    story = (
+        "I tried a new wallet this time because of a promo. It kept loading, then said"
+        " the payment failed. Is something broken?"
+    )
+    answer = index.ask(story)
+    assert answer.answered
+    assert answer.document is not None and answer.document.id == "payment-failed"

@@ -27,7 +27,15 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot.domain.faq_cues import ORDER_CONCEPTS
-from bot.domain.faq_needs import Situation, check_slots, fit, need_clauses, read_situation
+from bot.domain.faq_needs import (
+    LATE,
+    SELLER,
+    Situation,
+    check_slots,
+    fit,
+    need_clauses,
+    read_situation,
+)
 from bot.domain.faq_situation import OrderContext
 
 DEFAULT_MIN_SCORE = 0.36
@@ -70,6 +78,8 @@ _AGAINST_CUT = 0.6
 # Score of a situation the words tell but do not match, just above the threshold: the
 # chat offers it as a choice ("Did you mean") rather than asserting it.
 _SITUATION_ALONE = 0.37
+# A seller telling no situation (only that they sell) keeps this share of the score.
+_SHOP_ONLY_FACTOR = 0.6
 # A need no article answers ("can I pay in installments") keeps this share of the score.
 _UNCOVERED_FACTOR = 0.3
 # A question with no word of buying on the marketplace and no fact about an order keeps
@@ -673,7 +683,8 @@ def _names_an_order(analysis: _Analysis, situation: Situation) -> bool:
             name = term[1:]
             if name in ORDER_CONCEPTS or name.removeprefix("not_") in ORDER_CONCEPTS:
                 return True
-    return any(not slot.startswith("want:") for slot in situation.slots)
+    # "Slow" or "late" alone says nothing of an order ("my internet is so slow").
+    return any(not slot.startswith("want:") and slot != LATE for slot in situation.slots)
 
 
 class FaqIndex:
@@ -813,6 +824,10 @@ class FaqIndex:
         fits = [fit(situation, self._answers[n], d.not_for) for n, d in enumerate(self._docs)]
         told = any(weight >= 1.0 for weight in situation.slots.values())
         about_orders = order is not None or _names_an_order(analysis, situation)
+        # A seller who tells no fact about an order and asks for nothing an article
+        # answers is asking about running a shop (listings, delivery settings, levels):
+        # the articles answer a seller only in a situation.
+        shop_only = situation.slots.keys() == {SELLER} and situation.slots[SELLER] >= 1.0
         any_held = any(f.held for f in fits)
         out = []
         for n, score in enumerate(text):
@@ -841,6 +856,8 @@ class FaqIndex:
                     score = max(score, _SITUATION_ALONE + _SITUATION_BOOST * share / 2)
             if situation.uncovered:
                 score *= _UNCOVERED_FACTOR
+            if shop_only and self._answers[n]:
+                score *= _SHOP_ONLY_FACTOR
             if not about_orders and self._answers[n]:
                 # Only an article about orders (one that declares situations) needs the
                 # question to speak of one; an operator's article on another topic does not.

@@ -272,6 +272,9 @@ WANT_CANCEL_CUES = cue(
     r"tak (?:jadi|nak)",
     r"cheaper elsewhere",
     r"found (?:it|the same \w+|one) cheaper",
+    r"get rid of (?:it|this|that|the order|my order)",
+    r"(?:remove|delete|clear) (?:it|this|that|the|my) (?:\w+ )?order",
+    r"(?:buang|padam) (?:order|pesanan)",
 )
 
 # "will the order be cancelled" asks what happens, not to cancel.
@@ -390,6 +393,9 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"split (?:the )?payment",
             r"bnpl",
             r"paylater",
+            r"pay (?:half|part|some|a bit|sikit|separuh) (?:of it )?(?:now|first|dulu)",
+            r"(?:the rest|the balance|the remaining|the other half|half) "
+            r"(?:later|next (?:week|month)|bulan depan)",
         ),
     ),
     (
@@ -581,7 +587,6 @@ ORDER_CONCEPTS = frozenset(
         "pay_late",
         "bank",
         "bank_transfer",
-        "late",
         "late_delivery",
         "wrong",
         "wrong_item",

@@ -181,3 +181,25 @@ def test_off_topic_words_in_the_background_do_not_stop_a_story(index: FaqIndex) 
     answer = index.ask(story)
     assert answer.answered
     assert answer.document is not None and answer.document.id == "payment-failed"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "seller here, how do I set up auto delivery for my codes",
+        "as a seller how do I add a new product",
+    ],
+)
+def test_a_seller_telling_no_situation_is_declined(index: FaqIndex, question: str) -> None:
+    # Running a shop is not what the order articles answer a seller.
+    assert not index.ask(question).answered
+
+
+def test_a_seller_waiting_for_the_buyer_is_the_auto_confirmation(index: FaqIndex) -> None:
+    answer = index.ask("buyer still hasn't confirmed, when will I receive the money")
+    assert answer.document is not None
+    assert answer.document.id == "marked-delivered-not-received"
+
+
+def test_slow_alone_names_no_order(index: FaqIndex) -> None:
+    assert not index.ask("my internet is so slow today, any tips?").answered

@@ -185,6 +185,12 @@ SHOWS_NOT_PAID_CUES = cue(
     r"(?:become|becomes|jadi|turn|turns|change to|show|shows) (?:as )?paid",
     r"(?:send|hantar|submit|upload) (?:the |my )?(?:receipt|resit|proof|slip|bukti)",
     r"(?:receipt|resit|proof|slip|bukti) (?:\w+ ){0,2}(?:send|hantar|submit|to who|kat mana|where)",
+    # The site still asks for the money: the payment is not on the order.
+    r"(?:wants|asks|asking|tells|telling) me to pay",
+    r"(?:asks|asking) (?:me )?for (?:the )?payment",
+    # Paid, and the order has not moved since.
+    r"(?:order|status) (?:\w+ ){0,2}(?:hasnt|has not|didnt|did not|not|never|x|tak|belum) "
+    r"(?:moved|changed|updated|update|change|berubah|bergerak)",
 )
 
 # What came is not what was paid for ("arrived, it's the standard edition, I paid for
@@ -204,6 +210,7 @@ WRONG_CUES = cue(
     r"(?:cannot|cant|can not|does not|doesnt|did not|didnt|not|tak|tak boleh|x boleh|xboleh) "
     r"(?:login|log in|work|be used|use|redeem|boleh guna|dapat guna)",
     r"not what (?:he|she|i|they|we) (?:ordered|paid for|bought)",
+    r"not the (?:\w+ ){0,3}(?:i|that i|which i) (?:picked|chose|selected|ordered|bought|paid for)",
     # The goods taken away after delivery: kicked out, taken back, revoked.
     r"(?:kicked|kick) (?:me )?out",
     r"kena kick",
@@ -272,7 +279,7 @@ WANT_CANCEL_CUES = cue(
     r"tak (?:jadi|nak)",
     r"cheaper elsewhere",
     r"found (?:it|the same \w+|one) cheaper",
-    r"get rid of (?:it|this|that|the order|my order)",
+    r"(?:get rid of|drop) (?:it|this|that|the order|my order)",
     r"(?:remove|delete|clear) (?:it|this|that|the|my) (?:\w+ )?order",
     r"(?:buang|padam) (?:order|pesanan)",
 )

@@ -250,6 +250,10 @@ def read_situation(
         put(WRONG)
     if cues.RECEIVED_CUES.search(lowered) and NOT_RECEIVED not in slots:
         put(RECEIVED)
+    if "late_delivery" in found and not {RECEIVED, MARKED_DELIVERED, WRONG} & slots.keys():
+        # "waiting since Monday for my account": the goods have not come; a problem once
+        # the wait is long.
+        put(NOT_RECEIVED, 1.0 if LATE in slots else 0.5)
     if cues.SELLER_CUES.search(lowered) or cues.SELLER_OPENING.match(lowered):
         put(SELLER)
         # A seller who delivered: the order waits for the buyer's confirmation (whatever

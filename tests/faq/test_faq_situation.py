@@ -203,3 +203,30 @@ def test_a_seller_waiting_for_the_buyer_is_the_auto_confirmation(index: FaqIndex
 
 def test_slow_alone_names_no_order(index: FaqIndex) -> None:
     assert not index.ask("my internet is so slow today, any tips?").answered
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # A long wait for the goods is the goods not having come.
+        (
+            "I've been waiting since Monday for my Disney+ account. Messaged the guy 3 times,"
+            " no answer. This is getting ridiculous.",
+            "not-received-refund",
+        ),
+        # "not the one I picked": the goods are not what was ordered.
+        (
+            "Hi, so the thing I bought came but it's the Japanese version not the global one I"
+            " picked. Not happy.",
+            "not-as-described",
+        ),
+        # The site still asks for the money: the payment is not on the order.
+        (
+            "The money left my account 20 minutes ago but your site still wants me to pay.",
+            "paid-status-unpaid",
+        ),
+    ],
+)
+def test_situations_told_in_plain_words(index: FaqIndex, question: str, expected: str) -> None:
+    answer = index.ask(question)
+    assert answer.document is not None and answer.document.id == expected

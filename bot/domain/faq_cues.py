@@ -168,6 +168,9 @@ PAID_CUES = cue(
 UNPAID_CUES = cue(
     r"(?:didnt|did not|havent|have not|hasnt|not|never|belum|blm|tak|x|forgot to|lupa) (?:yet )?"
     r"(?:pay|paid|bayar|make (?:the )?payment|made (?:the )?payment)",
+    # "how long do I have to pay": the order waits for the payment.
+    r"(?:how long|how much time|until when|sampai bila|berapa lama) (?:\w+ ){0,4}"
+    r"(?:to|must|should|can|untuk|nak) (?:pay|bayar|make (?:the )?payment)",
 )
 
 # Paid, yet the order does not show it.
@@ -285,7 +288,11 @@ WANT_CANCEL_CUES = cue(
 )
 
 # "will the order be cancelled" asks what happens, not to cancel.
-PASSIVE_CANCEL = cue(r"(?:be|been|get|gets|got|kena|is|auto) (?:auto ?)?cancel\w*")
+PASSIVE_CANCEL = cue(
+    r"(?:be|been|get|gets|got|kena|is|auto) (?:auto ?)?cancel\w*",
+    # "pay before it cancels": what happens, not a wish to cancel.
+    r"before (?:it|the order|my order|order) (?:\w+ )?cancel\w*",
+)
 
 WANT_STATUS_CUES = cue(
     r"(?:check|see|know|view|tengok|semak|track) (?:the |my )?(?:order )?(?:status|progress)",

@@ -83,6 +83,8 @@ RECEIVED_CUES = cue(
     r"redeemed (?:it )?successfully",
     r"(?:everything|all|it) (?:appears|seems|looks|is) (?:to be )?(?:in order|fine|ok|okay|good)",
     r"works? (?:fine|well|perfectly)",
+    r"came through",
+    r"(?:all|everything) (?:is )?(?:working|works|good|fine)",
     r"dah (?:dapat|terima|sampai)",
     r"arrived",
     r"(?:received|got|dapat|terima) (?:the |my |his |her )?"
@@ -91,6 +93,16 @@ RECEIVED_CUES = cue(
 
 EXPIRED_CUES = cue(
     r"orders? (?:\w+ )?(?:is |was |has |just )?(?:gone|disappear\w*|vanish\w*|hilang|lesap)",
+)
+# The goods expired, not the order ("the invite expired after 7 days", "code sudah
+# tamat tempoh"): goods that fall short of what was sold.
+GOODS_EXPIRED = cue(
+    r"(?:invite|invitation|link|code|kod|key|voucher|account|akaun|subscription|membership|"
+    r"plan|login|card|pass|license|licence) (?:\w+ ){0,3}(?:expired|expires|expiring|"
+    r"tamat tempoh|dah tamat|luput)",
+)
+ORDER_EXPIRED = cue(
+    r"orders? (?:\w+ ){0,3}expired", r"expired orders?", r"status (?:\w+ ){0,3}expired"
 )
 
 MARKED_CUES = cue(
@@ -117,6 +129,9 @@ NOT_SENT_CUES = cue(
     r"(?:still )?no (?:shards|diamonds?|items?|codes?|keys?|credits?|coins?|gems?|uc|robux|"
     r"top ?ups?|account|login details|details|voucher|gift card|points)\b(?! (?:needed|required))",
     r"nothing (?:\w+ )?(?:yet|arrived|came|showed|appeared|received|in my|masuk|sampai)",
+    # "checked my game this morning and no crystals": looked for the goods, found none.
+    r"(?:checked|check|looked|logged in|login|semak)\b.{0,40}?\b(?:and|but|tapi) "
+    r"(?:still )?(?:no|nothing|empty|takde|tiada)\b",
     r"ran out of stock",
     r"(?:cannot|cant|unable to|tak dapat|tak boleh|not able to) (?:\w+ )?(?:deliver|send|hantar)",
 )
@@ -333,6 +348,8 @@ WANT_CONFIRM_CUES = cue(
     r"(?:should|shud|shld|patut|can|boleh) i (?:\w+ )?(?:the )?confirm\w*",
     r"(?:press|click|tekan|klik) (?:the )?confirm\w* (?:now|yet|dulu|sekarang|or wait)",
     r"(?:close|complete|confirm|finish) (?:the |my |this )?order",
+    r"(?:click|press|do|tekan) (?:\w+ ){0,3}(?:to )?(?:finish|complete|close) "
+    r"(?:it|the order|this)",
     r"(?:before|should|can|when (?:should|do|can)) i (?:confirm|close|complete|press|click)",
 )
 
@@ -385,6 +402,7 @@ WANT_MONEY_CUES = cue(
     r"when (?:do|will|can) i (?:get|receive) (?:paid|the money|my money|the payment)",
     r"(?:get|receive) (?:my )?(?:paid|payment|earnings)",
     r"bila (?:duit|bayaran) (?:masuk|sampai)",
+    r"(?:money|funds?|earnings|duit) (?:\w+ ){0,2}(?:stuck|held|on hold|frozen|tersangkut)",
 )
 
 # Needs no article answers, in the marketplace's own vocabulary.

@@ -184,8 +184,13 @@ def read_situation(
         or (not failed and "deduct" in found)
     )
     shows_unpaid = "unpaid" in found or failed or bool(cues.SHOWS_NOT_PAID_CUES.search(lowered))
+    # "the invite expired after 7 days" says the goods fell short, not that the order did.
+    goods_expired = bool(cues.GOODS_EXPIRED.search(lowered)) and not cues.ORDER_EXPIRED.search(
+        lowered
+    )
+    order_expired = "expire" in found and not goods_expired
     # Paid, and the order expired all the same: the payment is not on the order.
-    shows_unpaid = shows_unpaid or ("expire" in found and bool(cues.PAID_CUES.search(lowered)))
+    shows_unpaid = shows_unpaid or (order_expired and bool(cues.PAID_CUES.search(lowered)))
     if cues.STATUS_UNPAID_CUES.search(lowered) or (paid and shows_unpaid):
         # Money gone, yet the order shows unpaid, or the payment "failed".
         put(STATUS_UNPAID)
@@ -197,7 +202,9 @@ def read_situation(
         put(UNPAID)
     elif paid:
         put(PAID)
-    expired = "expire" in found or bool(cues.EXPIRED_CUES.search(lowered))
+    expired = order_expired or bool(cues.EXPIRED_CUES.search(lowered))
+    if goods_expired:
+        put(WRONG)
     # "expired, cant pay": the payment window closed, the payment did not fail.
     if failed and not paid and not (expired and "cannot_pay" in found):
         put(PAY_FAILED)

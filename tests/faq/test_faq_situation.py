@@ -230,3 +230,22 @@ def test_slow_alone_names_no_order(index: FaqIndex) -> None:
 def test_situations_told_in_plain_words(index: FaqIndex, question: str, expected: str) -> None:
     answer = index.ask(question)
     assert answer.document is not None and answer.document.id == expected
+
+
+def test_goods_that_expired_are_not_an_expired_order(index: FaqIndex) -> None:
+    question = (
+        "I ordered a 1-year Canva Pro and the seller gave me an invite that expired after 7"
+        " days. When I asked, he said that's how it works. I paid for a year!"
+    )
+    answer = index.ask(question)
+    assert answer.document is not None and answer.document.id == "not-as-described"
+
+
+def test_a_seller_whose_money_waits_on_the_buyer(index: FaqIndex) -> None:
+    question = (
+        "Seller here. Delivered an order 3 days ago, buyer never pressed confirm,"
+        " is the money stuck forever?"
+    )
+    answer = index.ask(question)
+    assert answer.document is not None
+    assert answer.document.id == "marked-delivered-not-received"

@@ -465,6 +465,11 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:add|tambah) (?:an |another |more )?(?:item|items) "
             r"(?:to|into|dalam) (?:my |the )?order",
             r"combine (?:my )?orders",
+            # Where the goods go, changed after ordering.
+            r"(?:deliver|send|hantar) (?:it |them )?to (?:a |an )?(?:different|another|new|other) "
+            r"(?:email|id|account|player id|address)",
+            r"(?:change|update|edit|tukar) (?:the |my )?"
+            r"(?:delivery email|player id|user id|game id|uid|server) (?:\w+ ){0,3}(?:order|after)",
         ),
     ),
     (
@@ -526,6 +531,32 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("fees", cue(r"fees?", r"commission", r"caj perkhidmatan")),
+    # What the site keeps or shares about the asker.
+    (
+        "privacy",
+        cue(
+            r"privacy",
+            r"(?:card|personal|payment|bank) (?:info|information|details|data) "
+            r"(?:\w+ ){0,2}(?:stored|saved|kept|safe|shared)",
+            r"(?:get|see|know|have) my (?:phone|phone number|number|email|address|ic|identity)",
+        ),
+    ),
+    # How much one may buy, how often.
+    (
+        "limit",
+        cue(
+            r"how many (?:orders|items|times|purchases) (?:\w+ )?(?:can|may|could) i",
+            r"(?:order|purchase|buying|spending) limits?",
+        ),
+    ),
+    # Following a shop, favourites, wishlists.
+    (
+        "follow",
+        cue(
+            r"follow (?:a |the |this |that )?(?:sellers?|shops?|stores?)",
+            r"(?:wishlist|wish list|favourites?|favorites?)",
+        ),
+    ),
     (
         "account",
         cue(

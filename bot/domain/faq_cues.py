@@ -285,6 +285,8 @@ WANT_CANCEL_CUES = cue(
     r"back out of (?:the |this |my )?(?:order|purchase|deal)",
     r"(?:can i|could i|boleh) (?:get |back |pull )?out",
     r"(?:ordered|bought|paid) (?:\w+ ){0,3}twice",
+    r"(?:beli|terbeli|order|bayar|tempah) (?:\w+ ){0,3}(?:dua kali|2 kali)",
+    r"(?:satu|1) (?:je|jer|sahaja|saja) (?:\w+ )?(?:nak|perlu|mau)",
     r"duplicate order",
     r"double order",
     r"only need one",

@@ -316,6 +316,7 @@ WANT_STATUS_CUES = cue(
     r"where is my order",
     r"what (?:that|this|it|the status) means?",
     r"what (?:is|does) (?:the |a |my )?(?:status )?(?:waiting|refunding|expired|deleted|completed)",
+    r"(?:whats|what is) (?:the |a )?(?:waiting \w+|refunding|expired|deleted|completed) status",
     r"difference between (?:\w+ )?(?:waiting|status|delivery|confirmation|refunding|expired)",
     r"apa beza",
     r"(?:see|check|know|tengok|semak) (?:if|whether|sama ada) (?:my |the )?order",

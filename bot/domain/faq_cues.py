@@ -228,7 +228,11 @@ WRONG_CUES = cue(
     r"(?:cannot|cant|can not|does not|doesnt|did not|didnt|not|tak|tak boleh|x boleh|xboleh) "
     r"(?:login|log in|work|be used|use|redeem|boleh guna|dapat guna)",
     r"not what (?:he|she|i|they|we) (?:ordered|paid for|bought)",
-    r"not the (?:\w+ ){0,3}(?:i|that i|which i) (?:picked|chose|selected|ordered|bought|paid for)",
+    # "the individual plan, not the family plan I ordered" (but not "not received the
+    # item I ordered").
+    r"not (?!(?:yet|received|receive|get|got|arrived|sent|delivered|deliver|see|seen|find|found)\b)"
+    r"(?:the |a |an )?(?:\w+ ){0,3}(?:i|that i|which i) (?:picked|chose|selected|ordered|bought|"
+    r"paid for)",
     # The goods taken away after delivery: kicked out, taken back, revoked.
     r"(?:kicked|kick) (?:me )?out",
     r"kena kick",

@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from bot.domain.faq_cues import ORDER_CONCEPTS
 from bot.domain.faq_needs import (
     LATE,
+    NO_PROBLEM,
     SELLER,
     Situation,
     check_slots,
@@ -852,7 +853,13 @@ class FaqIndex:
             elif share > 0:
                 if score >= _SITUATION_FLOOR:
                     score += _SITUATION_BOOST * share
-                if (plain or found.best >= _SITUATION_FULL_FIT - 1.0) and found.said:
+                # "Nothing has gone wrong" is inferred from a purchase told, not said: alone it
+                # is no situation ("I bought a key, how do I activate it").
+                if (
+                    (plain or found.best >= _SITUATION_FULL_FIT - 1.0)
+                    and found.said
+                    and found.held - {NO_PROBLEM}
+                ):
                     score = max(score, _SITUATION_ALONE + _SITUATION_BOOST * share / 2)
             if situation.uncovered:
                 score *= _UNCOVERED_FACTOR

@@ -417,7 +417,7 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "report",
         cue(
-            r"report(?:ing)? (?:a|the|this|that)? ?(?:fake )?"
+            r"report(?:ing)? (?:a|the|this|that)? ?(?:fake |scam |scammy |dodgy )?"
             r"(?:seller|buyer|user|scammer|account|listing|shop|store|product)",
             r"(?:ban|block|blacklist) (?:a|the|this|that)? ?(?:seller|buyer|user)",
             r"scamming (?:people|others|everyone)",
@@ -538,6 +538,17 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("fees", cue(r"fees?", r"commission", r"caj perkhidmatan")),
+    # Using the goods once they came: activating, redeeming, reselling, giving them away.
+    (
+        "use_goods",
+        cue(
+            r"how (?:do|can|to|should) (?:i |we )?(?:activate|redeem|use|install|apply|load) "
+            r"(?:it|them|this|the \w+|my \w+)(?: (?:on|in|into|at) \w+)?",
+            r"(?:resell|sell) (?:the |this |my )?(?:\w+ )?(?:i|that i) (?:bought|got|purchased)",
+            r"(?:send|give|gift|transfer) (?:it|them) to (?:my |a )?(?:friend|brother|sister|"
+            r"family|someone)",
+        ),
+    ),
     # What the site keeps or shares about the asker.
     (
         "privacy",
@@ -585,6 +596,10 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 # Needs that are not about an order on this marketplace, whatever else the message says.
 NEVER_ORDERS = frozenset({"other_site", "assistant", "outage", "hours"})
+# Needs that follow a purchase without anything gone wrong with it: they count unless the
+# words tell a problem with the order ("how do I redeem it, it says invalid" is about the
+# goods).
+UNLESS_PROBLEM = frozenset({"use_goods"})
 
 # Clauses that carry the need in a long story: questions and statements of a want.
 NEED_CLAUSE = cue(

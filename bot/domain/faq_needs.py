@@ -321,7 +321,11 @@ def read_situation(
     problems = _PROBLEMS & slots.keys()
     own_order = len(problems) >= 2 or bool({PAID, RECEIVED, CONFIRMED} & slots.keys())
     for name, cue in cues.UNCOVERED_CUES:
-        if (name in cues.NEVER_ORDERS or not own_order) and cue.search(need):
+        if name in cues.UNLESS_PROBLEM:
+            counts = not problems and REFUND_OPEN not in slots
+        else:
+            counts = name in cues.NEVER_ORDERS or not own_order
+        if counts and cue.search(need):
             put(UNCOVERED + name)
 
     if order is not None:

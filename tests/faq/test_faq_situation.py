@@ -249,3 +249,23 @@ def test_a_seller_whose_money_waits_on_the_buyer(index: FaqIndex) -> None:
     answer = index.ask(question)
     assert answer.document is not None
     assert answer.document.id == "marked-delivered-not-received"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # Using the goods once they came is no article's subject.
+        "I bought a Steam key, how do I activate it on Steam?",
+        "I bought a gift card, can I send it to my friend as a gift",
+        "where do I report a scam seller",
+    ],
+)
+def test_a_purchase_told_without_a_problem_is_not_a_situation(
+    index: FaqIndex, question: str
+) -> None:
+    assert not index.ask(question).answered
+
+
+def test_redeeming_goods_that_fail_is_about_the_goods(index: FaqIndex) -> None:
+    answer = index.ask("how do I redeem it, the code says invalid")
+    assert answer.document is not None and answer.document.id == "not-as-described"

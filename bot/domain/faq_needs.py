@@ -255,7 +255,8 @@ def read_situation(
         NOT_RECEIVED not in slots and cues.MISMATCH.search(lowered)
     ):
         put(WRONG)
-    if cues.RECEIVED_CUES.search(lowered) and NOT_RECEIVED not in slots:
+    # "only one arrived": part of the goods came, which is not the goods received.
+    if cues.RECEIVED_CUES.search(lowered) and not {NOT_RECEIVED, PARTIAL} & slots.keys():
         put(RECEIVED)
     if "late_delivery" in found and not {RECEIVED, MARKED_DELIVERED, WRONG} & slots.keys():
         # "waiting since Monday for my account": the goods have not come; a problem once

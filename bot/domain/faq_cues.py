@@ -43,6 +43,12 @@ SELLER_CUES = cue(
     r"pembeli (?:minta|kata|tak)",
 )
 
+# A seller telling what the buyer wants: that is what the seller asks about.
+BUYER_WANTS_CANCEL = cue(
+    r"(?:buyer|pembeli|customer)\b.{0,30}\b(?:wants?|wanted|asks?|asked|asking|requests?|"
+    r"requested|minta|nak|mahu) (?:me )?(?:to )?(?:cancel|batal)",
+)
+
 # The buyer has asked for a refund (told as a fact, not asked how to).
 REFUND_OPEN_CUES = cue(
     r"(?:asked|requested|submitted|applied|claimed|opened|raised|filed|made|asking) (?:for )?"
@@ -84,15 +90,16 @@ RECEIVED_CUES = cue(
     r"(?:everything|all|it) (?:appears|seems|looks|is) (?:to be )?(?:in order|fine|ok|okay|good)",
     r"works? (?:fine|well|perfectly)",
     r"came through",
-    r"(?:all|everything) (?:is )?(?:working|works|good|fine)",
-    r"dah (?:dapat|terima|sampai)",
+    r"dah (?:dapat|terima|sampai|masuk)",
+    r"(?:semua|all|everything) (?:ok|okay|baik|good|fine|working)\b",
     r"arrived",
     r"(?:received|got|dapat|terima) (?:the |my |his |her )?"
     r"(?:login|account|code|key|item|details|voucher|card|game)\w*",
 )
 
 EXPIRED_CUES = cue(
-    r"orders? (?:\w+ )?(?:is |was |has |just )?(?:gone|disappear\w*|vanish\w*|hilang|lesap)",
+    r"orders? (?:\w+ )?(?:is |was |has |just |dah |sudah )?"
+    r"(?:gone|disappear\w*|vanish\w*|hilang|lesap)",
 )
 # The goods expired, not the order ("the invite expired after 7 days", "code sudah
 # tamat tempoh"): goods that fall short of what was sold.
@@ -125,6 +132,8 @@ NOT_SENT_CUES = cue(
     r"no delivery",
     r"gone (?:silent|quiet|missing)",
     r"still (?:nothing|no item|no items|waiting(?! (?:for )?payment))",
+    r"(?:until now|till now|til now|sampai sekarang|sampai harini|hingga kini),? (?:still )?"
+    r"(?:nothing|no|takde|tiada|tak dapat|belum|x dapat)\b",
     r"undelivered",
     r"(?:still )?no (?:shards|diamonds?|items?|codes?|keys?|credits?|coins?|gems?|uc|robux|"
     r"top ?ups?|account|login details|details|voucher|gift card|points)\b(?! (?:needed|required))",
@@ -182,6 +191,7 @@ PAID_CUES = cue(
 # Not paying, said outright.
 UNPAID_CUES = cue(
     r"(?:didnt|did not|havent|have not|hasnt|not|never|belum|blm|tak|x|forgot to|lupa) (?:yet )?"
+    r"(?:sempat |sempat nak |get to |got to |manage to |managed to |have time to |had time to )?"
     r"(?:pay|paid|bayar|make (?:the )?payment|made (?:the )?payment)",
     # "how long do I have to pay": the order waits for the payment.
     r"(?:how long|how much time|until when|sampai bila|berapa lama) (?:\w+ ){0,4}"

@@ -227,7 +227,11 @@ def read_situation(
         or ("not_click" in found and "confirm" in found)
     ):
         put(MARKED_DELIVERED)
-    if "not_received" in found or "nothing" in found or cues.NOT_SENT_CUES.search(lowered):
+    # An order never paid has nothing to deliver: "the order is gone" ("hilang") is not
+    # the goods missing.
+    if UNPAID not in slots and (
+        "not_received" in found or "nothing" in found or cues.NOT_SENT_CUES.search(lowered)
+    ):
         put(NOT_RECEIVED)
     # "wrong" said of the goods, not "is something wrong on your side".
     if "wrong" in found and not cues.NOT_THE_GOODS_WRONG.search(lowered):
@@ -313,6 +317,9 @@ def read_situation(
     if REFUNDING in slots and REFUND_OPEN not in slots and not cues.MONEY_BACK.search(lowered):
         # "status says Refunding": the word names a status, it does not ask for a refund.
         read = [w for w in read if w != WANT_REFUND]
+    if SELLER in slots and cues.BUYER_WANTS_CANCEL.search(lowered):
+        # "a buyer wants to cancel, what should I do": the buyer's wish is the seller's topic.
+        read.append(WANT_CANCEL)
     for slot in read:
         put(slot, _WANT_WEIGHT)
     # A need no article answers counts when it is what is asked, and when the words do

@@ -269,3 +269,21 @@ def test_a_purchase_told_without_a_problem_is_not_a_situation(
 def test_redeeming_goods_that_fail_is_about_the_goods(index: FaqIndex) -> None:
     answer = index.ask("how do I redeem it, the code says invalid")
     assert answer.document is not None and answer.document.id == "not-as-described"
+
+
+def test_a_seller_telling_the_buyer_wants_to_cancel(index: FaqIndex) -> None:
+    question = (
+        "Hi, I'm a seller. A buyer messaged me saying he wants to cancel because he bought"
+        " by mistake. He already paid. What should I do?"
+    )
+    answer = index.ask(question)
+    assert answer.document is not None and answer.document.id == "cancel-paid-order"
+
+
+def test_an_unpaid_order_that_is_gone_is_not_goods_missing(index: FaqIndex) -> None:
+    question = (
+        "Hai admin, saya buat order pukul 2 petang tadi tapi tak sempat bayar sebab meeting."
+        " Sekarang order tu dah hilang. Boleh saya bayar lagi?"
+    )
+    situation = index.situation(question)
+    assert situation.has(UNPAID) and not situation.has(NOT_RECEIVED)

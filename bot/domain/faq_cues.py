@@ -431,6 +431,7 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:seller|buyer|user|scammer|account|listing|shop|store|product)",
             r"(?:ban|block|blacklist) (?:a|the|this|that)? ?(?:seller|buyer|user)",
             r"scamming (?:people|others|everyone)",
+            r"report (?:him|her|them|the guy)\b",
         ),
     ),
     (
@@ -507,7 +508,8 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "withdraw",
         cue(
-            r"withdraw\w* (?:my |the |all )?(?:money|balance|funds?|earnings|cash|duit|baki)",
+            r"withdraw\w* (?:my |the |all )?(?:wallet |kaleoz |seller |account )?"
+            r"(?:money|balance|funds?|earnings|cash|duit|baki)",
             r"withdrawal",
             r"cash ?out",
             r"payout",
@@ -609,7 +611,9 @@ NEVER_ORDERS = frozenset({"other_site", "assistant", "outage", "hours"})
 # Needs that follow a purchase without anything gone wrong with it: they count unless the
 # words tell a problem with the order ("how do I redeem it, it says invalid" is about the
 # goods).
-UNLESS_PROBLEM = frozenset({"use_goods"})
+UNLESS_PROBLEM = frozenset(
+    {"use_goods", "withdraw", "report", "fees", "privacy", "limit", "follow"}
+)
 
 # Clauses that carry the need in a long story: questions and statements of a want.
 NEED_CLAUSE = cue(

@@ -49,6 +49,12 @@ BUYER_WANTS_CANCEL = cue(
     r"requested|minta|nak|mahu) (?:me )?(?:to )?(?:cancel|batal)",
 )
 
+# The seller offered something and the buyer accepts it (a partial refund agreed).
+AGREED_CUES = cue(
+    r"(?:offered|offers|offer|proposed|willing) to (?:give|pay|refund|return|send)",
+    r"(?:im|i am) (?:fine|ok|okay|happy) with (?:that|it|this)",
+)
+
 # The buyer has asked for a refund (told as a fact, not asked how to).
 REFUND_OPEN_CUES = cue(
     r"(?:asked|requested|submitted|applied|claimed|opened|raised|filed|made|asking) (?:for )?"
@@ -87,6 +93,9 @@ RECEIVED_CUES = cue(
     r"(?:has|have|had|just|already) (?:arrived|received (?:it|the \w+)|got (?:it|the \w+))",
     r"(?:arrived|received) (?:safely|fine|ok|okay|already)",
     r"redeemed (?:it )?successfully",
+    r"redeemed (?:it|them|the \w+)",
+    r"(?:is|are|was|were|now) in my (?:wallet|account|inventory|game|balance)",
+    r"\b(?:it|its|login|code|account|key) (?:is |was )?(?:working|works)\b",
     r"(?:everything|all|it) (?:appears|seems|looks|is) (?:to be )?(?:in order|fine|ok|okay|good)",
     r"works? (?:fine|well|perfectly)",
     r"came through",
@@ -232,7 +241,7 @@ WAITING_DELIVERY_CUES = cue(r"waiting (?:for )?delivery", r"menunggu penghantara
 
 WRONG_CUES = cue(
     r"rather than",
-    r"turns? out (?:to be )?",
+    r"turn(?:s|ed)? out (?:to be )?",
     r"instead of",
     r"(?:account|akaun|code|kod|key|voucher|login|password|item|product|card) (?:\w+ ){0,3}"
     r"(?:cannot|cant|can not|does not|doesnt|did not|didnt|not|tak|tak boleh|x boleh|xboleh) "
@@ -402,6 +411,9 @@ WANT_NEXT_CUES = cue(
     r"apa (?:yang )?(?:perlu|patut|kena|boleh) (?:saya |aku )?(?:buat|lakukan)",
     r"what (?:would|do|can|could) you (?:recommend|suggest|advise)",
     r"(?:am i|are we) supposed to",
+    r"(?:supposed|meant) to do",
+    r"(?:or|should i|do i) just (?:sit and )?wait\b",
+    r"(?:what is|whats) the (?:correct|right|proper) (?:thing|way|step)",
     r"what (?:i|to) (?:must|should|need to|have to) do",
     r"do next",
     r"(?:can|could) i (?:still )?do (?:something|anything)",

@@ -98,6 +98,8 @@ _PROBLEMS = frozenset(
 
 
 _WANT_WEIGHT = 1.5
+# Words of a message that tells a story rather than asks in a few words.
+_TOLD_WORDS = 8
 _WANT = "want:"
 
 
@@ -248,7 +250,7 @@ def read_situation(
         put(MARKED_DELIVERED if cues.NOT_CONFIRMED.search(before) else CONFIRMED)
     if "confirm_received" in found and MARKED_DELIVERED not in slots:
         put(CONFIRMED)
-    if "agree" in found:
+    if "agree" in found or cues.AGREED_CUES.search(lowered):
         put(AGREED)
     if cues.WAITING_DELIVERY_CUES.search(lowered) and not asks_status:
         put(PAID)
@@ -320,6 +322,16 @@ def read_situation(
     if SELLER in slots and cues.BUYER_WANTS_CANCEL.search(lowered):
         # "a buyer wants to cancel, what should I do": the buyer's wish is the seller's topic.
         read.append(WANT_CANCEL)
+    if (
+        not read
+        and RECEIVED in slots
+        and "?" not in text
+        and not cues.NEED_CLAUSE.search(lowered)
+        and len(text.split()) >= _TOLD_WORDS
+    ):
+        # "I redeemed it and the balance is in my wallet": telling that all went well,
+        # with nothing asked, is asking what is left to do.
+        read.append(WANT_NEXT)
     for slot in read:
         put(slot, _WANT_WEIGHT)
     # A need no article answers counts when it is what is asked, and when the words do

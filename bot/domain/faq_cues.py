@@ -332,6 +332,8 @@ PASSIVE_CANCEL = cue(
     r"(?:be|been|get|gets|got|kena|is|auto) (?:auto ?)?cancel\w*",
     # "pay before it cancels": what happens, not a wish to cancel.
     r"before (?:it|the order|my order|order) (?:\w+ )?cancel\w*",
+    # "I'm scared it will cancel": the order cancelling itself, feared, not wished.
+    r"(?:it|the order|my order|order) (?:will|would|might|may|akan) (?:auto ?)?cancel\w*",
 )
 
 WANT_STATUS_CUES = cue(

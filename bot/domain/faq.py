@@ -26,7 +26,17 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from bot.domain.faq_needs import Situation, check_slots, fit, need_clauses, read_situation
+from bot.domain.faq_cues import ORDER_CONCEPTS
+from bot.domain.faq_needs import (
+    LATE,
+    NO_PROBLEM,
+    SELLER,
+    Situation,
+    check_slots,
+    fit,
+    need_clauses,
+    read_situation,
+)
 from bot.domain.faq_situation import OrderContext
 
 DEFAULT_MIN_SCORE = 0.36
@@ -69,8 +79,13 @@ _AGAINST_CUT = 0.6
 # Score of a situation the words tell but do not match, just above the threshold: the
 # chat offers it as a choice ("Did you mean") rather than asserting it.
 _SITUATION_ALONE = 0.37
+# A seller telling no situation (only that they sell) keeps this share of the score.
+_SHOP_ONLY_FACTOR = 0.6
 # A need no article answers ("can I pay in installments") keeps this share of the score.
 _UNCOVERED_FACTOR = 0.3
+# A question with no word of buying on the marketplace and no fact about an order keeps
+# this share: only words that match an article strongly still answer it.
+_NO_ORDER_FACTOR = 0.5
 # Words of one message that may be spell-corrected (see _Budget).
 _SPELL_BUDGET = 12
 
@@ -662,6 +677,17 @@ def _norm(weights: Mapping[str, float]) -> float:
     return math.sqrt(sum(w * w for w in weights.values())) or 1.0
 
 
+def _names_an_order(analysis: _Analysis, situation: Situation) -> bool:
+    """Whether a question speaks of buying here: an order concept, or a fact about an order."""
+    for term in analysis.terms:
+        if term.startswith("#"):
+            name = term[1:]
+            if name in ORDER_CONCEPTS or name.removeprefix("not_") in ORDER_CONCEPTS:
+                return True
+    # "Slow" or "late" alone says nothing of an order ("my internet is so slow").
+    return any(not slot.startswith("want:") and slot != LATE for slot in situation.slots)
+
+
 class FaqIndex:
     """A search index over help-center documents: build once, ask many times."""
 
@@ -792,10 +818,17 @@ class FaqIndex:
         # ("still nothing" from a buyer whose order is overdue): only when nothing in it
         # is off-topic or a need no article answers.
         # Off-topic words in a story do not stop a fully told situation (three slots).
-        plain = not analysis.offtopic and not situation.uncovered
+        # Off-topic words in the background of a story ("tried Alipay because of a promo")
+        # do not stop it; in the clause that asks they do.
+        plain = not need_analysis.offtopic and not situation.uncovered
         asked = situation.wants
         fits = [fit(situation, self._answers[n], d.not_for) for n, d in enumerate(self._docs)]
         told = any(weight >= 1.0 for weight in situation.slots.values())
+        about_orders = order is not None or _names_an_order(analysis, situation)
+        # A seller who tells no fact about an order and asks for nothing an article
+        # answers is asking about running a shop (listings, delivery settings, levels):
+        # the articles answer a seller only in a situation.
+        shop_only = situation.slots.keys() == {SELLER} and situation.slots[SELLER] >= 1.0
         any_held = any(f.held for f in fits)
         out = []
         for n, score in enumerate(text):
@@ -820,10 +853,22 @@ class FaqIndex:
             elif share > 0:
                 if score >= _SITUATION_FLOOR:
                     score += _SITUATION_BOOST * share
-                if (plain or found.best >= _SITUATION_FULL_FIT - 1.0) and found.said:
+                # "Nothing has gone wrong" is inferred from a purchase told, not said: alone it
+                # is no situation ("I bought a key, how do I activate it").
+                if (
+                    (plain or found.best >= _SITUATION_FULL_FIT - 1.0)
+                    and found.said
+                    and found.held - {NO_PROBLEM}
+                ):
                     score = max(score, _SITUATION_ALONE + _SITUATION_BOOST * share / 2)
             if situation.uncovered:
                 score *= _UNCOVERED_FACTOR
+            if shop_only and self._answers[n]:
+                score *= _SHOP_ONLY_FACTOR
+            if not about_orders and self._answers[n]:
+                # Only an article about orders (one that declares situations) needs the
+                # question to speak of one; an operator's article on another topic does not.
+                score *= _NO_ORDER_FACTOR
             out.append(min(1.0, score))
         return out, situation
 

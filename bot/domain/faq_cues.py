@@ -43,6 +43,18 @@ SELLER_CUES = cue(
     r"pembeli (?:minta|kata|tak)",
 )
 
+# A seller telling what the buyer wants: that is what the seller asks about.
+BUYER_WANTS_CANCEL = cue(
+    r"(?:buyer|pembeli|customer)\b.{0,30}\b(?:wants?|wanted|asks?|asked|asking|requests?|"
+    r"requested|minta|nak|mahu) (?:me )?(?:to )?(?:cancel|batal)",
+)
+
+# The seller offered something and the buyer accepts it (a partial refund agreed).
+AGREED_CUES = cue(
+    r"(?:offered|offers|offer|proposed|willing) to (?:give|pay|refund|return|send)",
+    r"(?:im|i am) (?:fine|ok|okay|happy) with (?:that|it|this)",
+)
+
 # The buyer has asked for a refund (told as a fact, not asked how to).
 REFUND_OPEN_CUES = cue(
     r"(?:asked|requested|submitted|applied|claimed|opened|raised|filed|made|asking) (?:for )?"
@@ -81,16 +93,32 @@ RECEIVED_CUES = cue(
     r"(?:has|have|had|just|already) (?:arrived|received (?:it|the \w+)|got (?:it|the \w+))",
     r"(?:arrived|received) (?:safely|fine|ok|okay|already)",
     r"redeemed (?:it )?successfully",
+    r"redeemed (?:it|them|the \w+)",
+    r"(?:is|are|was|were|now) in my (?:wallet|account|inventory|game|balance)",
+    r"\b(?:it|its|login|code|account|key) (?:is |was )?(?:working|works)\b",
     r"(?:everything|all|it) (?:appears|seems|looks|is) (?:to be )?(?:in order|fine|ok|okay|good)",
     r"works? (?:fine|well|perfectly)",
-    r"dah (?:dapat|terima|sampai)",
+    r"came through",
+    r"dah (?:dapat|terima|sampai|masuk)",
+    r"(?:semua|all|everything) (?:ok|okay|baik|good|fine|working)\b",
     r"arrived",
     r"(?:received|got|dapat|terima) (?:the |my |his |her )?"
     r"(?:login|account|code|key|item|details|voucher|card|game)\w*",
 )
 
 EXPIRED_CUES = cue(
-    r"orders? (?:\w+ )?(?:is |was |has |just )?(?:gone|disappear\w*|vanish\w*|hilang|lesap)",
+    r"orders? (?:\w+ )?(?:is |was |has |just |dah |sudah )?"
+    r"(?:gone|disappear\w*|vanish\w*|hilang|lesap)",
+)
+# The goods expired, not the order ("the invite expired after 7 days", "code sudah
+# tamat tempoh"): goods that fall short of what was sold.
+GOODS_EXPIRED = cue(
+    r"(?:invite|invitation|link|code|kod|key|voucher|account|akaun|subscription|membership|"
+    r"plan|login|card|pass|license|licence) (?:\w+ ){0,3}(?:expired|expires|expiring|"
+    r"tamat tempoh|dah tamat|luput)",
+)
+ORDER_EXPIRED = cue(
+    r"orders? (?:\w+ ){0,3}expired", r"expired orders?", r"status (?:\w+ ){0,3}expired"
 )
 
 MARKED_CUES = cue(
@@ -113,10 +141,15 @@ NOT_SENT_CUES = cue(
     r"no delivery",
     r"gone (?:silent|quiet|missing)",
     r"still (?:nothing|no item|no items|waiting(?! (?:for )?payment))",
+    r"(?:until now|till now|til now|sampai sekarang|sampai harini|hingga kini),? (?:still )?"
+    r"(?:nothing|no|takde|tiada|tak dapat|belum|x dapat)\b",
     r"undelivered",
     r"(?:still )?no (?:shards|diamonds?|items?|codes?|keys?|credits?|coins?|gems?|uc|robux|"
     r"top ?ups?|account|login details|details|voucher|gift card|points)\b(?! (?:needed|required))",
     r"nothing (?:\w+ )?(?:yet|arrived|came|showed|appeared|received|in my|masuk|sampai)",
+    # "checked my game this morning and no crystals": looked for the goods, found none.
+    r"(?:checked|check|looked|logged in|login|semak)\b.{0,40}?\b(?:and|but|tapi) "
+    r"(?:still )?(?:no|nothing|empty|takde|tiada)\b",
     r"ran out of stock",
     r"(?:cannot|cant|unable to|tak dapat|tak boleh|not able to) (?:\w+ )?(?:deliver|send|hantar)",
 )
@@ -167,7 +200,11 @@ PAID_CUES = cue(
 # Not paying, said outright.
 UNPAID_CUES = cue(
     r"(?:didnt|did not|havent|have not|hasnt|not|never|belum|blm|tak|x|forgot to|lupa) (?:yet )?"
+    r"(?:sempat |sempat nak |get to |got to |manage to |managed to |have time to |had time to )?"
     r"(?:pay|paid|bayar|make (?:the )?payment|made (?:the )?payment)",
+    # "how long do I have to pay": the order waits for the payment.
+    r"(?:how long|how much time|until when|sampai bila|berapa lama) (?:\w+ ){0,4}"
+    r"(?:to|must|should|can|untuk|nak) (?:pay|bayar|make (?:the )?payment)",
 )
 
 # Paid, yet the order does not show it.
@@ -185,6 +222,12 @@ SHOWS_NOT_PAID_CUES = cue(
     r"(?:become|becomes|jadi|turn|turns|change to|show|shows) (?:as )?paid",
     r"(?:send|hantar|submit|upload) (?:the |my )?(?:receipt|resit|proof|slip|bukti)",
     r"(?:receipt|resit|proof|slip|bukti) (?:\w+ ){0,2}(?:send|hantar|submit|to who|kat mana|where)",
+    # The site still asks for the money: the payment is not on the order.
+    r"(?:wants|asks|asking|tells|telling) me to pay",
+    r"(?:asks|asking) (?:me )?for (?:the )?payment",
+    # Paid, and the order has not moved since.
+    r"(?:order|status) (?:\w+ ){0,2}(?:hasnt|has not|didnt|did not|not|never|x|tak|belum) "
+    r"(?:moved|changed|updated|update|change|berubah|bergerak)",
 )
 
 # What came is not what was paid for ("arrived, it's the standard edition, I paid for
@@ -198,12 +241,17 @@ WAITING_DELIVERY_CUES = cue(r"waiting (?:for )?delivery", r"menunggu penghantara
 
 WRONG_CUES = cue(
     r"rather than",
-    r"turns? out (?:to be )?",
+    r"turn(?:s|ed)? out (?:to be )?",
     r"instead of",
     r"(?:account|akaun|code|kod|key|voucher|login|password|item|product|card) (?:\w+ ){0,3}"
     r"(?:cannot|cant|can not|does not|doesnt|did not|didnt|not|tak|tak boleh|x boleh|xboleh) "
     r"(?:login|log in|work|be used|use|redeem|boleh guna|dapat guna)",
     r"not what (?:he|she|i|they|we) (?:ordered|paid for|bought)",
+    # "the individual plan, not the family plan I ordered" (but not "not received the
+    # item I ordered").
+    r"not (?!(?:yet|received|receive|get|got|arrived|sent|delivered|deliver|see|seen|find|found)\b)"
+    r"(?:the |a |an )?(?:\w+ ){0,3}(?:i|that i|which i) (?:picked|chose|selected|ordered|bought|"
+    r"paid for)",
     # The goods taken away after delivery: kicked out, taken back, revoked.
     r"(?:kicked|kick) (?:me )?out",
     r"kena kick",
@@ -260,6 +308,8 @@ WANT_CANCEL_CUES = cue(
     r"back out of (?:the |this |my )?(?:order|purchase|deal)",
     r"(?:can i|could i|boleh) (?:get |back |pull )?out",
     r"(?:ordered|bought|paid) (?:\w+ ){0,3}twice",
+    r"(?:beli|terbeli|order|bayar|tempah) (?:\w+ ){0,3}(?:dua kali|2 kali)",
+    r"(?:satu|1) (?:je|jer|sahaja|saja) (?:\w+ )?(?:nak|perlu|mau)",
     r"duplicate order",
     r"double order",
     r"only need one",
@@ -272,16 +322,26 @@ WANT_CANCEL_CUES = cue(
     r"tak (?:jadi|nak)",
     r"cheaper elsewhere",
     r"found (?:it|the same \w+|one) cheaper",
+    r"(?:get rid of|drop) (?:it|this|that|the order|my order)",
+    r"(?:remove|delete|clear) (?:it|this|that|the|my) (?:\w+ )?order",
+    r"(?:buang|padam) (?:order|pesanan)",
 )
 
 # "will the order be cancelled" asks what happens, not to cancel.
-PASSIVE_CANCEL = cue(r"(?:be|been|get|gets|got|kena|is|auto) (?:auto ?)?cancel\w*")
+PASSIVE_CANCEL = cue(
+    r"(?:be|been|get|gets|got|kena|is|auto) (?:auto ?)?cancel\w*",
+    # "pay before it cancels": what happens, not a wish to cancel.
+    r"before (?:it|the order|my order|order) (?:\w+ )?cancel\w*",
+    # "I'm scared it will cancel": the order cancelling itself, feared, not wished.
+    r"(?:it|the order|my order|order) (?:will|would|might|may|akan) (?:auto ?)?cancel\w*",
+)
 
 WANT_STATUS_CUES = cue(
     r"(?:check|see|know|view|tengok|semak|track) (?:the |my )?(?:order )?(?:status|progress)",
     r"where is my order",
     r"what (?:that|this|it|the status) means?",
     r"what (?:is|does) (?:the |a |my )?(?:status )?(?:waiting|refunding|expired|deleted|completed)",
+    r"(?:whats|what is) (?:the |a )?(?:waiting \w+|refunding|expired|deleted|completed) status",
     r"difference between (?:\w+ )?(?:waiting|status|delivery|confirmation|refunding|expired)",
     r"apa beza",
     r"(?:see|check|know|tengok|semak) (?:if|whether|sama ada) (?:my |the )?order",
@@ -316,6 +376,8 @@ WANT_CONFIRM_CUES = cue(
     r"(?:should|shud|shld|patut|can|boleh) i (?:\w+ )?(?:the )?confirm\w*",
     r"(?:press|click|tekan|klik) (?:the )?confirm\w* (?:now|yet|dulu|sekarang|or wait)",
     r"(?:close|complete|confirm|finish) (?:the |my |this )?order",
+    r"(?:click|press|do|tekan) (?:\w+ ){0,3}(?:to )?(?:finish|complete|close) "
+    r"(?:it|the order|this)",
     r"(?:before|should|can|when (?:should|do|can)) i (?:confirm|close|complete|press|click)",
 )
 
@@ -351,6 +413,9 @@ WANT_NEXT_CUES = cue(
     r"apa (?:yang )?(?:perlu|patut|kena|boleh) (?:saya |aku )?(?:buat|lakukan)",
     r"what (?:would|do|can|could) you (?:recommend|suggest|advise)",
     r"(?:am i|are we) supposed to",
+    r"(?:supposed|meant) to do",
+    r"(?:or|should i|do i) just (?:sit and )?wait\b",
+    r"(?:what is|whats) the (?:correct|right|proper) (?:thing|way|step)",
     r"what (?:i|to) (?:must|should|need to|have to) do",
     r"do next",
     r"(?:can|could) i (?:still )?do (?:something|anything)",
@@ -368,6 +433,7 @@ WANT_MONEY_CUES = cue(
     r"when (?:do|will|can) i (?:get|receive) (?:paid|the money|my money|the payment)",
     r"(?:get|receive) (?:my )?(?:paid|payment|earnings)",
     r"bila (?:duit|bayaran) (?:masuk|sampai)",
+    r"(?:money|funds?|earnings|duit) (?:\w+ ){0,2}(?:stuck|held|on hold|frozen|tersangkut)",
 )
 
 # Needs no article answers, in the marketplace's own vocabulary.
@@ -375,10 +441,11 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "report",
         cue(
-            r"report(?:ing)? (?:a|the|this|that)? ?(?:fake )?"
+            r"report(?:ing)? (?:a|the|this|that)? ?(?:fake |scam |scammy |dodgy )?"
             r"(?:seller|buyer|user|scammer|account|listing|shop|store|product)",
             r"(?:ban|block|blacklist) (?:a|the|this|that)? ?(?:seller|buyer|user)",
             r"scamming (?:people|others|everyone)",
+            r"report (?:him|her|them|the guy)\b",
         ),
     ),
     (
@@ -390,6 +457,9 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"split (?:the )?payment",
             r"bnpl",
             r"paylater",
+            r"pay (?:half|part|some|a bit|sikit|separuh) (?:of it )?(?:now|first|dulu)",
+            r"(?:the rest|the balance|the remaining|the other half|half) "
+            r"(?:later|next (?:week|month)|bulan depan)",
         ),
     ),
     (
@@ -427,6 +497,11 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:add|tambah) (?:an |another |more )?(?:item|items) "
             r"(?:to|into|dalam) (?:my |the )?order",
             r"combine (?:my )?orders",
+            # Where the goods go, changed after ordering.
+            r"(?:deliver|send|hantar) (?:it |them )?to (?:a |an )?(?:different|another|new|other) "
+            r"(?:email|id|account|player id|address)",
+            r"(?:change|update|edit|tukar) (?:the |my )?"
+            r"(?:delivery email|player id|user id|game id|uid|server) (?:\w+ ){0,3}(?:order|after)",
         ),
     ),
     (
@@ -447,7 +522,8 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "withdraw",
         cue(
-            r"withdraw\w* (?:my |the |all )?(?:money|balance|funds?|earnings|cash|duit|baki)",
+            r"withdraw\w* (?:my |the |all )?(?:wallet |kaleoz |seller |account )?"
+            r"(?:money|balance|funds?|earnings|cash|duit|baki)",
             r"withdrawal",
             r"cash ?out",
             r"payout",
@@ -488,6 +564,43 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("fees", cue(r"fees?", r"commission", r"caj perkhidmatan")),
+    # Using the goods once they came: activating, redeeming, reselling, giving them away.
+    (
+        "use_goods",
+        cue(
+            r"how (?:do|can|to|should) (?:i |we )?(?:activate|redeem|use|install|apply|load) "
+            r"(?:it|them|this|the \w+|my \w+)(?: (?:on|in|into|at) \w+)?",
+            r"(?:resell|sell) (?:the |this |my )?(?:\w+ )?(?:i|that i) (?:bought|got|purchased)",
+            r"(?:send|give|gift|transfer) (?:it|them) to (?:my |a )?(?:friend|brother|sister|"
+            r"family|someone)",
+        ),
+    ),
+    # What the site keeps or shares about the asker.
+    (
+        "privacy",
+        cue(
+            r"privacy",
+            r"(?:card|personal|payment|bank) (?:info|information|details|data) "
+            r"(?:\w+ ){0,2}(?:stored|saved|kept|safe|shared)",
+            r"(?:get|see|know|have) my (?:phone|phone number|number|email|address|ic|identity)",
+        ),
+    ),
+    # How much one may buy, how often.
+    (
+        "limit",
+        cue(
+            r"how many (?:orders|items|times|purchases) (?:\w+ )?(?:can|may|could) i",
+            r"(?:order|purchase|buying|spending) limits?",
+        ),
+    ),
+    # Following a shop, favourites, wishlists.
+    (
+        "follow",
+        cue(
+            r"follow (?:a |the |this |that )?(?:sellers?|shops?|stores?)",
+            r"(?:wishlist|wish list|favourites?|favorites?)",
+        ),
+    ),
     (
         "account",
         cue(
@@ -509,6 +622,12 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 # Needs that are not about an order on this marketplace, whatever else the message says.
 NEVER_ORDERS = frozenset({"other_site", "assistant", "outage", "hours"})
+# Needs that follow a purchase without anything gone wrong with it: they count unless the
+# words tell a problem with the order ("how do I redeem it, it says invalid" is about the
+# goods).
+UNLESS_PROBLEM = frozenset(
+    {"use_goods", "withdraw", "report", "fees", "privacy", "limit", "follow"}
+)
 
 # Clauses that carry the need in a long story: questions and statements of a want.
 NEED_CLAUSE = cue(
@@ -531,3 +650,72 @@ NEED_CLAUSE = cue(
 SENTENCE = re.compile(r"[.!?\n]+")
 # A question sentence, up to its question mark.
 QUESTION = re.compile(r"[^.!?\n]*\?")
+
+# Concepts that belong to buying on the marketplace: paying, the goods, delivery, refunds,
+# cancelling, confirming, the order's status. A question with none of them, and no fact
+# about an order, is about something else, however its other words overlap an article
+# ("what's the difference between 4G and 5G"). A negated concept ("not_received") counts
+# as its concept.
+ORDER_CONCEPTS = frozenset(
+    {
+        "pay",
+        "unpaid",
+        "paid_unpaid",
+        "buy",
+        "order",
+        "transaction",
+        "item",
+        "receive",
+        "masuk",
+        "nothing",
+        "not_received",
+        "deliver",
+        "delivered_not_received",
+        "marked_delivered",
+        "refund",
+        "refund_request",
+        "partial_refund",
+        "partial",
+        "short",
+        "cancel",
+        "cancel_paid",
+        "cancel_unpaid",
+        "confirm",
+        "confirm_received",
+        "auto_confirm",
+        "status",
+        "track",
+        "waiting_delivery",
+        "expire",
+        "expired_unpaid",
+        "deduct",
+        "seller",
+        "buyer",
+        "dispute",
+        "details",
+        "my_orders",
+        "paymethod",
+        "pay_failed",
+        "cannot_pay",
+        "pay_late",
+        "bank",
+        "bank_transfer",
+        "late_delivery",
+        "wrong",
+        "wrong_item",
+        "description",
+        "receipt",
+        "reorder",
+        "money",
+        "insufficient",
+        "claim",
+        "settled",
+        "reject",
+        "reverse",
+        "amount",
+        "deleted",
+        "no_reply",
+        "fail",
+        "success",
+    }
+)

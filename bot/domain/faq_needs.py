@@ -98,6 +98,8 @@ _PROBLEMS = frozenset(
 
 
 _WANT_WEIGHT = 1.5
+# Words of a message that tells a story rather than asks in a few words.
+_TOLD_WORDS = 8
 _WANT = "want:"
 
 
@@ -184,8 +186,13 @@ def read_situation(
         or (not failed and "deduct" in found)
     )
     shows_unpaid = "unpaid" in found or failed or bool(cues.SHOWS_NOT_PAID_CUES.search(lowered))
+    # "the invite expired after 7 days" says the goods fell short, not that the order did.
+    goods_expired = bool(cues.GOODS_EXPIRED.search(lowered)) and not cues.ORDER_EXPIRED.search(
+        lowered
+    )
+    order_expired = "expire" in found and not goods_expired
     # Paid, and the order expired all the same: the payment is not on the order.
-    shows_unpaid = shows_unpaid or ("expire" in found and bool(cues.PAID_CUES.search(lowered)))
+    shows_unpaid = shows_unpaid or (order_expired and bool(cues.PAID_CUES.search(lowered)))
     if cues.STATUS_UNPAID_CUES.search(lowered) or (paid and shows_unpaid):
         # Money gone, yet the order shows unpaid, or the payment "failed".
         put(STATUS_UNPAID)
@@ -197,7 +204,9 @@ def read_situation(
         put(UNPAID)
     elif paid:
         put(PAID)
-    expired = "expire" in found or bool(cues.EXPIRED_CUES.search(lowered))
+    expired = order_expired or bool(cues.EXPIRED_CUES.search(lowered))
+    if goods_expired:
+        put(WRONG)
     # "expired, cant pay": the payment window closed, the payment did not fail.
     if failed and not paid and not (expired and "cannot_pay" in found):
         put(PAY_FAILED)
@@ -220,7 +229,11 @@ def read_situation(
         or ("not_click" in found and "confirm" in found)
     ):
         put(MARKED_DELIVERED)
-    if "not_received" in found or "nothing" in found or cues.NOT_SENT_CUES.search(lowered):
+    # An order never paid has nothing to deliver: "the order is gone" ("hilang") is not
+    # the goods missing.
+    if UNPAID not in slots and (
+        "not_received" in found or "nothing" in found or cues.NOT_SENT_CUES.search(lowered)
+    ):
         put(NOT_RECEIVED)
     # "wrong" said of the goods, not "is something wrong on your side".
     if "wrong" in found and not cues.NOT_THE_GOODS_WRONG.search(lowered):
@@ -237,7 +250,7 @@ def read_situation(
         put(MARKED_DELIVERED if cues.NOT_CONFIRMED.search(before) else CONFIRMED)
     if "confirm_received" in found and MARKED_DELIVERED not in slots:
         put(CONFIRMED)
-    if "agree" in found:
+    if "agree" in found or cues.AGREED_CUES.search(lowered):
         put(AGREED)
     if cues.WAITING_DELIVERY_CUES.search(lowered) and not asks_status:
         put(PAID)
@@ -248,8 +261,13 @@ def read_situation(
         NOT_RECEIVED not in slots and cues.MISMATCH.search(lowered)
     ):
         put(WRONG)
-    if cues.RECEIVED_CUES.search(lowered) and NOT_RECEIVED not in slots:
+    # "only one arrived": part of the goods came, which is not the goods received.
+    if cues.RECEIVED_CUES.search(lowered) and not {NOT_RECEIVED, PARTIAL} & slots.keys():
         put(RECEIVED)
+    if "late_delivery" in found and not {RECEIVED, MARKED_DELIVERED, WRONG} & slots.keys():
+        # "waiting since Monday for my account": the goods have not come; a problem once
+        # the wait is long.
+        put(NOT_RECEIVED, 1.0 if LATE in slots else 0.5)
     if cues.SELLER_CUES.search(lowered) or cues.SELLER_OPENING.match(lowered):
         put(SELLER)
         # A seller who delivered: the order waits for the buyer's confirmation (whatever
@@ -301,6 +319,19 @@ def read_situation(
     if REFUNDING in slots and REFUND_OPEN not in slots and not cues.MONEY_BACK.search(lowered):
         # "status says Refunding": the word names a status, it does not ask for a refund.
         read = [w for w in read if w != WANT_REFUND]
+    if SELLER in slots and cues.BUYER_WANTS_CANCEL.search(lowered):
+        # "a buyer wants to cancel, what should I do": the buyer's wish is the seller's topic.
+        read.append(WANT_CANCEL)
+    if (
+        not read
+        and RECEIVED in slots
+        and "?" not in text
+        and not cues.NEED_CLAUSE.search(lowered)
+        and len(text.split()) >= _TOLD_WORDS
+    ):
+        # "I redeemed it and the balance is in my wallet": telling that all went well,
+        # with nothing asked, is asking what is left to do.
+        read.append(WANT_NEXT)
     for slot in read:
         put(slot, _WANT_WEIGHT)
     # A need no article answers counts when it is what is asked, and when the words do
@@ -310,7 +341,11 @@ def read_situation(
     problems = _PROBLEMS & slots.keys()
     own_order = len(problems) >= 2 or bool({PAID, RECEIVED, CONFIRMED} & slots.keys())
     for name, cue in cues.UNCOVERED_CUES:
-        if (name in cues.NEVER_ORDERS or not own_order) and cue.search(need):
+        if name in cues.UNLESS_PROBLEM:
+            counts = not problems and REFUND_OPEN not in slots
+        else:
+            counts = name in cues.NEVER_ORDERS or not own_order
+        if counts and cue.search(need):
             put(UNCOVERED + name)
 
     if order is not None:

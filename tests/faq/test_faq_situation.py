@@ -158,3 +158,132 @@ def test_fit_prefers_the_fuller_declared_combination() -> None:
     assert fit(situation, ((NOT_RECEIVED,),), ()).best == 1.0
     assert fit(situation, ((NOT_RECEIVED, PAID),), ()).best == 0.0
     assert fit(situation, (), (NOT_RECEIVED,)).against == 1.0
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What's the difference between 4G and 5G?",
+        "what does this word mean",
+    ],
+)
+def test_a_question_that_names_no_order_is_declined(index: FaqIndex, question: str) -> None:
+    # Generic question words ("difference", "mean") overlap an article, but nothing in the
+    # question is about buying here.
+    assert not index.ask(question).answered
+
+
+def test_off_topic_words_in_the_background_do_not_stop_a_story(index: FaqIndex) -> None:
+    story = (
+        "I tried a new wallet this time because of a promo. It kept loading, then said"
+        " the payment failed. Is something broken?"
+    )
+    answer = index.ask(story)
+    assert answer.answered
+    assert answer.document is not None and answer.document.id == "payment-failed"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "seller here, how do I set up auto delivery for my codes",
+        "as a seller how do I add a new product",
+    ],
+)
+def test_a_seller_telling_no_situation_is_declined(index: FaqIndex, question: str) -> None:
+    # Running a shop is not what the order articles answer a seller.
+    assert not index.ask(question).answered
+
+
+def test_a_seller_waiting_for_the_buyer_is_the_auto_confirmation(index: FaqIndex) -> None:
+    answer = index.ask("buyer still hasn't confirmed, when will I receive the money")
+    assert answer.document is not None
+    assert answer.document.id == "marked-delivered-not-received"
+
+
+def test_slow_alone_names_no_order(index: FaqIndex) -> None:
+    assert not index.ask("my internet is so slow today, any tips?").answered
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # A long wait for the goods is the goods not having come.
+        (
+            "I've been waiting since Monday for my Disney+ account. Messaged the guy 3 times,"
+            " no answer. This is getting ridiculous.",
+            "not-received-refund",
+        ),
+        # "not the one I picked": the goods are not what was ordered.
+        (
+            "Hi, so the thing I bought came but it's the Japanese version not the global one I"
+            " picked. Not happy.",
+            "not-as-described",
+        ),
+        # The site still asks for the money: the payment is not on the order.
+        (
+            "The money left my account 20 minutes ago but your site still wants me to pay.",
+            "paid-status-unpaid",
+        ),
+    ],
+)
+def test_situations_told_in_plain_words(index: FaqIndex, question: str, expected: str) -> None:
+    answer = index.ask(question)
+    assert answer.document is not None and answer.document.id == expected
+
+
+def test_goods_that_expired_are_not_an_expired_order(index: FaqIndex) -> None:
+    question = (
+        "I ordered a 1-year Canva Pro and the seller gave me an invite that expired after 7"
+        " days. When I asked, he said that's how it works. I paid for a year!"
+    )
+    answer = index.ask(question)
+    assert answer.document is not None and answer.document.id == "not-as-described"
+
+
+def test_a_seller_whose_money_waits_on_the_buyer(index: FaqIndex) -> None:
+    question = (
+        "Seller here. Delivered an order 3 days ago, buyer never pressed confirm,"
+        " is the money stuck forever?"
+    )
+    answer = index.ask(question)
+    assert answer.document is not None
+    assert answer.document.id == "marked-delivered-not-received"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # Using the goods once they came is no article's subject.
+        "I bought a Steam key, how do I activate it on Steam?",
+        "I bought a gift card, can I send it to my friend as a gift",
+        "where do I report a scam seller",
+    ],
+)
+def test_a_purchase_told_without_a_problem_is_not_a_situation(
+    index: FaqIndex, question: str
+) -> None:
+    assert not index.ask(question).answered
+
+
+def test_redeeming_goods_that_fail_is_about_the_goods(index: FaqIndex) -> None:
+    answer = index.ask("how do I redeem it, the code says invalid")
+    assert answer.document is not None and answer.document.id == "not-as-described"
+
+
+def test_a_seller_telling_the_buyer_wants_to_cancel(index: FaqIndex) -> None:
+    question = (
+        "Hi, I'm a seller. A buyer messaged me saying he wants to cancel because he bought"
+        " by mistake. He already paid. What should I do?"
+    )
+    answer = index.ask(question)
+    assert answer.document is not None and answer.document.id == "cancel-paid-order"
+
+
+def test_an_unpaid_order_that_is_gone_is_not_goods_missing(index: FaqIndex) -> None:
+    question = (
+        "Hai admin, saya buat order pukul 2 petang tadi tapi tak sempat bayar sebab meeting."
+        " Sekarang order tu dah hilang. Boleh saya bayar lagi?"
+    )
+    situation = index.situation(question)
+    assert situation.has(UNPAID) and not situation.has(NOT_RECEIVED)

@@ -55,7 +55,9 @@ def test_a_message_of_made_up_words_spell_corrects_only_a_bounded_number(
     speller = index._analyzer._speller
     before = len(speller._cache)
     index.ask(_random_words(count=800, length=9, seed=3))
-    assert len(speller._cache) - before <= faq._SPELL_BUDGET
+    # A long message is read by its start and its end (`within_reading`), the end also as
+    # the clause that asks: each with its own budget.
+    assert len(speller._cache) - before <= 2 * faq._SPELL_BUDGET
 
 
 def test_a_message_is_read_up_to_a_bounded_number_of_words(index: FaqIndex) -> None:

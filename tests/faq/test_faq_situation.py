@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.faq import FaqIndex
+from bot.domain.faq import FaqIndex, within_reading
 from bot.domain.faq_needs import (
     MARKED_DELIVERED,
     NOT_RECEIVED,
@@ -287,3 +287,17 @@ def test_an_unpaid_order_that_is_gone_is_not_goods_missing(index: FaqIndex) -> N
     )
     situation = index.situation(question)
     assert situation.has(UNPAID) and not situation.has(NOT_RECEIVED)
+
+
+def test_a_message_of_thousands_of_characters_is_read_by_its_start_and_its_end(
+    index: FaqIndex,
+) -> None:
+    short = "paid 2 days ago, seller still hasnt sent anything, I want my money back"
+    assert within_reading(short) == short
+    filler = "my cousin told me about this game and the graphics are really nice " * 60
+    long = f"hello. {filler} anyway I have not paid yet, how do I cancel my unpaid order?"
+    read = within_reading(long)
+    assert len(read) < 600 and read.startswith("hello.") and read.endswith("unpaid order?")
+    answer = index.ask(long)
+    assert answer.answered and answer.document is not None
+    assert answer.document.id == "cancel-unpaid-order"

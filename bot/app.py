@@ -33,6 +33,7 @@ from bot.telegram_request import AiohttpRequest
 from handlers.durable_queue import DurableUpdateQueue
 from handlers.outbound_lanes import LaneRateLimiter
 from handlers.per_chat_order import PerChatOrder
+from handlers.send_share import SendShare
 from scheduler.wakeup import WakeUp
 from store.instance_lock import AlreadyRunning, InstanceLock
 
@@ -115,6 +116,12 @@ def build_application(
     # Every update is kept in the database before Telegram hears it arrived.
     updates = DurableUpdateQueue()
     senders = SenderTask()
+    lanes = (
+        limiter or LaneRateLimiter(settings.send_budget, paid_broadcast=settings.paid_broadcast)
+        if rate_limit
+        else None
+    )
+    share = SendShare()
 
     async def post_init(app: App) -> None:
         await operator_view.start()  # before the database: liveness answers while it opens
@@ -165,6 +172,9 @@ def build_application(
             wake=wakeup.poke,
         )
         operator_view.attach(services)
+        if isinstance(lanes, LaneRateLimiter):
+            # Instances on one database send for one bot: they split its budget.
+            await share.start(services.inbox, lanes, metrics)
         try:
             await app.bot.set_my_commands(commands())
             # Telegram shows each user the menu of their app's language, if there is one.
@@ -195,6 +205,7 @@ def build_application(
         await updates.detach()
         wiring: Wiring = app.bot_data
         services = wiring.opened()
+        await share.stop(services.inbox if services is not None else None)
         if services is not None:
             await services.close()
 
@@ -215,12 +226,10 @@ def build_application(
         )
         .context_types(CONTEXT_TYPES)
     )
-    if rate_limit:
+    if lanes is not None:
         # Telegram's flood limits: a person's own replies first, notifications in the rest of
         # the budget, chats served in turn; a 429 pauses its chat (docs/outbound.md).
-        builder = builder.rate_limiter(
-            limiter or LaneRateLimiter(settings.send_budget, paid_broadcast=settings.paid_broadcast)
-        )
+        builder = builder.rate_limiter(lanes)
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     elif settings.telegram_client == "aiohttp":

@@ -86,6 +86,16 @@ class Metrics:
             "How long the oldest notification waiting to be sent has waited (0: none waits).",
             registry=r,
         )
+        self.instances = Gauge(
+            "kchat_instances",
+            "Instances running on this database, as this one last counted them.",
+            registry=r,
+        )
+        self.send_budget = Gauge(
+            "kchat_send_budget_per_second",
+            "Messages a second this instance keeps to: its share of KCHAT_SEND_BUDGET.",
+            registry=r,
+        )
         self.webhooks = Counter(
             "kchat_webhook_attempts",
             "Webhook delivery attempts, by outcome: delivered, retrying (tried again later), "
@@ -119,6 +129,11 @@ class Metrics:
         self.webhooks.labels(outcome=outcome).inc()
 
     # --- what the Telegram side reports -------------------------------------------------
+
+    def sharing(self, instances: int, budget: float) -> None:
+        """This instance shares the send budget with `instances` (itself included)."""
+        self.instances.set(instances)
+        self.send_budget.set(budget)
 
     def update_handled(self, kind: str, seconds: float) -> None:
         """An update of `kind` took `seconds` to handle."""

@@ -30,7 +30,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Coroutine, Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from enum import IntEnum
 from typing import Any
@@ -268,6 +268,11 @@ class OutboundSchedule:
             chat.tokens -= 1
 
 
+def _paced(pacing: Pacing, budget: float) -> Pacing:
+    """`pacing` at `budget` a second, with a burst small enough for Telegram's own bucket."""
+    return replace(pacing, budget=budget, burst=max(1.0, min(5.0, budget / 6)))
+
+
 def _chat_of(data: dict[str, Any]) -> int | None:
     chat = data.get("chat_id")
     if isinstance(chat, int) and not isinstance(chat, bool):
@@ -306,8 +311,9 @@ class LaneRateLimiter(BaseRateLimiter[None]):
     ) -> None:
         if pacing is None:
             rate = max(budget, PAID_BUDGET) if paid_broadcast else budget
-            pacing = Pacing(budget=rate, burst=max(1.0, min(5.0, rate / 6)))
-        self.pacing = pacing
+            pacing = _paced(Pacing(), rate)
+        self.pacing = pacing  # the whole bot's; `share` gives this instance its part of it
+        self.instances = 1
         self.paid_broadcast = paid_broadcast
         self.max_retries = max_retries
         self._now = monotonic
@@ -318,6 +324,22 @@ class LaneRateLimiter(BaseRateLimiter[None]):
         # What went out, by lane (the operator's view and the benchmark read these).
         self.granted = {lane: 0 for lane in Lane}
         self.throttled = 0
+
+    @property
+    def budget(self) -> float:
+        """Messages a second this instance keeps to now."""
+        return self.schedule.pacing.budget
+
+    def share(self, instances: int) -> None:
+        """Keep to 1/`instances` of the bot's budget: every instance on one database sends
+        for the same bot, and Telegram counts them together. Per-chat pacing is unchanged
+        (a chat's news is sent by one instance at a time)."""
+        n = max(1, instances)
+        if n == self.instances:
+            return
+        self.instances = n
+        self.schedule.pacing = _paced(self.pacing, self.pacing.budget / n)
+        self._wake.set()  # a larger share may let a waiting call go sooner
 
     async def initialize(self) -> None:
         """Nothing to open: the dispatcher starts with the first call."""

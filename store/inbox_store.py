@@ -101,3 +101,18 @@ class InboxTables(Queries):
         if row is None:
             return 0, None
         return int(row[0]), (from_db(row[1]) if row[1] else None)
+
+    async def beat_instance(self, token: str, now: datetime, alive_until: datetime) -> int:
+        """Renew this instance's row, forget the dead ones, count the living."""
+        await self._db.execute("DELETE FROM instances WHERE alive_until <= ?", (to_db(now),))
+        await self._db.execute(
+            "INSERT INTO instances (token, started_at, alive_until) VALUES (?, ?, ?) "
+            "ON CONFLICT (token) DO UPDATE SET alive_until = excluded.alive_until",
+            (token, to_db(now), to_db(alive_until)),
+        )
+        row = await self._one("SELECT COUNT(*) FROM instances")
+        return int(row[0]) if row is not None else 1
+
+    async def drop_instance(self, token: str) -> None:
+        """This instance no longer counts."""
+        await self._db.execute("DELETE FROM instances WHERE token = ?", (token,))

@@ -231,3 +231,33 @@ async def test_paid_broadcast_marks_background_sends_and_raises_the_budget() -> 
     assert seen[0].get("allow_paid_broadcast") is True
     assert "allow_paid_broadcast" not in seen[1]  # a reply to a person is not a broadcast
     await rl.shutdown()
+
+
+async def test_a_share_of_the_budget_paces_this_instance_to_its_part() -> None:
+    clock = FakeMonotonic()
+    rl = LaneRateLimiter(pacing=Pacing(budget=30, burst=1, chat_burst=100), monotonic=clock)
+    rl.share(3)
+    assert rl.budget == 10 and rl.pacing.budget == 30  # the bot's budget is unchanged
+    sent: list[float] = []
+
+    async def call() -> bool:
+        sent.append(clock.t)
+        return True
+
+    async def send(chat: int) -> None:
+        await rl.process_request(call, (), {}, "sendMessage", {"chat_id": chat}, None)
+
+    with background():
+        tasks = [asyncio.create_task(send(100 + i)) for i in range(40)]
+    while clock.t < 2.0:
+        await asyncio.sleep(0.001)
+        clock.t = round(clock.t + 0.01, 2)
+        rl._wake.set()
+    assert 20 <= len(sent) <= 22  # 10 a second for 2 s, not 30
+    rl.share(1)  # the others stopped: the whole budget again
+    while not all(t.done() for t in tasks):
+        await asyncio.sleep(0.001)
+        clock.t = round(clock.t + 0.01, 2)
+        rl._wake.set()
+    assert clock.t < 2.8  # the other 18 or so at 30 a second
+    await rl.shutdown()

@@ -631,6 +631,15 @@ class InboxRepo(Protocol):
         """How many updates wait to be applied, and when the oldest of them arrived."""
         ...
 
+    async def beat_instance(self, token: str, now: datetime, alive_until: datetime) -> int:
+        """This instance is alive until `alive_until` (its row is kept or renewed); how many
+        instances are alive now, this one included. Rows of instances that died go."""
+        ...
+
+    async def drop_instance(self, token: str) -> None:
+        """This instance is stopping: it no longer counts."""
+        ...
+
 
 class ApiRepo(Protocol):
     """The marketplace API: keys, idempotent requests, and the marketplace's order references."""

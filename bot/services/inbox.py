@@ -115,6 +115,18 @@ class InboxService:
             await self._finish(tx, applied, self.clock.now())
             return await tx.release_updates(None if everyone else self.token)
 
+    async def beat(self, alive_for: timedelta) -> int:
+        """This instance is alive for `alive_for` more; how many instances are alive now on
+        this database, this one included (they share Telegram's send budget)."""
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            return await tx.beat_instance(self.token, now, now + alive_for)
+
+    async def leave(self) -> None:
+        """This instance is stopping: the others may take its share at once."""
+        async with self.store.transaction() as tx:
+            await tx.drop_instance(self.token)
+
     async def next_lease_end(self) -> datetime | None:
         """When the earliest lease on a waiting update runs out."""
         async with self.store.read() as tx:

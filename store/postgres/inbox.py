@@ -107,3 +107,20 @@ class InboxTables(PgQueries):
             "SELECT COUNT(*), MIN(received_at) FROM inbox WHERE state = 'pending'"
         )
         return (int(row[0]), row[1]) if row else (0, None)
+
+    async def beat_instance(self, token: str, now: datetime, alive_until: datetime) -> int:
+        """Renew this instance's row, forget the dead ones, count the living."""
+        await self._run("DELETE FROM instances WHERE alive_until <= $1", utc(now))
+        await self._run(
+            "INSERT INTO instances (token, started_at, alive_until) VALUES ($1, $2, $3) "
+            "ON CONFLICT (token) DO UPDATE SET alive_until = excluded.alive_until",
+            token,
+            utc(now),
+            utc(alive_until),
+        )
+        row = await self._one("SELECT COUNT(*) FROM instances")
+        return int(row[0]) if row is not None else 1
+
+    async def drop_instance(self, token: str) -> None:
+        """This instance no longer counts."""
+        await self._run("DELETE FROM instances WHERE token = $1", token)

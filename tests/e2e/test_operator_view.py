@@ -18,9 +18,12 @@ import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from bot.bootstrap import open_storage
+from bot.clock import ManualClock
 from bot.domain.faq import FaqIndex
 from bot.metrics import OVERDUE_AFTER
 from bot.services.inbox import InboxService
+from handlers.send_share import ALIVE_FOR
 from sandbox.fake_bot_api.faults import Fault
 from sandbox.fake_bot_api.harness import FakeGroup
 from tests.e2e.conftest import running_kchat
@@ -77,6 +80,38 @@ async def test_liveness_and_readiness_answer_on_the_operator_port(
     # Stopped with the bot: nothing listens any more.
     with socket.socket() as s:
         assert s.connect_ex(("127.0.0.1", port)) != 0
+
+
+async def test_the_send_budget_is_split_with_every_instance_on_the_database(
+    tmp_path: Path, faq_index: FaqIndex
+) -> None:
+    port = free_port()
+
+    async def instances_seen(n: int) -> Samples:
+        for _ in range(100):  # the bot counts the instances every 2 s
+            scraped = samples((await get(port, "/metrics"))[1])
+            if value(scraped, "kchat_instances") == n:
+                return scraped
+            await asyncio.sleep(0.1)
+        raise AssertionError(f"the bot never counted {n} instances")
+
+    async with running_kchat(tmp_path, faq_index, http_port=port, send_budget=30) as k:
+        alone = await instances_seen(1)
+        assert value(alone, "kchat_send_budget_per_second") == 30
+        other = InboxService(k.services.store, k.clock, timedelta(seconds=30))
+        assert await other.beat(ALIVE_FOR) == 2  # another instance starts on this database
+        assert value(await instances_seen(2), "kchat_send_budget_per_second") == 15
+        await other.leave()
+        assert value(await instances_seen(1), "kchat_send_budget_per_second") == 30
+        store_url = k.app.bot_data.settings.database_url
+
+    # Stopped, the bot left: a newcomer has the database to itself.
+    store = await open_storage(store_url)
+    try:
+        newcomer = InboxService(store, ManualClock(), timedelta(seconds=30))
+        assert await newcomer.beat(ALIVE_FOR) == 1
+    finally:
+        await store.close()
 
 
 async def test_readiness_is_503_with_a_reason_when_the_database_is_unreachable(

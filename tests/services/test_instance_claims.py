@@ -213,3 +213,39 @@ async def test_a_ticket_left_unclaimed_is_raised_again_by_one_instance_only(
         news = await tx.claim_outbox(clock.now(), 100, clock.now(), "test")
     assert [i.kind for i in news].count("ticket_sla") == 1
     assert (await desks[1].get(ticket.id)).sla_raised_at == clock.now()
+
+
+# --- the send budget ----------------------------------------------------------------------
+
+
+async def test_instances_on_one_database_split_the_send_budget_and_take_back_a_dead_ones(
+    store: Storage, other_store: Storage, clock: ManualClock
+) -> None:
+    from handlers.outbound_lanes import LaneRateLimiter
+    from handlers.send_share import ALIVE_FOR, SendShare
+
+    a, b, c = (InboxService(s, clock, LEASE) for s in (store, other_store, store))
+    lanes = {name: LaneRateLimiter(30) for name in "abc"}
+    share = SendShare()
+    assert await share.beat(a, lanes["a"]) == 1
+    assert lanes["a"].budget == 30, "alone, an instance has the whole budget"
+    assert await share.beat(b, lanes["b"]) == 2
+    assert await share.beat(a, lanes["a"]) == 2
+    assert lanes["a"].budget == lanes["b"].budget == 15
+    assert await share.beat(c, lanes["c"]) == 3
+    assert await share.beat(a, lanes["a"]) == 3
+    assert lanes["a"].budget == lanes["c"].budget == 10
+
+    # c stops and says so: the others take its share at their next beat.
+    await c.leave()
+    assert await share.beat(a, lanes["a"]) == 2 and lanes["a"].budget == 15
+
+    # b dies without a word: it counts until its last beat runs out, then no more.
+    clock.advance(ALIVE_FOR - timedelta(seconds=1))
+    assert await share.beat(a, lanes["a"]) == 2
+    clock.advance(timedelta(seconds=2))
+    assert await share.beat(a, lanes["a"]) == 1 and lanes["a"].budget == 30
+
+    # Started again, it joins in.
+    assert await share.beat(b, lanes["b"]) == 2
+    assert await share.beat(a, lanes["a"]) == 2 and lanes["a"].budget == 15

@@ -260,6 +260,19 @@ async def test_three_instances_killed_at_random_lose_nothing_and_apply_nothing_t
                 ),
                 120,
             )
+            # They split the send budget (30 a second): the killed ones' rows have run out.
+            shares: dict[int, tuple[float, float]] = {}
+
+            async def split_three_ways() -> bool:
+                for env in envs:
+                    shares[int(env["KCHAT_HTTP_PORT"])] = await _share(env["KCHAT_HTTP_PORT"])
+                return all(share == (3, 10) for share in shares.values())
+
+            for _ in range(100):
+                if await split_three_ways():
+                    break
+                await asyncio.sleep(0.3)
+            assert all(share == (3, 10) for share in shares.values()), shares
             for inst in instances:
                 assert inst.process is not None
                 with contextlib.suppress(ProcessLookupError):
@@ -277,6 +290,7 @@ async def test_three_instances_killed_at_random_lose_nothing_and_apply_nothing_t
 
     kills = sum(inst.kills for inst in instances)
     assert kills == 8
+    assert fetch(url, "SELECT COUNT(*) FROM instances")[0][0] == 0, "each left as it stopped"
     # Every update Telegram sent was kept once and applied.
     states = dict(fetch(url, "SELECT state, COUNT(*) FROM inbox GROUP BY state"))
     assert states == {"applied": sent_updates}, states
@@ -318,6 +332,23 @@ async def test_three_instances_killed_at_random_lose_nothing_and_apply_nothing_t
     out, _ = await check.communicate()
     assert check.returncode == 0, out.decode()
     assert Status.COMPLETED.value == "completed"
+
+
+async def _share(http_port: str) -> tuple[float, float]:
+    """(instances, messages a second) an instance's /metrics says it keeps to."""
+    seen: dict[str, float] = {}
+    try:
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(f"http://127.0.0.1:{http_port}/metrics") as answer,
+        ):
+            for line in (await answer.text()).splitlines():
+                name, _, number = line.partition(" ")
+                if name in ("kchat_instances", "kchat_send_budget_per_second"):
+                    seen[name] = float(number)
+    except aiohttp.ClientError:
+        return (0, 0)  # restarting
+    return seen.get("kchat_instances", 0), seen.get("kchat_send_budget_per_second", 0)
 
 
 def _env_for_cli(url: str) -> dict[str, str]:

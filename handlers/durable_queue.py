@@ -34,6 +34,8 @@ MINE_AT_MOST = 10_000
 # How long an applied mark may wait for the next arrival's transaction to carry it: under
 # traffic the marks cost no commit of their own.
 MARK_WITHIN_S = 0.2
+# How long stopping waits for the pump's round to end before cutting it short.
+STOP_WITHIN_S = 5.0
 FORGET_EVERY = 720  # pump rounds between clean-ups of applied updates (an hour when idle)
 
 
@@ -55,20 +57,29 @@ class DurableUpdateQueue(asyncio.Queue[object]):
         # Handled here and not yet marked applied: the next transaction marks them.
         self._applied: list[int] = []
         self._mark_timer: asyncio.TimerHandle | None = None
+        self._stopping = False
 
     def attach(self, inbox: InboxService, bot: Bot, *, sole: bool) -> None:
         """Start keeping updates and pumping; `sole`: no other instance can share the
         database (SQLite), so leases left by this one's previous run are taken back now."""
         self._inbox, self._bot = inbox, bot
+        self._stopping = False
         self._pump = asyncio.create_task(self._run(sole), name="kchat-inbox-pump")
 
     async def detach(self) -> None:
         """Stop pumping; what was claimed and not applied goes back to the inbox at once."""
         if self._pump is None or self._inbox is None:
             return
-        self._pump.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._pump
+        # The pump ends its round first: cancelled inside a transaction, it could not tell
+        # whether its marks had committed, and would mark those updates applied twice.
+        self._stopping = True
+        self._wake.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(self._pump), STOP_WITHIN_S)
+        except TimeoutError:  # the database hangs: the leases run out by themselves
+            self._pump.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._pump
         self._pump = None
         if self._mark_timer is not None:
             self._mark_timer.cancel()
@@ -148,7 +159,7 @@ class DurableUpdateQueue(asyncio.Queue[object]):
         if sole:
             await inbox.release(everyone=True)
         rounds = 0
-        while True:
+        while not self._stopping:
             self._wake.clear()
             try:
                 fed = await self._feed(inbox, bot)

@@ -4,16 +4,22 @@ once every kept update was handled."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
-from telegram import Update
+import pytest
+from telegram import Bot, Update
 
 from bot.bootstrap import open_services
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.domain.faq import FaqIndex
+from bot.ports.records import InboxItem
+from bot.services.inbox import InboxService
 from handlers.durable_queue import DurableUpdateQueue
 from tests.databases import database_url, fetch, on_postgres
 from tests.e2e.conftest import running_kchat
@@ -78,3 +84,44 @@ async def test_an_update_telegram_sends_twice_is_applied_once(kchat: Running) ->
     assert len(buyer.messages()) == seen + 1, "one answer"
     async with kchat.services.store.read() as tx:
         assert await tx.inbox_backlog() == (0, None)
+
+
+async def test_stopping_mid_round_marks_each_handled_update_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The pump is between its transaction and the end of its round when the bot stops:
+    stopping waits for the round, so the marks it carried are not written a second time
+    (which would read as another instance having taken the update over)."""
+
+    class SlowRound(InboxService):
+        gate = asyncio.Event()
+        marking = asyncio.Event()
+
+        async def claim(self, limit: int, applied: Sequence[int] = ()) -> list[InboxItem]:
+            items = await super().claim(limit, applied)
+            if applied:
+                self.marking.set()
+                await self.gate.wait()  # committed; the round is not over yet
+            return items
+
+    url = database_url(tmp_path)
+    settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
+    services = await open_services(settings, ManualClock())
+    try:
+        inbox = SlowRound(services.store, services.inbox.clock, settings.lease)
+        queue = DurableUpdateQueue()
+        queue.attach(inbox, Bot("123:abc"), sole=True)
+        update = Update.de_json(_text_update(7_000_001, BUYER, "/balance"), None)
+        await queue.put(update)
+        assert await asyncio.wait_for(queue.get(), 5) is update  # PTB takes it
+        await queue.finished(update)  # handled: the pump marks it within 0.2 s
+        await asyncio.wait_for(SlowRound.marking.wait(), 5)
+        with caplog.at_level(logging.WARNING, logger="bot.services.inbox"):
+            stopping = asyncio.create_task(queue.detach())
+            await asyncio.sleep(0.05)
+            SlowRound.gate.set()
+            await asyncio.wait_for(stopping, 5)
+        assert not [r for r in caplog.records if "taken over" in r.getMessage()]
+        assert fetch(url, "SELECT update_id, state FROM inbox") == [(7_000_001, "applied")]
+    finally:
+        await services.close()

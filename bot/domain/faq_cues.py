@@ -24,6 +24,7 @@ SELLER_DELIVERED = cue(
     r"(?:after|once|lepas) i (?:deliver|send|sent|delivered|hantar)",
     r"(?:buyer|he|she) (?:has |had )?(?:received|got|dapat|terima)",
     r"delivered (?:the |it|his|her)",
+    r"(?:a|an|the|my) (?:already )?delivered order",
 )
 
 # A message opening with its speaker's role: "seller. buyer opened a refund...".
@@ -52,7 +53,13 @@ BUYER_WANTS_CANCEL = cue(
 # The seller offered something and the buyer accepts it (a partial refund agreed).
 AGREED_CUES = cue(
     r"(?:offered|offers|offer|proposed|willing) to (?:give|pay|refund|return|send)",
-    r"(?:im|i am) (?:fine|ok|okay|happy) with (?:that|it|this)",
+    r"(?:im|i am|were|we are|both) (?:both |all )?(?:fine|ok|okay|happy) with (?:that|it|this)",
+    # The seller says he will give part of the money back ("he'll return RM30", "he's ok
+    # with giving me RM10 back").
+    r"(?:hes|he is|shes|she is|theyre|they are|seller is) (?:ok|okay|fine|happy|willing|agreed?)"
+    r" (?:with |to )?(?:giving|give|refunding|refund|returning|return|paying|pay)\w*",
+    r"(?:he|she|they|seller)(?:ll| will| would| can| is going to) (?:return|refund|give back|"
+    r"pay back|give me back|send back|give me|pay me) (?:me )?(?:rm ?|\$)?\d+",
 )
 
 # The buyer has asked for a refund (told as a fact, not asked how to).
@@ -154,10 +161,20 @@ NOT_SENT_CUES = cue(
     r"(?:cannot|cant|unable to|tak dapat|tak boleh|not able to) (?:\w+ )?(?:deliver|send|hantar)",
 )
 
+# The seller out of reach ("offline ever since", "ghosted me"): after a long wait, the goods
+# have not come.
+SELLER_SILENT = cue(
+    r"(?:offline|unreachable|mia|disappeared|vanished|ghosted|ghosting|senyap|"
+    r"not (?:replying|responding|answering)|no (?:reply|response|answer))",
+)
+
 # A negator just before a paid cue: "have not paid", "never paid", "belum bayar".
 NOT_PAID = re.compile(
     r"\b(?:not|never|havent|hasnt|didnt|dont|no need to|no need|yet to|belum|blm|tak|x|"
     r"tidak|without|before)(?: \w+)? ?$"
+    # "will I be charged for it later": a payment feared or asked about, not made.
+    r"|\b(?:will|would|going to|gonna|akan) (?:i |it |we |you |they |he |she )?"
+    r"(?:be |get |still )?$"
 )
 
 # A payment that did not go through, told without the word "failed".
@@ -165,6 +182,13 @@ PAY_FAILED_CUES = cue(
     r"(?:try|use|cuba|guna) (?:another|a different|other|lain) (?:payment )?(?:method|cara|kaedah)",
     r"(?:kept|keeps|keep) (?:spinning|loading|failing|fail)",
 )
+
+# "Charged it back up", "charged my phone": a battery, not a payment.
+NOT_A_BATTERY = (
+    r"(?! (?:\w+ ){0,2}(?:back )?up\b)(?! (?:my |the |his |her )?(?:phone|battery|laptop|device))"
+)
+# The money-taken concept as the spell-corrected text names it ("kena charge" -> "deduct").
+DEDUCTED = cue(r"deduct\w*" + NOT_A_BATTERY)
 
 # Paying done, as opposed to paying talked about ("how long do I have to pay").
 PAID_CUES = cue(
@@ -189,7 +213,9 @@ PAID_CUES = cue(
     r"money (?:is |was |has )?(?:gone|deducted|taken|left)",
     r"(?:took|taken|holding|hold|held) (?:the |my )?(?:money|payment)",
     r"payment (?:is )?(?:on hold|held|pre ?authori[sz]ed)",
-    r"(?:deducted|debited|charged|potong|dipotong)",
+    # Not a phone or a battery charged ("when I charged it back up").
+    r"(?:deducted|debited|potong|dipotong)",
+    r"charged" + NOT_A_BATTERY,
     r"topped up",
     r"bought",
     r"purchased",
@@ -232,7 +258,14 @@ SHOWS_NOT_PAID_CUES = cue(
 
 # What came is not what was paid for ("arrived, it's the standard edition, I paid for
 # deluxe"); read only when nothing says it did not come.
-MISMATCH = cue(r"(?:arrived|received|got|sent)\b.{0,60}\bi (?:paid|ordered|bought) for")
+MISMATCH = cue(
+    r"(?:arrived|received|got|sent)\b.{0,60}\bi (?:paid|ordered|bought) for",
+    # "he gave me the basic plan, I bought premium": the goods named by their variant, then
+    # what was bought.
+    r"(?:give|gave|gives|given|send|sent|sends|deliver|delivered|bagi|hantar) (?:me |us )?"
+    r"(?:only |just |a |an |the )*(?:\w+ ){0,2}(?:plan|version|edition|tier|package|variant|"
+    r"region|pakej)\b.{0,30}\bi (?:buy|bought|ordered|order|paid for|beli|picked|chose)",
+)
 
 NOT_THE_GOODS_WRONG = cue(r"(?:something|anything|what|whats|is it|apa) (?:is )?wrong")
 
@@ -247,6 +280,10 @@ WRONG_CUES = cue(
     r"(?:cannot|cant|can not|does not|doesnt|did not|didnt|not|tak|tak boleh|x boleh|xboleh) "
     r"(?:login|log in|work|be used|use|redeem|boleh guna|dapat guna)",
     r"not what (?:he|she|i|they|we) (?:ordered|paid for|bought)",
+    # "the key is valid for three months, whereas the listing states twelve".
+    r"(?:whereas|but|while|though|although|however) (?:the |its |his |her )?(?:listing|description|"
+    r"product page|ad|advert|advertisement|iklan|title)\b.{0,20}?\b(?:says|said|states|stated|"
+    r"shows|showed|promised|promises|mentions|mentioned|clearly|tulis|cakap)",
     # "the individual plan, not the family plan I ordered" (but not "not received the
     # item I ordered").
     r"not (?!(?:yet|received|receive|get|got|arrived|sent|delivered|deliver|see|seen|find|found)\b)"
@@ -264,9 +301,12 @@ PARTIAL_CUES = cue(
     r"(?:\d+|two|three|four|five|six|ten)",
     r"only (?:\w+ ){0,2}\d+(?! ?(?:hours?|hrs?|h|days?|minutes?|mins?|jam|hari|weeks?))",
     r"only (?:\d+|half|some|part|one|two|three)",
-    r"(?:did|sent|delivered|gave|got|received) "
+    r"(?:did|sent|send|sends|delivered|deliver|gave|give|gives|got|received) "
     r"(?:\d+(?! ?(?:hours?|hrs?|h|days?|minutes?|mins?|jam|hari|weeks?))|half|some|part)"
     r"(?: of| out of)?",
+    # "he send 2 account only".
+    r"(?<!rm)(?<!rm )(?<!\$)\d+ (?!(?:hours?|hrs?|h|days?|minutes?|mins?|jam|hari|weeks?|months?|"
+    r"bulan|ringgit|rm|dollars?|usd|sgd)\b)\w+ only",
     r"(?:rm ?)?\d+ (?:\w+ ){0,2}(?:out of|daripada|from) (?:rm ?)?\d+",
     r"missing (?:items?|ones|parts?|\d+)",
     r"(?:is|are|was|were) missing (?:the |some |a |an |\d+)",
@@ -299,6 +339,7 @@ WANT_REFUND_CUES = cue(
     r"pulangan",
     r"get (?:it|them) refunded",
     r"return (?:my|the) (?:money|payment)",
+    r"(?:return|give back|pay back|refund)\w* (?:\w+ ){0,3}(?:money|duit|payment)",
 )
 
 WANT_CANCEL_CUES = cue(
@@ -345,6 +386,10 @@ WANT_STATUS_CUES = cue(
     r"difference between (?:\w+ )?(?:waiting|status|delivery|confirmation|refunding|expired)",
     r"apa beza",
     r"(?:see|check|know|tengok|semak) (?:if|whether|sama ada) (?:my |the )?order",
+    # "see whether it's been delivered", "which of my orders are still waiting".
+    r"(?:see|check|know|find out|tell|tengok|semak) (?:if|whether|sama ada) (?:\w+ ){0,3}"
+    r"(?:been |was |is |has |dah |sudah )?(?:sent|delivered|shipped|dihantar|sampai)",
+    r"(?:see|check|know|find|tell|tengok|semak) which (?:of )?(?:my |the )?orders? (?:are|is)",
     r"(?:apa )?maksud (?:status|nya)",
     r"(?:not sure|dont know|tak tahu|tak faham) what (?:that|this|it) means?",
 )
@@ -375,6 +420,9 @@ WHERE = cue(
 WANT_CONFIRM_CUES = cue(
     r"(?:should|shud|shld|patut|can|boleh) i (?:\w+ )?(?:the )?confirm\w*",
     r"(?:press|click|tekan|klik) (?:the )?confirm\w* (?:now|yet|dulu|sekarang|or wait)",
+    # "tekan confirm ke, atau tunggu dulu": confirm at once, or wait.
+    r"(?:press|click|tekan|klik|tap) (?:the )?confirm\w*(?: \w+){0,3}[ ,.]+(?:or|atau) "
+    r"(?:\w+ )?(?:wait|tunggu)",
     r"(?:close|complete|confirm|finish) (?:the |my |this )?order",
     r"(?:click|press|do|tekan) (?:\w+ ){0,3}(?:to )?(?:finish|complete|close) "
     r"(?:it|the order|this)",
@@ -418,6 +466,7 @@ WANT_NEXT_CUES = cue(
     r"(?:what is|whats) the (?:correct|right|proper) (?:thing|way|step)",
     r"what (?:i|to) (?:must|should|need to|have to) do",
     r"do next",
+    r"(?:course of action|how (?:to|should i|do i) proceed|way forward|next steps?)",
     r"(?:can|could) i (?:still )?do (?:something|anything)",
     r"(?<!how )(?:do|should|shud|must) i (?:message|chat|contact|pm|text|wait)",
     r"anything (?:else )?i should (?:know|be aware of|do)",

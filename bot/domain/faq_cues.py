@@ -296,9 +296,22 @@ WRONG_CUES = cue(
     r"(?:was|has been|got) used before",
 )
 
-PARTIAL_CUES = cue(
+# Counts ("2 of 3", "RM20 out of RM50"): part of the goods only when the message speaks of
+# buying ("what's 15% of 240" is arithmetic).
+COUNT_PARTIAL = cue(
     r"(?:\d+|one|two|three|four|five|half) (?:of|out of|daripada|dari) (?:the |my |his |her )?"
     r"(?:\d+|two|three|four|five|six|ten)",
+    r"\d+ (?:\w+ ){0,2}(?:out of|daripada|from) \d+",
+)
+
+# "a RM40 card instead of RM50", "30 days rather than 90": an amount given in place of a
+# larger one bought (the reader compares the two numbers).
+INSTEAD_OF = re.compile(
+    r"\b(?:rm ?|\$)?(\d+(?:\.\d+)?)\b(?: \w+){0,3}?,? (?:instead of|rather than|bukan) "
+    r"(?:the |a |an )?(?:rm ?|\$)?(\d+(?:\.\d+)?)\b"
+)
+
+PARTIAL_CUES = cue(
     r"only (?:\w+ ){0,2}\d+(?! ?(?:hours?|hrs?|h|days?|minutes?|mins?|jam|hari|weeks?))",
     r"only (?:\d+|half|some|part|one|two|three)",
     r"(?:did|sent|send|sends|delivered|deliver|gave|give|gives|got|received) "
@@ -307,7 +320,8 @@ PARTIAL_CUES = cue(
     # "he send 2 account only".
     r"(?<!rm)(?<!rm )(?<!\$)\d+ (?!(?:hours?|hrs?|h|days?|minutes?|mins?|jam|hari|weeks?|months?|"
     r"bulan|ringgit|rm|dollars?|usd|sgd)\b)\w+ only",
-    r"(?:rm ?)?\d+ (?:\w+ ){0,2}(?:out of|daripada|from) (?:rm ?)?\d+",
+    # An amount of money out of another: "RM20 back out of RM50".
+    r"(?:rm ?|\$)\d+ (?:\w+ ){0,2}(?:out of|daripada|from) (?:rm ?|\$)?\d+",
     r"missing (?:items?|ones|parts?|\d+)",
     r"(?:is|are|was|were) missing (?:the |some |a |an |\d+)",
     r"the (?:other|remaining|rest)",

@@ -241,7 +241,13 @@ def read_situation(
     # "wrong" said of the goods, not "is something wrong on your side".
     if "wrong" in found and not cues.NOT_THE_GOODS_WRONG.search(lowered):
         put(WRONG)
-    if "partial" in found or "short" in found or cues.PARTIAL_CUES.search(lowered):
+    if (
+        "partial" in found
+        or "short" in found
+        or cues.PARTIAL_CUES.search(lowered)
+        or (found & cues.ORDER_CONCEPTS and cues.COUNT_PARTIAL.search(lowered))
+        or _less_than_bought(lowered)
+    ):
         put(PARTIAL)
     if ("late" in found or cues.LATE_CUES.search(lowered)) and not asks_status:
         put(LATE)
@@ -376,6 +382,11 @@ def read_situation(
     if PAID in slots and not (_PROBLEMS | {RECEIVED, CONFIRMED}) & slots.keys():
         put(NO_PROBLEM)
     return Situation(slots)
+
+
+def _less_than_bought(text: str) -> bool:
+    """Whether an amount is told in place of a larger one ("RM40 instead of RM50")."""
+    return any(float(m.group(1)) < float(m.group(2)) for m in cues.INSTEAD_OF.finditer(text))
 
 
 def _order_facts(order: OrderContext, put: Callable[[str, float], None]) -> None:

@@ -168,6 +168,15 @@ SELLER_SILENT = cue(
     r"not (?:replying|responding|answering)|no (?:reply|response|answer))",
 )
 
+# A wait of days, not hours ("2 days ago", "since last week"): long for digital goods.
+LONG_WAIT = cue(
+    r"(?<!how )(?:\d+|two|three|four|five|six|several|few|many|a couple of) ?"
+    r"(?:days|day|weeks|week|hari|minggu)(?: ago| already| dah| lepas| now)?",
+    r"a (?:day|week) (?:ago|already|now)",
+    r"since (?:yesterday|last week)",
+    r"(?:semalam|kelmarin|minggu lepas|dah lama|so long|too long|forever)",
+)
+
 # A negator just before a paid cue: "have not paid", "never paid", "belum bayar".
 NOT_PAID = re.compile(
     r"\b(?:not|never|havent|hasnt|didnt|dont|no need to|no need|yet to|belum|blm|tak|x|"

@@ -279,12 +279,12 @@ def read_situation(
         put(NOT_RECEIVED, 1.0 if LATE in slots else 0.5)
     if (
         paid
-        and LATE in slots
+        and cues.LONG_WAIT.search(lowered)
         and cues.SELLER_SILENT.search(lowered)
         and not {RECEIVED, MARKED_DELIVERED, CONFIRMED, WRONG, PARTIAL} & slots.keys()
     ):
-        # "paid 2 days ago, seller offline ever since": a long wait with the seller out of
-        # reach is goods not received.
+        # "paid 2 days ago, seller offline ever since": a wait of days with the seller out
+        # of reach is goods not received (an hour offline is the seller's availability).
         put(NOT_RECEIVED)
     if cues.SELLER_CUES.search(lowered) or cues.SELLER_OPENING.match(lowered):
         put(SELLER)

@@ -183,7 +183,7 @@ NOT_PAID = re.compile(
     r"tidak|without|before)(?: \w+)? ?$"
     # "will I be charged for it later": a payment feared or asked about, not made.
     r"|\b(?:will|would|going to|gonna|akan) (?:i |it |we |you |they |he |she )?"
-    r"(?:be |get |still )?$"
+    r"(?:be |get |receive |still )?$"
 )
 
 # A payment that did not go through, told without the word "failed".

@@ -58,8 +58,8 @@ AGREED_CUES = cue(
     # with giving me RM10 back").
     r"(?:hes|he is|shes|she is|theyre|they are|seller is) (?:ok|okay|fine|happy|willing|agreed?)"
     r" (?:with |to )?(?:giving|give|refunding|refund|returning|return|paying|pay)\w*",
-    r"(?:he|she|they|seller)(?:ll| will| would| can| is going to) (?:return|refund|give back|"
-    r"pay back|give me back|send back|give me|pay me) (?:me )?(?:rm ?|\$)?\d+",
+    r"(?:he|she|they|seller)(?:ll| will| would| can| is going to) (?:(?:return|refund|give back|"
+    r"pay back|give me back|send back) (?:me )?(?:rm ?|\$)?\d+|(?:give|pay) me (?:rm ?|\$)\d+)",
 )
 
 # The buyer has asked for a refund (told as a fact, not asked how to).
@@ -269,11 +269,19 @@ SHOWS_NOT_PAID_CUES = cue(
 # deluxe"); read only when nothing says it did not come.
 MISMATCH = cue(
     r"(?:arrived|received|got|sent)\b.{0,60}\bi (?:paid|ordered|bought) for",
-    # "he gave me the basic plan, I bought premium": the goods named by their variant, then
-    # what was bought.
+    # "he gave me only the basic plan, I bought premium": the goods named by their variant,
+    # then, against it, what was bought.
     r"(?:give|gave|gives|given|send|sent|sends|deliver|delivered|bagi|hantar) (?:me |us )?"
-    r"(?:only |just |a |an |the )*(?:\w+ ){0,2}(?:plan|version|edition|tier|package|variant|"
-    r"region|pakej)\b.{0,30}\bi (?:buy|bought|ordered|order|paid for|beli|picked|chose)",
+    r"(?:only|just|je|sahaja) (?:a |an |the )?(?:\w+ ){0,2}(?:plan|version|edition|tier|package|"
+    r"variant|region|pakej)\b.{0,30}\bi (?:buy|bought|ordered|order|paid for|beli|picked|chose)",
+    r"(?:give|gave|gives|given|send|sent|sends|deliver|delivered|bagi|hantar) (?:me |us )?"
+    r"(?:a |an |the )?(?:\w+ ){0,2}(?:plan|version|edition|tier|package|variant|region|pakej)"
+    r"\b.{0,15}\b(?:but|tapi|whereas|while|yet|though) i (?:buy|bought|ordered|order|paid for|"
+    r"beli|picked|chose)",
+    # "the key is valid for three months, whereas the listing states twelve".
+    r"(?:whereas|but|while|though|although|however) (?:the |its |his |her )?(?:listing|description|"
+    r"product page|ad|advert|advertisement|iklan|title)\b.{0,20}?\b(?:says|said|states|stated|"
+    r"shows|showed|promised|promises|mentions|mentioned|clearly|tulis|cakap)",
 )
 
 NOT_THE_GOODS_WRONG = cue(r"(?:something|anything|what|whats|is it|apa) (?:is )?wrong")
@@ -289,10 +297,6 @@ WRONG_CUES = cue(
     r"(?:cannot|cant|can not|does not|doesnt|did not|didnt|not|tak|tak boleh|x boleh|xboleh) "
     r"(?:login|log in|work|be used|use|redeem|boleh guna|dapat guna)",
     r"not what (?:he|she|i|they|we) (?:ordered|paid for|bought)",
-    # "the key is valid for three months, whereas the listing states twelve".
-    r"(?:whereas|but|while|though|although|however) (?:the |its |his |her )?(?:listing|description|"
-    r"product page|ad|advert|advertisement|iklan|title)\b.{0,20}?\b(?:says|said|states|stated|"
-    r"shows|showed|promised|promises|mentions|mentioned|clearly|tulis|cakap)",
     # "the individual plan, not the family plan I ordered" (but not "not received the
     # item I ordered").
     r"not (?!(?:yet|received|receive|get|got|arrived|sent|delivered|deliver|see|seen|find|found)\b)"
@@ -313,9 +317,11 @@ COUNT_PARTIAL = cue(
     r"\d+ (?:\w+ ){0,2}(?:out of|daripada|from) \d+",
 )
 
-# "a RM40 card instead of RM50", "30 days rather than 90": an amount given in place of a
-# larger one bought (the reader compares the two numbers).
+# "sent a RM40 card instead of RM50", "got 30 days rather than 90": an amount delivered in
+# place of a larger one bought (the reader compares the two numbers).
 INSTEAD_OF = re.compile(
+    r"\b(?:sent|send|sends|gave|give|gives|got|received|delivered|deliver|dapat|bagi|hantar|"
+    r"topped up|top up)\b[^.?!]{0,30}?"
     r"\b(?:rm ?|\$)?(\d+(?:\.\d+)?)\b(?: \w+){0,3}?,? (?:instead of|rather than|bukan) "
     r"(?:the |a |an )?(?:rm ?|\$)?(\d+(?:\.\d+)?)\b"
 )
@@ -326,9 +332,6 @@ PARTIAL_CUES = cue(
     r"(?:did|sent|send|sends|delivered|deliver|gave|give|gives|got|received) "
     r"(?:\d+(?! ?(?:hours?|hrs?|h|days?|minutes?|mins?|jam|hari|weeks?))|half|some|part)"
     r"(?: of| out of)?",
-    # "he send 2 account only".
-    r"(?<!rm)(?<!rm )(?<!\$)\d+ (?!(?:hours?|hrs?|h|days?|minutes?|mins?|jam|hari|weeks?|months?|"
-    r"bulan|ringgit|rm|dollars?|usd|sgd)\b)\w+ only",
     # An amount of money out of another: "RM20 back out of RM50".
     r"(?:rm ?|\$)\d+ (?:\w+ ){0,2}(?:out of|daripada|from) (?:rm ?|\$)?\d+",
     r"missing (?:items?|ones|parts?|\d+)",

@@ -56,8 +56,9 @@ AGREED_CUES = cue(
     r"(?:im|i am|were|we are|both) (?:both |all )?(?:fine|ok|okay|happy) with (?:that|it|this)",
     # The seller says he will give part of the money back ("he'll return RM30", "he's ok
     # with giving me RM10 back").
-    r"(?:hes|he is|shes|she is|theyre|they are|seller is) (?:ok|okay|fine|happy|willing|agreed?)"
-    r" (?:with |to )?(?:giving|give|refunding|refund|returning|return|paying|pay)\w*",
+    r"(?:hes|he is|shes|she is|theyre|they are|is|are) (?:ok|okay|fine|happy|willing|agreed?) "
+    r"(?:with |to )?(?:refund\w*|return\w*|(?:giving|give|paying|pay|sending|send) (?:\w+ ){0,3}"
+    r"(?:back|money|rm ?\d+))",
     r"(?:he|she|they|seller)(?:ll| will| would| can| is going to) (?:(?:return|refund|give back|"
     r"pay back|give me back|send back) (?:me )?(?:rm ?|\$)?\d+|(?:give|pay) me (?:rm ?|\$)\d+)",
 )
@@ -432,6 +433,9 @@ WANT_OUTCOME_CUES = cue(
     r"apa (?:akan )?jadi",
     r"where (?:did|does|will) (?:my |the )?(?:money|payment|duit) go",
     r"why do i have to pay more",
+    # "would I be charged if I leave it": what happens to the money.
+    r"(?:will|would|am|is) (?:i|it|we|my card|my account) (?:be |get |going to be )?"
+    r"(?:charged|billed|deducted|debited)",
 )
 
 WANT_DETAILS_CUES = cue(r"(?:which|what) page (?:shows|has|lists|tells)")

@@ -276,6 +276,9 @@ MISMATCH = cue(
     r"(?:only|just|je|sahaja) (?:a |an |the )?(?:\w+ ){0,2}(?:plan|version|edition|tier|package|"
     r"variant|region|pakej)\b.{0,30}\bi (?:buy|bought|ordered|order|paid for|beli|picked|chose)",
     r"(?:give|gave|gives|given|send|sent|sends|deliver|delivered|bagi|hantar) (?:me |us )?"
+    r"(?:a |an |the )?(?:\w+ ){0,2}(?:plan|version|edition|tier|package|variant|region|pakej) "
+    r"(?:only|je|sahaja|saja)\b.{0,30}\bi (?:buy|bought|ordered|order|paid for|beli|picked|chose)",
+    r"(?:give|gave|gives|given|send|sent|sends|deliver|delivered|bagi|hantar) (?:me |us )?"
     r"(?:a |an |the )?(?:\w+ ){0,2}(?:plan|version|edition|tier|package|variant|region|pakej)"
     r"\b.{0,15}\b(?:but|tapi|whereas|while|yet|though) i (?:buy|bought|ordered|order|paid for|"
     r"beli|picked|chose)",
@@ -566,6 +569,8 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"tawar\w*",
             r"(?:lower|cheaper|better) price",
             r"(?:reduce|kurangkan|turunkan) (?:the )?(?:price|harga)",
+            # Offering another amount: "can I pay RM50 instead of RM100".
+            r"pay (?:only |just )?(?:rm ?|\$)?\d+ (?:\w+ )?(?:instead of|rather than)",
         ),
     ),
     (

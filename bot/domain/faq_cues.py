@@ -24,6 +24,7 @@ SELLER_DELIVERED = cue(
     r"(?:after|once|lepas) i (?:deliver|send|sent|delivered|hantar)",
     r"(?:buyer|he|she) (?:has |had )?(?:received|got|dapat|terima)",
     r"delivered (?:the |it|his|her)",
+    r"(?:a|an|the|my) (?:already )?delivered order",
 )
 
 # A message opening with its speaker's role: "seller. buyer opened a refund...".
@@ -52,7 +53,14 @@ BUYER_WANTS_CANCEL = cue(
 # The seller offered something and the buyer accepts it (a partial refund agreed).
 AGREED_CUES = cue(
     r"(?:offered|offers|offer|proposed|willing) to (?:give|pay|refund|return|send)",
-    r"(?:im|i am) (?:fine|ok|okay|happy) with (?:that|it|this)",
+    r"(?:im|i am|were|we are|both) (?:both |all )?(?:fine|ok|okay|happy) with (?:that|it|this)",
+    # The seller says he will give part of the money back ("he'll return RM30", "he's ok
+    # with giving me RM10 back").
+    r"(?:hes|he is|shes|she is|theyre|they are|is|are) (?:ok|okay|fine|happy|willing|agreed?) "
+    r"(?:with |to )?(?:refund\w*|return\w*|(?:giving|give|paying|pay|sending|send) (?:\w+ ){0,3}"
+    r"(?:back|money|rm ?\d+))",
+    r"(?:he|she|they|seller)(?:ll| will| would| can| is going to) (?:(?:return|refund|give back|"
+    r"pay back|give me back|send back) (?:me )?(?:rm ?|\$)?\d+|(?:give|pay) me (?:rm ?|\$)\d+)",
 )
 
 # The buyer has asked for a refund (told as a fact, not asked how to).
@@ -154,10 +162,29 @@ NOT_SENT_CUES = cue(
     r"(?:cannot|cant|unable to|tak dapat|tak boleh|not able to) (?:\w+ )?(?:deliver|send|hantar)",
 )
 
+# The seller out of reach ("offline ever since", "ghosted me"): after a long wait, the goods
+# have not come.
+SELLER_SILENT = cue(
+    r"(?:offline|unreachable|mia|disappeared|vanished|ghosted|ghosting|senyap|"
+    r"not (?:replying|responding|answering)|no (?:reply|response|answer))",
+)
+
+# A wait of days, not hours ("2 days ago", "since last week"): long for digital goods.
+LONG_WAIT = cue(
+    r"(?<!how )(?:\d+|two|three|four|five|six|several|few|many|a couple of) ?"
+    r"(?:days|day|weeks|week|hari|minggu)(?: ago| already| dah| lepas| now)?",
+    r"a (?:day|week) (?:ago|already|now)",
+    r"since (?:yesterday|last week)",
+    r"(?:semalam|kelmarin|minggu lepas|dah lama|so long|too long|forever)",
+)
+
 # A negator just before a paid cue: "have not paid", "never paid", "belum bayar".
 NOT_PAID = re.compile(
     r"\b(?:not|never|havent|hasnt|didnt|dont|no need to|no need|yet to|belum|blm|tak|x|"
     r"tidak|without|before)(?: \w+)? ?$"
+    # "will I be charged for it later": a payment feared or asked about, not made.
+    r"|\b(?:will|would|going to|gonna|akan) (?:i |it |we |you |they |he |she )?"
+    r"(?:be |get |receive |still )?$"
 )
 
 # A payment that did not go through, told without the word "failed".
@@ -165,6 +192,13 @@ PAY_FAILED_CUES = cue(
     r"(?:try|use|cuba|guna) (?:another|a different|other|lain) (?:payment )?(?:method|cara|kaedah)",
     r"(?:kept|keeps|keep) (?:spinning|loading|failing|fail)",
 )
+
+# "Charged it back up", "charged my phone": a battery, not a payment.
+NOT_A_BATTERY = (
+    r"(?! (?:\w+ ){0,2}(?:back )?up\b)(?! (?:my |the |his |her )?(?:phone|battery|laptop|device))"
+)
+# The money-taken concept as the spell-corrected text names it ("kena charge" -> "deduct").
+DEDUCTED = cue(r"deduct\w*" + NOT_A_BATTERY)
 
 # Paying done, as opposed to paying talked about ("how long do I have to pay").
 PAID_CUES = cue(
@@ -189,7 +223,9 @@ PAID_CUES = cue(
     r"money (?:is |was |has )?(?:gone|deducted|taken|left)",
     r"(?:took|taken|holding|hold|held) (?:the |my )?(?:money|payment)",
     r"payment (?:is )?(?:on hold|held|pre ?authori[sz]ed)",
-    r"(?:deducted|debited|charged|potong|dipotong)",
+    # Not a phone or a battery charged ("when I charged it back up").
+    r"(?:deducted|debited|potong|dipotong)",
+    r"charged" + NOT_A_BATTERY,
     r"topped up",
     r"bought",
     r"purchased",
@@ -232,7 +268,25 @@ SHOWS_NOT_PAID_CUES = cue(
 
 # What came is not what was paid for ("arrived, it's the standard edition, I paid for
 # deluxe"); read only when nothing says it did not come.
-MISMATCH = cue(r"(?:arrived|received|got|sent)\b.{0,60}\bi (?:paid|ordered|bought) for")
+MISMATCH = cue(
+    r"(?:arrived|received|got|sent)\b.{0,60}\bi (?:paid|ordered|bought) for",
+    # "he gave me only the basic plan, I bought premium": the goods named by their variant,
+    # then, against it, what was bought.
+    r"(?:give|gave|gives|given|send|sent|sends|deliver|delivered|bagi|hantar) (?:me |us )?"
+    r"(?:only|just|je|sahaja) (?:a |an |the )?(?:\w+ ){0,2}(?:plan|version|edition|tier|package|"
+    r"variant|region|pakej)\b.{0,30}\bi (?:buy|bought|ordered|order|paid for|beli|picked|chose)",
+    r"(?:give|gave|gives|given|send|sent|sends|deliver|delivered|bagi|hantar) (?:me |us )?"
+    r"(?:a |an |the )?(?:\w+ ){0,2}(?:plan|version|edition|tier|package|variant|region|pakej) "
+    r"(?:only|je|sahaja|saja)\b.{0,30}\bi (?:buy|bought|ordered|order|paid for|beli|picked|chose)",
+    r"(?:give|gave|gives|given|send|sent|sends|deliver|delivered|bagi|hantar) (?:me |us )?"
+    r"(?:a |an |the )?(?:\w+ ){0,2}(?:plan|version|edition|tier|package|variant|region|pakej)"
+    r"\b.{0,15}\b(?:but|tapi|whereas|while|yet|though) i (?:buy|bought|ordered|order|paid for|"
+    r"beli|picked|chose)",
+    # "the key is valid for three months, whereas the listing states twelve".
+    r"(?:whereas|but|while|though|although|however) (?:the |its |his |her )?(?:listing|description|"
+    r"product page|ad|advert|advertisement|iklan|title)\b.{0,20}?\b(?:says|said|states|stated|"
+    r"shows|showed|promised|promises|mentions|mentioned|clearly|tulis|cakap)",
+)
 
 NOT_THE_GOODS_WRONG = cue(r"(?:something|anything|what|whats|is it|apa) (?:is )?wrong")
 
@@ -259,15 +313,31 @@ WRONG_CUES = cue(
     r"(?:was|has been|got) used before",
 )
 
-PARTIAL_CUES = cue(
+# Counts ("2 of 3", "RM20 out of RM50"): part of the goods only when the message speaks of
+# buying ("what's 15% of 240" is arithmetic).
+COUNT_PARTIAL = cue(
     r"(?:\d+|one|two|three|four|five|half) (?:of|out of|daripada|dari) (?:the |my |his |her )?"
     r"(?:\d+|two|three|four|five|six|ten)",
+    r"\d+ (?:\w+ ){0,2}(?:out of|daripada|from) \d+",
+)
+
+# "sent a RM40 card instead of RM50", "got 30 days rather than 90": an amount delivered in
+# place of a larger one bought (the reader compares the two numbers).
+INSTEAD_OF = re.compile(
+    r"\b(?:sent|send|sends|gave|give|gives|got|received|delivered|deliver|dapat|bagi|hantar|"
+    r"topped up|top up)\b[^.?!]{0,30}?"
+    r"\b(?:rm ?|\$)?(\d+(?:\.\d+)?)\b(?: \w+){0,3}?,? (?:instead of|rather than|bukan) "
+    r"(?:the |a |an )?(?:rm ?|\$)?(\d+(?:\.\d+)?)\b"
+)
+
+PARTIAL_CUES = cue(
     r"only (?:\w+ ){0,2}\d+(?! ?(?:hours?|hrs?|h|days?|minutes?|mins?|jam|hari|weeks?))",
     r"only (?:\d+|half|some|part|one|two|three)",
-    r"(?:did|sent|delivered|gave|got|received) "
+    r"(?:did|sent|send|sends|delivered|deliver|gave|give|gives|got|received) "
     r"(?:\d+(?! ?(?:hours?|hrs?|h|days?|minutes?|mins?|jam|hari|weeks?))|half|some|part)"
     r"(?: of| out of)?",
-    r"(?:rm ?)?\d+ (?:\w+ ){0,2}(?:out of|daripada|from) (?:rm ?)?\d+",
+    # An amount of money out of another: "RM20 back out of RM50".
+    r"(?:rm ?|\$)\d+ (?:\w+ ){0,2}(?:out of|daripada|from) (?:rm ?|\$)?\d+",
     r"missing (?:items?|ones|parts?|\d+)",
     r"(?:is|are|was|were) missing (?:the |some |a |an |\d+)",
     r"the (?:other|remaining|rest)",
@@ -299,6 +369,7 @@ WANT_REFUND_CUES = cue(
     r"pulangan",
     r"get (?:it|them) refunded",
     r"return (?:my|the) (?:money|payment)",
+    r"(?:return|give back|pay back|refund)\w* (?:\w+ ){0,3}(?:money|duit|payment)",
 )
 
 WANT_CANCEL_CUES = cue(
@@ -345,6 +416,10 @@ WANT_STATUS_CUES = cue(
     r"difference between (?:\w+ )?(?:waiting|status|delivery|confirmation|refunding|expired)",
     r"apa beza",
     r"(?:see|check|know|tengok|semak) (?:if|whether|sama ada) (?:my |the )?order",
+    # "see whether it's been delivered", "which of my orders are still waiting".
+    r"(?:see|check|know|find out|tell|tengok|semak) (?:if|whether|sama ada) (?:\w+ ){0,3}"
+    r"(?:been |was |is |has |dah |sudah )?(?:sent|delivered|shipped|dihantar|sampai)",
+    r"(?:see|check|know|find|tell|tengok|semak) which (?:of )?(?:my |the )?orders? (?:are|is)",
     r"(?:apa )?maksud (?:status|nya)",
     r"(?:not sure|dont know|tak tahu|tak faham) what (?:that|this|it) means?",
 )
@@ -361,6 +436,9 @@ WANT_OUTCOME_CUES = cue(
     r"apa (?:akan )?jadi",
     r"where (?:did|does|will) (?:my |the )?(?:money|payment|duit) go",
     r"why do i have to pay more",
+    # "would I be charged if I leave it": what happens to the money.
+    r"(?:will|would|am|is) (?:i|it|we|my card|my account) (?:be |get |going to be )?"
+    r"(?:charged|billed|deducted|debited)",
 )
 
 WANT_DETAILS_CUES = cue(r"(?:which|what) page (?:shows|has|lists|tells)")
@@ -375,6 +453,9 @@ WHERE = cue(
 WANT_CONFIRM_CUES = cue(
     r"(?:should|shud|shld|patut|can|boleh) i (?:\w+ )?(?:the )?confirm\w*",
     r"(?:press|click|tekan|klik) (?:the )?confirm\w* (?:now|yet|dulu|sekarang|or wait)",
+    # "tekan confirm ke, atau tunggu dulu": confirm at once, or wait.
+    r"(?:press|click|tekan|klik|tap) (?:the )?confirm\w*(?: \w+){0,3}[ ,.]+(?:or|atau) "
+    r"(?:\w+ )?(?:wait|tunggu)",
     r"(?:close|complete|confirm|finish) (?:the |my |this )?order",
     r"(?:click|press|do|tekan) (?:\w+ ){0,3}(?:to )?(?:finish|complete|close) "
     r"(?:it|the order|this)",
@@ -418,6 +499,7 @@ WANT_NEXT_CUES = cue(
     r"(?:what is|whats) the (?:correct|right|proper) (?:thing|way|step)",
     r"what (?:i|to) (?:must|should|need to|have to) do",
     r"do next",
+    r"(?:course of action|how (?:to|should i|do i) proceed|way forward|next steps?)",
     r"(?:can|could) i (?:still )?do (?:something|anything)",
     r"(?<!how )(?:do|should|shud|must) i (?:message|chat|contact|pm|text|wait)",
     r"anything (?:else )?i should (?:know|be aware of|do)",
@@ -487,6 +569,8 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"tawar\w*",
             r"(?:lower|cheaper|better) price",
             r"(?:reduce|kurangkan|turunkan) (?:the )?(?:price|harga)",
+            # Offering another amount: "can I pay RM50 instead of RM100".
+            r"pay (?:only |just )?(?:rm ?|\$)?\d+ (?:\w+ )?(?:instead of|rather than)",
         ),
     ),
     (

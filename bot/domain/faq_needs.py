@@ -20,6 +20,7 @@ Pure: no I/O, no clock.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -177,14 +178,16 @@ def read_situation(
             and ("pay" in found or "paymethod" in found or "bank" in found)
         )
     )
-    paid = (
-        any(
+
+    def done(pattern: re.Pattern[str]) -> bool:
+        # Said as done: not negated, not feared ("will I be charged").
+        return any(
             not cues.NOT_PAID.search(lowered[max(0, m.start() - 24) : m.start()])
-            for m in cues.PAID_CUES.finditer(lowered)
+            for m in pattern.finditer(lowered)
         )
-        # "money deducted", "duit dah potong".
-        or (not failed and "deduct" in found)
-    )
+
+    # "money deducted", "duit dah potong".
+    paid = done(cues.PAID_CUES) or (not failed and "deduct" in found and done(cues.DEDUCTED))
     shows_unpaid = "unpaid" in found or failed or bool(cues.SHOWS_NOT_PAID_CUES.search(lowered))
     # "the invite expired after 7 days" says the goods fell short, not that the order did.
     goods_expired = bool(cues.GOODS_EXPIRED.search(lowered)) and not cues.ORDER_EXPIRED.search(
@@ -238,7 +241,13 @@ def read_situation(
     # "wrong" said of the goods, not "is something wrong on your side".
     if "wrong" in found and not cues.NOT_THE_GOODS_WRONG.search(lowered):
         put(WRONG)
-    if "partial" in found or "short" in found or cues.PARTIAL_CUES.search(lowered):
+    if (
+        "partial" in found
+        or "short" in found
+        or cues.PARTIAL_CUES.search(lowered)
+        or (found & cues.ORDER_CONCEPTS and cues.COUNT_PARTIAL.search(lowered))
+        or _less_than_bought(lowered)
+    ):
         put(PARTIAL)
     if ("late" in found or cues.LATE_CUES.search(lowered)) and not asks_status:
         put(LATE)
@@ -268,6 +277,15 @@ def read_situation(
         # "waiting since Monday for my account": the goods have not come; a problem once
         # the wait is long.
         put(NOT_RECEIVED, 1.0 if LATE in slots else 0.5)
+    if (
+        paid
+        and cues.LONG_WAIT.search(lowered)
+        and cues.SELLER_SILENT.search(lowered)
+        and not {RECEIVED, MARKED_DELIVERED, CONFIRMED, WRONG, PARTIAL} & slots.keys()
+    ):
+        # "paid 2 days ago, seller offline ever since": a wait of days with the seller out
+        # of reach is goods not received (an hour offline is the seller's availability).
+        put(NOT_RECEIVED)
     if cues.SELLER_CUES.search(lowered) or cues.SELLER_OPENING.match(lowered):
         put(SELLER)
         # A seller who delivered: the order waits for the buyer's confirmation (whatever
@@ -364,6 +382,11 @@ def read_situation(
     if PAID in slots and not (_PROBLEMS | {RECEIVED, CONFIRMED}) & slots.keys():
         put(NO_PROBLEM)
     return Situation(slots)
+
+
+def _less_than_bought(text: str) -> bool:
+    """Whether an amount is told in place of a larger one ("RM40 instead of RM50")."""
+    return any(float(m.group(1)) < float(m.group(2)) for m in cues.INSTEAD_OF.finditer(text))
 
 
 def _order_facts(order: OrderContext, put: Callable[[str, float], None]) -> None:

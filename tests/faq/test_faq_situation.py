@@ -301,3 +301,68 @@ def test_a_message_of_thousands_of_characters_is_read_by_its_start_and_its_end(
     answer = index.ask(long)
     assert answer.answered and answer.document is not None
     assert answer.document.id == "cancel-unpaid-order"
+
+
+def test_a_charge_feared_or_a_battery_charged_is_no_payment(index: FaqIndex) -> None:
+    # A phone charged back up, or a charge asked about, is not money taken.
+    battery = index.situation("my phone died so I charged it back up, the order still says unpaid")
+    assert not battery.has(PAID) and battery.has(UNPAID)
+    feared = index.situation("will I be charged if the order stays unpaid?")
+    assert not feared.has(PAID)
+    assert index.situation("I was charged but the order says unpaid").has(STATUS_UNPAID)
+
+
+def test_a_count_is_part_of_the_goods_only_in_a_message_about_buying(index: FaqIndex) -> None:
+    assert not index.situation("what is 3 out of 12 as a fraction").has(PARTIAL)
+    assert not index.ask("what is 3 out of 12 as a fraction").answered
+    assert index.situation("the seller sent 3 out of 12 codes").has(PARTIAL)
+
+
+def test_an_amount_delivered_in_place_of_a_larger_one_is_part_of_the_goods(
+    index: FaqIndex,
+) -> None:
+    assert index.situation("got a RM20 voucher instead of RM50").has(PARTIAL)
+    assert not index.situation("got a RM100 voucher instead of RM50").has(PARTIAL)
+    # Offering to pay another amount is bargaining, which no article answers.
+    assert not index.ask("can I pay RM30 instead of RM45").answered
+
+
+def test_a_wait_of_days_with_the_seller_out_of_reach_is_not_received(index: FaqIndex) -> None:
+    assert index.situation("paid 3 days ago and the seller has been offline since").has(
+        NOT_RECEIVED
+    )
+    # An hour offline is the seller's availability, not goods missing.
+    assert not index.situation("paid an hour ago, seller offline").has(NOT_RECEIVED)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # A partial refund the buyer and the seller agreed on.
+        (
+            "only 3 of my 5 keys came, the seller will pay back RM20 and we're fine with that."
+            " How does that work?",
+            "partial-refund",
+        ),
+        (
+            "he delivered a 7 day pass instead of 30 days, and he is ok with giving RM15 back",
+            "partial-refund",
+        ),
+        # "called off" is cancelling.
+        ("I paid last night, can the order still be called off?", "cancel-paid-order"),
+        # The variant given against the one bought.
+        ("he sent the EU region only, I bought the Asia one", "not-as-described"),
+        # A seller's delivered order waits for the buyer's confirmation.
+        (
+            "seller here, a buyer opened a refund on a delivered order two days ago, what now?",
+            "marked-delivered-not-received",
+        ),
+        # Whether to confirm now or wait.
+        ("code works, should I press confirm now or wait?", "confirmed-received"),
+        # Whether it has been sent asks the status.
+        ("how can I find out if my top up has been sent?", "track-order-status"),
+    ],
+)
+def test_situations_read_in_this_round(index: FaqIndex, question: str, expected: str) -> None:
+    answer = index.ask(question)
+    assert answer.document is not None and answer.document.id == expected

@@ -191,6 +191,12 @@ NOT_PAID = re.compile(
 PAY_FAILED_CUES = cue(
     r"(?:try|use|cuba|guna) (?:another|a different|other|lain) (?:payment )?(?:method|cara|kaedah)",
     r"(?:kept|keeps|keep) (?:spinning|loading|failing|fail)",
+    # "the payment fails every time", "it cannot be processed".
+    r"(?:payment|transaction|card|pay) (?:\w+ ){0,2}(?:fails|failing|keeps failing|is declined|"
+    r"gets declined|got declined)",
+    r"(?:cannot|can not|could not|couldnt|cant) be processed",
+    # "my balance is definitely sufficient": enough money said against a payment refused.
+    r"(?:balance|funds|baki) (?:is |are )?(?:\w+ )?(?:sufficient|enough|cukup)",
 )
 
 # "Charged it back up", "charged my phone": a battery, not a payment.
@@ -241,6 +247,9 @@ UNPAID_CUES = cue(
     # "how long do I have to pay": the order waits for the payment.
     r"(?:how long|how much time|until when|sampai bila|berapa lama) (?:\w+ ){0,4}"
     r"(?:to|must|should|can|untuk|nak) (?:pay|bayar|make (?:the )?payment)",
+    # "how long can I wait before I pay": the payment is still to come.
+    r"(?:wait|hold|keep it|tunggu) (?:\w+ ){0,2}(?:before|sebelum) (?:i |we )?"
+    r"(?:pay|paying|bayar|make (?:the )?payment)\b",
 )
 
 # Paid, yet the order does not show it.
@@ -288,7 +297,11 @@ MISMATCH = cue(
     r"shows|showed|promised|promises|mentions|mentioned|clearly|tulis|cakap)",
 )
 
-NOT_THE_GOODS_WRONG = cue(r"(?:something|anything|what|whats|is it|apa) (?:is )?wrong")
+NOT_THE_GOODS_WRONG = cue(
+    r"(?:something|anything|what|whats|is it|apa) (?:is )?wrong",
+    # Another way to pay or to act: "what I can try instead", "use a card instead".
+    r"(?:try|use|pay with|pay by|pay using|choose|guna) (?:\w+ ){0,3}instead",
+)
 
 # The order's status named as a fact ("still under Waiting Delivery").
 WAITING_DELIVERY_CUES = cue(r"waiting (?:for )?delivery", r"menunggu penghantaran")
@@ -338,6 +351,11 @@ PARTIAL_CUES = cue(
     r"(?: of| out of)?",
     # An amount of money out of another: "RM20 back out of RM50".
     r"(?:rm ?|\$)\d+ (?:\w+ ){0,2}(?:out of|daripada|from) (?:rm ?|\$)?\d+",
+    r"(?:rm ?|\$)\d+ of (?:his |her |their |my |your |the )?(?:rm ?|\$)\d+",
+    # Giving back some of the money, not all of it.
+    r"(?:return|refund|give back|pay back|pulangkan|bagi balik)\w* (?:back )?"
+    r"(?:some|part|a portion|a bit|sikit|sebahagian) (?:of )?(?:the |my |his |her )?"
+    r"(?:money|duit|payment|amount)",
     r"missing (?:items?|ones|parts?|\d+)",
     r"(?:is|are|was|were) missing (?:the |some |a |an |\d+)",
     r"the (?:other|remaining|rest)",
@@ -388,6 +406,9 @@ WANT_CANCEL_CUES = cue(
     r"tarik balik (?:pembelian|order|pesanan|belian)",
     r"changed my mind",
     r"dont want (?:it|this|them)?(?: anymore)?",
+    # Manglish for not wanting it any more: "dowan already", "dun want liao", "taknak dah".
+    r"(?:dowan|dunwan|dun ?want|don ?want|taknak|tanak)(?: (?:it|this|that|the order|lah|le))?"
+    r"(?: (?:already|anymore|dah|liao|d|edi))",
     r"do not want (?:it|this|them)?(?: anymore)?",
     r"no longer (?:want|need)",
     r"tak (?:jadi|nak)",
@@ -422,6 +443,14 @@ WANT_STATUS_CUES = cue(
     r"(?:see|check|know|find|tell|tengok|semak) which (?:of )?(?:my |the )?orders? (?:are|is)",
     r"(?:apa )?maksud (?:status|nya)",
     r"(?:not sure|dont know|tak tahu|tak faham) what (?:that|this|it) means?",
+    # What a label means, asked about any status ("what do these actually mean", "unsure
+    # what it indicates", "do not understand the labels"): the status article's need.
+    r"(?:unsure|not sure|dont know|do not know|tak pasti) what (?:\w+ ){0,2}"
+    r"(?:means?|indicates?|stands? for|refers? to)",
+    r"what (?:do|does) (?:these|those|they|this|that|it|each)(?: \w+){0,2} (?:\w+ )?"
+    r"(?:mean|indicate|stand for)",
+    r"(?:dont|not|cant|cannot|tak) (?:really )?(?:understand|faham) (?:\w+ ){0,3}"
+    r"(?:labels?|statuses|status)",
 )
 
 REFUND_REJECTED_CUES = cue(
@@ -480,7 +509,7 @@ REFUNDING_CUES = cue(
 
 WANT_TIME_CUES = cue(
     r"how long",
-    r"how many (?:hours|days)",
+    r"how many (?:hours?|days?|minutes?|mins?|jam|hari)",
     r"when (?:will|do|does|can|is|should)",
     r"bila",
     r"berapa lama",
@@ -548,7 +577,11 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "listing",
         cue(
             r"my listings?",
-            r"(?:create|post|upload|add|make) (?:a |an |my |new )?(?:listings?|products?)",
+            r"(?:create|post|upload|add|make) (?:a |an |my |new |more |another )?(?:new )?"
+            r"(?:product |item )?(?:listings?|products?)",
+            # A shop's delivery settings: "set up auto delivery".
+            r"(?:set ?up|turn on|enable|configure) (?:\w+ )?(?:auto|automatic|instant) "
+            r"(?:delivery|deliveries)",
             r"how many listings",
             r"(?:my|the) (?:shop|store) (?:settings?|mode|name|page|status|profile)",
             r"(?:holiday|vacation|away) mode",

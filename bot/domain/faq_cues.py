@@ -443,14 +443,18 @@ WANT_STATUS_CUES = cue(
     r"(?:see|check|know|find|tell|tengok|semak) which (?:of )?(?:my |the )?orders? (?:are|is)",
     r"(?:apa )?maksud (?:status|nya)",
     r"(?:not sure|dont know|tak tahu|tak faham) what (?:that|this|it) means?",
-    # What a label means, asked about any status ("what do these actually mean", "unsure
-    # what it indicates", "do not understand the labels"): the status article's need.
+    # "I really do not understand the different labels shown".
+    r"(?:dont|not|cant|cannot|tak) (?:really )?(?:understand|faham) (?:\w+ ){0,3}"
+    r"(?:labels?|statuses|status)",
+)
+
+# What something means, asked without naming it ("what do these actually mean", "unsure
+# what it indicates"): the status article's need when the message names a status.
+MEANING_ASKED = cue(
     r"(?:unsure|not sure|dont know|do not know|tak pasti) what (?:\w+ ){0,2}"
     r"(?:means?|indicates?|stands? for|refers? to)",
     r"what (?:do|does) (?:these|those|they|this|that|it|each)(?: \w+){0,2} (?:\w+ )?"
     r"(?:mean|indicate|stand for)",
-    r"(?:dont|not|cant|cannot|tak) (?:really )?(?:understand|faham) (?:\w+ ){0,3}"
-    r"(?:labels?|statuses|status)",
 )
 
 REFUND_REJECTED_CUES = cue(
@@ -470,7 +474,14 @@ WANT_OUTCOME_CUES = cue(
     r"(?:charged|billed|deducted|debited)",
 )
 
-WANT_DETAILS_CUES = cue(r"(?:which|what) page (?:shows|has|lists|tells)")
+WANT_DETAILS_CUES = cue(
+    r"(?:which|what) page (?:shows|has|lists|tells)",
+    # Where the orders placed so far are listed: "where do I see everything I bought".
+    r"(?:where|how) (?:do|can|could) i (?:see|find|view|check|look at) (?:all |everything |"
+    r"the (?:things|stuff|items) )?(?:i (?:have |had |ever )?(?:bought|ordered|purchased)|"
+    r"(?:all )?my (?:past |previous |old |earlier )?(?:orders|purchases))",
+    r"(?:order|purchase|buying) history",
+)
 
 WHERE = cue(
     r"where",
@@ -735,6 +746,14 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("review", cue(r"reviews?", r"ratings?", r"feedback score")),
     ("voucher", cue(r"promo codes?", r"coupons?", r"discount codes?", r"platform vouchers?")),
+)
+
+# The asker says it is not about an order of theirs: what it names going wrong is someone
+# else's ("report a seller for fake listings, not about my own order").
+NOT_MY_ORDER = cue(
+    r"not (?:about|regarding|for|related to) (?:my|an|any|a) (?:own )?(?:order|purchase)s?",
+    r"(?:i have|ive) not (?:bought|ordered) (?:anything|from (?:him|her|them))",
+    r"bukan (?:pasal|tentang) (?:order|pesanan) saya",
 )
 
 # Needs that are not about an order on this marketplace, whatever else the message says.

@@ -172,8 +172,11 @@ def read_situation(
         slots[slot] = max(slots.get(slot, 0.0), weight)
 
     # "What does waiting delivery mean": the status named is the topic, not a fact.
-    asks_status = bool(cues.WANT_STATUS_CUES.search(need)) or (
-        "meaning" in wanted and bool(cues.STATUS_WORDS.search(need))
+    names_status = bool(cues.STATUS_WORDS.search(lowered))
+    asks_status = (
+        bool(cues.WANT_STATUS_CUES.search(need))
+        or ("meaning" in wanted and bool(cues.STATUS_WORDS.search(need)))
+        or (names_status and bool(cues.MEANING_ASKED.search(need)))
     )
     failed = (
         bool(cues.PAY_FAILED_CUES.search(lowered))
@@ -326,6 +329,7 @@ def read_situation(
             "track" in names
             or ("meaning" in names and cues.STATUS_WORDS.search(words))
             or cues.WANT_STATUS_CUES.search(words)
+            or (names_status and cues.MEANING_ASKED.search(words))
         ):
             out.append(WANT_STATUS)
         if (
@@ -369,7 +373,9 @@ def read_situation(
     own_order = len(problems) >= 2 or bool({PAID, RECEIVED, CONFIRMED} & slots.keys())
     for name, cue in cues.UNCOVERED_CUES:
         if name in cues.UNLESS_PROBLEM:
-            counts = not problems and REFUND_OPEN not in slots
+            counts = (not problems and REFUND_OPEN not in slots) or bool(
+                cues.NOT_MY_ORDER.search(lowered)
+            )
         else:
             counts = name in cues.NEVER_ORDERS or not own_order
         if counts and cue.search(need):

@@ -129,12 +129,16 @@ ORDER_EXPIRED = cue(
     r"orders? (?:\w+ ){0,3}expired", r"expired orders?", r"status (?:\w+ ){0,3}expired"
 )
 
+# A word that does not negate what follows: "he says the seller has not delivered" tells
+# no delivery.
+_NOT_NEGATED = r"(?!(?:not|never|no|belum|tak|hasnt|havent|hadnt|didnt|wasnt|isnt|yet)\b)"
+
 MARKED_CUES = cue(
     r"waiting (?:for )?confirmation",
     # Delivered as a claim or a status: "set my order to delivered", "it says my order was
     # delivered", "marked as complete delivery", "the status says the seller has delivered".
     r"(?:says|said|shows|show|showing|set|sets|mark|marks|marked|put|changed?|tanda\w*|claims?|"
-    r"claimed|status|pressed|clicked|click|press|tekan)(?: \w+){0,4} "
+    r"claimed|status|pressed|clicked|click|press|tekan)(?: " + _NOT_NEGATED + r"\w+){0,4} "
     r"(?:delivered|completed?|complete delivery|dah hantar)",
     r"(?:says|shows|show|showing|status|marked|mark|clicked|click|put|tanda|tekan) "
     r"(?:as |it as |it |the order as |order as )?(?:delivered|completed|dah hantar)",
@@ -243,7 +247,8 @@ PAID_CUES = cue(
 UNPAID_CUES = cue(
     r"(?:didnt|did not|havent|have not|hasnt|not|never|belum|blm|tak|x|forgot to|lupa) (?:yet )?"
     r"(?:sempat |sempat nak |get to |got to |manage to |managed to |have time to |had time to )?"
-    r"(?:pay|paid|bayar|make (?:the )?payment|made (?:the )?payment)",
+    # "not paying attention" is no payment.
+    r"(?:pay|paid|bayar|make (?:the )?payment|made (?:the )?payment)(?!\w* attention)",
     # "how long do I have to pay": the order waits for the payment.
     r"(?:how long|how much time|until when|sampai bila|berapa lama) (?:\w+ ){0,4}"
     r"(?:to|must|should|can|untuk|nak) (?:pay|bayar|make (?:the )?payment)",

@@ -65,8 +65,8 @@ AGREED_CUES = cue(
 
 # The buyer has asked for a refund (told as a fact, not asked how to).
 REFUND_OPEN_CUES = cue(
-    r"(?:asked|requested|submitted|applied|claimed|opened|raised|filed|made|asking) (?:for )?"
-    r"(?:a |the |my )?refund",
+    r"(?:asked|requested|submitted|applied|claimed|opened|raised|filed|made|asking|sent|lodged) "
+    r"(?:for )?(?:a |the |my )?refund",
     r"(?:dah|sudah|telah) (?:minta|mohon|request) refund",
     r"refund (?:request )?(?:was |is |has been |already )?"
     r"(?:requested|submitted|opened|applied|raised|sent|made|dihantar)",
@@ -393,6 +393,8 @@ WANT_REFUND_CUES = cue(
     r"get (?:it|them) refunded",
     r"return (?:my|the) (?:money|payment)",
     r"(?:return|give back|pay back|refund)\w* (?:\w+ ){0,3}(?:money|duit|payment)",
+    # An amount handed back: "giving back RM15".
+    r"(?:give|giving|gave|pay|paying|send|sending) (?:\w+ )?back (?:rm ?|\$)\d+",
 )
 
 WANT_CANCEL_CUES = cue(

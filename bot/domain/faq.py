@@ -86,6 +86,8 @@ _UNCOVERED_FACTOR = 0.3
 # A question with no word of buying on the marketplace and no fact about an order keeps
 # this share: only words that match an article strongly still answer it.
 _NO_ORDER_FACTOR = 0.5
+# The shortest part of a word split in two where the space was left out ("itemnot").
+_SPLIT_PART = 3
 # Words of one message that may be spell-corrected (see _Budget).
 _SPELL_BUDGET = 12
 
@@ -528,7 +530,23 @@ class _Analyzer:
         squeezed = _STRETCH.sub(r"\1\1", word)
         if not budget.spend():
             return squeezed
-        return self._speller.correct(squeezed) or squeezed
+        return self._speller.correct(squeezed) or self._split(squeezed) or squeezed
+
+    def _split(self, word: str) -> str | None:
+        """Two known words typed without the space between them ("itemnot", "paidorder"),
+        for a word nothing else places; each part at least 3 letters, so that a short
+        word does not break a long unknown name apart."""
+        if len(word) < 2 * _SPLIT_PART or not word.isalpha():
+            return None
+        for cut in range(_SPLIT_PART, len(word) - _SPLIT_PART + 1):
+            left, right = word[:cut], word[cut:]
+            if left in self._known and right in self._known:
+                return f"{left} {right}"
+        return None
+
+    def _tokens(self, clause: Sequence[str], budget: _Budget) -> list[str]:
+        """A clause's words in their known forms, words typed together split apart."""
+        return [t for w in clause for t in self._canonical(w, budget).split(" ")]
 
     def _known_form(self, word: str) -> str | None:
         """The known word a token stands for without spelling correction, if any."""
@@ -554,10 +572,7 @@ class _Analyzer:
         with each one-word lexicon variant replaced by its concept's name ("confrim" and
         "tekan" read "confirm" and "click"), clauses apart."""
         budget = _Budget()
-        clauses = [
-            [self._canonical(w, budget) for w in clause]
-            for clause in _clauses(text, MAX_QUESTION_WORDS)
-        ]
+        clauses = [self._tokens(clause, budget) for clause in _clauses(text, MAX_QUESTION_WORDS)]
         fixed = " . ".join(" ".join(clause) for clause in clauses)
         named = " . ".join(" ".join(self._concept_name(w) for w in clause) for clause in clauses)
         return f"{fixed} . {named}"
@@ -573,7 +588,7 @@ class _Analyzer:
         social: str | None = None
         budget = _Budget()
         for clause in _clauses(text, MAX_QUESTION_WORDS):
-            tokens = [self._canonical(w, budget) for w in clause]
+            tokens = self._tokens(clause, budget)
             i = 0
             while i < len(tokens):
                 kind, name, span = self._match(tokens, i)
@@ -610,7 +625,7 @@ class _Analyzer:
     ) -> tuple[list[str], set[str], set[str], set[str]]:
         """Analyse one clause: its concepts (negation applied), words, off-topics, unknowns."""
         lexicon = self._lexicon
-        tokens = [self._canonical(w, budget) for w in raw]
+        tokens = self._tokens(raw, budget)
         concepts: list[str] = []
         words: set[str] = set()
         offtopic: set[str] = set()

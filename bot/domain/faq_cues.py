@@ -65,8 +65,8 @@ AGREED_CUES = cue(
 
 # The buyer has asked for a refund (told as a fact, not asked how to).
 REFUND_OPEN_CUES = cue(
-    r"(?:asked|requested|submitted|applied|claimed|opened|raised|filed|made|asking) (?:for )?"
-    r"(?:a |the |my )?refund",
+    r"(?:asked|requested|submitted|applied|claimed|opened|raised|filed|made|asking|sent|lodged) "
+    r"(?:for )?(?:a |the |my )?refund",
     r"(?:dah|sudah|telah) (?:minta|mohon|request) refund",
     r"refund (?:request )?(?:was |is |has been |already )?"
     r"(?:requested|submitted|opened|applied|raised|sent|made|dihantar)",
@@ -129,12 +129,16 @@ ORDER_EXPIRED = cue(
     r"orders? (?:\w+ ){0,3}expired", r"expired orders?", r"status (?:\w+ ){0,3}expired"
 )
 
+# A word that does not negate what follows: "he says the seller has not delivered" tells
+# no delivery.
+_NOT_NEGATED = r"(?!(?:not|never|no|belum|tak|hasnt|havent|hadnt|didnt|wasnt|isnt|yet)\b)"
+
 MARKED_CUES = cue(
     r"waiting (?:for )?confirmation",
     # Delivered as a claim or a status: "set my order to delivered", "it says my order was
     # delivered", "marked as complete delivery", "the status says the seller has delivered".
     r"(?:says|said|shows|show|showing|set|sets|mark|marks|marked|put|changed?|tanda\w*|claims?|"
-    r"claimed|status|pressed|clicked|click|press|tekan)(?: \w+){0,4} "
+    r"claimed|status|pressed|clicked|click|press|tekan)(?: " + _NOT_NEGATED + r"\w+){0,4} "
     r"(?:delivered|completed?|complete delivery|dah hantar)",
     r"(?:says|shows|show|showing|status|marked|mark|clicked|click|put|tanda|tekan) "
     r"(?:as |it as |it |the order as |order as )?(?:delivered|completed|dah hantar)",
@@ -191,6 +195,12 @@ NOT_PAID = re.compile(
 PAY_FAILED_CUES = cue(
     r"(?:try|use|cuba|guna) (?:another|a different|other|lain) (?:payment )?(?:method|cara|kaedah)",
     r"(?:kept|keeps|keep) (?:spinning|loading|failing|fail)",
+    # "the payment fails every time", "it cannot be processed".
+    r"(?:payment|transaction|card|pay) (?:\w+ ){0,2}(?:fails|failing|keeps failing|is declined|"
+    r"gets declined|got declined)",
+    r"(?:cannot|can not|could not|couldnt|cant) be processed",
+    # "my balance is definitely sufficient": enough money said against a payment refused.
+    r"(?:balance|funds|baki) (?:is |are )?(?:\w+ )?(?:sufficient|enough|cukup)",
 )
 
 # "Charged it back up", "charged my phone": a battery, not a payment.
@@ -237,10 +247,14 @@ PAID_CUES = cue(
 UNPAID_CUES = cue(
     r"(?:didnt|did not|havent|have not|hasnt|not|never|belum|blm|tak|x|forgot to|lupa) (?:yet )?"
     r"(?:sempat |sempat nak |get to |got to |manage to |managed to |have time to |had time to )?"
-    r"(?:pay|paid|bayar|make (?:the )?payment|made (?:the )?payment)",
+    # "not paying attention" is no payment.
+    r"(?:pay|paid|bayar|make (?:the )?payment|made (?:the )?payment)(?!\w* attention)",
     # "how long do I have to pay": the order waits for the payment.
     r"(?:how long|how much time|until when|sampai bila|berapa lama) (?:\w+ ){0,4}"
     r"(?:to|must|should|can|untuk|nak) (?:pay|bayar|make (?:the )?payment)",
+    # "how long can I wait before I pay": the payment is still to come.
+    r"(?:wait|hold|keep it|tunggu) (?:\w+ ){0,2}(?:before|sebelum) (?:i |we )?"
+    r"(?:pay|paying|bayar|make (?:the )?payment)\b",
 )
 
 # Paid, yet the order does not show it.
@@ -288,7 +302,11 @@ MISMATCH = cue(
     r"shows|showed|promised|promises|mentions|mentioned|clearly|tulis|cakap)",
 )
 
-NOT_THE_GOODS_WRONG = cue(r"(?:something|anything|what|whats|is it|apa) (?:is )?wrong")
+NOT_THE_GOODS_WRONG = cue(
+    r"(?:something|anything|what|whats|is it|apa) (?:is )?wrong",
+    # Another way to pay or to act: "what I can try instead", "use a card instead".
+    r"(?:try|use|pay with|pay by|pay using|choose|guna) (?:\w+ ){0,3}instead",
+)
 
 # The order's status named as a fact ("still under Waiting Delivery").
 WAITING_DELIVERY_CUES = cue(r"waiting (?:for )?delivery", r"menunggu penghantaran")
@@ -338,6 +356,11 @@ PARTIAL_CUES = cue(
     r"(?: of| out of)?",
     # An amount of money out of another: "RM20 back out of RM50".
     r"(?:rm ?|\$)\d+ (?:\w+ ){0,2}(?:out of|daripada|from) (?:rm ?|\$)?\d+",
+    r"(?:rm ?|\$)\d+ of (?:his |her |their |my |your |the )?(?:rm ?|\$)\d+",
+    # Giving back some of the money, not all of it.
+    r"(?:return|refund|give back|pay back|pulangkan|bagi balik)\w* (?:back )?"
+    r"(?:some|part|a portion|a bit|sikit|sebahagian) (?:of )?(?:the |my |his |her )?"
+    r"(?:money|duit|payment|amount)",
     r"missing (?:items?|ones|parts?|\d+)",
     r"(?:is|are|was|were) missing (?:the |some |a |an |\d+)",
     r"the (?:other|remaining|rest)",
@@ -370,6 +393,8 @@ WANT_REFUND_CUES = cue(
     r"get (?:it|them) refunded",
     r"return (?:my|the) (?:money|payment)",
     r"(?:return|give back|pay back|refund)\w* (?:\w+ ){0,3}(?:money|duit|payment)",
+    # An amount handed back: "giving back RM15".
+    r"(?:give|giving|gave|pay|paying|send|sending) (?:\w+ )?back (?:rm ?|\$)\d+",
 )
 
 WANT_CANCEL_CUES = cue(
@@ -388,6 +413,9 @@ WANT_CANCEL_CUES = cue(
     r"tarik balik (?:pembelian|order|pesanan|belian)",
     r"changed my mind",
     r"dont want (?:it|this|them)?(?: anymore)?",
+    # Manglish for not wanting it any more: "dowan already", "dun want liao", "taknak dah".
+    r"(?:dowan|dunwan|dun ?want|don ?want|taknak|tanak)(?: (?:it|this|that|the order|lah|le))?"
+    r"(?: (?:already|anymore|dah|liao|d|edi))",
     r"do not want (?:it|this|them)?(?: anymore)?",
     r"no longer (?:want|need)",
     r"tak (?:jadi|nak)",
@@ -422,6 +450,18 @@ WANT_STATUS_CUES = cue(
     r"(?:see|check|know|find|tell|tengok|semak) which (?:of )?(?:my |the )?orders? (?:are|is)",
     r"(?:apa )?maksud (?:status|nya)",
     r"(?:not sure|dont know|tak tahu|tak faham) what (?:that|this|it) means?",
+    # "I really do not understand the different labels shown".
+    r"(?:dont|not|cant|cannot|tak) (?:really )?(?:understand|faham) (?:\w+ ){0,3}"
+    r"(?:labels?|statuses|status)",
+)
+
+# What something means, asked without naming it ("what do these actually mean", "unsure
+# what it indicates"): the status article's need when the message names a status.
+MEANING_ASKED = cue(
+    r"(?:unsure|not sure|dont know|do not know|tak pasti) what (?:\w+ ){0,2}"
+    r"(?:means?|indicates?|stands? for|refers? to)",
+    r"what (?:do|does) (?:these|those|they|this|that|it|each)(?: \w+){0,2} (?:\w+ )?"
+    r"(?:mean|indicate|stand for)",
 )
 
 REFUND_REJECTED_CUES = cue(
@@ -441,7 +481,14 @@ WANT_OUTCOME_CUES = cue(
     r"(?:charged|billed|deducted|debited)",
 )
 
-WANT_DETAILS_CUES = cue(r"(?:which|what) page (?:shows|has|lists|tells)")
+WANT_DETAILS_CUES = cue(
+    r"(?:which|what) page (?:shows|has|lists|tells)",
+    # Where the orders placed so far are listed: "where do I see everything I bought".
+    r"(?:where|how) (?:do|can|could) i (?:see|find|view|check|look at) (?:all |everything |"
+    r"the (?:things|stuff|items) )?(?:i (?:have |had |ever )?(?:bought|ordered|purchased)|"
+    r"(?:all )?my (?:past |previous |old |earlier )?(?:orders|purchases))",
+    r"(?:order|purchase|buying) history",
+)
 
 WHERE = cue(
     r"where",
@@ -480,7 +527,7 @@ REFUNDING_CUES = cue(
 
 WANT_TIME_CUES = cue(
     r"how long",
-    r"how many (?:hours|days)",
+    r"how many (?:hours?|days?|minutes?|mins?|jam|hari)",
     r"when (?:will|do|does|can|is|should)",
     r"bila",
     r"berapa lama",
@@ -548,7 +595,11 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "listing",
         cue(
             r"my listings?",
-            r"(?:create|post|upload|add|make) (?:a |an |my |new )?(?:listings?|products?)",
+            r"(?:create|post|upload|add|make) (?:a |an |my |new |more |another )?(?:new )?"
+            r"(?:product |item )?(?:listings?|products?)",
+            # A shop's delivery settings: "set up auto delivery".
+            r"(?:set ?up|turn on|enable|configure) (?:\w+ )?(?:auto|automatic|instant) "
+            r"(?:delivery|deliveries)",
             r"how many listings",
             r"(?:my|the) (?:shop|store) (?:settings?|mode|name|page|status|profile)",
             r"(?:holiday|vacation|away) mode",
@@ -702,6 +753,14 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("review", cue(r"reviews?", r"ratings?", r"feedback score")),
     ("voucher", cue(r"promo codes?", r"coupons?", r"discount codes?", r"platform vouchers?")),
+)
+
+# The asker says it is not about an order of theirs: what it names going wrong is someone
+# else's ("report a seller for fake listings, not about my own order").
+NOT_MY_ORDER = cue(
+    r"not (?:about|regarding|for|related to) (?:my|an|any|a) (?:own )?(?:order|purchase)s?",
+    r"(?:i have|ive) not (?:bought|ordered) (?:anything|from (?:him|her|them))",
+    r"bukan (?:pasal|tentang) (?:order|pesanan) saya",
 )
 
 # Needs that are not about an order on this marketplace, whatever else the message says.

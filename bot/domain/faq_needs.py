@@ -134,6 +134,11 @@ def need_clauses(text: str) -> str:
     asked = [s for s in sentences if cues.NEED_CLAUSE.search(s.lower())]
     questions = [s for s in cues.QUESTION.findall(text) if s.strip()]
     chosen = questions or asked or sentences[-1:]
+    # A message that ends by asking without a question mark ("... what do these mean")
+    # asks that too, beside any question before it.
+    last = sentences[-1]
+    if questions and cues.NEED_CLAUSE.search(last.lower()) and not text.rstrip().endswith("?"):
+        chosen = [*questions, last]
     return " ".join(chosen)
 
 
@@ -167,8 +172,11 @@ def read_situation(
         slots[slot] = max(slots.get(slot, 0.0), weight)
 
     # "What does waiting delivery mean": the status named is the topic, not a fact.
-    asks_status = bool(cues.WANT_STATUS_CUES.search(need)) or (
-        "meaning" in wanted and bool(cues.STATUS_WORDS.search(need))
+    names_status = bool(cues.STATUS_WORDS.search(lowered))
+    asks_status = (
+        bool(cues.WANT_STATUS_CUES.search(need))
+        or ("meaning" in wanted and bool(cues.STATUS_WORDS.search(need)))
+        or (names_status and bool(cues.MEANING_ASKED.search(need)))
     )
     failed = (
         bool(cues.PAY_FAILED_CUES.search(lowered))
@@ -239,10 +247,12 @@ def read_situation(
     ):
         put(NOT_RECEIVED)
     # "wrong" said of the goods, not "is something wrong on your side".
-    if "wrong" in found and not cues.NOT_THE_GOODS_WRONG.search(lowered):
+    # Asking what the statuses mean, "different labels" are not different goods.
+    if "wrong" in found and not asks_status and not cues.NOT_THE_GOODS_WRONG.search(lowered):
         put(WRONG)
+    # Asking what the statuses of several orders mean, "one of them" is one of the orders.
     if (
-        "partial" in found
+        ("partial" in found and not asks_status)
         or "short" in found
         or cues.PARTIAL_CUES.search(lowered)
         or (found & cues.ORDER_CONCEPTS and cues.COUNT_PARTIAL.search(lowered))
@@ -273,7 +283,9 @@ def read_situation(
     # "only one arrived": part of the goods came, which is not the goods received.
     if cues.RECEIVED_CUES.search(lowered) and not {NOT_RECEIVED, PARTIAL} & slots.keys():
         put(RECEIVED)
-    if "late_delivery" in found and not {RECEIVED, MARKED_DELIVERED, WRONG} & slots.keys():
+    # An order not paid yet has nothing to deliver: "can I wait before I pay, my salary
+    # comes in tomorrow" waits for the money, not the goods.
+    if "late_delivery" in found and not {RECEIVED, MARKED_DELIVERED, WRONG, UNPAID} & slots.keys():
         # "waiting since Monday for my account": the goods have not come; a problem once
         # the wait is long.
         put(NOT_RECEIVED, 1.0 if LATE in slots else 0.5)
@@ -317,6 +329,7 @@ def read_situation(
             "track" in names
             or ("meaning" in names and cues.STATUS_WORDS.search(words))
             or cues.WANT_STATUS_CUES.search(words)
+            or (names_status and cues.MEANING_ASKED.search(words))
         ):
             out.append(WANT_STATUS)
         if (
@@ -360,7 +373,9 @@ def read_situation(
     own_order = len(problems) >= 2 or bool({PAID, RECEIVED, CONFIRMED} & slots.keys())
     for name, cue in cues.UNCOVERED_CUES:
         if name in cues.UNLESS_PROBLEM:
-            counts = not problems and REFUND_OPEN not in slots
+            counts = (not problems and REFUND_OPEN not in slots) or bool(
+                cues.NOT_MY_ORDER.search(lowered)
+            )
         else:
             counts = name in cues.NEVER_ORDERS or not own_order
         if counts and cue.search(need):

@@ -366,3 +366,75 @@ def test_a_wait_of_days_with_the_seller_out_of_reach_is_not_received(index: FaqI
 def test_situations_read_in_this_round(index: FaqIndex, question: str, expected: str) -> None:
     answer = index.ask(question)
     assert answer.document is not None and answer.document.id == expected
+
+
+def test_what_something_means_asks_the_status_only_when_a_status_is_named(
+    index: FaqIndex,
+) -> None:
+    assert index.situation("my order shows Expired and I am unsure what it indicates").has(
+        "want:status"
+    )
+    assert not index.ask("what does this emoji mean").answered
+
+
+def test_two_words_typed_together_are_read_apart(index: FaqIndex) -> None:
+    assert index.situation("wrongitem received").has("wrong")
+    # A long name nothing splits into two known words stays one unknown word.
+    answer = index.ask("notreceived my code yet")
+    assert answer.document is not None and answer.document.id == "not-received-refund"
+
+
+def test_a_negated_claim_of_delivery_tells_none(index: FaqIndex) -> None:
+    assert not index.situation("he says the seller has not delivered anything").has(
+        MARKED_DELIVERED
+    )
+    assert index.situation("it says the seller has delivered, I got nothing").has(MARKED_DELIVERED)
+
+
+def test_paying_attention_is_no_payment(index: FaqIndex) -> None:
+    situation = index.situation("I was not paying attention and clicked the wrong game")
+    assert not situation.has(UNPAID) and not situation.has(STATUS_UNPAID)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # An amount out of a larger one, or some of the money, given back.
+        ("the seller and I agreed he returns RM5 of my RM25, how?", "partial-refund"),
+        ("seller will refund part of the money only, how do we do it", "partial-refund"),
+        # Not wanting it any more, in Manglish, for an unpaid order.
+        ("havent pay yet, dowan d, how", "cancel-unpaid-order"),
+        # Waiting before paying asks the payment's time limit.
+        ("how long can I wait before paying for the order", "payment-time-limit"),
+        # Where the orders bought so far are listed.
+        ("where can I see everything I ordered", "order-details"),
+        # A payment refused though the balance is enough.
+        ("tried to pay twice, my balance is sufficient, still cannot", "payment-failed"),
+        # Confirmed already, then nothing came: the confirming article, not the refund one.
+        ("I pressed confirmed received too early and the item never came", "confirmed-received"),
+        # A refund request already open is no longer "paid, what now".
+        (
+            "I sent a refund request this morning and the seller has not replied, nothing sent",
+            "request-refund",
+        ),
+    ],
+)
+def test_situations_read_in_the_batch_20_and_21_round(
+    index: FaqIndex, question: str, expected: str
+) -> None:
+    answer = index.ask(question)
+    assert answer.document is not None and answer.document.id == expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "seller: how do I add more product listings to my shop",
+        "how to set up automatic delivery as a seller",
+        "I want to report a buyer for abuse, not about my order",
+    ],
+)
+def test_running_a_shop_and_reports_off_an_order_are_declined(
+    index: FaqIndex, question: str
+) -> None:
+    assert not index.ask(question).answered

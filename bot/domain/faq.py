@@ -271,6 +271,9 @@ class FaqAnswer(BaseModel):
     # Small talk that thanks or closes ("ok tq", "noted, bye"): the chat says "You're
     # welcome" rather than greeting someone who is leaving.
     thanks: bool = False
+    # The asker's order was not weighed: the message tells of another order (goods that
+    # came, of an order not paid yet), so the answer is not about that one.
+    order_set_aside: bool = False
 
     @property
     def needs_confirmation(self) -> bool:
@@ -948,7 +951,8 @@ class FaqIndex:
         evidence beside the words (see `bot.domain.faq_situation`)."""
         question = within_reading(question)
         threshold = self.min_score if min_score is None else min_score
-        ranked = sorted(enumerate(self.scores(question, order=order)), key=lambda p: (-p[1], p[0]))
+        scores, situation = self._judge(question, order)
+        ranked = sorted(enumerate(scores), key=lambda p: (-p[1], p[0]))
         (top, score), runners = ranked[0], ranked[1:]
         floor = threshold / 2
         alternatives = tuple(
@@ -975,4 +979,5 @@ class FaqIndex:
             score=round(score, 4),
             band=Band.HIGH if sure else Band.MEDIUM,
             alternatives=alternatives,
+            order_set_aside=situation.order_set_aside,
         )

@@ -110,6 +110,8 @@ class Situation:
 
     # slot -> weight: 1.0 read from the words, less when only the order says it.
     slots: dict[str, float]
+    # The asker's order was not weighed: the words tell of another one (see read_situation).
+    order_set_aside: bool = False
 
     @property
     def uncovered(self) -> bool:
@@ -381,7 +383,14 @@ def read_situation(
         if counts and cue.search(need):
             put(UNCOVERED + name)
 
-    if order is not None:
+    # Goods told as come ("not as described", "got only 2", "I confirmed") cannot be of an
+    # order never paid: the asker means another order, whose facts this one would hide.
+    set_aside = (
+        order is not None
+        and order.status in (Status.WAITING_PAYMENT, Status.EXPIRED)
+        and any(slots.get(told, 0.0) >= 1.0 for told in _GOODS_CAME)
+    )
+    if order is not None and not set_aside:
         # The words say it was paid and the asker's own order still waits for payment (or
         # expired unpaid): that is a payment not showing on the order, whatever else they
         # tell ("paid yesterday, the seller has sent nothing").
@@ -396,7 +405,11 @@ def read_situation(
         put(PAID)
     if PAID in slots and not (_PROBLEMS | {RECEIVED, CONFIRMED}) & slots.keys():
         put(NO_PROBLEM)
-    return Situation(slots)
+    return Situation(slots, order_set_aside=set_aside)
+
+
+# Facts of goods that came: only an order paid and delivered has them.
+_GOODS_CAME = frozenset({WRONG, PARTIAL, RECEIVED, MARKED_DELIVERED, CONFIRMED})
 
 
 def _less_than_bought(text: str) -> bool:

@@ -160,6 +160,8 @@ async def answer_question(update: Update, ctx: Ctx, text: str, order_ids: list[s
         )
         await tell(update, t.gettext(NOT_SURE), reply_markup=kb)
         return
+    if ans.order_set_aside:
+        about = None  # the message tells of another order than the one the chat picked
     # An article about the order itself is followed by the order's card; any other answer
     # about an order carries a button that opens the card.
     card_follows = about is not None and ans.document.about_order

@@ -65,6 +65,20 @@ async def test_an_answer_not_about_the_order_itself_opens_the_order_with_a_butto
     assert card.has_button("Pay from balance")
 
 
+async def test_goods_that_came_are_not_of_an_unpaid_order_so_the_answer_names_none(
+    kchat: Running, buyer: FakeUser
+) -> None:
+    await kchat.settle()
+    oid = await kchat.order()  # the buyer's only order here waits for payment
+    [answer] = await _asks(kchat, buyer, "the item is not as described, what can i do")
+    # Not "you need not cancel your unpaid order": the goods came on another order.
+    assert answer.content.startswith(
+        "❓ What can I do if the products or services delivered is different from the description?"
+    )
+    assert oid not in answer.content and "📋" not in answer.content
+    assert not any("📋" in b.text for b in answer.flat_buttons)
+
+
 async def test_someone_elses_order_id_in_a_question_is_never_mentioned_or_used(
     kchat: Running, buyer: FakeUser, stranger: FakeUser
 ) -> None:

@@ -438,3 +438,23 @@ def test_running_a_shop_and_reports_off_an_order_are_declined(
     index: FaqIndex, question: str
 ) -> None:
     assert not index.ask(question).answered
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "the item is not as described, what can i do",
+        "he sent only 2 of the 3 accounts",
+        "I already confirmed received but the code does not work",
+    ],
+)
+def test_goods_that_came_set_an_unpaid_order_aside(index: FaqIndex, question: str) -> None:
+    """An order not paid yet has no goods: the message is about another order, and the
+    unpaid one's facts ("you may cancel it, it expires") must not steer the answer."""
+    alone = index.ask(question)
+    for status in (Status.WAITING_PAYMENT, Status.EXPIRED):
+        with_order = index.ask(question, order=OrderContext(status, BUYER))
+        assert with_order.order_set_aside
+        assert with_order.document == alone.document
+    paid = index.ask(question, order=OrderContext(Status.WAITING_CONFIRMATION, BUYER))
+    assert not paid.order_set_aside  # an order delivered: it is the one meant

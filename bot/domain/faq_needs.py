@@ -44,6 +44,8 @@ LATE = "late"
 REFUND_OPEN = "refund_open"
 REFUND_REJECTED = "refund_rejected"
 REFUNDING = "refunding"  # the order shows Refunding
+# The asker's order waits for the seller's delivery: nothing was marked delivered.
+AWAITING_DELIVERY = "awaiting_delivery"
 AGREED = "agreed"  # buyer and seller agreed on something (a partial refund)
 NO_PROBLEM = "no_problem"  # paid and nothing has gone wrong
 SELLER = "speaker:seller"
@@ -78,6 +80,7 @@ SLOTS = frozenset(
         REFUND_OPEN,
         REFUND_REJECTED,
         REFUNDING,
+        AWAITING_DELIVERY,
         NO_PROBLEM,
         SELLER,
         WANT_REFUND,
@@ -401,6 +404,10 @@ def read_situation(
         ):
             put(STATUS_UNPAID)
         _order_facts(order, put)
+        # The order says the seller has not marked it delivered; unless the words say
+        # otherwise, an article about goods marked delivered is not this asker's.
+        if order.status is Status.WAITING_DELIVERY and MARKED_DELIVERED not in slots:
+            put(AWAITING_DELIVERY, 0.8)
     if STATUS_UNPAID in slots:
         put(PAID)
     if PAID in slots and not (_PROBLEMS | {RECEIVED, CONFIRMED}) & slots.keys():

@@ -78,6 +78,19 @@ ORDER_CASES = [
         OrderContext(Status.WAITING_DELIVERY, BUYER),
         "not-received-refund",
     ),
+    # Nothing marked delivered yet: not the article on goods marked delivered, but what to
+    # do after paying (a seller may not answer at once), and once the seller has marked it
+    # delivered, that article.
+    (
+        "the seller is not replying to me",
+        OrderContext(Status.WAITING_DELIVERY, BUYER),
+        ("paid-what-next", "not-received-refund"),
+    ),
+    (
+        "the seller is not replying to me",
+        OrderContext(Status.WAITING_CONFIRMATION, BUYER),
+        "marked-delivered-not-received",
+    ),
     # The order is evidence, never a topic: off-topic and uncovered needs stay declined.
     ("what is the weather today", OrderContext(Status.WAITING_DELIVERY, BUYER), None),
     ("how do I withdraw my balance", OrderContext(Status.WAITING_CONFIRMATION, SELLER_ROLE), None),

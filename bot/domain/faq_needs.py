@@ -386,8 +386,9 @@ def read_situation(
         if counts and cue.search(need):
             put(UNCOVERED + name)
 
-    # Goods told as come ("not as described", "got only 2", "I confirmed") cannot be of an
+    # Goods told as come ("not as described", "received it", "I confirmed") cannot be of an
     # order never paid: the asker means another order, whose facts this one would hide.
+    # ("Partial" is not among them: it is as often the refund asked for as the goods.)
     set_aside = (
         order is not None
         and order.status in (Status.WAITING_PAYMENT, Status.EXPIRED)
@@ -416,7 +417,7 @@ def read_situation(
 
 
 # Facts of goods that came: only an order paid and delivered has them.
-_GOODS_CAME = frozenset({WRONG, PARTIAL, RECEIVED, MARKED_DELIVERED, CONFIRMED})
+_GOODS_CAME = frozenset({WRONG, RECEIVED, MARKED_DELIVERED, CONFIRMED})
 
 
 def _less_than_bought(text: str) -> bool:

@@ -457,7 +457,7 @@ def test_running_a_shop_and_reports_off_an_order_are_declined(
     "question",
     [
         "the item is not as described, what can i do",
-        "he sent only 2 of the 3 accounts",
+        "I received the code but it is the wrong region",
         "I already confirmed received but the code does not work",
     ],
 )

@@ -2,6 +2,11 @@
 
 Usage: python -m bench.faq [SET.jsonl] [--min-score X] [--failures] [--skip-holdout]
 
+`kchat` is the help center as the bot runs it: the words and the sentence model's vote on
+the shipped examples (bot/help_center/examples.npz). `words` is the same without the model,
+measured in the same run. On the tuned set and on a first-look batch's non-holdout lines the
+model's figures are not a test: those lines are its examples, and each finds itself.
+
 Each line: {"q": str, "expect": [acceptable titles] or [] when the bot must not answer,
 "lang": "en|ms|manglish", "kind": str, "holdout": bool (optional)}.
 
@@ -181,7 +186,7 @@ def print_breakdown(items: Sequence[Item], outcomes: Sequence[Outcome]) -> None:
         print(f"  {key:<22} {sum(hits):3d}/{len(hits):<3d} {sum(hits) / len(hits):6.1%}")
 
 
-def print_kinds(items: Sequence[Item], outcomes: Sequence[Outcome]) -> None:
+def print_kinds(items: Sequence[Item], outcomes: Sequence[Outcome], name: str = "kchat") -> None:
     """Per kind: top-1 over its questions that expect an answer, correct declines over
     those that must not be answered (a kind may have both), split holdout / not."""
     pairs = list(zip(items, outcomes, strict=True))
@@ -192,7 +197,7 @@ def print_kinds(items: Sequence[Item], outcomes: Sequence[Outcome]) -> None:
             ("holdout", [(i, o) for i, o in pairs if i.holdout]),
         ]
     for label, chosen in parts:
-        print(f"kchat per kind ({label}):")
+        print(f"{name} per kind ({label}):")
         for kind in sorted({i.kind for i, _ in chosen}):
             mine = [(i, o) for i, o in chosen if i.kind == kind]
             cells = []
@@ -263,6 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     index = load_index(min_score=args.min_score)
     build_ms = (time.perf_counter() - start) * 1000
+    words = load_index(min_score=args.min_score, model=False)
     docs = list(index.documents)
     titles = {d.title for d in docs}
     unknown = {t for i in items for t in i.expect} - titles
@@ -273,6 +279,11 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         answered = index.ask(q).answered
         return answered, index.scores(q), time.perf_counter() - start
+
+    def words_only(q: str) -> tuple[bool, list[float], float]:
+        start = time.perf_counter()
+        answered = words.ask(q).answered
+        return answered, words.scores(q), time.perf_counter() - start
 
     baseline = Bm25Baseline(load_documents())
     baseline.threshold = tune_baseline(items, baseline)
@@ -285,17 +296,21 @@ def main(argv: list[str] | None = None) -> int:
 
     ours_out = run_system(items, ours, docs)
     base_out = run_system(items, plain, baseline.docs)
+    words_out = run_system(items, words_only, docs)
     report = summarize(items, ours_out)
     print(f"set {args.set.name}: {report.n_in} in-scope, {report.n_out} must-not-answer")
     print(
-        f"index load + build {build_ms:.0f} ms ({len(docs)} documents, threshold {index.min_score})"
+        f"index load + build {build_ms:.0f} ms ({len(docs)} documents, threshold "
+        f"{index.min_score:.3f}, sentence model {'on' if index.neighbours else 'NOT INSTALLED'})"
     )
     print_report("kchat", report)
+    print_report("words", summarize(items, words_out))
     print_report("bm25", summarize(items, base_out))
     print(f"  (bm25 = title+answer only, threshold {baseline.threshold} tuned on this set)")
     print("kchat by group:")
     print_breakdown(items, ours_out)
     print_kinds(items, ours_out)
+    print_kinds(items, words_out, "words")
     if args.failures:
         print("failures:")
         print_failures(items, ours_out, skip_holdout=args.skip_holdout)

@@ -368,14 +368,21 @@ def load_lexicon(extra_dir: Path | None = None) -> Lexicon:
     return lexicon
 
 
-def load_index(extra_dir: Path | None = None, *, min_score: float | None = None) -> FaqIndex:
-    """Load documents and lexicon and build the search index the chat asks."""
+def load_index(
+    extra_dir: Path | None = None, *, min_score: float | None = None, model: bool = True
+) -> FaqIndex:
+    """Load documents and lexicon and build the search index the chat asks; with `model`,
+    the sentence model's vote on the shipped examples too (when the model is installed)."""
     docs = load_documents(extra_dir)
     lexicon = load_lexicon(extra_dir)
+    neighbours = None
+    if model:
+        from bot.help_center.examples import EXAMPLES_FILE, load_neighbours
+
+        shipped = _shipped().joinpath(EXAMPLES_FILE)
+        neighbours = load_neighbours(shipped.read_bytes() if shipped.is_file() else None)
     try:
-        if min_score is None:
-            return FaqIndex.build(docs, lexicon)
-        return FaqIndex.build(docs, lexicon, min_score=min_score)
+        return FaqIndex.build(docs, lexicon, min_score=min_score, neighbours=neighbours)
     except ValueError as exc:
         raise DocumentError(f"{LEXICON_FILE}: {exc}") from exc
 

@@ -16,6 +16,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from bot.help_center import load_documents
 from bot.help_center.encoder import shipped_encoder
@@ -27,17 +28,22 @@ FIRST_LOOKS = HERE / "faq_firstlook"
 TARGET = HERE.parent / "bot" / "help_center" / EXAMPLES_FILE
 
 
+def _rows(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
 def examples() -> list[tuple[str, str]]:
     """(label, text) of every example, in a fixed order."""
     ids = {d.title: d.id for d in load_documents()}
-    files = [TUNED_SET, *sorted(FIRST_LOOKS.glob("b*.jsonl"))]
+    batches = sorted(FIRST_LOOKS.glob("b*.jsonl"))
+    # A short question written twice ("how to get a refund") may be a holdout line in one
+    # batch and an example elsewhere: it stays out everywhere, or the holdout would find
+    # itself among the examples.
+    holdout = {row["q"] for path in batches for row in _rows(path) if row.get("holdout")}
     out = []
-    for path in files:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            if row.get("holdout"):
+    for path in [TUNED_SET, *batches]:
+        for row in _rows(path):
+            if row.get("holdout") or row["q"] in holdout:
                 continue
             out.append((ids[row["expect"][0]] if row["expect"] else "", row["q"]))
     return out

@@ -74,7 +74,7 @@ class _QuietStartupFailure(logging.Filter):
 def load_faq(settings: Settings) -> FaqIndex:
     """The help-center index; DocumentError (with the file and problem) if a document is bad."""
     extra = Path(settings.faq_dir) if settings.faq_dir else None
-    return load_index(extra, min_score=settings.faq_min_score)
+    return load_index(extra, min_score=settings.faq_min_score, model=settings.help_center_model)
 
 
 def load_faq_shelf(settings: Settings) -> Shelf:

@@ -145,6 +145,7 @@ _ALLOWED: dict[str, str] = {
     "log_format": ", ".join(LOG_FORMATS),
     "telegram_client": ", ".join(TELEGRAM_CLIENTS),
     "faq_min_score": "a number from 0 to 1",
+    "help_center_model": "true or false",
     "help_center_url": (
         "an http:// or https:// URL, where {slug} (optional) becomes the article's title, "
         "like https://www.kaleoz.com/guide/article/{slug}"
@@ -215,6 +216,7 @@ class Settings(BaseSettings):
     default_currency: str = "MYR"
     faq_dir: str | None = None
     faq_min_score: float | None = Field(default=None, ge=0.0, le=1.0, allow_inf_nan=False)
+    help_center_model: bool = True
     help_center_url: str = "https://www.kaleoz.com/guide/article/{slug}"
     online_window: timedelta = timedelta(minutes=5)
     webhook_url: str | None = None

@@ -83,7 +83,9 @@ def run_faq(args: argparse.Namespace) -> int:
         return 2
     try:
         docs_dir = Path(settings.faq_dir) if settings.faq_dir else None
-        index = load_index(docs_dir, min_score=settings.faq_min_score)
+        index = load_index(
+            docs_dir, min_score=settings.faq_min_score, model=settings.help_center_model
+        )
     except DocumentError as exc:
         print(f"kchat faq: {exc}", file=sys.stderr)
         return 2

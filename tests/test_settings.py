@@ -65,6 +65,7 @@ BAD: dict[str, list[str]] = {
     "KCHAT_SUPPORT_LANGUAGE": ["Bahasa Melayu", "m", "english!"],
     "KCHAT_WEBHOOK_PORT": ["0", "-1", "65536", "https"],
     "KCHAT_FAQ_MIN_SCORE": ["-0.1", "1.5", "inf", "nan", "high"],
+    "KCHAT_HELP_CENTER_MODEL": ["maybe", "2"],
     "KCHAT_HELP_CENTER_URL": [
         "www.kaleoz.com/guide",
         "ftp://kaleoz.com/{slug}",
@@ -144,6 +145,7 @@ EXAMPLE_VALUES: dict[str, tuple[str, str, object]] = {
     "KCHAT_LEASE": ("45s", "lease", timedelta(seconds=45)),
     "KCHAT_FAQ_DIR": ("docs", "faq_dir", None),
     "KCHAT_FAQ_MIN_SCORE": ("0.4", "faq_min_score", 0.4),
+    "KCHAT_HELP_CENTER_MODEL": ("false", "help_center_model", False),
     "KCHAT_HELP_CENTER_URL": ("https://help.example.com/{slug}", "help_center_url", None),
     "KCHAT_LOG_LEVEL": ("warning", "log_level", "WARNING"),
     "KCHAT_SLA_UNCLAIMED": ("20m", "sla_unclaimed", timedelta(minutes=20)),

@@ -13,6 +13,7 @@ vectors come precomputed.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -68,6 +69,8 @@ class Neighbours:
         self._labels = tuple(labels)
         self._nearest = min(nearest, len(labels))
         self._recent: OrderedDict[str, Vote] = OrderedDict()
+        # The chat asks from worker threads (the model's cost stays off the event loop).
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._labels)
@@ -79,13 +82,15 @@ class Neighbours:
 
     def vote(self, text: str) -> Vote:
         """How the examples nearest the text were labelled, weighted by similarity."""
-        if (seen := self._recent.get(text)) is not None:
-            self._recent.move_to_end(text)
-            return seen
+        with self._lock:
+            if (seen := self._recent.get(text)) is not None:
+                self._recent.move_to_end(text)
+                return seen
         result = self._vote(text)
-        self._recent[text] = result
-        if len(self._recent) > REMEMBERED:
-            self._recent.popitem(last=False)
+        with self._lock:
+            self._recent[text] = result
+            if len(self._recent) > REMEMBERED:
+                self._recent.popitem(last=False)
         return result
 
     def _vote(self, text: str) -> Vote:

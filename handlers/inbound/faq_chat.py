@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable
 from gettext import NullTranslations
@@ -141,7 +142,9 @@ async def answer_question(update: Update, ctx: Ctx, text: str, order_ids: list[s
     language = await _language(ctx, update.effective_user)
     t = await _texts(ctx, update.effective_user)
     about = await services(ctx).orders.asked_about(asker, order_ids)
-    ans = faq_index(ctx).ask(text, order=about.context if about else None)
+    # The sentence model takes milliseconds of CPU: in a worker thread (numpy lets go of
+    # the interpreter in its products), so other chats' updates go on meanwhile.
+    ans = await asyncio.to_thread(faq_index(ctx).ask, text, order=about.context if about else None)
     if ans.thanks:
         await tell(update, t.gettext(YOURE_WELCOME))
         return
@@ -311,7 +314,7 @@ async def on_inline_query(update: Update, ctx: Ctx) -> None:
     index = faq_index(ctx)
     language = await _language(ctx, query.from_user)
     if text:
-        ans = index.ask(text)
+        ans = await asyncio.to_thread(index.ask, text)
         docs = [ans.document] if ans.document else []
         docs += [a.document for a in ans.alternatives]
     else:

@@ -963,11 +963,13 @@ class FaqIndex:
                 score *= _NO_ORDER_FACTOR
             out.append(min(1.0, score))
         # Messages like this one may be about an order; when this one speaks of none, an
-        # article about orders gets no vote either ("what does this word mean").
+        # article about orders gets no vote either ("what does this word mean"). Nor does
+        # any article when the need read is one none answers ("report a seller who
+        # scammed me"): messages like it told of orders the articles do answer.
         barred = frozenset(
             n
             for n, found in enumerate(fits)
-            if found.against or (not about_orders and self._answers[n])
+            if found.against or situation.uncovered or (not about_orders and self._answers[n])
         )
         return out, situation, barred
 

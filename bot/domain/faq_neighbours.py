@@ -7,19 +7,16 @@ questions, each labelled with the article that answers it or with "decline") vot
 what to do with it. The vote is evidence beside the words, weighed in `FaqIndex`; it
 never answers alone.
 
-Pure: the embedding function is given (see `bot.help_center.encoder`), and the examples'
-vectors come precomputed.
+Pure: finding the nearest examples is given (`bot.help_center.examples.ExampleSearch`
+runs the sentence model); here they become a vote.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-
-import numpy as np
-from numpy.typing import NDArray
 
 # Nearest examples that vote. Fewer let one odd example decide; more let the big articles
 # outvote the small ones (leave-one-batch-out on the first-look batches: k = 9 best).
@@ -30,7 +27,8 @@ DECLINE = ""
 # then its alternatives), and the sentence model is most of a question's cost.
 REMEMBERED = 64
 
-Embed = Callable[[str], NDArray[np.float32]]
+# The examples nearest a text: (label, similarity), nearest first.
+Nearest = Callable[[str], Sequence[tuple[str, float]]]
 
 
 @dataclass(frozen=True)
@@ -49,36 +47,35 @@ class Vote:
         return self.share(DECLINE)
 
 
-class Neighbours:
-    """Labelled examples as unit vectors, and the vote of the nearest ones on a message."""
+def tally(nearest: Iterable[tuple[str, float]]) -> Vote:
+    """Each label's share of the similarity of the examples given (a dissimilar one,
+    below zero, counts nothing)."""
+    weights: dict[str, float] = {}
+    for label, similarity in nearest:
+        if similarity > 0:
+            weights[label] = weights.get(label, 0.0) + similarity
+    total = sum(weights.values())
+    if total <= 0:
+        return Vote({})
+    return Vote({label: weight / total for label, weight in weights.items()})
 
-    def __init__(
-        self,
-        embed: Embed,
-        vectors: NDArray[np.float32],
-        labels: Sequence[str],
-        *,
-        nearest: int = NEAREST,
-    ) -> None:
-        if len(vectors) != len(labels):
-            raise ValueError(f"{len(vectors)} vectors for {len(labels)} labels")
-        if not len(labels):
+
+class Neighbours:
+    """The vote of the examples nearest a message, remembered for the last few messages."""
+
+    def __init__(self, nearest: Nearest, labels: Iterable[str]) -> None:
+        self._nearest = nearest
+        self._labels = frozenset(labels)
+        if not self._labels:
             raise ValueError("no examples to vote")
-        self._embed = embed
-        self._vectors = np.asarray(vectors, dtype=np.float32)
-        self._labels = tuple(labels)
-        self._nearest = min(nearest, len(labels))
         self._recent: OrderedDict[str, Vote] = OrderedDict()
         # The chat asks from worker threads (the model's cost stays off the event loop).
         self._lock = threading.Lock()
 
-    def __len__(self) -> int:
-        return len(self._labels)
-
     @property
     def labels(self) -> frozenset[str]:
-        """Every label some example has."""
-        return frozenset(self._labels)
+        """Every label some example has: the articles the examples know."""
+        return self._labels
 
     def vote(self, text: str) -> Vote:
         """How the examples nearest the text were labelled, weighted by similarity."""
@@ -86,21 +83,9 @@ class Neighbours:
             if (seen := self._recent.get(text)) is not None:
                 self._recent.move_to_end(text)
                 return seen
-        result = self._vote(text)
+        result = tally(self._nearest(text))
         with self._lock:
             self._recent[text] = result
             if len(self._recent) > REMEMBERED:
                 self._recent.popitem(last=False)
         return result
-
-    def _vote(self, text: str) -> Vote:
-        similarity = self._vectors @ self._embed(text)
-        top = np.argpartition(-similarity, self._nearest - 1)[: self._nearest]
-        shares: dict[str, float] = {}
-        for i in top:
-            weight = max(0.0, float(similarity[i]))
-            shares[self._labels[i]] = shares.get(self._labels[i], 0.0) + weight
-        total = sum(shares.values())
-        if total <= 0:
-            return Vote({})
-        return Vote({label: weight / total for label, weight in shares.items()})

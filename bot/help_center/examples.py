@@ -13,14 +13,17 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
+from numpy.typing import NDArray
 
-from bot.domain.faq_neighbours import Neighbours
+from bot.domain.faq_neighbours import NEAREST, Neighbours
 from bot.help_center.encoder import Encoder, shipped_encoder
 
 log = logging.getLogger(__name__)
+
+Embed = Callable[[str], NDArray[np.float32]]
 
 EXAMPLES_FILE = "examples.npz"
 
@@ -47,7 +50,7 @@ def encode_examples(encoder: Encoder, examples: list[tuple[str, str]]) -> bytes:
     return out.getvalue()
 
 
-def read_examples(data: bytes) -> tuple[np.ndarray, list[str], str, str]:
+def read_examples(data: bytes) -> tuple[NDArray[np.float32], list[str], str, str]:
     """Vectors, labels, model digest and texts digest of an examples file."""
     with np.load(io.BytesIO(data)) as f:
         return (
@@ -56,6 +59,28 @@ def read_examples(data: bytes) -> tuple[np.ndarray, list[str], str, str]:
             str(f["model"]),
             str(f["texts"]),
         )
+
+
+class ExampleSearch:
+    """The labelled examples nearest a text, by the sentence model's cosine."""
+
+    def __init__(
+        self, embed: Embed, vectors: NDArray[np.float32], labels: list[str], k: int = NEAREST
+    ) -> None:
+        if len(vectors) != len(labels):
+            raise ValueError(f"{len(vectors)} vectors for {len(labels)} labels")
+        if not labels:
+            raise ValueError("no examples to search")
+        self._embed = embed
+        self._vectors = np.asarray(vectors, dtype=np.float32)
+        self._labels = labels
+        self._k = min(k, len(labels))
+
+    def __call__(self, text: str) -> list[tuple[str, float]]:
+        similarity = self._vectors @ self._embed(text)
+        top = np.argpartition(-similarity, self._k - 1)[: self._k]
+        top = top[np.argsort(-similarity[top])]
+        return [(self._labels[i], float(similarity[i])) for i in top]
 
 
 def load_neighbours(data: bytes | None) -> Neighbours | None:
@@ -74,4 +99,4 @@ def load_neighbours(data: bytes | None) -> Neighbours | None:
             encoder.digest,
         )
         return None
-    return Neighbours(encoder.encode, vectors, labels)
+    return Neighbours(ExampleSearch(encoder.encode, vectors, labels), labels)

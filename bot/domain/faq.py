@@ -1027,7 +1027,14 @@ class FaqIndex:
             for n, s in runners[:MAX_ALTERNATIVES]
             if s >= floor and s > 0
         )
-        if score < threshold or score <= 0 or declined:
+        # The vote adds answers, and takes one away only by declining: the words' own answer
+        # (their top article, over their threshold) stands when the vote put no other
+        # article above it. Without this, an article the situation argues against (a buyer
+        # whose order is unpaid writing "barang tak sampai lagi, boleh refund") fell under
+        # the fused threshold, though the words alone would answer it.
+        words_top = max(range(len(words)), key=lambda n: (words[n], -n))
+        words_answer = top == words_top and words[top] >= max(DEFAULT_MIN_SCORE, threshold)
+        if (score < threshold and not words_answer) or score <= 0 or declined:
             social = self._analyzer.small_talk(question)
             return FaqAnswer(
                 answered=False,

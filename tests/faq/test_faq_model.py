@@ -11,6 +11,8 @@ import pytest
 
 from bench import faq_examples
 from bot.domain.faq import FUSED_MIN_SCORE, WORDS_SURE, FaqIndex
+from bot.domain.faq_situation import OrderContext
+from bot.domain.model import Role, Status
 from bot.help_center import encoder as encoder_module
 from bot.help_center import load_index
 from bot.help_center.encoder import MAX_TOKENS, Encoder, shipped_encoder
@@ -155,3 +157,17 @@ def test_without_the_model_package_the_words_answer_alone(
     assert index.min_score == pytest.approx(0.36)
     assert "not installed" in caplog.text
     assert index.ask("how do I cancel my unpaid order").answered
+
+
+def test_the_words_own_answer_stands_when_the_vote_prefers_no_other(
+    index: FaqIndex, words: FaqIndex
+) -> None:
+    # The asker's only order is unpaid, so the not-received article is argued against and
+    # gets no vote; the words alone still answer it, and so does the index with the model.
+    order = OrderContext(status=Status.WAITING_PAYMENT, role=Role.BUYER)
+    question = "barang tak sampai lagi dah 3 hari, boleh refund tak"
+    alone = words.ask(question, order=order)
+    assert alone.document is not None and alone.document.id == "not-received-refund"
+    answer = index.ask(question, order=order)
+    assert answer.document is not None and answer.document.id == "not-received-refund"
+    assert answer.score < index.min_score  # answered on the words' own threshold

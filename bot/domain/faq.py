@@ -37,7 +37,7 @@ from bot.domain.faq_needs import (
     need_clauses,
     read_situation,
 )
-from bot.domain.faq_neighbours import Neighbours
+from bot.domain.faq_neighbours import Neighbours, Vote
 from bot.domain.faq_situation import OrderContext
 
 DEFAULT_MIN_SCORE = 0.36
@@ -868,7 +868,9 @@ class FaqIndex:
         words, situation, barred = self._judge(question, order)
         if self._neighbours is None or max(words) >= WORDS_SURE:
             return words, words, situation, False
-        vote = self._neighbours.vote(question)
+        # Under the floor everywhere, no article can take a vote: the sentence model (most of
+        # a question's cost; tens of ms for a flood of made-up words) is not asked.
+        vote = self._neighbours.vote(question) if max(words) >= WORDS_FLOOR else Vote({})
         voted = self._neighbours.labels
         fused = [
             # An article declared not for the situation read (the words and the order) gets

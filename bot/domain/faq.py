@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import cast
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -421,8 +422,11 @@ class _SpellChecker:
 
     def correct(self, token: str) -> str | None:
         """Return the closest known word, or None when nothing is close enough."""
-        if token in self._cache:
-            return self._cache[token]
+        # Read and written with one dictionary operation each: the chat asks from worker
+        # threads, and another question may clear the cache between two of them.
+        known = self._cache.get(token, _UNSEEN)
+        if known is not _UNSEEN:
+            return cast("str | None", known)
         limit = _max_typos(token)
         best: tuple[int, int, str] | None = None
         # The deletes of a token grow with the square of its length: the length check keeps
@@ -437,10 +441,11 @@ class _SpellChecker:
                 key = (dist, -self._rank[word], word)
                 if best is None or key < best:
                     best = key
+        found = best[2] if best else None
         if len(self._cache) >= _SPELL_CACHE_LIMIT:
             self._cache.clear()
-        self._cache[token] = best[2] if best else None
-        return self._cache[token]
+        self._cache[token] = found
+        return found
 
 
 # --- analysis: text -> terms --------------------------------------------------------

@@ -41,6 +41,14 @@ REFERENCE = [
 ]  # fmt: skip
 
 
+HOLDOUT = {
+    row["q"]
+    for path in sorted(faq_examples.FIRST_LOOKS.glob("b*.jsonl"))
+    for row in map(json.loads, path.read_text(encoding="utf-8").splitlines())
+    if row.get("holdout")
+}
+
+
 @pytest.fixture(scope="module")
 def encoder() -> Encoder:
     found = shipped_encoder()
@@ -86,14 +94,6 @@ def test_the_shipped_examples_are_current(encoder: Encoder) -> None:
     assert not any(text in HOLDOUT for _, text in wanted)
     ids = {d.id for d in load_index(model=False).documents}
     assert set(labels) - {""} <= ids
-
-
-HOLDOUT = {
-    row["q"]
-    for path in sorted(faq_examples.FIRST_LOOKS.glob("b*.jsonl"))
-    for row in map(json.loads, path.read_text(encoding="utf-8").splitlines())
-    if row.get("holdout")
-}
 
 
 def test_the_model_answers_a_situation_the_words_miss(index: FaqIndex, words: FaqIndex) -> None:
@@ -192,3 +192,31 @@ def test_the_model_is_not_asked_when_no_articles_words_reach_the_floor() -> None
     assert WORDS_FLOOR <= max(plain.scores(story)) < WORDS_SURE
     index.ask(story)
     assert asked == [story]
+
+
+class _EmptiedUnderfoot(dict[str, object]):
+    """A cache another thread empties right after this one finds a word in it."""
+
+    def __contains__(self, key: object) -> bool:
+        found = super().__contains__(key)
+        self.clear()
+        return found
+
+    def get(self, key: str, default: object = None) -> object:  # type: ignore[override]
+        found = super().get(key, default)
+        self.clear()
+        return found
+
+
+def test_a_spelling_cache_emptied_by_another_question_loses_no_answer() -> None:
+    # The chat asks from worker threads, and a full spelling cache is cleared by whichever
+    # question fills it: a lookup must take one step, or it meets a cache just emptied.
+    index = load_index(model=False)
+    speller = index._analyzer._speller
+    question = "paymnet faild twice, cancl it"
+    expected = index.ask(question).document
+    assert expected is not None
+    assert speller.correct("paymnet") == "payment"
+    speller._cache = _EmptiedUnderfoot(speller._cache)
+    assert speller.correct("paymnet") == "payment"
+    assert index.ask(question).document == expected

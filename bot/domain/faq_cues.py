@@ -379,6 +379,31 @@ LATE_CUES = cue(
     r"(?:semalam|kelmarin|minggu lepas|dah lama|so long|too long|forever)",
 )
 
+# Paid within the last hour or two ("paid 20 mins ago", "baru bayar tadi"): inside the
+# payment provider's usual delay, which one article answers (wait, then support).
+PAID_RECENTLY = cue(
+    r"\b(?:[1-9]|[1-9]\d|1[0-1]\d) ?(?:mins?|minutes?|minit)\b",
+    r"(?:half an?|an|one|1|a|1\.5|two|2) ?(?:hours?|hrs?|hr|jam)\b",
+    r"(?:just|baru(?: je| sahaja| saja)?) (?:\w+ )?(?:paid|pay|bayar|made (?:the )?payment)",
+    r"(?:paid|bayar|payment) (?:\w+ ){0,2}(?:just now|tadi|a moment ago|earlier today)",
+)
+
+# A payment the buyer can prove outside the site: a transfer at a bank, an ATM or a CDM,
+# a receipt or slip in hand; or money taken from the account. That article says: keep
+# the proof and contact support.
+PAID_OFFLINE = cue(
+    r"bank ?transfer\w*",
+    r"transfer\w* (?:\w+ ){0,3}(?:via|through|thru|using|guna|at|kat|from) (?:the |a )?"
+    r"(?:\w+ )?(?:atm|cdm|bank|counter|maybank2u|m2u|cimb|clicks)",
+    r"\b(?:atm|cdm)\b",
+    r"bank(?:ed)? ?in",
+    r"(?:receipt|resit|slip|bukti)",
+)
+MONEY_TAKEN = cue(
+    r"(?:deducted|debited|potong|dipotong|ditolak)",
+    r"(?:money|duit|ringgit|rm ?\d+) (?:\w+ ){0,3}(?:gone|left|taken|keluar|tolak)",
+)
+
 WANT_REFUND_CUES = cue(
     r"money back",
     r"my money",
@@ -424,6 +449,23 @@ WANT_CANCEL_CUES = cue(
     r"(?:get rid of|drop) (?:it|this|that|the order|my order)",
     r"(?:remove|delete|clear) (?:it|this|that|the|my) (?:\w+ )?order",
     r"(?:buang|padam) (?:order|pesanan)",
+)
+
+# The buyer's own slip ("ordered the wrong denomination", "accidentally bought two",
+# "tersalah beli"): the goods are what was ordered, the order is what is wrong. Asked
+# about or not, that is a wish to cancel, not goods unlike their description.
+BUYER_MISTAKE = cue(
+    r"(?:ordered|bought|picked|chose|selected|clicked|paid|purchased|placed) (?:\w+ ){0,3}"
+    r"(?:by mistake|by accident|wrongly|mistakenly)",
+    r"(?:by mistake|by accident|accidentally|accidently|mistakenly|tersalah|tersilap) "
+    r"(?:\w+ ){0,2}(?:ordered|bought|order|beli|paid|purchased|bayar|placed|clicked|tekan)",
+    r"(?:i|we) (?:\w+ ){0,4}(?:ordered|bought|picked|chose|selected|clicked|paid for|"
+    r"purchased) (?:the |a |an )?wrong",
+    r"(?:made|make) a mistake (?:and|when|while) (?:\w+ ){0,2}(?:ordered|ordering|bought|buying|"
+    r"paid|paying|picked|chose|selected)",
+    r"(?:i|we) (?:\w+ ){0,2}(?:ordered|bought|picked|chose|selected|paid for|purchased) "
+    r"(?:\w+ ){1,5}instead of",
+    r"(?:salah|silap) (?:beli|order|pilih|tekan)",
 )
 
 # "will the order be cancelled" asks what happens, not to cancel.

@@ -41,6 +41,8 @@ PARTIAL = "partial"
 PAY_FAILED = "pay_failed"
 EXPIRED = "expired"
 LATE = "late"
+RECENT = "recent"  # paid within the hour or two a payment may take to show
+PROOF = "proof"  # a transfer at a bank or machine, a receipt, money taken from the account
 REFUND_OPEN = "refund_open"
 REFUND_REJECTED = "refund_rejected"
 REFUNDING = "refunding"  # the order shows Refunding
@@ -77,6 +79,8 @@ SLOTS = frozenset(
         PAY_FAILED,
         EXPIRED,
         LATE,
+        RECENT,
+        PROOF,
         REFUND_OPEN,
         REFUND_REJECTED,
         REFUNDING,
@@ -266,6 +270,16 @@ def read_situation(
         put(PARTIAL)
     if ("late" in found or cues.LATE_CUES.search(lowered)) and not asks_status:
         put(LATE)
+    if STATUS_UNPAID in slots:
+        # Which of the two "paid, shows unpaid" articles: a payment minutes old waits for
+        # the provider; one with a receipt or money taken is claimed with support.
+        recent = bool(cues.PAID_RECENTLY.search(lowered))
+        if recent:
+            put(RECENT)
+        # Money taken half an hour ago is the delay itself; a transfer slip is proof at
+        # any age.
+        if cues.PAID_OFFLINE.search(lowered) or (not recent and cues.MONEY_TAKEN.search(lowered)):
+            put(PROOF)
     if cues.REFUND_REJECTED_CUES.search(lowered):
         put(REFUND_REJECTED)
     for match in cues.CONFIRMED_CUES.finditer(lowered):
@@ -355,6 +369,15 @@ def read_situation(
     if REFUNDING in slots and REFUND_OPEN not in slots and not cues.MONEY_BACK.search(lowered):
         # "status says Refunding": the word names a status, it does not ask for a refund.
         read = [w for w in read if w != WANT_REFUND]
+    if (
+        cues.BUYER_MISTAKE.search(lowered)
+        and not {RECEIVED, MARKED_DELIVERED, CONFIRMED, PARTIAL, SELLER} & slots.keys()
+    ):
+        # "paid for the wrong denomination, seller hasn't sent yet": the buyer's slip,
+        # before the goods came, is a wish to cancel, not goods unlike the listing.
+        slots.pop(WRONG, None)
+        if WANT_CANCEL not in read:
+            read.append(WANT_CANCEL)
     if SELLER in slots and cues.BUYER_WANTS_CANCEL.search(lowered):
         # "a buyer wants to cancel, what should I do": the buyer's wish is the seller's topic.
         read.append(WANT_CANCEL)

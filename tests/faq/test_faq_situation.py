@@ -10,11 +10,14 @@ from bot.domain.faq_needs import (
     NOT_RECEIVED,
     PAID,
     PARTIAL,
+    PROOF,
+    RECENT,
     SELLER,
     STATUS_UNPAID,
     UNPAID,
     WANT_CANCEL,
     WANT_REFUND,
+    WRONG,
     fit,
     read_situation,
 )
@@ -477,3 +480,63 @@ def test_goods_that_came_set_an_unpaid_order_aside(index: FaqIndex, question: st
         assert with_order.document == alone.document
     paid = index.ask(question, order=OrderContext(Status.WAITING_CONFIRMATION, BUYER))
     assert not paid.order_set_aside  # an order delivered: it is the one meant
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # Minutes after paying online: the provider's delay (wait 1-2 hours, then support).
+        ("paid 20 mins ago thru fpx and it still says not paid", "paid-status-delayed"),
+        (
+            "Dear team, it has been about 30 minutes since I paid by FPX and the order is"
+            " still showing as not paid.",
+            "paid-status-delayed",
+        ),
+        # A transfer at a machine with the slip in hand: claimed with support, with proof.
+        (
+            "did the bank transfer at a cdm machine, kept the slip, order still unpaid",
+            "paid-status-unpaid",
+        ),
+        ("order expired dy but money potong from my bank", "paid-status-unpaid"),
+    ],
+)
+def test_paid_but_unpaid_minutes_old_or_with_proof(
+    index: FaqIndex, question: str, expected: str
+) -> None:
+    answer = index.ask(question)
+    assert answer.document is not None and answer.document.id == expected
+
+
+def test_how_long_ago_and_what_proof_are_read_only_for_a_payment_not_shown() -> None:
+    slots = _slots("paid 20 mins ago but the order still shows unpaid", {"pay", "unpaid"})
+    assert RECENT in slots and PROOF not in slots
+    slots = _slots("bank in via atm, got the slip, status still unpaid", {"pay", "unpaid"})
+    assert PROOF in slots and RECENT not in slots
+    # Money taken minutes ago is the delay itself, not proof to claim with.
+    slots = _slots("paid 10 min ago, money deducted, still unpaid", {"pay", "unpaid"})
+    assert RECENT in slots and PROOF not in slots
+    # Nothing about a payment not shown: neither is read.
+    slots = _slots("i paid 20 mins ago, waiting for the seller", {"pay"})
+    assert not {RECENT, PROOF} & slots
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "accidentally ordered 2 of the same giftcard, both paid",
+        "paid by mistake for the wrong denomination, 50 not 100, seller hasn't sent yet",
+    ],
+)
+def test_the_buyers_own_slip_before_delivery_is_a_wish_to_cancel(
+    index: FaqIndex, question: str
+) -> None:
+    answer = index.ask(question)
+    assert answer.document is not None and answer.document.id == "cancel-paid-order"
+    assert WRONG not in _slots(question.lower(), {"pay", "wrong"})
+
+
+def test_goods_unlike_the_order_are_still_the_sellers_slip(index: FaqIndex) -> None:
+    question = "the seller sent the monthly plan instead of the yearly one i ordered"
+    assert WRONG in _slots(question, {"wrong"})
+    answer = index.ask(question)
+    assert answer.document is not None and answer.document.id == "not-as-described"

@@ -186,6 +186,8 @@ LONG_WAIT = cue(
 NOT_PAID = re.compile(
     r"\b(?:not|never|havent|hasnt|didnt|dont|no need to|no need|yet to|belum|blm|tak|x|"
     r"tidak|without|before)(?: \w+)? ?$"
+    # "no money was taken", "nothing was charged".
+    r"|\b(?:no|nothing|none)(?: (?:was|is|has been|had been|got|kena))? ?$"
     # "will I be charged for it later": a payment feared or asked about, not made.
     r"|\b(?:will|would|going to|gonna|akan) (?:i |it |we |you |they |he |she )?"
     r"(?:be |get |receive |still )?$"
@@ -303,7 +305,8 @@ MISMATCH = cue(
 )
 
 NOT_THE_GOODS_WRONG = cue(
-    r"(?:something|anything|what|whats|is it|apa) (?:is )?wrong",
+    r"(?:something|anything|what|whats|is it|apa) (?:is |could be |might be |can be |would be |"
+    r"went |has gone |is going )?wrong",
     # Another way to pay or to act: "what I can try instead", "use a card instead".
     r"(?:try|use|pay with|pay by|pay using|choose|guna) (?:\w+ ){0,3}instead",
 )

@@ -251,7 +251,8 @@ def read_situation(
         put(MARKED_DELIVERED)
     # An order never paid has nothing to deliver: "the order is gone" ("hilang") is not
     # the goods missing.
-    if UNPAID not in slots and (
+    # Nor has a payment that failed: "the OTP didn't come" is not the goods.
+    if not {UNPAID, PAY_FAILED} & slots.keys() and (
         "not_received" in found or "nothing" in found or cues.NOT_SENT_CUES.search(lowered)
     ):
         put(NOT_RECEIVED)
@@ -304,7 +305,9 @@ def read_situation(
         put(RECEIVED)
     # An order not paid yet has nothing to deliver: "can I wait before I pay, my salary
     # comes in tomorrow" waits for the money, not the goods.
-    if "late_delivery" in found and not {RECEIVED, MARKED_DELIVERED, WRONG, UNPAID} & slots.keys():
+    if "late_delivery" in found and not (
+        {RECEIVED, MARKED_DELIVERED, WRONG, UNPAID, PAY_FAILED} & slots.keys()
+    ):
         # "waiting since Monday for my account": the goods have not come; a problem once
         # the wait is long.
         put(NOT_RECEIVED, 1.0 if LATE in slots else 0.5)

@@ -10,6 +10,7 @@ from bot.domain.faq_needs import (
     NOT_RECEIVED,
     PAID,
     PARTIAL,
+    PAY_FAILED,
     PROOF,
     RECENT,
     SELLER,
@@ -540,3 +541,32 @@ def test_goods_unlike_the_order_are_still_the_sellers_slip(index: FaqIndex) -> N
     assert WRONG in _slots(question, {"wrong"})
     answer = index.ask(question)
     assert answer.document is not None and answer.document.id == "not-as-described"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # "The OTP didn't come" is the payment's step, not goods that did not come.
+        "trying to buy robux. first the OTP didnt come, then i switched to my other card, then"
+        " the page said payment failed. 3 tries already. why does it keep failing",
+        # "No money was taken", "nothing was charged": a payment that did not happen.
+        "This morning I tried to pay three times: first with Visa, then Mastercard, then Boost."
+        " All three said failed. No money was taken, at least. What's blocking me?",
+        # "What could be wrong?" asks about the payment, not about goods that are wrong.
+        "She tried to pay for a Netflix gift card several times this morning, first with her"
+        " own debit card and then with her husband's card. Each attempt ended with an error and"
+        " nothing was charged. What could be wrong?",
+    ],
+)
+def test_a_payment_that_failed_told_as_a_story(index: FaqIndex, question: str) -> None:
+    answer = index.ask(question)
+    assert answer.document is not None and answer.document.id == "payment-failed"
+
+
+def test_a_failed_payment_has_no_goods_to_miss_and_no_money_taken() -> None:
+    slots = _slots("the otp didnt come, then the payment failed", {"not_received", "fail", "pay"})
+    assert PAY_FAILED in slots and NOT_RECEIVED not in slots
+    slots = _slots("all three said failed. no money was taken", {"fail", "pay"})
+    assert PAID not in slots and STATUS_UNPAID not in slots
+    # Goods that did not come after paying are still goods not received.
+    assert NOT_RECEIVED in _slots("paid yesterday, the code didnt come", {"not_received", "pay"})

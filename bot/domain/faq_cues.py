@@ -373,11 +373,17 @@ PARTIAL_CUES = cue(
 
 LATE_CUES = cue(
     r"(?<!how )(?:\d+|two|three|four|five|six|several|few|many|a couple of) ?"
-    r"(?:days|day|hours|hour|hrs|hr|h|weeks|hari|jam|minggu)(?: ago| already| dah| lepas)?",
+    r"(?:days|day|dyas|dys|hours|hour|hrs|hr|h|weeks|hari|jam|minggu)"
+    r"(?: ago| already| dah| lepas)?",
     r"almost a day",
     r"since (?:yesterday|last week|morning|this morning)",
-    r"(?:since|on|paid|last|ordered) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"(?:since|on|paid|last|ordered|bought|bayar|beli|order|tempah|sejak)(?: on| pada)?(?: hari)? "
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
     r"isnin|selasa|rabu|khamis|jumaat|sabtu|ahad)",
+    # The wait counted in days: "hari ketiga", "hari ke-4", "the third day".
+    r"hari ke-? ?(?:dua|tiga|empat|lima|enam|tujuh|\d+)\b",
+    r"hari ke(?:dua|tiga|empat|lima|enam|tujuh)\b",
+    r"(?:second|third|fourth|fifth|sixth|seventh|\d+(?:nd|rd|th)) day",
     r"a (?:day|week) (?:ago|already|now)",
     r"(?:semalam|kelmarin|minggu lepas|dah lama|so long|too long|forever)",
 )
@@ -607,7 +613,22 @@ WANT_MONEY_CUES = cue(
     r"when (?:do|will|can) i (?:get|receive) (?:paid|the money|my money|the payment)",
     r"(?:get|receive) (?:my )?(?:paid|payment|earnings)",
     r"bila (?:duit|bayaran) (?:masuk|sampai)",
+    # "when is the payment transferred to my account", "when does the money reach me".
+    r"when (?:\w+ ){0,3}(?:payment|money|funds?|duit|bayaran|earnings) (?:\w+ ){0,3}"
+    r"(?:transferred|credited|reach|reaches|arrive|arrives|come in|comes in|paid out|masuk|sampai)",
     r"(?:money|funds?|earnings|duit) (?:\w+ ){0,2}(?:stuck|held|on hold|frozen|tersangkut)",
+)
+
+# Where and how to ask for a refund on the site ("request refund button missing", "cannot
+# see where to request it"): the manual request's steps and its one-hour wait.
+REFUND_WHERE_CUES = cue(
+    r"(?:request|refund|claim) (?:refund )?(?:button|option|link|butang|tab)",
+    r"where (?:do i |can i |to |should i |is the )?(?:request|apply for|submit|file|click|ask for)"
+    r" (?:a |the |my |for )?(?:refund|it|one|money back)\b",
+    r"refund (?:\w+ ){0,2}(?:missing|not there|not showing|not appearing|greyed|grayed|disabled|"
+    r"tak ada|takde|tiada|x ada|hilang|tak keluar)",
+    r"(?:cant see|cannot see|can not see|dont see|cant find|cannot find|tak nampak|tak jumpa) "
+    r"(?:any |the |a |an )?(?:request )?refund",
 )
 
 # Needs no article answers, in the marketplace's own vocabulary.

@@ -61,6 +61,7 @@ WANT_NEXT = "want:next"
 WANT_MONEY = "want:money"  # a seller asking when the money comes
 WANT_OUTCOME = "want:outcome"  # what happens (to the order, to the money)
 WANT_CONFIRM = "want:confirm"  # whether / when to confirm, close or complete the order
+WANT_REFUND_STEPS = "want:refund_steps"  # where on the site to ask for a refund
 AUTO_CANCELLED = "auto_cancelled"
 # A need no article answers: its value starts with this.
 UNCOVERED = "uncovered:"
@@ -96,6 +97,7 @@ SLOTS = frozenset(
         WANT_MONEY,
         WANT_OUTCOME,
         WANT_CONFIRM,
+        WANT_REFUND_STEPS,
         AGREED,
         AUTO_CANCELLED,
     }
@@ -339,6 +341,8 @@ def read_situation(
             "cancel" in names and not cues.PASSIVE_CANCEL.search(words)
         ) or cues.WANT_CANCEL_CUES.search(words):
             out.append(WANT_CANCEL)
+        if cues.REFUND_WHERE_CUES.search(words):
+            out.append(WANT_REFUND_STEPS)
         if cues.WANT_MONEY_CUES.search(words):
             out.append(WANT_MONEY)
         if cues.WANT_OUTCOME_CUES.search(words):

@@ -18,6 +18,7 @@ from bot.domain.faq_needs import (
     UNPAID,
     WANT_CANCEL,
     WANT_REFUND,
+    WANT_REFUND_STEPS,
     WRONG,
     fit,
     read_situation,
@@ -570,3 +571,40 @@ def test_a_failed_payment_has_no_goods_to_miss_and_no_money_taken() -> None:
     assert PAID not in slots and STATUS_UNPAID not in slots
     # Goods that did not come after paying are still goods not received.
     assert NOT_RECEIVED in _slots("paid yesterday, the code didnt come", {"not_received", "pay"})
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # Waiting Delivery into its third day, counted as people count it: late, so the
+        # goods have not come (not "how do I track my order").
+        ("pesanan saya masih waiting delivery dah masuk hari ketiga", "not-received-refund"),
+        ("Bayar hari Isnin, hari ni Khamis, pesanan masih Waiting Delivery", "not-received-refund"),
+        ("waitng delivry for 4 dyas alredy", "not-received-refund"),
+        # A seller asking when the money reaches them: it is released on confirmation.
+        (
+            "Hello, I am a seller on Kaleoz. I have delivered the order, and I would like to"
+            " understand when the payment is transferred to my account.",
+            "confirmed-received",
+        ),
+        # Where on the site to ask for the money back: the manual request's steps.
+        (
+            "Good day. I would like my money back for order K5520913, which I paid for two"
+            " hours ago, but I cannot see where to request it.",
+            "request-refund",
+        ),
+    ],
+)
+def test_a_wait_in_days_the_sellers_money_and_where_to_ask_for_a_refund(
+    index: FaqIndex, question: str, expected: str
+) -> None:
+    answer = index.ask(question)
+    assert answer.document is not None and answer.document.id == expected
+
+
+def test_where_to_ask_for_a_refund_is_its_own_need() -> None:
+    need = "i cannot see where to request it"
+    slots = read_situation(need, {"refund"}, {"refund"}, need).slots
+    assert WANT_REFUND_STEPS in slots
+    asked = "how long does a refund take"
+    assert WANT_REFUND_STEPS not in read_situation(asked, {"refund"}, {"refund"}, asked).slots

@@ -36,13 +36,17 @@ SELLER_CUES = cue(
     r"i(?: a)?m (?:a |the )?seller",
     r"i am (?:a |the )?seller",
     r"saya (?:seller|penjual)",
-    r"my (?:buyer|buyers|customer|customers|listing|listings|shop|store)",
+    r"my (?:buyer|buyers|customer|customers|listing|listings)",
     r"the buyer",
     r"(?:a |the )?buyer (?:\w+ )?(?:asked|asks|wants|requested|claims|says|said|did not|didnt|"
     r"hasnt|has not|still)",
     r"i (?:sent|delivered|gave) (?:him|her|them|the buyer|it to)",
     r"pembeli (?:minta|kata|tak)",
 )
+
+# A shop of one's own: a seller's, unless it is the asker paying (a reseller buying stock
+# "for my shop" whose card was declined).
+OWN_SHOP = cue(r"my (?:shop|store|kedai)")
 
 # A seller telling what the buyer wants: that is what the seller asks about.
 BUYER_WANTS_CANCEL = cue(
@@ -204,6 +208,14 @@ PAY_FAILED_CUES = cue(
     # "my balance is definitely sufficient": enough money said against a payment refused.
     r"(?:balance|funds|baki) (?:is |are )?(?:\w+ )?(?:sufficient|enough|cukup)",
 )
+
+# "my tng payment keep tak jadi", "bayaran tak berjaya": "tak jadi" of a payment is one
+# that did not go through, not a change of mind.
+PAYMENT_NOT_THROUGH = cue(
+    r"(?:payment|pay|bayar|bayaran|transaction|transaksi|card|kad)(?: \w+){0,2} "
+    r"(?:tak|x|tk|tidak) (?:jadi|lepas|berjaya)",
+)
+CANCEL_SAID = cue(r"cancel\w*", r"batal\w*")
 
 # "Charged it back up", "charged my phone": a battery, not a payment.
 NOT_A_BATTERY = (

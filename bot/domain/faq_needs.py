@@ -191,6 +191,7 @@ def read_situation(
     )
     failed = (
         bool(cues.PAY_FAILED_CUES.search(lowered))
+        or bool(cues.PAYMENT_NOT_THROUGH.search(lowered))
         or "cannot_pay" in found
         or (
             ("fail" in found or "reject" in found or "insufficient" in found)
@@ -322,7 +323,12 @@ def read_situation(
         # "paid 2 days ago, seller offline ever since": a wait of days with the seller out
         # of reach is goods not received (an hour offline is the seller's availability).
         put(NOT_RECEIVED)
-    if cues.SELLER_CUES.search(lowered) or cues.SELLER_OPENING.match(lowered):
+    paying = {PAY_FAILED, UNPAID, STATUS_UNPAID} & slots.keys()
+    if (
+        cues.SELLER_CUES.search(lowered)
+        or cues.SELLER_OPENING.match(lowered)
+        or (cues.OWN_SHOP.search(lowered) and not paying)
+    ):
         put(SELLER)
         # A seller who delivered: the order waits for the buyer's confirmation (whatever
         # the buyer says he got).
@@ -376,6 +382,14 @@ def read_situation(
     if REFUNDING in slots and REFUND_OPEN not in slots and not cues.MONEY_BACK.search(lowered):
         # "status says Refunding": the word names a status, it does not ask for a refund.
         read = [w for w in read if w != WANT_REFUND]
+    if (
+        WANT_CANCEL in read
+        and cues.PAYMENT_NOT_THROUGH.search(lowered)
+        and not cues.CANCEL_SAID.search(lowered)
+        and not cues.WANT_CANCEL_CUES.search(cues.PAYMENT_NOT_THROUGH.sub(" ", lowered))
+    ):
+        # "payment keep tak jadi": the payment did not go through; nobody asked to cancel.
+        read.remove(WANT_CANCEL)
     if (
         cues.BUYER_MISTAKE.search(lowered)
         and not {RECEIVED, MARKED_DELIVERED, CONFIRMED, PARTIAL, SELLER} & slots.keys()

@@ -608,3 +608,34 @@ def test_where_to_ask_for_a_refund_is_its_own_need() -> None:
     assert WANT_REFUND_STEPS in slots
     asked = "how long does a refund take"
     assert WANT_REFUND_STEPS not in read_situation(asked, {"refund"}, {"refund"}, asked).slots
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # "Tak jadi" said of a payment is a payment that did not go through, not a change
+        # of mind.
+        "sorry ah my tng payment keep tak jadi dunno why",
+        # A reseller's own shop paying for stock is a buyer whose card was declined.
+        "my shop card kena reject again la why cannot pay",
+    ],
+)
+def test_a_payment_that_did_not_go_through_in_manglish(index: FaqIndex, question: str) -> None:
+    answer = index.ask(question)
+    assert answer.document is not None and answer.document.id == "payment-failed"
+
+
+def test_a_shop_of_ones_own_is_a_seller_unless_the_asker_is_paying() -> None:
+    assert SELLER in _slots("my shop got a new order today, when do i get paid", {"seller"})
+    assert SELLER not in _slots("my shop card kena reject again, cannot pay", {"pay", "fail"})
+    assert WANT_CANCEL in _slots("saya tak jadi beli, dah bayar", {"pay"})
+    assert WANT_CANCEL not in _slots("payment keep tak jadi", {"pay"})
+
+
+def test_words_close_to_an_article_but_no_order_told_and_like_messages_unanswered(
+    index: FaqIndex,
+) -> None:
+    # The words alone score it near an article (its few known words), the situation reads
+    # nothing, and the examples like it were all declined.
+    answer = index.ask("Which laptop is good for running a small online shop under RM3,000?")
+    assert not answer.answered

@@ -873,7 +873,7 @@ class FaqIndex:
         """The scores with the nearest examples' vote, the words' own scores, the situation,
         and True when the examples nearest the message were mostly ones no article answers.
         Without examples the first two are the same."""
-        words, situation, barred = self._judge(question, order)
+        words, situation, barred, ordered = self._judge(question, order)
         if self._neighbours is None:
             return words, words, situation, False
         if max(words) >= WORDS_SURE:
@@ -904,14 +904,19 @@ class FaqIndex:
         # "No article answers messages like this" is about the shipped articles: it does not
         # overrule an operator's own article that the words found.
         top = max(range(len(fused)), key=fused.__getitem__)
+        # Nor is it about the asker's order: "how long more" alone is like many messages
+        # no article answers, but from a buyer whose order waits for payment it asks how
+        # long is left to pay.
         declined = vote.decline >= DECLINE_VOTE and self._docs[top].id in voted
+        declined = declined and top not in ordered
         return fused, words, situation, declined
 
     def _judge(
         self, question: str, order: OrderContext | None
-    ) -> tuple[list[float], Situation, frozenset[int]]:
-        """Text similarity adjusted by how each document's declared situations fit; last,
-        the documents declared not for the situation read."""
+    ) -> tuple[list[float], Situation, frozenset[int], frozenset[int]]:
+        """Text similarity adjusted by how each document's declared situations fit; then
+        the documents declared not for the situation read, and those whose declared
+        situation the words and the asker's order tell together (a need said and a fact)."""
         question = within_reading(question)
         analysis = self._analyzer.analyze(question)
         text = self._similarity(analysis)
@@ -992,7 +997,12 @@ class FaqIndex:
             for n, found in enumerate(fits)
             if found.against or situation.uncovered or (not about_orders and self._answers[n])
         )
-        return out, situation, barred
+        ordered = frozenset(
+            n
+            for n, found in enumerate(fits)
+            if order is not None and found.said and len(found.held) >= 2 and n not in barred
+        )
+        return out, situation, barred, ordered
 
     def _similarity(self, analysis: _Analysis) -> list[float]:
         """Similarity of an analysed question to every document, in document order (0..1)."""
@@ -1043,10 +1053,13 @@ class FaqIndex:
         ranked = sorted(enumerate(scores), key=lambda p: (-p[1], p[0]))
         (top, score), runners = ranked[0], ranked[1:]
         floor = threshold / 2
+        # The choices the words alone would offer stay: a vote sure of one article (a bare
+        # "refund" is most often the manual request) does not take the others away.
+        words_floor = DEFAULT_MIN_SCORE / 2
         alternatives = tuple(
             Alternative(document=self._docs[n], score=round(s, 4))
             for n, s in runners[:MAX_ALTERNATIVES]
-            if s >= floor and s > 0
+            if (s >= floor or words[n] >= words_floor) and s > 0
         )
         # The vote adds answers, and takes one away only by declining: the words' own answer
         # (their top article, over their threshold) stands when the vote put no other

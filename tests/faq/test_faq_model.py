@@ -3,6 +3,7 @@ implementation's figures, the shipped examples, and how the vote is weighed with
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -16,7 +17,14 @@ from bot.domain.faq_situation import OrderContext
 from bot.domain.model import Role, Status
 from bot.help_center import encoder as encoder_module
 from bot.help_center import load_index, load_lexicon
-from bot.help_center.encoder import MAX_TOKENS, Encoder, shipped_encoder
+from bot.help_center.encoder import (
+    ADAPTER_FILE,
+    MAX_TOKENS,
+    Encoder,
+    model_folder,
+    read_adapter,
+    shipped_encoder,
+)
 from bot.help_center.examples import EXAMPLES_FILE, read_examples, texts_digest
 
 # sentence-transformers 6.3 (PyTorch 2.13, CPU) on the same package's model, normalized:
@@ -57,6 +65,14 @@ def encoder() -> Encoder:
 
 
 @pytest.fixture(scope="module")
+def base() -> Encoder:
+    """The model as it comes, without the shipped adapter."""
+    folder = model_folder()
+    assert folder is not None
+    return Encoder(folder)
+
+
+@pytest.fixture(scope="module")
 def index() -> FaqIndex:
     return load_index()
 
@@ -66,14 +82,58 @@ def words() -> FaqIndex:
     return load_index(model=False)
 
 
-def test_the_forward_pass_gives_the_reference_vectors(encoder: Encoder) -> None:
-    first = encoder.encode(REFERENCE[0][0])
+def test_the_forward_pass_gives_the_reference_vectors(base: Encoder) -> None:
+    first = base.encode(REFERENCE[0][0])
     for text, head, cosine in REFERENCE:
-        vector = encoder.encode(text)
+        vector = base.encode(text)
         assert vector.dtype == np.float32 and vector.shape == (384,)
         assert float(np.linalg.norm(vector)) == pytest.approx(1.0, abs=1e-5)
         assert vector[:6] == pytest.approx(head, abs=2e-5)
         assert float(vector @ first) == pytest.approx(cosine, abs=2e-5)
+
+
+def _adapter_file(**arrays: np.ndarray) -> bytes:
+    out = io.BytesIO()
+    np.savez(out, **arrays)  # type: ignore[arg-type]
+    return out.getvalue()
+
+
+def test_an_adapter_adds_its_low_rank_change_to_the_weights(base: Encoder) -> None:
+    folder = model_folder()
+    assert folder is not None
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(4, 384)).astype(np.float32)
+    # Nothing changed (B zero): the same vectors, but another model for the examples file.
+    zero = Encoder(
+        folder, read_adapter(_adapter_file(**{"0.query.a": a, "0.query.b": np.zeros((384, 4))}))
+    )
+    text = REFERENCE[1][0]
+    assert np.array_equal(zero.encode(text), base.encode(text))
+    assert zero.digest != base.digest
+    b = rng.normal(scale=0.05, size=(384, 4)).astype(np.float32)
+    adapted = Encoder(folder, read_adapter(_adapter_file(**{"2.value.a": a, "2.value.b": b})))
+    merged = adapted._layers[2].qkv_w
+    original = base._layers[2].qkv_w
+    # Query and key untouched; the value's columns moved by (B @ A) transposed.
+    assert np.array_equal(merged[:, :768], original[:, :768])
+    assert np.allclose(merged[:, 768:], original[:, 768:] + (b @ a).T, atol=1e-6)
+    assert not np.allclose(adapted.encode(text), base.encode(text), atol=1e-3)
+
+
+def test_a_malformed_adapter_is_refused() -> None:
+    folder = model_folder()
+    assert folder is not None
+    a = np.zeros((4, 384), dtype=np.float32)
+    with pytest.raises(ValueError, match="ranks"):
+        read_adapter(_adapter_file(**{"0.query.a": a, "0.query.b": np.zeros((384, 3))}))
+    with pytest.raises(ValueError, match="no weight"):
+        Encoder(folder, read_adapter(_adapter_file(**{"9.query.a": a, "9.query.b": a.T})))
+
+
+def test_the_shipped_encoder_carries_the_shipped_adapter(encoder: Encoder, base: Encoder) -> None:
+    shipped = Path(encoder_module.__file__).with_name(ADAPTER_FILE)
+    assert shipped.is_file()
+    assert encoder.digest == f"{base.digest}:adapter-{read_adapter(shipped.read_bytes()).digest}"
 
 
 def test_a_long_message_is_read_up_to_the_bound(encoder: Encoder) -> None:

@@ -238,9 +238,15 @@ def test_slow_alone_names_no_order(index: FaqIndex) -> None:
             " picked. Not happy.",
             "not-as-described",
         ),
-        # The site still asks for the money: the payment is not on the order.
+        # The site still asks for money that left the account minutes ago: the payment
+        # provider's delay (wait an hour or two, then support).
         (
             "The money left my account 20 minutes ago but your site still wants me to pay.",
+            "paid-status-delayed",
+        ),
+        # The same a day later: the payment is not on the order; claim it with support.
+        (
+            "The money left my account yesterday but your site still wants me to pay.",
             "paid-status-unpaid",
         ),
     ],

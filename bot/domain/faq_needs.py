@@ -390,13 +390,16 @@ def read_situation(
     ):
         # "payment keep tak jadi": the payment did not go through; nobody asked to cancel.
         read.remove(WANT_CANCEL)
-    if (
-        cues.BUYER_MISTAKE.search(lowered)
-        and not {RECEIVED, MARKED_DELIVERED, CONFIRMED, PARTIAL, SELLER} & slots.keys()
+    if cues.BUYER_MISTAKE.search(lowered) and not (
+        {RECEIVED, MARKED_DELIVERED, CONFIRMED, SELLER} & slots.keys()
+        or (PARTIAL in slots and NOT_RECEIVED not in slots)
     ):
-        # "paid for the wrong denomination, seller hasn't sent yet": the buyer's slip,
-        # before the goods came, is a wish to cancel, not goods unlike the listing.
+        # "paid for the wrong denomination, 50 instead of 100, seller hasn't sent yet": the
+        # buyer's slip, before the goods came, is a wish to cancel, not goods unlike the
+        # listing, nor part of them.
         slots.pop(WRONG, None)
+        if NOT_RECEIVED in slots:
+            slots.pop(PARTIAL, None)
         if WANT_CANCEL not in read:
             read.append(WANT_CANCEL)
     if SELLER in slots and cues.BUYER_WANTS_CANCEL.search(lowered):

@@ -533,6 +533,9 @@ def test_how_long_ago_and_what_proof_are_read_only_for_a_payment_not_shown() -> 
     [
         "accidentally ordered 2 of the same giftcard, both paid",
         "paid by mistake for the wrong denomination, 50 not 100, seller hasn't sent yet",
+        # "50 instead of 100" names the denomination, not part of the goods.
+        "i was half asleep and paid for the wrong denomination, 50 instead of 100. seller"
+        " hasnt sent anything yet",
     ],
 )
 def test_the_buyers_own_slip_before_delivery_is_a_wish_to_cancel(

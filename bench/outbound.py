@@ -20,7 +20,7 @@ per group):
    bare echo handler that keeps nothing (the floor of any python-telegram-bot bot).
    Process CPU time per message, the emulator's own work included in every row alike.
 
-Run: python -m bench.outbound [--orders N] [--relays N] [--quick]
+Run: python -m bench.outbound [--orders N] [--people N] [--relays N]
 The last line is one JSON object with the figures.
 """
 

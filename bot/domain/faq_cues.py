@@ -50,7 +50,7 @@ OWN_SHOP = cue(r"my (?:shop|store|kedai)")
 
 # A seller telling what the buyer wants: that is what the seller asks about.
 BUYER_WANTS_CANCEL = cue(
-    r"(?:buyer|pembeli|customer)\b.{0,30}\b(?:wants?|wanted|asks?|asked|asking|requests?|"
+    r"(?:buyer|pembeli|customer)\b.{0,50}\b(?:wants?|wanted|asks?|asked|asking|requests?|"
     r"requested|minta|nak|mahu) (?:me )?(?:to )?(?:cancel|batal)",
 )
 
@@ -257,9 +257,14 @@ PAID_CUES = cue(
     r"pemindahan",
 )
 
+# Buying said, not money taken: "just bought a Slurpee with it" beside a payment that
+# failed here is the card working elsewhere, not a payment made here.
+BOUGHT = cue(r"bought", r"purchased", r"dah beli", r"topped up")
+
 # Not paying, said outright.
 UNPAID_CUES = cue(
-    r"(?:didnt|did not|havent|have not|hasnt|not|never|belum|blm|tak|x|forgot to|lupa) (?:yet )?"
+    r"(?:didnt|did not|havent|have not|hasnt|not|nt|never|nvr|belum|blm|tak|x|forgot to|lupa) "
+    r"(?:yet )?"
     r"(?:sempat |sempat nak |get to |got to |manage to |managed to |have time to |had time to )?"
     # "not paying attention" is no payment.
     r"(?:pay|paid|bayar|make (?:the )?payment|made (?:the )?payment)(?!\w* attention)",

@@ -648,3 +648,27 @@ def test_words_close_to_an_article_but_no_order_told_and_like_messages_unanswere
     # nothing, and the examples like it were all declined.
     answer = index.ask("Which laptop is good for running a small online shop under RM3,000?")
     assert not answer.answered
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # Something bought elsewhere with the same card is not a payment made here.
+        (
+            "Tried paying RM120 for a Switch eShop card, 'payment failed' three times. Same"
+            " card works fine at 7-Eleven, just bought a Slurpee with it",
+            "payment-failed",
+        ),
+        # A seller asking for the buyer whose card keeps failing.
+        (
+            "My buyer's card keeps failing on my RM1,800 listing, he's tried twice. Anything I"
+            " can tell him to get it through?",
+            "payment-failed",
+        ),
+        # "nt pay yet": not paid, in a hurry.
+        ("ordr nt pay yet wan cncel hw", "cancel-unpaid-order"),
+    ],
+)
+def test_what_first_looks_37_to_39_missed(index: FaqIndex, question: str, expected: str) -> None:
+    answer = index.ask(question)
+    assert answer.document is not None and answer.document.id == expected

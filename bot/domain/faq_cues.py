@@ -195,6 +195,8 @@ NOT_PAID = re.compile(
     # "will I be charged for it later": a payment feared or asked about, not made.
     r"|\b(?:will|would|going to|gonna|akan) (?:i |it |we |you |they |he |she )?"
     r"(?:be |get |receive |still )?$"
+    # "scared later kena charge", "takut nanti duit terpotong": feared, not done.
+    r"|\b(?:scared|afraid|worried|takut|risau|bimbang|in case|later|nanti)(?: \w+){0,2} ?$"
 )
 
 # A payment that did not go through, told without the word "failed".
@@ -492,6 +494,17 @@ BUYER_MISTAKE = cue(
     r"(?:i|we) (?:\w+ ){0,2}(?:ordered|bought|picked|chose|selected|paid for|purchased) "
     r"(?:\w+ ){1,5}instead of",
     r"(?:salah|silap) (?:beli|order|pilih|tekan)",
+    r"(?:tertekan|terbeli|tersalah tekan)",
+    r"(?:press|pressed|click|clicked|tap|tapped) (?:\w+ )?(?:order|buy|beli) (?:the )?wrong",
+)
+
+# The price when ordering again after an order expired ("now the price go up RM30, can
+# still get the old price"): the expiry article says the new price applies.
+PRICE_CHANGE_CUES = cue(
+    r"(?:price|harga) (?:\w+ ){0,3}(?:go up|goes up|went up|gone up|naik|up|increase\w*|"
+    r"raised|changed|change|higher|lain|berubah)",
+    r"(?:old|new|original|previous|lama|baru|asal) (?:price|harga)",
+    r"(?:raised|raise|increase\w*|changed|change|naik\w*|jack\w*) (?:\w+ ){0,3}(?:price|harga)",
 )
 
 # "will the order be cancelled" asks what happens, not to cancel.

@@ -62,6 +62,7 @@ WANT_MONEY = "want:money"  # a seller asking when the money comes
 WANT_OUTCOME = "want:outcome"  # what happens (to the order, to the money)
 WANT_CONFIRM = "want:confirm"  # whether / when to confirm, close or complete the order
 WANT_REFUND_STEPS = "want:refund_steps"  # where on the site to ask for a refund
+WANT_PRICE = "want:price"  # which price applies when ordering again
 AUTO_CANCELLED = "auto_cancelled"
 # A need no article answers: its value starts with this.
 UNCOVERED = "uncovered:"
@@ -98,6 +99,7 @@ SLOTS = frozenset(
         WANT_OUTCOME,
         WANT_CONFIRM,
         WANT_REFUND_STEPS,
+        WANT_PRICE,
         AGREED,
         AUTO_CANCELLED,
     }
@@ -314,8 +316,9 @@ def read_situation(
         put(RECEIVED)
     # An order not paid yet has nothing to deliver: "can I wait before I pay, my salary
     # comes in tomorrow" waits for the money, not the goods.
+    # Nor one that expired unpaid: "I waited for my boss to approve, then it expired".
     if "late_delivery" in found and not (
-        {RECEIVED, MARKED_DELIVERED, WRONG, UNPAID, PAY_FAILED} & slots.keys()
+        {RECEIVED, MARKED_DELIVERED, WRONG, UNPAID, PAY_FAILED, EXPIRED} & slots.keys()
     ):
         # "waiting since Monday for my account": the goods have not come; a problem once
         # the wait is long.
@@ -355,6 +358,8 @@ def read_situation(
             out.append(WANT_CANCEL)
         if cues.REFUND_WHERE_CUES.search(words):
             out.append(WANT_REFUND_STEPS)
+        if cues.PRICE_CHANGE_CUES.search(words):
+            out.append(WANT_PRICE)
         if cues.WANT_MONEY_CUES.search(words):
             out.append(WANT_MONEY)
         if cues.WANT_OUTCOME_CUES.search(words):

@@ -672,3 +672,35 @@ def test_words_close_to_an_article_but_no_order_told_and_like_messages_unanswere
 def test_what_first_looks_37_to_39_missed(index: FaqIndex, question: str, expected: str) -> None:
     answer = index.ask(question)
     assert answer.document is not None and answer.document.id == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # Which price applies after an order expired: the expiry article says the new one.
+        (
+            "Aiya, I waited for my boss to approve then the order expired already. Now the"
+            " price go up RM30. Can still get the old price or not?",
+            "payment-time-limit",
+        ),
+        (
+            "Order expired d, now seller jack price up RM200. Must follow new price meh?",
+            "payment-time-limit",
+        ),
+        # A charge feared ("scared later kena charge") is no payment; the slip is the
+        # buyer's, before paying.
+        (
+            "i press order wrong thing lah never pay yet, how to cancel ah, scared later kena"
+            " charge",
+            "cancel-unpaid-order",
+        ),
+        (
+            "cucu saya tertekan beli spotify tapi belum bayar lagi macam mana nak batalkan dia"
+            " saya takut nanti duit terpotong sendiri",
+            "cancel-unpaid-order",
+        ),
+    ],
+)
+def test_what_first_looks_34_to_36_missed(index: FaqIndex, question: str, expected: str) -> None:
+    answer = index.ask(question)
+    assert answer.document is not None and answer.document.id == expected

@@ -337,9 +337,6 @@ WRONG_CUES = cue(
     r"rather than",
     r"turn(?:s|ed)? out (?:to be )?",
     r"instead of",
-    r"(?:account|akaun|code|kod|key|voucher|login|password|item|product|card) (?:\w+ ){0,3}"
-    r"(?:cannot|cant|can not|does not|doesnt|did not|didnt|not|tak|tak boleh|x boleh|xboleh) "
-    r"(?:login|log in|work|be used|use|redeem|boleh guna|dapat guna)",
     r"not what (?:he|she|i|they|we) (?:ordered|paid for|bought)",
     # "the individual plan, not the family plan I ordered" (but not "not received the
     # item I ordered").
@@ -351,6 +348,19 @@ WRONG_CUES = cue(
     r"kena kick",
     r"(?:got |was |been )?(?:taken back|revoked|reclaimed|recovered by)",
     r"(?:was|has been|got) used before",
+)
+
+# Goods that cannot be used: a login refused, a code that does not work. Wrong goods
+# unless the seller marked them delivered: then what came is nothing usable, which the
+# marked-delivered article answers.
+UNUSABLE_CUES = cue(
+    r"(?:account|akaun|code|kod|key|voucher|login|password|item|product|card|credentials?|"
+    r"pin) (?:\w+ ){0,3}"
+    r"(?:cannot|cant|can not|does not|doesnt|did not|didnt|dont|do not|not|tak|tak boleh|"
+    r"x boleh|xboleh) (?:login|log in|work|be used|use|redeem|boleh guna|dapat guna)",
+    r"(?:wrong|incorrect|invalid|salah) (?:username|password|login|credentials?|pin)",
+    r"(?:username|password|credentials?|login details?) (?:\w+ ){0,3}(?:wrong|incorrect|invalid|"
+    r"salah)",
 )
 
 # Counts ("2 of 3", "RM20 out of RM50"): part of the goods only when the message speaks of

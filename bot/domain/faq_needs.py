@@ -311,6 +311,19 @@ def read_situation(
         NOT_RECEIVED not in slots and cues.MISMATCH.search(lowered)
     ):
         put(WRONG)
+    if cues.UNUSABLE_CUES.search(lowered):
+        rest = cues.UNUSABLE_CUES.sub(" ", lowered)
+        unlike = (
+            cues.WRONG_CUES.search(rest)
+            or cues.MISMATCH.search(rest)
+            or re.search(r"\bwrong\b", rest)
+        )
+        if MARKED_DELIVERED in slots and not unlike:
+            # "marked delivered, but the password he gave is wrong": nothing usable came.
+            slots.pop(WRONG, None)
+            put(NOT_RECEIVED)
+        else:
+            put(WRONG)
     # "only one arrived": part of the goods came, which is not the goods received.
     if cues.RECEIVED_CUES.search(lowered) and not {NOT_RECEIVED, PARTIAL} & slots.keys():
         put(RECEIVED)

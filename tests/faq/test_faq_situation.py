@@ -704,3 +704,21 @@ def test_what_first_looks_37_to_39_missed(index: FaqIndex, question: str, expect
 def test_what_first_looks_34_to_36_missed(index: FaqIndex, question: str, expected: str) -> None:
     answer = index.ask(question)
     assert answer.document is not None and answer.document.id == expected
+
+
+def test_marked_delivered_but_nothing_usable_came(index: FaqIndex) -> None:
+    # The seller marked it delivered and the login refuses the password: nothing usable
+    # came, which the marked-delivered article answers.
+    question = (
+        "Seller mark delivered but the account he give all wrong password lah, what I do now?"
+    )
+    answer = index.ask(question)
+    assert answer.document is not None and answer.document.id == "marked-delivered-not-received"
+    # A code that does not work, not said to be marked delivered: goods unlike the listing.
+    assert WRONG in _slots("the code he sent doesnt work", {"deliver"})
+    # Unusable and also unlike the listing: still goods not as described.
+    slots = _slots(
+        "seller marked it delivered, the login doesnt work and it is the NA server instead of SEA",
+        {"marked_delivered"},
+    )
+    assert WRONG in slots

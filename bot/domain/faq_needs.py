@@ -201,21 +201,21 @@ def read_situation(
         )
     )
 
-    def done(pattern: re.Pattern[str]) -> bool:
-        # Said as done: not negated, not feared ("will I be charged").
+    def done(pattern: re.Pattern[str], unless: re.Pattern[str] | None = None) -> bool:
+        # Said as done: not negated, not feared ("will I be charged"), and not only in
+        # the words `unless` matches.
         return any(
             not cues.NOT_PAID.search(lowered[max(0, m.start() - 24) : m.start()])
+            and not (unless is not None and unless.fullmatch(m.group()))
             for m in pattern.finditer(lowered)
         )
 
     # "money deducted", "duit dah potong". Beside a payment that failed, only money said
     # to be taken or paid counts, not something bought ("works at 7-Eleven, just bought a
     # Slurpee with it").
-    paid = any(
-        not cues.NOT_PAID.search(lowered[max(0, m.start() - 24) : m.start()])
-        and not (failed and cues.BOUGHT.fullmatch(m.group()))
-        for m in cues.PAID_CUES.finditer(lowered)
-    ) or (not failed and "deduct" in found and done(cues.DEDUCTED))
+    paid = done(cues.PAID_CUES, unless=cues.BOUGHT if failed else None) or (
+        not failed and "deduct" in found and done(cues.DEDUCTED)
+    )
     shows_unpaid = "unpaid" in found or failed or bool(cues.SHOWS_NOT_PAID_CUES.search(lowered))
     # "the invite expired after 7 days" says the goods fell short, not that the order did.
     goods_expired = bool(cues.GOODS_EXPIRED.search(lowered)) and not cues.ORDER_EXPIRED.search(

@@ -116,6 +116,7 @@ async def test_a_malay_reader_is_told_in_malay_which_order_the_answer_is_about(
     await kchat.settle()
     aminah = kchat.tg.user(7301, "Aminah", language_code="ms")
     aminah.start()
+    await kchat.settle()  # her language is learnt from the /start the bot handles
     oid = await _own_paid_order(kchat, 7301)
     answer, card = await _asks(kchat, aminah, "barang tak sampai lagi, boleh refund tak")
     first = answer.content.split("\n")[0]

@@ -19,6 +19,19 @@ _MSG_COLS = (
     "src_message_id, dst_chat_id, dst_message_id, at, header_message_id, delivered_at, failed"
 )
 _EDIT_COLS = "id, message_id, text, at, delivered_at, failed"
+CARD_COLUMNS = "order_id, user_id, chat_id, message_id, buttons, twins"
+
+
+def card(r: Sequence[Any]) -> CardRef:
+    """A `cards` row (CARD_COLUMNS) as a CardRef; twins are stored as "12,15"."""
+    twins = tuple(int(t) for t in r[5].split(",") if t) if r[5] else ()
+    return CardRef(r[0], r[1], r[2], r[3], r[4], twins)
+
+
+def card_values(ref: CardRef) -> tuple[str, int, int, int, str, str]:
+    """A CardRef as the values of CARD_COLUMNS."""
+    twins = ",".join(str(t) for t in ref.twins)
+    return (ref.order_id, ref.user_id, ref.chat_id, ref.message_id, ref.buttons, twins)
 
 
 def _ts(value: str | None) -> datetime | None:
@@ -56,32 +69,29 @@ class ChatTables(Queries):
     async def get_card(self, order_id: str, user_id: int) -> CardRef | None:
         """The user's live card for the order."""
         row = await self._one(
-            "SELECT order_id, user_id, chat_id, message_id FROM cards "
-            "WHERE order_id = ? AND user_id = ?",
+            f"SELECT {CARD_COLUMNS} FROM cards WHERE order_id = ? AND user_id = ?",
             (order_id, user_id),
         )
-        return CardRef(row[0], row[1], row[2], row[3]) if row else None
+        return card(row) if row else None
 
-    async def set_card(
-        self, order_id: str, user_id: int, chat_id: int, message_id: int, now: datetime
-    ) -> None:
-        """Remember which message is the user's live card for the order."""
+    async def set_card(self, ref: CardRef, now: datetime) -> None:
+        """Remember which message is the user's live card for the order (and its twins)."""
         await self._db.execute(
-            "INSERT INTO cards (order_id, user_id, chat_id, message_id, updated_at) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (order_id, user_id) DO UPDATE SET "
+            f"INSERT INTO cards ({CARD_COLUMNS}, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (order_id, user_id) DO UPDATE SET "
             "chat_id = excluded.chat_id, message_id = excluded.message_id, "
+            "buttons = excluded.buttons, twins = excluded.twins, "
             "updated_at = excluded.updated_at",
-            (order_id, user_id, chat_id, message_id, to_db(now)),
+            (*card_values(ref), to_db(now)),
         )
 
     async def card_at(self, chat_id: int, message_id: int) -> CardRef | None:
         """The card shown in this message, if it is one."""
         row = await self._one(
-            "SELECT order_id, user_id, chat_id, message_id FROM cards "
-            "WHERE chat_id = ? AND message_id = ?",
+            f"SELECT {CARD_COLUMNS} FROM cards WHERE chat_id = ? AND message_id = ?",
             (chat_id, message_id),
         )
-        return CardRef(row[0], row[1], row[2], row[3]) if row else None
+        return card(row) if row else None
 
     async def get_mode(self, user_id: int) -> ChatMode | None:
         """What the bot waits for from this user."""

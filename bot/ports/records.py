@@ -73,12 +73,19 @@ class UserRecord:
 
 @dataclass(frozen=True)
 class CardRef:
-    """Where a person's live card for an order is."""
+    """Where a person's live card for an order is.
+
+    `buttons` is a digest of the buttons it shows ('' when not known), and `twins` the older
+    messages in the same chat that still show exactly those buttons (an unchanged card
+    opened again): they lose theirs together as soon as the live card's change.
+    """
 
     order_id: str
     user_id: int
     chat_id: int
     message_id: int
+    buttons: str = ""
+    twins: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -354,10 +354,8 @@ class ChatRepo(Protocol):
         """The user's live card for the order."""
         ...
 
-    async def set_card(
-        self, order_id: str, user_id: int, chat_id: int, message_id: int, now: datetime
-    ) -> None:
-        """Remember which message is the user's live card for the order."""
+    async def set_card(self, card: CardRef, now: datetime) -> None:
+        """Remember which message is the user's live card for the order (and its twins)."""
         ...
 
     async def card_at(self, chat_id: int, message_id: int) -> CardRef | None:

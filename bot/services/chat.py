@@ -300,10 +300,10 @@ class ChatService:
         async with self.store.read() as tx:
             return await tx.card_at(chat_id, message_id)
 
-    async def set_card(self, order_id: str, user_id: int, chat_id: int, message_id: int) -> None:
-        """This message is now the user's live card for the order."""
+    async def set_card(self, card: CardRef) -> None:
+        """This message is now the user's live card for the order (with its twins)."""
         async with self.store.transaction() as tx:
-            await tx.set_card(order_id, user_id, chat_id, message_id, self.clock.now())
+            await tx.set_card(card, self.clock.now())
 
     # --- transcript -------------------------------------------------------------------
 

@@ -133,7 +133,8 @@ class Cards:
             if ref is None or await self.live.is_prompt(ref):
                 return
             text, kb = await self.build(order, viewer_id)
-            await edit(bot, ref.chat_id, ref.message_id, text, kb)
+            if await edit(bot, ref.chat_id, ref.message_id, text, kb):
+                await self.live.shown(bot, ref, ref.message_id, kb)
 
     async def refresh(self, bot: Bot, viewer_id: int, order: Order, prefix: str = "") -> None:
         """Edit the live card in place (or send one if there is none, or a question is open)."""
@@ -142,5 +143,6 @@ class Cards:
             if ref is not None and not await self.live.is_prompt(ref):
                 text, kb = await self.build(order, viewer_id)
                 if await edit(bot, ref.chat_id, ref.message_id, _within_limit(prefix, text), kb):
+                    await self.live.shown(bot, ref, ref.message_id, kb)
                     return
         await self.send(bot, viewer_id, order, prefix)

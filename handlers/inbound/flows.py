@@ -32,6 +32,7 @@ from handlers.inbound.orders import (
     edit_here,
     next_step,
     show_card,
+    show_here,
 )
 from handlers.inbound.preferences import (
     on_timezone_button,
@@ -107,14 +108,14 @@ async def _picked(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
 async def _back(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
     order = await services(ctx).orders.get_for(tap.order_id, _uid(update))
     text, kb = await cards(ctx).build(order, _uid(update))
-    await edit_here(update, text, kb)
+    await show_here(update, ctx, order.id, text, kb)
     return False
 
 
 async def _pay(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
     order = await acting_on(ctx, tap.order_id, _uid(update), Action.PAY)
     text, kb = pay_prompt(order)
-    await edit_here(update, text, kb)
+    await show_here(update, ctx, order.id, text, kb)
     return False
 
 
@@ -134,7 +135,7 @@ async def _deliver(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
 async def _confirm(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
     order = await acting_on(ctx, tap.order_id, _uid(update), Action.CONFIRM)
     text, kb = confirm_prompt(order)
-    await edit_here(update, text, kb)
+    await show_here(update, ctx, order.id, text, kb)
     return False
 
 
@@ -146,7 +147,7 @@ async def _confirm_yes(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
 async def _refund(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
     order = await acting_on(ctx, tap.order_id, _uid(update), Action.REQUEST_REFUND)
     text, kb = refund_prompt(order)
-    await edit_here(update, text, kb)
+    await show_here(update, ctx, order.id, text, kb)
     return False
 
 
@@ -180,7 +181,7 @@ async def _withdraw(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
 async def _approve(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
     order = await acting_on(ctx, tap.order_id, _uid(update), Action.APPROVE_REFUND)
     text, kb = approve_prompt(order)
-    await edit_here(update, text, kb)
+    await show_here(update, ctx, order.id, text, kb)
     return False
 
 
@@ -211,7 +212,7 @@ async def _cancel(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
     order = await s.orders.get_for(tap.order_id, _uid(update))
     check_action(order, _uid(update), s.clock.now(), s.policy, Action.CANCEL)
     text, kb = cancel_prompt(order, _uid(update))
-    await edit_here(update, text, kb)
+    await show_here(update, ctx, order.id, text, kb)
     return False
 
 
@@ -344,9 +345,8 @@ async def _abort(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
 
 async def _delete(update: Update, ctx: Ctx, tap: OrderTap) -> bool:
     await services(ctx).orders.hide(tap.order_id, _uid(update))
-    await edit_here(
-        update, _("🗑 Order {order} was deleted from your list.").format(order=tap.order_id), None
-    )
+    deleted = _("🗑 Order {order} was deleted from your list.").format(order=tap.order_id)
+    await show_here(update, ctx, tap.order_id, deleted, None)
     return False
 
 

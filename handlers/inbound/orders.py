@@ -285,3 +285,23 @@ async def edit_here(update: Update, text: str, kb: InlineKeyboardMarkup | None) 
     msg = query.message
     if msg is None or not await edit(query.get_bot(), msg.chat.id, msg.message_id, text, kb):
         await tell(update, text, reply_markup=kb)
+
+
+async def show_here(
+    update: Update, ctx: Ctx, order_id: str, text: str, kb: InlineKeyboardMarkup | None
+) -> None:
+    """Replace the tapped message about the order: a prompt in place of its card, or the
+    card back. If its buttons now differ from the live card's, it is the live message and
+    every other copy loses its buttons (see handlers.delivery.live)."""
+    query = update.callback_query
+    assert query is not None
+    msg = query.message
+    live = cards(ctx).live
+    if msg is not None:
+        async with live.lock(msg.chat.id):
+            if await edit(query.get_bot(), msg.chat.id, msg.message_id, text, kb):
+                ref = await live.current(msg.chat.id, order_id)
+                if ref is not None:
+                    await live.shown(query.get_bot(), ref, msg.message_id, kb)
+                return
+    await tell(update, text, reply_markup=kb)

@@ -11,6 +11,7 @@ import asyncpg
 
 from bot.domain.input_modes import InputMode
 from bot.ports.records import CardRef, ChatMode, MessageEdit, RelayedMessage, TranscriptRow
+from store.chat_store import CARD_COLUMNS, card, card_values
 from store.postgres.queries import PgQueries, utc
 
 # The two-key form's first key for "a message kept from its source" (its second: the
@@ -22,7 +23,6 @@ _MSG_COLS = (
     "src_message_id, dst_chat_id, dst_message_id, at, header_message_id, delivered_at, failed"
 )
 _EDIT_COLS = "id, message_id, text, at, delivered_at, failed"
-_CARD_COLS = "order_id, user_id, chat_id, message_id"
 
 
 def _msg(r: asyncpg.Record, edits: tuple[MessageEdit, ...] = ()) -> RelayedMessage:
@@ -56,36 +56,32 @@ class ChatTables(PgQueries):
     async def get_card(self, order_id: str, user_id: int) -> CardRef | None:
         """The user's live card for the order."""
         row = await self._one(
-            f"SELECT {_CARD_COLS} FROM cards WHERE order_id = $1 AND user_id = $2",
+            f"SELECT {CARD_COLUMNS} FROM cards WHERE order_id = $1 AND user_id = $2",
             order_id,
             user_id,
         )
-        return CardRef(row[0], row[1], row[2], row[3]) if row else None
+        return card(row) if row else None
 
-    async def set_card(
-        self, order_id: str, user_id: int, chat_id: int, message_id: int, now: datetime
-    ) -> None:
-        """Remember which message is the user's live card for the order."""
+    async def set_card(self, ref: CardRef, now: datetime) -> None:
+        """Remember which message is the user's live card for the order (and its twins)."""
         await self._run(
-            "INSERT INTO cards (order_id, user_id, chat_id, message_id, updated_at) "
-            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (order_id, user_id) DO UPDATE SET "
+            f"INSERT INTO cards ({CARD_COLUMNS}, updated_at) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (order_id, user_id) DO UPDATE SET "
             "chat_id = excluded.chat_id, message_id = excluded.message_id, "
+            "buttons = excluded.buttons, twins = excluded.twins, "
             "updated_at = excluded.updated_at",
-            order_id,
-            user_id,
-            chat_id,
-            message_id,
+            *card_values(ref),
             utc(now),
         )
 
     async def card_at(self, chat_id: int, message_id: int) -> CardRef | None:
         """The card shown in this message, if it is one."""
         row = await self._one(
-            f"SELECT {_CARD_COLS} FROM cards WHERE chat_id = $1 AND message_id = $2",
+            f"SELECT {CARD_COLUMNS} FROM cards WHERE chat_id = $1 AND message_id = $2",
             chat_id,
             message_id,
         )
-        return CardRef(row[0], row[1], row[2], row[3]) if row else None
+        return card(row) if row else None
 
     async def get_mode(self, user_id: int) -> ChatMode | None:
         """What the bot waits for from this user."""

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
+from bot.domain.input_modes import InputMode
 from bot.domain.model import Status
+from handlers.delivery.cards import Cards
+from handlers.delivery.live import MAX_TWINS
 from handlers.views.callback_data import InvalidCallback, unpack
 from sandbox.fake_bot_api.harness import FakeUser, MessageView
 from tests.e2e.support import BUYER, SELLER, Running, case, tap_data
@@ -28,19 +32,24 @@ def _about(message: MessageView, oid: str) -> bool:
 
 def assert_one_live(user: FakeUser, oid: str, step: str) -> MessageView:
     """In the user's chat, only the latest message about the order can be acted on: it has
-    the buttons, or it is a question that opens a reply (ForceReply); no older one has any."""
+    the buttons, or it is a question that opens a reply (ForceReply). An older one keeps
+    buttons only as a copy of the latest's (the same card opened again while nothing
+    changed), so no older message offers anything the latest does not."""
     about = [m for m in user.messages() if _about(m, oid)]
     live = [m for m in about if m.buttons]
     shown = "\n".join(f"[{m.message_id}] {m.content[:60]!r} {m.button_texts}" for m in about)
-    assert len(live) <= 1, f"{step}: more than one message with buttons\n{shown}"
     latest = about[-1]
     assert latest.buttons or latest.force_reply, (
         f"{step}: the latest message about {oid} can't be acted on\n{shown}"
     )
-    assert not live or live[0].message_id == latest.message_id, (
-        f"{step}: an older message about {oid} still has buttons\n{shown}"
-    )
+    stale = [m for m in live if m.buttons != latest.buttons]
+    assert not stale, f"{step}: an older message about {oid} offers other buttons\n{shown}"
     return latest
+
+
+def copies_live(user: FakeUser, oid: str) -> list[int]:
+    """The messages about the order that carry buttons, oldest first."""
+    return [m.message_id for m in user.messages() if _about(m, oid) and m.buttons]
 
 
 async def _answered(k: Running, record: object) -> object:
@@ -209,11 +218,134 @@ async def test_a_card_refreshed_while_a_new_one_is_shown_never_gets_its_buttons_
     # The notifier refreshes the live card; its edit is slow to reach Telegram ...
     refreshing = asyncio.create_task(cards.refresh(held, BUYER, order, "<b>news</b>"))
     await held.editing.wait()
-    # ... while the buyer's own action shows a new card, retiring the one being edited.
+    # ... while the buyer's own action (entering the order chat: other buttons) shows a new
+    # card, retiring the one being edited.
+    await kchat.services.chat.set_mode(BUYER, InputMode.CHAT, oid)
     showing = asyncio.create_task(cards.send(kchat.app.bot, BUYER, order, "<b>mine</b>"))
     await asyncio.wait({showing}, timeout=0.5)
     held.gate.set()
     await asyncio.gather(refreshing, showing)
     await kchat.settle()
     live = assert_one_live(buyer, oid, "after the race")
-    assert live.content.startswith("mine")
+    assert live.content.startswith("mine") and live.has_button("Leave chat")
+    assert copies_live(buyer, oid) == [live.message_id]
+
+
+# --- an unchanged card opened again ------------------------------------------------------
+
+
+async def _reopen(k: Running, user: FakeUser, oid: str) -> MessageView:
+    """The person asks for the order's card again (as /orders → the order does)."""
+    user.send(f"/order {oid}")
+    await k.settle()
+    latest = user.last_message()
+    assert latest is not None and oid in latest.content
+    return latest
+
+
+def _edits_of(k: Running, user: FakeUser, message_id: int) -> int:
+    """How many edits the bot made to one message in the user's chat."""
+    return sum(
+        str(r.params.get("chat_id")) == str(user.id)
+        and str(r.params.get("message_id")) == str(message_id)
+        for method in ("editMessageReplyMarkup", "editMessageText")
+        for r in k.tg.requests(method)
+    )
+
+
+async def test_an_unchanged_card_opened_again_leaves_the_copy_above_unedited_until_it_changes(
+    kchat: Running, buyer: FakeUser
+) -> None:
+    oid = await kchat.paid_order()
+    first = buyer.last_message()
+    assert first is not None and first.has_button("Message seller")
+    edits = _edits_of(kchat, buyer, first.message_id)
+    again = await _reopen(kchat, buyer, oid)
+    # The same buttons below: the copy above keeps them, and costs Telegram nothing.
+    assert copies_live(buyer, oid) == [first.message_id, again.message_id]
+    assert _edits_of(kchat, buyer, first.message_id) == edits
+    assert_one_live(buyer, oid, "opened again")
+    # The order moves on: the live card is edited, and the copy above loses its buttons.
+    await kchat.services.orders.deliver(oid, SELLER, "code XYZ")
+    await kchat.settle()
+    live = assert_one_live(buyer, oid, "delivered")
+    assert live.has_button("Confirm received")
+    assert copies_live(buyer, oid) == [live.message_id]
+    assert not (kchat.tg.message(BUYER, first.message_id) or first).buttons
+
+
+async def test_a_tap_on_the_copy_above_makes_it_the_live_message(
+    kchat: Running, buyer: FakeUser
+) -> None:
+    oid = await kchat.paid_order()
+    await kchat.services.orders.deliver(oid, SELLER, "code XYZ")
+    await kchat.settle()
+    above = buyer.last_message()
+    assert above is not None and above.has_button("Confirm received")
+    below = await _reopen(kchat, buyer, oid)
+    buyer.tap("Confirm received", above)
+    await kchat.settle()
+    # The question stands where the finger was; the copy below can no longer be acted on.
+    prompt = kchat.tg.message(BUYER, above.message_id)
+    assert prompt is not None and prompt.has_button("Yes, confirm received")
+    assert copies_live(buyer, oid) == [above.message_id]
+    assert (await kchat.services.chat.card(oid, BUYER)).message_id == above.message_id  # type: ignore[union-attr]
+    buyer.tap("Yes, confirm received", prompt)
+    await kchat.settle()
+    assert (await kchat.services.orders.get(oid)).status is Status.COMPLETED
+    done = kchat.tg.message(BUYER, above.message_id)
+    assert done is not None and "Completed" in done.content
+    assert copies_live(buyer, oid) in ([], [above.message_id])
+    assert not (kchat.tg.message(BUYER, below.message_id) or below).buttons
+
+
+async def test_a_card_opened_many_times_keeps_a_few_copies_live(
+    kchat: Running, buyer: FakeUser
+) -> None:
+    oid = await kchat.paid_order()
+    shown = [buyer.last_message()]
+    for _ in range(MAX_TWINS + 2):
+        shown.append(await _reopen(kchat, buyer, oid))
+    ids = [m.message_id for m in shown if m is not None]
+    assert copies_live(buyer, oid) == ids[-(MAX_TWINS + 1) :]
+    assert_one_live(buyer, oid, "opened many times")
+
+
+async def test_the_copies_are_remembered_across_a_restart(kchat: Running, buyer: FakeUser) -> None:
+    oid = await kchat.paid_order()
+    first = buyer.last_message()
+    assert first is not None
+    await _reopen(kchat, buyer, oid)
+    # A bot started afresh knows the copies from the database alone (no memory of its own).
+    # The buyer enters the order chat (other buttons, and no notice that could retire them).
+    fresh = Cards(kchat.services, ZoneInfo("UTC"))
+    await kchat.services.chat.set_mode(BUYER, InputMode.CHAT, oid)
+    await fresh.refresh(kchat.app.bot, BUYER, await kchat.services.orders.get(oid))
+    await kchat.tg.idle()
+    live = assert_one_live(buyer, oid, "refreshed by a fresh start")
+    assert live.has_button("Leave chat")
+    assert copies_live(buyer, oid) == [live.message_id]
+    assert not (kchat.tg.message(BUYER, first.message_id) or first).buttons
+
+
+async def test_a_copy_nobody_recorded_that_shows_the_live_buttons_is_retired_with_them(
+    kchat: Running, buyer: FakeUser
+) -> None:
+    oid = await kchat.paid_order()
+    live = kchat.app.bot_data.cards.live
+    ref = await live.current(BUYER, oid)
+    assert ref is not None
+    order = await kchat.services.orders.get(oid)
+    text, kb = await kchat.app.bot_data.cards.build(order, BUYER)
+    # A message whose retirement never reached Telegram is tapped back to the card ("Not
+    # yet" on its question): it shows the live buttons, so it is recorded with them ...
+    stray = await kchat.app.bot.send_message(BUYER, text, reply_markup=kb)
+    async with live.lock(BUYER):
+        await live.shown(kchat.app.bot, ref, stray.message_id, kb)
+    assert (await live.current(BUYER, oid)).twins == (stray.message_id,)  # type: ignore[union-attr]
+    # ... and loses them when the live card's change.
+    await kchat.services.orders.deliver(oid, SELLER, "code XYZ")
+    await kchat.settle()
+    retired = kchat.tg.message(BUYER, stray.message_id)
+    assert retired is not None and not retired.buttons
+    assert_one_live(buyer, oid, "delivered")

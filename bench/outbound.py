@@ -18,9 +18,11 @@ per group):
    the popular open-source ones are (python-telegram-bot as it comes, the pair and every
    relayed message's ids kept in SQLite, the message copied to the other side), and a
    bare echo handler that keeps nothing (the floor of any python-telegram-bot bot).
-   Process CPU time per message, the emulator's own work included in every row alike.
+   Process CPU time per message, the emulator's own work included in every row alike. The
+   modes take turns for ROUNDS rounds and each figure is the median of its rounds: one
+   measurement each moved the ratio to the peer by ±0.1 between runs on a shared machine.
 
-Run: python -m bench.outbound [--orders N] [--people N] [--relays N]
+Run: python -m bench.outbound [--orders N] [--people N] [--relays N] [--rounds N]
 The last line is one JSON object with the figures.
 """
 
@@ -31,6 +33,7 @@ import asyncio
 import json
 import random
 import sqlite3
+import statistics
 import tempfile
 import time
 from collections.abc import Iterator
@@ -86,6 +89,7 @@ class Storm:
     caught_up_s: float
     refused: dict[str, int]
     over: int
+    chatters_calls: dict[str, int]  # the bot's calls into the chatters' chats, by method
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -254,7 +258,23 @@ async def storm(folder: Path, orders: int, people: int) -> Storm:
         used = sum(first <= t <= last for times in tg.flood.sent.values() for t in times)
         refused = {scope.value: len(tg.flood.refusals(scope)) for scope in Scope}
         over = sum(over_limits(tg.flood.sent, limits).values())
-    return Storm(seen, len(missed), notices, sends, used, last - first, caught_up, refused, over)
+        calls = _chatters_calls(tg, first, last)
+    return Storm(
+        seen, len(missed), notices, sends, used, last - first, caught_up, refused, over, calls
+    )
+
+
+def _chatters_calls(tg: FakeTelegram, first: float, last: float) -> dict[str, int]:
+    """What the bot sent or edited in the chatters' chats while the storm drained."""
+    # The request log keeps wall-clock times; the flood log, monotonic ones.
+    offset = time.time() - time.monotonic()
+    chatters = {*_people(CHAT_BUYER, CHATTERS), *_people(CHAT_SELLER, CHATTERS)}
+    calls: dict[str, int] = {}
+    for r in tg.requests():
+        chat = r.params.get("chat_id")
+        if r.ok and chat is not None and int(chat) in chatters and first <= r.at - offset <= last:
+            calls[r.method] = calls.get(r.method, 0) + 1
+    return dict(sorted(calls.items()))
 
 
 # -- CPU per relay --------------------------------------------------------------------------
@@ -376,11 +396,17 @@ async def _running_plain(app: Any) -> Any:
         await app.shutdown()
 
 
-async def main(orders: int, people: int, relays: int) -> None:
+async def main(orders: int, people: int, relays: int, rounds: int) -> None:
     """Both runs; a table, then one JSON line."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        cpu = {mode: await cpu_per_relay(folder, relays, mode) for mode in MODES}
+        runs: dict[str, list[float]] = {mode: [] for mode in MODES}
+        for r in range(rounds):
+            (folder / f"round{r}").mkdir()
+            for mode in MODES:
+                runs[mode].append(await cpu_per_relay(folder / f"round{r}", relays, mode))
+        cpu = {mode: statistics.median(values) for mode, values in runs.items()}
+        per_round = [off / peer for off, peer in zip(runs["off"], runs["peer"], strict=True)]
         result = await storm(folder, orders, people)
     lat = result.latencies_ms
     drain_per_s = result.storm_sends / result.drain_s if result.drain_s else 0.0
@@ -392,6 +418,10 @@ async def main(orders: int, people: int, relays: int) -> None:
     used_per_s = result.all_sends / result.drain_s if result.drain_s else 0.0
     print(f"  drain rate: {drain_per_s:.1f}/s of a budget of {BUDGET}/s")
     print(f"  budget used meanwhile (storm, the chatters' own news, replies): {used_per_s:.1f}/s")
+    to_chatters = ", ".join(
+        f"{method} {n / result.drain_s:.2f}/s" for method, n in result.chatters_calls.items()
+    )
+    print(f"  of which to the chatters: {to_chatters}")
     print(
         f"  interactive ({len(lat)} replies, {result.timeouts} over {TIMEOUT_S:.0f} s): "
         f"p50 {_pct(lat, 0.5):.0f} ms, p99 {_pct(lat, 0.99):.0f} ms, "
@@ -408,7 +438,10 @@ async def main(orders: int, people: int, relays: int) -> None:
     }
     for mode, label in labels.items():
         print(f"  {label:<40}{cpu[mode]:>8.0f}")
-    print(f"  KChat without limiter / peer: {cpu['off'] / cpu['peer']:.2f}")
+    print(
+        f"  KChat without limiter / peer: {cpu['off'] / cpu['peer']:.2f} "
+        f"(medians of {rounds} rounds; by round {min(per_round):.2f}–{max(per_round):.2f})"
+    )
     print(f"  KChat without limiter / bare echo: {cpu['off'] / cpu['echo']:.2f}")
     print(f"  KChat with lanes / with AIORateLimiter: {cpu['on'] / cpu['aio']:.2f}")
     print(
@@ -423,6 +456,10 @@ async def main(orders: int, people: int, relays: int) -> None:
                 "drain_per_s": round(drain_per_s, 2),
                 "budget_per_s": BUDGET,
                 "budget_used_per_s": round(used_per_s, 2),
+                "chatters_calls_per_s": {
+                    method: round(n / result.drain_s, 2)
+                    for method, n in result.chatters_calls.items()
+                },
                 "refused_429": result.refused,
                 "over_limits": result.over,
                 "cpu_us_per_relay_peer": round(cpu["peer"]),
@@ -431,6 +468,7 @@ async def main(orders: int, people: int, relays: int) -> None:
                 "cpu_us_per_relay_limiter_on": round(cpu["on"]),
                 "cpu_us_per_relay_aio_limiter": round(cpu["aio"]),
                 "cpu_off_vs_peer": round(cpu["off"] / cpu["peer"], 2),
+                "cpu_off_vs_peer_by_round": [round(x, 2) for x in per_round],
                 "cpu_off_vs_bare_echo": round(cpu["off"] / cpu["echo"], 2),
             }
         )
@@ -442,5 +480,6 @@ if __name__ == "__main__":
     parser.add_argument("--orders", type=int, default=2600, help="orders placed while down")
     parser.add_argument("--people", type=int, default=520, help="buyers (and sellers) in them")
     parser.add_argument("--relays", type=int, default=1000, help="messages for CPU per relay")
+    parser.add_argument("--rounds", type=int, default=3, help="turns of the CPU-per-relay modes")
     args = parser.parse_args()
-    asyncio.run(main(args.orders, args.people, args.relays))
+    asyncio.run(main(args.orders, args.people, args.relays, args.rounds))

@@ -279,7 +279,8 @@ async def offer_choice(
 
 
 async def edit_here(update: Update, text: str, kb: InlineKeyboardMarkup | None) -> None:
-    """Replace the tapped message's text and buttons (a prompt in place of the card)."""
+    """Replace the tapped message's text and buttons: a list's next page, a choice made.
+    A message about one order goes through `show_here`, which keeps its copies in step."""
     query = update.callback_query
     assert query is not None
     msg = query.message

@@ -293,6 +293,10 @@ class FaqAnswer(BaseModel):
     # The asker's order was not weighed: the message tells of another order (goods that
     # came, of an order not paid yet), so the answer is not about that one.
     order_set_aside: bool = False
+    # Declined for the asker's order, though the words alone answer: what they would
+    # answer, best first ("refund" from a buyer whose only order is unpaid). The chat
+    # offers these as choices, saying they may not fit the order.
+    suggested: tuple[Alternative, ...] = ()
 
     @property
     def needs_confirmation(self) -> bool:
@@ -877,14 +881,17 @@ class FaqIndex:
         if self._neighbours is None:
             return words, words, situation, False
         if max(words) >= WORDS_SURE:
-            if situation.slots:
+            if situation.told:
                 return words, words, situation, False
             # Close to an article's words yet telling nothing of an order ("which laptop is
-            # good for running an online shop"): messages like it all went unanswered.
+            # good for running an online shop"): messages like it all went unanswered. The
+            # asker's own order does not make it a question about that order.
             vote = self._neighbours.vote(question)
             top = max(range(len(words)), key=words.__getitem__)
             declined = (
-                vote.decline >= SURE_DECLINE_VOTE and self._docs[top].id in self._neighbours.labels
+                vote.decline >= SURE_DECLINE_VOTE
+                and self._docs[top].id in self._neighbours.labels
+                and top not in ordered
             )
             return words, words, situation, declined
         # Under the floor everywhere, no article can take a vote: the sentence model (most of
@@ -1036,6 +1043,15 @@ class FaqIndex:
             for a, b, e in zip(nearest, whole, evidence, strict=True)
         ]
 
+    def _without_order(self, question: str, min_score: float | None) -> tuple[Alternative, ...]:
+        """What the words would answer were the asker's order not weighed (nothing when
+        they would decline too)."""
+        plain = self.ask(question, min_score=min_score)
+        if not plain.answered or plain.document is None:
+            return ()
+        best = Alternative(document=plain.document, score=plain.score)
+        return (best, *plain.alternatives)[:MAX_ALTERNATIVES]
+
     def ask(
         self,
         question: str,
@@ -1078,6 +1094,7 @@ class FaqIndex:
                 alternatives=alternatives,
                 small_talk=social is not None,
                 thanks=social == _THANKS,
+                suggested=self._without_order(question, min_score) if order else (),
             )
         margin = score - (runners[0][1] if runners else 0.0)
         if self._neighbours is not None:

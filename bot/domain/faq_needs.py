@@ -123,6 +123,9 @@ class Situation:
     slots: dict[str, float]
     # The asker's order was not weighed: the words tell of another one (see read_situation).
     order_set_aside: bool = False
+    # The slots the words told, before the asker's order added its facts: a message that
+    # tells nothing is asked about nothing, whatever the asker's order is.
+    told: frozenset[str] = frozenset()
 
     @property
     def uncovered(self) -> bool:
@@ -465,6 +468,7 @@ def read_situation(
         and order.status in (Status.WAITING_PAYMENT, Status.EXPIRED)
         and any(slots.get(told, 0.0) >= 1.0 for told in _GOODS_CAME)
     )
+    from_words = frozenset(slots)
     if order is not None and not set_aside:
         # The words say it was paid and the asker's own order still waits for payment (or
         # expired unpaid): that is a payment not showing on the order, whatever else they
@@ -484,7 +488,7 @@ def read_situation(
         put(PAID)
     if PAID in slots and not (_PROBLEMS | {RECEIVED, CONFIRMED}) & slots.keys():
         put(NO_PROBLEM)
-    return Situation(slots, order_set_aside=set_aside)
+    return Situation(slots, order_set_aside=set_aside, told=from_words)
 
 
 # Facts of goods that came: only an order paid and delivered has them.

@@ -19,7 +19,7 @@ from telegram import (
 from telegram.constants import ParseMode
 
 from bot.domain.asker_order import AskerOrder
-from bot.domain.faq import FaqAnswer, FaqDocument, FaqIndex
+from bot.domain.faq import Alternative, FaqAnswer, FaqDocument, FaqIndex
 from bot.domain.ids import find_order_ids
 from bot.domain.input_modes import InputMode
 from bot.domain.tickets import TicketKind
@@ -48,6 +48,10 @@ DID_THIS_HELP = N_("Did this help?")
 HELP_TOPICS = N_("Help topics")
 YOUR_ORDER_NOW = N_("📋 <b>Your order right now:</b>")
 TALK_TO_SUPPORT = N_("Talk to support")
+NOT_FOR_THIS_ORDER = N_(
+    "🤔 I'm not sure a help article answers that for this order. If you meant one of "
+    "these, tap it, or talk to a person."
+)
 NOT_SURE = N_(
     "🤔 I'm not sure I can answer that from the KALEOZ help center. I know about "
     "orders, payments, delivery, refunds and cancellations. Try asking another way, "
@@ -112,18 +116,25 @@ def _answer_keyboard(
         [button(t.gettext(TALK_TO_SUPPORT), FaqReply(Act.SUPPORT, doc, question_id))],
     ]
     if ans.needs_confirmation:
-        rows = [
-            [
-                button(
-                    t.gettext("Did you mean: {title}").format(
-                        title=clip(_shown(ctx, a.document, language).title, 50)
-                    ),
-                    FaqTap(a.document.id),
-                )
-            ]
-            for a in ans.alternatives[:2]
-        ] + rows
+        rows = _did_you_mean(ctx, ans.alternatives, language, t) + rows
     return InlineKeyboardMarkup(rows)
+
+
+def _did_you_mean(
+    ctx: Ctx, choices: Iterable[Alternative], language: str | None, t: NullTranslations
+) -> list[list[InlineKeyboardButton]]:
+    """A button for each of the first two choices, opening its article."""
+    return [
+        [
+            button(
+                t.gettext("Did you mean: {title}").format(
+                    title=clip(_shown(ctx, a.document, language).title, 50)
+                ),
+                FaqTap(a.document.id),
+            )
+        ]
+        for a in list(choices)[:2]
+    ]
 
 
 async def _about_line(ctx: Ctx, user_id: int, about: AskerOrder | None) -> str:
@@ -157,11 +168,17 @@ async def answer_question(update: Update, ctx: Ctx, text: str, order_ids: list[s
     if not ans.answered or ans.document is None:
         kb = InlineKeyboardMarkup(
             [
+                # What the words alone would answer, had the order not argued against it.
+                *_did_you_mean(ctx, ans.suggested, language, t),
                 [button(t.gettext(TALK_TO_SUPPORT), FaqReply(Act.SUPPORT, None, asked))],
                 [button(t.gettext(HELP_TOPICS), FaqTap(None))],
             ]
         )
-        await tell(update, t.gettext(NOT_SURE), reply_markup=kb)
+        if ans.suggested and about is not None:
+            text = await _about_line(ctx, asker, about) + t.gettext(NOT_FOR_THIS_ORDER)
+        else:
+            text = t.gettext(NOT_SURE)
+        await tell(update, text, reply_markup=kb)
         return
     if ans.order_set_aside:
         about = None  # the message tells of another order than the one the chat picked

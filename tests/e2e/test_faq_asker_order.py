@@ -123,3 +123,29 @@ async def test_a_malay_reader_is_told_in_malay_which_order_the_answer_is_about(
     assert first.startswith(f"📋 Tentang pesanan anda {oid} (Waiting Delivery, penjual ada masa")
     assert first.endswith("8 Jan, 17:00 (GMT+8) untuk menghantar)")
     assert card.content.startswith("📋 Pesanan anda sekarang:")
+
+
+async def test_a_question_that_does_not_fit_the_order_offers_what_the_words_name(
+    kchat: Running, buyer: FakeUser
+) -> None:
+    await kchat.settle()
+    oid = await kchat.order()
+    [reply] = await _asks(kchat, buyer, "refund")
+    # Nothing is paid on the order, so no refund article is asserted; the ones the word
+    # names are offered, with the order they did not fit.
+    assert reply.content.startswith(
+        f"📋 About your order {oid} (Waiting Payment, you have until {PAYMENT_DUE} to pay)\n\n"
+        "🤔 I'm not sure a help article answers that for this order."
+    )
+    offered = [b.text for b in reply.flat_buttons if b.text.startswith("Did you mean")]
+    assert offered[0] == "Did you mean: How do I manually request a refund for an order I…"
+    assert reply.has_button("Talk to support") and reply.has_button("Help topics")
+    buyer.tap(offered[0], reply)
+    await kchat.settle()
+    article = buyer.last_message()
+    assert article is not None
+    assert "How do I manually request a refund for an order I already paid for?" in article.content
+    # A question the words do not answer either gets the plain "not sure".
+    [plain] = await _asks(kchat, buyer, "how do i reverse a list in python")
+    assert plain.content.startswith("🤔 I'm not sure I can answer that from the KALEOZ help")
+    assert not any(b.text.startswith("Did you mean") for b in plain.flat_buttons)

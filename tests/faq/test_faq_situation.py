@@ -626,6 +626,32 @@ def test_words_close_to_an_article_but_no_order_told_and_like_messages_unanswere
     # nothing, and the examples like it were all declined.
     answer = index.ask("Which laptop is good for running a small online shop under RM3,000?")
     assert not answer.answered
+    # The asker's own order adds its facts, not a situation the message told: asked in the
+    # chat by a buyer whose order waits for delivery, it is declined all the same.
+    for status in (Status.WAITING_DELIVERY, Status.WAITING_CONFIRMATION, Status.COMPLETED):
+        answer = index.ask(
+            "which laptop is good for running an online shop",
+            order=OrderContext(status, BUYER),
+        )
+        assert not answer.answered, status
+
+
+def test_declined_for_the_order_but_answered_by_the_words_offers_those_articles(
+    index: FaqIndex,
+) -> None:
+    # A bare "refund" from a buyer whose order is unpaid: there is nothing paid to refund,
+    # so no article is asserted, but the ones the word names are offered.
+    answer = index.ask("refund", order=OrderContext(Status.WAITING_PAYMENT, BUYER))
+    assert not answer.answered
+    assert [a.document.id for a in answer.suggested][:1] == ["request-refund"]
+    # Without an order the words answer, so nothing is suggested beside the answer.
+    plain = index.ask("refund")
+    assert plain.answered and not plain.suggested
+    # A message the words do not answer either suggests nothing.
+    off = index.ask(
+        "how do i reverse a list in python", order=OrderContext(Status.WAITING_PAYMENT, BUYER)
+    )
+    assert not off.answered and not off.suggested
 
 
 _MISSED_IN_37_TO_39 = [

@@ -228,7 +228,8 @@ DEDUCTED = cue(r"deduct\w*" + NOT_A_BATTERY)
 
 # Paying done, as opposed to paying talked about ("how long do I have to pay").
 PAID_CUES = cue(
-    r"paid",
+    # Not "when do I get paid": a seller's payout asked about, not a payment made.
+    r"(?<!get )(?<!gets )(?<!getting )paid",
     r"payed",
     r"(?:dah|sudah|telah|udah|baru|just) (?:\w+ )?(?:bayar\w*|membayar|pay\w*|transfer\w*)",
     r"pay(?:ed)? (?:already|liao|d|dy|oredi)",

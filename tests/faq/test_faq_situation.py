@@ -729,3 +729,20 @@ def test_situations_read_in_the_batch_22_to_39_rounds(
 ) -> None:
     answer = index.ask(question)
     assert answer.document is not None and answer.document.id == expected
+
+
+def test_a_seller_asking_when_they_get_paid_tells_no_payment(index: FaqIndex) -> None:
+    # "Get paid" is the seller's money asked about, not a payment made (nor one not made).
+    for text in ("when do I get paid", "seller here, when do I get paid", "when will I get paid"):
+        assert not {PAID, UNPAID} & _slots(text, set()), text
+    assert PAID in _slots("i paid yesterday, when will it come", set())
+    # The buyer's "I paid, what now" article is not a seller's, whatever their order says.
+    for status in (Status.WAITING_DELIVERY, Status.COMPLETED, None):
+        order = OrderContext(status, SELLER_ROLE) if status else None
+        answer = index.ask("seller here, when do I get paid", order=order)
+        shown = [answer.document, *(a.document for a in answer.suggested)]
+        assert "paid-what-next" not in {d.id for d in shown if d is not None}, status
+    # Once the order is complete, the money went to the seller at the buyer's confirmation.
+    done = index.ask("when do I get paid", order=OrderContext(Status.COMPLETED, SELLER_ROLE))
+    assert done.answered and done.document is not None
+    assert done.document.id == "confirmed-received"

@@ -32,8 +32,8 @@ from bot.services.chat import ChatService
 
 log = logging.getLogger(__name__)
 
-# Reopening an unchanged card this many times keeps this many copies with buttons; the
-# oldest beyond it loses them (one edit), so a chat never fills with live copies.
+# At most this many older copies keep the live card's buttons; opening the unchanged card
+# once more takes them off the oldest (one edit), so a chat never fills with live copies.
 MAX_TWINS = 4
 
 

@@ -238,7 +238,7 @@ PAID_CUES = cue(
     r"bayaran (?:saya )?(?:dah |telah |sudah )?berjaya",
     r"(?:payment|pay\w*) (?:(?!not|tak|x|tidak|never|belum|blm|tk)\w+ )?"
     r"(?:success\w*|sucess\w*|succes\w*)",
-    r"payment (?:has been |was |is )?success\w*",
+    r"(?:payment|transaction) (?:has been |was |is )?success\w*",
     r"transfer\w* (?:via|through|thru|using|guna|the money|money|duit)",
     r"done (?:pay|paying|payment)",
     r"(?:made|completed|finished|done) (?:the |my )?payment",
@@ -380,6 +380,9 @@ INSTEAD_OF = re.compile(
     r"\b(?:rm ?|\$)?(\d+(?:\.\d+)?)\b(?: \w+){0,3}?,? (?:instead of|rather than|bukan) "
     r"(?:the |a |an )?(?:rm ?|\$)?(\d+(?:\.\d+)?)\b"
 )
+
+# "my account got 0 UC": none of the goods came, not part of them.
+ZERO_RECEIVED = cue(r"(?:got|get|received|receive|dapat|masuk) (?:only )?(?:0|zero)")
 
 PARTIAL_CUES = cue(
     r"only (?:\w+ ){0,2}\d+(?! ?(?:hours?|hrs?|h|days?|minutes?|mins?|jam|hari|weeks?))",

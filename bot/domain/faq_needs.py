@@ -266,8 +266,12 @@ def read_situation(
     # An order never paid has nothing to deliver: "the order is gone" ("hilang") is not
     # the goods missing.
     # Nor has a payment that failed: "the OTP didn't come" is not the goods.
-    if not {UNPAID, PAY_FAILED} & slots.keys() and (
-        "not_received" in found or "nothing" in found or cues.NOT_SENT_CUES.search(lowered)
+    # Nor, on an order shown as Refunding, is "nothing came back" (the refund's money).
+    if not {UNPAID, PAY_FAILED, REFUNDING} & slots.keys() and (
+        "not_received" in found
+        or "nothing" in found
+        or cues.NOT_SENT_CUES.search(lowered)
+        or cues.ZERO_RECEIVED.search(lowered)
     ):
         put(NOT_RECEIVED)
     # "wrong" said of the goods, not "is something wrong on your side".
@@ -275,7 +279,7 @@ def read_situation(
     if "wrong" in found and not asks_status and not cues.NOT_THE_GOODS_WRONG.search(lowered):
         put(WRONG)
     # Asking what the statuses of several orders mean, "one of them" is one of the orders.
-    if (
+    if not cues.ZERO_RECEIVED.search(lowered) and (
         ("partial" in found and not asks_status)
         or "short" in found
         or cues.PARTIAL_CUES.search(lowered)
@@ -283,7 +287,12 @@ def read_situation(
         or _less_than_bought(lowered)
     ):
         put(PARTIAL)
-    if ("late" in found or cues.LATE_CUES.search(lowered)) and not asks_status:
+    # "Refunding since Tuesday" is how long the status has shown, not a delivery late.
+    if (
+        ("late" in found or cues.LATE_CUES.search(lowered))
+        and not asks_status
+        and REFUNDING not in slots
+    ):
         put(LATE)
     if STATUS_UNPAID in slots:
         # Which of the two "paid, shows unpaid" articles: a payment minutes old waits for

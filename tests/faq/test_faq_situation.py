@@ -697,6 +697,26 @@ _MISSED_IN_34_TO_36 = [
 ]
 
 
+_MISSED_IN_43_TO_45 = [
+    # "Transaction successful" on the wallet's side is a payment made.
+    (
+        "Touch n Go says transaction successful RM25 but this site says payment failed and the"
+        " order is unpaid",
+        "paid-status-unpaid",
+    ),
+    # An order shown as Refunding since some time: what the status means, not a delivery late.
+    (
+        "my order shows Refunding since yesterday and I never asked for anything",
+        "track-order-status",
+    ),
+    # None of the goods came ("got 0"): nothing received, not part of the order.
+    (
+        "seller marked delivered this morning, my account got 0 diamonds",
+        "marked-delivered-not-received",
+    ),
+]
+
+
 def test_marked_delivered_but_nothing_usable_came(index: FaqIndex) -> None:
     # The seller marked it delivered and the login refuses the password: nothing usable
     # came, which the marked-delivered article answers.
@@ -722,9 +742,10 @@ def test_marked_delivered_but_nothing_usable_came(index: FaqIndex) -> None:
     + _DAYS_MONEY_AND_REFUND_STEPS
     + _PAYMENT_NOT_THROUGH
     + _MISSED_IN_37_TO_39
-    + _MISSED_IN_34_TO_36,
+    + _MISSED_IN_34_TO_36
+    + _MISSED_IN_43_TO_45,
 )
-def test_situations_read_in_the_batch_22_to_39_rounds(
+def test_situations_read_in_the_batch_22_to_45_rounds(
     index: FaqIndex, question: str, expected: str
 ) -> None:
     answer = index.ask(question)
@@ -746,3 +767,9 @@ def test_a_seller_asking_when_they_get_paid_tells_no_payment(index: FaqIndex) ->
     done = index.ask("when do I get paid", order=OrderContext(Status.COMPLETED, SELLER_ROLE))
     assert done.answered and done.document is not None
     assert done.document.id == "confirmed-received"
+
+
+def test_none_of_the_goods_is_not_part_of_them() -> None:
+    slots = _slots("seller marked delivered yesterday. my pubg account got 0 UC", set())
+    assert NOT_RECEIVED in slots and PARTIAL not in slots
+    assert PARTIAL in _slots("seller sent only 3 of the 5 codes", {"partial"})

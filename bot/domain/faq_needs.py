@@ -263,6 +263,8 @@ def read_situation(
         or ("not_click" in found and "confirm" in found)
     ):
         put(MARKED_DELIVERED)
+    # "My account got 0 UC": none of the goods came, not part of them.
+    none_came = bool(cues.ZERO_RECEIVED.search(lowered))
     # An order never paid has nothing to deliver: "the order is gone" ("hilang") is not
     # the goods missing.
     # Nor has a payment that failed: "the OTP didn't come" is not the goods.
@@ -271,7 +273,7 @@ def read_situation(
         "not_received" in found
         or "nothing" in found
         or cues.NOT_SENT_CUES.search(lowered)
-        or cues.ZERO_RECEIVED.search(lowered)
+        or none_came
     ):
         put(NOT_RECEIVED)
     # "wrong" said of the goods, not "is something wrong on your side".
@@ -279,7 +281,7 @@ def read_situation(
     if "wrong" in found and not asks_status and not cues.NOT_THE_GOODS_WRONG.search(lowered):
         put(WRONG)
     # Asking what the statuses of several orders mean, "one of them" is one of the orders.
-    if not cues.ZERO_RECEIVED.search(lowered) and (
+    if not none_came and (
         ("partial" in found and not asks_status)
         or "short" in found
         or cues.PARTIAL_CUES.search(lowered)

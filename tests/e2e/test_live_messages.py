@@ -52,6 +52,19 @@ def copies_live(user: FakeUser, oid: str) -> list[int]:
     return [m.message_id for m in user.messages() if _about(m, oid) and m.buttons]
 
 
+def assert_alone(
+    k: Running, user: FakeUser, oid: str, step: str, retired: tuple[int, ...] = ()
+) -> MessageView:
+    """Only the latest message about the order carries buttons (no twin is left), and the
+    older copies `retired` lost theirs."""
+    live = assert_one_live(user, oid, step)
+    assert copies_live(user, oid) == [live.message_id], step
+    for message_id in retired:
+        message = k.tg.message(user.id, message_id)
+        assert message is not None and not message.buttons, (step, message_id)
+    return live
+
+
 async def _answered(k: Running, record: object) -> object:
     await k.settle()
     return k.tg.state.callback_queries[record.id]  # type: ignore[attr-defined]
@@ -226,9 +239,8 @@ async def test_a_card_refreshed_while_a_new_one_is_shown_never_gets_its_buttons_
     held.gate.set()
     await asyncio.gather(refreshing, showing)
     await kchat.settle()
-    live = assert_one_live(buyer, oid, "after the race")
+    live = assert_alone(kchat, buyer, oid, "after the race")
     assert live.content.startswith("mine") and live.has_button("Leave chat")
-    assert copies_live(buyer, oid) == [live.message_id]
 
 
 # --- an unchanged card opened again ------------------------------------------------------
@@ -268,10 +280,8 @@ async def test_an_unchanged_card_opened_again_leaves_the_copy_above_unedited_unt
     # The order moves on: the live card is edited, and the copy above loses its buttons.
     await kchat.services.orders.deliver(oid, SELLER, "code XYZ")
     await kchat.settle()
-    live = assert_one_live(buyer, oid, "delivered")
+    live = assert_alone(kchat, buyer, oid, "delivered", retired=(first.message_id,))
     assert live.has_button("Confirm received")
-    assert copies_live(buyer, oid) == [live.message_id]
-    assert not (kchat.tg.message(BUYER, first.message_id) or first).buttons
 
 
 async def test_a_tap_on_the_copy_above_makes_it_the_live_message(
@@ -322,10 +332,8 @@ async def test_the_copies_are_remembered_across_a_restart(kchat: Running, buyer:
     await kchat.services.chat.set_mode(BUYER, InputMode.CHAT, oid)
     await fresh.refresh(kchat.app.bot, BUYER, await kchat.services.orders.get(oid))
     await kchat.tg.idle()
-    live = assert_one_live(buyer, oid, "refreshed by a fresh start")
+    live = assert_alone(kchat, buyer, oid, "refreshed by a fresh start", (first.message_id,))
     assert live.has_button("Leave chat")
-    assert copies_live(buyer, oid) == [live.message_id]
-    assert not (kchat.tg.message(BUYER, first.message_id) or first).buttons
 
 
 async def test_a_copy_nobody_recorded_that_shows_the_live_buttons_is_retired_with_them(
@@ -346,6 +354,4 @@ async def test_a_copy_nobody_recorded_that_shows_the_live_buttons_is_retired_wit
     # ... and loses them when the live card's change.
     await kchat.services.orders.deliver(oid, SELLER, "code XYZ")
     await kchat.settle()
-    retired = kchat.tg.message(BUYER, stray.message_id)
-    assert retired is not None and not retired.buttons
-    assert_one_live(buyer, oid, "delivered")
+    assert_alone(kchat, buyer, oid, "delivered", retired=(stray.message_id,))

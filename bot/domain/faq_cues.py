@@ -190,8 +190,9 @@ LONG_WAIT = cue(
 NOT_PAID = re.compile(
     r"\b(?:not|never|havent|hasnt|didnt|dont|no need to|no need|yet to|belum|blm|tak|x|"
     r"tidak|without|before)(?: \w+)? ?$"
-    # "no money was taken", "nothing was charged".
-    r"|\b(?:no|nothing|none)(?: (?:was|is|has been|had been|got|kena))? ?$"
+    # "no money was taken", "nothing was charged", "none of them were paid".
+    r"|\b(?:no|nothing|none|neither)(?: of (?:them|it|those|these|(?:the|my) \w+))?"
+    r"(?: (?:was|were|is|are|has been|have been|had been|got|kena))? ?$"
     # "will I be charged for it later": a payment feared or asked about, not made.
     r"|\b(?:will|would|going to|gonna|akan) (?:i |it |we |you |they |he |she )?"
     r"(?:be |get |receive |still )?$"

@@ -149,6 +149,10 @@ def test_paying_talked_about_is_not_paid() -> None:
     assert PAID not in _slots("how long do i have to pay", {"pay", "duration"})
     assert UNPAID in _slots("i have not paid yet", {"unpaid"})
     assert PAID in _slots("i paid yesterday", {"pay"})
+    # A negation a few words before the verb ("none of them were paid") still negates it.
+    for said in ["none of them were paid", "neither of my orders was paid"]:
+        slots = _slots(said, {"pay"})
+        assert PAID not in slots and STATUS_UNPAID not in slots and UNPAID in slots, said
 
 
 def test_paid_but_shown_unpaid_is_its_own_fact() -> None:

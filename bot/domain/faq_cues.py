@@ -187,6 +187,9 @@ LONG_WAIT = cue(
 )
 
 # A negator just before a paid cue: "have not paid", "never paid", "belum bayar".
+# How far before a payment word NOT_PAID looks. Its patterns are anchored at that word, so
+# this bounds only how many words a negation may span ("none of my orders were paid").
+NOT_PAID_REACH = 32
 NOT_PAID = re.compile(
     r"\b(?:not|never|havent|hasnt|didnt|dont|no need to|no need|yet to|belum|blm|tak|x|"
     r"tidak|without|before)(?: \w+)? ?$"

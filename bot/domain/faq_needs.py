@@ -206,10 +206,9 @@ def read_situation(
 
     def done(pattern: re.Pattern[str], unless: re.Pattern[str] | None = None) -> bool:
         # Said as done: not negated, not feared ("will I be charged"), and not only in
-        # the words `unless` matches. The negations are anchored at the window's end, so
-        # its width only bounds how many words they may span ("none of my orders were").
+        # the words `unless` matches.
         return any(
-            not cues.NOT_PAID.search(lowered[max(0, m.start() - 32) : m.start()])
+            not cues.NOT_PAID.search(lowered[max(0, m.start() - cues.NOT_PAID_REACH) : m.start()])
             and not (unless is not None and unless.fullmatch(m.group()))
             for m in pattern.finditer(lowered)
         )

@@ -28,7 +28,9 @@ SELLER_DELIVERED = cue(
 )
 
 # A message opening with its speaker's role: "seller. buyer opened a refund...".
-SELLER_OPENING = re.compile(r"^\s*(?:seller|seller here|as seller|penjual)\s*[.,:;!-]")
+SELLER_OPENING = re.compile(
+    r"^\s*(?:seller|as seller|penjual)(?: here| question| side| asking| pov)?\s*[.,:;!-]"
+)
 
 SELLER_CUES = cue(
     r"from (?:a |the )?sellers? (?:point of view|perspective|side)",
@@ -41,6 +43,7 @@ SELLER_CUES = cue(
     r"(?:a |the )?buyer (?:\w+ )?(?:asked|asks|wants|requested|claims|says|said|did not|didnt|"
     r"hasnt|has not|still)",
     r"i (?:sent|delivered|gave) (?:him|her|them|the buyer|it to)",
+    r"(?:a |the |my )?buyer (?:\w+ ){0,3}(?:messaged|chatted|texted|pmed|pm|whatsapped|told) me",
     r"pembeli (?:minta|kata|tak)",
 )
 
@@ -50,8 +53,9 @@ OWN_SHOP = cue(r"my (?:shop|store|kedai)")
 
 # A seller telling what the buyer wants: that is what the seller asks about.
 BUYER_WANTS_CANCEL = cue(
-    r"(?:buyer|pembeli|customer)\b.{0,50}\b(?:wants?|wanted|asks?|asked|asking|requests?|"
+    r"(?:buyer|pembeli|customer)\b.{0,90}\b(?:wants?|wanted|asks?|asked|asking|requests?|"
     r"requested|minta|nak|mahu) (?:me )?(?:to )?(?:cancel|batal)",
+    r"(?:buyer|pembeli|customer)\b.{0,60}\bchanged (?:his|her|their) mind",
 )
 
 # The seller offered something and the buyer accepts it (a partial refund agreed).
@@ -69,8 +73,8 @@ AGREED_CUES = cue(
 
 # The buyer has asked for a refund (told as a fact, not asked how to).
 REFUND_OPEN_CUES = cue(
-    r"(?:asked|requested|submitted|applied|claimed|opened|raised|filed|made|asking|sent|lodged) "
-    r"(?:for )?(?:a |the |my )?refund",
+    r"(?:asked|requested|submitted|applied|claimed|opened|raised|filed|made|asking|sent|lodged|"
+    r"put in|hit|pressed|clicked|tapped) (?:for )?(?:a |the |my )?(?:request )?refund",
     r"(?:dah|sudah|telah) (?:minta|mohon|request) refund",
     r"refund (?:request )?(?:was |is |has been |already )?"
     r"(?:requested|submitted|opened|applied|raised|sent|made|dihantar)",
@@ -80,7 +84,8 @@ REFUND_OPEN_CUES = cue(
 # The order was cancelled by the system (past), not "will it be cancelled".
 AUTO_CANCELLED_CUES = cue(
     r"(?:got|was|been|is|kena|dah|already) (?:auto ?)?"
-    r"(?:cancel|cancelled|canceled|batal|dibatalkan)(?: by itself| automatically| sendiri)?",
+    r"(?:cancel|cancelled|canceled|batal|dibatalkan)(?: by itself| automatically| sendiri)?"
+    r"(?! (?:a|an|the|my|this|his|her|orders?)\b)",
     r"(?<!be )cancel\w* (?:by itself|automatically|sendiri)",
 )
 
@@ -95,6 +100,12 @@ CONFIRMED_CUES = cue(
     r"(?:the |my |this )?(?:order|receipt|it|delivery)",
     r"(?:buyer|he|she) (?:has |had )?(?:already )?confirmed",
     r"(?:^|\. )confirmed (?:the |my |this )?(?:order|receipt|it)",
+)
+
+# "the buyer still not pressing confirm": the order waits for the buyer's confirmation.
+CONFIRM_NOT_PRESSED = cue(
+    r"(?:not|never|havent|hasnt|didnt|dont|doesnt|wont|belum|tak|yet to|refuses? to|refusing to)"
+    r" (?:\w+ )?(?:press|click|tap|tekan|klik)\w* (?:on )?(?:the )?(?:confirm\w*|terima)",
 )
 
 NOT_CONFIRMED = re.compile(
@@ -121,6 +132,9 @@ RECEIVED_CUES = cue(
 EXPIRED_CUES = cue(
     r"orders? (?:\w+ )?(?:is |was |has |just |dah |sudah )?"
     r"(?:gone|disappear\w*|vanish\w*|hilang|lesap)",
+    # "woke up and it's just vanished from the list".
+    r"(?:gone|disappeared|vanished|hilang|lesap) (?:\w+ )?from (?:the |my )?"
+    r"(?:list|order list|orders|my orders|order page|history|senarai)",
 )
 # The goods expired, not the order ("the invite expired after 7 days", "code sudah
 # tamat tempoh"): goods that fall short of what was sold.
@@ -138,7 +152,7 @@ ORDER_EXPIRED = cue(
 _NOT_NEGATED = r"(?!(?:not|never|no|belum|tak|hasnt|havent|hadnt|didnt|wasnt|isnt|yet)\b)"
 
 MARKED_CUES = cue(
-    r"waiting (?:for )?confirmation",
+    r"waiting (?:for )?(?:the |buyer |buyers )?confirm(?:ation)?",
     # Delivered as a claim or a status: "set my order to delivered", "it says my order was
     # delivered", "marked as complete delivery", "the status says the seller has delivered".
     r"(?:says|said|shows|show|showing|set|sets|mark|marks|marked|put|changed?|tanda\w*|claims?|"
@@ -146,7 +160,7 @@ MARKED_CUES = cue(
     r"(?:delivered|completed?|complete delivery|dah hantar)",
     r"(?:says|shows|show|showing|status|marked|mark|clicked|click|put|tanda|tekan) "
     r"(?:as |it as |it |the order as |order as )?(?:delivered|completed|dah hantar)",
-    r"(?:claims?|claimed|says?|said|saying) (?:he |she |they |it )?(?:has |had |was |is )?"
+    r"(?:claims?|claimed|says?|said|sed|saying) (?:he |she |they |it )?(?:has |had |was |is )?"
     r"(?:already )?(?:sent|delivered|done)",
 )
 
@@ -163,6 +177,8 @@ NOT_SENT_CUES = cue(
     r"(?:still )?no (?:shards|diamonds?|items?|codes?|keys?|credits?|coins?|gems?|uc|robux|"
     r"top ?ups?|account|login details|details|voucher|gift card|points)\b(?! (?:needed|required))",
     r"nothing (?:\w+ )?(?:yet|arrived|came|showed|appeared|received|in my|masuk|sampai)",
+    r"nothing (?:\w+ ){0,2}in (?:the |my )?(?:chat|kchat|inbox|email|account)",
+    r"(?:received|got|gotten|receive) (?:absolutely )?nothing",
     # "checked my game this morning and no crystals": looked for the goods, found none.
     r"(?:checked|check|looked|logged in|login|semak)\b.{0,40}?\b(?:and|but|tapi) "
     r"(?:still )?(?:no|nothing|empty|takde|tiada)\b",
@@ -222,6 +238,14 @@ PAYMENT_NOT_THROUGH = cue(
     r"(?:tak|x|tk|tidak) (?:jadi|lepas|berjaya)",
 )
 CANCEL_SAID = cue(r"cancel\w*", r"batal\w*")
+
+# A payment that failed, then went through another way ("card kena declined so I used TNG
+# and that went through"): paid, and the failure is only the story's beginning.
+PAID_ANOTHER_WAY = cue(
+    r"(?:so|then|after that|lepas tu) (?:i )?(?:used|use|tried|paid with|paid using|switched to|"
+    r"guna|pakai) (?:\w+ ){1,4}(?:and |which )?(?:it |that |this )?(?:went through|worked|"
+    r"succeeded|was successful|berjaya|lepas)",
+)
 
 # "Charged it back up", "charged my phone": a battery, not a payment.
 NOT_A_BATTERY = (
@@ -333,6 +357,7 @@ NOT_THE_GOODS_WRONG = cue(
     r"went |has gone |is going )?wrong",
     # Another way to pay or to act: "what I can try instead", "use a card instead".
     r"(?:try|use|pay with|pay by|pay using|choose|guna) (?:\w+ ){0,3}instead",
+    r"different (?:statuses|status|labels)",
 )
 
 # The order's status named as a fact ("still under Waiting Delivery").
@@ -353,6 +378,7 @@ WRONG_CUES = cue(
     r"kena kick",
     r"(?:got |was |been )?(?:taken back|revoked|reclaimed|recovered by)",
     r"(?:was|has been|got) used before",
+    r"(?:already|been) (?:been )?(?:redeemed|used|claimed)(?! (?:it|them|successfully))",
 )
 
 # Goods that cannot be used: a login refused, a code that does not work. Wrong goods
@@ -391,6 +417,9 @@ ZERO_RECEIVED = cue(r"(?:got|get|received|receive|dapat|masuk) (?:only )?(?:0|ze
 PARTIAL_CUES = cue(
     r"only (?:\w+ ){0,2}\d+(?! ?(?:hours?|hrs?|h|days?|minutes?|mins?|jam|hari|weeks?))",
     r"only (?:\d+|half|some|part|one|two|three)",
+    # Dictated amounts: "supposed to be five hundred, I only got like two hundred".
+    r"(?:only|just) (?:got|received|dapat|get) (?:like |about |around |maybe )?(?:one|two|three|"
+    r"four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|sixty|hundred|half)",
     r"(?:did|sent|send|sends|delivered|deliver|gave|give|gives|got|received) "
     r"(?:\d+(?! ?(?:hours?|hrs?|h|days?|minutes?|mins?|jam|hari|weeks?))|half|some|part)"
     r"(?: of| out of)?",
@@ -403,7 +432,7 @@ PARTIAL_CUES = cue(
     r"(?:money|duit|payment|amount)",
     r"missing (?:items?|ones|parts?|\d+)",
     r"(?:is|are|was|were) missing (?:the |some |a |an |\d+)",
-    r"the (?:other|remaining|rest)",
+    r"the (?:other|remaining|rest)(?! (?:\w+ )?orders?\b)",
     r"(?:separuh|sebahagian|sikit je|baki)",
     r"half",
 )
@@ -429,6 +458,8 @@ LATE_CUES = cue(
 # payment provider's usual delay, which one article answers (wait, then support).
 PAID_RECENTLY = cue(
     r"\b(?:[1-9]|[1-9]\d|1[0-1]\d) ?(?:mins?|minutes?|minit)\b",
+    r"(?:a few|few|couple of|two|three|five|ten|fifteen|twenty|thirty|forty|sepuluh|lima) "
+    r"(?:mins?|minutes?|minit)",
     r"(?:half an?|an|one|1|a|1\.5|two|2) ?(?:hours?|hrs?|hr|jam)\b",
     r"(?:just|baru(?: je| sahaja| saja)?) (?:\w+ )?(?:paid|pay|bayar|made (?:the )?payment)",
     r"(?:paid|bayar|payment) (?:\w+ ){0,2}(?:just now|tadi|a moment ago|earlier today)",
@@ -547,6 +578,8 @@ WANT_STATUS_CUES = cue(
     r"(?:see|check|know|find out|tell|tengok|semak) (?:if|whether|sama ada) (?:\w+ ){0,3}"
     r"(?:been |was |is |has |dah |sudah )?(?:sent|delivered|shipped|dihantar|sampai)",
     r"(?:see|check|know|find|tell|tengok|semak) which (?:of )?(?:my |the )?orders? (?:are|is)",
+    r"(?:see|know|tell|figure out) which (?:ones?|of them) (?:are|is) (?:done|completed|pending|"
+    r"delivered|still)",
     r"(?:apa )?maksud (?:status|nya)",
     r"(?:not sure|dont know|tak tahu|tak faham) what (?:that|this|it) means?",
     # "I really do not understand the different labels shown".
@@ -587,6 +620,12 @@ WANT_DETAILS_CUES = cue(
     r"the (?:things|stuff|items) )?(?:i (?:have |had |ever )?(?:bought|ordered|purchased)|"
     r"(?:all )?my (?:past |previous |old |earlier )?(?:orders|purchases))",
     r"(?:order|purchase|buying) history",
+    # One old order among many: "dig out the one from March".
+    r"(?:dig out|dig up|look up|pull up|locate|find|search for) (?:an |the |my |one )?"
+    r"(?:old |older |previous |past |earlier )?(?:order|one|purchase)s? "
+    r"(?:from|in|i (?:made|placed)|back in) (?:last |early |late )?(?:\w+ )?"
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|month|year|week|\d)",
 )
 
 WHERE = cue(
@@ -652,7 +691,12 @@ WANT_NEXT_CUES = cue(
     r"(?:macam mana|mcm mana) (?:sekarang|now)",
     r"now how",
     r"then(?=\s*\?*\s*$)",
-    r"(?:just|baru) (?:finished |completed |done )?(?:paid|paying|pay|bayar|made the payment)",
+)
+
+# "Just paid": asking what comes next, unless the order still shows unpaid (then it tells
+# how recent the payment is).
+JUST_PAID = cue(
+    r"(?:just|baru) (?:finished |completed |done )?(?:paid|paying|pay|bayar|made the payment)"
 )
 
 WANT_MONEY_CUES = cue(
@@ -866,6 +910,17 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("review", cue(r"reviews?", r"ratings?", r"feedback score")),
+    (
+        "compensation",
+        cue(
+            r"compensat\w*",
+            r"(?:any|some|get|earn|pay) interest",
+            r"interest (?:on|for) (?:the |my )?(?:delay|refund|money|late)",
+            r"extra (?:credit|money|cash|points) (?:for|because)",
+            r"pampasan",
+            r"ganti ?rugi",
+        ),
+    ),
     ("voucher", cue(r"promo codes?", r"coupons?", r"discount codes?", r"platform vouchers?")),
 )
 
@@ -879,6 +934,9 @@ NOT_MY_ORDER = cue(
 
 # Needs that are not about an order on this marketplace, whatever else the message says.
 NEVER_ORDERS = frozenset({"other_site", "assistant", "outage", "hours"})
+# Needs no article answers whatever happened to the order: more than the order's money
+# back (interest, compensation for a late refund).
+WHATEVER_HAPPENED = frozenset({"compensation"})
 # Needs that follow a purchase without anything gone wrong with it: they count unless the
 # words tell a problem with the order ("how do I redeem it, it says invalid" is about the
 # goods).

@@ -204,6 +204,9 @@ def read_situation(
         )
     )
 
+    retried = failed and bool(cues.PAID_ANOTHER_WAY.search(lowered))
+    failed = failed and not retried
+
     def done(pattern: re.Pattern[str], unless: re.Pattern[str] | None = None) -> bool:
         # Said as done: not negated, not feared ("will I be charged"), and not only in
         # the words `unless` matches.
@@ -216,8 +219,10 @@ def read_situation(
     # "money deducted", "duit dah potong". Beside a payment that failed, only money said
     # to be taken or paid counts, not something bought ("works at 7-Eleven, just bought a
     # Slurpee with it").
-    paid = done(cues.PAID_CUES, unless=cues.BOUGHT if failed else None) or (
-        not failed and "deduct" in found and done(cues.DEDUCTED)
+    paid = (
+        retried
+        or done(cues.PAID_CUES, unless=cues.BOUGHT if failed else None)
+        or (not failed and "deduct" in found and done(cues.DEDUCTED))
     )
     shows_unpaid = "unpaid" in found or failed or bool(cues.SHOWS_NOT_PAID_CUES.search(lowered))
     # "the invite expired after 7 days" says the goods fell short, not that the order did.
@@ -260,6 +265,7 @@ def read_situation(
         or cues.MARKED_CUES.search(lowered)
         # "have not confirmed yet": the order waits for the buyer's confirmation.
         or "not_confirm" in found
+        or cues.CONFIRM_NOT_PRESSED.search(lowered)
         or ("not_click" in found and "confirm" in found)
     ):
         put(MARKED_DELIVERED)
@@ -407,7 +413,11 @@ def read_situation(
             and ("check" in names or cues.WHERE.search(words))
         ) or cues.WANT_DETAILS_CUES.search(words):
             out.append(WANT_DETAILS)
-        if "next" in names or cues.WANT_NEXT_CUES.search(words):
+        if (
+            "next" in names
+            or cues.WANT_NEXT_CUES.search(words)
+            or (STATUS_UNPAID not in slots and cues.JUST_PAID.search(words))
+        ):
             out.append(WANT_NEXT)
         return out
 
@@ -466,8 +476,12 @@ def read_situation(
             counts = (not problems and REFUND_OPEN not in slots) or bool(
                 cues.NOT_MY_ORDER.search(lowered)
             )
+        elif name == "other_service" and WANT_CANCEL in read:
+            # "cancel bulk order not yet paid": a pre-order or a bulk order is cancelled
+            # like any other.
+            counts = False
         else:
-            counts = name in cues.NEVER_ORDERS or not own_order
+            counts = name in cues.NEVER_ORDERS or name in cues.WHATEVER_HAPPENED or not own_order
         if counts and cue.search(need):
             put(UNCOVERED + name)
 

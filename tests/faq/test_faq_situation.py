@@ -132,6 +132,39 @@ WORDS_CASES = [
     ("can I pay for my order in installments", None),
     ("how do I report a seller who is scamming people", None),
     ("as a seller can I change the price of my listing after someone ordered", None),
+    # A seller whose buyer pressed the button: how long before the refund goes through.
+    (
+        "my buyer pressed request refund before I could deliver, how many hours until the "
+        "system refunds it",
+        "request-refund",
+    ),
+    (
+        "the buyer still not clicking confirm even though I delivered yesterday, when does the "
+        "order complete",
+        "marked-delivered-not-received",
+    ),
+    ("the steam code seller gave has already been redeemed by someone else", "not-as-described"),
+    (
+        "forgot to pay my order last night and this morning it disappeared from my orders",
+        "payment-time-limit",
+    ),
+    # Minutes said in words are as recent as in digits; "just paid" is no "what now".
+    ("paid ten minutes ago by fpx but the order still says waiting payment", "paid-status-delayed"),
+    ("just paid with grabpay and the status is still waiting payment", "paid-status-delayed"),
+    # A pre-order or a bulk order is cancelled like any other.
+    ("I want to cancel my pre-order, I have not paid for it yet", "cancel-unpaid-order"),
+    ("cancel bulk order not paid yet", "cancel-unpaid-order"),
+    # More than the money back is not in any article, whatever happened to the order.
+    ("the refund came 10 days late, can I get compensation for the wait?", None),
+    (
+        "long story short, seller says delivered but nothing in the chat and nothing in my email",
+        "marked-delivered-not-received",
+    ),
+    (
+        "seller question: my buyer messaged me that he changed his mind, order paid and not "
+        "delivered yet, can we cancel it?",
+        "cancel-paid-order",
+    ),
 ]
 
 
@@ -153,6 +186,15 @@ def test_paying_talked_about_is_not_paid() -> None:
     for said in ["none of them were paid", "neither of my orders was paid"]:
         slots = _slots(said, {"pay"})
         assert PAID not in slots and STATUS_UNPAID not in slots and UNPAID in slots, said
+
+
+def test_a_payment_that_went_through_another_way_is_paid() -> None:
+    story = "my card got declined so I paid with boost and that went through"
+    slots = _slots(story, {"pay", "fail", "paymethod"})
+    assert PAID in slots and PAY_FAILED not in slots and STATUS_UNPAID not in slots
+    # Without the second way, the payment failed.
+    slots = _slots("my card got declined", {"pay", "fail", "paymethod"})
+    assert PAY_FAILED in slots and PAID not in slots
 
 
 def test_paid_but_shown_unpaid_is_its_own_fact() -> None:

@@ -109,13 +109,16 @@ CONFIRM_NOT_PRESSED = cue(
 )
 
 NOT_CONFIRMED = re.compile(
-    r"\b(?:not|never|havent|hasnt|didnt|dont|belum|blm|tak|x|yet to|without)(?: \w+)? ?$"
+    r"\b(?:not|never|havent|hasnt|didnt|dont|belum|sebelum|blm|tak|x|yet to|without|before|until|"
+    r"till)(?: \w+)? ?$"
 )
 
 RECEIVED_CUES = cue(
     r"(?:has|have|had|just|already) (?:arrived|received (?:it|the \w+)|got (?:it|the \w+))",
     r"(?:arrived|received) (?:safely|fine|ok|okay|already)",
     r"redeemed (?:it )?successfully",
+    r"redeem(?:ed)? (?:ok|okay|fine|dah|already|liao)\b",
+    r"(?:diamonds?|uc|coins?|credits?|crystals?|gems?|points?) (?:are|is) (?:there|in)\b",
     r"redeemed (?:it|them|the \w+)",
     r"(?:is|are|was|were|now) in my (?:wallet|account|inventory|game|balance)",
     r"\b(?:it|its|login|code|account|key) (?:is |was )?(?:working|works)\b",
@@ -150,6 +153,13 @@ ORDER_EXPIRED = cue(
 # A word that does not negate what follows: "he says the seller has not delivered" tells
 # no delivery.
 _NOT_NEGATED = r"(?!(?:not|never|no|belum|tak|hasnt|havent|hadnt|didnt|wasnt|isnt|yet)\b)"
+
+# The order asked about still waits for the buyer's confirmation.
+STILL_UNCONFIRMED = cue(
+    r"still (?:\w+ ){0,2}(?:waiting|wait|menunggu) (?:for )?(?:buyer )?confirm\w*",
+    r"(?:not yet|belum|havent|have not) (?:\w+ )?(?:click|press|tekan|klik|tap)\w* "
+    r"(?:anything|apa)",
+)
 
 MARKED_CUES = cue(
     r"waiting (?:for )?(?:the |buyer |buyers )?confirm(?:ation)?",
@@ -237,6 +247,25 @@ PAYMENT_NOT_THROUGH = cue(
     r"(?:payment|pay|bayar|bayaran|transaction|transaksi|card|kad)(?: \w+){0,2} "
     r"(?:tak|x|tk|tidak) (?:jadi|lepas|berjaya)",
 )
+# "paid only one, the other one still in Waiting Payment": the unpaid order is another one.
+OTHER_ORDER_UNPAID = cue(
+    r"the other (?:one |order )?(?:is |still |is still )?(?:\w+ )?(?:in |at |under |on )?"
+    r"(?:waiting (?:for )?payment|unpaid|not paid|belum bayar)",
+)
+# An order placed twice by mistake: the extra one is to be cancelled.
+DUPLICATE_ORDER = cue(
+    r"(?:same order|ordered|order(?:ed)? it|placed (?:it|the order|an order)) twice",
+    r"(?:double|duplicate|extra) (?:order|ordered|purchase)",
+    r"(?:order|beli|pesan) (?:\w+ )?(?:dua kali|2 kali)",
+)
+
+# "I want my money back now, not wait 3 days": not the automatic refund, the one asked for.
+REFUND_NOW = cue(
+    r"(?:dont|do not|not|tak nak|taknak|tak mahu|cannot|cant) (?:want to |wanna )?wait (?:for )?"
+    r"(?:\w+ )?(?:\d+|three|tiga|72) ?(?:days?|hari|hours?|jam)",
+    r"(?:instead of|rather than) wait\w*",
+)
+
 CANCEL_SAID = cue(r"cancel\w*", r"batal\w*")
 
 # A payment that failed, then went through another way ("card kena declined so I used TNG
@@ -259,7 +288,9 @@ PAID_CUES = cue(
     # Not "when do I get paid": a seller's payout asked about, not a payment made.
     r"(?<!get )(?<!gets )(?<!getting )paid",
     r"payed",
-    r"(?:dah|sudah|telah|udah|baru|just) (?:\w+ )?(?:bayar\w*|membayar|pay\w*|transfer\w*)",
+    # Not "dah cuba bayar" (tried to pay), nor "it just said payment unsuccessful".
+    r"(?:dah|sudah|telah|udah|baru|just) (?:(?!cuba|try|tried|nak|mahu|mau|want|said|says|say)"
+    r"\w+ )?(?:bayar\w*|membayar|pay(?:ed|ing)?|transfer\w*)",
     r"pay(?:ed)? (?:already|liao|d|dy|oredi)",
     r"bayar (?:\w+ ){0,3}(?:dah|sudah)",
     r"success\w* payment",
@@ -378,7 +409,12 @@ WRONG_CUES = cue(
     r"kena kick",
     r"(?:got |was |been )?(?:taken back|revoked|reclaimed|recovered by)",
     r"(?:was|has been|got) used before",
-    r"(?:already|been) (?:been )?(?:redeemed|used|claimed)(?! (?:it|them|successfully))",
+    r"(?:has|have|had|was|were|is) (?:already )?been (?:redeemed|used|claimed)",
+    r"(?:was|were|is|are) already (?:redeemed|used|claimed)",
+    r"(?:says|said|saying|shows|showing|error|message)\W+(?:\w+ ){0,2}(?:already )?(?:been )?"
+    r"(?:redeemed|used|claimed)",
+    r"already (?:been )?(?:redeemed|used|claimed) (?:by|on|in) (?:someone|somebody|another|other|a "
+    r"different)",
 )
 
 # Goods that cannot be used: a login refused, a code that does not work. Wrong goods
@@ -411,6 +447,23 @@ INSTEAD_OF = re.compile(
     r"(?:the |a |an )?(?:rm ?|\$)?(\d+(?:\.\d+)?)\b"
 )
 
+# "all correct, no missing": nothing is missing, whatever the words "missing" or "half
+# hour" would otherwise say.
+NOTHING_MISSING = cue(
+    r"(?:no|nothing|none|tiada|takde|tak ada) (?:\w+ )?missing",
+    r"(?:all|everything|semua|amount) (?:\w+ )?(?:correct|betul|cukup|lengkap)",
+    r"correct amount",
+)
+
+# "sent RM30 but I ordered RM50", "hantar RM30 tapi saya order RM50": less than bought.
+LESS_THAN_ORDERED = re.compile(
+    r"\b(?:sent|send|sends|gave|give|gives|got|received|delivered|deliver|dapat|bagi|hantar|"
+    r"topped up|top up)\b[^.?!]{0,30}?"
+    r"\b(?:rm ?|\$)?(\d+(?:\.\d+)?)\b(?: \w+){0,3}?,? (?:but|tapi|tp|whereas|padahal|sedangkan) "
+    r"(?:i |saya |aku |we )?(?:order|ordered|beli|bought|paid for|bayar|purchased|pesan)"
+    r"(?: \w+){0,2}? (?:rm ?|\$)?(\d+(?:\.\d+)?)\b"
+)
+
 # "my account got 0 UC": none of the goods came, not part of them.
 ZERO_RECEIVED = cue(r"(?:got|get|received|receive|dapat|masuk) (?:only )?(?:0|zero)")
 
@@ -434,7 +487,7 @@ PARTIAL_CUES = cue(
     r"(?:is|are|was|were) missing (?:the |some |a |an |\d+)",
     r"the (?:other|remaining|rest)(?! (?:\w+ )?orders?\b)",
     r"(?:separuh|sebahagian|sikit je|baki)",
-    r"half",
+    r"half(?! (?:an )?(?:hour|hr|jam|day|hari|way))",
 )
 
 LATE_CUES = cue(
@@ -620,6 +673,9 @@ WANT_DETAILS_CUES = cue(
     r"the (?:things|stuff|items) )?(?:i (?:have |had |ever )?(?:bought|ordered|purchased)|"
     r"(?:all )?my (?:past |previous |old |earlier )?(?:orders|purchases))",
     r"(?:order|purchase|buying) history",
+    # What an order was, forgotten: "can't remember from which seller or how much it was".
+    r"(?:cant|can not|cannot|dont|do not|doesnt|does not|tak|tidak) (?:\w+ )?(?:remember|recall|"
+    r"ingat) (?:from )?(?:which|what|who|how much|berapa|dari mana)",
     # One old order among many: "dig out the one from March".
     r"(?:dig out|dig up|look up|pull up|locate|find|search for) (?:an |the |my |one )?"
     r"(?:old |older |previous |past |earlier )?(?:order|one|purchase)s? "
@@ -644,7 +700,12 @@ WANT_CONFIRM_CUES = cue(
     r"(?:close|complete|confirm|finish) (?:the |my |this )?order",
     r"(?:click|press|do|tekan) (?:\w+ ){0,3}(?:to )?(?:finish|complete|close) "
     r"(?:it|the order|this)",
-    r"(?:before|should|can|when (?:should|do|can)) i (?:confirm|close|complete|press|click)",
+    # Not "what should I do before I press confirm": what to do is asked.
+    r"(?:(?<!do )before|should|can|when (?:should|do|can)) i "
+    r"(?:confirm|close|complete|press|click)",
+    r"(?:is it|its|it is) (?:\w+ )?(?:safe|ok|okay|fine|alright) to (?:confirm|press|click|tekan)",
+    r"(?:should|shud|can|patut|boleh) (?:i )?(?:press|click|tekan|klik|tap) (?:it |confirm )?"
+    r"(?:now|already|sekarang|or wait)",
 )
 
 # An order status named ("what does waiting delivery mean"), not a chat box or a word.
@@ -856,7 +917,17 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"cuti umum",
         ),
     ),
-    ("fees", cue(r"fees?", r"commission", r"caj perkhidmatan")),
+    (
+        "fees",
+        cue(
+            r"fees?",
+            r"commission",
+            r"caj (?:perkhidmatan|tambahan|transaksi|yang dikenakan)",
+            r"(?:berapa|berapakah|ada) caj",
+            r"(?:extra|additional|hidden) (?:charges?|fees?|cost)",
+            r"surcharge",
+        ),
+    ),
     # Using the goods once they came: activating, redeeming, reselling, giving them away.
     (
         "use_goods",

@@ -232,7 +232,10 @@ def read_situation(
     order_expired = "expire" in found and not goods_expired
     # Paid, and the order expired all the same: the payment is not on the order.
     shows_unpaid = shows_unpaid or (order_expired and bool(cues.PAID_CUES.search(lowered)))
-    if cues.STATUS_UNPAID_CUES.search(lowered) or (paid and shows_unpaid):
+    # "Paid only one, the other one still in Waiting Payment": two orders, not a payment
+    # the order does not show.
+    other_unpaid = bool(cues.OTHER_ORDER_UNPAID.search(lowered))
+    if cues.STATUS_UNPAID_CUES.search(lowered) or (paid and shows_unpaid and not other_unpaid):
         # Money gone, yet the order shows unpaid, or the payment "failed".
         put(STATUS_UNPAID)
     elif (
@@ -282,12 +285,16 @@ def read_situation(
         or none_came
     ):
         put(NOT_RECEIVED)
+    # "all correct, no missing": what came is complete, whatever "missing" or "half" read as.
+    complete = bool(cues.NOTHING_MISSING.search(lowered))
+    if complete:
+        slots.pop(NOT_RECEIVED, None)
     # "wrong" said of the goods, not "is something wrong on your side".
     # Asking what the statuses mean, "different labels" are not different goods.
     if "wrong" in found and not asks_status and not cues.NOT_THE_GOODS_WRONG.search(lowered):
         put(WRONG)
     # Asking what the statuses of several orders mean, "one of them" is one of the orders.
-    if not none_came and (
+    if not (none_came or complete) and (
         ("partial" in found and not asks_status)
         or "short" in found
         or cues.PARTIAL_CUES.search(lowered)
@@ -320,6 +327,11 @@ def read_situation(
         put(MARKED_DELIVERED if cues.NOT_CONFIRMED.search(before) else CONFIRMED)
     if "confirm_received" in found and MARKED_DELIVERED not in slots:
         put(CONFIRMED)
+    if CONFIRMED in slots and cues.STILL_UNCONFIRMED.search(lowered):
+        # "first order I clicked confirm ... this one still waiting confirmation": the
+        # order asked about is not confirmed; the confirmation was another order's.
+        slots.pop(CONFIRMED)
+        put(MARKED_DELIVERED)
     if "agree" in found or cues.AGREED_CUES.search(lowered):
         put(AGREED)
     if cues.WAITING_DELIVERY_CUES.search(lowered) and not asks_status:
@@ -345,7 +357,10 @@ def read_situation(
         else:
             put(WRONG)
     # "only one arrived": part of the goods came, which is not the goods received.
-    if cues.RECEIVED_CUES.search(lowered) and not {NOT_RECEIVED, PARTIAL} & slots.keys():
+    if (complete or cues.RECEIVED_CUES.search(lowered)) and not {
+        NOT_RECEIVED,
+        PARTIAL,
+    } & slots.keys():
         put(RECEIVED)
     # An order not paid yet has nothing to deliver: "can I wait before I pay, my salary
     # comes in tomorrow" waits for the money, not the goods.
@@ -450,6 +465,12 @@ def read_situation(
             slots.pop(PARTIAL, None)
         if WANT_CANCEL not in read:
             read.append(WANT_CANCEL)
+    if UNPAID in slots and cues.DUPLICATE_ORDER.search(lowered) and WANT_CANCEL not in read:
+        # An order placed twice by mistake: the extra one, unpaid, is to be cancelled.
+        read.append(WANT_CANCEL)
+    if cues.REFUND_NOW.search(lowered) and WANT_REFUND_STEPS not in read:
+        # Not willing to wait for the automatic refund: asking for one now, by hand.
+        read.append(WANT_REFUND_STEPS)
     if SELLER in slots and cues.BUYER_WANTS_CANCEL.search(lowered):
         # "a buyer wants to cancel, what should I do": the buyer's wish is the seller's topic.
         read.append(WANT_CANCEL)
@@ -522,7 +543,11 @@ _GOODS_CAME = frozenset({WRONG, RECEIVED, MARKED_DELIVERED, CONFIRMED})
 
 def _less_than_bought(text: str) -> bool:
     """Whether an amount is told in place of a larger one ("RM40 instead of RM50")."""
-    return any(float(m.group(1)) < float(m.group(2)) for m in cues.INSTEAD_OF.finditer(text))
+    return any(
+        float(m.group(1)) < float(m.group(2))
+        for pattern in (cues.INSTEAD_OF, cues.LESS_THAN_ORDERED)
+        for m in pattern.finditer(text)
+    )
 
 
 def _order_facts(order: OrderContext, put: Callable[[str, float], None]) -> None:

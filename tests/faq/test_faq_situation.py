@@ -6,6 +6,7 @@ import pytest
 
 from bot.domain.faq import FaqIndex, within_reading
 from bot.domain.faq_needs import (
+    CONFIRMED,
     MARKED_DELIVERED,
     NOT_RECEIVED,
     PAID,
@@ -17,6 +18,8 @@ from bot.domain.faq_needs import (
     STATUS_UNPAID,
     UNPAID,
     WANT_CANCEL,
+    WANT_CONFIRM,
+    WANT_NEXT,
     WANT_REFUND,
     WANT_REFUND_STEPS,
     WRONG,
@@ -165,6 +168,35 @@ WORDS_CASES = [
         "delivered yet, can we cancel it?",
         "cancel-paid-order",
     ),
+    # Trying to pay is not paying; a payment page that says unsuccessful is a failure.
+    (
+        "tried to pay with my debit card twice and it just said payment unsuccessful, what is "
+        "blocking it",
+        "payment-failed",
+    ),
+    ("dah cuba bayar guna kad maybank dua kali tapi gagal, kenapa ye", "payment-failed"),
+    # Two orders: the one paid, and another still unpaid, placed by mistake.
+    (
+        "ordered the same thing twice by mistake, paid one, the other one is still waiting payment",
+        "cancel-unpaid-order",
+    ),
+    # Not willing to wait for the automatic refund: the one asked for by hand.
+    (
+        "paid 2 hours ago and seller not replying, I want my refund now, I don't want to wait 3 "
+        "days",
+        "request-refund",
+    ),
+    ("code redeemed ok already, should I press confirm now or wait", "confirmed-received"),
+    (
+        "bought it for my brother, he said all correct nothing missing, is it safe to confirm now?",
+        "confirmed-received",
+    ),
+    (
+        "I forgot which seller I bought the Netflix account from, can't remember how much it was "
+        "either",
+        "order-details",
+    ),
+    ("ada caj tambahan tak kalau guna kad kredit?", None),
 ]
 
 
@@ -195,6 +227,36 @@ def test_a_payment_that_went_through_another_way_is_paid() -> None:
     # Without the second way, the payment failed.
     slots = _slots("my card got declined", {"pay", "fail", "paymethod"})
     assert PAY_FAILED in slots and PAID not in slots
+
+
+def test_a_confirmation_of_another_order_is_not_this_ones() -> None:
+    story = (
+        "first order I click confirm, no problem. this one only 325 UC come in, not 660. "
+        "I not yet click anything, the order still waiting confirmation"
+    )
+    slots = _slots(story, {"confirm", "click"})
+    assert CONFIRMED not in slots and MARKED_DELIVERED in slots and PARTIAL in slots
+    assert CONFIRMED in _slots("I clicked confirm yesterday", {"confirm", "click"})
+
+
+def test_less_than_ordered_is_part_of_the_goods() -> None:
+    for told in [
+        "seller sent RM10 reload but I ordered RM30",
+        "seller hantar voucher RM30 tapi saya order RM50",
+    ]:
+        assert PARTIAL in _slots(told, set()), told
+    assert PARTIAL not in _slots("seller sent RM50 but I ordered RM30", set())
+    # Asking what to do before confirming is asking what to do, not whether to confirm.
+    situation = read_situation(
+        "what should I do before I press confirm", (), (), "what should I do before I press confirm"
+    )
+    assert WANT_NEXT in situation.slots and WANT_CONFIRM not in situation.slots
+
+
+def test_half_an_hour_is_a_time_not_half_the_goods() -> None:
+    slots = _slots("seller topped up in half an hour, all correct, no missing", set())
+    assert PARTIAL not in slots and NOT_RECEIVED not in slots
+    assert PARTIAL in _slots("seller only sent half", set())
 
 
 def test_paid_but_shown_unpaid_is_its_own_fact() -> None:

@@ -143,7 +143,8 @@ EXPIRED_CUES = cue(
 # tamat tempoh"): goods that fall short of what was sold.
 GOODS_EXPIRED = cue(
     r"(?:invite|invitation|link|code|kod|key|voucher|account|akaun|subscription|membership|"
-    r"plan|login|card|pass|license|licence) (?:\w+ ){0,3}(?:expired|expires|expiring|"
+    r"plan|login|card|pass|license|licence|skins?|items?|points|diamonds|credits|gems|rank) "
+    r"(?:\w+ ){0,3}(?:expired|expires|expiring|"
     r"tamat tempoh|dah tamat|luput)",
 )
 ORDER_EXPIRED = cue(
@@ -162,7 +163,7 @@ STILL_UNCONFIRMED = cue(
 )
 
 MARKED_CUES = cue(
-    r"waiting (?:for )?(?:the |buyer |buyers )?confirm(?:ation)?",
+    r"waiting (?:for )?(?:the |my |buyer |buyers )?confirm(?:ation)?",
     # Delivered as a claim or a status: "set my order to delivered", "it says my order was
     # delivered", "marked as complete delivery", "the status says the seller has delivered".
     r"(?:says|said|shows|show|showing|set|sets|mark|marks|marked|put|changed?|tanda\w*|claims?|"
@@ -180,7 +181,8 @@ NOT_SENT_CUES = cue(
     r"without (?:any )?delivery",
     r"no delivery",
     r"gone (?:silent|quiet|missing)",
-    r"still (?:nothing|no item|no items|waiting(?! (?:for )?payment))",
+    r"still (?:nothing|no item|no items|"
+    r"waiting(?! (?:for )?(?:payment|(?:my |your |the |buyers? )?confirm\w*)))",
     r"(?:until now|till now|til now|sampai sekarang|sampai harini|hingga kini),? (?:still )?"
     r"(?:nothing|no|takde|tiada|tak dapat|belum|x dapat)\b",
     r"undelivered",
@@ -292,6 +294,7 @@ PAID_CUES = cue(
     r"(?:dah|sudah|telah|udah|baru|just) (?:(?!cuba|try|tried|nak|mahu|mau|want|said|says|say)"
     r"\w+ )?(?:bayar\w*|membayar|pay(?:ed|ing)?|transfer\w*)",
     r"pay(?:ed)? (?:already|liao|d|dy|oredi)",
+    r"pd (?:already|alrdy|alredy|liao|dah|oredi|dy)",
     r"bayar (?:\w+ ){0,3}(?:dah|sudah)",
     r"success\w* payment",
     r"bayaran (?:saya )?(?:dah |telah |sudah )?berjaya",
@@ -349,8 +352,11 @@ STATUS_UNPAID_CUES = cue(
 # The order does not show paid: a problem only for someone who paid.
 SHOWS_NOT_PAID_CUES = cue(
     r"(?:status|order) (?:is )?(?:still )?(?:not|hasnt|has not|belum|tak|x) (?:showing )?paid",
-    r"still (?:says|shows|show|showing) (?:unpaid|not paid|waiting payment)",
-    r"(?:become|becomes|jadi|turn|turns|change to|show|shows) (?:as )?paid",
+    r"(?:still|stil|stl) (?:says|shows|show|shw|showing) (?:unpaid|not paid|"
+    r"(?:waiting|waitng|wating) (?:payment|paymnt|pymt|pay))",
+    # Not "the order now shows as paid": the status told, paid.
+    r"(?<!now )(?<!already )(?<!dah )(?:become|becomes|jadi|turn|turns|change to|show|shows) "
+    r"(?:as )?paid",
     r"(?:send|hantar|submit|upload) (?:the |my )?(?:receipt|resit|proof|slip|bukti)",
     r"(?:receipt|resit|proof|slip|bukti) (?:\w+ ){0,2}(?:send|hantar|submit|to who|kat mana|where)",
     # The site still asks for the money: the payment is not on the order.
@@ -879,6 +885,8 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"withdraw\w* (?:my |the |all )?(?:wallet |kaleoz |seller |account )?"
             r"(?:money|balance|funds?|earnings|cash|duit|baki)",
             r"withdrawal",
+            # Money moved out to the seller's or buyer's own bank: "transferred to my bank".
+            r"(?:to|into|ke) my bank (?:account|acc|akaun)",
             r"cash ?out",
             r"payout",
             r"pengeluaran",
@@ -926,6 +934,7 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:berapa|berapakah|ada) caj",
             r"(?:extra|additional|hidden) (?:charges?|fees?|cost)",
             r"surcharge",
+            r"(?:is|are) (?:\w+ )?charging (?:this|that|me|it|extra)",
         ),
     ),
     # Using the goods once they came: activating, redeeming, reselling, giving them away.
@@ -1033,9 +1042,10 @@ NEED_CLAUSE = cue(
     r"bila",
 )
 
-SENTENCE = re.compile(r"[.!?\n]+")
+# A point between digits is a decimal ("RM1.56"), not a sentence's end.
+SENTENCE = re.compile(r"(?:(?<!\d)\.|\.(?!\d)|[!?\n])+")
 # A question sentence, up to its question mark.
-QUESTION = re.compile(r"[^.!?\n]*\?")
+QUESTION = re.compile(r"(?:[^.!?\n]|(?<=\d)\.(?=\d))*\?")
 
 # Concepts that belong to buying on the marketplace: paying, the goods, delivery, refunds,
 # cancelling, confirming, the order's status. A question with none of them, and no fact

@@ -491,6 +491,10 @@ def read_situation(
     # login details" is about the order, whatever else it names; "report a fake listing"
     # is not).
     problems = _PROBLEMS & slots.keys()
+    if CONFIRMED in slots:
+        # A confirmed order has no delivery to be late: "confirmed 3 days ago, my sales
+        # money still not in" tells the wait, not a problem with the order.
+        problems -= {LATE}
     own_order = len(problems) >= 2 or bool({PAID, RECEIVED, CONFIRMED} & slots.keys())
     for name, cue in cues.UNCOVERED_CUES:
         if name in cues.UNLESS_PROBLEM:

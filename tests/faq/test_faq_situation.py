@@ -24,6 +24,7 @@ from bot.domain.faq_needs import (
     WANT_REFUND_STEPS,
     WRONG,
     fit,
+    need_clauses,
     read_situation,
 )
 from bot.domain.faq_situation import OrderContext
@@ -197,6 +198,31 @@ WORDS_CASES = [
         "order-details",
     ),
     ("ada caj tambahan tak kalau guna kad kredit?", None),
+    # Typed in a hurry: "pd alrdy", "stil shw waitng paymnt".
+    ("i pd alrdy via tng 20 min ago stil shw waitng paymnt", "paid-status-delayed"),
+    # Money moved out to one's bank is a withdrawal, however long the wait.
+    (
+        "seller here, buyer confirmed received 2 days ago, when will my sales money go to my bank "
+        "account",
+        None,
+    ),
+    # Skins that "expired" are goods short of the listing, not an order that expired.
+    (
+        "the listing said 100 skins but I only got 60 and the seller says the skins expired, order "
+        "still waiting for my confirmation, what should I do",
+        "not-as-described",
+    ),
+    (
+        "my card statement shows an extra RM2.10 on top of the RM30 I paid, is kaleoz charging "
+        "this?",
+        None,
+    ),
+    # "Shows as paid" is the status told; "nothing else happened" negates no payment.
+    (
+        "paid with duitnow, the order now shows as paid but nothing else happened, what is the "
+        "next step",
+        "paid-what-next",
+    ),
 ]
 
 
@@ -251,6 +277,11 @@ def test_less_than_ordered_is_part_of_the_goods() -> None:
         "what should I do before I press confirm", (), (), "what should I do before I press confirm"
     )
     assert WANT_NEXT in situation.slots and WANT_CONFIRM not in situation.slots
+
+
+def test_a_decimal_point_does_not_end_the_asking_sentence() -> None:
+    story = "Paid RM52. The statement shows RM1.56 more, is that your fee?"
+    assert need_clauses(story).strip() == "The statement shows RM1.56 more, is that your fee?"
 
 
 def test_half_an_hour_is_a_time_not_half_the_goods() -> None:

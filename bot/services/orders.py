@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -618,9 +618,17 @@ class OrderService:
                 check_action(soon[0], user_id, now, self.policy, action)
         return Pick(None, tuple(fits[:MAX_CHOICES]))
 
-    async def asked_about(self, user_id: int, order_ids: list[str]) -> AskerOrder | None:
+    async def asked_about(
+        self,
+        user_id: int,
+        order_ids: list[str],
+        *,
+        words: str = "",
+        told: Iterable[str] = (),
+    ) -> AskerOrder | None:
         """The asker's order a help-center question most likely means, with what the chat
-        knows of it now (see `bot.domain.asker_order`); None when there is none.
+        knows of it now (see `bot.domain.asker_order`: the ids, product and facts the
+        question names); None when there is none.
 
         An id that is not the asker's is looked up and dropped like an unknown one: the
         answer is the same whether or not someone else's order has that id."""
@@ -631,4 +639,6 @@ class OrderService:
                 orders.append(await self.get_for(order_id, user_id))
             except DomainError:
                 log.debug("order id %s in a question is not the asker's", order_id)
-        return asker_order(user_id, orders, order_ids, self.clock.now(), self.policy)
+        return asker_order(
+            user_id, orders, order_ids, self.clock.now(), self.policy, words=words, told=told
+        )

@@ -152,7 +152,10 @@ async def answer_question(update: Update, ctx: Ctx, text: str, order_ids: list[s
     asker = update.effective_user.id
     language = await _language(ctx, update.effective_user)
     t = await _texts(ctx, update.effective_user)
-    about = await services(ctx).orders.asked_about(asker, order_ids)
+    # What the words tell ("payment failed", "the code doesn't work") picks among the
+    # asker's orders the one it fits; the words alone, without the model, are enough.
+    told = await asyncio.to_thread(lambda: faq_index(ctx).situation(text).told)
+    about = await services(ctx).orders.asked_about(asker, order_ids, words=text, told=told)
     # The sentence model takes milliseconds of CPU: in a worker thread (numpy lets go of
     # the interpreter in its products), so other chats' updates go on meanwhile.
     ans = await asyncio.to_thread(faq_index(ctx).ask, text, order=about.context if about else None)

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from bot.domain import faq_needs as told_as
 from bot.domain import transitions as t
 from bot.domain.asker_order import asker_order, last_change, meant_order
 from bot.domain.deadlines import Deadline, DeadlineKind
@@ -174,3 +175,65 @@ def test_what_the_matcher_is_told_of_the_order(
 def test_the_answer_knows_what_happens_next_and_when(state: str, deadline: Deadline | None) -> None:
     about = asker_order(BUYER, [STATES[state]()], [], T0 + 10 * H, POLICY)
     assert about is not None and about.next_deadline == deadline
+
+
+def _titled(oid: str, title: str, created: datetime) -> Order:
+    return _order(oid, created).model_copy(update={"title": title})
+
+
+NETFLIX_UNPAID = _titled("KBBBBBB2", "Netflix Premium 1 month", T0 + 9 * DAY)
+STEAM_DELIVERED = t.deliver(
+    t.pay(
+        _titled("KBBBBBB3", "Steam Wallet Code MYR 50", T0 + 9 * DAY),
+        SYSTEM,
+        T0 + 9 * DAY + H,
+        via="external",
+    ).order,
+    SELLER_ACTOR,
+    T0 + 9 * DAY + 2 * H,
+    "code",
+).order
+GARENA_CODE_UNPAID = _titled("KBBBBBB4", "Garena Shells Code", T0 + 9 * DAY)
+
+
+@pytest.mark.parametrize(
+    ("words", "told", "meant"),
+    [
+        # Nothing in the question to go on: the order that changed last.
+        ("hello?", (), "KBBBBBB3"),
+        # The product named: that order, though the other changed later.
+        ("my netflix order, what now", (), "KBBBBBB2"),
+        ("NETFLIX???", (), "KBBBBBB2"),
+        # What the words tell: a failed payment is about the order waiting for payment...
+        ("payment failed", (told_as.PAY_FAILED,), "KBBBBBB2"),
+        # ... goods that came, about the one delivered.
+        ("the code does not work", (told_as.WRONG,), "KBBBBBB3"),
+        # The product named comes first: its order, even if the facts told do not fit it.
+        ("the netflix login does not work", (told_as.WRONG,), "KBBBBBB2"),
+        # Facts no order fits change nothing.
+        ("i confirmed it", (told_as.CONFIRMED,), "KBBBBBB3"),
+    ],
+)
+def test_the_product_and_the_facts_a_question_names_pick_the_order(
+    words: str, told: tuple[str, ...], meant: str
+) -> None:
+    picked = meant_order(BUYER, [NETFLIX_UNPAID, STEAM_DELIVERED], [], NOW, words=words, told=told)
+    assert picked is not None and picked.id == meant
+
+
+def test_a_word_every_title_shares_names_no_order() -> None:
+    # "code" is in both titles: it tells them apart no more than "order" would.
+    orders = [GARENA_CODE_UNPAID, STEAM_DELIVERED]
+    for words, meant in [("the code", "KBBBBBB3"), ("garena code", "KBBBBBB4")]:
+        picked = meant_order(BUYER, orders, [], NOW, words=words)
+        assert picked is not None and picked.id == meant, words
+
+
+def test_a_product_named_finds_a_recently_finished_order_over_an_unfinished_one() -> None:
+    done = _completed("KBBBBBB5", T0 + 9 * DAY).model_copy(update={"title": "Spotify Premium"})
+    picked = meant_order(BUYER, [done, NETFLIX_UNPAID], [], NOW, words="my spotify stopped")
+    assert picked is not None and picked.id == "KBBBBBB5"
+    # Named or not, an order finished longer ago than `recent` is not picked.
+    long_ago = _completed("KBBBBBB6", T0).model_copy(update={"title": "Spotify Premium"})
+    picked = meant_order(BUYER, [long_ago, NETFLIX_UNPAID], [], NOW, words="my spotify stopped")
+    assert picked is not None and picked.id == "KBBBBBB2"

@@ -149,3 +149,25 @@ async def test_a_question_that_does_not_fit_the_order_offers_what_the_words_name
     [plain] = await _asks(kchat, buyer, "how do i reverse a list in python")
     assert plain.content.startswith("🤔 I'm not sure I can answer that from the KALEOZ help")
     assert not any(b.text.startswith("Did you mean") for b in plain.flat_buttons)
+
+
+async def test_the_order_the_words_fit_is_the_one_answered_about(
+    kchat: Running, buyer: FakeUser
+) -> None:
+    await kchat.settle()
+    netflix = await kchat.order(title="Netflix Premium 1 month")
+    steam = await kchat.paid_order("30.00")  # changed last: paid, then delivered
+    await kchat.services.orders.deliver(steam, SELLER, "CODE-1234")
+    await kchat.settle()
+    # A payment that keeps failing is about the order still waiting for payment.
+    [answer] = await _asks(kchat, buyer, "dah cuba bayar guna kad 3 kali tapi asyik gagal")
+    assert answer.content.startswith(
+        f"📋 About your order {netflix} (Waiting Payment, you have until {PAYMENT_DUE} to pay)"
+        "\n\n❓ Why did my payment attempt fail?"
+    )
+    # Goods that do not work are about the order delivered.
+    answer, _card = await _asks(kchat, buyer, "the code is not working, what can I do")
+    assert answer.content.startswith(f"📋 About your order {steam} (Waiting Confirmation")
+    # The product named picks its order, whatever changed last.
+    [named, *_rest] = await _asks(kchat, buyer, "how long do I have to pay for the netflix")
+    assert named.content.startswith(f"📋 About your order {netflix} (Waiting Payment")

@@ -33,6 +33,7 @@ RECENT = timedelta(days=7)
 # The statuses an order can have when a question tells this of it.
 _UNPAID = frozenset({Status.WAITING_PAYMENT, Status.EXPIRED})
 _CAME = frozenset({Status.WAITING_CONFIRMATION, Status.COMPLETED})
+_PAID_FOR = frozenset({Status.WAITING_DELIVERY, Status.WAITING_CONFIRMATION, Status.REFUNDING})
 _STATUSES_TOLD: dict[str, frozenset[Status]] = {
     told_as.UNPAID: _UNPAID,
     told_as.PAY_FAILED: _UNPAID,
@@ -45,6 +46,10 @@ _STATUSES_TOLD: dict[str, frozenset[Status]] = {
     told_as.RECEIVED: _CAME,
     told_as.CONFIRMED: frozenset({Status.COMPLETED}),
     told_as.REFUNDING: frozenset({Status.REFUNDING}),
+    # Money back is asked of an order paid for, never of one still waiting for payment.
+    told_as.WANT_REFUND: _PAID_FOR,
+    told_as.REFUND_OPEN: _PAID_FOR,
+    told_as.REFUND_REJECTED: _PAID_FOR,
 }
 # Words of a product's title too common to tell one order from another.
 _NOT_A_PRODUCT = frozenset(

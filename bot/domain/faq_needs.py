@@ -578,8 +578,10 @@ def _order_facts(order: OrderContext, put: Callable[[str, float], None]) -> None
         put(PAID, weight)
         put(CONFIRMED, weight)
     elif order.status is Status.REFUNDING:
+        # Refunding is the money already on its way back (to the KALEOZ balance), not a
+        # request still waiting: that one is `refund_requested`.
         put(PAID, weight)
-        put(REFUND_OPEN, weight)
+        put(REFUNDING, weight)
     elif order.status is Status.EXPIRED:
         put(EXPIRED, weight)
     if order.refund_requested:

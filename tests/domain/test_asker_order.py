@@ -210,6 +210,8 @@ GARENA_CODE_UNPAID = _titled("KBBBBBB4", "Garena Shells Code", T0 + 9 * DAY)
         ("the code does not work", (told_as.WRONG,), "KBBBBBB3"),
         # The product named comes first: its order, even if the facts told do not fit it.
         ("the netflix login does not work", (told_as.WRONG,), "KBBBBBB2"),
+        # Money back is asked of an order paid for, not of one waiting for payment.
+        ("was my money refunded?", (told_as.WANT_REFUND,), "KBBBBBB3"),
         # Facts no order fits change nothing.
         ("i confirmed it", (told_as.CONFIRMED,), "KBBBBBB3"),
     ],
@@ -219,6 +221,21 @@ def test_the_product_and_the_facts_a_question_names_pick_the_order(
 ) -> None:
     picked = meant_order(BUYER, [NETFLIX_UNPAID, STEAM_DELIVERED], [], NOW, words=words, told=told)
     assert picked is not None and picked.id == meant
+
+
+def test_money_asked_back_is_about_the_order_refunded_not_the_unpaid_one() -> None:
+    refunded = t.approve_refund(
+        t.request_refund(
+            STEAM_DELIVERED, BUYER_ACTOR, T0 + 9 * DAY + 3 * H, POLICY, amount_minor=None, reason=""
+        ).order,
+        SELLER_ACTOR,
+        T0 + 9 * DAY + 4 * H,
+    ).order
+    newer_unpaid = _titled("KBBBBBB7", "Netflix Premium 1 month", T0 + 9 * DAY + 5 * H)
+    orders = [refunded, newer_unpaid]
+    assert meant_order(BUYER, orders, [], NOW) == newer_unpaid
+    picked = meant_order(BUYER, orders, [], NOW, words="refunded?", told=[told_as.WANT_REFUND])
+    assert picked == refunded
 
 
 def test_a_word_every_title_shares_names_no_order() -> None:

@@ -100,6 +100,14 @@ ORDER_CASES = [
         OrderContext(Status.WAITING_CONFIRMATION, BUYER),
         "marked-delivered-not-received",
     ),
+    # A refunded order (Refunding): where the money went is what that status tells, not
+    # how to ask for a refund.
+    ("where is my refund", OrderContext(Status.REFUNDING, BUYER), "track-order-status"),
+    (
+        "was my money refunded? where did it go",
+        OrderContext(Status.REFUNDING, BUYER),
+        "track-order-status",
+    ),
     # The order is evidence, never a topic: off-topic and uncovered needs stay declined.
     ("what is the weather today", OrderContext(Status.WAITING_DELIVERY, BUYER), None),
     ("how do I withdraw my balance", OrderContext(Status.WAITING_CONFIRMATION, SELLER_ROLE), None),

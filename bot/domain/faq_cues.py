@@ -106,6 +106,14 @@ CONFIRMED_CUES = cue(
 CONFIRM_NOT_PRESSED = cue(
     r"(?:not|never|havent|hasnt|didnt|dont|doesnt|wont|belum|tak|yet to|refuses? to|refusing to)"
     r" (?:\w+ )?(?:press|click|tap|tekan|klik)\w* (?:on )?(?:the )?(?:confirm\w*|terima)",
+    r"(?:refuses?|refused|refusing|wont|will not|unwilling) to confirm",
+)
+
+# The goods were sent: a failure told after that is the goods' ("he sent the code, Steam
+# says error"), not the payment's.
+GOODS_SENT = cue(
+    r"(?:he|she|they|seller|the seller) (?:has |had |already )?(?:sent|delivered|gave) (?:me )?"
+    r"(?:the |a |my )?(?:code|login|account|key|voucher|pin|item|details|card)",
 )
 
 NOT_CONFIRMED = re.compile(
@@ -201,7 +209,7 @@ NOT_SENT_CUES = cue(
 # The seller out of reach ("offline ever since", "ghosted me"): after a long wait, the goods
 # have not come.
 SELLER_SILENT = cue(
-    r"(?:offline|unreachable|mia|disappeared|vanished|ghosted|ghosting|senyap|"
+    r"(?:offline|unreachable|mia|disappeared|vanished|ghosted|ghosting|senyap|silent|"
     r"not (?:replying|responding|answering)|no (?:reply|response|answer))",
 )
 
@@ -291,6 +299,7 @@ PAID_CUES = cue(
     r"(?<!get )(?<!gets )(?<!getting )paid",
     r"payed",
     # Not "dah cuba bayar" (tried to pay), nor "it just said payment unsuccessful".
+    r"(?:after|since) (?:my|the) payment",
     r"(?:dah|sudah|telah|udah|baru|just) (?:(?!cuba|try|tried|nak|mahu|mau|want|said|says|say)"
     r"\w+ )?(?:bayar\w*|membayar|pay(?:ed|ing)?|transfer\w*)",
     r"pay(?:ed)? (?:already|liao|d|dy|oredi)",
@@ -306,7 +315,7 @@ PAID_CUES = cue(
     r"(?:made|completed|finished|done) (?:the |my )?payment",
     r"finished paying",
     r"transferred",
-    r"bank(?:ed)? ?in",
+    r"(?<!my )(?<!a )(?<!the )(?<!from )bank(?:ed)? ?in",
     r"(?:cash )?deposit(?:ed)?",
     r"payment (?:was |is )?(?:done|successful|success|went through|berjaya)",
     r"money (?:is |was |has )?(?:gone|deducted|taken|left)",
@@ -346,7 +355,9 @@ STATUS_UNPAID_CUES = cue(
     r"payment (?:is )?(?:still )?(?:pending|delayed|processing|stuck)",
     r"pending payment",
     r"(?:status|payment|order) (?:is )?(?:still |masih )?(?:not|hasnt|has not|belum|tak|x) "
-    r"(?:been )?(?:updated|update|changed|change|reflected|confirmed|berubah|ubah)",
+    r"(?:been )?(?:updated|update|changed|change|reflected|berubah|ubah)",
+    r"(?:status|payment) (?:is )?(?:still |masih )?(?:not|hasnt|has not|belum|tak|x) "
+    r"(?:been )?confirmed",
 )
 
 # The order does not show paid: a problem only for someone who paid.
@@ -402,7 +413,7 @@ WAITING_DELIVERY_CUES = cue(r"waiting (?:for )?delivery", r"menunggu penghantara
 
 WRONG_CUES = cue(
     r"rather than",
-    r"turn(?:s|ed)? out (?:to be )?",
+    r"(?<!if it )(?<!if )turn(?:s|ed)? out (?:to be )?",
     r"instead of",
     r"not what (?:he|she|i|they|we) (?:ordered|paid for|bought)",
     # "the individual plan, not the family plan I ordered" (but not "not received the
@@ -430,7 +441,8 @@ UNUSABLE_CUES = cue(
     r"(?:account|akaun|code|kod|key|voucher|login|password|item|product|card|credentials?|"
     r"pin) (?:\w+ ){0,3}"
     r"(?:cannot|cant|can not|does not|doesnt|did not|didnt|dont|do not|not|tak|tak boleh|"
-    r"x boleh|xboleh) (?:login|log in|work|be used|use|redeem|boleh guna|dapat guna)",
+    r"x boleh|xboleh|never) (?:login|log in|work|worked|be used|use|redeem|boleh guna|"
+    r"dapat guna)",
     r"(?:wrong|incorrect|invalid|salah) (?:username|password|login|credentials?|pin)",
     r"(?:username|password|credentials?|login details?) (?:\w+ ){0,3}(?:wrong|incorrect|invalid|"
     r"salah)",
@@ -470,17 +482,27 @@ LESS_THAN_ORDERED = re.compile(
     r"(?: \w+){0,2}? (?:rm ?|\$)?(\d+(?:\.\d+)?)\b"
 )
 
+# "beli kod RM30, hok sampai kod RM10 je", "bought RM50, got RM20": the amount bought told
+# first, the smaller one that came after.
+LESS_THAN_BOUGHT_AFTER = re.compile(
+    r"\b(?:beli|bought|ordered|order|bayar|paid for|purchased)\b[^.?!]{0,30}?"
+    r"\b(?:rm ?|\$)(\d+(?:\.\d+)?)\b[^.?!]{0,30}?"
+    r"\b(?:sampai|dapat|got|received|sent|hantar|masuk|came|arrived)\b[^.?!]{0,20}?"
+    r"\b(?:rm ?|\$)(\d+(?:\.\d+)?)\b"
+)
+
 # "my account got 0 UC": none of the goods came, not part of them.
 ZERO_RECEIVED = cue(r"(?:got|get|received|receive|dapat|masuk) (?:only )?(?:0|zero)")
 
 PARTIAL_CUES = cue(
-    r"only (?:\w+ ){0,2}\d+(?! ?(?:hours?|hrs?|h|days?|minutes?|mins?|jam|hari|weeks?))",
+    r"only (?:\w+ ){0,4}\d+(?! ?(?:hours?|hrs?|h|days?|minutes?|mins?|jam|hari|weeks?))",
     r"only (?:\d+|half|some|part|one|two|three)",
     # Dictated amounts: "supposed to be five hundred, I only got like two hundred".
     r"(?:only|just) (?:got|received|dapat|get) (?:like |about |around |maybe )?(?:one|two|three|"
     r"four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|sixty|hundred|half)",
     r"(?:did|sent|send|sends|delivered|deliver|gave|give|gives|got|received) "
-    r"(?:\d+(?! ?(?:hours?|hrs?|h|days?|minutes?|mins?|jam|hari|weeks?))|half|some|part)"
+    r"(?:\d+(?! ?(?:hours?|hrs?|h|days?|minutes?|mins?|jam|hari|weeks?|messages?|msgs?|times?|"
+    r"reminders?|emails?|texts?|chats?|contact))|half|some|part)"
     r"(?: of| out of)?",
     # An amount of money out of another: "RM20 back out of RM50".
     r"(?:rm ?|\$)\d+ (?:\w+ ){0,2}(?:out of|daripada|from) (?:rm ?|\$)?\d+",
@@ -532,7 +554,7 @@ PAID_OFFLINE = cue(
     r"transfer\w* (?:\w+ ){0,3}(?:via|through|thru|using|guna|at|kat|from) (?:the |a )?"
     r"(?:\w+ )?(?:atm|cdm|bank|counter|maybank2u|m2u|cimb|clicks)",
     r"\b(?:atm|cdm)\b",
-    r"bank(?:ed)? ?in",
+    r"(?<!my )(?<!a )(?<!the )(?<!from )bank(?:ed)? ?in",
     r"(?:receipt|resit|slip|bukti)",
 )
 MONEY_TAKEN = cue(
@@ -573,11 +595,11 @@ WANT_CANCEL_CUES = cue(
     r"tarik diri",
     r"tarik balik (?:pembelian|order|pesanan|belian)",
     r"changed my mind",
-    r"dont want (?:it|this|them)?(?: anymore)?",
+    r"dont want(?! to\b)(?: (?:it|this|them))?(?: anymore)?",
     # Manglish for not wanting it any more: "dowan already", "dun want liao", "taknak dah".
     r"(?:dowan|dunwan|dun ?want|don ?want|taknak|tanak)(?: (?:it|this|that|the order|lah|le))?"
     r"(?: (?:already|anymore|dah|liao|d|edi))",
-    r"do not want (?:it|this|them)?(?: anymore)?",
+    r"do not want(?! to\b)(?: (?:it|this|them))?(?: anymore)?",
     r"no longer (?:want|need)",
     r"tak (?:jadi|nak)",
     r"cheaper elsewhere",
@@ -602,6 +624,10 @@ BUYER_MISTAKE = cue(
     r"(?:i|we) (?:\w+ ){0,2}(?:ordered|bought|picked|chose|selected|paid for|purchased) "
     r"(?:\w+ ){1,5}instead of",
     r"(?:salah|silap) (?:beli|order|pilih|tekan)",
+    r"(?:^|[.!?] )(?:ordered|bought|picked|chose|selected|paid for|purchased) (?:the |a |an )?"
+    r"wrong",
+    r"(?:entered|typed|put|gave|keyed in|filled in) (?:in )?(?:the |a |my )?wrong (?:\w+ )?"
+    r"(?:id|server|email|number|uid|user ?id|player ?id|account|zone|region)",
     r"(?:tertekan|terbeli|tersalah tekan)",
     r"(?:press|pressed|click|clicked|tap|tapped) (?:\w+ )?(?:order|buy|beli) (?:the )?wrong",
 )
@@ -640,6 +666,11 @@ WANT_STATUS_CUES = cue(
     r"(?:see|know|tell|figure out) which (?:ones?|of them) (?:are|is) (?:done|completed|pending|"
     r"delivered|still)",
     r"(?:apa )?maksud (?:status|nya)",
+    r"(?:sampai|di|pada) tahap mana",
+    r"(?:see|check|know|tengok|semak) (?:if |whether )?(?:my |the )?order (?:\w+ ){0,2}"
+    r"(?:delivered|sent|sampai|dihantar)(?: already)? or not",
+    r"(?:see|know|tell|remember) which (?:ones? |of them |orders? )?(?:\w+ ){0,3}(?:are|is|were|"
+    r"already) (?:still )?(?:done|completed|pending|delivered|sent|waiting)",
     r"(?:not sure|dont know|tak tahu|tak faham) what (?:that|this|it) means?",
     # "I really do not understand the different labels shown".
     r"(?:dont|not|cant|cannot|tak) (?:really )?(?:understand|faham) (?:\w+ ){0,3}"
@@ -659,6 +690,8 @@ REFUND_REJECTED_CUES = cue(
     r"(?:reject|rejected|rejects|declined|declines|refused|refuses|tolak|menolak) (?:my |the )?"
     r"refund",
     r"refund (?:request )?(?:was |is |kena )?(?:rejected|declined|refused|ditolak)",
+    # "I requested a refund and the seller rejected it".
+    r"refund\b[^.?!]{0,40}\b(?:rejected|declined|refused) (?:it|that|the request)",
 )
 
 WANT_OUTCOME_CUES = cue(
@@ -703,13 +736,16 @@ WANT_CONFIRM_CUES = cue(
     # "tekan confirm ke, atau tunggu dulu": confirm at once, or wait.
     r"(?:press|click|tekan|klik|tap) (?:the )?confirm\w*(?: \w+){0,3}[ ,.]+(?:or|atau) "
     r"(?:\w+ )?(?:wait|tunggu)",
-    r"(?:close|complete|confirm|finish) (?:the |my |this )?order",
+    # Not "the buyer refuses to confirm the order": the buyer's choice, told.
+    r"(?<!refuses to )(?<!refused to )(?:close|complete|confirm|finish) (?:the |my |this )?order",
     r"(?:click|press|do|tekan) (?:\w+ ){0,3}(?:to )?(?:finish|complete|close) "
     r"(?:it|the order|this)",
     # Not "what should I do before I press confirm": what to do is asked.
     r"(?:(?<!do )before|should|can|when (?:should|do|can)) i "
     r"(?:confirm|close|complete|press|click)",
     r"(?:is it|its|it is) (?:\w+ )?(?:safe|ok|okay|fine|alright) to (?:confirm|press|click|tekan)",
+    r"(?:what happens|what if) (?:\w+ ){0,2}i (?:confirm|press|click)",
+    r"(?:better|best|wiser) (?:to )?wait (?:until|till|for)",
     r"(?:should|shud|can|patut|boleh) (?:i )?(?:press|click|tekan|klik|tap) (?:it |confirm )?"
     r"(?:now|already|sekarang|or wait)",
 )
@@ -746,7 +782,7 @@ WANT_NEXT_CUES = cue(
     r"apa (?:yang )?(?:perlu|patut|kena|boleh) (?:saya |aku )?(?:buat|lakukan)",
     r"what (?:would|do|can|could) you (?:recommend|suggest|advise)",
     r"(?:am i|are we) supposed to",
-    r"(?:supposed|meant) to do",
+    r"(?:supposed|meant|advised) to do",
     r"(?:or|should i|do i) just (?:sit and )?wait\b",
     r"(?:what is|whats) the (?:correct|right|proper) (?:thing|way|step)",
     r"what (?:i|to) (?:must|should|need to|have to) do",
@@ -756,6 +792,8 @@ WANT_NEXT_CUES = cue(
     r"(?<!how )(?:do|should|shud|must) i (?:message|chat|contact|pm|text|wait)",
     r"anything (?:else )?i should (?:know|be aware of|do)",
     r"(?:macam mana|mcm mana) (?:sekarang|now)",
+    r"(?:kuane|guane|lagu mana|camne) (?:aku|saya|kito|kita|ambo|demo) (?:nok|nak|kena) "
+    r"(?:wak|buat|gi)",
     r"now how",
     r"then(?=\s*\?*\s*$)",
 )

@@ -194,16 +194,23 @@ def read_situation(
         or ("meaning" in wanted and bool(cues.STATUS_WORDS.search(need)))
         or (names_status and bool(cues.MEANING_ASKED.search(need)))
     )
+    # A refund the seller rejected is no payment refused; after the goods were sent, an
+    # error or a failure is the goods' ("he sent the code, Steam says error").
+    refused = (
+        "fail" in found
+        or (
+            "reject" in found
+            and not cues.REFUND_REJECTED_CUES.search(lowered)
+            and not cues.REFUND_OPEN_CUES.search(lowered)
+        )
+        or "insufficient" in found
+    ) and not cues.GOODS_SENT.search(lowered)
     failed = (
         bool(cues.PAY_FAILED_CUES.search(lowered))
         or bool(cues.PAYMENT_NOT_THROUGH.search(lowered))
         or "cannot_pay" in found
-        or (
-            ("fail" in found or "reject" in found or "insufficient" in found)
-            and ("pay" in found or "paymethod" in found or "bank" in found)
-        )
+        or (refused and ("pay" in found or "paymethod" in found or "bank" in found))
     )
-
     retried = failed and bool(cues.PAID_ANOTHER_WAY.search(lowered))
     failed = failed and not retried
 
@@ -547,11 +554,16 @@ _GOODS_CAME = frozenset({WRONG, RECEIVED, MARKED_DELIVERED, CONFIRMED})
 
 def _less_than_bought(text: str) -> bool:
     """Whether an amount is told in place of a larger one ("RM40 instead of RM50")."""
-    return any(
+    instead = any(
         float(m.group(1)) < float(m.group(2))
         for pattern in (cues.INSTEAD_OF, cues.LESS_THAN_ORDERED)
         for m in pattern.finditer(text)
     )
+    # Told the other way round: the amount bought first, the one that came after.
+    after = any(
+        float(m.group(2)) < float(m.group(1)) for m in cues.LESS_THAN_BOUGHT_AFTER.finditer(text)
+    )
+    return instead or after
 
 
 def _order_facts(order: OrderContext, put: Callable[[str, float], None]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.faq import FaqIndex, within_reading
+from bot.domain.faq import READ_HEAD_CHARS, READ_TAIL_CHARS, FaqIndex, within_reading
 from bot.domain.faq_needs import (
     CONFIRMED,
     MARKED_DELIVERED,
@@ -22,6 +22,7 @@ from bot.domain.faq_needs import (
     WANT_NEXT,
     WANT_REFUND,
     WANT_REFUND_STEPS,
+    WANT_STATUS,
     WRONG,
     fit,
     need_clauses,
@@ -231,6 +232,36 @@ WORDS_CASES = [
         "next step",
         "paid-what-next",
     ),
+    # "My bank in Singapore" is a bank, not "bank in" (a deposit made).
+    (
+        "Using a Visa from my bank in Singapore. Payment failed twice although the balance is "
+        "enough.",
+        "payment-failed",
+    ),
+    # The buyer's slip, told without "I": cancelling, not goods unlike the listing.
+    (
+        "Entered the wrong player ID. Paid 5 minutes ago, seller has not started yet.",
+        "cancel-paid-order",
+    ),
+    # After the goods were sent, an error is the goods', not the payment's.
+    (
+        "he sent the code but Steam says error, wrong region, and the listing said Malaysia",
+        "not-as-described",
+    ),
+    # A buyer refusing to confirm is told, not asked about.
+    (
+        "I'm the seller, the buyer says the item does not match my description and refuses to "
+        "confirm, what is he advised to do?",
+        "not-as-described",
+    ),
+    # Bought one amount, a smaller one came (Terengganu Malay).
+    ("aku beli baucer RM50, hok sampai RM20 je, kuane aku nok wak ni", "not-as-described"),
+    # A password that never worked on an order marked delivered: nothing usable came.
+    (
+        "the seller sent the login two days ago and marked it delivered but the password never "
+        "worked",
+        "marked-delivered-not-received",
+    ),
 ]
 
 
@@ -290,6 +321,23 @@ def test_less_than_ordered_is_part_of_the_goods() -> None:
 def test_a_decimal_point_does_not_end_the_asking_sentence() -> None:
     story = "Paid RM52. The statement shows RM1.56 more, is that your fee?"
     assert need_clauses(story).strip() == "The statement shows RM1.56 more, is that your fee?"
+
+
+def test_words_near_a_fact_that_tell_no_fact() -> None:
+    # Messages sent are not part of the goods; not wanting to lose money cancels nothing.
+    assert PARTIAL not in _slots("I sent 3 messages to the seller already", set())
+    assert WANT_CANCEL not in _slots("I don't want to lose my money", set())
+    assert WANT_CANCEL in _slots("I don't want it anymore", set())
+    # A refund the seller rejected is no payment refused.
+    rejected = _slots(
+        "paid on Friday, I requested a refund and the seller rejected it", {"pay", "reject"}
+    )
+    assert PAY_FAILED not in rejected and STATUS_UNPAID not in rejected
+    # Where an order has got to, asked in Malay.
+    situation = read_situation(
+        "dah sampai tahap mana order saya", (), (), "dah sampai tahap mana order saya"
+    )
+    assert WANT_STATUS in situation.slots
 
 
 def test_half_an_hour_is_a_time_not_half_the_goods() -> None:
@@ -474,10 +522,27 @@ def test_a_message_of_thousands_of_characters_is_read_by_its_start_and_its_end(
     filler = "my cousin told me about this game and the graphics are really nice " * 60
     long = f"hello. {filler} anyway I have not paid yet, how do I cancel my unpaid order?"
     read = within_reading(long)
-    assert len(read) < 600 and read.startswith("hello.") and read.endswith("unpaid order?")
+    assert len(read) <= READ_HEAD_CHARS + READ_TAIL_CHARS + len(" . ")
+    assert read.startswith("hello.") and read.endswith("unpaid order?")
     answer = index.ask(long)
     assert answer.answered and answer.document is not None
     assert answer.document.id == "cancel-unpaid-order"
+
+
+def test_a_long_story_is_read_whole_with_the_fact_in_its_middle(index: FaqIndex) -> None:
+    # Stories run to 700 characters; what went wrong is often in the middle of one.
+    story = (
+        "Hi, I'm studying abroad so the time difference makes chatting with sellers a pain. "
+        "Last week I bought the 6480 Genesis Crystals pack for my younger brother back home as "
+        "a birthday present and paid RM389 with my e-wallet, which still uses my Malaysian "
+        "number. The seller marked it delivered within an hour, great, but my brother logged "
+        "in and only got 3280 crystals. I told the seller in the chat and he insists he sent "
+        "the right pack, and he keeps asking me to confirm. The order is still sitting there "
+        "waiting for me. What am I supposed to do before I press anything?"
+    )
+    assert 480 < len(story) <= READ_HEAD_CHARS + READ_TAIL_CHARS
+    assert within_reading(story) == story
+    assert index.situation(story).has(PARTIAL)
 
 
 def test_a_charge_feared_or_a_battery_charged_is_no_payment(index: FaqIndex) -> None:

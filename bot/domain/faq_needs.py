@@ -194,14 +194,17 @@ def read_situation(
         or ("meaning" in wanted and bool(cues.STATUS_WORDS.search(need)))
         or (names_status and bool(cues.MEANING_ASKED.search(need)))
     )
-    # A refund the seller rejected is no payment refused; after the goods were sent, an
-    # error or a failure is the goods' ("he sent the code, Steam says error").
+    # A refund the seller rejected, or a confirmation refused, is no payment refused; after
+    # the goods were sent, an error or a failure is the goods' ("he sent the code, Steam
+    # says error").
     refused = (
         "fail" in found
         or (
             "reject" in found
             and not cues.REFUND_REJECTED_CUES.search(lowered)
             and not cues.REFUND_OPEN_CUES.search(lowered)
+            # "the buyer refuses to confirm" refuses no payment either.
+            and not cues.CONFIRM_NOT_PRESSED.search(lowered)
         )
         or "insufficient" in found
     ) and not cues.GOODS_SENT.search(lowered)

@@ -254,6 +254,12 @@ WORDS_CASES = [
         "confirm, what is he advised to do?",
         "not-as-described",
     ),
+    # A buyer refusing to confirm refuses no payment (played in the sandbox: declined).
+    (
+        "seller question. buyer says the code is less than he paid for and refuses to confirm, "
+        "what is he advised to do?",
+        "not-as-described",
+    ),
     # Bought one amount, a smaller one came (Terengganu Malay).
     ("aku beli baucer RM50, hok sampai RM20 je, kuane aku nok wak ni", "not-as-described"),
     # A password that never worked on an order marked delivered: nothing usable came.

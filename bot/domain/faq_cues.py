@@ -20,7 +20,9 @@ def cue(*patterns: str) -> re.Pattern[str]:
 
 # A seller telling they delivered (the order now waits for the buyer's confirmation).
 SELLER_DELIVERED = cue(
-    r"(?:i|we) (?:have |had |already )?(?:delivered|sent|hantar|dah hantar)",
+    # Not "before I delivered": the refund was asked while the order waited for delivery.
+    r"(?<!before )(?<!until )(?<!till )(?:i|we) (?:have |had |already |alrdy |alredy )?"
+    r"(?:delivered|sent|hantar|dah hantar)",
     r"(?:after|once|lepas) i (?:deliver|send|sent|delivered|hantar)",
     r"(?:buyer|he|she) (?:has |had )?(?:received|got|dapat|terima)",
     r"delivered (?:the |it|his|her)",
@@ -44,6 +46,9 @@ SELLER_CUES = cue(
     r"hasnt|has not|still)",
     r"i (?:sent|delivered|gave) (?:him|her|them|the buyer|it to)",
     r"(?:a |the |my )?buyer (?:\w+ ){0,3}(?:messaged|chatted|texted|pmed|pm|whatsapped|told) me",
+    # "buyer clicked refund on an order I delivered": what the buyer did, told by the seller.
+    r"(?:a |the |my )?buyer (?:just |already )?(?:clicked|pressed|hit|opened|filed|submitted|"
+    r"raised|put in|tapped) (?:a |the )?(?:request )?refund",
     r"pembeli (?:minta|kata|tak)",
 )
 
@@ -79,6 +84,13 @@ REFUND_OPEN_CUES = cue(
     r"refund (?:request )?(?:was |is |has been |already )?"
     r"(?:requested|submitted|opened|applied|raised|sent|made|dihantar)",
     r"refund request (?:is )?(?:still )?(?:pending|open)",
+)
+
+# Something done before paying ("before paying I checked the seller was online"): the
+# payment came after, it is not missing.
+DONE_BEFORE_PAYING = cue(
+    r"before (?:paying|i paid|payment|i pay|bayar)\W*(?:i |we )(?:checked|asked|made sure|"
+    r"chatted|confirmed|read|looked|messaged|saw)",
 )
 
 # The order was cancelled by the system (past), not "will it be cancelled".
@@ -227,7 +239,7 @@ LONG_WAIT = cue(
 # this bounds only how many words a negation may span ("none of my orders were paid").
 NOT_PAID_REACH = 32
 NOT_PAID = re.compile(
-    r"\b(?:not|never|havent|hasnt|didnt|dont|no need to|no need|yet to|belum|blm|tak|x|"
+    r"\b(?:not|never|havent|hasnt|hadnt|didnt|dont|no need to|no need|yet to|belum|blm|tak|x|"
     r"tidak|without|before)(?: \w+)? ?$"
     # "no money was taken", "nothing was charged", "none of them were paid".
     r"|\b(?:no|nothing|none|neither)(?: of (?:them|it|those|these|(?:the|my) \w+))?"
@@ -303,7 +315,8 @@ PAID_CUES = cue(
     r"(?:dah|sudah|telah|udah|baru|just) (?:(?!cuba|try|tried|nak|mahu|mau|want|said|says|say)"
     r"\w+ )?(?:bayar\w*|membayar|pay(?:ed|ing)?|transfer\w*)",
     r"pay(?:ed)? (?:already|liao|d|dy|oredi)",
-    r"pd (?:already|alrdy|alredy|liao|dah|oredi|dy)",
+    r"pd (?:already|alrdy|alredy|liao|dah|oredi|dy|d)\b",
+    r"(?:just|dah|baru|already|alrdy) pd\b",
     r"bayar (?:\w+ ){0,3}(?:dah|sudah)",
     r"success\w* payment",
     r"bayaran (?:saya )?(?:dah |telah |sudah )?berjaya",
@@ -405,7 +418,7 @@ NOT_THE_GOODS_WRONG = cue(
     r"went |has gone |is going )?wrong",
     # Another way to pay or to act: "what I can try instead", "use a card instead".
     r"(?:try|use|pay with|pay by|pay using|choose|guna) (?:\w+ ){0,3}instead",
-    r"different (?:statuses|status|labels)",
+    r"different (?:statuses|status|labels|orders)",
 )
 
 # The order's status named as a fact ("still under Waiting Delivery").
@@ -413,7 +426,8 @@ WAITING_DELIVERY_CUES = cue(r"waiting (?:for )?delivery", r"menunggu penghantara
 
 WRONG_CUES = cue(
     r"rather than",
-    r"(?<!if it )(?<!if )turn(?:s|ed)? out (?:to be )?",
+    # "it turned out to be the basic plan", not "turns out my brother bought it himself".
+    r"(?<!if it )(?<!if )turn(?:s|ed)? out (?:to be|it(?:s| is| was)|that it|they (?:are|were))",
     r"instead of",
     r"not what (?:he|she|i|they|we) (?:ordered|paid for|bought)",
     # "the individual plan, not the family plan I ordered" (but not "not received the
@@ -601,6 +615,7 @@ WANT_CANCEL_CUES = cue(
     r"(?: (?:already|anymore|dah|liao|d|edi))",
     r"do not want(?! to\b)(?: (?:it|this|them))?(?: anymore)?",
     r"no longer (?:want|need)",
+    r"(?:do not|dont|no) need (?:it|this|them|the order) (?:anymore|any more|lagi)",
     r"tak (?:jadi|nak)",
     r"cheaper elsewhere",
     r"found (?:it|the same \w+|one) cheaper",
@@ -712,6 +727,9 @@ WANT_DETAILS_CUES = cue(
     r"the (?:things|stuff|items) )?(?:i (?:have |had |ever )?(?:bought|ordered|purchased)|"
     r"(?:all )?my (?:past |previous |old |earlier )?(?:orders|purchases))",
     r"(?:order|purchase|buying) history",
+    # Which order was paid how: "figure out which one I paid with TNG and how much it was".
+    r"(?:figure out|find out|know|check|see|remember|tell) (?:which|what) (?:one|order|orders) "
+    r"(?:i |we )?(?:paid|bought|ordered)",
     # What an order was, forgotten: "can't remember from which seller or how much it was".
     r"(?:cant|can not|cannot|dont|do not|doesnt|does not|tak|tidak) (?:\w+ )?(?:remember|recall|"
     r"ingat) (?:from )?(?:which|what|who|how much|berapa|dari mana)",
@@ -795,6 +813,8 @@ WANT_NEXT_CUES = cue(
     r"(?:kuane|guane|lagu mana|camne) (?:aku|saya|kito|kita|ambo|demo) (?:nok|nak|kena) "
     r"(?:wak|buat|gi)",
     r"now how",
+    r"now (?:what|wat|wht)\b",
+    r"(?:must|should|need to|have to|kena) do (?:what|wat|wht)\b",
     r"then(?=\s*\?*\s*$)",
 )
 
@@ -826,6 +846,9 @@ REFUND_WHERE_CUES = cue(
     r"tak ada|takde|tiada|x ada|hilang|tak keluar)",
     r"(?:cant see|cannot see|can not see|dont see|cant find|cannot find|tak nampak|tak jumpa) "
     r"(?:any |the |a |an )?(?:request )?refund",
+    # "macam mana nak minta duit balik": how to ask for the money back.
+    r"(?:macam mana|mcm mana|camne|bagaimana|cara) (?:nak |untuk |hendak |mahu )?(?:minta|mohon|"
+    r"request|buat|claim) (?:duit balik|refund|bayaran balik|wang balik|pemulangan)",
 )
 
 # Needs no article answers, in the marketplace's own vocabulary.
@@ -1020,7 +1043,8 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"delete my account",
             r"verify my account",
             r"kyc",
-            r"otp",
+            # Not the bank's OTP for a payment: that is paying.
+            r"(?<!bank )(?<!card )otp(?! (?:from|for|by) (?:my |the )?(?:bank|card|payment))",
             r"tac code",
             r"i (?:cannot|cant|can not|am unable to|tak boleh|tak dapat) log ?in",
             r"log ?in (?:problem|issue|error)",

@@ -234,7 +234,10 @@ def read_situation(
         or done(cues.PAID_CUES, unless=cues.BOUGHT if failed else None)
         or (not failed and "deduct" in found and done(cues.DEDUCTED))
     )
-    shows_unpaid = "unpaid" in found or failed or bool(cues.SHOWS_NOT_PAID_CUES.search(lowered))
+    # "Before paying I checked ...": the payment came after; the words read as not paid tell
+    # the order of events, not an unpaid order.
+    unpaid_said = "unpaid" in found and not cues.DONE_BEFORE_PAYING.search(lowered)
+    shows_unpaid = unpaid_said or failed or bool(cues.SHOWS_NOT_PAID_CUES.search(lowered))
     # "the invite expired after 7 days" says the goods fell short, not that the order did.
     goods_expired = bool(cues.GOODS_EXPIRED.search(lowered)) and not cues.ORDER_EXPIRED.search(
         lowered
@@ -249,7 +252,7 @@ def read_situation(
         # Money gone, yet the order shows unpaid, or the payment "failed".
         put(STATUS_UNPAID)
     elif (
-        "unpaid" in found
+        unpaid_said
         or (not paid and cues.PAID_CUES.search(lowered))
         or cues.UNPAID_CUES.search(lowered)
     ):

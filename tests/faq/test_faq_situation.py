@@ -260,6 +260,39 @@ WORDS_CASES = [
         "what is he advised to do?",
         "not-as-described",
     ),
+    # Typed fast: "pd" is paid, "now wat" asks what next.
+    ("just pd, now wat", "paid-what-next"),
+    # Several orders: which one was paid how asks for the order's details.
+    (
+        "5 different orders this month, need to find out which one I paid with TNG and how much",
+        "order-details",
+    ),
+    # "Turns out" my brother bought it too: not goods that turned out wrong.
+    (
+        "paid RM32 for a pass for my brother, turns out he bought it himself already, seller has "
+        "not delivered yet and I do not need it anymore, can I get out of this order",
+        "cancel-paid-order",
+    ),
+    # The bank's OTP is a payment step, not an account setting.
+    (
+        "Order expired while I was still waiting for my bank OTP, hadn't paid yet",
+        "payment-time-limit",
+    ),
+    # "Before paying I checked ..." tells when, not that nothing was paid.
+    (
+        "Bought a code with TNG last night. Before paying I checked the seller was online. This "
+        "morning the status changed to Waiting Confirmation but there is no code anywhere",
+        "marked-delivered-not-received",
+    ),
+    # A seller whose buyer pressed refund after delivery; and before it.
+    (
+        "buyer clicked refund on an order i alrdy delivered, how many hrs i got to respond",
+        "marked-delivered-not-received",
+    ),
+    (
+        "buyer hit request refund on my order before i delivered, how long do i have to respond",
+        "request-refund",
+    ),
     # Bought one amount, a smaller one came (Terengganu Malay).
     ("aku beli baucer RM50, hok sampai RM20 je, kuane aku nok wak ni", "not-as-described"),
     # A password that never worked on an order marked delivered: nothing usable came.

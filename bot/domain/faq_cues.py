@@ -138,6 +138,9 @@ RECEIVED_CUES = cue(
     r"(?:arrived|received) (?:safely|fine|ok|okay|already)",
     r"redeemed (?:it )?successfully",
     r"redeem(?:ed)? (?:ok|okay|fine|dah|already|liao)\b",
+    # "sy dh try, blh redeem": tried, and it works.
+    r"(?:dah|dh|already) (?:try|tried|cuba|test|tested)\w*,? (?:\w+ )?(?:blh|boleh|can|dapat|dpt) "
+    r"(?:redeem|guna|pakai|use|login|masuk)",
     r"(?:diamonds?|uc|coins?|credits?|crystals?|gems?|points?) (?:are|is) (?:there|in)\b",
     r"redeemed (?:it|them|the \w+)",
     r"(?:is|are|was|were|now) in my (?:wallet|account|inventory|game|balance)",
@@ -178,11 +181,12 @@ _NOT_NEGATED = r"(?!(?:not|never|no|belum|tak|hasnt|havent|hadnt|didnt|wasnt|isn
 # The order asked about still waits for the buyer's confirmation.
 STILL_UNCONFIRMED = cue(
     r"still (?:\w+ ){0,2}(?:waiting|wait|menunggu) (?:for )?(?:buyer )?confirm\w*",
-    r"(?:not yet|belum|havent|have not) (?:\w+ )?(?:click|press|tekan|klik|tap)\w* "
-    r"(?:anything|apa)",
+    r"(?:not yet|belum|blm|havent|have not) (?:\w+ )?(?:click|press|tekan|klik|tap)\w* "
+    r"(?:anything|apa(?:2|-apa)?)",
 )
 
 MARKED_CUES = cue(
+    r"seller (?:dah|dh|sudah|already|alrdy) (?:hantar|send|sent|deliver|delivered)",
     r"waiting (?:for )?(?:the |my |buyer |buyers )?confirm(?:ation)?",
     # Delivered as a claim or a status: "set my order to delivered", "it says my order was
     # delivered", "marked as complete delivery", "the status says the seller has delivered".
@@ -239,7 +243,8 @@ LONG_WAIT = cue(
 # this bounds only how many words a negation may span ("none of my orders were paid").
 NOT_PAID_REACH = 32
 NOT_PAID = re.compile(
-    r"\b(?:not|never|havent|hasnt|hadnt|didnt|dont|no need to|no need|yet to|belum|blm|tak|x|"
+    r"\b(?:not|never|havent|hasnt|hadnt|didnt|dont|isnt|wasnt|arent|no need to|no need|yet to|"
+    r"belum|blm|tak|x|"
     r"tidak|without|before)(?: \w+)? ?$"
     # "no money was taken", "nothing was charged", "none of them were paid".
     r"|\b(?:no|nothing|none|neither)(?: of (?:them|it|those|these|(?:the|my) \w+))?"
@@ -296,6 +301,16 @@ PAID_ANOTHER_WAY = cue(
     r"(?:so|then|after that|lepas tu) (?:i )?(?:used|use|tried|paid with|paid using|switched to|"
     r"guna|pakai) (?:\w+ ){1,4}(?:and |which )?(?:it |that |this )?(?:went through|worked|"
     r"succeeded|was successful|berjaya|lepas)",
+    r"(?:pstu|lepas tu|lps tu|then|so) (?:tukar|tukar guna|guna|pakai|switch to|switched to) "
+    r"(?:\w+ ){1,4}(?:baru |terus |and )?(?:jadi|berjaya|lepas|ok|went through|worked)",
+)
+
+# The order is told as paid ("the order showed paid", "order page also show paid dy"): a
+# payment feared failed ("I thought it failed") was not.
+ORDER_SHOWS_PAID = cue(
+    r"(?:order|status|page) (?:\w+ ){0,2}(?:showed|shown|became|changed to|turned|"
+    r"(?:also|already|now|dah|dh) (?:show|shows|say|says|is)) (?:as |to )?paid",
+    r"(?:show|shows|say|says) (?:as )?paid (?:dy|already|liao|oredi|dah|d)\b",
 )
 
 # "Charged it back up", "charged my phone": a battery, not a payment.
@@ -312,7 +327,7 @@ PAID_CUES = cue(
     r"payed",
     # Not "dah cuba bayar" (tried to pay), nor "it just said payment unsuccessful".
     r"(?:after|since) (?:my|the) payment",
-    r"(?:dah|sudah|telah|udah|baru|just) (?:(?!cuba|try|tried|nak|mahu|mau|want|said|says|say)"
+    r"(?:dah|dh|sudah|telah|udah|baru|just) (?:(?!cuba|try|tried|nak|mahu|mau|want|said|says|say)"
     r"\w+ )?(?:bayar\w*|membayar|pay(?:ed|ing)?|transfer\w*)",
     r"pay(?:ed)? (?:already|liao|d|dy|oredi)",
     r"pd (?:already|alrdy|alredy|liao|dah|oredi|dy|d)\b",
@@ -371,13 +386,14 @@ STATUS_UNPAID_CUES = cue(
     r"(?:been )?(?:updated|update|changed|change|reflected|berubah|ubah)",
     r"(?:status|payment) (?:is )?(?:still |masih )?(?:not|hasnt|has not|belum|tak|x) "
     r"(?:been )?confirmed",
+    r"(?:still|stil|stl) (?:say|says|show|shows|shw) (?:not|x) (?:pid|pd|payed)\b",
 )
 
 # The order does not show paid: a problem only for someone who paid.
 SHOWS_NOT_PAID_CUES = cue(
     r"(?:status|order) (?:is )?(?:still )?(?:not|hasnt|has not|belum|tak|x) (?:showing )?paid",
-    r"(?:still|stil|stl) (?:says|shows|show|shw|showing) (?:unpaid|not paid|"
-    r"(?:waiting|waitng|wating) (?:payment|paymnt|pymt|pay))",
+    r"(?:still|stil|stl) (?:says|say|shows|show|shw|showing) (?:unpaid|not paid|"
+    r"(?:waiting|waitng|wating|waitin) (?:payment|paymnt|pymt|pay))",
     # Not "the order now shows as paid": the status told, paid.
     r"(?<!now )(?<!already )(?<!dah )(?:become|becomes|jadi|turn|turns|change to|show|shows) "
     r"(?:as )?paid",
@@ -440,6 +456,9 @@ WRONG_CUES = cue(
     r"kena kick",
     r"(?:got |was |been )?(?:taken back|revoked|reclaimed|recovered by)",
     r"(?:was|has been|got) used before",
+    r"only (?:activates|works (?:for|on)|gives|unlocks) (?:the )?(?:\w+ ){0,2}(?:edition|version|"
+    r"plan|tier)",
+    r"(?:says|said|claims|insists) (?:its|it is) the same (?:thing|one|item)",
     r"(?:has|have|had|was|were|is) (?:already )?been (?:redeemed|used|claimed)",
     r"(?:was|were|is|are) already (?:redeemed|used|claimed)",
     r"(?:says|said|saying|shows|showing|error|message)\W+(?:\w+ ){0,2}(?:already )?(?:been )?"
@@ -527,7 +546,8 @@ PARTIAL_CUES = cue(
     r"(?:money|duit|payment|amount)",
     r"missing (?:items?|ones|parts?|\d+)",
     r"(?:is|are|was|were) missing (?:the |some |a |an |\d+)",
-    r"the (?:other|remaining|rest)(?! (?:\w+ )?orders?\b)",
+    r"the (?:other|remaining|rest)(?! (?:\w+ )?(?:orders?|users?|people|buyers?|sellers?|"
+    r"customers?|members?|person)\b)",
     r"(?:separuh|sebahagian|sikit je|baki)",
     r"half(?! (?:an )?(?:hour|hr|jam|day|hari|way))",
 )
@@ -571,9 +591,14 @@ PAID_OFFLINE = cue(
     r"(?<!my )(?<!a )(?<!the )(?<!from )bank(?:ed)? ?in",
     r"(?:receipt|resit|slip|bukti)",
 )
+# "duit dh tolak": the money deducted ("tolak" is also "refuse", as a card is).
+MONEY_TOLAK = cue(
+    r"(?:money|duit|wang|ringgit|baki) (?:\w+ ){0,2}(?:dah |dh |sudah )?(?:tolak|ditolak)"
+)
+
 MONEY_TAKEN = cue(
     r"(?:deducted|debited|potong|dipotong|ditolak)",
-    r"(?:money|duit|ringgit|rm ?\d+) (?:\w+ ){0,3}(?:gone|left|taken|keluar|tolak)",
+    r"(?:money|duit|ringgit|rm ?\d+) (?:\w+ ){0,3}(?:gone|left|taken|keluar|tolak|dh tolak)",
 )
 
 WANT_REFUND_CUES = cue(
@@ -681,7 +706,8 @@ WANT_STATUS_CUES = cue(
     r"(?:see|know|tell|figure out) which (?:ones?|of them) (?:are|is) (?:done|completed|pending|"
     r"delivered|still)",
     r"(?:apa )?maksud (?:status|nya)",
-    r"(?:sampai|di|pada) tahap mana",
+    r"(?:sampai|di|pada|kat) (?:tahap|peringkat) mana",
+    r"(?:dah|dh) (?:hantar|sampai|dihantar) ke (?:belum|blm|tak|x)",
     r"(?:see|check|know|tengok|semak) (?:if |whether )?(?:my |the )?order (?:\w+ ){0,2}"
     r"(?:delivered|sent|sampai|dihantar)(?: already)? or not",
     r"(?:see|know|tell|remember) which (?:ones? |of them |orders? )?(?:\w+ ){0,3}(?:are|is|were|"
@@ -730,6 +756,7 @@ WANT_DETAILS_CUES = cue(
     # Which order was paid how: "figure out which one I paid with TNG and how much it was".
     r"(?:figure out|find out|know|check|see|remember|tell) (?:which|what) (?:one|order|orders) "
     r"(?:i |we )?(?:paid|bought|ordered)",
+    r"need (?:to find )?the (?:one|order) (?:where|that|which|with|from) ",
     # What an order was, forgotten: "can't remember from which seller or how much it was".
     r"(?:cant|can not|cannot|dont|do not|doesnt|does not|tak|tidak) (?:\w+ )?(?:remember|recall|"
     r"ingat) (?:from )?(?:which|what|who|how much|berapa|dari mana)",
@@ -846,6 +873,7 @@ REFUND_WHERE_CUES = cue(
     r"tak ada|takde|tiada|x ada|hilang|tak keluar)",
     r"(?:cant see|cannot see|can not see|dont see|cant find|cannot find|tak nampak|tak jumpa) "
     r"(?:any |the |a |an )?(?:request )?refund",
+    r"where (?:got|is|to find|can i find|do i find) (?:the )?(?:refund |request )?button",
     # "macam mana nak minta duit balik": how to ask for the money back.
     r"(?:macam mana|mcm mana|camne|bagaimana|cara) (?:nak |untuk |hendak |mahu )?(?:minta|mohon|"
     r"request|buat|claim) (?:duit balik|refund|bayaran balik|wang balik|pemulangan)",
@@ -963,7 +991,13 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "outage",
-        cue(r"is (?:\w+ ){1,2}down", r"(?:whatsapp|telegram|facebook|google|gmail) down"),
+        cue(
+            r"is (?:\w+ ){1,2}down",
+            r"(?:whatsapp|telegram|facebook|google|gmail) down",
+            # The app's notifications: "kchat notification x keluar kat phone".
+            r"notifications? (?:\w+ ){0,3}(?:x|tak|not|no|never|doesnt|dont|didnt|cannot|cant) "
+            r"(?:keluar|come|coming|appear|show|work|pop|masuk|sampai)",
+        ),
     ),
     (
         "other_site",

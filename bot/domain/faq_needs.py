@@ -208,6 +208,8 @@ def read_situation(
         )
         or "insufficient" in found
     ) and not cues.GOODS_SENT.search(lowered)
+    # "duit dh tolak": money deducted ("tolak" is also "reject").
+    refused = refused and not cues.MONEY_TOLAK.search(lowered)
     failed = (
         bool(cues.PAY_FAILED_CUES.search(lowered))
         or bool(cues.PAYMENT_NOT_THROUGH.search(lowered))
@@ -215,7 +217,9 @@ def read_situation(
         or (refused and ("pay" in found or "paymethod" in found or "bank" in found))
     )
     retried = failed and bool(cues.PAID_ANOTHER_WAY.search(lowered))
-    failed = failed and not retried
+    # The order told as paid: a failure feared or retried is not one.
+    shown_paid = bool(cues.ORDER_SHOWS_PAID.search(lowered))
+    failed = failed and not retried and not shown_paid
 
     def done(pattern: re.Pattern[str], unless: re.Pattern[str] | None = None) -> bool:
         # Said as done: not negated, not feared ("will I be charged"), and not only in
@@ -231,13 +235,16 @@ def read_situation(
     # Slurpee with it").
     paid = (
         retried
+        or shown_paid
         or done(cues.PAID_CUES, unless=cues.BOUGHT if failed else None)
         or (not failed and "deduct" in found and done(cues.DEDUCTED))
     )
     # "Before paying I checked ...": the payment came after; the words read as not paid tell
     # the order of events, not an unpaid order.
     unpaid_said = "unpaid" in found and not cues.DONE_BEFORE_PAYING.search(lowered)
-    shows_unpaid = unpaid_said or failed or bool(cues.SHOWS_NOT_PAID_CUES.search(lowered))
+    shows_unpaid = not shown_paid and (
+        unpaid_said or failed or bool(cues.SHOWS_NOT_PAID_CUES.search(lowered))
+    )
     # "the invite expired after 7 days" says the goods fell short, not that the order did.
     goods_expired = bool(cues.GOODS_EXPIRED.search(lowered)) and not cues.ORDER_EXPIRED.search(
         lowered
@@ -514,9 +521,9 @@ def read_situation(
             counts = (not problems and REFUND_OPEN not in slots) or bool(
                 cues.NOT_MY_ORDER.search(lowered)
             )
-        elif name == "other_service" and WANT_CANCEL in read:
+        elif name in ("other_service", "edit_order") and WANT_CANCEL in read:
             # "cancel bulk order not yet paid": a pre-order or a bulk order is cancelled
-            # like any other.
+            # like any other; "to change the quantity, must I cancel first?" asks that.
             counts = False
         else:
             counts = name in cues.NEVER_ORDERS or name in cues.WHATEVER_HAPPENED or not own_order

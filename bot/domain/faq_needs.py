@@ -194,22 +194,22 @@ def read_situation(
         or ("meaning" in wanted and bool(cues.STATUS_WORDS.search(need)))
         or (names_status and bool(cues.MEANING_ASKED.search(need)))
     )
-    # A refund the seller rejected, or a confirmation refused, is no payment refused; after
-    # the goods were sent, an error or a failure is the goods' ("he sent the code, Steam
-    # says error").
-    refused = (
-        "fail" in found
-        or (
-            "reject" in found
-            and not cues.REFUND_REJECTED_CUES.search(lowered)
-            and not cues.REFUND_OPEN_CUES.search(lowered)
-            # "the buyer refuses to confirm" refuses no payment either.
-            and not cues.CONFIRM_NOT_PRESSED.search(lowered)
+    # "Rejected" ("ditolak") is a payment refused, unless it is a refund the seller rejected,
+    # a confirmation refused or money deducted ("duit dh tolak").
+    rejected_payment = "reject" in found and not any(
+        cue.search(lowered)
+        for cue in (
+            cues.REFUND_REJECTED_CUES,
+            cues.REFUND_OPEN_CUES,
+            cues.CONFIRM_NOT_PRESSED,
+            cues.MONEY_TOLAK,
         )
-        or "insufficient" in found
+    )
+    # After the goods were sent, an error or a failure is the goods' ("he sent the code,
+    # Steam says error").
+    refused = (
+        "fail" in found or rejected_payment or "insufficient" in found
     ) and not cues.GOODS_SENT.search(lowered)
-    # "duit dh tolak": money deducted ("tolak" is also "reject").
-    refused = refused and not cues.MONEY_TOLAK.search(lowered)
     failed = (
         bool(cues.PAY_FAILED_CUES.search(lowered))
         or bool(cues.PAYMENT_NOT_THROUGH.search(lowered))

@@ -598,7 +598,7 @@ MONEY_TOLAK = cue(
 
 MONEY_TAKEN = cue(
     r"(?:deducted|debited|potong|dipotong|ditolak)",
-    r"(?:money|duit|ringgit|rm ?\d+) (?:\w+ ){0,3}(?:gone|left|taken|keluar|tolak|dh tolak)",
+    r"(?:money|duit|ringgit|rm ?\d+) (?:\w+ ){0,3}(?:gone|left|taken|keluar|tolak)",
 )
 
 WANT_REFUND_CUES = cue(

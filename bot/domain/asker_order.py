@@ -137,8 +137,9 @@ def meant_order(
     pool = [o for o in own.values() if not o.status.finished or now - last_change(o) <= recent]
     asked = _words(words)
     # A word of one product's title that the others' do not share names that order.
-    common = set.intersection(*(_words(o.title) for o in pool)) if pool else set()
-    pool = _narrowed(pool, lambda o: len((_words(o.title) - common) & asked))
+    titles = {o.id: _words(o.title) for o in pool}
+    common = set.intersection(*titles.values()) if titles else set()
+    pool = _narrowed(pool, lambda o: len((titles[o.id] - common) & asked))
     facts = [_STATUSES_TOLD[slot] for slot in told if slot in _STATUSES_TOLD]
     pool = _narrowed(pool, lambda o: sum(o.status in statuses for statuses in facts))
     unfinished = _latest(o for o in pool if not o.status.finished)

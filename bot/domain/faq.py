@@ -870,8 +870,9 @@ class FaqIndex:
         return self._fused(question, order)[0]
 
     def situation(self, question: str, order: OrderContext | None = None) -> Situation:
-        """The situation read from the question (and the order), for tests and tracing."""
-        return self._judge(question, order)[1]
+        """The situation read from the question (and the order), by the words alone: what
+        the chat weighs to pick the asker's order, before it asks (and for tests)."""
+        return self._read(question, order)[2]
 
     def _fused(
         self, question: str, order: OrderContext | None
@@ -920,15 +921,12 @@ class FaqIndex:
         declined = declined and top not in ordered
         return fused, words, situation, declined
 
-    def _judge(
+    def _read(
         self, question: str, order: OrderContext | None
-    ) -> tuple[list[float], Situation, frozenset[int], frozenset[int]]:
-        """Text similarity adjusted by how each document's declared situations fit; then
-        the documents declared not for the situation read, and those whose declared
-        situation the words and the asker's order tell together (a need said and a fact)."""
+    ) -> tuple[_Analysis, _Analysis, Situation]:
+        """The question's analysis, its asking clause's, and the situation they tell."""
         question = within_reading(question)
         analysis = self._analyzer.analyze(question)
-        text = self._similarity(analysis)
         need = need_clauses(question)
         need_analysis = analysis if need == question else self._analyzer.analyze(need)
         spelled = self._analyzer.spelled(question)
@@ -941,6 +939,16 @@ class FaqIndex:
             spelled=spelled,
             need_spelled=spelled if need == question else self._analyzer.spelled(need),
         )
+        return analysis, need_analysis, situation
+
+    def _judge(
+        self, question: str, order: OrderContext | None
+    ) -> tuple[list[float], Situation, frozenset[int], frozenset[int]]:
+        """Text similarity adjusted by how each document's declared situations fit; then
+        the documents declared not for the situation read, and those whose declared
+        situation the words and the asker's order tell together (a need said and a fact)."""
+        analysis, need_analysis, situation = self._read(question, order)
+        text = self._similarity(analysis)
         # A message the words barely match may still tell a situation an article answers
         # ("still nothing" from a buyer whose order is overdue): only when nothing in it
         # is off-topic or a need no article answers.

@@ -19,10 +19,19 @@ def cue(*patterns: str) -> re.Pattern[str]:
 
 
 # A seller telling they delivered (the order now waits for the buyer's confirmation).
+# What a buyer sends the seller so the goods can be delivered ("I sent him the player ID"):
+# sending it is not a seller delivering.
+# A login or an account sent is the goods, unless it is the buyer's own ("my email").
+_BUYER_SENDS = (
+    r"(?! (?:(?:him|her|them|the seller|seller|the shop) )?(?:(?:the |our |his |her |a )?"
+    r"(?:player|user id|game id|uid|ign|id\b|screenshot|proof|receipt|message|msg|reminder|"
+    r"follow)|(?:my|our) (?:\w+ )?(?:id|details|info|email|e-mail|account|login|number)))"
+)
+
 SELLER_DELIVERED = cue(
     # Not "before I delivered": the refund was asked while the order waited for delivery.
     r"(?<!before )(?<!until )(?<!till )(?:i|we) (?:have |had |already |alrdy |alredy )?"
-    r"(?:delivered|sent|hantar|dah hantar)",
+    r"(?:delivered|sent|hantar|dah hantar)" + _BUYER_SENDS,
     r"(?:after|once|lepas) i (?:deliver|send|sent|delivered|hantar)",
     r"(?:buyer|he|she) (?:has |had )?(?:received|got|dapat|terima)",
     r"delivered (?:the |it|his|her)",
@@ -44,7 +53,7 @@ SELLER_CUES = cue(
     r"the buyer",
     r"(?:a |the )?buyer (?:\w+ )?(?:asked|asks|wants|requested|claims|says|said|did not|didnt|"
     r"hasnt|has not|still)",
-    r"i (?:sent|delivered|gave) (?:him|her|them|the buyer|it to)",
+    r"i (?:sent|delivered|gave)" + _BUYER_SENDS + r" (?:him|her|them|the buyer|it to)",
     r"(?:a |the |my )?buyer (?:\w+ ){0,3}(?:messaged|chatted|texted|pmed|pm|whatsapped|told) me",
     # "buyer clicked refund on an order I delivered": what the buyer did, told by the seller.
     r"(?:a |the |my )?buyer (?:just |already )?(?:clicked|pressed|hit|opened|filed|submitted|"
@@ -156,6 +165,9 @@ RECEIVED_CUES = cue(
 )
 
 EXPIRED_CUES = cue(
+    # The window to pay closed: "the pay button is no longer there".
+    r"(?:pay|payment|bayar) (?:now )?(?:button|option|link) (?:is |was |has )?(?:no longer "
+    r"(?:there|showing|available)|gone|missing|disappeared|hilang|not there|greyed out)",
     r"orders? (?:\w+ )?(?:is |was |has |just |dah |sudah )?"
     r"(?:gone|disappear\w*|vanish\w*|hilang|lesap)",
     # "woke up and it's just vanished from the list".
@@ -248,6 +260,7 @@ NOT_PAID = re.compile(
     r"tidak|without|before)(?: \w+)? ?$"
     # "no money was taken", "nothing was charged", "none of them were paid".
     r"|\b(?:no|nothing|none|neither)(?: of (?:them|it|those|these|(?:the|my) \w+))?"
+    r"(?: (?:money|amount|funds?|charges?|payment|duit|ringgit|rm ?\d+(?:\.\d+)?))?"
     r"(?: (?:was|were|is|are|has been|have been|had been|got|kena))? ?$"
     # "will I be charged for it later": a payment feared or asked about, not made.
     r"|\b(?:will|would|going to|gonna|akan) (?:i |it |we |you |they |he |she )?"
@@ -591,6 +604,14 @@ PAID_OFFLINE = cue(
     r"(?<!my )(?<!a )(?<!the )(?<!from )bank(?:ed)? ?in",
     r"(?:receipt|resit|slip|bukti)",
 )
+# Money the bank holds for a payment: "my bank app shows RM60 pending on hold". Held is
+# taken, as far as the buyer can see.
+BANK_HOLDS = cue(
+    r"(?:bank|card|statement)(?: \w+){0,3} (?:shows?|showing|says|has) (?:\w+ ){0,3}"
+    r"(?:on hold|held|deducted|debited|charged)",
+    r"(?:pending|on hold|held) (?:on|in|by) (?:my |the |our )?(?:bank|card|account)",
+)
+
 # "duit dh tolak": the money deducted ("tolak" is also "refuse", as a card is).
 MONEY_TOLAK = cue(
     r"(?:money|duit|wang|ringgit|baki) (?:\w+ ){0,2}(?:dah |dh |sudah )?(?:tolak|ditolak)"
@@ -639,7 +660,8 @@ WANT_CANCEL_CUES = cue(
     r"(?:dowan|dunwan|dun ?want|don ?want|taknak|tanak)(?: (?:it|this|that|the order|lah|le))?"
     r"(?: (?:already|anymore|dah|liao|d|edi))",
     r"do not want(?! to\b)(?: (?:it|this|them))?(?: anymore)?",
-    r"no longer (?:want|need)",
+    r"no longer (?:want|need|require)",
+    r"(?:do not|dont|no) (?:longer )?require (?:it|this|them|the \w+)",
     r"(?:do not|dont|no) need (?:it|this|them|the order) (?:anymore|any more|lagi)",
     r"tak (?:jadi|nak)",
     r"cheaper elsewhere",
@@ -747,6 +769,11 @@ WANT_OUTCOME_CUES = cue(
 )
 
 WANT_DETAILS_CUES = cue(
+    # What the order page shows, asked for: "the payment date and amount for order K77…".
+    r"(?:payment|order|purchase) (?:date|time|amount)s? (?:and|&|or) (?:the )?(?:date|time|amount|"
+    r"price)",
+    r"(?:cannot|cant|can not|unable to|could not|couldnt) (?:locate|find|see) where (?:these|this|"
+    r"it|they|that) (?:are|is) (?:displayed|shown|listed)",
     r"(?:which|what) page (?:shows|has|lists|tells)",
     # Where the orders placed so far are listed: "where do I see everything I bought".
     r"(?:where|how) (?:do|can|could) i (?:see|find|view|check|look at) (?:all |everything |"

@@ -238,6 +238,7 @@ def read_situation(
         or shown_paid
         or done(cues.PAID_CUES, unless=cues.BOUGHT if failed else None)
         or (not failed and "deduct" in found and done(cues.DEDUCTED))
+        or (not failed and done(cues.BANK_HOLDS))
     )
     # "Before paying I checked ...": the payment came after; the words read as not paid tell
     # the order of events, not an unpaid order.
@@ -251,7 +252,9 @@ def read_situation(
     )
     order_expired = "expire" in found and not goods_expired
     # Paid, and the order expired all the same: the payment is not on the order.
-    shows_unpaid = shows_unpaid or (order_expired and bool(cues.PAID_CUES.search(lowered)))
+    shows_unpaid = shows_unpaid or (
+        order_expired and (paid or bool(cues.PAID_CUES.search(lowered)))
+    )
     # "Paid only one, the other one still in Waiting Payment": two orders, not a payment
     # the order does not show.
     other_unpaid = bool(cues.OTHER_ORDER_UNPAID.search(lowered))
@@ -337,7 +340,8 @@ def read_situation(
             put(RECENT)
         # Money taken half an hour ago is the delay itself; a transfer slip is proof at
         # any age.
-        if cues.PAID_OFFLINE.search(lowered) or (not recent and cues.MONEY_TAKEN.search(lowered)):
+        taken = cues.MONEY_TAKEN.search(lowered) or cues.BANK_HOLDS.search(lowered)
+        if cues.PAID_OFFLINE.search(lowered) or (not recent and taken):
             put(PROOF)
     if cues.REFUND_REJECTED_CUES.search(lowered):
         put(REFUND_REJECTED)

@@ -1065,3 +1065,56 @@ def test_none_of_the_goods_is_not_part_of_them() -> None:
     slots = _slots("seller marked delivered yesterday. my pubg account got 0 UC", set())
     assert NOT_RECEIVED in slots and PARTIAL not in slots
     assert PARTIAL in _slots("seller sent only 3 of the 5 codes", {"partial"})
+
+
+def test_what_a_buyer_sends_the_seller_is_not_a_delivery(index: FaqIndex) -> None:
+    # The player ID a buyer sent so the seller can top up: the speaker is still the buyer.
+    text = "paid RM45 two days ago, I sent him the player ID on KChat, he read it and nothing"
+    slots = index.situation(text).slots
+    assert SELLER not in slots and MARKED_DELIVERED not in slots
+    # A login sent is the goods: a seller who sent it is still the seller.
+    assert (
+        SELLER
+        in index.situation("I sent the login in the chat but my buyer says he never got it").slots
+    )
+
+
+def test_money_said_not_taken_is_no_payment(index: FaqIndex) -> None:
+    text = (
+        "I attempted three times to pay by card. Each attempt ended with a message that the "
+        "payment was not successful, and no amount has been deducted. Kindly advise the causes."
+    )
+    slots = index.situation(text).slots
+    assert PAY_FAILED in slots and PAID not in slots and STATUS_UNPAID not in slots
+
+
+def test_money_the_bank_holds_beside_an_expired_order_is_a_payment_not_shown(
+    index: FaqIndex,
+) -> None:
+    text = "my bank app shows RM60 pending on hold but the order says Expired"
+    slots = index.situation(text).slots
+    assert STATUS_UNPAID in slots and PROOF in slots
+    answer = index.ask(text)
+    assert answer.document is not None and answer.document.id == "paid-status-unpaid"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Order paid yesterday at 3pm and the seller hasn't delivered yet. I no longer require "
+         "the item.", "cancel-paid-order"),
+        ("Finance needs the payment date and amount for my order and I cannot locate where these "
+         "are displayed.", "order-details"),
+        ("The status says paid but I don't see any codes yet. Kindly advise the next step on my "
+         "part.", "paid-what-next"),
+        ("I raised my listing price from RM45 to RM52 this afternoon. One buyer placed an order "
+         "before the change but still hasn't paid. Does he pay the old price or the new one?",
+         "payment-time-limit"),
+    ],
+)  # fmt: skip
+def test_situations_read_in_the_batch_67_to_69_round(
+    index: FaqIndex, question: str, expected: str
+) -> None:
+    answer = index.ask(question)
+    shown = answer.document if answer.answered else None
+    assert shown is not None and shown.id == expected, answer

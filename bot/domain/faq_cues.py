@@ -109,6 +109,11 @@ AUTO_CANCELLED_CUES = cue(
     r"(?! (?:a|an|the|my|this|his|her|orders?)\b)",
     r"(?<!be )cancel\w* (?:by itself|automatically|sendiri)",
 )
+# Asked, not told: "if I just don't deliver, does the order cancel by itself?"
+AUTO_CANCEL_ASKED = cue(
+    r"(?:does|do|will|would|can|could|akan) (?:\w+ ){0,3}(?:auto ?)?cancel\w* "
+    r"(?:by itself|automatically|sendiri)"
+)
 
 # The buyer has confirmed receipt, or has not yet (the order waits for it).
 # Done, not asked about: "clicked confirm", "dah tekan terima", "already confirmed the order".
@@ -691,6 +696,9 @@ BUYER_MISTAKE = cue(
     r"(?:entered|typed|put|gave|keyed in|filled in) (?:in )?(?:the |a |my )?wrong (?:\w+ )?"
     r"(?:id|server|email|number|uid|user ?id|player ?id|account|zone|region)",
     r"(?:tertekan|terbeli|tersalah tekan)",
+    # Bought what one already has: "then remembered my Unifi plan already gives me premium".
+    r"(?:remembered|realised|realized|found out|noticed|lupa) (?:that )?(?:\w+ ){0,6}already "
+    r"(?:gives?|has|have|had|got|includes?|comes? with)",
     r"(?:press|pressed|click|clicked|tap|tapped) (?:\w+ )?(?:order|buy|beli) (?:the )?wrong",
 )
 
@@ -728,6 +736,8 @@ WANT_STATUS_CUES = cue(
     r"(?:see|know|tell|figure out) which (?:ones?|of them) (?:are|is) (?:done|completed|pending|"
     r"delivered|still)",
     r"(?:apa )?maksud (?:status|nya)",
+    # "terangkan setiap satu tu maksudnya apa", "tak faham maksud semua perkataan ni".
+    r"(?:terangkan|faham) (?:\w+ ){0,4}(?:maksud|makna)",
     r"(?:sampai|di|pada|kat) (?:tahap|peringkat) mana",
     r"(?:dah|dh) (?:hantar|sampai|dihantar) ke (?:belum|blm|tak|x)",
     r"(?:see|check|know|tengok|semak) (?:if |whether )?(?:my |the )?order (?:\w+ ){0,2}"
@@ -978,6 +988,11 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:email|id|account|player id|address)",
             r"(?:change|update|edit|tukar) (?:the |my )?"
             r"(?:delivery email|player id|user id|game id|uid|server) (?:\w+ ){0,3}(?:order|after)",
+            r"(?:change|update|edit|tukar|ubah|correct|fix) (?:the |my )?(?:player |user |game )?"
+            r"(?:id|uid|server|email) (?:on|in|of|for) (?:the |my |this )?order",
+            # Tidying the list: "delete old expired orders so they stop showing".
+            r"(?:delete|remove|clear|hide|padam|buang) (?:all )?(?:\w+ ){0,2}(?:old|past|previous|"
+            r"expired|completed|cancelled|lama) (?:\w+ )?orders",
         ),
     ),
     (
@@ -1144,8 +1159,11 @@ WHATEVER_HAPPENED = frozenset({"compensation"})
 # words tell a problem with the order ("how do I redeem it, it says invalid" is about the
 # goods).
 UNLESS_PROBLEM = frozenset(
-    {"use_goods", "withdraw", "report", "fees", "privacy", "limit", "follow"}
+    {"use_goods", "withdraw", "report", "fees", "privacy", "limit", "follow", "review"}
 )
+
+# Cancelling asked in the clause that asks: "to change the quantity, must I cancel first?".
+ASKS_CANCEL = cue(r"cancel\w*", r"batal\w*")
 
 # Clauses that carry the need in a long story: questions and statements of a want.
 NEED_CLAUSE = cue(

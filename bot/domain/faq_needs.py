@@ -277,7 +277,7 @@ def read_situation(
         put(PAY_FAILED)
     if expired:
         put(EXPIRED)
-    if cues.AUTO_CANCELLED_CUES.search(lowered):
+    if cues.AUTO_CANCELLED_CUES.search(lowered) and not cues.AUTO_CANCEL_ASKED.search(lowered):
         put(AUTO_CANCELLED)
     if cues.REFUNDING_CUES.search(lowered):
         put(REFUNDING)
@@ -525,10 +525,19 @@ def read_situation(
             counts = (not problems and REFUND_OPEN not in slots) or bool(
                 cues.NOT_MY_ORDER.search(lowered)
             )
-        elif name in ("other_service", "edit_order") and WANT_CANCEL in read:
+        elif (
+            name in ("other_service", "edit_order")
+            and WANT_CANCEL in read
+            and cues.ASKS_CANCEL.search(need)
+        ):
             # "cancel bulk order not yet paid": a pre-order or a bulk order is cancelled
             # like any other; "to change the quantity, must I cancel first?" asks that.
             counts = False
+        elif name == "edit_order":
+            # Changing one's own order ("edit the player ID on the order I paid for") is
+            # asked of an order of one's own; no article answers it, unless something went
+            # wrong with the order (an order that expired unpaid is no problem to tidy away).
+            counts = not problems - {EXPIRED}
         else:
             counts = name in cues.NEVER_ORDERS or name in cues.WHATEVER_HAPPENED or not own_order
         if counts and cue.search(need):

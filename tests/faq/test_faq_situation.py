@@ -1118,3 +1118,41 @@ def test_situations_read_in_the_batch_67_to_69_round(
     answer = index.ask(question)
     shown = answer.document if answer.answered else None
     assert shown is not None and shown.id == expected, answer
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Went to the CDM this morning and deposited RM60 for a PUBG UC order, slip time says "
+         "10:12am. Now it's 1pm and the order still says Waiting Payment. I still have the slip.",
+         "paid-status-unpaid"),
+        ("paid RM9.90 for Spotify 1 month then remembered my Unifi plan already gives me "
+         "premium. seller hasn't done anything yet", "cancel-paid-order"),
+        ("Buyer paid and then told me in KChat he wants to cancel. I haven't sent anything. If I "
+         "just don't deliver, does the order cancel by itself?", "cancel-paid-order"),
+        ("My order has been on Waiting Delivery since Monday and the seller's chat box is still "
+         "grey.", "not-received-refund"),
+    ],
+)  # fmt: skip
+def test_situations_read_in_the_batch_70_to_72_round(
+    index: FaqIndex, question: str, expected: str
+) -> None:
+    answer = index.ask(question)
+    shown = answer.document if answer.answered else None
+    assert shown is not None and shown.id == expected, answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I typed the wrong player ID on an order I already paid for. Can I edit the ID on the "
+        "order myself?",
+        "Already clicked confirmed received, everything was fine. How do I leave a review for "
+        "the seller?",
+        "How do I delete old expired orders so they stop showing in My Orders?",
+    ],
+)
+def test_needs_beside_an_order_that_went_well_are_declined(index: FaqIndex, question: str) -> None:
+    answer = index.ask(question)
+    assert index.situation(question).uncovered
+    assert not answer.answered, answer

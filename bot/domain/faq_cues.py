@@ -109,10 +109,25 @@ AUTO_CANCELLED_CUES = cue(
     r"(?! (?:a|an|the|my|this|his|her|orders?)\b)",
     r"(?<!be )cancel\w* (?:by itself|automatically|sendiri)",
 )
+# Why a payment failed, asked: "is that because of some limit on my card or what causes
+# it", "just want to understand the first failure".
+WHY_FAILED = cue(
+    r"(?:why|what caused?|reason|understand) (?:\w+ ){0,5}(?:fail\w*|declin\w*|unsuccessful|"
+    r"gagal|error)",
+    r"(?:fail\w*|declin\w*|gagal) (?:\w+ ){0,6}(?:why|what causes? it|what caused it|reason)",
+    r"is (?:that|it|this) because of",
+)
+
+# Cancelling wished for in so many words ("I want to cancel"), not "don't want to be stuck".
+WISH_TO_CANCEL = cue(r"(?:want|wanna|would like|wish|nak|mahu|mau) (?:to )?(?:cancel|batal)")
+
 # Asked, not told: "if I just don't deliver, does the order cancel by itself?"
 AUTO_CANCEL_ASKED = cue(
     r"(?:does|do|will|would|can|could|akan) (?:\w+ ){0,3}(?:auto ?)?cancel\w* "
-    r"(?:by itself|automatically|sendiri)"
+    r"(?:by itself|automatically|sendiri)",
+    # "berapa hari baru order batal sendiri", "got auto cancel after few days, true or not".
+    r"(?:berapa (?:hari|lama)|bila) (?:\w+ ){0,3}(?:batal|cancel)\w* (?:sendiri|automatik)",
+    r"auto ?cancel\w*[\w ,]{0,40}?(?:true or not|betul ke|is it true|right\?)",
 )
 
 # The buyer has confirmed receipt, or has not yet (the order waits for it).
@@ -276,6 +291,7 @@ NOT_PAID = re.compile(
 
 # A payment that did not go through, told without the word "failed".
 PAY_FAILED_CUES = cue(
+    r"(?:transaction|payment|card) (?:was |got |kena |is )?declined",
     r"(?:try|use|cuba|guna) (?:another|a different|other|lain) (?:payment )?(?:method|cara|kaedah)",
     r"(?:kept|keeps|keep) (?:spinning|loading|failing|fail)",
     # "the payment fails every time", "it cannot be processed".
@@ -345,6 +361,8 @@ PAID_CUES = cue(
     r"payed",
     # Not "dah cuba bayar" (tried to pay), nor "it just said payment unsuccessful".
     r"(?:after|since) (?:my|the) payment",
+    # Nor "he suggested I just transfer him": a way to pay proposed, not taken.
+    r"(?<!suggested i )(?<!suggests i )(?<!suggest i )(?<!me to )(?<!should )(?<!could )"
     r"(?:dah|dh|sudah|telah|udah|baru|just) (?:(?!cuba|try|tried|nak|mahu|mau|want|said|says|say)"
     r"\w+ )?(?:bayar\w*|membayar|pay(?:ed|ing)?|transfer\w*)",
     r"pay(?:ed)? (?:already|liao|d|dy|oredi)",
@@ -553,7 +571,9 @@ PARTIAL_CUES = cue(
     r"four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|sixty|hundred|half)",
     r"(?:did|sent|send|sends|delivered|deliver|gave|give|gives|got|received) "
     r"(?:\d+(?! ?(?:hours?|hrs?|h|days?|minutes?|mins?|jam|hari|weeks?|messages?|msgs?|times?|"
-    r"reminders?|emails?|texts?|chats?|contact))|half|some|part)"
+    # Not Manglish "got some auto cancel one" (there is an automatic cancel).
+    r"reminders?|emails?|texts?|chats?|contact))|half|"
+    r"some(?! (?:auto|kind|sort|issue|problem|rule|policy|system|thing|news|reply|response))|part)"
     r"(?: of| out of)?",
     # An amount of money out of another: "RM20 back out of RM50".
     r"(?:rm ?|\$)\d+ (?:\w+ ){0,2}(?:out of|daripada|from) (?:rm ?|\$)?\d+",
@@ -952,6 +972,8 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:set ?up|turn on|enable|configure) (?:\w+ )?(?:auto|automatic|instant) "
             r"(?:delivery|deliveries)",
             r"how many listings",
+            r"(?:put|combine|group|merge) (?:\w+ ){0,3}(?:under|into|in) (?:one|a single|the same) "
+            r"listing",
             r"(?:my|the) (?:shop|store) (?:settings?|mode|name|page|status|profile)",
             r"(?:holiday|vacation|away) mode",
             r"list (?:an|a|my) (?:item|product)",
@@ -1128,6 +1150,16 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("review", cue(r"reviews?", r"ratings?", r"feedback score")),
+    # Investigating or punishing the other side: "check the code history and tell who's
+    # lying", "will Kaleoz punish him". ("Who is right" is often what an article rules on.)
+    (
+        "judge",
+        cue(
+            r"(?:tell|find out|decide|say) who(?:s| is| was) (?:lying|telling the truth)",
+            r"(?:punish|penali[sz]e|ban|blacklist|suspend|sanction)\w* (?:him|her|them|the seller|"
+            r"the buyer|this seller|this buyer|that seller|that buyer)",
+        ),
+    ),
     (
         "compensation",
         cue(
@@ -1154,7 +1186,7 @@ NOT_MY_ORDER = cue(
 NEVER_ORDERS = frozenset({"other_site", "assistant", "outage", "hours"})
 # Needs no article answers whatever happened to the order: more than the order's money
 # back (interest, compensation for a late refund).
-WHATEVER_HAPPENED = frozenset({"compensation"})
+WHATEVER_HAPPENED = frozenset({"compensation", "judge"})
 # Needs that follow a purchase without anything gone wrong with it: they count unless the
 # words tell a problem with the order ("how do I redeem it, it says invalid" is about the
 # goods).

@@ -275,13 +275,17 @@ def read_situation(
     # "expired, cant pay": the payment window closed, the payment did not fail.
     if failed and not paid and not (expired and "cannot_pay" in found):
         put(PAY_FAILED)
+    elif retried and cues.WHY_FAILED.search(need):
+        # Paid another way, and asking why the first attempt failed: the failure is the
+        # question ("tried again with Boost and it went through; what causes the first?").
+        put(PAY_FAILED)
     if expired:
         put(EXPIRED)
     if cues.AUTO_CANCELLED_CUES.search(lowered) and not cues.AUTO_CANCEL_ASKED.search(lowered):
         put(AUTO_CANCELLED)
     if cues.REFUNDING_CUES.search(lowered):
         put(REFUNDING)
-    if cues.REFUND_OPEN_CUES.search(lowered):
+    if done(cues.REFUND_OPEN_CUES):
         put(REFUND_OPEN)
         # "asked for a refund ... seller rejected it".
         if "reject" in found:
@@ -508,6 +512,15 @@ def read_situation(
         # "I redeemed it and the balance is in my wallet": telling that all went well,
         # with nothing asked, is asking what is left to do.
         read.append(WANT_NEXT)
+    if (
+        cues.AUTO_CANCEL_ASKED.search(lowered)
+        and NOT_RECEIVED in slots
+        and not cues.WISH_TO_CANCEL.search(lowered)
+        and not (SELLER in slots and cues.BUYER_WANTS_CANCEL.search(lowered))
+    ):
+        # Whether an order nobody delivers cancels by itself, and where the money goes:
+        # what happens to it, not a wish to cancel it.
+        read = [slot for slot in read if slot != WANT_CANCEL] + [WANT_OUTCOME]
     for slot in read:
         put(slot, _WANT_WEIGHT)
     # A need no article answers counts when it is what is asked, and when the words do
@@ -532,6 +545,10 @@ def read_situation(
         ):
             # "cancel bulk order not yet paid": a pre-order or a bulk order is cancelled
             # like any other; "to change the quantity, must I cancel first?" asks that.
+            counts = False
+        elif name == "listing" and WANT_PRICE in read and {EXPIRED, UNPAID} & slots.keys():
+            # "his order expired; if I change my listing price, does his new order follow
+            # it": which price an order pays, which an article answers.
             counts = False
         elif name == "edit_order":
             # Changing one's own order ("edit the player ID on the order I paid for") is

@@ -1156,3 +1156,61 @@ def test_needs_beside_an_order_that_went_well_are_declined(index: FaqIndex, ques
     answer = index.ask(question)
     assert index.situation(question).uncovered
     assert not answer.answered, answer
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Kalau penjual tak hantar langsung, berapa hari baru order batal sendiri dan duit dapat "
+         "balik?", "not-received-refund"),
+        ("Paid last Friday, order still Waiting Delivery. My friend say got some auto cancel after "
+         "few days one, true or not? If auto cancel then the money go where? I don't want kena "
+         "stuck with balance inside the site only.", "not-received-refund"),
+        ("My debit card failed three times at checkout. The seller suggested I just transfer him "
+         "directly by DuitNow. I'd rather pay through Kaleoz. Why does the payment keep failing?",
+         "payment-failed"),
+        ("Got 'transaction declined' twice with my debit card, is that because of some limit on "
+         "my card? I tried again with Boost and that went through, the seller already sent the "
+         "PIN and it works. Just want to understand the first failure.", "payment-failed"),
+        ("Three orders in my list and one of them says Refunding, I never asked for a refund on "
+         "anything.", "track-order-status"),
+        ("Buyer's order expired and now he wants the old price. If I change my listing price now, "
+         "does his new order follow the new price?", "payment-time-limit"),
+    ],
+)  # fmt: skip
+def test_situations_read_in_the_batch_73_to_75_round(
+    index: FaqIndex, question: str, expected: str
+) -> None:
+    answer = index.ask(question)
+    shown = answer.document if answer.answered else None
+    assert shown is not None and shown.id == expected, answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Buyer says the code I sent is invalid, but it worked when I checked it. Can Kaleoz check "
+        "the code history and tell who's lying?",
+        "One code was used, we agreed he'd give me RM20 back, now he rejected the refund. Will "
+        "Kaleoz punish him for this?",
+        "Listing a gift card in RM10, RM30 and RM50 versions - how do I put all three under one "
+        "listing?",
+        # Still the listing, with no order whose price is asked.
+        "can I change the price of my listing after someone ordered",
+    ],
+)
+def test_judging_the_other_side_and_running_a_listing_are_declined(
+    index: FaqIndex, question: str
+) -> None:
+    assert index.situation(question).uncovered
+    assert not index.ask(question).answered
+
+
+def test_who_is_right_is_still_what_an_article_rules_on(index: FaqIndex) -> None:
+    text = (
+        "A customer's order expired before he paid, then I updated my prices, now he's "
+        "demanding the old price on his new order. Who's right here?"
+    )
+    assert not index.situation(text).uncovered
+    answer = index.ask(text)
+    assert answer.document is not None and answer.document.id == "payment-time-limit"

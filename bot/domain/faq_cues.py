@@ -136,7 +136,9 @@ CONFIRMED_CUES = cue(
     r"(?:(?:clicked|pressed|tapped|tertekan|terklik)|(?:dah|sudah|already|accidentally|accident|"
     r"terlanjur|tersilap|mistakenly|i|he|she|buyer) (?:click|press|tekan|klik|tap)\w*) (?:on )?"
     r"(?:the )?(?:confirm\w*|terima|received|receive)",
-    r"confirmed (?:receive|received|receipt|terima)",
+    # Not the button's name: "a big Confirmed received button staring at me".
+    r"confirmed (?:receive|received|receipt|terima)"
+    r"(?!\W{0,2} ?(?:button|btn|option|butang|tab|link))",
     r"(?:i|he|she|buyer|already|dah|sudah) (?:has |have |had )?(?:already )?confirmed "
     r"(?:the |my |this )?(?:order|receipt|it|delivery)",
     r"(?:buyer|he|she) (?:has |had )?(?:already )?confirmed",
@@ -238,7 +240,9 @@ NOT_SENT_CUES = cue(
     r"no delivery",
     r"gone (?:silent|quiet|missing)",
     r"still (?:nothing|no item|no items|"
-    r"waiting(?! (?:for )?(?:payment|(?:my |your |the |buyers? )?confirm\w*)))",
+    # Not waiting for a step of paying: "still waiting for the OTP from my BCA app".
+    r"waiting(?! (?:for )?(?:payment|(?:my |your |the |buyers? )?confirm\w*|(?:the |my |an? )?"
+    r"(?:otp|tac|bank|approval|salary|gaji))))",
     r"(?:until now|till now|til now|sampai sekarang|sampai harini|hingga kini),? (?:still )?"
     r"(?:nothing|no|takde|tiada|tak dapat|belum|x dapat)\b",
     r"undelivered",
@@ -401,6 +405,7 @@ BOUGHT = cue(r"bought", r"purchased", r"dah beli", r"topped up")
 
 # Not paying, said outright.
 UNPAID_CUES = cue(
+    r"(?:hadnt|havent|hasnt|didnt|did not|had not|have not|not|belum) (?:yet )?managed to pay",
     r"(?:didnt|did not|havent|have not|hasnt|not|nt|never|nvr|belum|blm|tak|x|forgot to|lupa) "
     r"(?:yet )?"
     r"(?:sempat |sempat nak |get to |got to |manage to |managed to |have time to |had time to )?"
@@ -548,7 +553,7 @@ LESS_THAN_ORDERED = re.compile(
     r"topped up|top up)\b[^.?!]{0,30}?"
     r"\b(?:rm ?|\$)?(\d+(?:\.\d+)?)\b(?: \w+){0,3}?,? (?:but|tapi|tp|whereas|padahal|sedangkan) "
     r"(?:i |saya |aku |we )?(?:order|ordered|beli|bought|paid for|bayar|purchased|pesan)"
-    r"(?: \w+){0,2}? (?:rm ?|\$)?(\d+(?:\.\d+)?)\b"
+    r"(?: \w+){0,4}? (?:rm ?|\$)?(\d+(?:\.\d+)?)\b"
 )
 
 # "beli kod RM30, hok sampai kod RM10 je", "bought RM50, got RM20": the amount bought told
@@ -615,7 +620,9 @@ PAID_RECENTLY = cue(
     r"(?:mins?|minutes?|minit)",
     r"(?:half an?|an|one|1|a|1\.5|two|2) ?(?:hours?|hrs?|hr|jam)\b",
     r"(?:just|baru(?: je| sahaja| saja)?) (?:\w+ )?(?:paid|pay|bayar|made (?:the )?payment)",
-    r"(?:paid|bayar|payment) (?:\w+ ){0,2}(?:just now|tadi|a moment ago|earlier today)",
+    # Not "still showed waiting payment and then just now it changed": the status's change.
+    r"(?<!waiting )(?:paid|bayar|payment) (?:\w+ ){0,2}"
+    r"(?:just now|tadi|a moment ago|earlier today)",
 )
 
 # A payment the buyer can prove outside the site: a transfer at a bank, an ATM or a CDM,
@@ -799,6 +806,11 @@ WANT_OUTCOME_CUES = cue(
 )
 
 WANT_DETAILS_CUES = cue(
+    # "he can't find his order ID, he doesn't know where the order page is".
+    r"(?:cant|cannot|can not|dont know|doesnt know|do not know|does not know|tak tahu|tak jumpa) "
+    r"(?:how to |where to )?(?:find|locate|where|see) (?:is )?(?:his |her |my |the |their )?order "
+    r"(?:id|number|page|no)",
+    r"where (?:the |his |her |my )?order page is",
     # What the order page shows, asked for: "the payment date and amount for order K77…".
     r"(?:payment|order|purchase) (?:date|time|amount)s? (?:and|&|or) (?:the )?(?:date|time|amount|"
     r"price)",
@@ -930,6 +942,8 @@ REFUND_WHERE_CUES = cue(
     r"tak ada|takde|tiada|x ada|hilang|tak keluar)",
     r"(?:cant see|cannot see|can not see|dont see|cant find|cannot find|tak nampak|tak jumpa) "
     r"(?:any |the |a |an )?(?:request )?refund",
+    r"how (?:do i |can i |to |should i |do we )?(?:manually )?"
+    r"(?:request|apply for|submit|file|raise) (?:a |the |my |for )?refund",
     r"where (?:got|is|to find|can i find|do i find) (?:the )?(?:refund |request )?button",
     # "macam mana nak minta duit balik": how to ask for the money back.
     r"(?:macam mana|mcm mana|camne|bagaimana|cara) (?:nak |untuk |hendak |mahu )?(?:minta|mohon|"
@@ -1142,7 +1156,8 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"verify my account",
             r"kyc",
             # Not the bank's OTP for a payment: that is paying.
-            r"(?<!bank )(?<!card )otp(?! (?:from|for|by) (?:my |the )?(?:bank|card|payment))",
+            r"(?<!bank )(?<!card )otp"
+            r"(?! (?:from|for|by) (?:my |the )?(?:\w+ )?(?:bank|card|payment|app))",
             r"tac code",
             r"i (?:cannot|cant|can not|am unable to|tak boleh|tak dapat) log ?in",
             r"log ?in (?:problem|issue|error)",
@@ -1213,6 +1228,14 @@ NEED_CLAUSE = cue(
     r"macam mana",
     r"mcm mana",
     r"bila",
+)
+
+# The goods named as never come ("never got my item"), as opposed to "nothing came back"
+# on a Refunding order (the refund's money).
+GOODS_NEVER_CAME = cue(
+    r"(?:never|not|didnt|havent|hasnt|belum|blm|tak|x) (?:yet )?(?:got|get|gotten|received|receive|"
+    r"dapat|terima|sampai)\w* (?:my |the |any |his |her |our )?(?:item|items|code|codes|key|keys|"
+    r"goods|product|account|login|diamonds|uc|pin|pins|barang|kod|top ?up)\b",
 )
 
 # A point between digits is a decimal ("RM1.56"), not a sentence's end.

@@ -305,7 +305,8 @@ def read_situation(
     # the goods missing.
     # Nor has a payment that failed: "the OTP didn't come" is not the goods.
     # Nor, on an order shown as Refunding, is "nothing came back" (the refund's money).
-    if not {UNPAID, PAY_FAILED, REFUNDING} & slots.keys() and (
+    goods_never_came = REFUNDING in slots and bool(cues.GOODS_NEVER_CAME.search(lowered))
+    if (goods_never_came or not {UNPAID, PAY_FAILED, REFUNDING} & slots.keys()) and (
         "not_received" in found
         or "nothing" in found
         or cues.NOT_SENT_CUES.search(lowered)
@@ -385,7 +386,7 @@ def read_situation(
         else:
             put(WRONG)
     # "only one arrived": part of the goods came, which is not the goods received.
-    if (complete or cues.RECEIVED_CUES.search(lowered)) and not {
+    if (complete or done(cues.RECEIVED_CUES)) and not {
         NOT_RECEIVED,
         PARTIAL,
     } & slots.keys():

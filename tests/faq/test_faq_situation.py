@@ -1214,3 +1214,43 @@ def test_who_is_right_is_still_what_an_article_rules_on(index: FaqIndex) -> None
     assert not index.situation(text).uncovered
     answer = index.ask(text)
     assert answer.document is not None and answer.document.id == "payment-time-limit"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("yesterday I paid using Touch n Go and the money was deducted already but on the website "
+         "it still showed waiting payment and then just now it changed to expired so where did my "
+         "money go", "paid-status-unpaid"),
+        ("the code they gave me is for a RM50 card but I ordered and paid for the RM100 one",
+         "not-as-described"),
+        ("never got my item and after 3 days the status changed to Refunding by itself, I didn't "
+         "ask for any refund", "not-received-refund"),
+        ("my buyer hasn't paid yet, the order is just sitting in Waiting Payment, do I need to do "
+         "anything", "payment-time-limit"),
+        ("My order expired while I was still waiting for the OTP from my BCA app, I hadn't managed "
+         "to pay yet.", "payment-time-limit"),
+        ("He sent the code but Riot said it is for a different region. The order is showing "
+         "Waiting Confirmation and there is a big Confirmed received button staring at me. My "
+         "friend said just click it. Should I?", "not-as-described"),
+        ("My buyer says he can't find his order ID to send me, he doesn't know where the order "
+         "page is.", "order-details"),
+        ("how to reqest refnd for paid ordr, seller havnt deliver yet", "request-refund"),
+    ],
+)  # fmt: skip
+def test_situations_read_in_the_batch_76_to_78_round(
+    index: FaqIndex, question: str, expected: str
+) -> None:
+    answer = index.ask(question)
+    shown = answer.document if answer.answered else None
+    assert shown is not None and shown.id == expected, answer
+
+
+def test_a_button_named_is_not_pressed(index: FaqIndex) -> None:
+    text = (
+        "The order shows Waiting Confirmation and there is a big Confirmed received button "
+        "staring at me, should I press it"
+    )
+    slots = index.situation(text).slots
+    assert CONFIRMED not in slots and MARKED_DELIVERED in slots
+    assert CONFIRMED in index.situation("I already confirmed received yesterday").slots

@@ -18,16 +18,16 @@ def cue(*patterns: str) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(patterns) + r")\b")
 
 
-# A seller telling they delivered (the order now waits for the buyer's confirmation).
 # What a buyer sends the seller so the goods can be delivered ("I sent him the player ID"):
-# sending it is not a seller delivering.
-# A login or an account sent is the goods, unless it is the buyer's own ("my email").
+# sending it is not a seller delivering. A login or an account sent is the goods, unless it
+# is the buyer's own ("my email").
 _BUYER_SENDS = (
     r"(?! (?:(?:him|her|them|the seller|seller|the shop) )?(?:(?:the |our |his |her |a )?"
     r"(?:player|user id|game id|uid|ign|id\b|screenshot|proof|receipt|message|msg|reminder|"
     r"follow)|(?:my|our) (?:\w+ )?(?:id|details|info|email|e-mail|account|login|number)))"
 )
 
+# A seller telling they delivered (the order now waits for the buyer's confirmation).
 SELLER_DELIVERED = cue(
     # Not "before I delivered": the refund was asked while the order waited for delivery.
     r"(?<!before )(?<!until )(?<!till )(?:i|we) (?:have |had |already |alrdy |alredy )?"
@@ -109,17 +109,6 @@ AUTO_CANCELLED_CUES = cue(
     r"(?! (?:a|an|the|my|this|his|her|orders?)\b)",
     r"(?<!be )cancel\w* (?:by itself|automatically|sendiri)",
 )
-# Why a payment failed, asked: "is that because of some limit on my card or what causes
-# it", "just want to understand the first failure".
-WHY_FAILED = cue(
-    r"(?:why|what caused?|reason|understand) (?:\w+ ){0,5}(?:fail\w*|declin\w*|unsuccessful|"
-    r"gagal|error)",
-    r"(?:fail\w*|declin\w*|gagal) (?:\w+ ){0,6}(?:why|what causes? it|what caused it|reason)",
-    r"is (?:that|it|this) because of",
-)
-
-# Cancelling wished for in so many words ("I want to cancel"), not "don't want to be stuck".
-WISH_TO_CANCEL = cue(r"(?:want|wanna|would like|wish|nak|mahu|mau) (?:to )?(?:cancel|batal)")
 
 # Asked, not told: "if I just don't deliver, does the order cancel by itself?"
 AUTO_CANCEL_ASKED = cue(
@@ -304,6 +293,15 @@ PAY_FAILED_CUES = cue(
     r"(?:cannot|can not|could not|couldnt|cant) be processed",
     # "my balance is definitely sufficient": enough money said against a payment refused.
     r"(?:balance|funds|baki) (?:is |are )?(?:\w+ )?(?:sufficient|enough|cukup)",
+)
+
+# Why a payment failed, asked: "is that because of some limit on my card or what causes
+# it", "just want to understand the first failure".
+WHY_FAILED = cue(
+    r"(?:why|what caused?|reason|understand) (?:\w+ ){0,5}(?:fail\w*|declin\w*|unsuccessful|"
+    r"gagal|error)",
+    r"(?:fail\w*|declin\w*|gagal) (?:\w+ ){0,6}(?:why|what causes? it|what caused it|reason)",
+    r"is (?:that|it|this) because of",
 )
 
 # "my tng payment keep tak jadi", "bayaran tak berjaya": "tak jadi" of a payment is one
@@ -702,6 +700,9 @@ WANT_CANCEL_CUES = cue(
     r"(?:remove|delete|clear) (?:it|this|that|the|my) (?:\w+ )?order",
     r"(?:buang|padam) (?:order|pesanan)",
 )
+
+# Cancelling wished for in so many words ("I want to cancel"), not "don't want to be stuck".
+WISH_TO_CANCEL = cue(r"(?:want|wanna|would like|wish|nak|mahu|mau) (?:to )?(?:cancel|batal)")
 
 # The buyer's own slip ("ordered the wrong denomination", "accidentally bought two",
 # "tersalah beli"): the goods are what was ordered, the order is what is wrong. Asked

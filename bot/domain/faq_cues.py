@@ -481,6 +481,11 @@ WAITING_DELIVERY_CUES = cue(r"waiting (?:for )?delivery", r"menunggu penghantara
 
 WRONG_CUES = cue(
     r"rather than",
+    # "Seller hantar Celcom PIN but I beli Digi": one thing sent, another bought.
+    r"(?:sent|send|hantar|gave|bagi) (?:\w+ ){1,3}(?:but|tapi|tp) (?:i |saya |aku )?"
+    r"(?:beli|bought|ordered|order|pesan) (?:\w+ )?(?!rm ?\d|\$\d|\d)\w+",
+    # "PIN tu dah pernah digunakan": used before.
+    r"(?:dah|sudah|telah) pernah (?:digunakan|diguna|guna|dipakai|redeem)",
     # "it turned out to be the basic plan", not "turns out my brother bought it himself".
     r"(?<!if it )(?<!if )turn(?:s|ed)? out (?:to be|it(?:s| is| was)|that it|they (?:are|were))",
     r"instead of",
@@ -589,7 +594,8 @@ PARTIAL_CUES = cue(
     r"(?:is|are|was|were) missing (?:the |some |a |an |\d+)",
     r"the (?:other|remaining|rest)(?! (?:\w+ )?(?:orders?|users?|people|buyers?|sellers?|"
     r"customers?|members?|person)\b)",
-    r"(?:separuh|sebahagian|sikit je|baki)",
+    # Not "baki sama je macam semalam": the game's balance, unchanged.
+    r"(?:separuh|sebahagian|sikit je|baki(?! (?:sama|masih|dalam|akaun|account|game|uc|diamond)))",
     r"half(?! (?:an )?(?:hour|hr|jam|day|hari|way))",
 )
 
@@ -846,6 +852,8 @@ WHERE = cue(
 )
 
 WANT_CONFIRM_CUES = cue(
+    # "jangan confirm dulu kan?": not confirming yet, asked.
+    r"(?:jangan|jgn|don'?t|do not|dont) (?:\w+ )?confirm\w* (?:dulu|lagi|yet|first)",
     r"(?:should|shud|shld|patut|can|boleh) i (?:\w+ )?(?:the )?confirm\w*",
     r"(?:press|click|tekan|klik) (?:the )?confirm\w* (?:now|yet|dulu|sekarang|or wait)",
     # "tekan confirm ke, atau tunggu dulu": confirm at once, or wait.
@@ -936,7 +944,9 @@ WANT_MONEY_CUES = cue(
 # Where and how to ask for a refund on the site ("request refund button missing", "cannot
 # see where to request it"): the manual request's steps and its one-hour wait.
 REFUND_WHERE_CUES = cue(
-    r"(?:request|refund|claim) (?:refund )?(?:button|option|link|butang|tab)",
+    r"(?:request|refund|claim|return) (?:refund )?(?:button|option|link|butang|tab)",
+    # "on Shopee I can just click return, here how?": another shop's return is a refund.
+    r"(?:click|press|tekan|klik) (?:\w+ )?return\b",
     r"where (?:do i |can i |to |should i |is the )?(?:request|apply for|submit|file|click|ask for)"
     r" (?:a |the |my |for )?(?:refund|it|one|money back)\b",
     r"refund (?:\w+ ){0,2}(?:missing|not there|not showing|not appearing|greyed|grayed|disabled|"

@@ -1254,3 +1254,22 @@ def test_a_button_named_is_not_pressed(index: FaqIndex) -> None:
     slots = index.situation(text).slots
     assert CONFIRMED not in slots and MARKED_DELIVERED in slots
     assert CONFIRMED in index.situation("I already confirmed received yesterday").slots
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Seller kata dah top up, status pun dah bertukar jadi Waiting Confirmation. Tapi anak "
+         "saya check pagi tadi, UC tak masuk pun, baki sama je macam semalam. Apa yang saya patut "
+         "buat?", "marked-delivered-not-received"),
+        ("Seller hantar Celcom PIN but I beli Digi, jangan confirm dulu kan?", "not-as-described"),
+        ("Seller hantar PIN TNG RM50 tapi bila saya reload, keluar mesej PIN tu dah pernah "
+         "digunakan.", "not-as-described"),
+    ],
+)  # fmt: skip
+def test_situations_read_in_the_batch_79_to_81_round(
+    index: FaqIndex, question: str, expected: str
+) -> None:
+    answer = index.ask(question)
+    shown = answer.document if answer.answered else None
+    assert shown is not None and shown.id == expected, answer

@@ -108,6 +108,8 @@ AUTO_CANCELLED_CUES = cue(
     r"(?:cancel|cancelled|canceled|batal|dibatalkan)(?: by itself| automatically| sendiri)?"
     r"(?! (?:a|an|the|my|this|his|her|orders?)\b)",
     r"(?<!be )cancel\w* (?:by itself|automatically|sendiri)",
+    # "after 3 days system cancel d".
+    r"system (?:auto ?)?(?:cancel|cancelled|canceled|batal|batalkan)\w*",
 )
 
 # Asked, not told: "if I just don't deliver, does the order cancel by itself?"
@@ -347,6 +349,7 @@ ORDER_SHOWS_PAID = cue(
     r"(?:order|status|page) (?:\w+ ){0,2}(?:showed|shown|became|changed to|turned|"
     r"(?:also|already|now|dah|dh) (?:show|shows|say|says|is)) (?:as |to )?paid",
     r"(?:show|shows|say|says) (?:as )?paid (?:dy|already|liao|oredi|dah|d)\b",
+    r"(?:the |my )?order (?:page )?(?:shows|is showing|says) (?:as )?paid\b",
 )
 
 # "Charged it back up", "charged my phone": a battery, not a payment.
@@ -484,6 +487,10 @@ WRONG_CUES = cue(
     # "Seller hantar Celcom PIN but I beli Digi": one thing sent, another bought.
     r"(?:sent|send|hantar|gave|bagi) (?:\w+ ){1,3}(?:but|tapi|tp) (?:i |saya |aku )?"
     r"(?:beli|bought|ordered|order|pesan) (?:\w+ )?(?!rm ?\d|\$\d|\d)\w+",
+    # "profil kongsi je, bukan akaun penuh macam yang ditulis dalam iklan".
+    r"bukan (?:\w+ ){0,3}(?:macam|seperti) (?:yang )?(?:ditulis|tertulis|dalam iklan|dalam listing|"
+    r"diiklankan|diiklan)",
+    r"(?:tak|tidak|x) sama (?:macam|dengan|seperti) (?:\w+ )?(?:iklan|listing)",
     # "PIN tu dah pernah digunakan": used before.
     r"(?:dah|sudah|telah) pernah (?:digunakan|diguna|guna|dipakai|redeem)",
     # "it turned out to be the basic plan", not "turns out my brother bought it himself".
@@ -593,7 +600,8 @@ PARTIAL_CUES = cue(
     r"missing (?:items?|ones|parts?|\d+)",
     r"(?:is|are|was|were) missing (?:the |some |a |an |\d+)",
     r"the (?:other|remaining|rest)(?! (?:\w+ )?(?:orders?|users?|people|buyers?|sellers?|"
-    r"customers?|members?|person)\b)",
+    r"customers?|members?|person|websites?|sites?|platforms?|apps?|shops?|stores?|marketplaces?|"
+    r"day|days|time|week|night|side|way)\b)",
     # Not "baki sama je macam semalam": the game's balance, unchanged.
     r"(?:separuh|sebahagian|sikit je|baki(?! (?:sama|masih|dalam|akaun|account|game|uc|diamond)))",
     r"half(?! (?:an )?(?:hour|hr|jam|day|hari|way))",
@@ -747,7 +755,7 @@ PRICE_CHANGE_CUES = cue(
 
 # "will the order be cancelled" asks what happens, not to cancel.
 PASSIVE_CANCEL = cue(
-    r"(?:be|been|get|gets|got|kena|is|auto) (?:auto ?)?cancel\w*",
+    r"(?:be|been|get|gets|got|kena|is|auto|system) (?:auto ?)?cancel\w*",
     # "pay before it cancels": what happens, not a wish to cancel.
     r"before (?:it|the order|my order|order) (?:\w+ )?cancel\w*",
     # "I'm scared it will cancel": the order cancelling itself, feared, not wished.
@@ -1081,7 +1089,8 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "outage",
         cue(
-            r"is (?:\w+ ){1,2}down",
+            # Not "the order timer is ticking down" (spelled: "the order time is tick down").
+            r"(?<!timer )(?<!time )(?<!clock )is (?!tick|count|wind|going)(?:\w+ ){1,2}down",
             r"(?:whatsapp|telegram|facebook|google|gmail) down",
             # The app's notifications: "kchat notification x keluar kat phone".
             r"notifications? (?:\w+ ){0,3}(?:x|tak|not|no|never|doesnt|dont|didnt|cannot|cant) "
@@ -1219,6 +1228,9 @@ WHATEVER_HAPPENED = frozenset({"compensation", "judge"})
 UNLESS_PROBLEM = frozenset(
     {"use_goods", "withdraw", "report", "fees", "privacy", "limit", "follow", "review"}
 )
+
+# A need named before and asked for by a pronoun: "how do I claim it?".
+ASKS_FOR_IT = cue(r"(?:claim|get|apply for|request|ask for|receive) (?:it|this|that|one)\b")
 
 # Cancelling asked in the clause that asks: "to change the quantity, must I cancel first?".
 ASKS_CANCEL = cue(r"cancel\w*", r"batal\w*")

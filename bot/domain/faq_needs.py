@@ -354,7 +354,12 @@ def read_situation(
         before = lowered[max(0, match.start() - 24) : match.start()]
         # "has not pressed confirm": the order waits for the buyer's confirmation.
         put(MARKED_DELIVERED if cues.NOT_CONFIRMED.search(before) else CONFIRMED)
-    if "confirm_received" in found and MARKED_DELIVERED not in slots:
+    # "he's asking whether he should confirm the order": asked, not done.
+    if (
+        "confirm_received" in found
+        and MARKED_DELIVERED not in slots
+        and not cues.WANT_CONFIRM_CUES.search(need)
+    ):
         put(CONFIRMED)
     if CONFIRMED in slots and cues.STILL_UNCONFIRMED.search(lowered):
         # "first order I clicked confirm ... this one still waiting confirmation": the
@@ -533,7 +538,12 @@ def read_situation(
         # A confirmed order has no delivery to be late: "confirmed 3 days ago, my sales
         # money still not in" tells the wait, not a problem with the order.
         problems -= {LATE}
-    own_order = len(problems) >= 2 or bool({PAID, RECEIVED, CONFIRMED} & slots.keys())
+    # Asking whether to confirm received is asking about an order of one's own too.
+    own_order = (
+        len(problems) >= 2
+        or bool({PAID, RECEIVED, CONFIRMED} & slots.keys())
+        or WANT_CONFIRM in read
+    )
     for name, cue in cues.UNCOVERED_CUES:
         if name in cues.UNLESS_PROBLEM:
             counts = (not problems and REFUND_OPEN not in slots) or bool(
@@ -558,7 +568,10 @@ def read_situation(
             counts = not problems - {EXPIRED}
         else:
             counts = name in cues.NEVER_ORDERS or name in cues.WHATEVER_HAPPENED or not own_order
-        if counts and cue.search(need):
+        # "The seller said I can claim compensation. How do I claim it?": the need asked
+        # for is named in the sentence before.
+        referred = name in cues.WHATEVER_HAPPENED and bool(cues.ASKS_FOR_IT.search(need))
+        if counts and (cue.search(need) or (referred and cue.search(lowered))):
             put(UNCOVERED + name)
 
     # Goods told as come ("not as described", "received it", "I confirmed") cannot be of an

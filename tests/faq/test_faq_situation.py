@@ -1273,3 +1273,38 @@ def test_situations_read_in_the_batch_79_to_81_round(
     answer = index.ask(question)
     shown = answer.document if answer.answered else None
     assert shown is not None and shown.id == expected, answer
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Buyer says the diamonds I sent are fewer than he ordered, I sent 86 instead of 172. He's "
+         "asking whether he should confirm the order while I sort it out.", "not-as-described"),
+        ("clicked pay, card rejected, tried again, rejected AGAIN, and the order timer is ticking "
+         "down, I'm panicking", "payment-failed"),
+        ("Dah bayar RM60 untuk akaun Netflix sebulan, tapi penjual bagi profil kongsi je, bukan "
+         "akaun penuh macam yang ditulis dalam iklan.", "not-as-described"),
+        ("Dear team, I've received the Xbox Game Pass code and it redeemed correctly on my "
+         "account. Everything looks fine on my end.", "confirmed-received"),
+        ("I bought an e-book bundle and paid with Touch n Go, the payment went through and the "
+         "order shows as paid. But nothing else happened? I'm not sure if I'm supposed to do "
+         "something or just wait.", "paid-what-next"),
+        ("For a reseller, is it okay to confirm received before I've tested every code in the "
+         "batch?", "confirmed-received"),
+    ],
+)  # fmt: skip
+def test_situations_read_in_the_batch_82_to_84_round(
+    index: FaqIndex, question: str, expected: str
+) -> None:
+    answer = index.ask(question)
+    shown = answer.document if answer.answered else None
+    assert shown is not None and shown.id == expected, answer
+
+
+def test_compensation_asked_for_by_a_pronoun_is_declined(index: FaqIndex) -> None:
+    text = (
+        "The seller said I can claim compensation from Kaleoz because his delivery was late. "
+        "How do I claim it?"
+    )
+    assert index.situation(text).uncovered
+    assert not index.ask(text).answered

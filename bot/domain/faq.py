@@ -314,7 +314,8 @@ _ORDER_ID = re.compile(r"#?\bk(?:(?=[a-z]{0,9}\d)[a-z0-9]{5,10}|x{5,10})\b")
 _SPACE = re.compile(r"(\s+)")
 _CLAUSE_BREAK = re.compile(r"[.,!?;:()\[\]{}\n\"“”|/\\]+")
 _WORD = re.compile(r"[a-z0-9]+")
-_STRETCH = re.compile(r"(.)\1{2,}")
+# Letters stretched for emphasis ("pleaseee"); not digits: "1000 diamonds" is no "100".
+_STRETCH = re.compile(r"([a-z])\1{2,}")
 
 
 def _is_link(word: str) -> bool:

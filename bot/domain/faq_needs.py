@@ -271,6 +271,8 @@ def read_situation(
         put(PAID)
     expired = order_expired or bool(cues.EXPIRED_CUES.search(lowered))
     if goods_expired:
+        # The goods came, and did not last as long as sold.
+        put(RECEIVED)
         put(WRONG)
     # "expired, cant pay": the payment window closed, the payment did not fail.
     if failed and not paid and not (expired and "cannot_pay" in found):
@@ -330,11 +332,13 @@ def read_situation(
         or _less_than_bought(lowered)
     ):
         put(PARTIAL)
-    # "Refunding since Tuesday" is how long the status has shown, not a delivery late.
+    # "Refunding since Tuesday" is how long the status has shown, not a delivery late; "the
+    # invite expired after 10 days" is how long the goods lasted.
     if (
         ("late" in found or cues.LATE_CUES.search(lowered))
         and not asks_status
         and REFUNDING not in slots
+        and not goods_expired
     ):
         put(LATE)
     if STATUS_UNPAID in slots:
@@ -413,6 +417,13 @@ def read_situation(
     ):
         # "paid 2 days ago, seller offline ever since": a wait of days with the seller out
         # of reach is goods not received (an hour offline is the seller's availability).
+        put(NOT_RECEIVED)
+    if (
+        paid
+        and cues.SELLER_GONE.search(lowered)
+        and not {RECEIVED, MARKED_DELIVERED, CONFIRMED, WRONG, PARTIAL} & slots.keys()
+    ):
+        # "seller ghosted me after I paid": gone, not offline a while; nothing came.
         put(NOT_RECEIVED)
     paying = {PAY_FAILED, UNPAID, STATUS_UNPAID} & slots.keys()
     if (
@@ -561,6 +572,10 @@ def read_situation(
             # "his order expired; if I change my listing price, does his new order follow
             # it": which price an order pays, which an article answers.
             counts = False
+        elif name == "account" and PAY_FAILED in slots:
+            # "payment keeps failing ... never verified my phone number": an unverified
+            # number is one of the reasons the payment article gives.
+            counts = False
         elif name == "edit_order":
             # Changing one's own order ("edit the player ID on the order I paid for") is
             # asked of an order of one's own; no article answers it, unless something went
@@ -615,6 +630,9 @@ def _less_than_bought(text: str) -> bool:
         float(m.group(1)) < float(m.group(2))
         for pattern in (cues.INSTEAD_OF, cues.LESS_THAN_ORDERED)
         for m in pattern.finditer(text)
+    ) or any(
+        float(m.group(1) or m.group(2)) < float(m.group(3))
+        for m in cues.CAME_THEN_ORDERED.finditer(text)
     )
     # Told the other way round: the amount bought first, the one that came after.
     after = any(

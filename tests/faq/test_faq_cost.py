@@ -7,12 +7,16 @@ it). What is asserted is the work done and the memory taken, which are determini
 from __future__ import annotations
 
 import random
+import re
 import string
 import tracemalloc
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.domain import faq
+from bot.domain import faq_cues as cues
 from bot.domain.faq import FaqIndex
 from bot.help_center import load_index
 
@@ -88,3 +92,18 @@ def test_links_and_emails_are_dropped_without_backtracking_regexes() -> None:
     ]
     # A long run without spaces and with many "@" is one token to look at, not a regex trap.
     assert faq._clauses("@" * 3000 + "a") == [["a"]]
+
+
+# The question finder before it was anchored at sentence starts: tried at every character,
+# it scanned a long sentence without a question mark once per character.
+_QUESTION_FROM_ANYWHERE = re.compile(r"(?:[^.!?\n]|(?<=\d)\.(?=\d))*\?")
+
+
+@given(st.text(alphabet="ab 1.2?!\n", max_size=40))
+def test_questions_are_found_from_sentence_starts_as_from_anywhere(text: str) -> None:
+    assert cues.QUESTION.findall(text) == _QUESTION_FROM_ANYWHERE.findall(text)
+
+
+def test_digits_are_not_squeezed_like_stretched_letters(index: FaqIndex) -> None:
+    spelled = index._analyzer.spelled("pleaseee, only 500 came, i ordered 1000")
+    assert "1000" in spelled.split() and "please" in spelled.split()

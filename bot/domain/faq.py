@@ -401,6 +401,19 @@ def _osa_distance(a: str, b: str, limit: int) -> int:
     return prev[-1]
 
 
+# Tokens this long are corrected only for a vowel left out (see _SpellChecker.correct).
+_SHORTHAND_LENGTH = 4
+_VOWELS = frozenset("aeiou")
+
+
+def _dropped_letter(word: str, shorter: str) -> str:
+    """The letter of word that shorter (word less one letter) lacks."""
+    for n, letter in enumerate(shorter):
+        if word[n] != letter:
+            return word[n]
+    return word[-1]
+
+
 def _max_typos(word: str) -> int:
     """Allowed edit distance: short words are too easy to confuse."""
     return 0 if len(word) < 5 else 1 if len(word) < 8 else 2
@@ -450,6 +463,20 @@ class _SpellChecker:
                 key = (dist, -self._rank[word], word)
                 if best is None or key < best:
                     best = key
+        if best is None and len(token) == _SHORTHAND_LENGTH and token.isalpha():
+            # A four-letter token is too short for any typo but one: a vowel left out, as
+            # texting drops them ("nevr", "mony", "aftr"). Not another letter: "sort" is a
+            # word, not "short" mistyped. The known words that lose one letter to become it
+            # are the ones indexed under it.
+            for word in self._index.get(token, ()):
+                if (
+                    len(word) == len(token) + 1
+                    and word[0] == token[0]
+                    and _dropped_letter(word, token) in _VOWELS
+                ):
+                    key = (1, -self._rank[word], word)
+                    if best is None or key < best:
+                        best = key
         found = best[2] if best else None
         if len(self._cache) >= _SPELL_CACHE_LIMIT:
             self._cache.clear()
@@ -728,6 +755,20 @@ READ_HEAD_CHARS = 480
 READ_TAIL_CHARS = 320
 
 
+# A numbered list's markers ("1. Order diamond 2. Penjual tanda sudah hantar 3. ..."): where
+# a message numbers its points from 1, the numbers are no amounts ("hantar 3" is no three
+# sent). Each becomes a sentence break.
+_LIST_NUMBER = re.compile(r"(?:(?<=\s)|^)(\d{1,2})[.)](?=\s)")
+
+
+def unnumbered(text: str) -> str:
+    """The text without its list numbers, when it numbers its points 1, 2, ..."""
+    numbers = [m.group(1) for m in _LIST_NUMBER.finditer(text)]
+    if "1" not in numbers or "2" not in numbers:
+        return text
+    return _LIST_NUMBER.sub(".", text)
+
+
 def within_reading(text: str) -> str:
     """The part of `text` the matcher reads: all of it, or its start and its end."""
     if len(text) <= READ_HEAD_CHARS + READ_TAIL_CHARS:
@@ -926,7 +967,7 @@ class FaqIndex:
         self, question: str, order: OrderContext | None
     ) -> tuple[_Analysis, _Analysis, Situation]:
         """The question's analysis, its asking clause's, and the situation they tell."""
-        question = within_reading(question)
+        question = unnumbered(within_reading(question))
         analysis = self._analyzer.analyze(question)
         need = need_clauses(question)
         need_analysis = analysis if need == question else self._analyzer.analyze(need)

@@ -24,7 +24,8 @@ def cue(*patterns: str) -> re.Pattern[str]:
 _BUYER_SENDS = (
     r"(?! (?:(?:him|her|them|the seller|seller|the shop) )?(?:(?:the |our |his |her |a )?"
     r"(?:player|user id|game id|uid|ign|id\b|screenshot|proof|receipt|message|msg|reminder|"
-    r"follow)|(?:my|our) (?:\w+ )?(?:id|details|info|email|e-mail|account|login|number)))"
+    r"follow)|(?:my|our) (?:\w+ )?(?:id|details|info|email|e-mail|account|login|number|username|"
+    r"user name|nickname|phone)))"
 )
 
 # A seller telling they delivered (the order now waits for the buyer's confirmation).
@@ -192,6 +193,8 @@ EXPIRED_CUES = cue(
 # The goods expired, not the order ("the invite expired after 7 days", "code sudah
 # tamat tempoh"): goods that fall short of what was sold.
 GOODS_EXPIRED = cue(
+    # Not a code to sign in or to pay: "the SMS verification code expires before it arrives".
+    r"(?<!verification )(?<!sms )(?<!otp )(?<!security )(?<!login )"
     r"(?:invite|invitation|link|code|kod|key|voucher|account|akaun|subscription|membership|"
     r"plan|login|card|pass|license|licence|skins?|items?|points|diamonds|credits|gems|rank) "
     r"(?:\w+ ){0,4}(?:expired|expires|expiring|"
@@ -219,9 +222,10 @@ MARKED_CUES = cue(
     # delivered", "marked as complete delivery", "the status says the seller has delivered".
     r"(?:says|said|shows|show|showing|set|sets|mark|marks|marked|put|changed?|tanda\w*|claims?|"
     r"claimed|status|pressed|clicked|click|press|tekan)(?: " + _NOT_NEGATED + r"\w+){0,4} "
-    r"(?:delivered|completed?|complete delivery|dah hantar)",
+    r"(?:delivered|completed?|complete delivery|(?:dah|sudah|telah) (?:di)?hantar)",
     r"(?:says|shows|show|showing|status|marked|mark|clicked|click|put|tanda|tekan) "
-    r"(?:as |it as |it |the order as |order as )?(?:delivered|completed|dah hantar)",
+    r"(?:as |it as |it |the order as |order as )?(?:delivered|completed|(?:dah|sudah|telah) "
+    r"(?:di)?hantar)",
     r"(?:claims?|claimed|says?|said|sed|saying) (?:he |she |they |it )?(?:has |had |was |is )?"
     r"(?:already )?(?:sent|delivered|done)",
 )
@@ -488,6 +492,10 @@ MISMATCH = cue(
     r"(?:a |an |the )?(?:\w+ ){0,2}(?:plan|version|edition|tier|package|variant|region|pakej)"
     r"\b.{0,15}\b(?:but|tapi|whereas|while|yet|though) i (?:buy|bought|ordered|order|paid for|"
     r"beli|picked|chose)",
+    # "I'm sure it said Raiden C2 was included ... The login works but there's no Raiden".
+    r"(?:listing|description|ad|advert|it) (?:said|says|stated|states|showed|mentioned) "
+    r"(?:\w+ ){0,8}(?:included|comes with|came with)\b.{0,80}\b(?:but|tapi)\b.{0,40}"
+    r"\b(?:no|not|missing|without|takde|tiada)\b",
     # "the key is valid for three months, whereas the listing states twelve".
     r"(?:whereas|but|while|though|although|however) (?:the |its |his |her )?(?:listing|description|"
     r"product page|ad|advert|advertisement|iklan|title)\b.{0,20}?\b(?:says|said|states|stated|"
@@ -500,6 +508,12 @@ NOT_THE_GOODS_WRONG = cue(
     # Another way to pay or to act: "what I can try instead", "use a card instead".
     r"(?:try|use|pay with|pay by|pay using|choose|guna) (?:\w+ ){0,3}instead",
     r"different (?:statuses|status|labels|orders)",
+    # The buyer's own slip, feared: "maybe I spelt it wrong", "mungkin saya bagi emel salah".
+    r"(?:maybe|mungkin|perhaps|probably|might have|may have) (?:i|saya|aku|we) (?:\w+ ){0,3}"
+    r"(?:wrong|wrongly|salah|silap)",
+    # The account's details: "I put the wrong phone number in my profile".
+    r"wrong (?:\w+ )?(?:number|email|e-mail|phone|name) (?:in|on|for) (?:my |the )?(?:profile|"
+    r"account)",
     # A price changed is no goods unlike the order: "the product page has a different price".
     r"different (?:price|prices|harga)",
     r"(?:price|harga) (?:is |was |has |now )?(?:\w+ )?(?:different|changed|berubah|lain)",
@@ -726,6 +740,9 @@ WANT_REFUND_CUES = cue(
 )
 
 WANT_CANCEL_CUES = cue(
+    # "my brother already bought one, so I don't need this one anymore".
+    r"(?:dont|do not|no longer|tak|tidak) (?:\w+ )?need (?:this|that|it|the) (?:one |order |item )?"
+    r"(?:anymore|any more|lagi)",
     r"stop (?:my|the|this|that) (?:\w+ )?order",
     r"withdraw from (?:a |the |my |this )?(?:purchase|order)",
     r"(?:want|wanna|would like) (?:to )?(?:get |back |pull )?out",
@@ -774,11 +791,13 @@ BUYER_MISTAKE = cue(
     r"paid|paying|picked|chose|selected)",
     r"(?:i|we) (?:\w+ ){0,2}(?:ordered|bought|picked|chose|selected|paid for|purchased) "
     r"(?:\w+ ){1,5}instead of",
-    r"(?:salah|silap) (?:beli|order|pilih|tekan)",
+    r"(?:salah|silap|tersalah|tersilap) (?:beli|order|pilih|tekan)",
     r"(?:^|[.!?] )(?:ordered|bought|picked|chose|selected|paid for|purchased) (?:the |a |an )?"
     r"wrong",
+    # Not "put the wrong phone number in my profile": the account's, not the order's.
     r"(?:entered|typed|put|gave|keyed in|filled in) (?:in )?(?:the |a |my )?wrong (?:\w+ )?"
-    r"(?:id|server|email|number|uid|user ?id|player ?id|account|zone|region)",
+    r"(?:id|server|email|number|uid|user ?id|player ?id|account|zone|region)"
+    r"(?! (?:in|on|for) (?:my |the )?(?:profile|account settings|settings))",
     r"(?:tertekan|terbeli|tersalah tekan)",
     # Bought what one already has: "then remembered my Unifi plan already gives me premium".
     r"(?:remembered|realised|realized|found out|noticed|lupa) (?:that )?(?:\w+ ){0,6}already "
@@ -805,6 +824,9 @@ PASSIVE_CANCEL = cue(
 )
 
 WANT_STATUS_CUES = cue(
+    # "how to see which order I already bayar and which one belum".
+    r"which (?:order|one)s? (?:i |is |are )?(?:already |dah )?(?:paid|bayar|delivered|sampai)\b"
+    r"(?: \w+){0,3} (?:which|yang) (?:one|order)s? (?:not|belum|havent|x|tak)",
     # "how to see dia dah stage mana", "which stage is my order at".
     r"(?:stage|tahap|peringkat) mana",
     r"(?:which|what) (?:stage|step) (?:is |it |my |the )?(?:order )?(?:is )?(?:at|in|now)?",
@@ -869,6 +891,8 @@ WANT_OUTCOME_CUES = cue(
 )
 
 WANT_DETAILS_CUES = cue(
+    # "need the order number and seller name for my bank's dispute form".
+    r"(?:need|want|where (?:is|are|can i (?:find|see|get))) (?:the |my )?order (?:number|id|no)\b",
     # "six orders this month and can't tell which one was the Steam Wallet RM50".
     r"(?:cant|cannot|can not|dont know|tak tahu|unable to) (?:tell|figure out|work out|see) "
     r"which (?:one|order)",
@@ -911,6 +935,9 @@ WHERE = cue(
 )
 
 WANT_CONFIRM_CUES = cue(
+    # "Seller told me to press something on the site after": which button, and when.
+    r"(?:told|asked|tells|asks|wants|want) (?:me|us) to (?:press|click|tap|tekan|klik) "
+    r"(?:something|a button|some button|the button|sesuatu)",
     # "jangan confirm dulu kan?": not confirming yet, asked.
     r"(?:jangan|jgn|don'?t|do not|dont) (?:\w+ )?confirm\w* (?:dulu|lagi|yet|first)",
     r"(?:should|shud|shld|patut|can|boleh) i (?:\w+ )?(?:the )?confirm\w*",
@@ -1246,6 +1273,7 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:password|email|username|phone|number|name)",
             r"delete my account",
             r"verify my account",
+            r"(?:sms |email |e-mail )?verification code",
             r"kyc",
             # Not the bank's OTP for a payment: that is paying.
             r"(?<!bank )(?<!card )otp"

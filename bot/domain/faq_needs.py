@@ -321,7 +321,14 @@ def read_situation(
         slots.pop(NOT_RECEIVED, None)
     # "wrong" said of the goods, not "is something wrong on your side".
     # Asking what the statuses mean, "different labels" are not different goods.
-    if "wrong" in found and not asks_status and not cues.NOT_THE_GOODS_WRONG.search(lowered):
+    # Nor the buyer's own slip ("tersalah pilih item", "ordered the wrong one by mistake"):
+    # the goods are as ordered.
+    if (
+        "wrong" in found
+        and not asks_status
+        and not cues.NOT_THE_GOODS_WRONG.search(lowered)
+        and not cues.BUYER_MISTAKE.search(lowered)
+    ):
         put(WRONG)
     # Asking what the statuses of several orders mean, "one of them" is one of the orders.
     if not (none_came or complete) and (

@@ -107,3 +107,17 @@ def test_questions_are_found_from_sentence_starts_as_from_anywhere(text: str) ->
 def test_digits_are_not_squeezed_like_stretched_letters(index: FaqIndex) -> None:
     spelled = index._analyzer.spelled("pleaseee, only 500 came, i ordered 1000")
     assert "1000" in spelled.split() and "please" in spelled.split()
+
+
+def test_a_four_letter_token_is_corrected_only_for_a_vowel_left_out(index: FaqIndex) -> None:
+    spelled = index._analyzer.spelled("seller nevr replied, where my mony, sort it out").split()
+    assert "never" in spelled and "money" in spelled
+    # "sort" is a word of its own, not "short" with the "h" left out.
+    assert "sort" in spelled and "short" not in spelled
+
+
+def test_list_numbers_are_dropped_only_from_a_list_numbered_from_one() -> None:
+    assert faq.unnumbered("1. Order diamond 2. Seller tanda hantar 3. Tak terima") == (
+        ". Order diamond . Seller tanda hantar . Tak terima"
+    )
+    assert faq.unnumbered("he sent 3. I ordered 5.") == "he sent 3. I ordered 5."

@@ -1168,6 +1168,7 @@ _MISSED_IN_73_TO_75 = [
         "the seller wants me to WhatsApp him to finish the deal, is that allowed?",
         "can I ask the seller to only send the code next Friday? it is a birthday gift",
         "my Lazada parcel still hasn't arrived after two weeks",
+        "the SMS verification code expires before it arrives, what can I do?",
     ],
 )
 def test_needs_no_article_answers_are_declined_whatever_the_order(
@@ -1270,6 +1271,29 @@ _MISSED_IN_85_TO_87 = [
 ]  # fmt: skip
 
 
+_MISSED_IN_88_TO_90 = [
+    # The buyer's own slip, feared, is no goods unlike the order.
+    ("Seller marked my Robux order as delivered but the balance hasn't moved. I gave him my "
+     "username, maybe I typed it wrong.", "marked-delivered-not-received"),
+    ("Penjual kata dah hantar tapi saya tak dapat apa-apa. Mungkin saya bagi ID salah, dia pun "
+     "tak balas.", "marked-delivered-not-received"),
+    # A numbered list's numbers are no amounts ("hantar 3" is no three sent).
+    ("1. Beli diamond ML 2. Seller tanda sudah hantar 3. Tak masuk apa-apa. Macam mana nak "
+     "minta duit balik?", "marked-delivered-not-received"),
+    ("Bought a Genshin account, the listing said Raiden C5 was included. Login works but "
+     "there's no Raiden on it.", "not-as-described"),
+    # A wrong e-mail in the profile is the account's, not the goods'.
+    ("Paid for 60 UC 3 days ago. I put the wrong email in my profile so I missed the "
+     "notifications. The UC never arrived.", "not-received-refund"),
+    ("bought netflix, paid, still waiting delivery. my sister already got one for the family so "
+     "I don't need this one anymore", "cancel-paid-order"),
+    ("Topped up fine, amount correct. Seller told me to press something on the order page now",
+     "confirmed-received"),
+    ("how to check which order I already paid and which one not yet", "track-order-status"),
+    ("need the order number for my company's claim form, where is it?", "order-details"),
+]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     _MISSED_IN_67_TO_69
@@ -1278,9 +1302,10 @@ _MISSED_IN_85_TO_87 = [
     + _MISSED_IN_76_TO_78
     + _MISSED_IN_79_TO_81
     + _MISSED_IN_82_TO_84
-    + _MISSED_IN_85_TO_87,
+    + _MISSED_IN_85_TO_87
+    + _MISSED_IN_88_TO_90,
 )
-def test_situations_read_in_the_batch_67_to_87_rounds(
+def test_situations_read_in_the_batch_67_to_90_rounds(
     index: FaqIndex, question: str, expected: str
 ) -> None:
     answer = index.ask(question)

@@ -96,6 +96,8 @@ REFUND_OPEN_CUES = cue(
     r"refund (?:request )?(?:was |is |has been |already )?"
     r"(?:requested|submitted|opened|applied|raised|sent|made|dihantar)",
     r"refund request (?:is )?(?:still )?(?:pending|open)",
+    # A seller's: "got a refund request on an order still on Waiting Delivery".
+    r"(?:got|received|have|has|ada|dapat) (?:a |the |one )?refund request",
 )
 
 # Something done before paying ("before paying I checked the seller was online"): the
@@ -448,7 +450,6 @@ UNPAID_CUES = cue(
 # Paid, yet the order does not show it.
 STATUS_UNPAID_CUES = cue(
     r"payment (?:is )?(?:still )?(?:pending|delayed|processing|stuck)",
-    r"pending payment",
     r"(?:status|payment|order) (?:is )?(?:still |masih )?(?:not|hasnt|has not|belum|tak|x) "
     r"(?:been )?(?:updated|update|changed|change|reflected|berubah|ubah)",
     r"(?:status|payment) (?:is )?(?:still |masih )?(?:not|hasnt|has not|belum|tak|x) "
@@ -508,6 +509,8 @@ NOT_THE_GOODS_WRONG = cue(
     # Another way to pay or to act: "what I can try instead", "use a card instead".
     r"(?:try|use|pay with|pay by|pay using|choose|guna) (?:\w+ ){0,3}instead",
     r"different (?:statuses|status|labels|orders)",
+    # Things counted, not goods unlike the order: "three orders for three different customers".
+    r"(?:\d+|two|three|four|five|six|several|many|few) different",
     # The buyer's own slip, feared: "maybe I spelt it wrong", "mungkin saya bagi emel salah".
     r"(?:maybe|mungkin|perhaps|probably|might have|may have) (?:i|saya|aku|we) (?:\w+ ){0,3}"
     r"(?:wrong|wrongly|salah|silap)",
@@ -619,6 +622,14 @@ CAME_THEN_ORDERED = re.compile(
     r"sedangkan )?"
     r"(?:i|saya|aku|we) (?:order|ordered|beli|bought|paid for|purchased)(?: \w+){0,3}? "
     r"(\d+(?:\.\d+)?)\b"
+)
+
+# "the listing clearly said 1800 UC for RM 89. What arrived? 600 UC": the amount listed,
+# then the smaller one that came.
+LISTED_THEN_CAME = re.compile(
+    r"\b(?:said|says|stated|states|listed|advertised|promised|tulis)\b (?:\w+ ){0,2}(\d+)\b"
+    r"[^.!?]{0,40}[.!?]? (?:\w+ ){0,3}(?:arrived|came|got|received|sent|masuk|sampai)\b\W{1,3}"
+    r"(?:only |just |je )?(\d+)\b"
 )
 
 # "beli kod RM30, hok sampai kod RM10 je", "bought RM50, got RM20": the amount bought told
@@ -743,7 +754,7 @@ WANT_CANCEL_CUES = cue(
     # "my brother already bought one, so I don't need this one anymore".
     r"(?:dont|do not|no longer|tak|tidak) (?:\w+ )?need (?:this|that|it|the) (?:one |order |item )?"
     r"(?:anymore|any more|lagi)",
-    r"stop (?:my|the|this|that) (?:\w+ )?order",
+    r"stop (?:my|the|this|that|an|a) (?:\w+ )?order",
     r"withdraw from (?:a |the |my |this )?(?:purchase|order)",
     r"(?:want|wanna|would like) (?:to )?(?:get |back |pull )?out",
     r"(?:to |wanna |want to )back out",
@@ -821,6 +832,8 @@ PASSIVE_CANCEL = cue(
     r"before (?:it|the order|my order|order) (?:\w+ )?cancel\w*",
     # "I'm scared it will cancel": the order cancelling itself, feared, not wished.
     r"(?:it|the order|my order|order) (?:will|would|might|may|akan) (?:auto ?)?cancel\w*",
+    # "I don't remember cancelling it": a cancel denied, not asked for.
+    r"(?:dont|do not|didnt|did not|never|cant|cannot) (?:remember |recall )?cancel\w*",
 )
 
 WANT_STATUS_CUES = cue(
@@ -862,6 +875,9 @@ WANT_STATUS_CUES = cue(
 # What something means, asked without naming it ("what do these actually mean", "unsure
 # what it indicates"): the status article's need when the message names a status.
 MEANING_ASKED = cue(
+    # "waiting delivery, waiting confirmation, refunding... all these what meaning one?"
+    r"what meaning",
+    r"(?:apa|what) (?:\w+ )?maksud",
     r"(?:unsure|not sure|dont know|do not know|tak pasti) what (?:\w+ ){0,2}"
     r"(?:means?|indicates?|stands? for|refers? to)",
     r"what (?:do|does) (?:these|those|they|this|that|it|each)(?: \w+){0,2} (?:\w+ )?"
@@ -972,7 +988,8 @@ STATUS_WORDS = cue(
 MONEY_BACK = cue(r"money back", r"my money", r"duit (?:balik|saya)", r"(?:want|nak) (?:a )?refund")
 
 REFUNDING_CUES = cue(
-    r"(?:says|shows|show|showing|status(?: is)?|jadi|become|became|changed to|now) refunding",
+    r"(?:says|shows|show|showing|shown|status(?: is)?|jadi|become|became|changed to|now|in|"
+    r"under|stuck (?:at|in|on)) refunding",
 )
 
 WANT_TIME_CUES = cue(
@@ -1030,6 +1047,10 @@ WANT_MONEY_CUES = cue(
 # Where and how to ask for a refund on the site ("request refund button missing", "cannot
 # see where to request it"): the manual request's steps and its one-hour wait.
 REFUND_WHERE_CUES = cue(
+    # "I nak request refund macam mana?", "minta refund sendiri": the steps, asked.
+    r"(?:request|minta|mintak|claim|buat|mohon) (?:a |the )?refund (?:\w+ )?(?:macam mana|mcm mana|"
+    r"camne|cemana|how)\b",
+    r"(?:request|minta|mintak|buat|mohon) refund sendiri",
     r"(?:request|refund|claim|return) (?:refund )?(?:button|option|link|butang|tab)",
     # "on Shopee I can just click return, here how?": another shop's return is a refund.
     r"(?:click|press|tekan|klik) (?:\w+ )?return\b",

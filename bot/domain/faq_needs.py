@@ -643,7 +643,9 @@ def _less_than_bought(text: str) -> bool:
     )
     # Told the other way round: the amount bought first, the one that came after.
     after = any(
-        float(m.group(2)) < float(m.group(1)) for m in cues.LESS_THAN_BOUGHT_AFTER.finditer(text)
+        float(m.group(2)) < float(m.group(1))
+        for pattern in (cues.LESS_THAN_BOUGHT_AFTER, cues.LISTED_THEN_CAME)
+        for m in pattern.finditer(text)
     )
     return instead or after
 

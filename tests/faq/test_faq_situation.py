@@ -15,6 +15,8 @@ from bot.domain.faq_needs import (
     PROOF,
     RECEIVED,
     RECENT,
+    REFUND_OPEN,
+    REFUNDING,
     SELLER,
     STATUS_UNPAID,
     UNPAID,
@@ -390,6 +392,21 @@ def test_less_than_ordered_is_part_of_the_goods() -> None:
         "what should I do before I press confirm", (), (), "what should I do before I press confirm"
     )
     assert WANT_NEXT in situation.slots and WANT_CONFIRM not in situation.slots
+
+
+def test_denied_or_counted_words_tell_no_need_and_no_fault() -> None:
+    # A cancel denied is no cancel asked for; the status it names is told.
+    denied = _slots(
+        "my order has shown Refunding for days and I don't remember cancelling it", {"cancel"}
+    )
+    assert WANT_CANCEL not in denied and REFUNDING in denied
+    # Things counted as different are no goods unlike the order.
+    assert WRONG not in _slots("three orders for three different customers", {"wrong"})
+    # A seller's refund request received is a refund open.
+    assert REFUND_OPEN in _slots("got a refund request on an order I haven't sent", set())
+    # The amount listed, then the smaller one that came.
+    assert PARTIAL in _slots("the listing said 1800 UC. what arrived? 600 UC.", set())
+    assert PARTIAL not in _slots("the listing said 600 UC. what arrived? 600 UC.", set())
 
 
 def test_a_decimal_point_does_not_end_the_asking_sentence() -> None:
@@ -1294,6 +1311,25 @@ _MISSED_IN_88_TO_90 = [
 ]  # fmt: skip
 
 
+_MISSED_IN_91_TO_93 = [
+    # The amount listed, then the smaller one that came, told with irony.
+    ("The listing said 2000 diamonds. What came? 500 diamonds. Seller keeps saying ok already "
+     "right", "not-as-described"),
+    ("Waiting payment, waiting delivery, refunding... what meaning all these?",
+     "track-order-status"),
+    ("Seller here. Got a refund request on an order still in Waiting Delivery. How long before "
+     "the system refunds it?", "request-refund"),
+    ("can I stop an order after paying?", "cancel-paid-order"),
+    ("Customer changed her mind after I paid for the diamonds, seller hasn't delivered yet",
+     "cancel-paid-order"),
+    ("seller tak reply 5 hari, tak hantar apa-apa, I nak minta refund macam mana?",
+     "request-refund"),
+    # "Pending payment" alone is an order not paid, not a payment the order does not show.
+    ("Order pending payment since this morning still there, need to delete it myself?",
+     "cancel-unpaid-order"),
+]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     _MISSED_IN_67_TO_69
@@ -1303,9 +1339,10 @@ _MISSED_IN_88_TO_90 = [
     + _MISSED_IN_79_TO_81
     + _MISSED_IN_82_TO_84
     + _MISSED_IN_85_TO_87
-    + _MISSED_IN_88_TO_90,
+    + _MISSED_IN_88_TO_90
+    + _MISSED_IN_91_TO_93,
 )
-def test_situations_read_in_the_batch_67_to_90_rounds(
+def test_situations_read_in_the_batch_67_to_93_rounds(
     index: FaqIndex, question: str, expected: str
 ) -> None:
     answer = index.ask(question)

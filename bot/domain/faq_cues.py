@@ -840,9 +840,9 @@ WANT_STATUS_CUES = cue(
     # "how to see which order I already bayar and which one belum".
     r"which (?:order|one)s? (?:i |is |are )?(?:already |dah )?(?:paid|bayar|delivered|sampai)\b"
     r"(?: \w+){0,3} (?:which|yang) (?:one|order)s? (?:not|belum|havent|x|tak)",
-    # "how to see dia dah stage mana", "which stage is my order at".
+    # "how to see dia dah stage mana", "which stage is my order at" (not "what step next").
     r"(?:stage|tahap|peringkat) mana",
-    r"(?:which|what) (?:stage|step) (?:is |it |my |the )?(?:order )?(?:is )?(?:at|in|now)?",
+    r"(?:which|what) stage",
     r"(?:check|see|know|view|tengok|semak|track) (?:the |my )?(?:order )?(?:status|progress)",
     r"where is my order",
     r"what (?:that|this|it|the status) means?",
@@ -1144,13 +1144,13 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:delivery email|player id|user id|game id|uid|server) (?:\w+ ){0,3}(?:order|after)",
             r"(?:change|update|edit|tukar|ubah|correct|fix) (?:the |my )?(?:player |user |game )?"
             r"(?:id|uid|server|email) (?:on|in|of|for) (?:the |my |this )?order",
-            # Tidying the list: "delete old expired orders so they stop showing".
             # When the goods come, chosen by the buyer: "ask the seller to only send the code
             # next Monday".
             r"(?:ask|tell|request|minta|suruh) (?:the )?seller (?:to )?(?:only |just )?"
             r"(?:send|deliver|hantar) (?:\w+ ){0,3}(?:on (?!time)|next|this coming|after|"
             r"later|tomorrow|esok|lusa)\b",
             r"(?:delay|postpone|schedule|hold off) (?:the )?(?:delivery|sending)",
+            # Tidying the list: "delete old expired orders so they stop showing".
             r"(?:delete|remove|clear|hide|padam|buang) (?:all )?(?:\w+ ){0,2}(?:old|past|previous|"
             r"expired|completed|cancelled|lama) (?:\w+ )?orders",
         ),
@@ -1207,6 +1207,9 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "off_platform",
         cue(
             r"whatsapp (?:him|her|them|me|the seller|the buyer|seller|buyer)",
+            # The deal moved, not a message that came there ("he asked me on WhatsApp to
+            # confirm" asks about confirming).
+            r"(?:deal|talk|chat|pay|continue|transact|contact|move|buy|settle) (?:\w+ ){0,2}"
             r"(?:on|via|through|by|thru|guna|pakai) (?:whatsapp|telegram|wechat|instagram|ig dm|"
             r"facebook|messenger)",
             r"(?:instead of|outside|outside of|out of|luar) (?:the )?(?:kchat|chat|platform|kaleoz|"

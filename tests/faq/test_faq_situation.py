@@ -1183,6 +1183,7 @@ _MISSED_IN_73_TO_75 = [
         "How do I claim it?",
         # Dealing outside the chat, a delivery day chosen by the buyer, another shop's parcel.
         "the seller wants me to WhatsApp him to finish the deal, is that allowed?",
+        "can the seller and I continue the deal on telegram instead?",
         "can I ask the seller to only send the code next Friday? it is a birthday gift",
         "my Lazada parcel still hasn't arrived after two weeks",
         "the SMS verification code expires before it arrives, what can I do?",
@@ -1327,6 +1328,8 @@ _MISSED_IN_91_TO_93 = [
     # "Pending payment" alone is an order not paid, not a payment the order does not show.
     ("Order pending payment since this morning still there, need to delete it myself?",
      "cancel-unpaid-order"),
+    # A message that came by WhatsApp is no deal moved out of the chat.
+    ("Seller asked me on WhatsApp to confirm received, should I?", "confirmed-received"),
 ]  # fmt: skip
 
 

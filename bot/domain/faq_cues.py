@@ -305,6 +305,9 @@ NOT_PAID = re.compile(
 
 # A payment that did not go through, told without the word "failed".
 PAY_FAILED_CUES = cue(
+    # "got 'payment limit reached'": one of the payment article's reasons.
+    r"limit (?:reached|exceeded|hit)",
+    r"exceed\w* (?:my |the )?(?:\w+ )?limit",
     r"(?:transaction|payment|card) (?:was |got |kena |is )?declined",
     r"(?:try|use|cuba|guna) (?:another|a different|other|lain) (?:payment )?(?:method|cara|kaedah)",
     r"(?:kept|keeps|keep) (?:spinning|loading|failing|fail)",
@@ -333,8 +336,11 @@ PAYMENT_NOT_THROUGH = cue(
 )
 # "paid only one, the other one still in Waiting Payment": the unpaid order is another one.
 OTHER_ORDER_UNPAID = cue(
-    r"the other (?:one |order )?(?:is |still |is still )?(?:\w+ )?(?:in |at |under |on )?"
+    r"the (?:other|first|second|older|newer) (?:one |order )?(?:is |still |is still )?"
+    r"(?:just )?(?:\w+ )?(?:there )?(?:in |at |under |on )?"
     r"(?:waiting (?:for )?payment|unpaid|not paid|belum bayar)",
+    # A seller's two buyers: "one created an order but hasn't paid, another one already paid".
+    r"(?:another|the other) (?:one|buyer|order|customer) (?:has |had )?(?:already )?paid",
 )
 # An order placed twice by mistake: the extra one is to be cancelled.
 DUPLICATE_ORDER = cue(
@@ -381,7 +387,8 @@ DEDUCTED = cue(r"deduct\w*" + NOT_A_BATTERY)
 # Paying done, as opposed to paying talked about ("how long do I have to pay").
 PAID_CUES = cue(
     # Not "when do I get paid": a seller's payout asked about, not a payment made.
-    r"(?<!get )(?<!gets )(?<!getting )paid",
+    # Nor a prepaid card ("pre paid" once the spell checker splits it).
+    r"(?<!get )(?<!gets )(?<!getting )(?<!pre )(?<!pre)paid",
     r"payed",
     # Not "dah cuba bayar" (tried to pay), nor "it just said payment unsuccessful".
     r"(?:after|since) (?:my|the) payment",
@@ -518,7 +525,8 @@ NOT_THE_GOODS_WRONG = cue(
     r"wrong (?:\w+ )?(?:number|email|e-mail|phone|name) (?:in|on|for) (?:my |the )?(?:profile|"
     r"account)",
     # A price changed is no goods unlike the order: "the product page has a different price".
-    r"different (?:price|prices|harga)",
+    r"different (?:price|prices|harga|amounts|sellers|shops)",
+    r"costs? different",
     r"(?:price|harga) (?:is |was |has |now )?(?:\w+ )?(?:different|changed|berubah|lain)",
     # "scared to press the wrong button".
     r"(?:press|click|tap|do|choose|pick|make|tekan) (?:\w+ )?(?:the |a )?wrong (?:button|thing|"
@@ -582,8 +590,9 @@ UNUSABLE_CUES = cue(
 # Counts ("2 of 3", "RM20 out of RM50"): part of the goods only when the message speaks of
 # buying ("what's 15% of 240" is arithmetic).
 COUNT_PARTIAL = cue(
+    # Not orders counted: "one of my two paid orders".
     r"(?:\d+|one|two|three|four|five|half) (?:of|out of|daripada|dari) (?:the |my |his |her )?"
-    r"(?:\d+|two|three|four|five|six|ten)",
+    r"(?:\d+|two|three|four|five|six|ten)(?! (?:\w+ )?orders?\b)",
     r"\d+ (?:\w+ ){0,2}(?:out of|daripada|from) \d+",
 )
 
@@ -600,7 +609,7 @@ INSTEAD_OF = re.compile(
 # hour" would otherwise say.
 NOTHING_MISSING = cue(
     r"(?:no|nothing|none|tiada|takde|tak ada) (?:\w+ )?missing",
-    r"(?:all|everything|semua|amount) (?:\w+ )?(?:correct|betul|cukup|lengkap)",
+    r"(?:all|everything|everythings|semua|amount) (?:\w+ )?(?:correct|betul|cukup|lengkap)",
     r"correct amount",
 )
 
@@ -651,7 +660,7 @@ PARTIAL_CUES = cue(
     r"(?:only|just) (?:got|received|dapat|get) (?:like |about |around |maybe )?(?:one|two|three|"
     r"four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|sixty|hundred|half)",
     r"(?:did|sent|send|sends|delivered|deliver|gave|give|gives|got|received) "
-    r"(?:\d+(?! ?(?:hours?|hrs?|h|days?|minutes?|mins?|jam|hari|weeks?|messages?|msgs?|times?|"
+    r"(?:\d+(?! ?(?:hours?|hrs?|h|days?|minutes?|mins?|jam|hari|weeks?|messages?|msgs?|times?|orders?|"
     # Not Manglish "got some auto cancel one" (there is an automatic cancel).
     r"reminders?|emails?|texts?|chats?|contact))|half|"
     r"some(?! (?:auto|kind|sort|issue|problem|rule|policy|system|thing|news|reply|response))|part)"
@@ -1218,6 +1227,25 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        # The order list as a file, or prices compared between sellers.
+        "records",
+        cue(
+            r"export\w*",
+            r"(?:as|in|into) (?:a )?pdf",
+            r"(?:purchase|order|transaction) history (?:\w+ ){0,3}(?:pdf|excel|csv|download\w*|"
+            r"print\w*)",
+        ),
+    ),
+    (
+        "pricing",
+        cue(
+            r"(?:why|how come) (?:\w+ ){0,6}(?:cost|costs|priced|price|prices|harga) (?:\w+ )?"
+            r"(?:different|differently)",
+            r"different (?:prices|amounts|harga) (?:from|between|across|among) (?:different )?"
+            r"(?:sellers|shops|stores)",
+        ),
+    ),
+    (
         "other_site",
         cue(
             # A parcel or an order of another shop: "my Shopee parcel from China".
@@ -1345,8 +1373,8 @@ NOT_MY_ORDER = cue(
 NEVER_ORDERS = frozenset({"other_site", "assistant", "outage", "hours"})
 # Needs no article answers whatever happened to the order: more than the order's money
 # back (interest, compensation for a late refund), a ruling on who lies, whether to deal
-# outside the marketplace's chat.
-WHATEVER_HAPPENED = frozenset({"compensation", "judge", "off_platform"})
+# outside the marketplace's chat, the order list as a file.
+WHATEVER_HAPPENED = frozenset({"compensation", "judge", "off_platform", "records"})
 # Needs that follow a purchase without anything gone wrong with it: they count unless the
 # words tell a problem with the order ("how do I redeem it, it says invalid" is about the
 # goods).

@@ -1184,6 +1184,10 @@ _MISSED_IN_73_TO_75 = [
         # Dealing outside the chat, a delivery day chosen by the buyer, another shop's parcel.
         "the seller wants me to WhatsApp him to finish the deal, is that allowed?",
         "can the seller and I continue the deal on telegram instead?",
+        # Editing one of two orders, the order list as a file, prices compared.
+        "one of my two paid orders has the wrong player ID, can I edit the ID on the order?",
+        "can I download my order history as a PDF?",
+        "why is the same Steam card priced differently by different sellers?",
         "can I ask the seller to only send the code next Friday? it is a birthday gift",
         "my Lazada parcel still hasn't arrived after two weeks",
         "the SMS verification code expires before it arrives, what can I do?",
@@ -1195,6 +1199,13 @@ def test_needs_no_article_answers_are_declined_whatever_the_order(
     assert index.situation(question).uncovered
     answer = index.ask(question)
     assert not answer.answered, answer
+
+
+def test_a_malay_proverb_asked_about_is_declined(index: FaqIndex) -> None:
+    # "Bagai" is a word of its own, not "bagi" (give, read as delivering) mistyped.
+    question = "Apa maksud 'bagai pinang dibelah dua'?"
+    assert "bagai" in index._analyzer.spelled(question).split()
+    assert not index.ask(question).answered
 
 
 def test_who_is_right_is_still_what_an_article_rules_on(index: FaqIndex) -> None:
@@ -1333,6 +1344,21 @@ _MISSED_IN_91_TO_93 = [
 ]  # fmt: skip
 
 
+_MISSED_IN_94_TO_96 = [
+    # Two orders told apart: the first still unpaid is no payment the order hides.
+    ("I ordered twice by mistake, paid the second one and it's already delivered. The first "
+     "one is still in Waiting Payment, do I need to cancel it?", "cancel-unpaid-order"),
+    # A limit reached is one of the payment article's reasons.
+    ("Paying with my debit card says 'transaction limit exceeded', my other order yesterday "
+     "went through fine", "payment-failed"),
+    # Orders counted are no part of the goods.
+    ("got 3 orders, which one done which one not? where to see status", "track-order-status"),
+    # Two buyers, one paid: the unpaid order waits for its payment.
+    ("Seller here. One buyer placed an order an hour ago and hasn't paid, another buyer "
+     "already paid. Do I hold stock for the unpaid one?", "payment-time-limit"),
+]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     _MISSED_IN_67_TO_69
@@ -1343,9 +1369,10 @@ _MISSED_IN_91_TO_93 = [
     + _MISSED_IN_82_TO_84
     + _MISSED_IN_85_TO_87
     + _MISSED_IN_88_TO_90
-    + _MISSED_IN_91_TO_93,
+    + _MISSED_IN_91_TO_93
+    + _MISSED_IN_94_TO_96,
 )
-def test_situations_read_in_the_batch_67_to_93_rounds(
+def test_situations_read_in_the_batch_67_to_96_rounds(
     index: FaqIndex, question: str, expected: str
 ) -> None:
     answer = index.ask(question)

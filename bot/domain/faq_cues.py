@@ -660,9 +660,9 @@ PARTIAL_CUES = cue(
     r"(?:only|just) (?:got|received|dapat|get) (?:like |about |around |maybe )?(?:one|two|three|"
     r"four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|sixty|hundred|half)",
     r"(?:did|sent|send|sends|delivered|deliver|gave|give|gives|got|received) "
-    r"(?:\d+(?! ?(?:hours?|hrs?|h|days?|minutes?|mins?|jam|hari|weeks?|messages?|msgs?|times?|orders?|"
+    r"(?:\d+(?! ?(?:hours?|hrs?|h|days?|minutes?|mins?|jam|hari|weeks?|messages?|msgs?|times?|"
     # Not Manglish "got some auto cancel one" (there is an automatic cancel).
-    r"reminders?|emails?|texts?|chats?|contact))|half|"
+    r"orders?|reminders?|emails?|texts?|chats?|contact))|half|"
     r"some(?! (?:auto|kind|sort|issue|problem|rule|policy|system|thing|news|reply|response))|part)"
     r"(?: of| out of)?",
     # An amount of money out of another: "RM20 back out of RM50".

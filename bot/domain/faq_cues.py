@@ -228,8 +228,10 @@ MARKED_CUES = cue(
     r"(?:says|shows|show|showing|status|marked|mark|clicked|click|put|tanda|tekan) "
     r"(?:as |it as |it |the order as |order as )?(?:delivered|completed|(?:dah|sudah|telah) "
     r"(?:di)?hantar)",
+    # Not chat messages that "just say sent, never read".
     r"(?:claims?|claimed|says?|said|sed|saying) (?:he |she |they |it )?(?:has |had |was |is )?"
-    r"(?:already )?(?:sent|delivered|done)",
+    r"(?:already )?(?:sent|delivered|done)(?!\W{1,3}(?:but )?(?:never|not|belum|tak) (?:read|seen|"
+    r"dibaca))",
 )
 
 NOT_SENT_CUES = cue(
@@ -255,7 +257,9 @@ NOT_SENT_CUES = cue(
     r"nothing (?:\w+ ){0,2}in (?:the |my )?(?:chat|kchat|inbox|email|account)",
     r"(?:received|got|gotten|receive) (?:absolutely )?nothing",
     # "checked my game this morning and no crystals": looked for the goods, found none.
-    r"(?:checked|check|looked|logged in|login|semak)\b.{0,40}?\b(?:and|but|tapi) "
+    # Not "gave me the login and its AR48 and no Nahida": the login is the goods there.
+    r"(?:checked|check|looked|logged in|(?<!the )(?<!a )(?<!my )login|semak)\b.{0,40}?"
+    r"\b(?:and|but|tapi) "
     r"(?:still )?(?:no|nothing|empty|takde|tiada)\b",
     r"ran out of stock",
     r"(?:cannot|cant|unable to|tak dapat|tak boleh|not able to) (?:\w+ )?(?:deliver|send|hantar)",
@@ -500,6 +504,9 @@ MISMATCH = cue(
     r"(?:a |an |the )?(?:\w+ ){0,2}(?:plan|version|edition|tier|package|variant|region|pakej)"
     r"\b.{0,15}\b(?:but|tapi|whereas|while|yet|though) i (?:buy|bought|ordered|order|paid for|"
     r"beli|picked|chose)",
+    # "was supposed to be AR55 with Raiden and Nahida, thats what the listing said".
+    r"(?:was|is|were|are) supposed to (?:be|have|come with)\b.{0,60}\b(?:listing|description|"
+    r"ad|advert|iklan)\b",
     # "I'm sure it said Raiden C2 was included ... The login works but there's no Raiden".
     r"(?:listing|description|ad|advert|it) (?:said|says|stated|states|showed|mentioned) "
     r"(?:\w+ ){0,8}(?:included|comes with|came with)\b.{0,80}\b(?:but|tapi)\b.{0,40}"
@@ -528,6 +535,8 @@ NOT_THE_GOODS_WRONG = cue(
     r"different (?:price|prices|harga|amounts|sellers|shops)",
     r"costs? different",
     r"(?:price|harga) (?:is |was |has |now )?(?:\w+ )?(?:different|changed|berubah|lain)",
+    # A time instead of another: "send the code next Monday instead of now".
+    r"instead of (?:now|today|tomorrow|later|right now|immediately)",
     # "scared to press the wrong button".
     r"(?:press|click|tap|do|choose|pick|make|tekan) (?:\w+ )?(?:the |a )?wrong (?:button|thing|"
     r"option|choice|move|step)",
@@ -786,7 +795,8 @@ WANT_CANCEL_CUES = cue(
     r"no longer (?:want|need|require)",
     r"(?:do not|dont|no) (?:longer )?require (?:it|this|them|the \w+)",
     r"(?:do not|dont|no) need (?:it|this|them|the order) (?:anymore|any more|lagi)",
-    r"tak (?:jadi|nak)",
+    # Not "tak nak beli apa-apa": buying nothing, no order to cancel.
+    r"tak (?:jadi|nak(?! (?:beli|buy) apa))",
     r"cheaper elsewhere",
     r"found (?:it|the same \w+|one) cheaper",
     r"(?:get rid of|drop) (?:it|this|that|the order|my order)",
@@ -841,6 +851,11 @@ PASSIVE_CANCEL = cue(
     r"before (?:it|the order|my order|order) (?:\w+ )?cancel\w*",
     # "I'm scared it will cancel": the order cancelling itself, feared, not wished.
     r"(?:it|the order|my order|order) (?:will|would|might|may|akan) (?:auto ?)?cancel\w*",
+    # "Not that I want to cancel la": a cancel denied, not asked for.
+    r"not that (?:i|we) (?:\w+ )?(?:want|wanna|nak|mahu) (?:to )?cancel\w*",
+    # "Tak, saya tak nak beli apa-apa": buying nothing is no order to cancel.
+    r"(?:tak|x|tk) nak beli apa ?apa",
+    r"(?:dont|do not) (?:want|wanna) (?:to )?buy anything",
     # "I don't remember cancelling it": a cancel denied, not asked for.
     r"(?:dont|do not|didnt|did not|never|cant|cannot) (?:remember |recall )?cancel\w*",
 )
@@ -1051,6 +1066,9 @@ WANT_MONEY_CUES = cue(
     r"when (?:\w+ ){0,3}(?:payment|money|funds?|duit|bayaran|earnings) (?:\w+ ){0,3}"
     r"(?:transferred|credited|reach|reaches|arrive|arrives|come in|comes in|paid out|masuk|sampai)",
     r"(?:money|funds?|earnings|duit) (?:\w+ ){0,2}(?:stuck|held|on hold|frozen|tersangkut)",
+    # "when does the RM95 actually land in my account".
+    r"when (?:does|do|will|is) (?:the |my )?(?:rm ?\d+(?:\.\d+)?|\$\d+) (?:\w+ )?(?:land|arrive|"
+    r"come|reach|credited|masuk|sampai)",
 )
 
 # Where and how to ask for a refund on the site ("request refund button missing", "cannot
@@ -1342,6 +1360,8 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "judge",
         cue(
+            # "can your team look into it and prove I delivered?"
+            r"prove (?:that )?(?:i|we) (?:delivered|sent|handed|paid|did)",
             r"(?:tell|find out|decide|say) who(?:s| is| was) (?:lying|telling the truth)",
             r"(?:punish|penali[sz]e|ban|blacklist|suspend|sanction)\w* (?:him|her|them|the seller|"
             r"the buyer|this seller|this buyer|that seller|that buyer)",

@@ -1187,8 +1187,13 @@ _MISSED_IN_73_TO_75 = [
         # Editing one of two orders, the order list as a file, prices compared.
         "one of my two paid orders has the wrong player ID, can I edit the ID on the order?",
         "can I download my order history as a PDF?",
+        # Asked to judge a sale made outside the marketplace.
+        "I sold an account to a guy on Facebook, not through here. Now he says I never handed it "
+        "over. Can you look into it and prove I delivered?",
         "why is the same Steam card priced differently by different sellers?",
         "can I ask the seller to only send the code next Friday? it is a birthday gift",
+        # "Instead of now" is a time, not goods unlike the order.
+        "can I tell the seller to deliver it next week instead of now? it's a gift",
         "my Lazada parcel still hasn't arrived after two weeks",
         "the SMS verification code expires before it arrives, what can I do?",
     ],
@@ -1201,10 +1206,19 @@ def test_needs_no_article_answers_are_declined_whatever_the_order(
     assert not answer.answered, answer
 
 
-def test_a_malay_proverb_asked_about_is_declined(index: FaqIndex) -> None:
-    # "Bagai" is a word of its own, not "bagi" (give, read as delivering) mistyped.
-    question = "Apa maksud 'bagai pinang dibelah dua'?"
-    assert "bagai" in index._analyzer.spelled(question).split()
+@pytest.mark.parametrize(
+    ("question", "word"),
+    [
+        # "Bagai" is a word of its own, not "bagi" (give, read as delivering) mistyped.
+        ("Apa maksud 'bagai pinang dibelah dua'?", "bagai"),
+        # Nor is "masak" (to cook) "masa" (time).
+        ("Cara nak masak nasi lemak yang sedap?", "masak"),
+    ],
+)
+def test_malay_words_of_their_own_are_not_mistyped_order_words(
+    index: FaqIndex, question: str, word: str
+) -> None:
+    assert word in index._analyzer.spelled(question).split()
     assert not index.ask(question).answered
 
 
@@ -1359,6 +1373,19 @@ _MISSED_IN_94_TO_96 = [
 ]  # fmt: skip
 
 
+_MISSED_IN_97_TO_99 = [
+    # A cancel denied ("not that I want to cancel") is no cancel asked for.
+    ("Not that I want to cancel, but if the seller doesn't reply for 3 days what happens to my "
+     "order?", "not-received-refund"),
+    # What it was supposed to be, by the listing, is goods unlike it; the login is the goods.
+    ("The account was supposed to be AR60 with Furina, that's what the listing said. The login "
+     "he gave me is AR50 and no Furina.", "not-as-described"),
+    # Chat messages that "say sent, never read" are no delivery marked.
+    ("Paid 3 days ago, order still Waiting Delivery, my messages to the seller just say sent, "
+     "never read. I want my money back.", "not-received-refund"),
+]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     _MISSED_IN_67_TO_69
@@ -1370,9 +1397,10 @@ _MISSED_IN_94_TO_96 = [
     + _MISSED_IN_85_TO_87
     + _MISSED_IN_88_TO_90
     + _MISSED_IN_91_TO_93
-    + _MISSED_IN_94_TO_96,
+    + _MISSED_IN_94_TO_96
+    + _MISSED_IN_97_TO_99,
 )
-def test_situations_read_in_the_batch_67_to_96_rounds(
+def test_situations_read_in_the_batch_67_to_99_rounds(
     index: FaqIndex, question: str, expected: str
 ) -> None:
     answer = index.ask(question)

@@ -53,6 +53,9 @@ SELLER_CUES = cue(
     r"saya (?:seller|penjual)",
     r"my (?:buyer|buyers|customer|customers|listing|listings)",
     r"the buyer",
+    # "Buyer dah 45 minit tak bayar": what the buyer has not done, told by the seller.
+    r"(?:a |the |my )?buyer (?:dah|sudah|still|masih|belum) (?:\w+ ){0,3}(?:tak|x|belum|not) "
+    r"(?:bayar|pay|paid|confirm|reply|balas)",
     r"(?:a |the )?buyer (?:\w+ )?(?:asked|asks|wants|requested|claims|says|said|did not|didnt|"
     r"hasnt|has not|still)",
     # Not "what I sent him: '...'", a buyer quoting a message.
@@ -295,7 +298,8 @@ NOT_PAID_REACH = 32
 NOT_PAID = re.compile(
     r"\b(?:not|never|havent|hasnt|hadnt|didnt|dont|isnt|wasnt|arent|no need to|no need|yet to|"
     r"belum|blm|tak|x|"
-    r"tidak|without|before)(?: \w+)? ?$"
+    # Not a question's "tak" before "if": "can cancel tak kalau dah bayar?".
+    r"tidak|without|before)(?: (?!kalau\b|kalo\b|if\b)\w+)? ?$"
     # "no money was taken", "nothing was charged", "none of them were paid".
     r"|\b(?:no|nothing|none|neither)(?: of (?:them|it|those|these|(?:the|my) \w+))?"
     r"(?: (?:money|amount|funds?|charges?|payment|duit|ringgit|rm ?\d+(?:\.\d+)?))?"
@@ -470,7 +474,8 @@ STATUS_UNPAID_CUES = cue(
 
 # The order does not show paid: a problem only for someone who paid.
 SHOWS_NOT_PAID_CUES = cue(
-    r"(?:status|order) (?:is )?(?:still )?(?:not|hasnt|has not|belum|tak|x) (?:showing )?paid",
+    r"(?:status|order) (?:is )?(?:still )?(?:not|isnt|hasnt|has not|belum|tak|x) "
+    r"(?:showing |marked (?:as )?|shown as )?paid",
     r"(?:still|stil|stl) (?:says|say|shows|show|shw|showing) (?:unpaid|not paid|"
     r"(?:waiting|waitng|wating|waitin) (?:payment|paymnt|pymt|pay))",
     # Not "the order now shows as paid": the status told, paid.
@@ -975,6 +980,11 @@ WHERE = cue(
 )
 
 WANT_CONFIRM_CUES = cue(
+    # "green button at the bottom = done? safe to press?", "kalau saya tekan terus duit pergi
+    # kat seller ke?": what pressing it does, asked before pressing.
+    r"(?:safe|ok|okay|selamat) (?:to |ke )?(?:press|click|tap|tekan|klik)\b",
+    r"(?:kalau|if) (?:saya|i|aku) (?:tekan|press|click|klik|tap) (?:\w+ ){0,3}"
+    r"(?:duit|money|payment) (?:\w+ ){0,2}(?:pergi|go|goes|pass|sampai)",
     # "Seller told me to press something on the site after": which button, and when.
     r"(?:told|asked|tells|asks|wants|want) (?:me|us) to (?:press|click|tap|tekan|klik) "
     r"(?:something|a button|some button|the button|sesuatu)",
@@ -1061,7 +1071,7 @@ WANT_MONEY_CUES = cue(
     r"release (?:of )?(?:the |my )?(?:payment|money|funds?)",
     r"when (?:do|will|can) i (?:get|receive) (?:paid|the money|my money|the payment)",
     r"(?:get|receive) (?:my )?(?:paid|payment|earnings)",
-    r"bila (?:duit|bayaran) (?:masuk|sampai)",
+    r"bila (?:duit|bayaran|wang)(?: \w+){0,2} (?:masuk|sampai)",
     # "when is the payment transferred to my account", "when does the money reach me".
     r"when (?:\w+ ){0,3}(?:payment|money|funds?|duit|bayaran|earnings) (?:\w+ ){0,3}"
     r"(?:transferred|credited|reach|reaches|arrive|arrives|come in|comes in|paid out|masuk|sampai)",

@@ -60,11 +60,12 @@ ORDER_CASES = [
         "marked-delivered-not-received",
     ),
     # A seller asking when the money comes while the buyer has to confirm: the 72-hour
-    # automatic confirmation is told in the marked-delivered article.
+    # automatic confirmation is told in the marked-delivered article, the money moving at
+    # the buyer's confirmation in the confirm article (which batch 102's new sellers chose).
     (
         "when do I get paid",
         OrderContext(Status.WAITING_CONFIRMATION, SELLER_ROLE),
-        "marked-delivered-not-received",
+        ("marked-delivered-not-received", "confirmed-received"),
     ),
     # A seller issuing a refund on their own is not what the refund article tells.
     ("as a seller how do i refund a buyer", None, None),
@@ -407,6 +408,15 @@ def test_denied_or_counted_words_tell_no_need_and_no_fault() -> None:
     # The amount listed, then the smaller one that came.
     assert PARTIAL in _slots("the listing said 1800 UC. what arrived? 600 UC.", set())
     assert PARTIAL not in _slots("the listing said 600 UC. what arrived? 600 UC.", set())
+
+
+def test_what_a_seller_or_a_wary_buyer_says_without_naming_it() -> None:
+    # A seller telling what the buyer has not done.
+    told = _slots("Buyer dah 45 minit tak bayar, order still Waiting Payment", {"unpaid"})
+    assert SELLER in told and UNPAID in told
+    # What pressing the button does, asked before pressing.
+    assert WANT_CONFIRM in _slots("green button at the bottom = done? safe to press?", set())
+    assert WANT_CONFIRM in _slots("kalau saya tekan terus duit pergi kat seller ke?", set())
 
 
 def test_a_decimal_point_does_not_end_the_asking_sentence() -> None:
@@ -1301,8 +1311,10 @@ _MISSED_IN_85_TO_87 = [
     ("can you stop my paid order, I bought the wrong game", "cancel-paid-order"),
     ("macam mana nak tengok order saya dah sampai stage mana?", "track-order-status"),
     ("I've got 4 orders this week and can't tell which one was the Roblox card", "order-details"),
-    # "Tak jadi bayar": the order made, never paid.
-    ("Saya buat order semalam tapi tak jadi bayar. Kena denda ke?", "payment-time-limit"),
+    # "Tak jadi bayar": the order made, never paid. (Asked with "kena denda ke?" both the
+    # unpaid-cancel and the time-limit articles answer it.)
+    ("Saya buat order semalam tapi tak jadi bayar. Apa jadi pada order tu?",
+     "payment-time-limit"),
     ("I got to the checkout page then got cold feet and closed the app. Do I need to cancel "
      "anything?", "cancel-unpaid-order"),
     # An unverified phone number is one of the payment article's reasons, not account help.
@@ -1386,6 +1398,14 @@ _MISSED_IN_97_TO_99 = [
 ]  # fmt: skip
 
 
+_MISSED_IN_100_TO_102 = [
+    # A question's "tak" before "kalau" (if) negates no payment.
+    ("Boleh cancel tak kalau dah bayar? Tersalah beli game", "cancel-paid-order"),
+    ("Paid with Boost an hour ago, I have the receipt, but the order still isn't marked as "
+     "paid", "paid-status-unpaid"),
+]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     _MISSED_IN_67_TO_69
@@ -1398,9 +1418,10 @@ _MISSED_IN_97_TO_99 = [
     + _MISSED_IN_88_TO_90
     + _MISSED_IN_91_TO_93
     + _MISSED_IN_94_TO_96
-    + _MISSED_IN_97_TO_99,
+    + _MISSED_IN_97_TO_99
+    + _MISSED_IN_100_TO_102,
 )
-def test_situations_read_in_the_batch_67_to_99_rounds(
+def test_situations_read_in_the_batch_67_to_102_rounds(
     index: FaqIndex, question: str, expected: str
 ) -> None:
     answer = index.ask(question)

@@ -396,7 +396,7 @@ DEDUCTED = cue(r"deduct\w*" + NOT_A_BATTERY)
 PAID_CUES = cue(
     # Not "when do I get paid": a seller's payout asked about, not a payment made.
     # Nor a prepaid card ("pre paid" once the spell checker splits it).
-    r"(?<!get )(?<!gets )(?<!getting )(?<!pre )(?<!pre)paid",
+    r"(?<!get )(?<!gets )(?<!getting )(?<!pre )paid",
     r"payed",
     # Not "dah cuba bayar" (tried to pay), nor "it just said payment unsuccessful".
     r"(?:after|since) (?:my|the) payment",
@@ -982,7 +982,8 @@ WHERE = cue(
 WANT_CONFIRM_CUES = cue(
     # "green button at the bottom = done? safe to press?", "kalau saya tekan terus duit pergi
     # kat seller ke?": what pressing it does, asked before pressing.
-    r"(?:safe|ok|okay|selamat) (?:to |ke )?(?:press|click|tap|tekan|klik)\b",
+    r"(?:safe|ok|okay|selamat) (?:to |ke )?(?:press|click|tap|tekan|klik)\b"
+    r"(?! (?:\w+ )?(?:refund|cancel|batal|pay|bayar))",
     r"(?:kalau|if) (?:saya|i|aku) (?:tekan|press|click|klik|tap) (?:\w+ ){0,3}"
     r"(?:duit|money|payment) (?:\w+ ){0,2}(?:pergi|go|goes|pass|sampai)",
     # "Seller told me to press something on the site after": which button, and when.
@@ -1258,8 +1259,8 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         # The order list as a file, or prices compared between sellers.
         "records",
         cue(
+            # Not a receipt sent "as a PDF": only the list of orders made into a file.
             r"export\w*",
-            r"(?:as|in|into) (?:a )?pdf",
             r"(?:purchase|order|transaction) history (?:\w+ ){0,3}(?:pdf|excel|csv|download\w*|"
             r"print\w*)",
         ),

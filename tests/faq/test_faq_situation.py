@@ -1403,6 +1403,9 @@ _MISSED_IN_100_TO_102 = [
     ("Boleh cancel tak kalau dah bayar? Tersalah beli game", "cancel-paid-order"),
     ("Paid with Boost an hour ago, I have the receipt, but the order still isn't marked as "
      "paid", "paid-status-unpaid"),
+    # A receipt sent as a PDF is no order list asked for as a file.
+    ("I have the bank receipt as a PDF, order still unpaid, where do I send it?",
+     "paid-status-unpaid"),
 ]  # fmt: skip
 
 

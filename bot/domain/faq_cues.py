@@ -395,8 +395,7 @@ DEDUCTED = cue(r"deduct\w*" + NOT_A_BATTERY)
 # Paying done, as opposed to paying talked about ("how long do I have to pay").
 PAID_CUES = cue(
     # Not "when do I get paid": a seller's payout asked about, not a payment made.
-    # Nor a prepaid card ("pre paid" once the spell checker splits it).
-    r"(?<!get )(?<!gets )(?<!getting )(?<!pre )paid",
+    r"(?<!get )(?<!gets )(?<!getting )paid",
     r"payed",
     # Not "dah cuba bayar" (tried to pay), nor "it just said payment unsuccessful".
     r"(?:after|since) (?:my|the) payment",
@@ -615,8 +614,8 @@ COUNT_PARTIAL = cue(
 INSTEAD_OF = re.compile(
     r"\b(?:sent|send|sends|gave|give|gives|got|received|delivered|deliver|dapat|bagi|hantar|"
     r"topped up|top up)\b[^.?!]{0,30}?"
-    r"\b(?:rm ?|\$)?(\d+(?:\.\d+)?)\b(?: \w+){0,3}?,? (?:instead of|rather than|bukan) "
-    r"(?:the |a |an )?(?:rm ?|\$)?(\d+(?:\.\d+)?)\b"
+    r"\b(?:rm ?|\$)?(?P<came>\d+(?:\.\d+)?)\b(?: \w+){0,3}?,? (?:instead of|rather than|bukan) "
+    r"(?:the |a |an )?(?:rm ?|\$)?(?P<ordered>\d+(?:\.\d+)?)\b"
 )
 
 # "all correct, no missing": nothing is missing, whatever the words "missing" or "half
@@ -631,37 +630,53 @@ NOTHING_MISSING = cue(
 LESS_THAN_ORDERED = re.compile(
     r"\b(?:sent|send|sends|gave|give|gives|got|received|delivered|deliver|dapat|bagi|hantar|"
     r"topped up|top up)\b[^.?!]{0,30}?"
-    r"\b(?:rm ?|\$)?(\d+(?:\.\d+)?)\b(?: \w+){0,3}?,? (?:but|tapi|tp|whereas|padahal|sedangkan) "
-    r"(?:i |saya |aku |we )?(?:order|ordered|beli|bought|paid for|bayar|purchased|pesan)"
-    r"(?: \w+){0,4}? (?:rm ?|\$)?(\d+(?:\.\d+)?)\b"
+    r"\b(?:rm ?|\$)?(?P<came>\d+(?:\.\d+)?)\b(?: \w+){0,3}?,? (?:but|tapi|tp|whereas|padahal|"
+    r"sedangkan) (?:i |saya |aku |we )?(?:order|ordered|beli|bought|paid for|bayar|purchased|"
+    r"pesan)(?: \w+){0,4}? (?:rm ?|\$)?(?P<ordered>\d+(?:\.\d+)?)\b"
 )
 
-# "diamond masuk 500 je, i order 1000", "only 300 UC came, I ordered 600": what came, then
-# what was ordered, in the next clause.
+# What was ordered, told in the next clause after what came.
+_THEN_ORDERED = (
+    r"[.,]? (?:but |tapi |tp |padahal |sedangkan )?(?:i|saya|aku|we) (?:order|ordered|beli|"
+    r"bought|paid for|purchased)(?: \w+){0,3}? (?P<ordered>\d+(?:\.\d+)?)\b"
+)
+# "diamond masuk 500 je, i order 1000".
 CAME_THEN_ORDERED = re.compile(
-    r"(?:\b(?:masuk|sampai|dapat|got|received|came in|arrived)\b (?:only |just |cuma |hanya )?"
-    r"(\d+(?:\.\d+)?)\b(?: \w+){0,2}?|\b(?:only |just |cuma |hanya )(\d+(?:\.\d+)?) (?:\w+ )?"
-    r"(?:masuk|sampai|came|came in|arrived|landed|got in))[.,]? (?:but |tapi |tp |padahal |"
-    r"sedangkan )?"
-    r"(?:i|saya|aku|we) (?:order|ordered|beli|bought|paid for|purchased)(?: \w+){0,3}? "
-    r"(\d+(?:\.\d+)?)\b"
+    r"\b(?:masuk|sampai|dapat|got|received|came in|arrived)\b (?:only |just |cuma |hanya )?"
+    r"(?P<came>\d+(?:\.\d+)?)\b(?: \w+){0,2}?" + _THEN_ORDERED
+)
+# "only 300 UC came, I ordered 600".
+ONLY_CAME_THEN_ORDERED = re.compile(
+    r"\b(?:only |just |cuma |hanya )(?P<came>\d+(?:\.\d+)?) (?:\w+ )?"
+    r"(?:masuk|sampai|came|came in|arrived|landed|got in)" + _THEN_ORDERED
 )
 
 # "the listing clearly said 1800 UC for RM 89. What arrived? 600 UC": the amount listed,
 # then the smaller one that came.
 LISTED_THEN_CAME = re.compile(
-    r"\b(?:said|says|stated|states|listed|advertised|promised|tulis)\b (?:\w+ ){0,2}(\d+)\b"
-    r"[^.!?]{0,40}[.!?]? (?:\w+ ){0,3}(?:arrived|came|got|received|sent|masuk|sampai)\b\W{1,3}"
-    r"(?:only |just |je )?(\d+)\b"
+    r"\b(?:said|says|stated|states|listed|advertised|promised|tulis)\b (?:\w+ ){0,2}"
+    r"(?P<ordered>\d+)\b[^.!?]{0,40}[.!?]? (?:\w+ ){0,3}(?:arrived|came|got|received|sent|masuk|"
+    r"sampai)\b\W{1,3}(?:only |just |je )?(?P<came>\d+)\b"
 )
 
 # "beli kod RM30, hok sampai kod RM10 je", "bought RM50, got RM20": the amount bought told
 # first, the smaller one that came after.
 LESS_THAN_BOUGHT_AFTER = re.compile(
     r"\b(?:beli|bought|ordered|order|bayar|paid for|purchased)\b[^.?!]{0,30}?"
-    r"\b(?:rm ?|\$)(\d+(?:\.\d+)?)\b[^.?!]{0,30}?"
+    r"\b(?:rm ?|\$)(?P<ordered>\d+(?:\.\d+)?)\b[^.?!]{0,30}?"
     r"\b(?:sampai|dapat|got|received|sent|hantar|masuk|came|arrived)\b[^.?!]{0,20}?"
-    r"\b(?:rm ?|\$)(\d+(?:\.\d+)?)\b"
+    r"\b(?:rm ?|\$)(?P<came>\d+(?:\.\d+)?)\b"
+)
+
+# An amount that came told beside the larger one ordered or listed, either way round: each
+# pattern names the two numbers "came" and "ordered".
+CAME_AND_ORDERED = (
+    INSTEAD_OF,
+    LESS_THAN_ORDERED,
+    CAME_THEN_ORDERED,
+    ONLY_CAME_THEN_ORDERED,
+    LISTED_THEN_CAME,
+    LESS_THAN_BOUGHT_AFTER,
 )
 
 # "my account got 0 UC": none of the goods came, not part of them.

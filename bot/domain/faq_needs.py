@@ -632,22 +632,13 @@ _GOODS_CAME = frozenset({WRONG, RECEIVED, MARKED_DELIVERED, CONFIRMED})
 
 
 def _less_than_bought(text: str) -> bool:
-    """Whether an amount is told in place of a larger one ("RM40 instead of RM50")."""
-    instead = any(
-        float(m.group(1)) < float(m.group(2))
-        for pattern in (cues.INSTEAD_OF, cues.LESS_THAN_ORDERED)
-        for m in pattern.finditer(text)
-    ) or any(
-        float(m.group(1) or m.group(2)) < float(m.group(3))
-        for m in cues.CAME_THEN_ORDERED.finditer(text)
-    )
-    # Told the other way round: the amount bought first, the one that came after.
-    after = any(
-        float(m.group(2)) < float(m.group(1))
-        for pattern in (cues.LESS_THAN_BOUGHT_AFTER, cues.LISTED_THEN_CAME)
+    """Whether an amount is told in place of a larger one ("RM40 instead of RM50", "bought
+    RM50, got RM20")."""
+    return any(
+        float(m["came"]) < float(m["ordered"])
+        for pattern in cues.CAME_AND_ORDERED
         for m in pattern.finditer(text)
     )
-    return instead or after
 
 
 def _order_facts(order: OrderContext, put: Callable[[str, float], None]) -> None:

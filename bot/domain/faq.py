@@ -414,6 +414,14 @@ def _dropped_letter(word: str, shorter: str) -> str:
     return word[-1]
 
 
+def _undoubled(word: str, token: str) -> bool:
+    """Whether token is word with one of a doubled letter left out ("hapen", "happen"):
+    the commonest slip of all, more likely than a letter changed ("haven")."""
+    return len(word) == len(token) + 1 and any(
+        word[n] == word[n + 1] and word[:n] + word[n + 1 :] == token for n in range(len(word) - 1)
+    )
+
+
 def _max_typos(word: str) -> int:
     """Allowed edit distance: short words are too easy to confuse."""
     return 0 if len(word) < 5 else 1 if len(word) < 8 else 2
@@ -450,7 +458,7 @@ class _SpellChecker:
         if known is not _UNSEEN:
             return cast("str | None", known)
         limit = _max_typos(token)
-        best: tuple[int, int, str] | None = None
+        best: tuple[int, bool, int, str] | None = None
         # The deletes of a token grow with the square of its length: the length check keeps
         # a long made-up "word" from costing more than a real one.
         if limit and not token.isdigit() and len(token) <= self._longest + limit:
@@ -460,24 +468,31 @@ class _SpellChecker:
                 # People rarely mistype the first letter; random words often differ there.
                 if dist > limit or word[0] != token[0]:
                     continue
-                key = (dist, -self._rank[word], word)
+                key = (dist, not _undoubled(word, token), -self._rank[word], word)
                 if best is None or key < best:
                     best = key
         if best is None and len(token) == _SHORTHAND_LENGTH and token.isalpha():
-            # A four-letter token is too short for any typo but one: a vowel left out, as
-            # texting drops them ("nevr", "mony", "aftr"). Not another letter: "sort" is a
-            # word, not "short" mistyped. The known words that lose one letter to become it
-            # are the ones indexed under it.
+            # A four-letter token is too short for most typos, but two are safe: a vowel
+            # left out, as texting drops them ("nevr", "mony", "aftr"), and two letters
+            # swapped. Not another letter: "sort" is a word, not "short" mistyped. The known
+            # words that lose one letter to become it are the ones indexed under it.
             for word in self._index.get(token, ()):
                 if (
                     len(word) == len(token) + 1
                     and word[0] == token[0]
                     and _dropped_letter(word, token) in _VOWELS
                 ):
-                    key = (1, -self._rank[word], word)
+                    key = (1, True, -self._rank[word], word)
                     if best is None or key < best:
                         best = key
-        found = best[2] if best else None
+            # Or two letters typed in the wrong order ("fial", "wiat"), the first kept.
+            for n in range(1, len(token) - 1):
+                word = token[:n] + token[n + 1] + token[n] + token[n + 2 :]
+                if word in self._rank:
+                    key = (1, True, -self._rank[word], word)
+                    if best is None or key < best:
+                        best = key
+        found = best[3] if best else None
         if len(self._cache) >= _SPELL_CACHE_LIMIT:
             self._cache.clear()
         self._cache[token] = found

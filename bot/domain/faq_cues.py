@@ -116,6 +116,9 @@ AUTO_CANCELLED_CUES = cue(
     r"(?:cancel|cancelled|canceled|batal|dibatalkan)(?: by itself| automatically| sendiri)?"
     r"(?! (?:a|an|the|my|this|his|her|orders?)\b)",
     r"(?<!be )cancel\w* (?:by itself|automatically|sendiri)",
+    # "today the order shows cancelled": the status changed without the asker.
+    r"(?:order|it|status) (?:now )?(?:shows|showing|says|is showing) (?:as )?"
+    r"(?:cancelled|canceled|dibatalkan)",
     # "after 3 days system cancel d".
     r"system (?:auto ?)?(?:cancel|cancelled|canceled|batal|batalkan)\w*",
 )
@@ -172,11 +175,18 @@ RECEIVED_CUES = cue(
     r"(?:dah|dh|already) (?:try|tried|cuba|test|tested)\w*,? (?:\w+ )?(?:blh|boleh|can|dapat|dpt) "
     r"(?:redeem|guna|pakai|use|login|masuk)",
     r"(?:diamonds?|uc|coins?|credits?|crystals?|gems?|points?) (?:are|is) (?:there|in)\b",
+    # "logged in and checked everything, the skins and heroes are all there".
+    r"(?:are|is) all (?:there|in)\b",
+    r"all (?:the |my )?\w+ (?:are |is )?there\b",
+    r"(?:pass|subscription|membership|plan|account|premium|vip) (?:is |was )?(?:now )?"
+    r"(?:active|activated)\b",
+    r"logged in (?:and|&) (?:checked|verified|everything)",
     r"redeemed (?:it|them|the \w+)",
     r"(?:is|are|was|were|now) in my (?:wallet|account|inventory|game|balance)",
     r"\b(?:it|its|login|code|account|key) (?:is |was )?(?:working|works)\b",
     r"(?:everything|all|it) (?:appears|seems|looks|is) (?:to be )?(?:in order|fine|ok|okay|good)",
-    r"works? (?:fine|well|perfectly)",
+    # Not "my card works fine on Shopee": the way to pay, not the goods.
+    r"(?<!card )(?<!cards )(?<!paymethod )works? (?:fine|well|perfectly)",
     r"came through",
     r"dah (?:dapat|terima|sampai|masuk)",
     r"(?:semua|all|everything) (?:ok|okay|baik|good|fine|working)\b",
@@ -235,6 +245,12 @@ MARKED_CUES = cue(
     r"(?:claims?|claimed|says?|said|sed|saying) (?:he |she |they |it )?(?:has |had |was |is )?"
     r"(?:already )?(?:sent|delivered|done)(?!\W{1,3}(?:but )?(?:never|not|belum|tak) (?:read|seen|"
     r"dibaca))",
+    # "auto complete after 3 days?": only an order marked delivered completes by itself.
+    r"auto ?-?(?:complete|completed|completes|confirm|confirmed|confirms)\b",
+    # "seller say dah deliver": a delivery claimed in the seller's words.
+    # "penjual bilang udah dikirim" (Indonesian).
+    r"(?:claims?|says?|said|sed|saying|bilang|kata|cakap) (?:he |she |they |dia )?"
+    r"(?:dah|dh|sudah|udah|already) (?:deliver|send|hantar|dihantar|kirim|dikirim)\b",
 )
 
 NOT_SENT_CUES = cue(
@@ -266,6 +282,9 @@ NOT_SENT_CUES = cue(
     r"(?:still )?(?:no|nothing|empty|takde|tiada)\b",
     r"ran out of stock",
     r"(?:cannot|cant|unable to|tak dapat|tak boleh|not able to) (?:\w+ )?(?:deliver|send|hantar)",
+    # "check my UC still same": the balance the goods were to add to has not moved.
+    r"(?:uc|diamonds?|balance|baki|coins?|credits?|points?|gems?|crystals?|wallet) (?:\w+ )?"
+    r"(?:still|masih) (?:the )?same",
 )
 
 # The seller out of reach ("offline ever since", "ghosted me"): after a long wait, the goods
@@ -448,7 +467,8 @@ UNPAID_CUES = cue(
     r"(?:got|went|came|reached|sampai) (?:to |up to )?(?:the )?(?:payment|checkout|pay) "
     r"(?:page|screen|step)\b.{0,80}?\b(?:closed|close|left|quit|exited|stopped|cold feet|"
     r"backed out|tutup)\b",
-    r"(?:didnt|did not|havent|have not|hasnt|not|nt|never|nvr|belum|blm|tak|x|forgot to|lupa) "
+    r"(?:didnt|did not|havent|have not|hasnt|not|nt|never|nvr|belum|blm|tak|x|forgot to|forgot|"
+    r"lupa|terlupa) "
     r"(?:yet )?"
     r"(?:sempat |sempat nak |get to |got to |manage to |managed to |have time to |had time to )?"
     # "not paying attention" is no payment.
@@ -469,6 +489,10 @@ STATUS_UNPAID_CUES = cue(
     r"(?:status|payment) (?:is )?(?:still |masih )?(?:not|hasnt|has not|belum|tak|x) "
     r"(?:been )?confirmed",
     r"(?:still|stil|stl) (?:say|says|show|shows|shw) (?:not|x) (?:pid|pd|payed)\b",
+    # "status still wait payment but i paid".
+    r"(?:status|order) (?:is )?(?:still|masih) (?:at |in |on )?(?:wait|waiting) (?:for )?payment\b"
+    r"[^.?!]{0,20}\b(?:but|tapi|tp|though|yet) (?:i |saya |aku |we )?(?:already |dah |sudah )?"
+    r"(?:paid|pay|bayar|transfer\w*)\b",
 )
 
 # The order does not show paid: a problem only for someone who paid.
@@ -496,6 +520,10 @@ MISMATCH = cue(
     # Not "got burnt last year on another site where I paid for an account".
     r"(?:arrived|received|got(?! (?:burnt|burned|scammed|cheated|conned|tricked))|sent)\b.{0,60}"
     r"\bi (?:paid|ordered|bought) for",
+    # "delivered a RM20 gift card when I paid for the RM50 one": one thing came, another
+    # was bought.
+    r"(?:delivered|gave|hantar)\b.{0,60}\b(?:when|but|while|whereas|yet|though|although) i "
+    r"(?:paid for|ordered|bought) (?:the |a |an )",
     # "he gave me only the basic plan, I bought premium": the goods named by their variant,
     # then, against it, what was bought.
     r"(?:give|gave|gives|given|send|sent|sends|deliver|delivered|bagi|hantar) (?:me |us )?"
@@ -526,6 +554,8 @@ NOT_THE_GOODS_WRONG = cue(
     r"went |has gone |is going )?wrong",
     # Another way to pay or to act: "what I can try instead", "use a card instead".
     r"(?:try|use|pay with|pay by|pay using|choose|guna) (?:\w+ ){0,3}instead",
+    # A wait instead of another: "get my money back instead of waiting".
+    r"instead of (?:waiting|wait|tunggu)",
     r"different (?:statuses|status|labels|orders)",
     # Things counted, not goods unlike the order: "three orders for three different customers".
     r"(?:\d+|two|three|four|five|six|several|many|few) different",
@@ -563,8 +593,16 @@ WRONG_CUES = cue(
     # "it turned out to be the basic plan", not "turns out my brother bought it himself".
     r"(?<!if it )(?<!if )turn(?:s|ed)? out (?:to be|it(?:s| is| was)|that it|they (?:are|were))",
     # Not a time instead of another: "send the code next Monday instead of now".
-    r"instead of(?! (?:now|today|tomorrow|later|right now|immediately))",
+    # Nor a wait instead of another: "get my money back instead of waiting".
+    r"instead of(?! (?:now|today|tomorrow|later|right now|immediately|waiting|wait|tunggu))",
     r"not what (?:he|she|i|they|we) (?:ordered|paid for|bought)",
+    # A code for another region than the one sold: "isn't available in my region".
+    r"(?:not|isnt|is not|cannot be|cant be) (?:available|valid|usable|redeemable|redeemed|used) "
+    r"(?:in|for) (?:my|your|this|our) (?:region|country)",
+    r"(?:region|country) ?(?:locked|lock|restricted)",
+    r"(?:wrong|different|another) region",
+    # "what he got was 60 Genesis Crystals, not the Welkin pass".
+    r"(?:got|received|sent|gave|delivered|came)\b[^.!?]{0,50}, not (?:the|my|his|her) \w+",
     # "the individual plan, not the family plan I ordered" (but not "not received the
     # item I ordered").
     r"not (?!(?:yet|received|receive|get|got|arrived|sent|delivered|deliver|see|seen|find|found)\b)"
@@ -683,7 +721,8 @@ CAME_AND_ORDERED = (
 ZERO_RECEIVED = cue(r"(?:got|get|received|receive|dapat|masuk) (?:only )?(?:0|zero)")
 
 PARTIAL_CUES = cue(
-    r"only (?:\w+ ){0,4}\d+(?! ?(?:hours?|hrs?|h|days?|minutes?|mins?|jam|hari|weeks?))",
+    # The whole number: "only have 72 hours" is not "only have 7".
+    r"only (?:\w+ ){0,4}\d+(?![\d.]| ?(?:hours?|hrs?|h|days?|minutes?|mins?|jam|hari|weeks?))",
     r"only (?:\d+|half|some|part|one|two|three)",
     # Dictated amounts: "supposed to be five hundred, I only got like two hundred".
     r"(?:only|just) (?:got|received|dapat|get) (?:like |about |around |maybe )?(?:one|two|three|"
@@ -695,7 +734,7 @@ PARTIAL_CUES = cue(
     r"some(?! (?:auto|kind|sort|issue|problem|rule|policy|system|thing|news|reply|response))|part)"
     r"(?: of| out of)?",
     # An amount of money out of another: "RM20 back out of RM50".
-    r"(?:rm ?|\$)\d+ (?:\w+ ){0,2}(?:out of|daripada|from) (?:rm ?|\$)?\d+",
+    r"(?:rm ?|\$)\d+ (?:\w+ ){0,2}(?:out of|daripada|from) (?:the |my |his |her )?(?:rm ?|\$)?\d+",
     r"(?:rm ?|\$)\d+ of (?:his |her |their |my |your |the )?(?:rm ?|\$)\d+",
     # Giving back some of the money, not all of it.
     r"(?:return|refund|give back|pay back|pulangkan|bagi balik)\w* (?:back )?"
@@ -708,7 +747,13 @@ PARTIAL_CUES = cue(
     r"day|days|time|week|night|side|way)\b)",
     # Not "baki sama je macam semalam": the game's balance, unchanged.
     r"(?:separuh|sebahagian|sikit je|baki(?! (?:sama|masih|dalam|akaun|account|game|uc|diamond)))",
-    r"half(?! (?:an )?(?:hour|hr|jam|day|hari|way))",
+    r"(?<!and a )half(?! (?:an )?(?:hour|hr|jam|day|hari|way))",
+)
+
+# Time left, not goods short: "I only have 72 hours to dispute".
+ONLY_TIME_LEFT = cue(
+    r"only (?:have|has|got|ada) (?:\w+ )?(?:\d+|one|two|three|a few|few|a|an|satu|dua|tiga) ?"
+    r"(?:hours?|hrs?|days?|minutes?|mins?|jam|hari|weeks?|minggu)"
 )
 
 LATE_CUES = cue(
@@ -726,6 +771,12 @@ LATE_CUES = cue(
     r"(?:second|third|fourth|fifth|sixth|seventh|\d+(?:nd|rd|th)) day",
     r"a (?:day|week) (?:ago|already|now)",
     r"(?:semalam|kelmarin|minggu lepas|dah lama|so long|too long|forever)",
+)
+
+# Money that has not come back or in, as opposed to too little money to pay ("no money").
+NO_MONEY_BACK = cue(
+    r"no (?:money|duit|balance) (?:\w+ ){0,2}(?:came|come|coming|back|returned|refunded|received|"
+    r"arrived|masuk|balik|yet)"
 )
 
 # Paid within the last hour or two ("paid 20 mins ago", "baru bayar tadi"): inside the
@@ -755,8 +806,9 @@ PAID_OFFLINE = cue(
 # Money the bank holds for a payment: "my bank app shows RM60 pending on hold". Held is
 # taken, as far as the buyer can see.
 BANK_HOLDS = cue(
-    r"(?:bank|card|statement)(?: \w+){0,3} (?:shows?|showing|says|has) (?:\w+ ){0,3}"
-    r"(?:on hold|held|deducted|debited|charged)",
+    # "my bank app now shows a pending RM100 'authorisation hold'".
+    r"(?:bank|card|statement)(?: \w+){0,3} (?:shows?|showing|says|has) (?:\w+ ){0,4}"
+    r"(?:on hold|held|hold|deducted|debited|charged)",
     r"(?:pending|on hold|held) (?:on|in|by) (?:my |the |our )?(?:bank|card|account)",
 )
 
@@ -878,6 +930,8 @@ PASSIVE_CANCEL = cue(
     r"(?:dont|do not) (?:want|wanna) (?:to )?buy anything",
     # "I don't remember cancelling it": a cancel denied, not asked for.
     r"(?:dont|do not|didnt|did not|never|cant|cannot) (?:remember |recall )?cancel\w*",
+    # "today the order shows cancelled": a status seen.
+    r"(?:shows|showing|says|saying|status) (?:as )?(?:cancelled|canceled|dibatalkan)",
 )
 
 WANT_STATUS_CUES = cue(
@@ -889,6 +943,8 @@ WANT_STATUS_CUES = cue(
     r"(?:which|what) stage",
     r"(?:check|see|know|view|tengok|semak|track) (?:the |my )?(?:order )?(?:status|progress)",
     r"where is my order",
+    # "what is the status of it now".
+    r"(?:what|how) is the status",
     r"what (?:that|this|it|the status) means?",
     r"what (?:is|does) (?:the |a |my )?(?:status )?(?:waiting|refunding|expired|deleted|completed)",
     r"(?:whats|what is) (?:the |a )?(?:waiting \w+|refunding|expired|deleted|completed) status",
@@ -995,6 +1051,11 @@ WHERE = cue(
 )
 
 WANT_CONFIRM_CUES = cue(
+    # "I must press a button so the seller gets paid. Which one?": the confirmation, by
+    # what it does.
+    r"(?:press|click|tap|tekan|klik) (?:\w+ ){0,3}(?:so|for) (?:that )?the seller "
+    r"(?:gets?|receives?|can get|will get|dapat) (?:his |her |their |the )?"
+    r"(?:money|paid|payment|duit)",
     # "green button at the bottom = done? safe to press?", "kalau saya tekan terus duit pergi
     # kat seller ke?": what pressing it does, asked before pressing.
     r"(?:safe|ok|okay|selamat) (?:to |ke )?(?:press|click|tap|tekan|klik)\b"
@@ -1095,6 +1156,14 @@ WANT_MONEY_CUES = cue(
     # "when does the RM95 actually land in my account".
     r"when (?:does|do|will|is) (?:the |my )?(?:rm ?\d+(?:\.\d+)?|\$\d+) (?:\w+ )?(?:land|arrive|"
     r"come|reach|credited|masuk|sampai)",
+)
+
+# Whether to press the button just named, asked: "there is a big Confirmed received button.
+# My friend said just click it. Should I?" (the confirmation when that button is named).
+PRESS_IT_ASKED = cue(
+    r"(?:click|press|tap|tekan|klik) (?:it|that|that button|the button)\W+(?:\w+\W+){0,3}"
+    r"(?:should i|shall i|do i|patut ke)\b",
+    r"should i (?:just )?(?:click|press|tap|tekan|klik) (?:it|that|that button|the button)\b",
 )
 
 # Where and how to ask for a refund on the site ("request refund button missing", "cannot
@@ -1271,6 +1340,20 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        # The bot asked to speak to the seller for the asker ("message the seller for me"):
+        # the chat is where they talk to each other; no article does it for them.
+        "relay",
+        cue(
+            r"(?:message|msg|contact|text|tell|chase|remind|call|ping|nudge|push|email) "
+            r"(?:the |my |this |that )?seller (?:for me|on my behalf|for us|untuk saya)",
+            r"(?:can you|could you|can u|pls|please|tolong|help me) (?:\w+ )?(?:message|msg|"
+            r"contact|text|tell|chase|remind|call|ping|nudge|push) (?:the |my |this |that )?"
+            r"seller\b",
+            r"tolong (?:mesej|bagitahu|bagitau|beritahu|hubungi|contact|whatsapp) (?:kan )?"
+            r"(?:seller|penjual)",
+        ),
+    ),
+    (
         # The order list as a file, or prices compared between sellers.
         "records",
         cue(
@@ -1404,7 +1487,30 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"ganti ?rugi",
         ),
     ),
-    ("voucher", cue(r"promo codes?", r"coupons?", r"discount codes?", r"platform vouchers?")),
+    (
+        "voucher",
+        cue(
+            r"promo codes?",
+            r"coupons?",
+            r"discount codes?",
+            r"platform vouchers?",
+            # A reward for buying, not goods bought: "the RM2 cashback voucher".
+            r"cash ?back (?:vouchers?|rewards?|credits?|points?)",
+            r"rebates?",
+        ),
+    ),
+    (
+        # How the site shows things: "change the price display from RM to SGD".
+        "display",
+        cue(
+            r"(?:currency|language|price|prices) (?:display|setting|settings)",
+            r"(?:display|show|see|view) (?:the |all )?(?:prices?|amounts?) in (?:\w+ )?"
+            r"(?:sgd|usd|idr|rupiah|dollars?|rmb|yuan|baht|pesos?|another currency|"
+            r"other currenc\w*)",
+            r"from rm to (?:sgd|usd|idr|rupiah|dollars?|rmb|yuan|baht|pesos?)",
+            r"(?:change|switch|set) (?:the |my )?(?:currency|language)",
+        ),
+    ),
 )
 
 # The asker says it is not about an order of theirs: what it names going wrong is someone
@@ -1413,6 +1519,15 @@ NOT_MY_ORDER = cue(
     r"not (?:about|regarding|for|related to) (?:my|an|any|a) (?:own )?(?:order|purchase)s?",
     r"(?:i have|ive) not (?:bought|ordered) (?:anything|from (?:him|her|them))",
     r"bukan (?:pasal|tentang) (?:order|pesanan) saya",
+)
+
+# Another shop's parcel told as the asker's own, or its courier, anywhere in the message:
+# this marketplace sells digital goods, which no courier carries ("my Shopee parcel says
+# auto-receive after 7 days but J&T never delivered it. What should I do?").
+OTHER_SITE_PARCEL = cue(
+    r"my (?:shopee|lazada|taobao|amazon|aliexpress|temu|tiktok shop|zalora) "
+    r"(?:parcel|package|delivery)",
+    r"(?:j ?& ?t|jnt|poslaju|pos laju|ninja ?van|gdex|city ?link|dhl|fedex|flash express)",
 )
 
 # Needs that are not about an order on this marketplace, whatever else the message says.
@@ -1425,7 +1540,7 @@ WHATEVER_HAPPENED = frozenset({"compensation", "judge", "off_platform", "records
 # words tell a problem with the order ("how do I redeem it, it says invalid" is about the
 # goods).
 UNLESS_PROBLEM = frozenset(
-    {"use_goods", "withdraw", "report", "fees", "privacy", "limit", "follow", "review"}
+    {"use_goods", "withdraw", "report", "fees", "privacy", "limit", "follow", "review", "relay"}
 )
 
 # A need named before and asked for by a pronoun: "how do I claim it?".

@@ -208,7 +208,10 @@ def read_situation(
     # After the goods were sent, an error or a failure is the goods' ("he sent the code,
     # Steam says error").
     refused = (
-        "fail" in found or rejected_payment or "insufficient" in found
+        "fail" in found
+        or rejected_payment
+        # "No money came back" on a refund is no balance too low to pay.
+        or ("insufficient" in found and not cues.NO_MONEY_BACK.search(lowered))
     ) and not cues.GOODS_SENT.search(lowered)
     failed = (
         bool(cues.PAY_FAILED_CUES.search(lowered))
@@ -333,7 +336,7 @@ def read_situation(
     # Asking what the statuses of several orders mean, "one of them" is one of the orders.
     if not (none_came or complete) and (
         ("partial" in found and not asks_status)
-        or "short" in found
+        or ("short" in found and not cues.ONLY_TIME_LEFT.search(lowered))
         or cues.PARTIAL_CUES.search(lowered)
         or (found & cues.ORDER_CONCEPTS and cues.COUNT_PARTIAL.search(lowered))
         or _less_than_bought(lowered)
@@ -523,6 +526,13 @@ def read_situation(
     if cues.REFUND_NOW.search(lowered) and WANT_REFUND_STEPS not in read:
         # Not willing to wait for the automatic refund: asking for one now, by hand.
         read.append(WANT_REFUND_STEPS)
+    if (
+        {"confirm", "confirm_received"} & found
+        and cues.PRESS_IT_ASKED.search(lowered)
+        and WANT_CONFIRM not in read
+    ):
+        # The confirm button named, then "click it, should I?": whether to confirm.
+        read.append(WANT_CONFIRM)
     if SELLER in slots and cues.BUYER_WANTS_CANCEL.search(lowered):
         # "a buyer wants to cancel, what should I do": the buyer's wish is the seller's topic.
         read.append(WANT_CANCEL)
@@ -563,7 +573,11 @@ def read_situation(
         or WANT_CONFIRM in read
     )
     for name, cue in cues.UNCOVERED_CUES:
-        if name in cues.UNLESS_PROBLEM:
+        if name == "withdraw" and REFUNDING in slots:
+            # "Refunding, but nothing has come into my bank account": where a refund goes,
+            # which the status article tells (the KALEOZ balance), not a withdrawal asked.
+            counts = False
+        elif name in cues.UNLESS_PROBLEM:
             counts = (not problems and REFUND_OPEN not in slots) or bool(
                 cues.NOT_MY_ORDER.search(lowered)
             )
@@ -593,7 +607,10 @@ def read_situation(
         # "The seller said I can claim compensation. How do I claim it?": the need asked
         # for is named in the sentence before.
         referred = name in cues.WHATEVER_HAPPENED and bool(cues.ASKS_FOR_IT.search(need))
-        if counts and (cue.search(need) or (referred and cue.search(lowered))):
+        anywhere = (referred and cue.search(lowered)) or (
+            name == "other_site" and cues.OTHER_SITE_PARCEL.search(lowered)
+        )
+        if counts and (cue.search(need) or anywhere):
             put(UNCOVERED + name)
 
     # Goods told as come ("not as described", "received it", "I confirmed") cannot be of an

@@ -109,11 +109,24 @@ def test_digits_are_not_squeezed_like_stretched_letters(index: FaqIndex) -> None
     assert "1000" in spelled.split() and "please" in spelled.split()
 
 
-def test_a_four_letter_token_is_corrected_only_for_a_vowel_left_out(index: FaqIndex) -> None:
+def test_a_four_letter_token_is_corrected_only_for_a_vowel_left_out_or_letters_swapped(
+    index: FaqIndex,
+) -> None:
     spelled = index._analyzer.spelled("seller nevr replied, where my mony, sort it out").split()
     assert "never" in spelled and "money" in spelled
     # "sort" is a word of its own, not "short" with the "h" left out.
     assert "sort" in spelled and "short" not in spelled
+    spelled = index._analyzer.spelled("paymnt fial, cannot pay in tiem").split()
+    assert "fail" in spelled and "time" in spelled
+
+
+def test_a_doubled_letter_typed_once_beats_a_letter_changed() -> None:
+    # "haven" is the commoner word and as near, but a doubled letter typed once is the
+    # likelier slip.
+    checker = faq._SpellChecker({"haven": 50, "happen": 1})
+    assert checker.correct("hapen") == "happen"
+    # A letter changed is still corrected when no doubled letter explains the token.
+    assert checker.correct("havem") == "haven"
 
 
 def test_list_numbers_are_dropped_only_from_a_list_numbered_from_one() -> None:

@@ -6,6 +6,7 @@ import pytest
 
 from bot.domain.faq import READ_HEAD_CHARS, READ_TAIL_CHARS, FaqIndex, within_reading
 from bot.domain.faq_needs import (
+    AUTO_CANCELLED,
     CONFIRMED,
     MARKED_DELIVERED,
     NOT_RECEIVED,
@@ -417,6 +418,20 @@ def test_what_a_seller_or_a_wary_buyer_says_without_naming_it() -> None:
     # What pressing the button does, asked before pressing.
     assert WANT_CONFIRM in _slots("green button at the bottom = done? safe to press?", set())
     assert WANT_CONFIRM in _slots("kalau saya tekan terus duit pergi kat seller ke?", set())
+
+
+def test_times_and_statuses_told_are_no_goods_short_and_no_wish(index: FaqIndex) -> None:
+    # Times are no part of the goods, whatever the words "half" or "only have" read as.
+    assert PARTIAL not in index.situation("pressed request refund an hour and a half ago").slots
+    assert PARTIAL in index.situation("he sent only half of the diamonds").slots
+    assert PARTIAL not in _slots("i only have 72 hours to dispute", {"short"})
+    assert PARTIAL in _slots("the account only has 3 skins", {"short"})
+    # A status seen is no cancel wished; the order cancelled by itself is told.
+    seen = _slots("today the order shows cancelled", {"cancel"})
+    assert WANT_CANCEL not in seen and AUTO_CANCELLED in seen
+    # "No money came back" is no balance too low to pay.
+    assert PAY_FAILED not in _slots("refunding but no money came back", {"insufficient", "bank"})
+    assert PAY_FAILED in _slots("card declined, no money in it", {"insufficient", "bank"})
 
 
 def test_a_decimal_point_does_not_end_the_asking_sentence() -> None:
@@ -1206,6 +1221,14 @@ _MISSED_IN_73_TO_75 = [
         "can I tell the seller to deliver it next week instead of now? it's a gift",
         "my Lazada parcel still hasn't arrived after two weeks",
         "the SMS verification code expires before it arrives, what can I do?",
+        # The bot asked to speak to the seller; another shop's parcel and its courier; how
+        # the site shows prices; a reward for buying.
+        "can you chase the seller for me",
+        "tolong mesej seller untuk saya, suruh dia cepat",
+        "my Lazada package shows delivered but Ninja Van left it nowhere, Lazada refunds go to "
+        "the wallet right?",
+        "can I see all prices in USD instead of ringgit?",
+        "my last orders all gave a cashback reward after completing, this one didn't",
     ],
 )
 def test_needs_no_article_answers_are_declined_whatever_the_order(
@@ -1409,6 +1432,69 @@ _MISSED_IN_100_TO_102 = [
 ]  # fmt: skip
 
 
+_MISSED_IN_103_TO_105 = [
+    # Goods looked over and all there: received, and the button that pays the seller asked.
+    ("Got a Valorant account from a seller, logged in and checked, the agents and skins are "
+     "all there. Someone told me I must press a button so the seller gets paid. Which one and "
+     "when?", "confirmed-received"),
+    # One thing delivered "when I paid for" another.
+    ("The seller delivered a RM10 Razer Gold pin when I paid for the RM100 one. It says "
+     "Waiting Confirmation.", "not-as-described"),
+    # "Lupa bayar" (forgot to pay) is an order never paid.
+    ("lupa bayar, order dah hilang lepas sejam, boleh order balik harga lama?",
+     "payment-time-limit"),
+    # "An hour and a half ago" is a time, not half of the goods.
+    ("I pressed Request Refund an hour and a half ago on an undelivered Steam code and it "
+     "still waits for the seller.", "request-refund"),
+]  # fmt: skip
+
+_MISSED_IN_106_TO_108 = [
+    # "The order shows cancelled" is a status seen, not a wish to cancel.
+    ("Waiting Delivery for 5 days and the seller never answered. Today the order shows "
+     "cancelled and the money is in my Kaleoz balance.", "not-received-refund"),
+    # A delivery claimed in the seller's words, and a balance that has not moved.
+    ("seller say dah deliver but my diamonds still same, how?", "marked-delivered-not-received"),
+    # "I only have 72 hours" is time left, not goods short.
+    ("The seller sent the account and marked it delivered but the login fails, he stopped "
+     "replying. I only have 72 hours to dispute, so should I press Request Refund now?",
+     "marked-delivered-not-received"),
+    # Only an order marked delivered completes by itself.
+    ("does the order auto complete after 72 hours?", "marked-delivered-not-received"),
+]  # fmt: skip
+
+_MISSED_IN_109_TO_111 = [
+    # A code for another region than the one sold is goods unlike the listing.
+    ("Bought a PSN card listed as Malaysia region, the seller sent the code, but the store "
+     "says the code is not valid in my region. Still Waiting Confirmation, what now?",
+     "not-as-described"),
+    # "Instead of waiting" is a wait, not goods instead of others.
+    ("Paid 3 days ago, still Waiting Delivery, seller reads my messages but no reply. Can I "
+     "get my money back instead of waiting?", "request-refund"),
+    # "Halfway through topping up" is no part of the goods.
+    ("A buyer pressed Request Refund while the order is Waiting Delivery and I'm halfway "
+     "through the top-up. How long before it refunds him by itself?", "request-refund"),
+    ("order still wait payment but i already paid", "paid-status-delayed"),
+    # "RM15 from the RM45 order": part of the money back.
+    ("Seller agreed to refund RM15 from the RM45 order because one of the codes was used.",
+     "partial-refund"),
+    # "What she got was X, not the Y".
+    ("The seller delivered fast, but what my sister got was 300 diamonds, not the weekly "
+     "pass. It's Waiting Confirmation, what do I do?", "not-as-described"),
+    # A card that works elsewhere is no goods received; a card's expiry date no order's.
+    ("My debit card was declined twice for a Steam order, nothing deducted, and my card "
+     "works fine on Lazada. I checked the expiry date too. Why does it fail here?",
+     "payment-failed"),
+    # A pass active and everything there: received, waiting for the buyer's confirmation.
+    ("Seller delivered the Netflix premium, I logged in and the subscription is active with "
+     "all the profiles there. Order is at Waiting Confirmation.", "confirmed-received"),
+    # Indonesian: "bilang udah kirim" (says already sent), "gak masuk" (did not come in).
+    ("penjual bilang udah kirim tapi UC nya gak masuk, gimana dong",
+     "marked-delivered-not-received"),
+    # Letters swapped in short words.
+    ("waht hapen if i dont pay in tiem", "payment-time-limit"),
+]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     _MISSED_IN_67_TO_69
@@ -1422,9 +1508,12 @@ _MISSED_IN_100_TO_102 = [
     + _MISSED_IN_91_TO_93
     + _MISSED_IN_94_TO_96
     + _MISSED_IN_97_TO_99
-    + _MISSED_IN_100_TO_102,
+    + _MISSED_IN_100_TO_102
+    + _MISSED_IN_103_TO_105
+    + _MISSED_IN_106_TO_108
+    + _MISSED_IN_109_TO_111,
 )
-def test_situations_read_in_the_batch_67_to_102_rounds(
+def test_situations_read_in_the_batch_67_to_111_rounds(
     index: FaqIndex, question: str, expected: str
 ) -> None:
     answer = index.ask(question)

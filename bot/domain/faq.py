@@ -416,7 +416,7 @@ def _dropped_letter(word: str, shorter: str) -> str:
 
 def _undoubled(word: str, token: str) -> bool:
     """Whether token is word with one of a doubled letter left out ("hapen", "happen"):
-    the commonest slip of all, more likely than a letter changed ("haven")."""
+    a commoner slip than a letter changed ("haven"), so it wins at the same distance."""
     return len(word) == len(token) + 1 and any(
         word[n] == word[n + 1] and word[:n] + word[n + 1 :] == token for n in range(len(word) - 1)
     )

@@ -270,8 +270,9 @@ NOT_SENT_CUES = cue(
     r"(?:diamonds?|crystals?|gems?|uc|credits?|coins?|items?|skins?|goods|top ?up|reload|"
     r"robux|v ?bucks|primogems?) (?:are |is |was |were )?(?:still )?not (?:there|in (?:my|the) "
     r"(?:account|game|wallet|inventory))",
-    r"(?:still )?no (?:shards|diamonds?|items?|codes?|keys?|credits?|coins?|gems?|uc|robux|"
-    r"top ?ups?|account|login details|details|voucher|gift card|points)\b(?! (?:needed|required))",
+    r"(?:still )?no (?:new |more )?(?:shards|diamonds?|items?|codes?|keys?|credits?|coins?|gems?|"
+    r"uc|robux|top ?ups?|account|login details|details|voucher|gift card|points)\b"
+    r"(?! (?:needed|required))",
     r"nothing (?:\w+ )?(?:yet|arrived|came|showed|appeared|received|in my|masuk|sampai)",
     r"nothing (?:\w+ ){0,2}in (?:the |my )?(?:chat|kchat|inbox|email|account)",
     r"(?:received|got|gotten|receive) (?:absolutely )?nothing",
@@ -281,7 +282,8 @@ NOT_SENT_CUES = cue(
     r"\b(?:and|but|tapi) "
     r"(?:still )?(?:no|nothing|empty|takde|tiada)\b",
     r"ran out of stock",
-    r"(?:cannot|cant|unable to|tak dapat|tak boleh|not able to) (?:\w+ )?(?:deliver|send|hantar)",
+    r"(?:cannot|cant|couldnt|could not|unable to|tak dapat|tak boleh|not able to) (?:\w+ )?"
+    r"(?:deliver|send|hantar)",
     # "check my UC still same": the balance the goods were to add to has not moved.
     r"(?:uc|diamonds?|balance|baki|coins?|credits?|points?|gems?|crystals?|wallet) (?:\w+ )?"
     r"(?:still|masih) (?:the )?same",
@@ -554,8 +556,8 @@ NOT_THE_GOODS_WRONG = cue(
     r"went |has gone |is going )?wrong",
     # Another way to pay or to act: "what I can try instead", "use a card instead".
     r"(?:try|use|pay with|pay by|pay using|choose|guna) (?:\w+ ){0,3}instead",
-    # A wait instead of another: "get my money back instead of waiting".
-    r"instead of (?:waiting|wait|tunggu)",
+    # A wait or a way instead of another: "instead of waiting", "instead of going back".
+    r"instead of (?:wait|tunggu|\w+ing)\b",
     r"different (?:statuses|status|labels|orders)",
     # Things counted, not goods unlike the order: "three orders for three different customers".
     r"(?:\d+|two|three|four|five|six|several|many|few) different",
@@ -593,8 +595,9 @@ WRONG_CUES = cue(
     # "it turned out to be the basic plan", not "turns out my brother bought it himself".
     r"(?<!if it )(?<!if )turn(?:s|ed)? out (?:to be|it(?:s| is| was)|that it|they (?:are|were))",
     # Not a time instead of another: "send the code next Monday instead of now".
-    # Nor a wait instead of another: "get my money back instead of waiting".
-    r"instead of(?! (?:now|today|tomorrow|later|right now|immediately|waiting|wait|tunggu))",
+    # Nor a wait or a way instead of another: "get my money back instead of waiting", "in my
+    # balance instead of going back to my bank".
+    r"instead of(?! (?:now|today|tomorrow|later|right now|immediately|wait|tunggu|\w+ing)\b)",
     r"not what (?:he|she|i|they|we) (?:ordered|paid for|bought)",
     # A code for another region than the one sold: "isn't available in my region".
     r"(?:not|isnt|is not|cannot be|cant be) (?:available|valid|usable|redeemable|redeemed|used) "
@@ -749,6 +752,9 @@ PARTIAL_CUES = cue(
     r"(?:separuh|sebahagian|sikit je|baki(?! (?:sama|masih|dalam|akaun|account|game|uc|diamond)))",
     r"(?<!and a )half(?! (?:an )?(?:hour|hr|jam|day|hari|way))",
 )
+
+# Less of a quality, not fewer goods: "way less cluttered than last year".
+LESS_OF_A_QUALITY = cue(r"less \w+(?:ed|ful|ive|ous|able|ible|ing)")
 
 # Time left, not goods short: "I only have 72 hours to dispute".
 ONLY_TIME_LEFT = cue(
@@ -1119,6 +1125,8 @@ WANT_NEXT_CUES = cue(
     r"apa (?:yang )?(?:perlu|patut|kena|boleh) (?:saya |aku )?(?:buat|lakukan)",
     r"what (?:would|do|can|could) you (?:recommend|suggest|advise)",
     r"(?:am i|are we) supposed to",
+    # "not sure if I'm supposed to message them or wait".
+    r"(?:if|whether) (?:im|i am|i was|we are) supposed to",
     r"(?:supposed|meant|advised) to do",
     r"(?:or|should i|do i) just (?:sit and )?wait\b",
     r"(?:what is|whats) the (?:correct|right|proper) (?:thing|way|step)",
@@ -1158,12 +1166,21 @@ WANT_MONEY_CUES = cue(
     r"come|reach|credited|masuk|sampai)",
 )
 
+# The goods not looked at yet: "havent logged in to check it yet".
+NOT_YET_CHECKED = cue(
+    r"(?:havent|have not|hasnt|has not|not yet|belum|blm|didnt|did not) (?:yet )?(?:logged in|"
+    r"login|log in|checked|check|tried|try|tested|test|redeemed|redeem|cuba|semak)\w*"
+    r"(?: (?:\w+ ){0,3}yet)?",
+)
+
 # Whether to press the button just named, asked: "there is a big Confirmed received button.
 # My friend said just click it. Should I?" (the confirmation when that button is named).
 PRESS_IT_ASKED = cue(
     r"(?:click|press|tap|tekan|klik) (?:it|that|that button|the button)\W+(?:\w+\W+){0,3}"
     r"(?:should i|shall i|do i|patut ke)\b",
     r"should i (?:just )?(?:click|press|tap|tekan|klik) (?:it|that|that button|the button)\b",
+    # "not sure if it matters whether I press it or not".
+    r"whether (?:i |to )?(?:click|press|tap|tekan|klik) (?:it|that|that button|the button)\b",
 )
 
 # Where and how to ask for a refund on the site ("request refund button missing", "cannot
@@ -1565,11 +1582,28 @@ NEED_CLAUSE = cue(
     r"macam mana",
     r"mcm mana",
     r"bila",
+    # A need told without asking: "not sure if I'm supposed to message them", "she wants to
+    # know what stage it's at".
+    r"(?:not sure|unsure|tak pasti|x pasti) (?:if|whether|what|how|when|where|sama ada)",
+    r"wants? to know",
+    r"wondering",
+    r"nak tahu",
+)
+
+# A sentence added after the need, about something else: "Btw loving the new app layout",
+# "Also my cat knocked my phone into the sink".
+AFTERTHOUGHT = re.compile(
+    r"^\W*(?:btw|by the way|also|anyway|anyways|oh and|ps|p\.s|side note|on another note|"
+    r"unrelated|oh btw|oh ya|oh yeah)\b",
+    re.IGNORECASE,
 )
 
 # The goods named as never come ("never got my item"), as opposed to "nothing came back"
 # on a Refunding order (the refund's money).
 GOODS_NEVER_CAME = cue(
+    # "Seller never delivered", "I couldn't deliver": the goods, not the refund's money.
+    r"(?:never|not|didnt|couldnt|could not|cannot|cant|havent|hasnt|belum|tak|x) (?:yet )?"
+    r"(?:able to )?(?:deliver|delivered|hantar|dihantar)\b",
     r"(?:never|not|didnt|havent|hasnt|belum|blm|tak|x) (?:yet )?(?:got|get|gotten|received|receive|"
     r"dapat|terima|sampai)\w* (?:my |the |any |his |her |our )?(?:item|items|code|codes|key|keys|"
     r"goods|product|account|login|diamonds|uc|pin|pins|barang|kod|top ?up)\b",

@@ -149,7 +149,10 @@ def need_clauses(text: str) -> str:
         return text
     asked = [s for s in sentences if cues.NEED_CLAUSE.search(s.lower())]
     questions = [s for s in cues.QUESTION.findall(text) if s.strip()]
-    chosen = questions or asked or sentences[-1:]
+    # Without a question or a want, the last sentence that is not an afterthought ("Btw
+    # loving the new layout" after the need).
+    told = [s for s in sentences if not cues.AFTERTHOUGHT.search(s)] or sentences
+    chosen = questions or asked or told[-1:]
     # A message that ends by asking without a question mark ("... what do these mean")
     # asks that too, beside any question before it.
     last = sentences[-1]
@@ -336,7 +339,11 @@ def read_situation(
     # Asking what the statuses of several orders mean, "one of them" is one of the orders.
     if not (none_came or complete) and (
         ("partial" in found and not asks_status)
-        or ("short" in found and not cues.ONLY_TIME_LEFT.search(lowered))
+        or (
+            "short" in found
+            and not cues.ONLY_TIME_LEFT.search(lowered)
+            and not cues.LESS_OF_A_QUALITY.search(lowered)
+        )
         or cues.PARTIAL_CUES.search(lowered)
         or (found & cues.ORDER_CONCEPTS and cues.COUNT_PARTIAL.search(lowered))
         or _less_than_bought(lowered)
@@ -532,6 +539,16 @@ def read_situation(
         and WANT_CONFIRM not in read
     ):
         # The confirm button named, then "click it, should I?": whether to confirm.
+        read.append(WANT_CONFIRM)
+    if (
+        not read
+        and MARKED_DELIVERED in slots
+        and not (_PROBLEMS - {MARKED_DELIVERED}) & slots.keys()
+        and cues.NOT_YET_CHECKED.search(lowered)
+    ):
+        # "sent the login, status jumped to waiting confirmation, havent logged in to check
+        # it yet": what to do before confirming (check first), which the confirm article
+        # tells.
         read.append(WANT_CONFIRM)
     if SELLER in slots and cues.BUYER_WANTS_CANCEL.search(lowered):
         # "a buyer wants to cancel, what should I do": the buyer's wish is the seller's topic.

@@ -434,6 +434,16 @@ def test_times_and_statuses_told_are_no_goods_short_and_no_wish(index: FaqIndex)
     assert PAY_FAILED in _slots("card declined, no money in it", {"insufficient", "bank"})
 
 
+def test_an_afterthought_after_the_need_is_not_the_need() -> None:
+    story = "Paid an hour ago, still waiting delivery. Seller is offline. Btw nice new layout."
+    assert need_clauses(story).strip() == "Seller is offline"
+    # A need told without asking is the need, wherever it stands.
+    story = "Paid an hour ago. Not sure if I should wait. Also my cat says hi."
+    assert need_clauses(story).strip() == "Not sure if I should wait"
+    assert PARTIAL not in _slots("the app is way less cluttered now", {"short"})
+    assert PARTIAL in _slots("he sent less than I paid for", {"short"})
+
+
 def test_a_decimal_point_does_not_end_the_asking_sentence() -> None:
     story = "Paid RM52. The statement shows RM1.56 more, is that your fee?"
     assert need_clauses(story).strip() == "The statement shows RM1.56 more, is that your fee?"
@@ -1495,6 +1505,28 @@ _MISSED_IN_109_TO_111 = [
 ]  # fmt: skip
 
 
+_MISSED_IN_112_TO_114 = [
+    # The need said halfway, then an afterthought; "less cluttered" is no goods short.
+    ("Paid for a Netflix order 15 minutes ago, order says Waiting Delivery. Not sure if I'm "
+     "supposed to message the seller or wait for him. Btw the new app looks great, way less "
+     "cluttered.", "paid-what-next"),
+    # "Instead of going back to my card" is a way the money went, not goods unlike the order;
+    # "never delivered" on a Refunding order is the goods, not the refund's money.
+    ("Paid 4 days ago, seller never delivered. The status changed to Refunding by itself and "
+     "the money is in my Kaleoz balance instead of going back to my card. Also my dog ate my "
+     "charger today.", "not-received-refund"),
+    # "Fever" is a word of its own, not "fewer" mistyped.
+    ("Seller here, I couldn't deliver a Valorant top up for 4 days because I was sick with "
+     "fever, now it says Refunding. What happened?", "not-received-refund"),
+    # Delivered and not yet looked at: check before confirming.
+    ("seller sent the netflix login, status jumped to waiting confirmation, havent tried it "
+     "yet", "confirmed-received"),
+    ("Got the code and redeemed it fine. The order is still Waiting Confirmation with a "
+     "Confirmed received button. Not sure whether I press it or not. Anyway gonna buy more "
+     "later.", "confirmed-received"),
+]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     _MISSED_IN_67_TO_69
@@ -1511,9 +1543,10 @@ _MISSED_IN_109_TO_111 = [
     + _MISSED_IN_100_TO_102
     + _MISSED_IN_103_TO_105
     + _MISSED_IN_106_TO_108
-    + _MISSED_IN_109_TO_111,
+    + _MISSED_IN_109_TO_111
+    + _MISSED_IN_112_TO_114,
 )
-def test_situations_read_in_the_batch_67_to_111_rounds(
+def test_situations_read_in_the_batch_67_to_114_rounds(
     index: FaqIndex, question: str, expected: str
 ) -> None:
     answer = index.ask(question)

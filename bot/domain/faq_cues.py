@@ -556,8 +556,6 @@ NOT_THE_GOODS_WRONG = cue(
     r"went |has gone |is going )?wrong",
     # Another way to pay or to act: "what I can try instead", "use a card instead".
     r"(?:try|use|pay with|pay by|pay using|choose|guna) (?:\w+ ){0,3}instead",
-    # A wait or a way instead of another: "instead of waiting", "instead of going back".
-    r"instead of (?:wait|tunggu|\w+ing)\b",
     r"different (?:statuses|status|labels|orders)",
     # Things counted, not goods unlike the order: "three orders for three different customers".
     r"(?:\d+|two|three|four|five|six|several|many|few) different",

@@ -426,6 +426,10 @@ def test_times_and_statuses_told_are_no_goods_short_and_no_wish(index: FaqIndex)
     assert PARTIAL in index.situation("he sent only half of the diamonds").slots
     assert PARTIAL not in _slots("i only have 72 hours to dispute", {"short"})
     assert PARTIAL in _slots("the account only has 3 skins", {"short"})
+    # A wait instead of another is no goods instead of others, and hides none told.
+    assert WRONG not in index.situation("can I get my money back instead of waiting").slots
+    told = index.situation("he sent the wrong skin, I want my money back instead of waiting")
+    assert WRONG in told.slots
     # A status seen is no cancel wished; the order cancelled by itself is told.
     seen = _slots("today the order shows cancelled", {"cancel"})
     assert WANT_CANCEL not in seen and AUTO_CANCELLED in seen

@@ -784,6 +784,32 @@ def unnumbered(text: str) -> str:
     return _LIST_NUMBER.sub(".", text)
 
 
+# What the help center or support answered before, reported by the asker ("your bot told me
+# how to cancel a paid order, but I haven't paid anything", "support sent me the unpaid-order
+# article, not relevant"): it names the topic the asker says is NOT theirs. Read up to the
+# sentence's end or to the "but" that turns to their own situation.
+_REPORTED_ANSWER = re.compile(
+    # Who answered: the help center, its bot or support; not a bot that is the goods ("the
+    # Discord bot he sent").
+    r"(?:\b(?:the|your|this|a|an|kaleoz)\s+)?\b(?<!discord )(?<!custom )(?<!telegram )"
+    r"(?:bots?|agents?|support(?: team| agent)?|admins?|cs|customer service|help ?desk|"
+    r"help ?cent(?:er|re)|faq)\b(?:'s|’s)?[^.?!\n]{0,60}?\b"
+    # What it did: answered or explained, or sent an article, a link or a page.
+    r"(?:(?:answered|replied|explained|keeps? telling|kept telling|told (?:me|us) (?:how|about|"
+    r"to read|that))\b|(?:sent|send|sends|gave|gives|showed|shows|linked|pointed)\b[^.?!\n]{0,50}?"
+    r"\b(?:article|link|page|faq|answer|guide)s?\b|(?:answer|reply) (?:before |earlier )?was\b)"
+    # Up to the sentence's end, or the "but" that turns to the asker's own situation.
+    r"[^.?!\n]*?(?=,?\s*\b(?:but|tapi|which is not|not relevant)\b|[.?!\n]|$)"
+    r"|\bi was (?:told|asked) to (?:read|check|look at|see)\b[^.?!\n]*",
+    re.IGNORECASE,
+)
+
+
+def without_reported_answers(text: str) -> str:
+    """The text without the answers it reports having been given before."""
+    return _REPORTED_ANSWER.sub(" ", text)
+
+
 def within_reading(text: str) -> str:
     """The part of `text` the matcher reads: all of it, or its start and its end."""
     if len(text) <= READ_HEAD_CHARS + READ_TAIL_CHARS:
@@ -982,7 +1008,7 @@ class FaqIndex:
         self, question: str, order: OrderContext | None
     ) -> tuple[_Analysis, _Analysis, Situation]:
         """The question's analysis, its asking clause's, and the situation they tell."""
-        question = unnumbered(within_reading(question))
+        question = without_reported_answers(unnumbered(within_reading(question)))
         analysis = self._analyzer.analyze(question)
         need = need_clauses(question)
         need_analysis = analysis if need == question else self._analyzer.analyze(need)

@@ -130,6 +130,9 @@ AUTO_CANCEL_ASKED = cue(
     # "berapa hari baru order batal sendiri", "got auto cancel after few days, true or not".
     r"(?:berapa (?:hari|lama)|bila) (?:\w+ ){0,3}(?:batal|cancel)\w* (?:sendiri|automatik)",
     r"auto ?cancel\w*[\w ,]{0,40}?(?:true or not|betul ke|is it true|right\?)",
+    # "Shouldn't the system have cancelled it by now?"
+    r"(?:should|shouldnt|should not|supposed to|wasnt|was not) (?:\w+ ){0,3}(?:have )?(?:been )?"
+    r"(?:auto ?)?cancel\w*(?: it)? (?:by now|already|automatically|by itself)",
 )
 
 # The buyer has confirmed receipt, or has not yet (the order waits for it).
@@ -557,6 +560,8 @@ NOT_THE_GOODS_WRONG = cue(
     # Another way to pay or to act: "what I can try instead", "use a card instead".
     r"(?:try|use|pay with|pay by|pay using|choose|guna) (?:\w+ ){0,3}instead",
     r"different (?:statuses|status|labels|orders)",
+    # "My question is different": the question, not the goods.
+    r"(?:question|case|problem|issue|situation|query) is (?:\w+ )?different",
     # Things counted, not goods unlike the order: "three orders for three different customers".
     r"(?:\d+|two|three|four|five|six|several|many|few) different",
     # The buyer's own slip, feared: "maybe I spelt it wrong", "mungkin saya bagi emel salah".
@@ -737,6 +742,9 @@ PARTIAL_CUES = cue(
     # An amount of money out of another: "RM20 back out of RM50".
     r"(?:rm ?|\$)\d+ (?:\w+ ){0,2}(?:out of|daripada|from) (?:the |my |his |her )?(?:rm ?|\$)?\d+",
     r"(?:rm ?|\$)\d+ of (?:his |her |their |my |your |the )?(?:rm ?|\$)\d+",
+    # The money for what was not done: "give back the money for the 2 sessions we didn't do".
+    r"(?:give|gives|gave|refund|return|pay)\w* (?:back )?(?:the )?(?:money|duit|amount) for "
+    r"(?:the )?(?:\d+|one|two|three|four|five|remaining|rest|missing|undone|unused)\b",
     # Giving back some of the money, not all of it.
     r"(?:return|refund|give back|pay back|pulangkan|bagi balik)\w* (?:back )?"
     r"(?:some|part|a portion|a bit|sikit|sebahagian) (?:of )?(?:the |my |his |her )?"
@@ -949,6 +957,8 @@ WANT_STATUS_CUES = cue(
     r"where is my order",
     # "what is the status of it now".
     r"(?:what|how) is the status",
+    # "see whether he has uploaded anything yet or whether the status has changed".
+    r"(?:if|whether) the status (?:has )?(?:changed|updated|moved)",
     r"what (?:that|this|it|the status) means?",
     r"what (?:is|does) (?:the |a |my )?(?:status )?(?:waiting|refunding|expired|deleted|completed)",
     r"(?:whats|what is) (?:the |a )?(?:waiting \w+|refunding|expired|deleted|completed) status",
@@ -1032,6 +1042,12 @@ WANT_DETAILS_CUES = cue(
     r"the (?:things|stuff|items) )?(?:i (?:have |had |ever )?(?:bought|ordered|purchased)|"
     r"(?:all )?my (?:past |previous |old |earlier )?(?:orders|purchases))",
     r"(?:order|purchase|buying) history",
+    # "see the exact time I paid and which payment method I used".
+    r"(?:see|check|find|know) (?:the )?(?:exact )?(?:time|date|day) (?:i|we) "
+    r"(?:paid|ordered|bought)",
+    r"which (?:payment )?method (?:i|we) (?:used|paid with|chose|picked)",
+    # "He wants to know which codes were sent and when": what the order holds, and its time.
+    r"which (?:\w+ ){0,2}(?:were|was) (?:sent|delivered|bought|ordered) and when",
     # Which order was paid how: "figure out which one I paid with TNG and how much it was".
     r"(?:figure out|find out|know|check|see|remember|tell) (?:which|what) (?:one|order|orders) "
     r"(?:i |we )?(?:paid|bought|ordered)",
@@ -1188,6 +1204,8 @@ REFUND_WHERE_CUES = cue(
     r"(?:request|minta|mintak|claim|buat|mohon) (?:a |the )?refund (?:\w+ )?(?:macam mana|mcm mana|"
     r"camne|cemana|how)\b",
     r"(?:request|minta|mintak|buat|mohon) refund sendiri",
+    # "There's no Cancel button, only Request refund": the way left is the refund.
+    r"only (?:a |the )?(?:request refund|refund)(?: button| option)?",
     r"(?:request|refund|claim|return) (?:refund )?(?:button|option|link|butang|tab)",
     # "on Shopee I can just click return, here how?": another shop's return is a refund.
     r"(?:click|press|tekan|klik) (?:\w+ )?return\b",
@@ -1586,6 +1604,15 @@ NEED_CLAUSE = cue(
     r"wants? to know",
     r"wondering",
     r"nak tahu",
+)
+
+# A question of where or how that names nothing ("Where do I look?", "Where can I see
+# that?"): it leans on the sentence before it.
+WHERE_OR_HOW = re.compile(
+    r"\W*(?:so |and |then |ok |okay )?(?:where|how)(?:\W+(?:do|can|could|should|to|would|will|"
+    r"i|we|you|u|see|find|look|check|get|it|that|this|them|those|these|there|the|one|up|at))*"
+    r"\W*$",
+    re.IGNORECASE,
 )
 
 # A sentence added after the need, about something else: "Btw loving the new app layout",

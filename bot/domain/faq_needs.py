@@ -142,6 +142,12 @@ class Situation:
         return slot in self.slots
 
 
+def _sentence_before(text: str, question: str) -> str:
+    """The sentence of text just before question (empty when it is the first)."""
+    before = [s for s in cues.SENTENCE.split(text[: text.find(question)]) if s.strip()]
+    return before[-1] if before else ""
+
+
 def need_clauses(text: str) -> str:
     """The sentences that carry the need: questions and wants, else the last sentence."""
     sentences = [s for s in cues.SENTENCE.split(text) if s.strip()]
@@ -149,6 +155,12 @@ def need_clauses(text: str) -> str:
         return text
     asked = [s for s in sentences if cues.NEED_CLAUSE.search(s.lower())]
     questions = [s for s in cues.QUESTION.findall(text) if s.strip()]
+    # A question of where or how that names nothing ("Where can I see that?", "Where do I
+    # look?") asks about what the sentence before it said: that sentence carries the need.
+    questions = [
+        f"{_sentence_before(text, q)} {q}" if cues.WHERE_OR_HOW.match(q) else q
+        for q in questions
+    ]
     # Without a question or a want, the last sentence that is not an afterthought ("Btw
     # loving the new layout" after the need).
     told = [s for s in sentences if not cues.AFTERTHOUGHT.search(s)] or sentences

@@ -129,6 +129,20 @@ def test_a_doubled_letter_typed_once_beats_a_letter_changed() -> None:
     assert checker.correct("havem") == "haven"
 
 
+def test_answers_reported_from_before_are_not_read() -> None:
+    told = "Your bot told me how to cancel a paid order, but I haven't paid anything."
+    assert "cancel" not in faq.without_reported_answers(told)
+    assert "haven't paid anything" in faq.without_reported_answers(told)
+    told = "Seller here, your support sent me the unpaid-order article, not relevant. He paid."
+    assert "unpaid" not in faq.without_reported_answers(told)
+    # The seller's words, and a bot that is the goods, are no answer of the help center.
+    for told in [
+        "The seller told me how to cancel it on my side.",
+        "The custom Discord bot he sent shows an error page.",
+    ]:
+        assert faq.without_reported_answers(told) == told
+
+
 def test_list_numbers_are_dropped_only_from_a_list_numbered_from_one() -> None:
     assert faq.unnumbered("1. Order diamond 2. Seller tanda hantar 3. Tak terima") == (
         ". Order diamond . Seller tanda hantar . Tak terima"

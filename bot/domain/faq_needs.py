@@ -158,8 +158,7 @@ def need_clauses(text: str) -> str:
     # A question of where or how that names nothing ("Where can I see that?", "Where do I
     # look?") asks about what the sentence before it said: that sentence carries the need.
     questions = [
-        f"{_sentence_before(text, q)} {q}" if cues.WHERE_OR_HOW.match(q) else q
-        for q in questions
+        f"{_sentence_before(text, q)} {q}" if cues.WHERE_OR_HOW.match(q) else q for q in questions
     ]
     # Without a question or a want, the last sentence that is not an afterthought ("Btw
     # loving the new layout" after the need).

@@ -32,6 +32,7 @@ from bot.domain.faq_needs import (
     LATE,
     NO_PROBLEM,
     SELLER,
+    UNCOVERED,
     Situation,
     check_slots,
     fit,
@@ -298,6 +299,9 @@ class FaqAnswer(BaseModel):
     # answer, best first ("refund" from a buyer whose only order is unpaid). The chat
     # offers these as choices, saying they may not fit the order.
     suggested: tuple[Alternative, ...] = ()
+    # Declined: the needs read that no article answers ("relay": the bot asked to message
+    # the seller), so the chat can say what the asker can do instead.
+    uncovered: tuple[str, ...] = ()
 
     @property
     def needs_confirmation(self) -> bool:
@@ -1188,6 +1192,9 @@ class FaqIndex:
                 small_talk=social is not None,
                 thanks=social == _THANKS,
                 suggested=self._without_order(question, min_score) if order else (),
+                uncovered=tuple(
+                    sorted(s[len(UNCOVERED) :] for s in situation.slots if s.startswith(UNCOVERED))
+                ),
             )
         margin = score - (runners[0][1] if runners else 0.0)
         if self._neighbours is not None:

@@ -58,6 +58,13 @@ NOT_SURE = N_(
     "pick a topic, or talk to a person."
 )
 
+# The bot asked to message the seller: it cannot, but the asker can, from the order's card.
+WRITE_TO_SELLER = N_(
+    "💬 I can't pass messages to the seller, but you can write to them yourself: open the "
+    "order and tap <b>Message seller</b> (your orders: /orders). If the seller doesn't "
+    "answer, talk to support."
+)
+
 
 def faq_index(ctx: Ctx) -> FaqIndex:
     """The index loaded at start."""
@@ -169,15 +176,20 @@ async def answer_question(update: Update, ctx: Ctx, text: str, order_ids: list[s
     doc_id = ans.document.id if ans.answered and ans.document else None
     asked = await services(ctx).help_log.asked(asker, text, doc_id, ans.score)
     if not ans.answered or ans.document is None:
+        relay = "relay" in ans.uncovered
         kb = InlineKeyboardMarkup(
             [
                 # What the words alone would answer, had the order not argued against it.
                 *_did_you_mean(ctx, ans.suggested, language, t),
+                # Asked to message the seller: the order's card, where the asker can.
+                *([[open_order_button(about)]] if relay and about is not None else []),
                 [button(t.gettext(TALK_TO_SUPPORT), FaqReply(Act.SUPPORT, None, asked))],
                 [button(t.gettext(HELP_TOPICS), FaqTap(None))],
             ]
         )
-        if ans.suggested and about is not None:
+        if relay:
+            text = t.gettext(WRITE_TO_SELLER)
+        elif ans.suggested and about is not None:
             text = await _about_line(ctx, asker, about) + t.gettext(NOT_FOR_THIS_ORDER)
         else:
             text = t.gettext(NOT_SURE)

@@ -171,3 +171,27 @@ async def test_the_order_the_words_fit_is_the_one_answered_about(
     # The product named picks its order, whatever changed last.
     [named, *_rest] = await _asks(kchat, buyer, "how long do I have to pay for the netflix")
     assert named.content.startswith(f"📋 About your order {netflix} (Waiting Payment")
+
+
+async def test_asked_to_message_the_seller_the_chat_says_how_to_and_opens_the_order(
+    kchat: Running, buyer: FakeUser, seller: FakeUser, stranger: FakeUser
+) -> None:
+    await kchat.settle()
+    oid = await kchat.paid_order("30.00")
+    seller_saw = len(seller.messages())
+    [reply] = await _asks(kchat, buyer, "can you message the seller for me")
+    assert reply.content.startswith(
+        "💬 I can't pass messages to the seller, but you can write to them yourself: open the "
+        "order and tap Message seller"
+    )
+    assert reply.has_button(f"📋 Open order {oid}") and reply.has_button("Talk to support")
+    # Nothing went to the seller: the bot passes no message on.
+    assert len(seller.messages()) == seller_saw
+    buyer.tap(f"📋 Open order {oid}", reply)
+    await kchat.settle()
+    card = buyer.last_message()
+    assert card is not None and oid in card.content and card.has_button("Message seller")
+    # Without an order, the same reply, and no order to open.
+    [plain] = await _asks(kchat, stranger, "pls tell the seller for me to hurry")
+    assert plain.content.startswith("💬 I can't pass messages to the seller")
+    assert not any(b.text.startswith("📋 Open order") for b in plain.flat_buttons)

@@ -1596,3 +1596,10 @@ def test_situations_read_in_the_batch_67_to_117_rounds(
     answer = index.ask(question)
     shown = answer.document if answer.answered else None
     assert shown is not None and shown.id == expected, answer
+
+
+def test_a_decline_names_the_needs_no_article_answers(index: FaqIndex) -> None:
+    # The chat tells someone who asks it to message the seller how to do it themselves.
+    answer = index.ask("can you message the seller for me")
+    assert not answer.answered and answer.uncovered == ("relay",)
+    assert index.ask("how do i reverse a list in python").uncovered == ()

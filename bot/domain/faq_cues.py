@@ -35,7 +35,9 @@ SELLER_DELIVERED = cue(
     r"(?<!before )(?<!until )(?<!till )(?<!what )(?:i|we) (?:have |had |already |alrdy |alredy )?"
     r"(?:delivered|sent|hantar|dah hantar)" + _BUYER_SENDS,
     r"(?:after|once|lepas) i (?:deliver|send|sent|delivered|hantar)",
-    r"(?:buyer|he|she) (?:has |had )?(?:received|got|dapat|terima)",
+    # Not "the buyer got refunded": his money back, not the goods.
+    r"(?:buyer|he|she) (?:has |had )?(?:received|got|dapat|terima)"
+    r"(?! (?:refunded|a refund|his refund|her refund|the refund|(?:his |her |the )?money back))",
     r"delivered (?:the |it|his|her)",
     r"(?:a|an|the|my) (?:already )?delivered order",
 )
@@ -333,6 +335,9 @@ NOT_PAID = re.compile(
     r"(?:be |get |receive |still )?$"
     # "scared later kena charge", "takut nanti duit terpotong": feared, not done.
     r"|\b(?:scared|afraid|worried|takut|risau|bimbang|in case|later|nanti)(?: \w+){0,2} ?$"
+    # "I don't want to get charged later": a payment not wanted, not made.
+    r"|\b(?:dont|do not|didnt|did not|never) (?:want|wanna|wish|intend|plan) to "
+    r"(?:get |be |receive )?$"
 )
 
 # A payment that did not go through, told without the word "failed".
@@ -369,7 +374,7 @@ PAYMENT_NOT_THROUGH = cue(
 # "paid only one, the other one still in Waiting Payment": the unpaid order is another one.
 OTHER_ORDER_UNPAID = cue(
     r"the (?:other|first|second|older|newer) (?:one |order )?(?:is |still |is still )?"
-    r"(?:just )?(?:\w+ )?(?:there )?(?:in |at |under |on )?"
+    r"(?:just )?(?:\w+ )?(?:there )?(?:in |at |under |on |as )?"
     r"(?:waiting (?:for )?payment|unpaid|not paid|belum bayar)",
     # A seller's two buyers: "one created an order but hasn't paid, another one already paid".
     r"(?:another|the other) (?:one|buyer|order|customer) (?:has |had )?(?:already )?paid",
@@ -653,12 +658,17 @@ COUNT_PARTIAL = cue(
     r"\d+ (?:\w+ ){0,2}(?:out of|daripada|from) \d+",
 )
 
+# After what came, no time: "his came in 10 minutes. I ordered 6480 crystals" tells how fast,
+# not how many (a "7 day pass instead of 30 days" is the goods, and keeps its days).
+_NOT_TIME = r"(?! ?(?:mins?|minutes?|minit|hours?|hrs?|h|days?|hari|jam|secs?|seconds?|weeks?))"
+
 # "sent a RM40 card instead of RM50", "got 30 days rather than 90": an amount delivered in
 # place of a larger one bought (the reader compares the two numbers).
 INSTEAD_OF = re.compile(
     r"\b(?:sent|send|sends|gave|give|gives|got|received|delivered|deliver|dapat|bagi|hantar|"
     r"topped up|top up)\b[^.?!]{0,30}?"
-    r"\b(?:rm ?|\$)?(?P<came>\d+(?:\.\d+)?)\b(?: \w+){0,3}?,? (?:instead of|rather than|bukan) "
+    r"\b(?:rm ?|\$)?(?P<came>\d+(?:\.\d+)?)\b(?: \w+){0,3}?,? "
+    r"(?:instead of|rather than|bukan) "
     r"(?:the |a |an )?(?:rm ?|\$)?(?P<ordered>\d+(?:\.\d+)?)\b"
 )
 
@@ -666,7 +676,8 @@ INSTEAD_OF = re.compile(
 # hour" would otherwise say.
 NOTHING_MISSING = cue(
     r"(?:no|nothing|none|tiada|takde|tak ada) (?:\w+ )?missing",
-    r"(?:all|everything|everythings|semua|amount) (?:\w+ )?(?:correct|betul|cukup|lengkap)",
+    r"(?:all|everything|everythings|semua|amount|value|balance|nilai) (?:\w+ )?(?:correct|betul|"
+    r"cukup|lengkap)",
     r"correct amount",
 )
 
@@ -674,7 +685,8 @@ NOTHING_MISSING = cue(
 LESS_THAN_ORDERED = re.compile(
     r"\b(?:sent|send|sends|gave|give|gives|got|received|delivered|deliver|dapat|bagi|hantar|"
     r"topped up|top up)\b[^.?!]{0,30}?"
-    r"\b(?:rm ?|\$)?(?P<came>\d+(?:\.\d+)?)\b(?: \w+){0,3}?,? (?:but|tapi|tp|whereas|padahal|"
+    r"\b(?:rm ?|\$)?(?P<came>\d+(?:\.\d+)?)\b(?: \w+){0,3}?,? "
+    r"(?:but|tapi|tp|whereas|padahal|"
     r"sedangkan) (?:i |saya |aku |we )?(?:order|ordered|beli|bought|paid for|bayar|purchased|"
     r"pesan)(?: \w+){0,4}? (?:rm ?|\$)?(?P<ordered>\d+(?:\.\d+)?)\b"
 )
@@ -687,7 +699,7 @@ _THEN_ORDERED = (
 # "diamond masuk 500 je, i order 1000".
 CAME_THEN_ORDERED = re.compile(
     r"\b(?:masuk|sampai|dapat|got|received|came in|arrived)\b (?:only |just |cuma |hanya )?"
-    r"(?P<came>\d+(?:\.\d+)?)\b(?: \w+){0,2}?" + _THEN_ORDERED
+    r"(?P<came>\d+(?:\.\d+)?)\b" + _NOT_TIME + r"(?: \w+){0,2}?" + _THEN_ORDERED
 )
 # "only 300 UC came, I ordered 600".
 ONLY_CAME_THEN_ORDERED = re.compile(
@@ -1414,6 +1426,12 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"bought (?:it |them |this |that )?(?:elsewhere|outside|from another "
             r"(?:site|shop|store|platform|website|app))",
             r"(?:beli|dibeli) (?:di |kat )?(?:tempat lain|luar)",
+            # Food delivery and shops of physical goods, asked about: "my GrabFood order
+            # arrived cold, how do I get a refund from Grab?", "return a kettle to Aeon".
+            r"(?:my |the )?(?:grabfood|grab food|foodpanda|shopeefood|shopee food|grabmart) "
+            r"(?:order|delivery|rider|food)",
+            r"(?:refund|return|exchange)\w* (?:\w+ ){0,4}(?:to|at|from) (?:grab|aeon|tesco|lotus|"
+            r"lotuss|mydin|giant|ikea|econsave|watsons|guardian|senheng|harvey norman|courts)\b",
         ),
     ),
     (
@@ -1552,6 +1570,20 @@ NOT_MY_ORDER = cue(
     r"not (?:about|regarding|for|related to) (?:my|an|any|a) (?:own )?(?:order|purchase)s?",
     r"(?:i have|ive) not (?:bought|ordered) (?:anything|from (?:him|her|them))",
     r"bukan (?:pasal|tentang) (?:order|pesanan) saya",
+)
+
+# A comparison, not the asker's own case: "like a Poslaju parcel that says delivered".
+ANALOGY = cue(
+    r"like",
+    r"macam",
+    r"mcm",
+    r"as if",
+    r"similar to",
+    r"seperti",
+    r"same as",
+    r"sama macam",
+    r"kalau (?:kat|di)",
+    r"in a real (?:shop|store)",
 )
 
 # Another shop's parcel told as the asker's own, or its courier, anywhere in the message:

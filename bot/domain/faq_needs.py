@@ -404,7 +404,10 @@ def read_situation(
         put(PAID)
         # Waiting Delivery is where a paid order normally is: a problem once it is late.
         late = "late" in found or bool(cues.LATE_CUES.search(lowered))
-        put(NOT_RECEIVED, 1.0 if late else 0.5)
+        # Not once it moved on ("from Waiting Delivery to Waiting Confirmation ... the value
+        # is correct"): the goods came.
+        if not complete and MARKED_DELIVERED not in slots:
+            put(NOT_RECEIVED, 1.0 if late else 0.5)
     if cues.WRONG_CUES.search(lowered) or (
         NOT_RECEIVED not in slots and cues.MISMATCH.search(lowered)
     ):
@@ -636,7 +639,7 @@ def read_situation(
         # for is named in the sentence before.
         referred = name in cues.WHATEVER_HAPPENED and bool(cues.ASKS_FOR_IT.search(need))
         anywhere = (referred and cue.search(lowered)) or (
-            name == "other_site" and cues.OTHER_SITE_PARCEL.search(lowered)
+            name == "other_site" and _told_as_own(cues.OTHER_SITE_PARCEL, lowered)
         )
         if counts and (cue.search(need) or anywhere):
             put(UNCOVERED + name)
@@ -674,6 +677,19 @@ def read_situation(
 
 # Facts of goods that came: only an order paid and delivered has them.
 _GOODS_CAME = frozenset({WRONG, RECEIVED, MARKED_DELIVERED, CONFIRMED})
+
+
+def _told_as_own(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether pattern matches text other than in a comparison ("macam parcel Poslaju kata
+    dah sampai": like a parcel, not one)."""
+    return any(
+        not cues.ANALOGY.search(text[max(0, m.start() - _ANALOGY_REACH) : m.start()])
+        for m in pattern.finditer(text)
+    )
+
+
+# How far before a match a comparison word ("like", "macam") makes it one.
+_ANALOGY_REACH = 24
 
 
 def _less_than_bought(text: str) -> bool:

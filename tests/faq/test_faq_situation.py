@@ -396,6 +396,12 @@ def test_less_than_ordered_is_part_of_the_goods() -> None:
     assert WANT_NEXT in situation.slots and WANT_CONFIRM not in situation.slots
 
 
+def test_a_time_after_what_came_is_no_amount() -> None:
+    came_in_minutes = "he got his in 10 minutes. i ordered 6480 crystals"
+    assert PARTIAL not in _slots(came_in_minutes, set())
+    assert PARTIAL in _slots("only 300 came in, i ordered 600", set())
+
+
 def test_denied_or_counted_words_tell_no_need_and_no_fault() -> None:
     # A cancel denied is no cancel asked for; the status it names is told.
     denied = _slots(
@@ -1255,6 +1261,9 @@ _MISSED_IN_73_TO_75 = [
         # Another article reported as sent, then a question of its own.
         "I was told to read the unpaid order article. My question is different: can I delete "
         "old completed orders from my list?",
+        # Food delivery and a shop of physical goods.
+        "my foodpanda order came without the drink, how do I get a refund from foodpanda?",
+        "how do I return a broken blender to Tesco?",
     ],
 )
 def test_needs_no_article_answers_are_declined_whatever_the_order(
@@ -1570,6 +1579,26 @@ _MISSED_IN_115_TO_117 = [
 ]  # fmt: skip
 
 
+_MISSED_IN_118_TO_120 = [
+    # Moved on from Waiting Delivery, tried and the value right: the goods came.
+    ("Seller sent the code, my order went from Waiting Delivery to Waiting Confirmation. "
+     "Tested it, works and the value is correct. All good.", "confirmed-received"),
+    # "Came in 10 minutes" is a time, not an amount less than the one ordered.
+    ("My friend got his Welkin in 10 minutes. I ordered 3280 crystals on Monday, now it's "
+     "Thursday, nothing came and the seller is silent. Will I get my money back?",
+     "not-received-refund"),
+    # "I don't want to get charged later" is no payment made.
+    ("Made an order but never paid, got busy with work. Will it go away on its own? I don't "
+     "want to get charged later.", "cancel-unpaid-order"),
+    # A courier named in a comparison ("macam parcel J&T") is no other shop's parcel.
+    ("Seller dah tekan delivered tapi diamond tak masuk. Macam parcel J&T kata dah sampai "
+     "tapi takde.", "marked-delivered-not-received"),
+    # "The buyer got refunded" is his money back, not the goods received.
+    ("I'm a seller, I was sick and didn't deliver for 3 days, now the buyer got refunded. "
+     "What happened?", "not-received-refund"),
+]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     _MISSED_IN_67_TO_69
@@ -1588,9 +1617,10 @@ _MISSED_IN_115_TO_117 = [
     + _MISSED_IN_106_TO_108
     + _MISSED_IN_109_TO_111
     + _MISSED_IN_112_TO_114
-    + _MISSED_IN_115_TO_117,
+    + _MISSED_IN_115_TO_117
+    + _MISSED_IN_118_TO_120,
 )
-def test_situations_read_in_the_batch_67_to_117_rounds(
+def test_situations_read_in_the_batch_67_to_120_rounds(
     index: FaqIndex, question: str, expected: str
 ) -> None:
     answer = index.ask(question)

@@ -679,6 +679,10 @@ def read_situation(
 _GOODS_CAME = frozenset({WRONG, RECEIVED, MARKED_DELIVERED, CONFIRMED})
 
 
+# How far before a match a comparison word ("like", "macam") makes it one.
+_ANALOGY_REACH = 24
+
+
 def _told_as_own(pattern: re.Pattern[str], text: str) -> bool:
     """Whether pattern matches text other than in a comparison ("macam parcel Poslaju kata
     dah sampai": like a parcel, not one)."""
@@ -686,10 +690,6 @@ def _told_as_own(pattern: re.Pattern[str], text: str) -> bool:
         not cues.ANALOGY.search(text[max(0, m.start() - _ANALOGY_REACH) : m.start()])
         for m in pattern.finditer(text)
     )
-
-
-# How far before a match a comparison word ("like", "macam") makes it one.
-_ANALOGY_REACH = 24
 
 
 def _less_than_bought(text: str) -> bool:

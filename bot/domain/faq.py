@@ -32,7 +32,6 @@ from bot.domain.faq_needs import (
     LATE,
     NO_PROBLEM,
     SELLER,
-    UNCOVERED,
     Situation,
     check_slots,
     fit,
@@ -1192,9 +1191,7 @@ class FaqIndex:
                 small_talk=social is not None,
                 thanks=social == _THANKS,
                 suggested=self._without_order(question, min_score) if order else (),
-                uncovered=tuple(
-                    sorted(s[len(UNCOVERED) :] for s in situation.slots if s.startswith(UNCOVERED))
-                ),
+                uncovered=situation.uncovered_needs,
             )
         margin = score - (runners[0][1] if runners else 0.0)
         if self._neighbours is not None:

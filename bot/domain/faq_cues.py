@@ -658,9 +658,12 @@ COUNT_PARTIAL = cue(
     r"\d+ (?:\w+ ){0,2}(?:out of|daripada|from) \d+",
 )
 
+# A unit of time after a number: "10 minutes", "72 hours", "3 hari" count time, not goods.
+_TIME_UNIT = r"(?:mins?|minutes?|minit|hours?|hrs?|h|days?|hari|jam|secs?|seconds?|weeks?|minggu)"
+
 # After what came, no time: "his came in 10 minutes. I ordered 6480 crystals" tells how fast,
 # not how many (a "7 day pass instead of 30 days" is the goods, and keeps its days).
-_NOT_TIME = r"(?! ?(?:mins?|minutes?|minit|hours?|hrs?|h|days?|hari|jam|secs?|seconds?|weeks?))"
+_NOT_TIME = rf"(?! ?{_TIME_UNIT}\b)"
 
 # "sent a RM40 card instead of RM50", "got 30 days rather than 90": an amount delivered in
 # place of a larger one bought (the reader compares the two numbers).
@@ -740,13 +743,13 @@ ZERO_RECEIVED = cue(r"(?:got|get|received|receive|dapat|masuk) (?:only )?(?:0|ze
 
 PARTIAL_CUES = cue(
     # The whole number: "only have 72 hours" is not "only have 7".
-    r"only (?:\w+ ){0,4}\d+(?![\d.]| ?(?:hours?|hrs?|h|days?|minutes?|mins?|jam|hari|weeks?))",
+    r"only (?:\w+ ){0,4}\d+(?![\d.]| ?" + _TIME_UNIT + ")",
     r"only (?:\d+|half|some|part|one|two|three)",
     # Dictated amounts: "supposed to be five hundred, I only got like two hundred".
     r"(?:only|just) (?:got|received|dapat|get) (?:like |about |around |maybe )?(?:one|two|three|"
     r"four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|sixty|hundred|half)",
     r"(?:did|sent|send|sends|delivered|deliver|gave|give|gives|got|received) "
-    r"(?:\d+(?! ?(?:hours?|hrs?|h|days?|minutes?|mins?|jam|hari|weeks?|messages?|msgs?|times?|"
+    r"(?:\d+(?! ?(?:" + _TIME_UNIT + r"|messages?|msgs?|times?|"
     # Not Manglish "got some auto cancel one" (there is an automatic cancel).
     r"orders?|reminders?|emails?|texts?|chats?|contact))|half|"
     r"some(?! (?:auto|kind|sort|issue|problem|rule|policy|system|thing|news|reply|response))|part)"
@@ -777,7 +780,7 @@ LESS_OF_A_QUALITY = cue(r"less \w+(?:ed|ful|ive|ous|able|ible|ing)")
 # Time left, not goods short: "I only have 72 hours to dispute".
 ONLY_TIME_LEFT = cue(
     r"only (?:have|has|got|ada) (?:\w+ )?(?:\d+|one|two|three|a few|few|a|an|satu|dua|tiga) ?"
-    r"(?:hours?|hrs?|days?|minutes?|mins?|jam|hari|weeks?|minggu)"
+    + _TIME_UNIT
 )
 
 LATE_CUES = cue(
@@ -1235,6 +1238,9 @@ REFUND_WHERE_CUES = cue(
     r"request|buat|claim) (?:duit balik|refund|bayaran balik|wang balik|pemulangan)",
 )
 
+# The need to have the bot message the seller: the chat tells the asker how to themselves.
+RELAY = "relay"
+
 # Needs no article answers, in the marketplace's own vocabulary.
 UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
@@ -1387,7 +1393,7 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         # The bot asked to speak to the seller for the asker ("message the seller for me"):
         # the chat is where they talk to each other; no article does it for them.
-        "relay",
+        RELAY,
         cue(
             r"(?:message|msg|contact|text|tell|chase|remind|call|ping|nudge|push|email) "
             r"(?:the |my |this |that )?seller (?:for me|on my behalf|for us|untuk saya)",

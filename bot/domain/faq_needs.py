@@ -128,9 +128,14 @@ class Situation:
     told: frozenset[str] = frozenset()
 
     @property
+    def uncovered_needs(self) -> tuple[str, ...]:
+        """The needs read that no article answers, by name ("relay", "fees"), sorted."""
+        return tuple(sorted(s[len(UNCOVERED) :] for s in self.slots if s.startswith(UNCOVERED)))
+
+    @property
     def uncovered(self) -> bool:
         """The asker needs something no article answers."""
-        return any(s.startswith(UNCOVERED) for s in self.slots)
+        return bool(self.uncovered_needs)
 
     @property
     def wants(self) -> frozenset[str]:

@@ -20,6 +20,7 @@ from telegram.constants import ParseMode
 
 from bot.domain.asker_order import AskerOrder
 from bot.domain.faq import Alternative, FaqAnswer, FaqDocument, FaqIndex
+from bot.domain.faq_cues import RELAY
 from bot.domain.ids import find_order_ids
 from bot.domain.input_modes import InputMode
 from bot.domain.tickets import TicketKind
@@ -176,7 +177,7 @@ async def answer_question(update: Update, ctx: Ctx, text: str, order_ids: list[s
     doc_id = ans.document.id if ans.answered and ans.document else None
     asked = await services(ctx).help_log.asked(asker, text, doc_id, ans.score)
     if not ans.answered or ans.document is None:
-        relay = "relay" in ans.uncovered
+        relay = RELAY in ans.uncovered
         kb = InlineKeyboardMarkup(
             [
                 # What the words alone would answer, had the order not argued against it.

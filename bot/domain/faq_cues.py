@@ -171,6 +171,11 @@ NOT_CONFIRMED = re.compile(
     r"till)(?: \w+)? ?$"
 )
 
+# Asked to confirm, not confirmed: "Please check and click Confirmed received".
+CONFIRM_REQUESTED = re.compile(r"\b(?:please|pls|plz|sila)(?: \w+){0,3} ?$")
+
+PLEASE_CONFIRM = cue(r"(?:please|pls|plz|sila)(?: \w+){0,3} (?:confirm|sahkan)\w*")
+
 RECEIVED_CUES = cue(
     r"(?:has|have|had|just|already) (?:arrived|received (?:it|the \w+)|got (?:it|the \w+))",
     r"(?:arrived|received) (?:safely|fine|ok|okay|already)",
@@ -181,7 +186,8 @@ RECEIVED_CUES = cue(
     r"(?:redeem|guna|pakai|use|login|masuk)",
     r"(?:diamonds?|uc|coins?|credits?|crystals?|gems?|points?) (?:are|is) (?:there|in)\b",
     # "logged in and checked everything, the skins and heroes are all there".
-    r"(?:are|is) all (?:there|in)\b",
+    r"(?:are|is) (?:all|both) (?:there|in)\b",
+    r"(?:matches|matched|same as) (?:the |what the )?listing(?! (?:said|says|photo|pic))",
     r"all (?:the |my )?\w+ (?:are |is )?there\b",
     r"(?:pass|subscription|membership|plan|account|premium|vip) (?:is |was )?(?:now )?"
     r"(?:active|activated)\b",
@@ -338,6 +344,8 @@ NOT_PAID = re.compile(
     # "I don't want to get charged later": a payment not wanted, not made.
     r"|\b(?:dont|do not|didnt|did not|never) (?:want|wanna|wish|intend|plan) to "
     r"(?:get |be |receive )?$"
+    # "I don't think he paid": doubted, not done.
+    r"|\b(?:dont|do not|doubt) (?:think|believe) (?:\w+ ){0,2}(?:has |have |had |actually )?$"
 )
 
 # A payment that did not go through, told without the word "failed".
@@ -690,8 +698,9 @@ LESS_THAN_ORDERED = re.compile(
     r"topped up|top up)\b[^.?!]{0,30}?"
     r"\b(?:rm ?|\$)?(?P<came>\d+(?:\.\d+)?)\b(?: \w+){0,3}?,? "
     r"(?:but|tapi|tp|whereas|padahal|"
-    r"sedangkan) (?:i |saya |aku |we )?(?:order|ordered|beli|bought|paid for|bayar|purchased|"
-    r"pesan)(?: \w+){0,4}? (?:rm ?|\$)?(?P<ordered>\d+(?:\.\d+)?)\b"
+    r"sedangkan) (?:the (?:listing|one|item|product|code)s?(?: that)? )?(?:i |saya |aku |we )?"
+    r"(?:order|ordered|beli|bought|paid for|bayar|purchased|pesan)(?: \w+){0,4}? (?:rm ?|\$)?"
+    r"(?P<ordered>\d+(?:\.\d+)?)\b"
 )
 
 # What was ordered, told in the next clause after what came.
@@ -727,6 +736,29 @@ LESS_THAN_BOUGHT_AFTER = re.compile(
     r"\b(?:rm ?|\$)(?P<came>\d+(?:\.\d+)?)\b"
 )
 
+# Not a time of day or a share: "ordered 100 at 3 pm", "a 20% discount code".
+_NOT_COUNT = rf"(?! ?(?:{_TIME_UNIT}|am|pm|%)\b)(?!%)"
+
+# "I paid for 1000 Valorant points. The person selling gave me a code for 475 points only":
+# the amount bought, then the smaller one given, in the next sentence or the same. Both
+# counted in the same thing (the reader compares the words after the numbers): "bought 2
+# accounts, he sent 1 login" counts two things.
+BOUGHT_THEN_GIVEN = re.compile(
+    r"\b(?:bought|ordered|paid for|purchased|beli)\b (?:\w+ ){0,2}?(?:rm ?|\$|usd ?)?"
+    r"(?P<ordered>\d+(?:\.\d+)?)\b" + _NOT_COUNT + r"(?P<ordered_unit>(?: [\w-]+){0,2})"
+    r"[^?!]{0,60}?\b(?:gave|give|gives|sent|send|sends|delivered|hantar|bagi)\b "
+    r"(?:me |us |him |her )?(?:\w+ ){0,4}?(?:rm ?|\$|usd ?)?(?P<came>\d+(?:\.\d+)?)\b"
+    + _NOT_COUNT
+    + r"(?P<came_unit>(?: [\w-]+){0,2})"
+)
+# "I paid for 5,000 V-Bucks. 2,000 landed in my account".
+BOUGHT_THEN_LANDED = re.compile(
+    r"\b(?:bought|ordered|paid for|purchased|beli)\b (?:\w+ ){0,2}?(?:rm ?|\$|usd ?)?"
+    r"(?P<ordered>\d+(?:\.\d+)?)\b" + _NOT_COUNT + r"[^?!]{0,40}?[.,;] (?:but |tapi )?"
+    r"(?:only |just |cuma )?(?P<came>\d+(?:\.\d+)?)\b" + _NOT_COUNT + r"(?: [\w-]+){0,2} "
+    r"(?:landed|came|arrived|masuk|sampai|went in|got in|reached|credited|showed up)\b"
+)
+
 # An amount that came told beside the larger one ordered or listed, either way round: each
 # pattern names the two numbers "came" and "ordered".
 CAME_AND_ORDERED = (
@@ -736,6 +768,8 @@ CAME_AND_ORDERED = (
     ONLY_CAME_THEN_ORDERED,
     LISTED_THEN_CAME,
     LESS_THAN_BOUGHT_AFTER,
+    BOUGHT_THEN_GIVEN,
+    BOUGHT_THEN_LANDED,
 )
 
 # "my account got 0 UC": none of the goods came, not part of them.
@@ -781,6 +815,12 @@ LESS_OF_A_QUALITY = cue(r"less \w+(?:ed|ful|ive|ous|able|ible|ing)")
 ONLY_TIME_LEFT = cue(
     r"only (?:have|has|got|ada) (?:\w+ )?(?:\d+|one|two|three|a few|few|a|an|satu|dua|tiga) ?"
     + _TIME_UNIT
+)
+
+# A day ahead, not a wait: "I'll only get there on Saturday", "will redeem it on Sunday".
+DAY_AHEAD = cue(
+    r"(?:ill|will|going to|gonna|can only|only get) (?:\w+ ){0,6}on (?:monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday)",
 )
 
 LATE_CUES = cue(
@@ -973,7 +1013,8 @@ WANT_STATUS_CUES = cue(
     # "what is the status of it now".
     r"(?:what|how) is the status",
     # "see whether he has uploaded anything yet or whether the status has changed".
-    r"(?:if|whether) the status (?:has )?(?:changed|updated|moved)",
+    r"(?:if|whether) (?:the |his |her |my |their )?(?:order )?status (?:has )?(?:changed|updated|"
+    r"moved)",
     r"what (?:that|this|it|the status) means?",
     r"what (?:is|does) (?:the |a |my )?(?:status )?(?:waiting|refunding|expired|deleted|completed)",
     r"(?:whats|what is) (?:the |a )?(?:waiting \w+|refunding|expired|deleted|completed) status",
@@ -1210,6 +1251,9 @@ PRESS_IT_ASKED = cue(
     r"should i (?:just )?(?:click|press|tap|tekan|klik) (?:it|that|that button|the button)\b",
     # "not sure if it matters whether I press it or not".
     r"whether (?:i |to )?(?:click|press|tap|tekan|klik) (?:it|that|that button|the button)\b",
+    # "is there any risk if I just click it now".
+    r"(?:risk|safe|okay|ok) (?:if|to) (?:i )?(?:just )?(?:click|press|tap|tekan|klik) "
+    r"(?:it|that|that button|the button)\b",
 )
 
 # Where and how to ask for a refund on the site ("request refund button missing", "cannot
@@ -1230,6 +1274,8 @@ REFUND_WHERE_CUES = cue(
     r"tak ada|takde|tiada|x ada|hilang|tak keluar)",
     r"(?:cant see|cannot see|can not see|dont see|cant find|cannot find|tak nampak|tak jumpa) "
     r"(?:any |the |a |an )?(?:request )?refund",
+    r"(?:cant find|cannot find|dont see|cant see|no) (?:any |a |the )?(?:way|option|button|place) "
+    r"to (?:ask|request|apply|claim) (?:for )?(?:a |the |my )?(?:refund|money back|my money)",
     r"how (?:do i |can i |to |should i |do we )?(?:manually )?"
     r"(?:request|apply for|submit|file|raise) (?:a |the |my |for )?refund",
     r"where (?:got|is|to find|can i find|do i find) (?:the )?(?:refund |request )?button",
@@ -1280,6 +1326,7 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:put|combine|group|merge) (?:\w+ ){0,3}(?:under|into|in) (?:one|a single|the same) "
             r"listing",
             r"(?:my|the) (?:shop|store) (?:settings?|mode|name|page|status|profile)",
+            r"listings? (?:in|on|of) my (?:shop|store)",
             r"(?:holiday|vacation|away) mode",
             r"list (?:an|a|my) (?:item|product)",
             r"(?:my|the) (?:product|item) page",
@@ -1463,6 +1510,9 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:extra|additional|hidden) (?:charges?|fees?|cost)",
             r"surcharge",
             r"(?:is|are) (?:\w+ )?charging (?:this|that|me|it|extra)",
+            # "what's the cut you take from sellers per sale".
+            r"(?:cut|percentage|percent|share) (?:that )?(?:do |does )?(?:you|kaleoz|the site|"
+            r"the platform) (?:take|takes|charge|charges|keep|keeps)",
         ),
     ),
     # Using the goods once they came: activating, redeeming, reselling, giving them away.
@@ -1511,6 +1561,9 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"verify my account",
             r"(?:sms |email |e-mail )?verification code",
             r"kyc",
+            r"pengesahan (?:identiti|akaun)",
+            r"(?:identity|id) verification",
+            r"(?:gambar|salinan|foto) (?:ic|kad pengenalan|mykad)",
             # Not the bank's OTP for a payment: that is paying.
             r"(?<!bank )(?<!card )otp"
             r"(?! (?:from|for|by) (?:my |the )?(?:\w+ )?(?:bank|card|payment|app))",
@@ -1556,6 +1609,16 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"rebates?",
         ),
     ),
+    # A reward for bringing a friend: "signed up with my link, I never got my RM5".
+    (
+        "referral",
+        cue(
+            r"referral (?:bonus|reward|credit|cash|commission|programme|program|link|payout)s?",
+            r"invite (?:your |my )?friends?(?: and| &| to)",
+            r"(?:signed|sign|registered|register|joined)(?: up)? (?:with|using|through|via) my "
+            r"(?:\w+ )?(?:link|code)",
+        ),
+    ),
     (
         # How the site shows things: "change the price display from RM to SGD".
         "display",
@@ -1598,11 +1661,14 @@ ANALOGY = cue(
 OTHER_SITE_PARCEL = cue(
     r"my (?:shopee|lazada|taobao|amazon|aliexpress|temu|tiktok shop|zalora) "
     r"(?:parcel|package|delivery)",
+    r"physical (?:parcel|package|item|product|goods)",
+    r"courier (?:tracking|company|service|guy|man)",
+    r"guard ?house",
     r"(?:j ?& ?t|jnt|poslaju|pos laju|ninja ?van|gdex|city ?link|dhl|fedex|flash express)",
 )
 
 # Needs that are not about an order on this marketplace, whatever else the message says.
-NEVER_ORDERS = frozenset({"other_site", "assistant", "outage", "hours"})
+NEVER_ORDERS = frozenset({"other_site", "assistant", "outage", "hours", "referral"})
 # Needs no article answers whatever happened to the order: more than the order's money
 # back (interest, compensation for a late refund), a ruling on who lies, whether to deal
 # outside the marketplace's chat, the order list as a file.
@@ -1652,6 +1718,9 @@ WHERE_OR_HOW = re.compile(
     r"\W*$",
     re.IGNORECASE,
 )
+
+# A message that opens with text in quotes: a screen, a notice or a message pasted in.
+PASTED_FIRST = re.compile(r"\W*?[\"“](?P<screen>[^\"“”]{8,400})[\"”]")
 
 # A sentence added after the need, about something else: "Btw loving the new app layout",
 # "Also my cat knocked my phone into the sink".

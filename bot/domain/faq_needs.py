@@ -174,6 +174,11 @@ def need_clauses(text: str) -> str:
     last = sentences[-1]
     if questions and cues.NEED_CLAUSE.search(last.lower()) and not text.rstrip().endswith("?"):
         chosen = [*questions, last]
+    # A screen pasted first, then asked about ("'Identity verification rejected: IC photo
+    # unclear.' How long if I send it again?"): the question is about what was pasted.
+    pasted = cues.PASTED_FIRST.match(text)
+    if questions and pasted and pasted.group("screen") not in " ".join(chosen):
+        chosen = [pasted.group("screen"), *chosen]
     return " ".join(chosen)
 
 
@@ -365,14 +370,11 @@ def read_situation(
         or _less_than_bought(lowered)
     ):
         put(PARTIAL)
+    # A wait told: not a day ahead ("I'll only get there on Saturday").
+    waited = "late" in found or bool(cues.LATE_CUES.search(cues.DAY_AHEAD.sub(" ", lowered)))
     # "Refunding since Tuesday" is how long the status has shown, not a delivery late; "the
     # invite expired after 10 days" is how long the goods lasted.
-    if (
-        ("late" in found or cues.LATE_CUES.search(lowered))
-        and not asks_status
-        and REFUNDING not in slots
-        and not goods_expired
-    ):
+    if waited and not asks_status and REFUNDING not in slots and not goods_expired:
         put(LATE)
     if STATUS_UNPAID in slots:
         # Which of the two "paid, shows unpaid" articles: a payment minutes old waits for
@@ -389,15 +391,18 @@ def read_situation(
         put(REFUND_REJECTED)
     for match in cues.CONFIRMED_CUES.finditer(lowered):
         before = lowered[max(0, match.start() - 24) : match.start()]
-        # "has not pressed confirm": the order waits for the buyer's confirmation.
-        put(MARKED_DELIVERED if cues.NOT_CONFIRMED.search(before) else CONFIRMED)
-    # "he's asking whether he should confirm the order": asked, not done.
+        # "has not pressed confirm": the order waits for the buyer's confirmation; so does
+        # one whose notice asks for it ("please check and click Confirmed received").
+        asked = cues.NOT_CONFIRMED.search(before) or cues.CONFIRM_REQUESTED.search(before)
+        put(MARKED_DELIVERED if asked else CONFIRMED)
+    # "he's asking whether he should confirm the order": asked, not done. A notice that
+    # asks for it ("Please confirm receipt") tells the order waits for it.
     if (
         "confirm_received" in found
         and MARKED_DELIVERED not in slots
         and not cues.WANT_CONFIRM_CUES.search(need)
     ):
-        put(CONFIRMED)
+        put(MARKED_DELIVERED if cues.PLEASE_CONFIRM.search(lowered) else CONFIRMED)
     if CONFIRMED in slots and cues.STILL_UNCONFIRMED.search(lowered):
         # "first order I clicked confirm ... this one still waiting confirmation": the
         # order asked about is not confirmed; the confirmation was another order's.
@@ -408,11 +413,10 @@ def read_situation(
     if cues.WAITING_DELIVERY_CUES.search(lowered) and not asks_status:
         put(PAID)
         # Waiting Delivery is where a paid order normally is: a problem once it is late.
-        late = "late" in found or bool(cues.LATE_CUES.search(lowered))
         # Not once it moved on ("from Waiting Delivery to Waiting Confirmation ... the value
         # is correct"): the goods came.
         if not complete and MARKED_DELIVERED not in slots:
-            put(NOT_RECEIVED, 1.0 if late else 0.5)
+            put(NOT_RECEIVED, 1.0 if waited else 0.5)
     if cues.WRONG_CUES.search(lowered) or (
         NOT_RECEIVED not in slots and cues.MISMATCH.search(lowered)
     ):
@@ -697,14 +701,70 @@ def _told_as_own(pattern: re.Pattern[str], text: str) -> bool:
     )
 
 
+_UNITS = {
+    word: n
+    for n, word in enumerate(
+        ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+         "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+         "eighteen", "nineteen")
+    )
+}  # fmt: skip
+_TENS = {
+    word: 10 * n
+    for n, word in enumerate(
+        ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"), 2
+    )
+}
+_SPOKEN_NUMBER = re.compile(
+    r"\b(?:(?:" + "|".join([*_UNITS, *_TENS]) + r"|hundred|thousand)\b(?: and(?= \w))? ?)+"
+)
+# "5,000 V-Bucks": a thousands comma, which the amount patterns would read as two numbers.
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+
+
+def _spoken_value(words: str) -> str:
+    """A number told in words as digits ("sixty four" -> "64", "two thousand" -> "2000")."""
+    total = current = 0
+    for word in words.split():
+        if word in _UNITS or word in _TENS:
+            current += _UNITS.get(word, 0) + _TENS.get(word, 0)
+        elif word == "hundred":
+            current = max(current, 1) * 100
+        elif word == "thousand":
+            total += max(current, 1) * 1000
+            current = 0
+    return str(total + current)
+
+
+def with_digits(text: str) -> str:
+    """Numbers told in words or with thousands commas, written as plain digits: voice
+    typing writes "twenty ringgit", a pasted screen "5,000"."""
+    text = _THOUSANDS.sub("", text)
+    # "One" alone is as often a pronoun ("the one I bought") as a number.
+    return _SPOKEN_NUMBER.sub(
+        lambda m: m.group() if m.group().strip() == "one" else _spoken_value(m.group()) + " ",
+        text,
+    )
+
+
 def _less_than_bought(text: str) -> bool:
     """Whether an amount is told in place of a larger one ("RM40 instead of RM50", "bought
-    RM50, got RM20")."""
+    RM50, got RM20", "paid for fifty ringgit, he gave twenty")."""
+    text = with_digits(text)
     return any(
-        float(m["came"]) < float(m["ordered"])
+        float(m["came"]) < float(m["ordered"]) and _same_unit(m)
         for pattern in cues.CAME_AND_ORDERED
         for m in pattern.finditer(text)
     )
+
+
+def _same_unit(match: re.Match[str]) -> bool:
+    """Whether the two amounts count the same thing, where the pattern reads the words after
+    them ("1000 valorant points" and "475 points only")."""
+    units = match.groupdict()
+    if "ordered_unit" not in units:
+        return True
+    return bool(set(units["ordered_unit"].split()) & set(units["came_unit"].split()))
 
 
 def _order_facts(order: OrderContext, put: Callable[[str, float], None]) -> None:

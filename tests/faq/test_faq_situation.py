@@ -8,6 +8,7 @@ from bot.domain.faq import READ_HEAD_CHARS, READ_TAIL_CHARS, FaqIndex, within_re
 from bot.domain.faq_needs import (
     AUTO_CANCELLED,
     CONFIRMED,
+    LATE,
     MARKED_DELIVERED,
     NOT_RECEIVED,
     PAID,
@@ -31,6 +32,7 @@ from bot.domain.faq_needs import (
     fit,
     need_clauses,
     read_situation,
+    with_digits,
 )
 from bot.domain.faq_situation import OrderContext
 from bot.domain.model import Role, Status
@@ -396,6 +398,57 @@ def test_less_than_ordered_is_part_of_the_goods() -> None:
     assert WANT_NEXT in situation.slots and WANT_CONFIRM not in situation.slots
 
 
+def test_amounts_told_in_words_or_with_thousands_commas_are_compared() -> None:
+    assert with_digits("twenty ringgit, sixty four crystals, one hundred and twenty") == (
+        "20 ringgit, 64 crystals, 120 "
+    )
+    assert with_digits("i paid for 5,000 v-bucks") == "i paid for 5000 v-bucks"
+    # "One" alone is a pronoun as often as a number.
+    assert with_digits("the one i bought") == "the one i bought"
+    for told in [
+        "he gave me a code worth twenty ringgit but the listing i bought was for fifty ringgit",
+        "i paid for 5,000 v-bucks. 2,000 landed in my account",
+        "i paid for 1000 points. the seller gave me a code for 475 points only",
+    ]:
+        assert PARTIAL in _slots(told, set()), told
+    for told in [
+        "i paid for 1000 points. the seller gave me a code for 1000 points",
+        "i bought 100 diamonds at 3 pm and the seller sent them at 5 pm",
+        "i bought the rm50 card and the seller gave me a 20% discount code",
+        # Two things counted: three cards bought, two messages sent.
+        "i bought 3 gift cards and the seller sent 2 messages asking for my id",
+    ]:
+        assert PARTIAL not in _slots(told, set()), told
+
+
+def test_a_notice_or_a_seller_asking_for_the_confirmation_is_not_one(index: FaqIndex) -> None:
+    notice = '"Your order has been delivered. Please confirm receipt." The code works.'
+    slots = index.situation(notice).slots
+    assert MARKED_DELIVERED in slots and CONFIRMED not in slots
+    nagged = (
+        "he keeps writing 'bro pls click confirmed received'. is there any risk if I just "
+        "click it now?"
+    )
+    slots = index.situation(nagged).slots
+    assert MARKED_DELIVERED in slots and CONFIRMED not in slots and WANT_CONFIRM in slots
+    assert CONFIRMED in index.situation("I clicked confirmed received yesterday").slots
+
+
+def test_words_that_only_look_like_facts(index: FaqIndex) -> None:
+    # "Not what I paid for" is goods unlike the order, not an order unpaid.
+    slots = index.situation("got the account, only 6 skins. not what I paid for").slots
+    assert WRONG in slots and STATUS_UNPAID not in slots and UNPAID not in slots
+    # Not tried yet is no failure; a day ahead is no wait; a doubt is no payment.
+    story = (
+        "seller sent the code, I haven't tried redeeming it yet, I'll only get to my PS5 on "
+        "Saturday"
+    )
+    slots = index.situation(story).slots
+    assert WRONG not in slots and LATE not in slots
+    assert LATE in index.situation("paid on Saturday, seller sent nothing").slots
+    assert PAID not in index.situation("I don't think he paid").slots
+
+
 def test_a_time_after_what_came_is_no_amount() -> None:
     came_in_minutes = "he got his in 10 minutes. i ordered 6480 crystals"
     assert PARTIAL not in _slots(came_in_minutes, set())
@@ -461,6 +514,15 @@ def test_a_question_that_names_nothing_leans_on_the_sentence_before() -> None:
     # A question that names its own need stands alone.
     story = "The seller said he would cancel it. How do I get my money back?"
     assert need_clauses(story).strip() == "How do I get my money back?"
+
+
+def test_a_question_after_a_pasted_screen_asks_about_it() -> None:
+    pasted = '"Identity verification rejected: photo unclear." How long if I send it again?'
+    asked = "Identity verification rejected: photo unclear. How long if I send it again?"
+    assert " ".join(need_clauses(pasted).replace('"', " ").split()) == asked
+    # Without a question, the last sentence still carries the need.
+    told = '"Your order has been delivered." Nothing came. Still nothing in my account.'
+    assert need_clauses(told).strip() == "Still nothing in my account"
 
 
 def test_a_decimal_point_does_not_end_the_asking_sentence() -> None:
@@ -1264,6 +1326,16 @@ _MISSED_IN_73_TO_75 = [
         # Food delivery and a shop of physical goods.
         "my foodpanda order came without the drink, how do I get a refund from foodpanda?",
         "how do I return a broken blender to Tesco?",
+        # A reward for bringing a friend; identity checks, pasted and then asked about; a
+        # seller's listings; a physical parcel and its courier; the site's cut.
+        '"Invite friends, both get RM10!" My cousin registered with my link and topped up, '
+        "still no RM10 for me",
+        "is there a referral bonus if my friend signs up?",
+        '"Pengesahan akaun anda gagal: gambar kad pengenalan kabur." Kalau hantar semula, '
+        "berapa hari?",
+        "As a seller, how do I edit the photos of the listings in my shop?",
+        "my keyboard order, the physical parcel still not here and courier tracking says delivered",
+        "what percentage do you take from each sale?",
     ],
 )
 def test_needs_no_article_answers_are_declined_whatever_the_order(
@@ -1599,6 +1671,26 @@ _MISSED_IN_118_TO_120 = [
 ]  # fmt: skip
 
 
+_MISSED_IN_121_TO_123 = [
+    # "I don't think she paid" is doubted, not paid.
+    ("my daughter made an order by mistake and went to bed, it says waiting payment, I don't "
+     "think she paid. Do I need to cancel it or will it go away?", "cancel-unpaid-order"),
+    # Amounts in words, and after the amount bought, the smaller one given.
+    ("he gave me a steam code worth thirty ringgit but the one I bought was for the fifty "
+     "ringgit card", "not-as-described"),
+    ("I bought 600 UC. The seller sent me a code for 300 UC only.", "not-as-described"),
+    # Everything there as listed, and the order asks to confirm.
+    ("Seller sent the account. The rank matches the listing, the skins are both there and I "
+     "changed the password. What now?", "confirmed-received"),
+    # No way found to ask for the money back: the steps, asked.
+    ("paid at 9pm, it's 10pm now, seller not replying and I can't find any way to ask for a "
+     "refund on the order page", "request-refund"),
+    # A seller asking how the buyer sees the status.
+    ("as the seller, how can my buyer see if his order status has changed?",
+     "track-order-status"),
+]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     _MISSED_IN_67_TO_69
@@ -1618,9 +1710,10 @@ _MISSED_IN_118_TO_120 = [
     + _MISSED_IN_109_TO_111
     + _MISSED_IN_112_TO_114
     + _MISSED_IN_115_TO_117
-    + _MISSED_IN_118_TO_120,
+    + _MISSED_IN_118_TO_120
+    + _MISSED_IN_121_TO_123,
 )
-def test_situations_read_in_the_batch_67_to_120_rounds(
+def test_situations_read_in_the_batch_67_to_123_rounds(
     index: FaqIndex, question: str, expected: str
 ) -> None:
     answer = index.ask(question)

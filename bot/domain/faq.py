@@ -213,6 +213,9 @@ class Lexicon(BaseModel):
     negated: Mapping[str, str] = Field(default_factory=dict)
     # concept added when all the parts of one alternative are present ("pay" + "unpaid").
     combinations: Mapping[str, tuple[tuple[str, ...], ...]] = Field(default_factory=dict)
+    # Real words outside the documents that spelling correction leaves as they are: "found"
+    # is not "fund", "sister" not "sistem", "bulan" (month) not "bukan" (not).
+    words: frozenset[str] = frozenset()
 
     def negated_name(self, concept: str) -> str:
         """The concept a negated concept becomes; "not_<concept>" unless the lexicon says."""
@@ -255,6 +258,7 @@ class Lexicon(BaseModel):
             offtopic=union(self.offtopic, other.offtopic),
             negated={**self.negated, **other.negated},
             combinations={**self.combinations, **other.combinations},
+            words=self.words | other.words,
         )
 
 
@@ -605,7 +609,7 @@ class _Analyzer:
         if isinstance(known, str):
             return known
         squeezed = _STRETCH.sub(r"\1\1", word)
-        if not budget.spend():
+        if squeezed in self._lexicon.words or not budget.spend():
             return squeezed
         return self._speller.correct(squeezed) or self._split(squeezed) or squeezed
 

@@ -112,6 +112,14 @@ DONE_BEFORE_PAYING = cue(
     r"chatted|confirmed|read|looked|messaged|saw)",
 )
 
+# A payment someone wrongly believed missing: "she paid again because she thought it wasn't
+# paid yet" tells no order unpaid.
+BELIEVED_UNPAID = cue(
+    r"(?:thought|think|thinking|assumed|assuming) (?:that )?(?:it |the order |my order |he |she )?"
+    r"(?:wasnt|was not|isnt|is not|hadnt been|had not been|havent|hadnt|not) (?:been )?(?:yet )?"
+    r"(?:paid|bayar)",
+)
+
 # The order was cancelled by the system (past), not "will it be cancelled".
 AUTO_CANCELLED_CUES = cue(
     r"(?:got|was|been|is|kena|dah|already) (?:auto ?)?"
@@ -157,6 +165,8 @@ CONFIRM_NOT_PRESSED = cue(
     r"(?:not|never|havent|hasnt|didnt|dont|doesnt|wont|belum|tak|yet to|refuses? to|refusing to)"
     r" (?:\w+ )?(?:press|click|tap|tekan|klik)\w* (?:on )?(?:the )?(?:confirm\w*|terima)",
     r"(?:refuses?|refused|refusing|wont|will not|unwilling) to confirm",
+    # "the order is still waiting for me to do something on my side".
+    r"(?:waiting|waits) for me to (?:do|press|click|tap|confirm|act)",
 )
 
 # The goods were sent: a failure told after that is the goods' ("he sent the code, Steam
@@ -187,6 +197,8 @@ RECEIVED_CUES = cue(
     r"(?:diamonds?|uc|coins?|credits?|crystals?|gems?|points?) (?:are|is) (?:there|in)\b",
     # "logged in and checked everything, the skins and heroes are all there".
     r"(?:are|is) (?:all|both) (?:there|in)\b",
+    r"(?:balance|wallet|credits?) (?:\w+ )?(?:went up|increased|bertambah|naik)\b",
+    r"(?:activated|redeemed) it,? (?:and )?(?:everything|all|it) (?:works|worked|is working)\b",
     r"(?:matches|matched|same as) (?:the |what the )?listing(?! (?:said|says|photo|pic))",
     r"all (?:the |my )?\w+ (?:are |is )?there\b",
     r"(?:pass|subscription|membership|plan|account|premium|vip) (?:is |was )?(?:now )?"
@@ -272,8 +284,9 @@ NOT_SENT_CUES = cue(
     r"gone (?:silent|quiet|missing)",
     r"still (?:nothing|no item|no items|"
     # Not waiting for a step of paying: "still waiting for the OTP from my BCA app".
+    # Nor the order waiting for the buyer: "still waiting for me to do something".
     r"waiting(?! (?:for )?(?:payment|(?:my |your |the |buyers? )?confirm\w*|(?:the |my |an? )?"
-    r"(?:otp|tac|bank|approval|salary|gaji))))",
+    r"(?:otp|tac|bank|approval|salary|gaji)|for me to)))",
     r"(?:until now|till now|til now|sampai sekarang|sampai harini|hingga kini),? (?:still )?"
     r"(?:nothing|no|takde|tiada|tak dapat|belum|x dapat)\b",
     r"undelivered",
@@ -392,6 +405,8 @@ DUPLICATE_ORDER = cue(
     r"(?:same order|ordered|order(?:ed)? it|placed (?:it|the order|an order)) twice",
     r"(?:double|duplicate|extra) (?:order|ordered|purchase)",
     r"(?:order|beli|pesan) (?:\w+ )?(?:dua kali|2 kali)",
+    # Someone already bought the same thing: "my brother already bought one for me".
+    r"(?:already|dah) (?:bought|got|beli) (?:one|it|the same(?: one)?)(?: for me| untuk saya)?",
 )
 
 # "I want my money back now, not wait 3 days": not the automatic refund, the one asked for.
@@ -473,6 +488,13 @@ PAID_CUES = cue(
 # Buying said, not money taken: "just bought a Slurpee with it" beside a payment that
 # failed here is the card working elsewhere, not a payment made here.
 BOUGHT = cue(r"bought", r"purchased", r"dah beli", r"topped up")
+
+# Someone else who bought, just before the word: "my brother already bought one for me".
+BOUGHT_BY_OTHERS = re.compile(
+    r"\b(?:brother|sister|friend|mom|mum|mother|dad|father|wife|husband|cousin|someone|"
+    r"somebody|abang|adik|kakak|kawan) (?:\w+ )?(?:already |had |has |just )?$"
+)
+THE_SAME_ONE = re.compile(r" (?:one|the same|another one|it already)\b")
 
 # Not paying, said outright.
 UNPAID_CUES = cue(
@@ -620,6 +642,13 @@ WRONG_CUES = cue(
     r"(?:in|for) (?:my|your|this|our) (?:region|country)",
     r"(?:region|country) ?(?:locked|lock|restricted)",
     r"(?:wrong|different|another) region",
+    # "when I redeem it says the code is for Indonesia region".
+    r"(?:says|said|shows|showed) (?:the |this |my )?(?:code|card|key|voucher|pin|it) is (?:only )?"
+    r"(?:for|from) (?:the )?(?:\w+ ){1,2}region",
+    # "what I got is a one-month individual plan, and the listing clearly said family".
+    r"(?:what|the one|the thing) (?:i|we|he|she) (?:got|received) (?:is|was) [^.!?]{0,50}"
+    r"(?:and|but|while|whereas) (?:the )?(?:listing|description|ad|title) (?:\w+ )?(?:said|says|"
+    r"stated|showed|shows)",
     # "what he got was 60 Genesis Crystals, not the Welkin pass".
     r"(?:got|received|sent|gave|delivered|came)\b[^.!?]{0,50}, not (?:the|my|his|her) \w+",
     # "the individual plan, not the family plan I ordered" (but not "not received the
@@ -759,6 +788,15 @@ BOUGHT_THEN_LANDED = re.compile(
     r"(?:landed|came|arrived|masuk|sampai|went in|got in|reached|credited|showed up)\b"
 )
 
+# "I ordered a USD 50 Steam Wallet code ... and what lands in my chat? A USD 20 code": the
+# amount bought, then what came, asked and told, in the same currency.
+BOUGHT_THEN_WHAT_CAME = re.compile(
+    r"\b(?:bought|ordered|paid for|purchased|beli)\b (?:\w+ ){0,2}?(?P<ordered_cur>rm|usd|sgd|\$) ?"
+    r"(?P<ordered>\d+(?:\.\d+)?)\b[^!]{0,80}?\bwhat (?:\w+ ){0,2}(?:lands|landed|arrived|arrives|"
+    r"came|comes|shows up|showed up|appears|appeared|did i get|i got)\b[^.!]{0,30}?\W{1,4}"
+    r"(?:a |an |only |just )?(?P<came_cur>rm|usd|sgd|\$) ?(?P<came>\d+(?:\.\d+)?)\b"
+)
+
 # An amount that came told beside the larger one ordered or listed, either way round: each
 # pattern names the two numbers "came" and "ordered".
 CAME_AND_ORDERED = (
@@ -770,6 +808,7 @@ CAME_AND_ORDERED = (
     LESS_THAN_BOUGHT_AFTER,
     BOUGHT_THEN_GIVEN,
     BOUGHT_THEN_LANDED,
+    BOUGHT_THEN_WHAT_CAME,
 )
 
 # "my account got 0 UC": none of the goods came, not part of them.
@@ -809,7 +848,11 @@ PARTIAL_CUES = cue(
 )
 
 # Less of a quality, not fewer goods: "way less cluttered than last year".
-LESS_OF_A_QUALITY = cue(r"less \w+(?:ed|ful|ive|ous|able|ible|ing)")
+LESS_OF_A_QUALITY = cue(
+    r"less \w+(?:ed|ful|ive|ous|able|ible|ing)",
+    # A price, not the goods: "found the same card for way less".
+    r"(?:for|at|costs?|priced) (?:way |much |a lot |a bit |slightly )?less\b",
+)
 
 # Time left, not goods short: "I only have 72 hours to dispute".
 ONLY_TIME_LEFT = cue(
@@ -912,6 +955,7 @@ WANT_CANCEL_CUES = cue(
     r"(?:dont|do not|no longer|tak|tidak) (?:\w+ )?need (?:this|that|it|the) (?:one |order |item )?"
     r"(?:anymore|any more|lagi)",
     r"stop (?:my|the|this|that|an|a) (?:\w+ )?order",
+    r"call (?:this |the |my |that )?(?:order |deal |purchase |it )?off",
     r"withdraw from (?:a |the |my |this )?(?:purchase|order)",
     r"(?:want|wanna|would like) (?:to )?(?:get |back |pull )?out",
     r"(?:to |wanna |want to )back out",
@@ -1426,6 +1470,8 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         # Dealing outside the marketplace's chat: "the seller asks me to WhatsApp him".
         "off_platform",
         cue(
+            # Not "must I WhatsApp the seller?" after paying: what to do next, asked.
+            r"(?<!must i )(?<!do i have to )(?<!should i )(?<!need to )"
             r"whatsapp (?:him|her|them|me|the seller|the buyer|seller|buyer)",
             # The deal moved, not a message that came there ("he asked me on WhatsApp to
             # confirm" asks about confirming).
@@ -1558,6 +1604,8 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:change|reset|forgot|update|tukar) (?:the |my )?"
             r"(?:password|email|username|phone|number|name)",
             r"delete my account",
+            r"(?:switch|change|move|transfer) (?:my |the )?(?:kaleoz )?account to "
+            r"(?:my |a |another |new )",
             r"verify my account",
             r"(?:sms |email |e-mail )?verification code",
             r"kyc",
@@ -1574,6 +1622,14 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("review", cue(r"reviews?", r"ratings?", r"feedback score")),
+    # A bank's chargeback done: the money taken back outside the marketplace's refunds.
+    (
+        "chargeback",
+        cue(
+            r"(?:did|filed|made|raised|opened|done|initiated) (?:a |the )?charge ?back",
+            r"charge ?back (?:with|through|from|via) (?:his|her|their|the|my) (?:bank|card)",
+        ),
+    ),
     # Investigating or punishing the other side: "check the code history and tell who's
     # lying", "will Kaleoz punish him". ("Who is right" is often what an article rules on.)
     (
@@ -1672,12 +1728,22 @@ NEVER_ORDERS = frozenset({"other_site", "assistant", "outage", "hours", "referra
 # Needs no article answers whatever happened to the order: more than the order's money
 # back (interest, compensation for a late refund), a ruling on who lies, whether to deal
 # outside the marketplace's chat, the order list as a file.
-WHATEVER_HAPPENED = frozenset({"compensation", "judge", "off_platform", "records"})
+WHATEVER_HAPPENED = frozenset({"compensation", "judge", "off_platform", "records", "chargeback"})
 # Needs that follow a purchase without anything gone wrong with it: they count unless the
 # words tell a problem with the order ("how do I redeem it, it says invalid" is about the
 # goods).
 UNLESS_PROBLEM = frozenset(
     {"use_goods", "withdraw", "report", "fees", "privacy", "limit", "follow", "review", "relay"}
+)
+
+# Paid outside the marketplace's checkout: no order of it has the money ("transferred RM180
+# straight to his bank account, never went through the checkout").
+PAID_OUTSIDE = cue(
+    r"(?:transferred|paid|sent|bank(?:ed)? in|bayar) (?:\w+ ){0,3}(?:straight|directly|direct|"
+    r"terus) (?:to|into|ke) (?:his|her|their|the sellers?|sellers?|dia) (?:\w+ )?(?:bank|account|"
+    r"acc|akaun)",
+    r"(?:never|didnt|did not|not) (?:go|went|going) through (?:the |your )?(?:checkout|platform|"
+    r"site|app)",
 )
 
 # A need named before and asked for by a pronoun: "how do I claim it?".
@@ -1713,9 +1779,19 @@ NEED_CLAUSE = cue(
 # A question of where or how that names nothing ("Where do I look?", "Where can I see
 # that?"): it leans on the sentence before it.
 WHERE_OR_HOW = re.compile(
-    r"\W*(?:so |and |then |ok |okay )?(?:where|how)(?:\W+(?:do|can|could|should|to|would|will|"
+    r"\W*(?:so |and |then |ok |okay )?(?:(?:where|how)(?:\W+(?:do|can|could|should|to|would|will|"
     r"i|we|you|u|see|find|look|check|get|it|that|this|them|those|these|there|the|one|up|at))*"
+    # "Who do I appeal to?"
+    r"|who (?:do|can|should|shall) (?:i|we) (?:appeal|complain|talk|speak|go|turn|report|"
+    r"escalate|contact)(?: (?:this|it))?(?: to)?)"
     r"\W*$",
+    re.IGNORECASE,
+)
+
+# A line of a chat pasted in: "Me: bro I paid already", "[10:45] Seller: ok wait 5 min".
+CHAT_LOG_LINE = re.compile(
+    r"\s*(?:\[?\d{1,2}[:.]\d{2}(?: ?[ap]m)?\]?\s*[-–]?\s*)?(?:me|seller|buyer|penjual|pembeli|"
+    r"customer|client|support|agent|admin|cs|him|her|he|she|you|i|saya)\s*:\s",
     re.IGNORECASE,
 )
 

@@ -155,6 +155,12 @@ def _sentence_before(text: str, question: str) -> str:
 
 def need_clauses(text: str) -> str:
     """The sentences that carry the need: questions and wants, else the last sentence."""
+    # A chat pasted in tells what was said before; the asker's need is in their own lines
+    # around it ("Me: when can send? / Seller: tomorrow only / Paid RM45, nothing came").
+    lines = [line for line in text.splitlines() if line.strip()]
+    own = [line for line in lines if not cues.CHAT_LOG_LINE.match(line)]
+    if own and len(own) < len(lines):
+        text = "\n".join(own)
     sentences = [s for s in cues.SENTENCE.split(text) if s.strip()]
     if len(sentences) <= 1:
         return text
@@ -254,6 +260,13 @@ def read_situation(
         return any(
             not cues.NOT_PAID.search(lowered[max(0, m.start() - cues.NOT_PAID_REACH) : m.start()])
             and not (unless is not None and unless.fullmatch(m.group()))
+            # "my brother already bought one for me": someone else's purchase of the same
+            # thing (not "my brother bought me a gift card": this order, paid).
+            and not (
+                cues.BOUGHT.fullmatch(m.group())
+                and cues.BOUGHT_BY_OTHERS.search(lowered[max(0, m.start() - 32) : m.start()])
+                and cues.THE_SAME_ONE.match(lowered, m.end())
+            )
             for m in pattern.finditer(lowered)
         )
 
@@ -269,7 +282,11 @@ def read_situation(
     )
     # "Before paying I checked ...": the payment came after; the words read as not paid tell
     # the order of events, not an unpaid order.
-    unpaid_said = "unpaid" in found and not cues.DONE_BEFORE_PAYING.search(lowered)
+    unpaid_said = (
+        "unpaid" in found
+        and not cues.DONE_BEFORE_PAYING.search(lowered)
+        and not cues.BELIEVED_UNPAID.search(lowered)
+    )
     shows_unpaid = not shown_paid and (
         unpaid_said or failed or bool(cues.SHOWS_NOT_PAID_CUES.search(lowered))
     )
@@ -647,8 +664,11 @@ def read_situation(
         # "The seller said I can claim compensation. How do I claim it?": the need asked
         # for is named in the sentence before.
         referred = name in cues.WHATEVER_HAPPENED and bool(cues.ASKS_FOR_IT.search(need))
-        anywhere = (referred and cue.search(lowered)) or (
-            name == "other_site" and _told_as_own(cues.OTHER_SITE_PARCEL, lowered)
+        anywhere = (
+            (referred and cue.search(lowered))
+            or (name == "chargeback" and bool(cue.search(lowered)))
+            or (name == "other_site" and _told_as_own(cues.OTHER_SITE_PARCEL, lowered))
+            or (name == "off_platform" and bool(cues.PAID_OUTSIDE.search(lowered)))
         )
         if counts and (cue.search(need) or anywhere):
             put(UNCOVERED + name)
@@ -759,12 +779,15 @@ def _less_than_bought(text: str) -> bool:
 
 
 def _same_unit(match: re.Match[str]) -> bool:
-    """Whether the two amounts count the same thing, where the pattern reads the words after
-    them ("1000 valorant points" and "475 points only")."""
+    """Whether the two amounts count the same thing, where the pattern reads their currency
+    ("USD 50" and "USD 20") or the words after them ("1000 valorant points" and "475 points
+    only")."""
     units = match.groupdict()
-    if "ordered_unit" not in units:
-        return True
-    return bool(set(units["ordered_unit"].split()) & set(units["came_unit"].split()))
+    if "ordered_cur" in units:
+        return units["ordered_cur"] == units["came_cur"]
+    if "ordered_unit" in units:
+        return bool(set(units["ordered_unit"].split()) & set(units["came_unit"].split()))
+    return True
 
 
 def _order_facts(order: OrderContext, put: Callable[[str, float], None]) -> None:

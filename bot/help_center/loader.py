@@ -297,6 +297,7 @@ _LIST_SECTIONS = (
     "negators",
     "trailing_negators",
     "question_tags",
+    "words",
 )
 _MAP_SECTIONS = ("concepts", "offtopic", "negated", "combinations")
 
@@ -353,6 +354,7 @@ def parse_lexicon(text: str, *, source: str) -> Lexicon:
         offtopic={k: tuple(v) for k, v in maps["offtopic"].items()},
         negated=negated,
         combinations=combinations,
+        words=frozenset(lists["words"]),
     )
 
 

@@ -120,6 +120,15 @@ def test_a_four_letter_token_is_corrected_only_for_a_vowel_left_out_or_letters_s
     assert "fail" in spelled and "time" in spelled
 
 
+def test_real_words_the_lexicon_lists_are_left_as_they_are(index: FaqIndex) -> None:
+    # One letter from "fund", "sistem", "send" and "bukan" (not), yet words of their own.
+    spelled = index._analyzer.spelled("found my sister spent it, bulan depan").split()
+    assert spelled[:5] == ["found", "my", "sister", "spent", "it"]
+    assert "bulan" in spelled and "bukan" not in spelled
+    # Typos are still corrected beside them.
+    assert "refund" in index._analyzer.spelled("sister wants a refnud").split()
+
+
 def test_a_doubled_letter_typed_once_beats_a_letter_changed() -> None:
     # "haven" is the commoner word and as near, but a doubled letter typed once is the
     # likelier slip.

@@ -150,6 +150,12 @@ def test_operator_lexicon_extends_the_shipped_one(tmp_path: Path) -> None:
     assert len(load_documents(tmp_path)) == 15  # a lexicon alone is a valid operator folder
 
 
+def test_an_operator_lexicon_adds_words_left_uncorrected(tmp_path: Path) -> None:
+    (tmp_path / "lexicon.txt").write_text("[words]\nkampung, surau\n", encoding="utf-8")
+    words = load_lexicon(tmp_path).words
+    assert {"kampung", "surau", "found", "sister"} <= words
+
+
 def test_an_operator_lexicon_listing_thanks_as_plain_small_talk_still_loads(
     tmp_path: Path,
 ) -> None:

@@ -409,6 +409,7 @@ def test_amounts_told_in_words_or_with_thousands_commas_are_compared() -> None:
         "he gave me a code worth twenty ringgit but the listing i bought was for fifty ringgit",
         "i paid for 5,000 v-bucks. 2,000 landed in my account",
         "i paid for 1000 points. the seller gave me a code for 475 points only",
+        "i ordered a usd 50 steam code, paid rm 236, and what lands in my chat? a usd 20 code",
     ]:
         assert PARTIAL in _slots(told, set()), told
     for told in [
@@ -417,6 +418,8 @@ def test_amounts_told_in_words_or_with_thousands_commas_are_compared() -> None:
         "i bought the rm50 card and the seller gave me a 20% discount code",
         # Two things counted: three cards bought, two messages sent.
         "i bought 3 gift cards and the seller sent 2 messages asking for my id",
+        # Two currencies: the dollars bought, the ringgit paid.
+        "i ordered a usd 50 steam code and what did i get? a rm 200 bill",
     ]:
         assert PARTIAL not in _slots(told, set()), told
 
@@ -432,6 +435,24 @@ def test_a_notice_or_a_seller_asking_for_the_confirmation_is_not_one(index: FaqI
     slots = index.situation(nagged).slots
     assert MARKED_DELIVERED in slots and CONFIRMED not in slots and WANT_CONFIRM in slots
     assert CONFIRMED in index.situation("I clicked confirmed received yesterday").slots
+
+
+def test_someone_elses_purchase_and_a_payment_believed_missing(index: FaqIndex) -> None:
+    # The same thing bought by someone else is not this order paid; a gift bought for the
+    # asker is.
+    assert PAID not in index.situation("didn't pay yet, my brother already bought one").slots
+    assert PAID in index.situation("my brother bought me a Robux card here").slots
+    # Paid twice because someone thought it was unpaid: no order shows unpaid.
+    story = "I paid, then my sister paid again because she thought it wasn't paid yet."
+    assert STATUS_UNPAID not in index.situation(story).slots
+
+
+def test_the_asker_speaks_outside_the_chat_pasted_in() -> None:
+    story = "Me: when can send?\nSeller: tomorrow only\nPaid RM30, nothing sent yet."
+    assert need_clauses(story).strip() == "Paid RM30, nothing sent yet."
+    # A chat alone is all there is to read.
+    chat = "Me: when can send?\nSeller: tomorrow only"
+    assert need_clauses(chat).strip() == "Me: when can send?"
 
 
 def test_words_that_only_look_like_facts(index: FaqIndex) -> None:
@@ -1336,6 +1357,11 @@ _MISSED_IN_73_TO_75 = [
         "As a seller, how do I edit the photos of the listings in my shop?",
         "my keyboard order, the physical parcel still not here and courier tracking says delivered",
         "what percentage do you take from each sale?",
+        # A bank's chargeback done; a payment made outside the checkout.
+        "My buyer confirmed, then filed a chargeback with his bank and the money was taken "
+        "from my balance. Who do I complain to?",
+        "The seller told me to pay direct to his CIMB account for a discount, so I "
+        "transferred RM100 straight to his bank account. How do I get my money back?",
     ],
 )
 def test_needs_no_article_answers_are_declined_whatever_the_order(
@@ -1691,6 +1717,31 @@ _MISSED_IN_121_TO_123 = [
 ]  # fmt: skip
 
 
+_MISSED_IN_124_TO_126 = [
+    # A price found lower elsewhere is no part of the goods; calling it off is cancelling.
+    ("I paid RM50 for a gift card this morning, then found the same card elsewhere for way "
+     "less. Seller hasn't replied. Can I call the order off and get my money back?",
+     "cancel-paid-order"),
+    # A chat pasted in: the question in it was asked of the seller, not of the help center.
+    ("Me: when can send?\nSeller: tomorrow only\nMe: dont want anymore\n"
+     "Paid RM30, nothing sent yet.", "cancel-paid-order"),
+    # The code's region, told by the store on redeeming, is not the listing's.
+    ("Steam code came fast, but when I redeem it says the code is for Turkey region. Listing "
+     "said Malaysia. What now?", "not-as-described"),
+    # Someone else bought the same thing: the unpaid order is to be cancelled.
+    ("Made an order for a Roblox card, didn't pay, then realised my sister already bought "
+     "one for me.", "cancel-unpaid-order"),
+    # "Must I WhatsApp the seller?" after paying asks what to do next.
+    ("paid RM30 for UC already, then what? must I whatsapp the seller?", "paid-what-next"),
+    # Activated and working, and the order waits for the buyer.
+    ("Got my Office key, activated it, everything works. The order is still waiting for me "
+     "to confirm.", "confirmed-received"),
+    # What came, against what the listing said.
+    ("Paid for 12 months of YouTube Premium Family. What I got is a one-month individual "
+     "plan, and the listing clearly said family. He stopped replying.", "not-as-described"),
+]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     _MISSED_IN_67_TO_69
@@ -1711,9 +1762,10 @@ _MISSED_IN_121_TO_123 = [
     + _MISSED_IN_112_TO_114
     + _MISSED_IN_115_TO_117
     + _MISSED_IN_118_TO_120
-    + _MISSED_IN_121_TO_123,
+    + _MISSED_IN_121_TO_123
+    + _MISSED_IN_124_TO_126,
 )
-def test_situations_read_in_the_batch_67_to_123_rounds(
+def test_situations_read_in_the_batch_67_to_126_rounds(
     index: FaqIndex, question: str, expected: str
 ) -> None:
     answer = index.ask(question)

@@ -27,7 +27,7 @@ from typing import cast
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from bot.domain.faq_cues import ORDER_CONCEPTS
+from bot.domain.faq_cues import ASK_JOIN, ORDER_CONCEPTS, QUESTION, SENTENCE
 from bot.domain.faq_needs import (
     LATE,
     NO_PROBLEM,
@@ -66,6 +66,8 @@ MAX_ALTERNATIVES = 3
 # stories about 150 (all that `within_reading` keeps of a message), and the bound keeps
 # the cost of any message, however long, to a few milliseconds.
 MAX_QUESTION_WORDS = 180
+# The least score of an answer to part of a message that also asks what no article answers.
+PART_ANSWER_SCORE = 0.5
 
 # Blend of nearest-phrasing similarity and whole-profile similarity.
 _NEAREST_WEIGHT = 0.7
@@ -783,6 +785,17 @@ READ_TAIL_CHARS = 320
 _LIST_NUMBER = re.compile(r"(?:(?<=\s)|^)(\d{1,2})[.)](?=\s)")
 
 
+def asks(text: str) -> list[str]:
+    """What a message asks, each ask alone: its questions (else its last sentence), split
+    where one sentence joins two ("how to track my order and also how to change my
+    password")."""
+    questions = QUESTION.findall(text)
+    if not questions:
+        sentences = [s for s in SENTENCE.split(text) if s.strip()]
+        questions = sentences[-1:]
+    return [p for q in questions for p in ASK_JOIN.split(q) if p.strip()]
+
+
 def unnumbered(text: str) -> str:
     """The text without its list numbers, when it numbers its points 1, 2, ..."""
     numbers = [m.group(1) for m in _LIST_NUMBER.finditer(text)]
@@ -1162,8 +1175,44 @@ class FaqIndex:
         """Answer a question with the best document, or decline below the threshold.
 
         `order` is what the chat knows of the order the asker most likely means; it is
-        evidence beside the words (see `bot.domain.faq_situation`)."""
+        evidence beside the words (see `bot.domain.faq_situation`). A message that asks
+        several things, some of which no article answers ("when do I press Confirmed
+        received? any fees?"), is answered for the rest, and the answer names the needs
+        it leaves (`uncovered`)."""
         question = within_reading(question)
+        answer = self._answer(question, min_score, order)
+        if answer.answered or not answer.uncovered:
+            return answer
+        rest = self._covered_part(question)
+        if rest is None:
+            return answer
+        covered = self._answer(rest, min_score, order)
+        # Answering a part, and leaving the rest to support, takes a clear answer.
+        if not covered.answered or covered.score < PART_ANSWER_SCORE:
+            return answer
+        return covered.model_copy(update={"uncovered": answer.uncovered})
+
+    def _covered_part(self, question: str) -> str | None:
+        """The message without the asks no article answers, when it asks other things too."""
+        parts = asks(question)
+        left = [part for part in parts if self._read(part, None)[2].uncovered]
+        # The rest must be a question of its own, answered alone: "Where do I enter it?"
+        # after "any promo codes?", or "what happens if I refuse?" after "why must I verify
+        # my IC?", asks more of the same need.
+        kept = [part for part in parts if part not in left]
+        if not left or not any(
+            self._read(part, None)[2].told and self._answer(part, None, None).answered
+            for part in kept
+        ):
+            return None
+        for part in left:
+            question = question.replace(part, " ")
+        return question
+
+    def _answer(
+        self, question: str, min_score: float | None, order: OrderContext | None
+    ) -> FaqAnswer:
+        """The answer to the message as a whole."""
         threshold = self.min_score if min_score is None else min_score
         scores, words, situation, declined = self._fused(question, order)
         ranked = sorted(enumerate(scores), key=lambda p: (-p[1], p[0]))

@@ -73,6 +73,17 @@ SELLER_CUES = cue(
 # "for my shop" whose card was declined).
 OWN_SHOP = cue(r"my (?:shop|store|kedai)")
 
+# A reseller's own customer ("paid for my customer's gems, the seller hasn't delivered"):
+# the asker bought on the marketplace from a seller named as someone else.
+MY_CUSTOMER = cue(r"my (?:customers?|clients?|downlines?)")
+# The same, as the typo-fixed text names it ("customer" reads as the "buyer" concept).
+MY_CUSTOMER_READ = cue(r"my (?:customers?|clients?|downlines?|buyers?)")
+SELLER_IS_ANOTHER = cue(
+    r"(?:the |this |that )?seller (?:\w+ )?(?:hasnt|has not|havent|didnt|did not|never|not yet|"
+    r"still not|already|has|just|only)? ?(?:delivered|deliver|sent|send|replied|reply|gave|give)",
+    r"(?:bought|ordered|purchased) (?:\w+ ){0,4}from (?:a |the |this )?seller",
+)
+
 # A seller telling what the buyer wants: that is what the seller asks about.
 BUYER_WANTS_CANCEL = cue(
     r"(?:buyer|pembeli|customer)\b.{0,90}\b(?:wants?|wanted|asks?|asked|asking|requests?|"
@@ -111,6 +122,9 @@ DONE_BEFORE_PAYING = cue(
     r"before (?:paying|i paid|payment|i pay|bayar)\W*(?:i |we )(?:checked|asked|made sure|"
     r"chatted|confirmed|read|looked|messaged|saw)",
 )
+
+# The asker refusing something ("what happens if I just refuse?"): no payment refused.
+ASKER_REFUSES = cue(r"(?:i|we) (?:just |simply |still )?(?:refuse|reject|decline)\b")
 
 # A payment someone wrongly believed missing: "she paid again because she thought it wasn't
 # paid yet" tells no order unpaid.
@@ -955,6 +969,10 @@ WANT_CANCEL_CUES = cue(
     r"(?:dont|do not|no longer|tak|tidak) (?:\w+ )?need (?:this|that|it|the) (?:one |order |item )?"
     r"(?:anymore|any more|lagi)",
     r"stop (?:my|the|this|that|an|a) (?:\w+ )?order",
+    # "my customer says he no longer wants it".
+    r"no longer (?:wants?|needs?) (?:it|this|that|the \w+)",
+    r"(?:dont|doesnt|do not|does not) (?:want|wants|need|needs) (?:it|this|that|the \w+) "
+    r"(?:anymore|any more|lagi)",
     r"call (?:this |the |my |that )?(?:order |deal |purchase |it )?off",
     r"withdraw from (?:a |the |my |this )?(?:purchase|order)",
     r"(?:want|wanna|would like) (?:to )?(?:get |back |pull )?out",
@@ -1375,6 +1393,8 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"list (?:an|a|my) (?:item|product)",
             r"(?:my|the) (?:product|item) page",
             r"change (?:the )?price of my",
+            r"(?:bulk|mass) (?:edit|update|upload|price|pricing|change)\w*",
+            r"(?:edit|update|change) (?:\w+ ){0,2}prices? (?:on|of|for|in) (?:\w+ ){0,2}listings?",
         ),
     ),
     (
@@ -1823,6 +1843,14 @@ SENTENCE = re.compile(r"(?:(?<!\d)\.|\.(?!\d)|[!?\n])+")
 # text's start or after a stop): tried at every character, a long sentence without a
 # question mark was scanned to its end from each of them, which cost a story 1.5 ms.
 QUESTION = re.compile(r"(?<![^.!?\n])(?:[^.!?\n]|(?<=\d)\.(?=\d))*\?")
+
+# Two asks joined in one sentence: "how to track my order and also how to change my
+# password".
+ASK_JOIN = re.compile(
+    r"\b(?:and also|also|plus|and then|btw|by the way|and another thing)\b,? "
+    r"(?=(?:how|what|can|could|is|are|do|does|where|when|why|any|got|will|should)\b)",
+    re.IGNORECASE,
+)
 
 # Concepts that belong to buying on the marketplace: paying, the goods, delivery, refunds,
 # cancelling, confirming, the order's status. A question with none of them, and no fact

@@ -225,7 +225,7 @@ def read_situation(
         or (names_status and bool(cues.MEANING_ASKED.search(need)))
     )
     # "Rejected" ("ditolak") is a payment refused, unless it is a refund the seller rejected,
-    # a confirmation refused or money deducted ("duit dh tolak").
+    # a confirmation refused, money deducted ("duit dh tolak") or the asker refusing.
     rejected_payment = "reject" in found and not any(
         cue.search(lowered)
         for cue in (
@@ -233,6 +233,7 @@ def read_situation(
             cues.REFUND_OPEN_CUES,
             cues.CONFIRM_NOT_PRESSED,
             cues.MONEY_TOLAK,
+            cues.ASKER_REFUSES,
         )
     )
     # After the goods were sent, an error or a failure is the goods' ("he sent the code,
@@ -483,8 +484,13 @@ def read_situation(
         # "seller ghosted me after I paid": gone, not offline a while; nothing came.
         put(NOT_RECEIVED)
     paying = {PAY_FAILED, UNPAID, STATUS_UNPAID} & slots.keys()
+    # A reseller's "my customer", beside a seller named as someone else, is a buyer's.
+    reselling = bool(cues.MY_CUSTOMER.search(lowered)) and bool(
+        cues.SELLER_IS_ANOTHER.search(lowered)
+    )
+    seller_told = cues.MY_CUSTOMER_READ.sub(" ", lowered) if reselling else lowered
     if (
-        cues.SELLER_CUES.search(lowered)
+        cues.SELLER_CUES.search(seller_told)
         or cues.SELLER_OPENING.match(lowered)
         or (cues.OWN_SHOP.search(lowered) and not paying)
     ):

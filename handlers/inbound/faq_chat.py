@@ -66,6 +66,15 @@ WRITE_TO_SELLER = N_(
     "answer, talk to support."
 )
 
+# An answer to part of a message: what else it asked, no article answers.
+ALSO_UNCOVERED = N_(
+    "ℹ️ You also asked something no help article covers. For that, tap <b>Talk to support</b>."
+)
+ALSO_RELAY = N_(
+    "💬 You also asked me to pass a message to the seller. I can't, but you can: open the "
+    "order and tap <b>Message seller</b> (your orders: /orders)."
+)
+
 
 def faq_index(ctx: Ctx) -> FaqIndex:
     """The index loaded at start."""
@@ -201,12 +210,16 @@ async def answer_question(update: Update, ctx: Ctx, text: str, order_ids: list[s
     # An article about the order itself is followed by the order's card; any other answer
     # about an order carries a button that opens the card.
     card_follows = about is not None and ans.document.about_order
+    # The message asked more than the article answers: say what is left, and who can help.
+    also = ""
+    if ans.uncovered:
+        also = "\n\n" + t.gettext(ALSO_RELAY if RELAY in ans.uncovered else ALSO_UNCOVERED)
     await tell(
         update,
         article(
             _shown(ctx, ans.document, language),
             header=await _about_line(ctx, asker, about),
-            footer=f"\n\n<i>{t.gettext(DID_THIS_HELP)}</i>",
+            footer=f"{also}\n\n<i>{t.gettext(DID_THIS_HELP)}</i>",
             hints=language is None,
         ),
         reply_markup=_answer_keyboard(

@@ -195,3 +195,25 @@ async def test_asked_to_message_the_seller_the_chat_says_how_to_and_opens_the_or
     [plain] = await _asks(kchat, stranger, "pls tell the seller for me to hurry")
     assert plain.content.startswith("💬 I can't pass messages to the seller")
     assert not any(b.text.startswith("📋 Open order") for b in plain.flat_buttons)
+
+
+async def test_a_message_asking_two_things_gets_the_article_for_one_and_a_word_on_the_other(
+    kchat: Running, buyer: FakeUser, stranger: FakeUser
+) -> None:
+    await kchat.settle()
+    [reply] = await _asks(kchat, stranger, "when should I press Confirmed received? any fees?")
+    assert reply.content.startswith('❓ When should I click "Confirmed received"?')
+    assert "You also asked something no help article covers. For that, tap Talk to support." in (
+        reply.content
+    )
+    assert reply.has_button("👍 Yes") and reply.has_button("Talk to support")
+    # Asked to message the seller beside it: how to do it, and the order's card to do it on.
+    oid = await kchat.paid_order("30.00")
+    reply, card = await _asks(
+        kchat, buyer, "what should I do now that I paid? and can you message the seller for me?"
+    )
+    assert "I paid for my order. What should I do now?" in reply.content
+    assert "You also asked me to pass a message to the seller. I can't, but you can" in (
+        reply.content
+    )
+    assert oid in card.content and card.has_button("Message seller")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.faq import READ_HEAD_CHARS, READ_TAIL_CHARS, FaqIndex, within_reading
+from bot.domain.faq import READ_HEAD_CHARS, READ_TAIL_CHARS, FaqIndex, asks, within_reading
 from bot.domain.faq_needs import (
     AUTO_CANCELLED,
     CONFIRMED,
@@ -445,6 +445,13 @@ def test_someone_elses_purchase_and_a_payment_believed_missing(index: FaqIndex) 
     # Paid twice because someone thought it was unpaid: no order shows unpaid.
     story = "I paid, then my sister paid again because she thought it wasn't paid yet."
     assert STATUS_UNPAID not in index.situation(story).slots
+
+
+def test_a_resellers_customer_is_no_buyer_of_a_seller(index: FaqIndex) -> None:
+    story = "Paid for my customer's gems, the seller still hasn't delivered."
+    assert SELLER not in index.situation(story).slots
+    # A seller's own customer, with no other seller named, is still a seller's.
+    assert SELLER in index.situation("my customer paid but I haven't delivered yet").slots
 
 
 def test_the_asker_speaks_outside_the_chat_pasted_in() -> None:
@@ -1362,6 +1369,7 @@ _MISSED_IN_73_TO_75 = [
         "from my balance. Who do I complain to?",
         "The seller told me to pay direct to his CIMB account for a discount, so I "
         "transferred RM100 straight to his bank account. How do I get my money back?",
+        "Seller here. Is there a bulk price update tool for my 40 listings?",
     ],
 )
 def test_needs_no_article_answers_are_declined_whatever_the_order(
@@ -1742,6 +1750,18 @@ _MISSED_IN_124_TO_126 = [
 ]  # fmt: skip
 
 
+_MISSED_IN_127_TO_129 = [
+    # A reseller's customer no longer wants it: the buyer (the reseller) cancels.
+    ("Paid this morning for my client's Genshin crystals, seller not yet sent, and now my "
+     "client doesn't want it anymore.", "cancel-paid-order"),
+    # Several things asked; one an article answers.
+    ("Why my card kena decline every time one? Then you all got installment plan or not?",
+     "payment-failed"),
+    ("I haven't paid the first order yet. I can't find any cancel button, how do I get rid "
+     "of it? Also is there a way to save sellers to a favourites list?", "cancel-unpaid-order"),
+]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     _MISSED_IN_67_TO_69
@@ -1763,14 +1783,38 @@ _MISSED_IN_124_TO_126 = [
     + _MISSED_IN_115_TO_117
     + _MISSED_IN_118_TO_120
     + _MISSED_IN_121_TO_123
-    + _MISSED_IN_124_TO_126,
+    + _MISSED_IN_124_TO_126
+    + _MISSED_IN_127_TO_129,
 )
-def test_situations_read_in_the_batch_67_to_126_rounds(
+def test_situations_read_in_the_batch_67_to_129_rounds(
     index: FaqIndex, question: str, expected: str
 ) -> None:
     answer = index.ask(question)
     shown = answer.document if answer.answered else None
     assert shown is not None and shown.id == expected, answer
+
+
+def test_a_message_asking_several_things_is_answered_for_what_an_article_answers(
+    index: FaqIndex,
+) -> None:
+    assert asks("how to track my order and also how to change my password") == [
+        "how to track my order ",
+        "how to change my password",
+    ]
+    answer = index.ask("when to press Confirmed received? any fees?")
+    shown = answer.document if answer.answered else None
+    assert shown is not None and shown.id == "confirmed-received"
+    assert answer.uncovered == ("fees",)
+    answer = index.ask("how to trak order staus and also how to chnage pasword")
+    assert answer.answered and answer.document is not None
+    assert answer.document.id == "track-order-status" and answer.uncovered == ("account",)
+    # More of the same need ("is there a minimum?") is no question of its own; nor is a
+    # second need no article answers.
+    for asked in [
+        "How do I withdraw my balance? Is there a minimum amount?",
+        "what are your fees? and how do i become a seller?",
+    ]:
+        assert not index.ask(asked).answered, asked
 
 
 def test_a_decline_names_the_needs_no_article_answers(index: FaqIndex) -> None:

@@ -191,14 +191,18 @@ GOODS_SENT = cue(
 )
 
 NOT_CONFIRMED = re.compile(
-    r"\b(?:not|never|havent|hasnt|didnt|dont|belum|sebelum|blm|tak|x|yet to|without|before|until|"
-    r"till)(?: \w+)? ?$"
+    r"\b(?:not|never|havent|hasnt|didnt|dont|isnt|arent|doesnt|wont|belum|sebelum|blm|tak|x|"
+    r"yet to|without|before|until|till)(?: \w+)? ?$"
 )
 
 # Asked to confirm, not confirmed: "Please check and click Confirmed received".
 CONFIRM_REQUESTED = re.compile(r"\b(?:please|pls|plz|sila)(?: \w+){0,3} ?$")
 
-PLEASE_CONFIRM = cue(r"(?:please|pls|plz|sila)(?: \w+){0,3} (?:confirm|sahkan)\w*")
+PLEASE_CONFIRM = cue(
+    r"(?:please|pls|plz|sila)(?: \w+){0,3} (?:confirm|sahkan)\w*",
+    # "the bot keeps reminding me to confirm received".
+    r"remind\w* (?:me |us )?to confirm",
+)
 
 RECEIVED_CUES = cue(
     r"(?:has|have|had|just|already) (?:arrived|received (?:it|the \w+)|got (?:it|the \w+))",
@@ -741,8 +745,9 @@ LESS_THAN_ORDERED = re.compile(
     r"topped up|top up)\b[^.?!]{0,30}?"
     r"\b(?:rm ?|\$)?(?P<came>\d+(?:\.\d+)?)\b(?: \w+){0,3}?,? "
     r"(?:but|tapi|tp|whereas|padahal|"
-    r"sedangkan) (?:the (?:listing|one|item|product|code)s?(?: that)? )?(?:i |saya |aku |we )?"
-    r"(?:order|ordered|beli|bought|paid for|bayar|purchased|pesan)(?: \w+){0,4}? (?:rm ?|\$)?"
+    r"sedangkan) (?:(?:the (?:listing|one|item|product|code)s?(?: that)? )?(?:i |saya |aku |we )?"
+    r"(?:order|ordered|beli|bought|paid for|bayar|purchased|pesan)|the (?:listing|description|ad|"
+    r"title) (?:\w+ )?(?:say|says|said|stated|shows?|tulis))(?: \w+){0,4}? (?:rm ?|\$)?"
     r"(?P<ordered>\d+(?:\.\d+)?)\b"
 )
 
@@ -946,6 +951,9 @@ MONEY_TAKEN = cue(
     r"(?:money|duit|ringgit|rm ?\d+) (?:\w+ ){0,3}(?:gone|left|taken|keluar|tolak)",
 )
 
+# The money told as gone from the asker ("duit dah tolak"), not a payment refused ("ditolak").
+MONEY_GONE = cue(r"(?:money|duit|ringgit) (?:\w+ ){0,3}(?:gone|taken|keluar|tolak)")
+
 WANT_REFUND_CUES = cue(
     r"money back",
     r"my money",
@@ -1069,6 +1077,7 @@ WANT_STATUS_CUES = cue(
     r"(?: \w+){0,3} (?:which|yang) (?:one|order)s? (?:not|belum|havent|x|tak)",
     # "how to see dia dah stage mana", "which stage is my order at" (not "what step next").
     r"(?:stage|tahap|peringkat) mana",
+    r"(?:order|barang|pesanan|item) (?:\w+ )?(?:dah |sudah )?sampai mana",
     r"(?:which|what) stage",
     r"(?:check|see|know|view|tengok|semak|track) (?:the |my )?(?:order )?(?:status|progress)",
     r"where is my order",
@@ -1241,6 +1250,13 @@ REFUNDING_CUES = cue(
     r"under|stuck (?:at|in|on)) refunding",
 )
 
+# Money to pay with that comes later: "my salary only comes in tonight" (how long may an
+# unpaid order wait?).
+MONEY_LATER = cue(
+    r"(?:salary|gaji|paycheck|payday|pay day|allowance|elaun) (?:\w+ ){0,3}(?:comes? in|masuk|"
+    r"arrives?|tonight|tomorrow|esok|malam ni|lusa)",
+)
+
 WANT_TIME_CUES = cue(
     r"how long",
     r"how many (?:hours?|days?|minutes?|mins?|jam|hari)",
@@ -1250,6 +1266,9 @@ WANT_TIME_CUES = cue(
 )
 
 WANT_NEXT_CUES = cue(
+    # "which button to press right after they pay".
+    r"(?:which|what) (?:button|step) (?:\w+ ){0,2}(?:press|click|tap|tekan|do)\w* "
+    r"(?:\w+ ){0,2}after (?:i|they|he|she|you|we|buyers?) (?:pay|paid|bayar)",
     r"what (?:should|do|can|must) i do",
     r"do i (?:have|need) to do",
     r"what (?:now|next|happens now|happens next)",
@@ -1501,6 +1520,10 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:instead of|outside|outside of|out of|luar) (?:the )?(?:kchat|chat|platform|kaleoz|"
             r"marketplace|site|app)",
             r"pay (?:him|her|them|the seller|seller) (?:directly|direct|terus)",
+            # A seller giving the money back outside the order: "send the money back to her
+            # myself from my side".
+            r"(?:send|give|pay|transfer|return|refund) (?:the )?(?:money |payment |it )?back "
+            r"(?:\w+ ){0,3}(?:myself|from my side|directly)",
         ),
     ),
     (
@@ -1803,7 +1826,10 @@ WHERE_OR_HOW = re.compile(
     r"i|we|you|u|see|find|look|check|get|it|that|this|them|those|these|there|the|one|up|at))*"
     # "Who do I appeal to?"
     r"|who (?:do|can|should|shall) (?:i|we) (?:appeal|complain|talk|speak|go|turn|report|"
-    r"escalate|contact)(?: (?:this|it))?(?: to)?)"
+    r"escalate|contact)(?: (?:this|it))?(?: to)?"
+    # "Is there a help article I can point them to?"
+    r"|is there (?:a |an )?(?:help )?(?:article|page|guide|link)(?: (?:i|we) can)?(?: (?:point|"
+    r"send|share|give)(?: \w+)?(?: to)?)?)"
     r"\W*$",
     re.IGNORECASE,
 )

@@ -280,6 +280,8 @@ def read_situation(
         or done(cues.PAID_CUES, unless=cues.BOUGHT if failed else None)
         or (not failed and "deduct" in found and done(cues.DEDUCTED))
         or (not failed and done(cues.BANK_HOLDS))
+        # "duit dah tolak": the money taken is a payment made.
+        or (not failed and done(cues.MONEY_GONE))
     )
     # "Before paying I checked ...": the payment came after; the words read as not paid tell
     # the order of events, not an unpaid order.
@@ -298,7 +300,8 @@ def read_situation(
     order_expired = "expire" in found and not goods_expired
     # Paid, and the order expired all the same: the payment is not on the order.
     shows_unpaid = shows_unpaid or (
-        order_expired and (paid or bool(cues.PAID_CUES.search(lowered)))
+        # Not an order's status asked about ("what do 'Expired' and 'Refunding' mean").
+        order_expired and not asks_status and (paid or bool(cues.PAID_CUES.search(lowered)))
     )
     # "Paid only one, the other one still in Waiting Payment": two orders, not a payment
     # the order does not show.
@@ -522,7 +525,12 @@ def read_situation(
             out.append(WANT_OUTCOME)
         if cues.WANT_CONFIRM_CUES.search(words):
             out.append(WANT_CONFIRM)
-        if "duration" in names or "deadline" in names or cues.WANT_TIME_CUES.search(words):
+        if (
+            "duration" in names
+            or "deadline" in names
+            or cues.WANT_TIME_CUES.search(words)
+            or (UNPAID in slots and cues.MONEY_LATER.search(words))
+        ):
             out.append(WANT_TIME)
         if (
             "track" in names

@@ -435,6 +435,12 @@ def test_a_notice_or_a_seller_asking_for_the_confirmation_is_not_one(index: FaqI
     slots = index.situation(nagged).slots
     assert MARKED_DELIVERED in slots and CONFIRMED not in slots and WANT_CONFIRM in slots
     assert CONFIRMED in index.situation("I clicked confirmed received yesterday").slots
+    for waiting in [
+        "the bot keeps reminding me to confirm received",
+        "the buyer isn't pressing Confirmed received",
+    ]:
+        slots = index.situation(waiting).slots
+        assert CONFIRMED not in slots and MARKED_DELIVERED in slots, waiting
 
 
 def test_someone_elses_purchase_and_a_payment_believed_missing(index: FaqIndex) -> None:
@@ -1370,6 +1376,8 @@ _MISSED_IN_73_TO_75 = [
         "The seller told me to pay direct to his CIMB account for a discount, so I "
         "transferred RM100 straight to his bank account. How do I get my money back?",
         "Seller here. Is there a bulk price update tool for my 40 listings?",
+        # A seller giving the money back outside the order.
+        "As a seller, can I send the money back to the buyer myself from my side?",
     ],
 )
 def test_needs_no_article_answers_are_declined_whatever_the_order(
@@ -1762,6 +1770,23 @@ _MISSED_IN_127_TO_129 = [
 ]  # fmt: skip
 
 
+_MISSED_IN_130_TO_132 = [
+    # The money to pay with comes later: how long an unpaid order waits.
+    ("Got 'Your order is waiting for payment' from the bot an hour ago and my gaji only comes "
+     "in tomorrow.", "payment-time-limit"),
+    ("How to know my order sampai mana already?", "track-order-status"),
+    # Statuses asked about, one of them Expired: no payment missing from an order.
+    ("My dad asks what the statuses Expired and Refunding on the orders page mean, he paid "
+     "for one of them.", "track-order-status"),
+    # "duit dah tolak": the money taken is a payment made.
+    ("Saya dah bayar, duit dah tolak dari akaun, tapi order masih Waiting Payment.",
+     "paid-status-unpaid"),
+    # Less than the listing said, and the bot reminding to confirm.
+    ("the account they give is level 30 only but the listing say level 60, the bot keep "
+     "remind me to confirm received", "not-as-described"),
+]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     _MISSED_IN_67_TO_69
@@ -1784,9 +1809,10 @@ _MISSED_IN_127_TO_129 = [
     + _MISSED_IN_118_TO_120
     + _MISSED_IN_121_TO_123
     + _MISSED_IN_124_TO_126
-    + _MISSED_IN_127_TO_129,
+    + _MISSED_IN_127_TO_129
+    + _MISSED_IN_130_TO_132,
 )
-def test_situations_read_in_the_batch_67_to_129_rounds(
+def test_situations_read_in_the_batch_67_to_132_rounds(
     index: FaqIndex, question: str, expected: str
 ) -> None:
     answer = index.ask(question)

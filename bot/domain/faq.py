@@ -1194,16 +1194,13 @@ class FaqIndex:
 
     def _covered_part(self, question: str) -> str | None:
         """The message without the asks no article answers, when it asks other things too."""
-        parts = asks(question)
-        left = [part for part in parts if self._read(part, None)[2].uncovered]
-        # The rest must be a question of its own, answered alone: "Where do I enter it?"
-        # after "any promo codes?", or "what happens if I refuse?" after "why must I verify
-        # my IC?", asks more of the same need.
-        kept = [part for part in parts if part not in left]
-        if not left or not any(
-            self._read(part, None)[2].told and self._answer(part, None, None).answered
-            for part in kept
-        ):
+        read = [(part, self._read(part, None)[2]) for part in asks(question)]
+        left = [part for part, situation in read if situation.uncovered]
+        # The rest must be a question of its own, telling a need or a fact and answered
+        # alone: "Where do I enter it?" after "any promo codes?", or "what happens if I
+        # refuse?" after "why must I verify my IC?", asks more of the same need.
+        own = [part for part, situation in read if situation.told and not situation.uncovered]
+        if not left or not any(self._answer(part, None, None).answered for part in own):
             return None
         for part in left:
             question = question.replace(part, " ")

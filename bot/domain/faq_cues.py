@@ -217,14 +217,16 @@ RECEIVED_CUES = cue(
     r"(?:are|is) (?:all|both) (?:there|in)\b",
     r"(?:balance|wallet|credits?) (?:\w+ )?(?:went up|increased|bertambah|naik)\b",
     r"(?:activated|redeemed) it,? (?:and )?(?:everything|all|it) (?:works|worked|is working)\b",
-    r"(?:matches|matched|same as) (?:the |what the )?listing(?! (?:said|says|photo|pic))",
+    r"(?:match|matches|matched|same as) (?:the |what the )?listing(?! (?:said|says|photo|pic))",
     r"all (?:the |my )?\w+ (?:are |is )?there\b",
     r"(?:pass|subscription|membership|plan|account|premium|vip) (?:is |was )?(?:now )?"
     r"(?:active|activated)\b",
     r"logged in (?:and|&) (?:checked|verified|everything)",
     r"redeemed (?:it|them|the \w+)",
     r"(?:is|are|was|were|now) in my (?:wallet|account|inventory|game|balance)",
-    r"\b(?:it|its|login|code|account|key) (?:is |was )?(?:working|works)\b",
+    # Not "it works elsewhere" of a card that failed here: the way to pay.
+    r"\b(?:it|its|login|code|account|key) (?:is |was )?(?:working|works)\b"
+    r"(?! (?:elsewhere|everywhere|on other|at other|in other))",
     r"(?:everything|all|it) (?:appears|seems|looks|is) (?:to be )?(?:in order|fine|ok|okay|good)",
     # Not "my card works fine on Shopee": the way to pay, not the goods.
     r"(?<!card )(?<!cards )(?<!paymethod )works? (?:fine|well|perfectly)",
@@ -335,7 +337,8 @@ NOT_SENT_CUES = cue(
 # have not come.
 SELLER_SILENT = cue(
     r"(?:offline|unreachable|mia|disappeared|vanished|ghosted|ghosting|senyap|silent|"
-    r"not (?:replying|responding|answering)|no (?:reply|response|answer))",
+    r"not (?:replying|responding|answering)|no (?:reply|response|answer)|"
+    r"(?:dun|dont|doesnt|didnt|never|not) (?:reply|replied|respond|responded|answer))",
 )
 
 # The seller gone after the payment ("seller ghosted me after I paid"): gone, not offline
@@ -369,12 +372,14 @@ NOT_PAID = re.compile(
     r"(?: (?:was|were|is|are|has been|have been|had been|got|kena))? ?$"
     # "will I be charged for it later": a payment feared or asked about, not made.
     r"|\b(?:will|would|going to|gonna|akan) (?:i |it |we |you |they |he |she )?"
-    r"(?:be |get |receive |still )?$"
+    r"(?:be |get |kena |receive |still )?$"
     # "scared later kena charge", "takut nanti duit terpotong": feared, not done.
     r"|\b(?:scared|afraid|worried|takut|risau|bimbang|in case|later|nanti)(?: \w+){0,2} ?$"
     # "I don't want to get charged later": a payment not wanted, not made.
     r"|\b(?:dont|do not|didnt|did not|never) (?:want|wanna|wish|intend|plan) to "
     r"(?:get |be |receive )?$"
+    # "Was I charged for it?", "have I been charged?": asked, not told.
+    r"|\b(?:was|were|am|have|has|did) (?:i|we) (?:been |get |got )?$"
     # "I don't think he paid": doubted, not done.
     r"|\b(?:dont|do not|doubt) (?:think|believe) (?:\w+ ){0,2}(?:has |have |had |actually )?$"
 )
@@ -417,6 +422,11 @@ OTHER_ORDER_UNPAID = cue(
     r"(?:waiting (?:for )?payment|unpaid|not paid|belum bayar)",
     # A seller's two buyers: "one created an order but hasn't paid, another one already paid".
     r"(?:another|the other) (?:one|buyer|order|customer) (?:has |had )?(?:already )?paid",
+    # "two orders, one Waiting Delivery and one Waiting Payment".
+    r"one (?:is |in |shows |says |showing )?waiting (?:for )?delivery,? (?:and )?(?:one|the other|"
+    r"another)(?: one)? (?:is |in |shows |says |showing )?(?:waiting (?:for )?payment|unpaid)",
+    r"one (?:is |in |shows |says |showing )?(?:waiting (?:for )?payment|unpaid),? (?:and )?(?:one|"
+    r"the other|another)(?: one)? (?:is |in |shows |says |showing )?waiting (?:for )?delivery",
 )
 # An order placed twice by mistake: the extra one is to be cancelled.
 DUPLICATE_ORDER = cue(
@@ -450,7 +460,11 @@ PAID_ANOTHER_WAY = cue(
 # payment feared failed ("I thought it failed") was not.
 ORDER_SHOWS_PAID = cue(
     r"(?:order|status|page) (?:\w+ ){0,2}(?:showed|shown|became|changed to|turned|"
-    r"(?:also|already|now|dah|dh) (?:show|shows|say|says|is)) (?:as |to )?paid",
+    r"(?:also|already|now|dah|dh|did|does) (?:show|shows|say|says|is)) (?:as |to )?paid",
+    # Waiting Delivery is a paid order's status: "not sure it went through, but it shows
+    # Waiting Delivery".
+    r"(?:but |and )(?:it |the order |order |status )?(?:shows|showing|says|is|is in|moved to) "
+    r"(?:as )?waiting (?:for )?delivery",
     r"(?:show|shows|say|says) (?:as )?paid (?:dy|already|liao|oredi|dah|d)\b",
     r"(?:the |my )?order (?:page )?(?:shows|is showing|says) (?:as )?paid\b",
 )
@@ -560,8 +574,8 @@ SHOWS_NOT_PAID_CUES = cue(
     r"(?:still|stil|stl) (?:says|say|shows|show|shw|showing) (?:unpaid|not paid|"
     r"(?:waiting|waitng|wating|waitin) (?:payment|paymnt|pymt|pay))",
     # Not "the order now shows as paid": the status told, paid.
-    r"(?<!now )(?<!already )(?<!dah )(?:become|becomes|jadi|turn|turns|change to|show|shows) "
-    r"(?:as )?paid",
+    r"(?<!now )(?<!already )(?<!dah )(?<!did )(?<!does )(?:become|becomes|jadi|turn|turns|"
+    r"change to|show|shows) (?:as )?paid",
     r"(?:send|hantar|submit|upload) (?:the |my )?(?:receipt|resit|proof|slip|bukti)",
     r"(?:receipt|resit|proof|slip|bukti) (?:\w+ ){0,2}(?:send|hantar|submit|to who|kat mana|where)",
     # The site still asks for the money: the payment is not on the order.
@@ -667,6 +681,9 @@ WRONG_CUES = cue(
     r"(?:what|the one|the thing) (?:i|we|he|she) (?:got|received) (?:is|was) [^.!?]{0,50}"
     r"(?:and|but|while|whereas) (?:the )?(?:listing|description|ad|title) (?:\w+ )?(?:said|says|"
     r"stated|showed|shows)",
+    # "the rank is Epic, not Mythic like the listing said".
+    r"(?:is|was|are|were) \w+,? not \w+ (?:like|as) (?:the )?(?:listing|description|ad|title|"
+    r"seller) (?:said|says|stated|promised|showed)",
     # "what he got was 60 Genesis Crystals, not the Welkin pass".
     r"(?:got|received|sent|gave|delivered|came)\b[^.!?]{0,50}, not (?:the|my|his|her) \w+",
     # "the individual plan, not the family plan I ordered" (but not "not received the
@@ -862,7 +879,8 @@ PARTIAL_CUES = cue(
     r"customers?|members?|person|websites?|sites?|platforms?|apps?|shops?|stores?|marketplaces?|"
     r"day|days|time|week|night|side|way)\b)",
     # Not "baki sama je macam semalam": the game's balance, unchanged.
-    r"(?:separuh|sebahagian|sikit je|baki(?! (?:sama|masih|dalam|akaun|account|game|uc|diamond)))",
+    r"(?:separuh|sebahagian|sikit je|baki(?! (?:sama|masih|dalam|akaun|account|game|uc|diamond|"
+    r"kaleoz|wallet|saya ada)))",
     r"(?<!and a )half(?! (?:an )?(?:hour|hr|jam|day|hari|way))",
 )
 
@@ -879,10 +897,13 @@ ONLY_TIME_LEFT = cue(
     + _TIME_UNIT
 )
 
-# A day ahead, not a wait: "I'll only get there on Saturday", "will redeem it on Sunday".
+# A day ahead, not a wait: "I'll only get there on Saturday", "will redeem it on Sunday",
+# "before the meeting on Monday".
+_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 DAY_AHEAD = cue(
-    r"(?:ill|will|going to|gonna|can only|only get) (?:\w+ ){0,6}on (?:monday|tuesday|wednesday|"
-    r"thursday|friday|saturday|sunday)",
+    r"(?:ill|will|going to|gonna|can only|only get) (?:\w+ ){0,6}on " + _WEEKDAY,
+    r"(?:before|by|until|till) (?:the )?(?:\w+ ){0,3}on " + _WEEKDAY,
+    r"(?:next|this coming) " + _WEEKDAY,
 )
 
 LATE_CUES = cue(
@@ -977,6 +998,10 @@ WANT_CANCEL_CUES = cue(
     r"(?:dont|do not|no longer|tak|tidak) (?:\w+ )?need (?:this|that|it|the) (?:one |order |item )?"
     r"(?:anymore|any more|lagi)",
     r"stop (?:my|the|this|that|an|a) (?:\w+ )?order",
+    # "I'd rather not go through with it", "prefer not to proceed".
+    r"(?:rather|prefer to|prefer) not (?:to )?(?:go ahead|go through with it|proceed|continue)",
+    r"(?:dont|do not) want (?:the|that|this) (?:unpaid|extra|second|other|duplicate) "
+    r"(?:one|order)",
     # "my customer says he no longer wants it".
     r"no longer (?:wants?|needs?) (?:it|this|that|the \w+)",
     r"(?:dont|doesnt|do not|does not) (?:want|wants|need|needs) (?:it|this|that|the \w+) "
@@ -1148,6 +1173,8 @@ WANT_OUTCOME_CUES = cue(
 )
 
 WANT_DETAILS_CUES = cue(
+    # "can't remember which one had my alt account's UID on it".
+    r"(?:cant|cannot|dont|do not) (?:remember|recall) which (?:one|order)",
     # "need the order number and seller name for my bank's dispute form".
     r"(?:need|want|where (?:is|are|can i (?:find|see|get))) (?:the |my )?order (?:number|id|no)\b",
     # "six orders this month and can't tell which one was the Steam Wallet RM50".
@@ -1476,6 +1503,8 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "withdraw",
         cue(
+            # "boleh keluarkan ke akaun bank": balance taken out to a bank.
+            r"keluarkan (?:\w+ ){0,2}(?:ke|to) (?:akaun|bank)",
             r"withdraw\w* (?:my |the |all )?(?:wallet |kaleoz |seller |account )?"
             r"(?:money|balance|funds?|earnings|cash|duit|baki)",
             r"withdrawal",

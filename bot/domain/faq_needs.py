@@ -265,7 +265,9 @@ def read_situation(
             # thing (not "my brother bought me a gift card": this order, paid).
             and not (
                 cues.BOUGHT.fullmatch(m.group())
-                and cues.BOUGHT_BY_OTHERS.search(lowered[max(0, m.start() - 32) : m.start()])
+                and cues.BOUGHT_BY_OTHERS.search(
+                    lowered[max(0, m.start() - cues.NOT_PAID_REACH) : m.start()]
+                )
                 and cues.THE_SAME_ONE.match(lowered, m.end())
             )
             for m in pattern.finditer(lowered)
@@ -659,6 +661,9 @@ def read_situation(
         ):
             # "cancel bulk order not yet paid": a pre-order or a bulk order is cancelled
             # like any other; "to change the quantity, must I cancel first?" asks that.
+            counts = False
+        elif name == "other_service" and WANT_STATUS in read:
+            # "Check status of our bulk orders": the orders' status, whatever they are.
             counts = False
         elif name == "listing" and WANT_PRICE in read and {EXPIRED, UNPAID} & slots.keys():
             # "his order expired; if I change my listing price, does his new order follow

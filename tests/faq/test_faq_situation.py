@@ -8,6 +8,7 @@ from bot.domain.faq import READ_HEAD_CHARS, READ_TAIL_CHARS, FaqIndex, asks, wit
 from bot.domain.faq_needs import (
     AUTO_CANCELLED,
     CONFIRMED,
+    EXPIRED,
     LATE,
     MARKED_DELIVERED,
     NOT_RECEIVED,
@@ -460,6 +461,16 @@ def test_a_resellers_customer_is_no_buyer_of_a_seller(index: FaqIndex) -> None:
     assert SELLER in index.situation("my customer paid but I haven't delivered yet").slots
 
 
+def test_two_orders_one_paid_one_not_and_a_page_that_timed_out(index: FaqIndex) -> None:
+    story = (
+        "Tapped pay, page timed out, tapped again. Now I have two orders, one Waiting Delivery "
+        "and one Waiting Payment, and I don't want the unpaid one hanging there."
+    )
+    slots = index.situation(story).slots
+    assert STATUS_UNPAID not in slots and EXPIRED not in slots
+    assert UNPAID in slots and WANT_CANCEL in slots
+
+
 def test_the_asker_speaks_outside_the_chat_pasted_in() -> None:
     story = "Me: when can send?\nSeller: tomorrow only\nPaid RM30, nothing sent yet."
     assert need_clauses(story).strip() == "Paid RM30, nothing sent yet."
@@ -481,6 +492,7 @@ def test_words_that_only_look_like_facts(index: FaqIndex) -> None:
     assert WRONG not in slots and LATE not in slots
     assert LATE in index.situation("paid on Saturday, seller sent nothing").slots
     assert PAID not in index.situation("I don't think he paid").slots
+    assert PAID not in index.situation("closed the page without paying, was I charged?").slots
 
 
 def test_a_time_after_what_came_is_no_amount() -> None:
@@ -1378,6 +1390,8 @@ _MISSED_IN_73_TO_75 = [
         "Seller here. Is there a bulk price update tool for my 40 listings?",
         # A seller giving the money back outside the order.
         "As a seller, can I send the money back to the buyer myself from my side?",
+        # The KALEOZ balance taken out to a bank, in Malay.
+        "Baki Kaleoz saya ada RM50 hasil refund, boleh keluarkan ke akaun bank tak?",
     ],
 )
 def test_needs_no_article_answers_are_declined_whatever_the_order(
@@ -1787,6 +1801,32 @@ _MISSED_IN_130_TO_132 = [
 ]  # fmt: skip
 
 
+_MISSED_IN_133_TO_138 = [
+    # "Will kena charge?" for an order never paid: feared, not done.
+    ("Aiyo I accidentally place order then never pay, will kena charge anot?",
+     "cancel-unpaid-order"),
+    # The orders' status, whatever kind of orders they are.
+    ("Check status of our bulk orders", "track-order-status"),
+    # Rather not go through with it: cancelling, not a payment that did not go through.
+    ("Bought the wrong region Steam card 5 minutes after paying. Seller hasn't done anything "
+     "yet and I'd rather not go through with it.", "cancel-paid-order"),
+    # A card that works elsewhere is the way to pay, not goods that work; a meeting on Monday
+    # is a day ahead.
+    ("Our office card failed three times this afternoon. Finance says the limit is fine and "
+     "it works elsewhere. We need the codes before the meeting on Monday.", "payment-failed"),
+    # "Did show as paid" is the order paid.
+    ("The app crashed right after I paid but when I reopened it the order did show as paid. "
+     "Seller hasn't delivered and no reply for 3 days. Can I get my money back?",
+     "not-received-refund"),
+    ("Got the Valorant account but the rank is Gold, not Diamond like the listing said.",
+     "not-as-described"),
+    ("The Roblox account I bought works and all details match the listing. The seller keeps "
+     "asking me to click confirm.", "confirmed-received"),
+    ("ok but if seller still dun reply after that how? already paid RM20 since yesterday",
+     "not-received-refund"),
+]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     _MISSED_IN_67_TO_69
@@ -1810,9 +1850,10 @@ _MISSED_IN_130_TO_132 = [
     + _MISSED_IN_121_TO_123
     + _MISSED_IN_124_TO_126
     + _MISSED_IN_127_TO_129
-    + _MISSED_IN_130_TO_132,
+    + _MISSED_IN_130_TO_132
+    + _MISSED_IN_133_TO_138,
 )
-def test_situations_read_in_the_batch_67_to_132_rounds(
+def test_situations_read_in_the_batch_67_to_138_rounds(
     index: FaqIndex, question: str, expected: str
 ) -> None:
     answer = index.ask(question)

@@ -1181,30 +1181,45 @@ class FaqIndex:
         it leaves (`uncovered`)."""
         question = within_reading(question)
         answer = self._answer(question, min_score, order)
-        if answer.answered or not answer.uncovered:
+        if answer.answered:
+            # Answered as a whole, it may still ask, apart, what no article answers ("what
+            # does Waiting Payment mean? and how do I withdraw my sales money?").
+            split = self._covered_part(question, alone_declined=True)
+            return answer if split is None else answer.model_copy(update={"uncovered": split[1]})
+        if not answer.uncovered:
             return answer
-        rest = self._covered_part(question)
-        if rest is None:
+        split = self._covered_part(question)
+        if split is None:
             return answer
-        covered = self._answer(rest, min_score, order)
+        covered = self._answer(split[0], min_score, order)
         # Answering a part, and leaving the rest to support, takes a clear answer.
         if not covered.answered or covered.score < PART_ANSWER_SCORE:
             return answer
         return covered.model_copy(update={"uncovered": answer.uncovered})
 
-    def _covered_part(self, question: str) -> str | None:
-        """The message without the asks no article answers, when it asks other things too."""
-        read = [(part, self._read(part, None)[2]) for part in asks(question)]
-        left = [part for part, situation in read if situation.uncovered]
+    def _covered_part(
+        self, question: str, *, alone_declined: bool = False
+    ) -> tuple[str, tuple[str, ...]] | None:
+        """The message without the asks no article answers, when it asks other things too,
+        and the needs of those asks. With `alone_declined`, only asks declined when asked
+        alone count: the message was answered, and a note must not doubt its answer."""
+        asked = asks(question)
+        if len(asked) < 2:
+            return None
+        read = [(part, self._read(part, None)[2]) for part in asked]
+        left = [(part, situation) for part, situation in read if situation.uncovered]
+        if alone_declined:
+            left = [(p, s) for p, s in left if not self._answer(p, None, None).answered]
         # The rest must be a question of its own, telling a need or a fact and answered
         # alone: "Where do I enter it?" after "any promo codes?", or "what happens if I
         # refuse?" after "why must I verify my IC?", asks more of the same need.
         own = [part for part, situation in read if situation.told and not situation.uncovered]
         if not left or not any(self._answer(part, None, None).answered for part in own):
             return None
-        for part in left:
+        needs = sorted({need for _, situation in left for need in situation.uncovered_needs})
+        for part, _ in left:
             question = question.replace(part, " ")
-        return question
+        return question, tuple(needs)
 
     def _answer(
         self, question: str, min_score: float | None, order: OrderContext | None

@@ -275,6 +275,10 @@ STILL_UNCONFIRMED = cue(
 
 MARKED_CUES = cue(
     r"seller (?:dah|dh|sudah|already|alrdy) (?:hantar|send|sent|deliver|delivered)",
+    # "got a notification that the seller delivered my diamonds"; not "has the seller
+    # delivered?" nor "when the seller delivered".
+    r"(?<!has )(?<!did )(?<!if )(?<!whether )(?<!when )(?<!once )(?<!after )"
+    r"the seller (?:has |had |just )?delivered (?:my|the|it|them|your|his|her)\b",
     r"waiting (?:for )?(?:the |my |buyer |buyers )?confirm(?:ation)?",
     # Delivered as a claim or a status: "set my order to delivered", "it says my order was
     # delivered", "marked as complete delivery", "the status says the seller has delivered".
@@ -284,7 +288,8 @@ MARKED_CUES = cue(
     r"(?:says|shows|show|showing|status|marked|mark|clicked|click|put|tanda|tekan) "
     r"(?:as |it as |it |the order as |order as )?(?:delivered|completed|(?:dah|sudah|telah) "
     r"(?:di)?hantar)",
-    # Not chat messages that "just say sent, never read".
+    # Not chat messages that "just say sent, never read", nor a payment ("wallet says sent").
+    r"(?<!wallet )(?<!bank )(?<!app )(?<!receipt )(?<!transfer )"
     r"(?:claims?|claimed|says?|said|sed|saying) (?:he |she |they |it )?(?:has |had |was |is )?"
     r"(?:already )?(?:sent|delivered|done)(?!\W{1,3}(?:but )?(?:never|not|belum|tak) (?:read|seen|"
     r"dibaca))",
@@ -310,6 +315,9 @@ NOT_SENT_CUES = cue(
     r"(?:until now|till now|til now|sampai sekarang|sampai harini|hingga kini),? (?:still )?"
     r"(?:nothing|no|takde|tiada|tak dapat|belum|x dapat)\b",
     r"undelivered",
+    # "diamond count exactly the same as before": nothing landed.
+    r"(?:count|balance|amount|baki|jumlah) (?:is |was |stays? |stayed |still |masih )?(?:exactly "
+    r"|still |masih )?(?:the same|sama) (?:as before|as it was|macam (?:sebelum|tadi))",
     # "I logged in and the crystals are not there".
     r"(?:diamonds?|crystals?|gems?|uc|credits?|coins?|items?|skins?|goods|top ?up|reload|"
     r"robux|v ?bucks|primogems?) (?:are |is |was |were )?(?:still )?not (?:there|in (?:my|the) "
@@ -371,7 +379,7 @@ NOT_PAID = re.compile(
     r"(?: (?:money|amount|funds?|charges?|payment|duit|ringgit|rm ?\d+(?:\.\d+)?))?"
     r"(?: (?:was|were|is|are|has been|have been|had been|got|kena))? ?$"
     # "will I be charged for it later": a payment feared or asked about, not made.
-    r"|\b(?:will|would|going to|gonna|akan) (?:i |it |we |you |they |he |she )?"
+    r"|\b(?:will|wil|would|going to|gonna|akan) (?:i |it |we |you |they |he |she )?"
     r"(?:be |get |kena |receive |still )?$"
     # "scared later kena charge", "takut nanti duit terpotong": feared, not done.
     r"|\b(?:scared|afraid|worried|takut|risau|bimbang|in case|later|nanti)(?: \w+){0,2} ?$"
@@ -452,6 +460,9 @@ PAID_ANOTHER_WAY = cue(
     r"(?:so|then|after that|lepas tu) (?:i )?(?:used|use|tried|paid with|paid using|switched to|"
     r"guna|pakai) (?:\w+ ){1,4}(?:and |which )?(?:it |that |this )?(?:went through|worked|"
     r"succeeded|was successful|berjaya|lepas)",
+    # "card kept getting rejected so I just did internet banking transfer".
+    r"(?:so|then|instead) i (?:just )?(?:did|made|paid by|paid via|paid with|used) (?:an? )?"
+    r"(?:internet banking|online banking|bank|fpx|duitnow|ibanking)(?: transfer)?",
     r"(?:pstu|lepas tu|lps tu|then|so) (?:tukar|tukar guna|guna|pakai|switch to|switched to) "
     r"(?:\w+ ){1,4}(?:baru |terus |and )?(?:jadi|berjaya|lepas|ok|went through|worked)",
 )
@@ -624,6 +635,8 @@ MISMATCH = cue(
 NOT_THE_GOODS_WRONG = cue(
     r"(?:something|anything|what|whats|is it|apa) (?:is |could be |might be |can be |would be |"
     r"went |has gone |is going )?wrong",
+    # Feared or supposed: "if anything goes wrong the system refunds me".
+    r"(?:if|in case|kalau) (?:\w+ )?(?:goes|go|went) wrong",
     # Another way to pay or to act: "what I can try instead", "use a card instead".
     r"(?:try|use|pay with|pay by|pay using|choose|guna) (?:\w+ ){0,3}instead",
     r"different (?:statuses|status|labels|orders)",
@@ -877,7 +890,7 @@ PARTIAL_CUES = cue(
     r"(?:is|are|was|were) missing (?:the |some |a |an |\d+)",
     r"the (?:other|remaining|rest)(?! (?:\w+ )?(?:orders?|users?|people|buyers?|sellers?|"
     r"customers?|members?|person|websites?|sites?|platforms?|apps?|shops?|stores?|marketplaces?|"
-    r"day|days|time|week|night|side|way)\b)",
+    r"day|days|time|week|night|side|way|status|statuses|buttons?|options?)\b)",
     # Not "baki sama je macam semalam": the game's balance, unchanged.
     r"(?:separuh|sebahagian|sikit je|baki(?! (?:sama|masih|dalam|akaun|account|game|uc|diamond|"
     r"kaleoz|wallet|saya ada)))",
@@ -973,10 +986,15 @@ MONEY_TAKEN = cue(
 )
 
 # The money told as gone from the asker ("duit dah tolak"), not a payment refused ("ditolak").
-MONEY_GONE = cue(r"(?:money|duit|ringgit) (?:\w+ ){0,3}(?:gone|taken|keluar|tolak)")
+MONEY_GONE = cue(
+    r"(?:money|duit|ringgit) (?:\w+ ){0,3}(?:gone|taken|keluar|tolak|left (?:my|the) (?:account|"
+    r"bank|card|wallet))"
+)
 
 WANT_REFUND_CUES = cue(
     r"money back",
+    # "get back only the money for the one I didn't get".
+    r"(?:get|got|dapat) back (?:only |just |some of |part of )?(?:the |my )?(?:money|duit|payment)",
     r"my money",
     r"duit (?:balik|saya)",
     r"refund",
@@ -1010,7 +1028,8 @@ WANT_CANCEL_CUES = cue(
     r"withdraw from (?:a |the |my |this )?(?:purchase|order)",
     r"(?:want|wanna|would like) (?:to )?(?:get |back |pull )?out",
     r"(?:to |wanna |want to )back out",
-    r"back out of (?:the |this |my )?(?:order|purchase|deal)",
+    # "can i still back out of this", "pull out of the purchase".
+    r"(?:back|pull) out of (?:it|this|that|(?:the |this |my )?(?:order|purchase|deal))",
     r"(?:can i|could i|boleh) (?:get |back |pull )?out",
     r"(?:ordered|bought|paid) (?:\w+ ){0,3}twice",
     r"(?:beli|terbeli|order|bayar|tempah) (?:\w+ ){0,3}(?:dua kali|2 kali)",
@@ -1078,8 +1097,17 @@ PRICE_CHANGE_CUES = cue(
     r"(?:raised|raise|increase\w*|changed|change|naik\w*|jack\w*) (?:\w+ ){0,3}(?:price|harga)",
 )
 
+# A cancel done, then the money asked after: "cancelled order, money back to my card when?",
+# "i cancel the order already but duit tak masuk". The order shows Refunding; nobody asks to
+# cancel it.
+CANCELLED_THEN_MONEY = (
+    r"(?<!if )(?<!once )(?<!when )(?<!be )(?<!get )(?:cancelled|canceled|cancel (?:the |my )?"
+    r"(?:order )?(?:already|dah|oredi|liao|dy))\b(?:\W+\w+){0,8}?\W+(?:money|duit|refund)"
+)
+
 # "will the order be cancelled" asks what happens, not to cancel.
 PASSIVE_CANCEL = cue(
+    CANCELLED_THEN_MONEY,
     r"(?:be|been|get|gets|got|kena|is|auto|system) (?:auto ?)?cancel\w*",
     # "pay before it cancels": what happens, not a wish to cancel.
     r"before (?:it|the order|my order|order) (?:\w+ )?cancel\w*",
@@ -1102,6 +1130,8 @@ WANT_STATUS_CUES = cue(
     r"(?: \w+){0,3} (?:which|yang) (?:one|order)s? (?:not|belum|havent|x|tak)",
     # "how to see dia dah stage mana", "which stage is my order at" (not "what step next").
     r"(?:stage|tahap|peringkat) mana",
+    # "a buyer keeps asking me how to check where his order is at".
+    r"(?:check|see|tell|know|find out) where (?:his|her|my|the|their|your) order (?:is|at)\b",
     r"(?:order|barang|pesanan|item) (?:\w+ )?(?:dah |sudah )?sampai mana",
     r"(?:which|what) stage",
     r"(?:check|see|know|view|tengok|semak|track) (?:the |my )?(?:order )?(?:status|progress)",
@@ -1275,6 +1305,7 @@ MONEY_BACK = cue(r"money back", r"my money", r"duit (?:balik|saya)", r"(?:want|n
 REFUNDING_CUES = cue(
     r"(?:says|shows|show|showing|shown|status(?: is)?|jadi|become|became|changed to|now|in|"
     r"under|stuck (?:at|in|on)) refunding",
+    CANCELLED_THEN_MONEY,
 )
 
 # Money to pay with that comes later: "my salary only comes in tonight" (how long may an
@@ -1293,6 +1324,10 @@ WANT_TIME_CUES = cue(
 )
 
 WANT_NEXT_CUES = cue(
+    # Who acts after paying, asked by someone who thinks the marketplace itself delivers:
+    # "is kaleoz the one sending my diamonds after i pay?", "Bukan Kaleoz ke yang jual?".
+    r"(?:is|does|will|did|isnt) kaleoz (?:the one )?(?:sending|sends?|deliver\w*|selling|sells?)",
+    r"kaleoz (?:ke )?yang (?:jual|hantar|kirim)",
     # "which button to press right after they pay".
     r"(?:which|what) (?:button|step) (?:\w+ ){0,2}(?:press|click|tap|tekan|do)\w* "
     r"(?:\w+ ){0,2}after (?:i|they|he|she|you|we|buyers?) (?:pay|paid|bayar)",
@@ -1417,6 +1452,8 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"bnpl",
             r"paylater",
             r"pay (?:half|part|some|a bit|sikit|separuh) (?:of it )?(?:now|first|dulu)",
+            # Work done in parts is no payment in parts: "he do the rest later" (a booster).
+            r"(?<!do )(?<!does )(?<!deliver )(?<!send )(?<!finish )"
             r"(?:the rest|the balance|the remaining|the other half|half) "
             r"(?:later|next (?:week|month)|bulan depan)",
         ),
@@ -1424,7 +1461,8 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "listing",
         cue(
-            r"my listings?",
+            # Not "different from my listing": goods unlike it.
+            r"(?<!from )(?<!like )(?<!match )(?<!matches )(?<!than )my listings?",
             r"(?:create|post|upload|add|make) (?:a |an |my |new |more |another )?(?:new )?"
             r"(?:product |item )?(?:listings?|products?)",
             # A shop's delivery settings: "set up auto delivery".
@@ -1505,7 +1543,7 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         cue(
             # "boleh keluarkan ke akaun bank": balance taken out to a bank.
             r"keluarkan (?:\w+ ){0,2}(?:ke|to) (?:akaun|bank)",
-            r"withdraw\w* (?:my |the |all )?(?:wallet |kaleoz |seller |account )?"
+            r"withdraw\w* (?:my |the |all )?(?:wallet |kaleoz |seller |account |sales |sale )?"
             r"(?:money|balance|funds?|earnings|cash|duit|baki)",
             r"withdrawal",
             # Money moved out to the seller's or buyer's own bank: "transferred to my bank".
@@ -1852,7 +1890,9 @@ NEED_CLAUSE = cue(
 # that?"): it leans on the sentence before it.
 WHERE_OR_HOW = re.compile(
     r"\W*(?:so |and |then |ok |okay )?(?:(?:where|how)(?:\W+(?:do|can|could|should|to|would|will|"
-    r"i|we|you|u|see|find|look|check|get|it|that|this|them|those|these|there|the|one|up|at))*"
+    r"i|we|you|u|see|find|look|check|get|it|that|this|them|those|these|there|the|one|up|at|"
+    # "Where do I tell him to look?": a seller asked by a buyer.
+    r"tell|send|point|him|her|my buyer|the buyer))*"
     # "Who do I appeal to?"
     r"|who (?:do|can|should|shall) (?:i|we) (?:appeal|complain|talk|speak|go|turn|report|"
     r"escalate|contact)(?: (?:this|it))?(?: to)?"

@@ -207,6 +207,12 @@ async def test_a_message_asking_two_things_gets_the_article_for_one_and_a_word_o
         reply.content
     )
     assert reply.has_button("👍 Yes") and reply.has_button("Talk to support")
+    # A message the article answers as a whole still gets the word on the ask it leaves.
+    [reply] = await _asks(
+        kchat, stranger, "what does Waiting Delivery mean? also can I pay in installments?"
+    )
+    assert reply.content.startswith("❓ How do I track my order status?")
+    assert "You also asked something no help article covers." in reply.content
     # Asked to message the seller beside it: how to do it, and the order's card to do it on.
     oid = await kchat.paid_order("30.00")
     reply, card = await _asks(

@@ -157,8 +157,8 @@ def test_the_shipped_examples_are_current(encoder: Encoder) -> None:
 
 
 def test_the_model_answers_a_situation_the_words_miss(index: FaqIndex, words: FaqIndex) -> None:
-    # Goods unlike the listing, told without the article's words: the words find the
-    # order's details; the messages nearest it were about goods not as described.
+    # Goods unlike the listing, told without the article's words: the words lean to the
+    # order's details and miss it; the messages nearest it were about goods not as described.
     question = (
         "ordered youtube premium family, got the invite fast, but it is only the individual"
         " plan not family as written on the page"
@@ -169,7 +169,10 @@ def test_the_model_answers_a_situation_the_words_miss(index: FaqIndex, words: Fa
     answer = index.ask(question)
     assert answer.document is not None and answer.document.id == "not-as-described"
     alone = words.ask(question)
-    assert alone.document is not None and alone.document.id == "order-details"
+    assert not alone.answered or alone.document is None or alone.document.id != "not-as-described"
+    scores = words.scores(question)
+    best = max(range(len(scores)), key=scores.__getitem__)
+    assert words.documents[best].id == "order-details"
 
 
 def test_the_vote_never_answers_alone(index: FaqIndex) -> None:

@@ -281,6 +281,15 @@ class Alternative(BaseModel):
     score: float
 
 
+@dataclass(frozen=True)
+class _Split:
+    """A message parted into what an article may answer and the asks no article answers."""
+
+    rest: str
+    needs: tuple[str, ...]
+    left: tuple[str, ...]
+
+
 class FaqAnswer(BaseModel):
     """The outcome of one question: the best document, or none when not confident."""
 
@@ -307,6 +316,9 @@ class FaqAnswer(BaseModel):
     # Declined: the needs read that no article answers ("relay": the bot asked to message
     # the seller), so the chat can say what the asker can do instead.
     uncovered: tuple[str, ...] = ()
+    # Answered for part of the message: the asks left over, as written, so the ticket that
+    # hands the asker to support names them.
+    left: tuple[str, ...] = ()
 
     @property
     def needs_confirmation(self) -> bool:
@@ -1185,21 +1197,21 @@ class FaqIndex:
             # Answered as a whole, it may still ask, apart, what no article answers ("what
             # does Waiting Payment mean? and how do I withdraw my sales money?").
             split = self._covered_part(question, alone_declined=True)
-            return answer if split is None else answer.model_copy(update={"uncovered": split[1]})
+            if split is None:
+                return answer
+            return answer.model_copy(update={"uncovered": split.needs, "left": split.left})
         if not answer.uncovered:
             return answer
         split = self._covered_part(question)
         if split is None:
             return answer
-        covered = self._answer(split[0], min_score, order)
+        covered = self._answer(split.rest, min_score, order)
         # Answering a part, and leaving the rest to support, takes a clear answer.
         if not covered.answered or covered.score < PART_ANSWER_SCORE:
             return answer
-        return covered.model_copy(update={"uncovered": answer.uncovered})
+        return covered.model_copy(update={"uncovered": answer.uncovered, "left": split.left})
 
-    def _covered_part(
-        self, question: str, *, alone_declined: bool = False
-    ) -> tuple[str, tuple[str, ...]] | None:
+    def _covered_part(self, question: str, *, alone_declined: bool = False) -> _Split | None:
         """The message without the asks no article answers, when it asks other things too,
         and the needs of those asks. With `alone_declined`, only asks declined when asked
         alone count: the message was answered, and a note must not doubt its answer."""
@@ -1219,7 +1231,7 @@ class FaqIndex:
         needs = sorted({need for _, situation in left for need in situation.uncovered_needs})
         for part, _ in left:
             question = question.replace(part, " ")
-        return question, tuple(needs)
+        return _Split(question, tuple(needs), tuple(part.strip() for part, _ in left))
 
     def _answer(
         self, question: str, min_score: float | None, order: OrderContext | None

@@ -54,6 +54,8 @@ SELLER_CUES = cue(
     r"i am (?:a |the )?seller",
     r"saya (?:seller|penjual)",
     r"my (?:buyer|buyers|customer|customers|listing|listings)",
+    # "One buyer placed order 50 minutes ago ... I need to hold the stock for him?"
+    r"hold (?:the |my )?stocks? for",
     r"the buyer",
     # "Buyer dah 45 minit tak bayar": what the buyer has not done, told by the seller.
     r"(?:a |the |my )?buyer (?:dah|sudah|still|masih|belum) (?:\w+ ){0,3}(?:tak|x|belum|not) "
@@ -535,9 +537,10 @@ BOUGHT = cue(r"bought", r"purchased", r"dah beli", r"topped up")
 # Someone else who bought, just before the word: "my brother already bought one for me".
 BOUGHT_BY_OTHERS = re.compile(
     r"\b(?:brother|sister|friend|mom|mum|mother|dad|father|wife|husband|cousin|someone|"
-    r"somebody|abang|adik|kakak|kawan) (?:\w+ )?(?:already |had |has |just )?$"
+    r"somebody|abang|adik|kakak|kawan|girlfriend|boyfriend|son|daughter|anak|she|he) (?:\w+ )?"
+    r"(?:already |had |has |just )?$"
 )
-THE_SAME_ONE = re.compile(r" (?:one|the same|another one|it already)\b")
+THE_SAME_ONE = re.compile(r" (?:one|the same|another one|it already|for (?:him|her|them))\b")
 
 # Not paying, said outright.
 UNPAID_CUES = cue(
@@ -639,7 +642,7 @@ NOT_THE_GOODS_WRONG = cue(
     r"(?:if|in case|kalau) (?:\w+ )?(?:goes|go|went) wrong",
     # Another way to pay or to act: "what I can try instead", "use a card instead".
     r"(?:try|use|pay with|pay by|pay using|choose|guna) (?:\w+ ){0,3}instead",
-    r"different (?:statuses|status|labels|orders)",
+    r"different (?:statuses|status|labels|orders?)",
     # "My question is different": the question, not the goods.
     r"(?:question|case|problem|issue|situation|query) is (?:\w+ )?different",
     # Things counted, not goods unlike the order: "three orders for three different customers".
@@ -736,6 +739,13 @@ UNUSABLE_CUES = cue(
 
 # Counts ("2 of 3", "RM20 out of RM50"): part of the goods only when the message speaks of
 # buying ("what's 15% of 240" is arithmetic).
+# Orders counted: "Got 3 orders ... one of them I already clicked confirmed", "got 1 order,
+# the other never came": "one of them" and "the other" are orders, not part of the goods.
+ORDERS_COUNTED = cue(
+    r"(?:\d+|two|three|four|five|six|several|many|few|both|multiple|dua|tiga) (?:\w+ )?orders",
+    r"(?:got|received|paid|came|have) (?:1|one) order\b",
+)
+
 COUNT_PARTIAL = cue(
     # Not orders counted: "one of my two paid orders".
     r"(?:\d+|one|two|three|four|five|half) (?:of|out of|daripada|dari) (?:the |my |his |her )?"
@@ -890,7 +900,7 @@ PARTIAL_CUES = cue(
     r"(?:is|are|was|were) missing (?:the |some |a |an |\d+)",
     r"the (?:other|remaining|rest)(?! (?:\w+ )?(?:orders?|users?|people|buyers?|sellers?|"
     r"customers?|members?|person|websites?|sites?|platforms?|apps?|shops?|stores?|marketplaces?|"
-    r"day|days|time|week|night|side|way|status|statuses|buttons?|options?)\b)",
+    r"day|days|time|week|night|side|way|status|statuses|buttons?|options?|says?|said)\b)",
     # Not "baki sama je macam semalam": the game's balance, unchanged.
     r"(?:separuh|sebahagian|sikit je|baki(?! (?:sama|masih|dalam|akaun|account|game|uc|diamond|"
     r"kaleoz|wallet|saya ada)))",
@@ -917,6 +927,12 @@ DAY_AHEAD = cue(
     r"(?:ill|will|going to|gonna|can only|only get) (?:\w+ ){0,6}on " + _WEEKDAY,
     r"(?:before|by|until|till) (?:the )?(?:\w+ ){0,3}on " + _WEEKDAY,
     r"(?:next|this coming) " + _WEEKDAY,
+)
+
+# Away a long time, not waiting: "lama sangat tak beli sampai lupa caranya".
+ABSENT_LONG = cue(
+    r"(?:lama|long time|so long|months?) (?:\w+ ){0,2}(?:tak|x|tidak|not|never|havent|didnt) "
+    r"(?:beli|guna|buka|masuk|login|main|used?|bought|buy|log(?:ged)? in)",
 )
 
 LATE_CUES = cue(
@@ -1108,6 +1124,9 @@ CANCELLED_THEN_MONEY = (
 # "will the order be cancelled" asks what happens, not to cancel.
 PASSIVE_CANCEL = cue(
     CANCELLED_THEN_MONEY,
+    # "Bukan ke sistem sepatutnya batal sendiri lepas 72 jam?"
+    r"(?:sistem|system) (?:\w+ ){0,3}batal\w*",
+    r"batal sendiri",
     r"(?:be|been|get|gets|got|kena|is|auto|system) (?:auto ?)?cancel\w*",
     # "pay before it cancels": what happens, not a wish to cancel.
     r"before (?:it|the order|my order|order) (?:\w+ )?cancel\w*",
@@ -1203,6 +1222,9 @@ WANT_OUTCOME_CUES = cue(
 )
 
 WANT_DETAILS_CUES = cue(
+    # "can't remember if I ever got the code from it": what the order page shows.
+    r"(?:cant|cannot|can not|dont|do not) (?:remember|recall) (?:if|whether) (?:i )?(?:ever )?"
+    r"(?:got|received|paid|bought)",
     # "can't remember which one had my alt account's UID on it".
     r"(?:cant|cannot|dont|do not) (?:remember|recall) which (?:one|order)",
     # "need the order number and seller name for my bank's dispute form".
@@ -1304,7 +1326,7 @@ MONEY_BACK = cue(r"money back", r"my money", r"duit (?:balik|saya)", r"(?:want|n
 
 REFUNDING_CUES = cue(
     r"(?:says|shows|show|showing|shown|status(?: is)?|jadi|become|became|changed to|now|in|"
-    r"under|stuck (?:at|in|on)) refunding",
+    r"under|stuck (?:at|in|on)) [\"'“]?refunding",
     CANCELLED_THEN_MONEY,
 )
 
@@ -1546,6 +1568,7 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"withdraw\w* (?:my |the |all )?(?:wallet |kaleoz |seller |account |sales |sale )?"
             r"(?:money|balance|funds?|earnings|cash|duit|baki)",
             r"withdrawal",
+            r"withdrawable",
             # Money moved out to the seller's or buyer's own bank: "transferred to my bank".
             r"(?:to|into|ke) my bank (?:account|acc|akaun)",
             r"cash ?out",
@@ -1632,6 +1655,9 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             # A parcel or an order of another shop: "my Shopee parcel from China".
             r"(?:shopee|lazada|taobao|amazon|aliexpress|temu|tiktok shop|zalora) "
             r"(?:parcel|package|delivery|order)s?",
+            # "Shopee must refund you if the parcel arrives after their guaranteed date".
+            r"(?:shopee|lazada|taobao|amazon|aliexpress|temu|tiktok shop|zalora) (?:\w+ ){1,6}"
+            r"(?:parcel|package|courier)s?",
             r"bought (?:it |them |this |that )?(?:elsewhere|outside|from another "
             r"(?:site|shop|store|platform|website|app))",
             r"(?:beli|dibeli) (?:di |kat )?(?:tempat lain|luar)",

@@ -381,20 +381,24 @@ def read_situation(
     ):
         put(WRONG)
     # Asking what the statuses of several orders mean, "one of them" is one of the orders.
+    orders_counted = bool(cues.ORDERS_COUNTED.search(lowered))
     if not (none_came or complete) and (
-        ("partial" in found and not asks_status)
+        ("partial" in found and not asks_status and not orders_counted)
         or (
             "short" in found
             and not cues.ONLY_TIME_LEFT.search(lowered)
             and not cues.LESS_OF_A_QUALITY.search(lowered)
         )
-        or cues.PARTIAL_CUES.search(lowered)
+        or (cues.PARTIAL_CUES.search(lowered) and not orders_counted)
         or (found & cues.ORDER_CONCEPTS and cues.COUNT_PARTIAL.search(lowered))
         or _less_than_bought(lowered)
     ):
         put(PARTIAL)
-    # A wait told: not a day ahead ("I'll only get there on Saturday").
-    waited = "late" in found or bool(cues.LATE_CUES.search(cues.DAY_AHEAD.sub(" ", lowered)))
+    # A wait told: not a day ahead ("I'll only get there on Saturday"), nor time away ("lama
+    # sangat tak beli").
+    away = bool(cues.ABSENT_LONG.search(lowered))
+    rest = cues.ABSENT_LONG.sub(" ", cues.DAY_AHEAD.sub(" ", lowered))
+    waited = ("late" in found and not away) or bool(cues.LATE_CUES.search(rest))
     # "Refunding since Tuesday" is how long the status has shown, not a delivery late; "the
     # invite expired after 10 days" is how long the goods lasted.
     if waited and not asks_status and REFUNDING not in slots and not goods_expired:

@@ -324,16 +324,24 @@ async def request_support(
         )
         return
     doc = _doc(faq_index(ctx), topic) if topic else None
+    # What the article left unanswered, named for the agent ("also can I pay in instalments?").
+    left = faq_index(ctx).ask(question).left if question and doc else ()
     with speaking(desk_language(ctx)):  # the ticket's subject is for the agents
         if question and doc:
             subject = _("Asked: “{question}”; the help center answered “{title}”.")
+            if left:
+                subject += " " + _("Left for support: “{left}”.")
         elif question:
             subject = _("Asked: “{question}”; no help article matched.")
         elif doc:
             subject = _("Asked for a person after: {title}")
         else:
             subject = _("Asked for a person")
-    subject = subject.format(question=cut(question or "", 400), title=doc.title if doc else "")
+    subject = subject.format(
+        question=cut(question or "", 400),
+        title=doc.title if doc else "",
+        left=cut(" ".join(left), 200),
+    )
     ticket, _opened = await s.support.raise_ticket(
         TicketKind.HELP, order_id=None, user_id=user.id, subject=subject
     )

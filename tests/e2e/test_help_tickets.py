@@ -56,3 +56,23 @@ async def test_a_help_ticket_after_an_answer_names_the_article_given(
     assert "Asked: “paid but order still shows unpaid”; the help center answered “" in (
         shown.content
     )
+    assert "Left for support" not in shown.content
+
+
+async def test_a_help_ticket_after_a_part_answer_names_what_was_left_for_support(
+    kchat_support: Running,
+) -> None:
+    c = await case(kchat_support)
+    k = c.k
+    eve = k.tg.user(STRANGER, "Eve")
+    eve.start()
+    await k.settle()
+    eve.send("what does Waiting Delivery mean? also can I pay in installments?")
+    await k.settle()
+    reply = next(m for m in reversed(eve.messages()) if m.has_button("Talk to support"))
+    assert "You also asked something no help article covers." in reply.content
+    eve.tap("Talk to support", reply.message_id)
+    await k.settle()
+    shown = await card(k)
+    assert "the help center answered “How do I track my order status?”" in shown.content
+    assert "Left for support: “can I pay in installments?”" in shown.content

@@ -77,13 +77,18 @@ OWN_SHOP = cue(r"my (?:shop|store|kedai)")
 
 # A reseller's own customer ("paid for my customer's gems, the seller hasn't delivered"):
 # the asker bought on the marketplace from a seller named as someone else.
-MY_CUSTOMER = cue(r"my (?:customers?|clients?|downlines?)")
+MY_CUSTOMER = cue(
+    r"my (?:customers?|clients?|downlines?)",
+    # "Customer at my kedai ask, she paid already": a shop that buys here for its customers.
+    r"customers? (?:at|in|from) my (?:shop|store|kedai)",
+)
 # The same, as the typo-fixed text names it ("customer" reads as the "buyer" concept).
 MY_CUSTOMER_READ = cue(r"my (?:customers?|clients?|downlines?|buyers?)")
 SELLER_IS_ANOTHER = cue(
     r"(?:the |this |that )?seller (?:\w+ )?(?:hasnt|has not|havent|didnt|did not|never|not yet|"
     r"still not|already|has|just|only)? ?(?:delivered|deliver|sent|send|replied|reply|gave|give)",
     r"(?:bought|ordered|purchased) (?:\w+ ){0,4}from (?:a |the |this )?seller",
+    r"(?:chat|talk|message|contact)\w* (?:with |to )?(?:the |that |this )?seller",
 )
 
 # A seller telling what the buyer wants: that is what the seller asks about.
@@ -746,6 +751,12 @@ ORDERS_COUNTED = cue(
     r"(?:got|received|paid|came|have) (?:1|one) order\b",
 )
 
+# Orders already there: "do buyers who already ordered have to pay the new price?"
+ORDERS_PLACED = cue(
+    r"(?:already|have|has|had) (?:ordered|placed (?:an? |the |their |his |her )?orders?)",
+    r"(?:existing|open|pending) orders?",
+)
+
 COUNT_PARTIAL = cue(
     # Not orders counted: "one of my two paid orders".
     r"(?:\d+|one|two|three|four|five|half) (?:of|out of|daripada|dari) (?:the |my |his |her )?"
@@ -1277,6 +1288,8 @@ WHERE = cue(
 )
 
 WANT_CONFIRM_CUES = cue(
+    # "Bila masa yang sesuai untuk tekan butang Sahkan Diterima?" (when to press it).
+    r"bila (?:\w+ ){0,4}(?:tekan|klik|click|press) (?:butang |button )?(?:sahkan|confirm)",
     # "I must press a button so the seller gets paid. Which one?": the confirmation, by
     # what it does.
     r"(?:press|click|tap|tekan|klik) (?:\w+ ){0,3}(?:so|for) (?:that )?the seller "

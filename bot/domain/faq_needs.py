@@ -501,7 +501,7 @@ def read_situation(
     if (
         cues.SELLER_CUES.search(seller_told)
         or cues.SELLER_OPENING.match(lowered)
-        or (cues.OWN_SHOP.search(lowered) and not paying)
+        or (cues.OWN_SHOP.search(lowered) and not paying and not reselling)
     ):
         put(SELLER)
         # A seller who delivered: the order waits for the buyer's confirmation (whatever
@@ -669,9 +669,14 @@ def read_situation(
         elif name == "other_service" and WANT_STATUS in read:
             # "Check status of our bulk orders": the orders' status, whatever they are.
             counts = False
-        elif name == "listing" and WANT_PRICE in read and {EXPIRED, UNPAID} & slots.keys():
+        elif (
+            name == "listing"
+            and WANT_PRICE in read
+            and ({EXPIRED, UNPAID} & slots.keys() or cues.ORDERS_PLACED.search(lowered))
+        ):
             # "his order expired; if I change my listing price, does his new order follow
-            # it": which price an order pays, which an article answers.
+            # it", "do buyers who already ordered pay the new price": which price an order
+            # pays, which an article answers.
             counts = False
         elif name == "account" and PAY_FAILED in slots:
             # "payment keeps failing ... never verified my phone number": an unverified

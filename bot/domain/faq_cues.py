@@ -133,6 +133,10 @@ DONE_BEFORE_PAYING = cue(
 # The asker refusing something ("what happens if I just refuse?"): no payment refused.
 ASKER_REFUSES = cue(r"(?:i|we) (?:just |simply |still )?(?:refuse|reject|decline)\b")
 
+# Refusing to pay for goods that never came, not an order left unpaid: "Refund me. I'm not
+# paying for air."
+PAYING_FOR_NOTHING = cue(r"(?:not|never|wont|refuse to) (?:be )?pay(?:ing)? for (?:air|nothing)")
+
 # A payment someone wrongly believed missing: "she paid again because she thought it wasn't
 # paid yet" tells no order unpaid.
 BELIEVED_UNPAID = cue(
@@ -506,6 +510,9 @@ PAID_CUES = cue(
     r"(?:dah|dh|sudah|telah|udah|baru|just) (?:(?!cuba|try|tried|nak|mahu|mau|want|said|says|say)"
     r"\w+ )?(?:bayar\w*|membayar|pay(?:ed|ing)?|transfer\w*)",
     r"pay(?:ed)? (?:already|liao|d|dy|oredi)",
+    # "Sent USDT at 18:00": the asker's payment, not a seller's delivery.
+    r"(?<!seller )(?<!he )(?<!she )(?<!they )(?:sent|transferred) (?:the )?(?:usdt|crypto|bitcoin|"
+    r"btc|eth|ethereum|payment|funds)\b",
     r"pd (?:already|alrdy|alredy|liao|dah|oredi|dy|d)\b",
     r"(?:just|dah|baru|already|alrdy) pd\b",
     r"bayar (?:\w+ ){0,3}(?:dah|sudah)",
@@ -915,7 +922,9 @@ PARTIAL_CUES = cue(
     # Not "baki sama je macam semalam": the game's balance, unchanged.
     r"(?:separuh|sebahagian|sikit je|baki(?! (?:sama|masih|dalam|akaun|account|game|uc|diamond|"
     r"kaleoz|wallet|saya ada)))",
-    r"(?<!and a )half(?! (?:an )?(?:hour|hr|jam|day|hari|way))",
+    # Nor a time: "now it's half three in the afternoon", "half past nine".
+    r"(?<!and a )half(?! (?:an )?(?:hour|hr|jam|day|hari|way|past)\b)"
+    r"(?! (?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b)",
 )
 
 # Less of a quality, not fewer goods: "way less cluttered than last year".
@@ -952,6 +961,8 @@ LATE_CUES = cue(
     r"(?: ago| already| dah| lepas)?",
     r"almost a day",
     r"since (?:yesterday|last week|morning|this morning)",
+    # "sat in Waiting Delivery since 9pm yesterday".
+    r"since (?:\d{1,2}(?:[:.]\d\d)? ?(?:am|pm)?|noon|midnight) (?:yesterday|last night|semalam)",
     r"(?:since|on|paid|last|ordered|bought|bayar|beli|order|tempah|sejak)(?: on| pada)?(?: hari)? "
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
     r"isnin|selasa|rabu|khamis|jumaat|sabtu|ahad)",
@@ -1233,6 +1244,8 @@ WANT_OUTCOME_CUES = cue(
 )
 
 WANT_DETAILS_CUES = cue(
+    # "Pull up the details for order K2W8F5N3".
+    r"(?:pull up|show me|give me|send me|check) (?:the )?(?:order )?details (?:for|of|on)",
     # "can't remember if I ever got the code from it": what the order page shows.
     r"(?:cant|cannot|can not|dont|do not) (?:remember|recall) (?:if|whether) (?:i )?(?:ever )?"
     r"(?:got|received|paid|bought)",
@@ -1763,7 +1776,7 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:gambar|salinan|foto) (?:ic|kad pengenalan|mykad)",
             # Not the bank's OTP for a payment: that is paying.
             r"(?<!bank )(?<!card )otp"
-            r"(?! (?:from|for|by) (?:my |the )?(?:\w+ )?(?:bank|card|payment|app))",
+            r"(?! (?:from|for|by|in|on|into) (?:my |the )?(?:\w+ ){0,2}(?:bank|card|payment|app))",
             r"tac code",
             r"i (?:cannot|cant|can not|am unable to|tak boleh|tak dapat) log ?in",
             r"log ?in (?:problem|issue|error)",

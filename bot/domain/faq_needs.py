@@ -311,7 +311,7 @@ def read_situation(
     if cues.STATUS_UNPAID_CUES.search(lowered) or (paid and shows_unpaid and not other_unpaid):
         # Money gone, yet the order shows unpaid, or the payment "failed".
         put(STATUS_UNPAID)
-    elif (
+    elif not cues.PAYING_FOR_NOTHING.search(lowered) and (
         unpaid_said
         or (not paid and cues.PAID_CUES.search(lowered))
         or cues.UNPAID_CUES.search(lowered)

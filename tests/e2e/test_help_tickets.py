@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from tests.e2e.support import STRANGER, Running, card, case, ticket_of
+from tests.e2e.support import STRANGER, Case, FakeUser, Running, card, case, ticket_of
+
+
+async def _stranger(c: Case) -> FakeUser:
+    """Eve, who has no order, started with the bot."""
+    eve = c.k.tg.user(STRANGER, "Eve")
+    eve.start()
+    await c.k.settle()
+    return eve
 
 
 async def test_a_help_ticket_shows_the_question_and_the_help_centers_reply(
@@ -10,9 +18,7 @@ async def test_a_help_ticket_shows_the_question_and_the_help_centers_reply(
 ) -> None:
     c = await case(kchat_support)
     k = c.k
-    eve = k.tg.user(STRANGER, "Eve")
-    eve.start()
-    await k.settle()
+    eve = await _stranger(c)
 
     eve.send("Can you recommend a good pizza place in Penang?")
     await k.settle()
@@ -64,9 +70,7 @@ async def test_a_help_ticket_after_a_part_answer_names_what_was_left_for_support
 ) -> None:
     c = await case(kchat_support)
     k = c.k
-    eve = k.tg.user(STRANGER, "Eve")
-    eve.start()
-    await k.settle()
+    eve = await _stranger(c)
     eve.send("what does Waiting Delivery mean? also can I pay in installments?")
     await k.settle()
     reply = next(m for m in reversed(eve.messages()) if m.has_button("Talk to support"))

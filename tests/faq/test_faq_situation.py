@@ -1931,6 +1931,28 @@ _MISSED_IN_151_TO_156 = [
      "seller ka?", "paid-what-next"),
     # "Sahkan Diterima" is the Confirmed received button, asked when to press.
     ("Bila masa yang sesuai untuk tekan butang Sahkan Diterima?", "confirmed-received"),
+    # Not remembering what was typed into the order asks for its details.
+    ("Not sure if I typed the right player ID when I ordered, and I can't remember what I put.",
+     "order-details"),
+    ("Buyer says the Steam code I sent isn't showing on his side. Pull up the details for order "
+     "K2W8F5N3.", "order-details"),
+    # Refusing to pay "for air" is no order left unpaid.
+    ("So I ordered a Steam wallet code and the seller marked it delivered this morning, but "
+     "there's nothing in the chat, no code, nothing in my email either. Messaged him twice, "
+     "zero reply. Refund me. I'm not paying for air.", "marked-delivered-not-received"),
+    # The bank's OTP is a step of paying, not an account matter.
+    ("The order flipped from Waiting Payment to Expired right as I was typing the OTP in my "
+     "bank app, exactly an hour after I placed it.", "payment-time-limit"),
+    # "Half three" is a time, not half of the goods.
+    ("I pressed request refund at 9am, seller hasn't said a word, now it's half three in the "
+     "afternoon.", "request-refund"),
+    # "Sent USDT" is the asker's payment.
+    ("Sent USDT at 18:00, it had enough confirmations on chain by 18:40, order page still says "
+     "not paid.", "paid-status-unpaid"),
+    # "Since 9pm yesterday" is a wait.
+    ("He replied on KChat at 2am my time saying he'd deliver 'in the morning'. That was the "
+     "middle of the night for me in London, and the order has sat in Waiting Delivery since "
+     "9pm yesterday.", "not-received-refund"),
 ]  # fmt: skip
 
 

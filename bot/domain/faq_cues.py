@@ -207,8 +207,6 @@ NOT_CONFIRMED = re.compile(
 )
 
 # Asked to confirm, not confirmed: "Please check and click Confirmed received".
-CONFIRM_REQUESTED = re.compile(r"\b(?:please|pls|plz|sila)(?: \w+){0,3} ?$")
-
 PLEASE_CONFIRM = cue(
     r"(?:please|pls|plz|sila)(?: \w+){0,3} (?:confirm|sahkan)\w*",
     # "the bot keeps reminding me to confirm received".

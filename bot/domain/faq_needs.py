@@ -417,10 +417,12 @@ def read_situation(
     if cues.REFUND_REJECTED_CUES.search(lowered):
         put(REFUND_REJECTED)
     for match in cues.CONFIRMED_CUES.finditer(lowered):
-        before = lowered[max(0, match.start() - 24) : match.start()]
+        start = max(0, match.start() - 24)
         # "has not pressed confirm": the order waits for the buyer's confirmation; so does
         # one whose notice asks for it ("please check and click Confirmed received").
-        asked = cues.NOT_CONFIRMED.search(before) or cues.CONFIRM_REQUESTED.search(before)
+        asked = cues.NOT_CONFIRMED.search(lowered[start : match.start()]) or (
+            cues.PLEASE_CONFIRM.search(lowered[start : match.end()])
+        )
         put(MARKED_DELIVERED if asked else CONFIRMED)
     # "he's asking whether he should confirm the order": asked, not done. A notice that
     # asks for it ("Please confirm receipt") tells the order waits for it.

@@ -214,6 +214,8 @@ PLEASE_CONFIRM = cue(
 )
 
 RECEIVED_CUES = cue(
+    # "Genshin crystals showed up in my account just now".
+    r"(?:showed|shows|turned|came) up in my (?:account|game|wallet|inventory)",
     r"(?:has|have|had|just|already) (?:arrived|received (?:it|the \w+)|got (?:it|the \w+))",
     r"(?:arrived|received) (?:safely|fine|ok|okay|already)",
     r"redeemed (?:it )?successfully",
@@ -268,7 +270,11 @@ GOODS_EXPIRED = cue(
     r"tamat tempoh|dah tamat|luput)",
 )
 ORDER_EXPIRED = cue(
-    r"orders? (?:\w+ ){0,3}expired", r"expired orders?", r"status (?:\w+ ){0,3}expired"
+    r"orders? (?:\w+ ){0,3}expired",
+    r"expired orders?",
+    r"status (?:\w+ ){0,3}expired",
+    # "My order for the CODM account expired before I managed to transfer the money".
+    r"orders? for (?:\w+ ){0,4}expired before (?:i|we) (?:\w+ ){0,2}(?:pay|paid|bayar|transfer)",
 )
 
 # A word that does not negate what follows: "he says the seller has not delivered" tells
@@ -387,6 +393,9 @@ NOT_PAID = re.compile(
     r"|\b(?:no|nothing|none|neither)(?: of (?:them|it|those|these|(?:the|my) \w+))?"
     r"(?: (?:money|amount|funds?|charges?|payment|duit|ringgit|rm ?\d+(?:\.\d+)?))?"
     r"(?: (?:was|were|is|are|has been|have been|had been|got|kena))? ?$"
+    # "expired before I managed to transfer the money": a payment that never came.
+    r"|\b(?:before|sebelum) (?:i |we |he |she |they )?(?:could |managed to |manage to |got to |"
+    r"had time to |sempat )$"
     # "will I be charged for it later": a payment feared or asked about, not made.
     r"|\b(?:will|wil|would|going to|gonna|akan) (?:i |it |we |you |they |he |she )?"
     r"(?:be |get |kena |receive |still )?$"
@@ -613,6 +622,8 @@ SHOWS_NOT_PAID_CUES = cue(
 # What came is not what was paid for ("arrived, it's the standard edition, I paid for
 # deluxe"); read only when nothing says it did not come.
 MISMATCH = cue(
+    # "listing say SEA server but riot show NA".
+    r"listing (?:say|says|said|stated|states|shows?|showed) (?:\w+ ){1,3}but\b",
     # Not "got burnt last year on another site where I paid for an account".
     r"(?:arrived|received|got(?! (?:burnt|burned|scammed|cheated|conned|tricked))|sent)\b.{0,60}"
     r"\bi (?:paid|ordered|bought) for",
@@ -1064,6 +1075,7 @@ WANT_CANCEL_CUES = cue(
     r"withdraw from (?:a |the |my |this )?(?:purchase|order)",
     r"(?:want|wanna|would like) (?:to )?(?:get |back |pull )?out",
     r"(?:to |wanna |want to )back out",
+    r"(?:can|could) (?:i|we) (?:still )?(?:back|pull) out\b",
     # "can i still back out of this", "pull out of the purchase".
     r"(?:back|pull) out of (?:it|this|that|(?:the |this |my )?(?:order|purchase|deal))",
     r"(?:can i|could i|boleh) (?:get |back |pull )?out",
@@ -1299,6 +1311,8 @@ WHERE = cue(
 )
 
 WANT_CONFIRM_CUES = cue(
+    # "whether I should confirm now or hold off for the 7 days".
+    r"whether (?:i |to )?(?:should )?confirm",
     # "Bila masa yang sesuai untuk tekan butang Sahkan Diterima?" (when to press it).
     r"bila (?:\w+ ){0,4}(?:tekan|klik|click|press) (?:butang |button )?(?:sahkan|confirm)",
     # "I must press a button so the seller gets paid. Which one?": the confirmation, by

@@ -1924,7 +1924,7 @@ _MISSED_IN_145_TO_150 = [
 ]  # fmt: skip
 
 
-_MISSED_IN_151_TO_156 = [
+_MISSED_IN_151_TO_159 = [
     # A shop that buys here for its customer, the seller named as someone else: no seller
     # speaking.
     ("Customer at my kedai ask, she paid already but then what next ah? Need to chat with the "
@@ -1949,6 +1949,21 @@ _MISSED_IN_151_TO_156 = [
     # "Sent USDT" is the asker's payment.
     ("Sent USDT at 18:00, it had enough confirmations on chain by 18:40, order page still says "
      "not paid.", "paid-status-unpaid"),
+    # Goods that showed up in the account, the order waiting for the confirmation.
+    ("Genshin crystals showed up in my account just now, order here says waiting "
+     "confirmation.", "confirmed-received"),
+    # "Listing say SEA server but riot show NA": unlike the listing.
+    ("eh the valorant acc I bought listing say SEA server but riot show NA, cannot change "
+     "region some more. how ah", "not-as-described"),
+    # "Can I still back out?" cancels a paid order the buyer bought by mistake.
+    ("Ordered a US$50 PSN card thinking it would work on my Singapore PSN account. Already "
+     "paid S$72 by PayNow. Only after that I read that US cards can't be redeemed on SG "
+     "region. Seller hasn't delivered anything yet. Can I still back out?", "cancel-paid-order"),
+    # Whether to confirm now or hold off.
+    ("Got an Apex account from a seller. He gave me the EA login but told me NOT to change the "
+     "email for 7 days or the account gets flagged. Sounds a bit sus ngl. The order is in "
+     "waiting confirmation and I have no idea whether I should confirm now or hold off for "
+     "the 7 days.", "confirmed-received"),
     # "Since 9pm yesterday" is a wait.
     ("He replied on KChat at 2am my time saying he'd deliver 'in the morning'. That was the "
      "middle of the night for me in London, and the order has sat in Waiting Delivery since "
@@ -1983,9 +1998,9 @@ _MISSED_IN_151_TO_156 = [
     + _MISSED_IN_133_TO_138
     + _MISSED_IN_139_TO_144
     + _MISSED_IN_145_TO_150
-    + _MISSED_IN_151_TO_156,
+    + _MISSED_IN_151_TO_159,
 )
-def test_situations_read_in_the_batch_67_to_156_rounds(
+def test_situations_read_in_the_batch_67_to_159_rounds(
     index: FaqIndex, question: str, expected: str
 ) -> None:
     answer = index.ask(question)
@@ -2057,3 +2072,15 @@ def test_a_listing_price_asked_for_orders_already_placed_is_the_price_an_order_p
     placed = "if i raise my listing price, do buyers who already ordered have to pay the new price?"
     assert not index.situation(placed).uncovered
     assert index.situation("how do I change my listing price?").uncovered_needs == ("listing",)
+
+
+def test_an_order_for_an_account_that_expired_before_the_money_went_is_unpaid(
+    index: FaqIndex,
+) -> None:
+    # The order expired, not the account bought; the payment "before I managed to" never
+    # happened.
+    read = index.situation(
+        "My order for the CODM account expired before I managed to transfer the money."
+    )
+    assert read.has("expired") and read.has("unpaid")
+    assert not read.has("paid") and not read.has("wrong") and not read.has("received")

@@ -325,7 +325,7 @@ async def request_support(
         return
     doc = _doc(faq_index(ctx), topic) if topic else None
     # What the article left unanswered, named for the agent ("also can I pay in instalments?").
-    left = faq_index(ctx).ask(question).left if question and doc else ()
+    left = (await asyncio.to_thread(faq_index(ctx).ask, question)).left if question and doc else ()
     with speaking(desk_language(ctx)):  # the ticket's subject is for the agents
         if question and doc:
             subject = _("Asked: “{question}”; the help center answered “{title}”.")

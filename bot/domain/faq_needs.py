@@ -397,8 +397,8 @@ def read_situation(
     # A wait told: not a day ahead ("I'll only get there on Saturday"), nor time away ("lama
     # sangat tak beli").
     away = bool(cues.ABSENT_LONG.search(lowered))
-    rest = cues.ABSENT_LONG.sub(" ", cues.DAY_AHEAD.sub(" ", lowered))
-    waited = ("late" in found and not away) or bool(cues.LATE_CUES.search(rest))
+    wait_told = cues.ABSENT_LONG.sub(" ", cues.DAY_AHEAD.sub(" ", lowered))
+    waited = ("late" in found and not away) or bool(cues.LATE_CUES.search(wait_told))
     # "Refunding since Tuesday" is how long the status has shown, not a delivery late; "the
     # invite expired after 10 days" is how long the goods lasted.
     if waited and not asks_status and REFUNDING not in slots and not goods_expired:

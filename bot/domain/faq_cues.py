@@ -424,6 +424,8 @@ PAY_FAILED_CUES = cue(
     r"(?:cannot|can not|could not|couldnt|cant) be processed",
     # "my balance is definitely sufficient": enough money said against a payment refused.
     r"(?:balance|funds|baki) (?:is |are )?(?:\w+ )?(?:sufficient|enough|cukup)",
+    # "pressed the pay button, then a white popup came up with a red X".
+    r"\b(?:pay|payment|card|checkout)\b[^.!?]{0,60}\bred (?:x|cross)\b",
 )
 
 # Why a payment failed, asked: "is that because of some limit on my card or what causes
@@ -1500,6 +1502,8 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:ban|block|blacklist) (?:a|the|this|that)? ?(?:seller|buyer|user)",
             r"scamming (?:people|others|everyone)",
             r"report (?:him|her|them|the guy)\b",
+            # "What happens if I press the red report flag on a listing?"
+            r"report (?:flag|button|icon|link)",
         ),
     ),
     (
@@ -1922,6 +1926,10 @@ PAID_OUTSIDE = cue(
 
 # A need named before and asked for by a pronoun: "how do I claim it?".
 ASKS_FOR_IT = cue(r"(?:claim|get|apply for|request|ask for|receive) (?:it|this|that|one)\b")
+
+# A code of the platform's named before and asked about by a pronoun: "promo code says
+# already used ... why can't I use it?".
+USES_IT = cue(r"(?:use|apply|redeem|enter|key in|claim) (?:it|this|that|the code)\b")
 
 # Cancelling asked in the clause that asks: "to change the quantity, must I cancel first?".
 ASKS_CANCEL = cue(r"cancel\w*", r"batal\w*")

@@ -488,7 +488,8 @@ def read_situation(
         # of reach is goods not received (an hour offline is the seller's availability).
         put(NOT_RECEIVED)
     if (
-        paid
+        # "seller lari already, my money macam mana": the money asked back was paid.
+        (paid or cues.MONEY_BACK.search(lowered))
         and cues.SELLER_GONE.search(lowered)
         and not {RECEIVED, MARKED_DELIVERED, CONFIRMED, WRONG, PARTIAL} & slots.keys()
     ):
@@ -693,7 +694,9 @@ def read_situation(
             counts = name in cues.NEVER_ORDERS or name in cues.WHATEVER_HAPPENED or not own_order
         # "The seller said I can claim compensation. How do I claim it?": the need asked
         # for is named in the sentence before.
-        referred = name in cues.WHATEVER_HAPPENED and bool(cues.ASKS_FOR_IT.search(need))
+        referred = (name in cues.WHATEVER_HAPPENED and bool(cues.ASKS_FOR_IT.search(need))) or (
+            name == "voucher" and bool(cues.USES_IT.search(need))
+        )
         anywhere = (
             (referred and cue.search(lowered))
             or (name == "chargeback" and bool(cue.search(lowered)))

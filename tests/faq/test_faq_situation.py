@@ -2084,3 +2084,24 @@ def test_an_order_for_an_account_that_expired_before_the_money_went_is_unpaid(
     )
     assert read.has("expired") and read.has("unpaid")
     assert not read.has("paid") and not read.has("wrong") and not read.has("received")
+
+
+def test_facts_and_needs_told_in_the_batch_160_to_162_words(index: FaqIndex) -> None:
+    # A seller who "ran away" while the asker wants "my money" back: money paid, nothing came.
+    assert index.situation("the seller lari already, 3 days no reply. my money how?").has(
+        NOT_RECEIVED
+    )
+    # A red X after pressing pay is a payment refused.
+    assert index.situation("card payment gave a white popup with a red X, why").has(PAY_FAILED)
+    # A promo code named first and asked about as "it": the voucher is what is asked.
+    promo = "promo code says already used on my cousin's account, how come I cannot use it?"
+    assert "voucher" in index.situation(promo).uncovered_needs
+    # The report flag on a listing.
+    flag = "What happens if I tap the report button on a seller's listing?"
+    assert index.situation(flag).uncovered_needs == ("report",)
+    # A messenger's ticks and a recipe are no order's, whatever "only one" and "lost" say.
+    for asked in [
+        "whatsapp shows only one grey tick, why",
+        "how do i cook nasi lemak, lost my recipe",
+    ]:
+        assert not index.ask(asked).answered, asked

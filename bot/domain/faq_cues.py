@@ -269,6 +269,9 @@ GOODS_EXPIRED = cue(
     r"(?:\w+ ){0,4}(?:expired|expires|expiring|"
     r"tamat tempoh|dah tamat|luput)",
 )
+# A card's expiry date typed in to pay is no order expired: "typed in my card number, the
+# expiry and the 3 numbers at the back".
+CARD_EXPIRY = cue(r"\b(?:card|kad)\b[^.!?]{0,40}\bexpiry\b", r"\bexpiry (?:date|month|year)\b")
 ORDER_EXPIRED = cue(
     r"orders? (?:\w+ ){0,3}expired",
     r"expired orders?",
@@ -460,6 +463,7 @@ OTHER_ORDER_UNPAID = cue(
 DUPLICATE_ORDER = cue(
     r"(?:same order|ordered|order(?:ed)? it|placed (?:it|the order|an order)) twice",
     r"(?:double|duplicate|extra) (?:order|ordered|purchase)",
+    r"(?:two|2) (?:identical|duplicate|same) orders",
     r"(?:order|beli|pesan) (?:\w+ )?(?:dua kali|2 kali)",
     # Someone already bought the same thing: "my brother already bought one for me".
     r"(?:already|dah) (?:bought|got|beli) (?:one|it|the same(?: one)?)(?: for me| untuk saya)?",
@@ -470,6 +474,13 @@ REFUND_NOW = cue(
     r"(?:dont|do not|not|tak nak|taknak|tak mahu|cannot|cant) (?:want to |wanna )?wait (?:for )?"
     r"(?:\w+ )?(?:\d+|three|tiga|72) ?(?:days?|hari|hours?|jam)",
     r"(?:instead of|rather than) wait\w*",
+)
+
+# Paid, and not willing to wait for the seller: "he's balik kampung until next Monday ... I
+# really don't want to wait that long" (the order cancelled).
+WONT_WAIT_LONG = cue(
+    r"(?:dont|do not|tak nak|taknak|tak mahu) (?:really )?(?:want to |wanna )?wait "
+    r"(?:that|so|this) long",
 )
 
 CANCEL_SAID = cue(r"cancel\w*", r"batal\w*")
@@ -534,6 +545,10 @@ PAID_CUES = cue(
     r"done (?:pay|paying|payment)",
     r"(?:made|completed|finished|done) (?:the |my )?payment",
     r"finished paying",
+    r"ended up paying",
+    # "Bank app says successful".
+    r"(?:bank|banking|ewallet|e-wallet|wallet|tng|m2u|maybank2u) app (?:says|said|shows|showed|"
+    r"showing) (?:\w+ )?(?:successful|success|completed|berjaya)",
     r"transferred",
     r"(?<!my )(?<!a )(?<!the )(?<!from )bank(?:ed)? ?in",
     r"(?:cash )?deposit(?:ed)?",
@@ -679,6 +694,8 @@ NOT_THE_GOODS_WRONG = cue(
     # A price changed is no goods unlike the order: "the product page has a different price".
     r"different (?:price|prices|harga|amounts|sellers|shops)",
     r"costs? different",
+    # Whose account an order is on: "placed on his Kaleoz account instead of mine".
+    r"instead of (?:mine|my own|me|ours)\b",
     r"(?:price|harga) (?:is |was |has |now )?(?:\w+ )?(?:different|changed|berubah|lain)",
     # A time instead of another: "send the code next Monday instead of now".
     r"instead of (?:now|today|tomorrow|later|right now|immediately)",
@@ -706,7 +723,9 @@ WRONG_CUES = cue(
     # Not a time instead of another: "send the code next Monday instead of now".
     # Nor a wait or a way instead of another: "get my money back instead of waiting", "in my
     # balance instead of going back to my bank".
-    r"instead of(?! (?:now|today|tomorrow|later|right now|immediately|wait|tunggu|\w+ing)\b)",
+    # Nor whose account: "placed on his Kaleoz account instead of mine".
+    r"instead of(?! (?:now|today|tomorrow|later|right now|immediately|wait|tunggu|\w+ing|mine|"
+    r"my own|me|ours)\b)",
     r"not what (?:he|she|i|they|we) (?:ordered|paid for|bought)",
     # A code for another region than the one sold: "isn't available in my region".
     r"(?:not|isnt|is not|cannot be|cant be) (?:available|valid|usable|redeemable|redeemed|used) "
@@ -926,6 +945,9 @@ PARTIAL_CUES = cue(
     r"(?:some|part|a portion|a bit|sikit|sebahagian) (?:of )?(?:the |my |his |her )?"
     r"(?:money|duit|payment|amount)",
     r"missing (?:items?|ones|parts?|\d+)",
+    # Too many bought, some of it to go back: "bought too many, refund the extra only?"
+    r"(?:bought|ordered|beli|order) (?:too|2|to) many",
+    r"refund (?:only )?(?:the )?(?:extra|excess|surplus)",
     r"(?:is|are|was|were) missing (?:the |some |a |an |\d+)",
     r"the (?:other|remaining|rest)(?! (?:\w+ )?(?:orders?|users?|people|buyers?|sellers?|"
     r"customers?|members?|person|websites?|sites?|platforms?|apps?|shops?|stores?|marketplaces?|"
@@ -1128,7 +1150,8 @@ BUYER_MISTAKE = cue(
     r"(?:^|[.!?] )(?:ordered|bought|picked|chose|selected|paid for|purchased) (?:the |a |an )?"
     r"wrong",
     # Not "put the wrong phone number in my profile": the account's, not the order's.
-    r"(?:entered|typed|put|gave|keyed in|filled in) (?:in )?(?:the |a |my )?wrong (?:\w+ )?"
+    r"(?:entered|typed|put|gave|given|keyed in|filled in) (?:in )?(?:him |her |them |the seller )?"
+    r"(?:the |a |my )?wrong (?:\w+ )?"
     r"(?:id|server|email|number|uid|user ?id|player ?id|account|zone|region)"
     r"(?! (?:in|on|for) (?:my |the )?(?:profile|account settings|settings))",
     r"(?:tertekan|terbeli|tersalah tekan)",
@@ -1213,7 +1236,8 @@ WANT_STATUS_CUES = cue(
     r"(?:dah|dh) (?:hantar|sampai|dihantar) ke (?:belum|blm|tak|x)",
     r"(?:see|check|know|tengok|semak) (?:if |whether )?(?:my |the )?order (?:\w+ ){0,2}"
     r"(?:delivered|sent|sampai|dihantar)(?: already)? or not",
-    r"(?:see|know|tell|remember) which (?:ones? |of them |orders? )?(?:\w+ ){0,3}(?:are|is|were|"
+    r"(?:see|know|tell|remember) (?:anymore |any more )?which (?:ones? |of them |orders? )?"
+    r"(?:\w+ ){0,3}(?:are|is|were|"
     r"already) (?:still )?(?:done|completed|pending|delivered|sent|waiting)",
     r"(?:not sure|dont know|tak tahu|tak faham) what (?:that|this|it) means?",
     # "I really do not understand the different labels shown".
@@ -1273,6 +1297,9 @@ WANT_DETAILS_CUES = cue(
     r"(?:how to |where to )?(?:find|locate|where|see) (?:is )?(?:his |her |my |the |their )?order "
     r"(?:id|number|page|no)",
     r"where (?:the |his |her |my )?order page is",
+    # "Where to see back what ID I put in the order?"
+    r"(?:see|check|find) (?:back )?(?:what|which) (?:\w+ ){0,2}(?:i|we) (?:put|entered|typed|gave|"
+    r"keyed in|filled in) (?:in |into |on )?(?:the |my )?order",
     # What the order page shows, asked for: "the payment date and amount for order K77…".
     r"(?:payment|order|purchase) (?:date|time|amount)s? (?:and|&|or) (?:the )?(?:date|time|amount|"
     r"price)",
@@ -1517,7 +1544,8 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"paylater",
             r"pay (?:half|part|some|a bit|sikit|separuh) (?:of it )?(?:now|first|dulu)",
             # Work done in parts is no payment in parts: "he do the rest later" (a booster).
-            r"(?<!do )(?<!does )(?<!deliver )(?<!send )(?<!finish )"
+            # Nor a time: "came back an hour and a half later".
+            r"(?<!do )(?<!does )(?<!deliver )(?<!send )(?<!finish )(?<!and a )"
             r"(?:the rest|the balance|the remaining|the other half|half) "
             r"(?:later|next (?:week|month)|bulan depan)",
         ),
@@ -1717,11 +1745,13 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:help me |can you |could you |please )"
             r"(?:write|compose|draft|translate|summari[sz]e)",
             r"(?:birthday|wedding|anniversary|raya) (?:message|wish|wishes|card|poem)",
-            r"public holidays?",
+            # Asked about, not the day a story happened on ("bank in on public holiday").
+            r"(?<!on )(?<!over )(?<!during )(?<!due to )(?<!because of )(?<!on the )(?<!over the )"
+            r"(?<!during the )public holidays?",
             r"road tax",
             r"(?:car |motor )?insurance",
             r"(?:electricity|water|phone) bill",
-            r"cuti umum",
+            r"(?<!pada )(?<!masa )(?<!sebab )(?<!time )cuti umum",
         ),
     ),
     (

@@ -299,7 +299,11 @@ def read_situation(
     goods_expired = bool(cues.GOODS_EXPIRED.search(lowered)) and not cues.ORDER_EXPIRED.search(
         lowered
     )
-    order_expired = "expire" in found and not goods_expired
+    order_expired = (
+        "expire" in found
+        and not goods_expired
+        and (not cues.CARD_EXPIRY.search(lowered) or bool(cues.ORDER_EXPIRED.search(lowered)))
+    )
     # Paid, and the order expired all the same: the payment is not on the order.
     shows_unpaid = shows_unpaid or (
         # Not an order's status asked about ("what do 'Expired' and 'Refunding' mean").
@@ -590,8 +594,15 @@ def read_situation(
             slots.pop(PARTIAL, None)
         if WANT_CANCEL not in read:
             read.append(WANT_CANCEL)
-    if UNPAID in slots and cues.DUPLICATE_ORDER.search(lowered) and WANT_CANCEL not in read:
-        # An order placed twice by mistake: the extra one, unpaid, is to be cancelled.
+    if (
+        (UNPAID in slots or (PAID in slots and not {NOT_RECEIVED, LATE} & slots.keys()))
+        and cues.DUPLICATE_ORDER.search(lowered)
+        and WANT_CANCEL not in read
+    ):
+        # An order placed twice by mistake: the extra one, paid or not, is to be cancelled
+        # (not one still awaited, bought again elsewhere meanwhile: its money is asked back).
+        read.append(WANT_CANCEL)
+    if PAID in slots and cues.WONT_WAIT_LONG.search(lowered) and WANT_CANCEL not in read:
         read.append(WANT_CANCEL)
     if cues.REFUND_NOW.search(lowered) and WANT_REFUND_STEPS not in read:
         # Not willing to wait for the automatic refund: asking for one now, by hand.

@@ -25,6 +25,7 @@ from bot.domain.faq_needs import (
     UNPAID,
     WANT_CANCEL,
     WANT_CONFIRM,
+    WANT_DETAILS,
     WANT_NEXT,
     WANT_REFUND,
     WANT_REFUND_STEPS,
@@ -2105,3 +2106,40 @@ def test_facts_and_needs_told_in_the_batch_160_to_162_words(index: FaqIndex) -> 
         "how do i cook nasi lemak, lost my recipe",
     ]:
         assert not index.ask(asked).answered, asked
+
+
+def test_facts_and_needs_told_in_the_batch_163_to_168_words(index: FaqIndex) -> None:
+    # A time, not a payment in parts; the day a story happened on, not a holiday asked about.
+    later = index.situation("Came back an hour and a half later and my order says Expired.")
+    assert later.has(EXPIRED) and not later.uncovered
+    holiday = index.situation("paid at the CDM on public holiday, got the slip, order still unpaid")
+    assert holiday.has(STATUS_UNPAID) and not holiday.uncovered
+    # A card's expiry typed in to pay is no order expired.
+    card = index.situation(
+        "I typed my card number, the expiry and the CVV and it said payment unsuccessful."
+    )
+    assert card.has(PAY_FAILED) and not card.has(EXPIRED)
+    # The bank app's word for a payment made, on an order that expired: not shown as paid.
+    shown = index.situation("Bank app says successful but my order now shows Expired.")
+    assert shown.has(PAID) and shown.has(STATUS_UNPAID)
+    # One order too many, paid: the extra one is cancelled; too many of one item, part of it
+    # refunded.
+    assert index.situation("ordered the same thing twice by mistake, paid for both").has(
+        WANT_CANCEL
+    )
+    assert index.situation("I ordered too many, can I refund just the extra?").has(PARTIAL)
+    # Paid, and not willing to wait for a seller away for a week.
+    away = "The seller is away until next week. I paid already and I don't want to wait so long."
+    assert index.situation(away).has(WANT_CANCEL)
+    # Whose account an order went on, and the asker's own slip feared, are no goods unlike
+    # the listing.
+    assert not index.situation(
+        "the order went on my sister's account instead of mine, nothing paid yet"
+    ).has(WRONG)
+    slip = "Seller marked it delivered but no code came, I might have given him the wrong email."
+    assert not index.situation(slip).has(WRONG)
+    # Which orders are where, and what was typed into one.
+    assert index.situation(
+        "so many orders I can't tell anymore which ones are delivered and which are waiting"
+    ).has(WANT_STATUS)
+    assert index.situation("where can I check what player ID I put in the order?").has(WANT_DETAILS)

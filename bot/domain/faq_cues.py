@@ -121,6 +121,7 @@ REFUND_OPEN_CUES = cue(
     r"refund request (?:is )?(?:still )?(?:pending|open)",
     # A seller's: "got a refund request on an order still on Waiting Delivery".
     r"(?:got|received|have|has|ada|dapat) (?:a |the |one )?refund request",
+    r"refund request (?:notif\w*|notification|alert|email) (?:came|come|comes|arrived|masuk)",
 )
 
 # Something done before paying ("before paying I checked the seller was online"): the
@@ -272,6 +273,8 @@ GOODS_EXPIRED = cue(
 # A card's expiry date typed in to pay is no order expired: "typed in my card number, the
 # expiry and the 3 numbers at the back".
 CARD_EXPIRY = cue(r"\b(?:card|kad)\b[^.!?]{0,40}\bexpiry\b", r"\bexpiry (?:date|month|year)\b")
+# A warning, not an order that expired: "keep getting 'your order will expire soon'".
+EXPIRES_SOON = cue(r"(?:will|going to|gonna|about to|akan) expire", r"expir\w* soon")
 ORDER_EXPIRED = cue(
     r"orders? (?:\w+ ){0,3}expired",
     r"expired orders?",
@@ -569,6 +572,12 @@ PAID_CUES = cue(
 # Buying said, not money taken: "just bought a Slurpee with it" beside a payment that
 # failed here is the card working elsewhere, not a payment made here.
 BOUGHT = cue(r"bought", r"purchased", r"dah beli", r"topped up")
+# Bought somewhere else: no payment on the order asked about ("I'm not going to pay for
+# that one anymore, I bought it elsewhere").
+BOUGHT_ELSEWHERE = cue(
+    r"(?:bought|purchased|paid|got|beli) (?:it|one|them|the same(?: thing| one)?) (?:else ?where|"
+    r"some ?where else|from (?:another|a different|other) (?:seller|shop|site|store|place))",
+)
 
 # Someone else who bought, just before the word: "my brother already bought one for me".
 BOUGHT_BY_OTHERS = re.compile(
@@ -694,6 +703,10 @@ NOT_THE_GOODS_WRONG = cue(
     # A price changed is no goods unlike the order: "the product page has a different price".
     r"different (?:price|prices|harga|amounts|sellers|shops)",
     r"costs? different",
+    # A clock, not goods: "in Tokyo, the time difference is only 1 hour".
+    r"time (?:difference|zone)",
+    # Where money should go: "want it in my bank acc instead".
+    r"(?:in|into|to) my (?:bank|bank acc|bank account|account|wallet) instead",
     # Whose account an order is on: "placed on his Kaleoz account instead of mine".
     r"instead of (?:mine|my own|me|ours)\b",
     r"(?:price|harga) (?:is |was |has |now )?(?:\w+ )?(?:different|changed|berubah|lain)",
@@ -924,7 +937,7 @@ ZERO_RECEIVED = cue(r"(?:got|get|received|receive|dapat|masuk) (?:only )?(?:0|ze
 PARTIAL_CUES = cue(
     # The whole number: "only have 72 hours" is not "only have 7".
     r"only (?:\w+ ){0,4}\d+(?![\d.]| ?" + _TIME_UNIT + ")",
-    r"only (?:\d+|half|some|part|one|two|three)",
+    r"only (?:\d+|half|some|part|one|two|three)(?! ?(?:" + _TIME_UNIT + r")\b)",
     # Dictated amounts: "supposed to be five hundred, I only got like two hundred".
     r"(?:only|just) (?:got|received|dapat|get) (?:like |about |around |maybe )?(?:one|two|three|"
     r"four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|sixty|hundred|half)",
@@ -1089,6 +1102,9 @@ WANT_CANCEL_CUES = cue(
     r"stop (?:my|the|this|that|an|a) (?:\w+ )?order",
     # "I'd rather not go through with it", "prefer not to proceed".
     r"(?:rather|prefer to|prefer) not (?:to )?(?:go ahead|go through with it|proceed|continue)",
+    # "I'd rather just cancel it now", "can I pull the plug myself today?".
+    r"(?:rather|prefer to) (?:just )?cancel",
+    r"pull the plug",
     r"(?:dont|do not) want (?:the|that|this) (?:unpaid|extra|second|other|duplicate) "
     r"(?:one|order)",
     # "my customer says he no longer wants it".
@@ -1230,6 +1246,8 @@ WANT_STATUS_CUES = cue(
     r"(?:see|know|tell|figure out) which (?:ones?|of them) (?:are|is) (?:done|completed|pending|"
     r"delivered|still)",
     r"(?:apa )?maksud (?:status|nya)",
+    # "waiting confirmation / refunding / deleted / expired... which one is mine doing what".
+    r"which (?:one|order)s? (?:is|are) (?:\w+ )?doing what",
     # "terangkan setiap satu tu maksudnya apa", "tak faham maksud semua perkataan ni".
     r"(?:terangkan|faham) (?:\w+ ){0,4}(?:maksud|makna)",
     r"(?:sampai|di|pada|kat) (?:tahap|peringkat) mana",
@@ -1270,6 +1288,10 @@ WANT_OUTCOME_CUES = cue(
     r"(?:complete|completed|confirm\w*|close|closed|finish) (?:by itself|automatically|sendiri)",
     r"apa (?:akan )?jadi",
     r"where (?:did|does|will) (?:my |the )?(?:money|payment|duit) go",
+    # Where the refund goes: "duit tu masuk ke mana nanti?", "refund goes to kaleoz balance?".
+    r"(?:masuk|pergi|pi) ke mana",
+    r"(?:refund|money|duit|wang) (?:\w+ ){0,2}(?:goes|go back|going|masuk) (?:to|into|ke) "
+    r"(?:my |the )?(?:bank|kaleoz|balance|wallet|baki|akaun)",
     r"why do i have to pay more",
     # "would I be charged if I leave it": what happens to the money.
     r"(?:will|would|am|is) (?:i|it|we|my card|my account) (?:be |get |going to be )?"
@@ -1297,6 +1319,11 @@ WANT_DETAILS_CUES = cue(
     r"(?:how to |where to )?(?:find|locate|where|see) (?:is )?(?:his |her |my |the |their )?order "
     r"(?:id|number|page|no)",
     r"where (?:the |his |her |my )?order page is",
+    # "I need the gift card code the seller delivered last month".
+    r"(?:need|want|find|get|see) (?:back )?the (?:\w+ ){0,2}(?:code|key|pin|login|details) "
+    r"(?:that )?(?:the seller|he|she|they) (?:delivered|sent|gave)",
+    r"(?:cant|cannot|can not) find where (?:the |my )?(?:actual )?(?:code|key|pin|login|voucher)s? "
+    r"(?:is|are) (?:shown|displayed|listed|kept)",
     # "Where to see back what ID I put in the order?"
     r"(?:see|check|find) (?:back )?(?:what|which) (?:\w+ ){0,2}(?:i|we) (?:put|entered|typed|gave|"
     r"keyed in|filled in) (?:in |into |on )?(?:the |my )?order",
@@ -1394,6 +1421,10 @@ MONEY_BACK = cue(r"money back", r"my money", r"duit (?:balik|saya)", r"(?:want|n
 REFUNDING_CUES = cue(
     r"(?:says|shows|show|showing|shown|status(?: is)?|jadi|become|became|changed to|now|in|"
     r"under|stuck (?:at|in|on)) [\"'“]?refunding",
+    # The notice's words: "Your refund is being processed", "Bayaran balik sedang diproses".
+    r"refund (?:is )?(?:being )?process(?:ed|ing)",
+    r"refund processing",
+    r"bayaran balik sedang diproses",
     CANCELLED_THEN_MONEY,
 )
 
@@ -1473,6 +1504,9 @@ NOT_YET_CHECKED = cue(
     r"(?:havent|have not|hasnt|has not|not yet|belum|blm|didnt|did not) (?:yet )?(?:logged in|"
     r"login|log in|checked|check|tried|try|tested|test|redeemed|redeem|cuba|semak)\w*"
     r"(?: (?:\w+ ){0,3}yet)?",
+    # "haven't even been able to log into the game to check".
+    r"(?:havent|have not|hasnt|not|belum) (?:even )?(?:been able|managed|had (?:the )?"
+    r"(?:time|chance)) to (?:\w+ ){0,5}(?:check|log ?in|login|try|test|semak)",
 )
 
 # Whether to press the button just named, asked: "there is a big Confirmed received button.
@@ -1642,6 +1676,10 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             # Money moved out to the seller's or buyer's own bank: "transferred to my bank".
             r"(?:to|into|ke) my bank (?:account|acc|akaun)",
             r"cash ?out",
+            # "How do I cash the balance out to my bank?"
+            r"cash (?:the |my )?(?:balance|baki|money|credit) out",
+            # The balance, then "want it in my bank acc instead".
+            r"(?:balance|baki)\b[^?!]{0,80}\bwant (?:it|them|that) (?:in|into|to|back to) my bank",
             r"payout",
             r"pengeluaran",
         ),
@@ -2032,6 +2070,8 @@ GOODS_NEVER_CAME = cue(
     r"(?:never|not|didnt|havent|hasnt|belum|blm|tak|x) (?:yet )?(?:got|get|gotten|received|receive|"
     r"dapat|terima|sampai)\w* (?:my |the |any |his |her |our )?(?:item|items|code|codes|key|keys|"
     r"goods|product|account|login|diamonds|uc|pin|pins|barang|kod|top ?up)\b",
+    # "3 days since I paid, no delivery ... my refund is being processed".
+    r"\bno (?:delivery|item|items|code|goods)\b",
 )
 
 # A point between digits is a decimal ("RM1.56"), not a sentence's end.

@@ -270,6 +270,8 @@ def read_situation(
                 )
                 and cues.THE_SAME_ONE.match(lowered, m.end())
             )
+            # "I bought it elsewhere": not this order.
+            and not cues.BOUGHT_ELSEWHERE.match(lowered, m.start())
             for m in pattern.finditer(lowered)
         )
 
@@ -303,6 +305,11 @@ def read_situation(
         "expire" in found
         and not goods_expired
         and (not cues.CARD_EXPIRY.search(lowered) or bool(cues.ORDER_EXPIRED.search(lowered)))
+        # A payment failing while the order warns it "will expire soon": the failure is the
+        # trouble; the order has not expired.
+        and not (
+            failed and cues.EXPIRES_SOON.search(lowered) and not cues.ORDER_EXPIRED.search(lowered)
+        )
     )
     # Paid, and the order expired all the same: the payment is not on the order.
     shows_unpaid = shows_unpaid or (
@@ -679,6 +686,10 @@ def read_situation(
         ):
             # "cancel bulk order not yet paid": a pre-order or a bulk order is cancelled
             # like any other; "to change the quantity, must I cancel first?" asks that.
+            counts = False
+        elif name == "other_site" and UNPAID in slots and cues.BOUGHT_ELSEWHERE.search(lowered):
+            # "not going to pay for that one anymore, I bought it elsewhere": why the unpaid
+            # order here is dropped, not a purchase elsewhere asked about.
             counts = False
         elif name == "other_service" and WANT_STATUS in read:
             # "Check status of our bulk orders": the orders' status, whatever they are.

@@ -27,6 +27,7 @@ from bot.domain.faq_needs import (
     WANT_CONFIRM,
     WANT_DETAILS,
     WANT_NEXT,
+    WANT_OUTCOME,
     WANT_REFUND,
     WANT_REFUND_STEPS,
     WANT_STATUS,
@@ -1947,9 +1948,10 @@ _MISSED_IN_151_TO_159 = [
     # "Half three" is a time, not half of the goods.
     ("I pressed request refund at 9am, seller hasn't said a word, now it's half three in the "
      "afternoon.", "request-refund"),
-    # "Sent USDT" is the asker's payment.
+    # "Sent USDT" is the asker's payment (either of the twin articles on a payment the order
+    # does not show answers it).
     ("Sent USDT at 18:00, it had enough confirmations on chain by 18:40, order page still says "
-     "not paid.", "paid-status-unpaid"),
+     "not paid.", "paid-status-unpaid|paid-status-delayed"),
     # Goods that showed up in the account, the order waiting for the confirmation.
     ("Genshin crystals showed up in my account just now, order here says waiting "
      "confirmation.", "confirmed-received"),
@@ -2006,7 +2008,7 @@ def test_situations_read_in_the_batch_67_to_159_rounds(
 ) -> None:
     answer = index.ask(question)
     shown = answer.document if answer.answered else None
-    assert shown is not None and shown.id == expected, answer
+    assert shown is not None and shown.id in expected.split("|"), answer
 
 
 def test_a_message_asking_several_things_is_answered_for_what_an_article_answers(
@@ -2143,3 +2145,39 @@ def test_facts_and_needs_told_in_the_batch_163_to_168_words(index: FaqIndex) -> 
         "so many orders I can't tell anymore which ones are delivered and which are waiting"
     ).has(WANT_STATUS)
     assert index.situation("where can I check what player ID I put in the order?").has(WANT_DETAILS)
+
+
+def test_facts_and_needs_told_in_the_batch_169_to_174_words(index: FaqIndex) -> None:
+    # A clock is no goods unlike the listing, nor "only 1 hour" part of them.
+    clock = index.situation("I'm in Perth, the time difference is only 1 hour. I paid, what now?")
+    assert not clock.has(WRONG) and not clock.has(PARTIAL)
+    # The marketplace's notices in its own words: a refund being processed is Refunding,
+    # and where its money goes is what happens to it.
+    notice = index.situation("Got 'Bayaran balik sedang diproses'. Duit tu masuk ke mana?")
+    assert notice.has(REFUNDING) and notice.has(WANT_OUTCOME)
+    # A payment refused while the order warns it will expire: nothing has expired.
+    warned = index.situation("It says my order will expire soon but my card keeps getting declined")
+    assert warned.has(PAY_FAILED) and not warned.has(EXPIRED)
+    # Bought elsewhere: this order is unpaid, and the purchase elsewhere is not what is asked.
+    elsewhere = index.situation("Not paying for that order anymore, I bought it somewhere else.")
+    assert elsewhere.has(UNPAID) and not elsewhere.has(PAID) and not elsewhere.uncovered
+    # A seller told of a refund request; a buyer who has not managed to check yet; a paid
+    # order the asker would rather cancel now; a phone number not yet verified.
+    assert index.situation("seller here. refund request notification came in, what now").has(
+        REFUND_OPEN
+    )
+    assert index.situation(
+        "status is waiting confirmation but I have not been able to log in to check yet"
+    ).has(WANT_CONFIRM)
+    assert index.situation("I paid yesterday and I'd rather just cancel it now").has(WANT_CANCEL)
+    phone = index.situation("Bayaran gagal. Sebab nombor telefon saya belum disahkan ke?")
+    assert phone.has(PAY_FAILED) and not phone.has(MARKED_DELIVERED)
+    # The balance, wanted in a bank account: a withdrawal.
+    assert index.situation(
+        "I have RM30 Kaleoz balance from a refund and want it in my bank instead."
+    ).uncovered_needs == ("withdraw",)
+    # Which order is where, asked over a list of statuses; what the seller delivered, needed.
+    assert index.situation(
+        "waiting confirmation / refunding / expired: which one is doing what"
+    ).has(WANT_STATUS)
+    assert index.situation("I need the code the seller sent me last month").has(WANT_DETAILS)

@@ -275,6 +275,10 @@ GOODS_EXPIRED = cue(
 CARD_EXPIRY = cue(r"\b(?:card|kad)\b[^.!?]{0,40}\bexpiry\b", r"\bexpiry (?:date|month|year)\b")
 # A warning, not an order that expired: "keep getting 'your order will expire soon'".
 EXPIRES_SOON = cue(r"(?:will|going to|gonna|about to|akan) expire", r"expir\w* soon")
+# A time feared to run out: "what am I supposed to do here before the time runs out?"
+BEFORE_TIME_RUNS_OUT = cue(
+    r"before (?:the |my |his )?(?:time|timer|window|countdown|deadline) (?:runs out|is up|ends)"
+)
 ORDER_EXPIRED = cue(
     r"orders? (?:\w+ ){0,3}expired",
     r"expired orders?",
@@ -303,6 +307,8 @@ MARKED_CUES = cue(
     r"waiting (?:for )?(?:the |my |buyer |buyers )?confirm(?:ation)?",
     # Delivered as a claim or a status: "set my order to delivered", "it says my order was
     # delivered", "marked as complete delivery", "the status says the seller has delivered".
+    # Not a claim never made: "the seller hasn't said a word or delivered anything".
+    r"(?<!hasnt )(?<!has not )(?<!havent )(?<!have not )(?<!didnt )(?<!never )"
     r"(?:says|said|shows|show|showing|set|sets|mark|marks|marked|put|changed?|tanda\w*|claims?|"
     r"claimed|status|pressed|clicked|click|press|tekan)(?: " + _NOT_NEGATED + r"\w+){0,4} "
     r"(?:delivered|completed?|complete delivery|(?:dah|sudah|telah) (?:di)?hantar)",
@@ -360,6 +366,9 @@ NOT_SENT_CUES = cue(
     # "check my UC still same": the balance the goods were to add to has not moved.
     r"(?:uc|diamonds?|balance|baki|coins?|credits?|points?|gems?|crystals?|wallet) (?:\w+ )?"
     r"(?:still|masih) (?:the )?same",
+    # "My UC balance was 12 before and it's STILL 12".
+    r"(?:was|were) (?P<before>\d+) before,? (?:and |but )?(?:its |it is |now )?(?:still |masih )?"
+    r"(?P=before)\b",
 )
 
 # The seller out of reach ("offline ever since", "ghosted me"): after a long wait, the goods
@@ -932,12 +941,19 @@ CAME_AND_ORDERED = (
 )
 
 # "my account got 0 UC": none of the goods came, not part of them.
-ZERO_RECEIVED = cue(r"(?:got|get|received|receive|dapat|masuk) (?:only )?(?:0|zero)")
+ZERO_RECEIVED = cue(
+    r"(?:got|get|received|receive|dapat|masuk) (?:only )?(?:0|zero)",
+    # "Penjual kata dah hantar 60 UC tapi akaun saya tak terima apa-apa pun": none of it.
+    r"(?:tak|tidak|x|belum|not|never|didnt|havent|hasnt) (?:\w+ )?(?:terima|dapat|receive|received|"
+    r"get|got) (?:apa-apa|apa apa|anything at all|a thing)",
+)
 
 PARTIAL_CUES = cue(
     # The whole number: "only have 72 hours" is not "only have 7".
     r"only (?:\w+ ){0,4}\d+(?![\d.]| ?" + _TIME_UNIT + ")",
     r"only (?:\d+|half|some|part|one|two|three)(?! ?(?:" + _TIME_UNIT + r")\b)",
+    # Thousands and millions: "only about 500k came in, not 1.5M".
+    r"only (?:about |around |like |maybe )?\d+(?:\.\d+)?(?:k|m|mil)",
     # Dictated amounts: "supposed to be five hundred, I only got like two hundred".
     r"(?:only|just) (?:got|received|dapat|get) (?:like |about |around |maybe )?(?:one|two|three|"
     r"four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|sixty|hundred|half)",
@@ -1788,7 +1804,8 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?<!during the )public holidays?",
             r"road tax",
             r"(?:car |motor )?insurance",
-            r"(?:electricity|water|phone) bill",
+            r"(?:electricity|water|phone|postpaid|mobile|internet|wifi|unifi|maxis|celcom|digi|"
+            r"umobile|astro) bills?",
             r"(?<!pada )(?<!masa )(?<!sebab )(?<!time )cuti umum",
         ),
     ),

@@ -305,6 +305,7 @@ def read_situation(
         "expire" in found
         and not goods_expired
         and (not cues.CARD_EXPIRY.search(lowered) or bool(cues.ORDER_EXPIRED.search(lowered)))
+        and not cues.BEFORE_TIME_RUNS_OUT.search(lowered)
         # A payment failing while the order warns it "will expire soon": the failure is the
         # trouble; the order has not expired.
         and not (

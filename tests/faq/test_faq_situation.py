@@ -2181,3 +2181,27 @@ def test_facts_and_needs_told_in_the_batch_169_to_174_words(index: FaqIndex) -> 
         "waiting confirmation / refunding / expired: which one is doing what"
     ).has(WANT_STATUS)
     assert index.situation("I need the code the seller sent me last month").has(WANT_DETAILS)
+
+
+def test_facts_told_in_the_batch_175_to_176_words(index: FaqIndex) -> None:
+    # A claim never made is no order marked delivered.
+    silent = index.situation("I asked for a refund 5 hours ago and the seller hasn't said a word.")
+    assert not silent.has(MARKED_DELIVERED)
+    # Thousands came of millions ordered: part of the goods.
+    assert index.situation("he marked it delivered but only about 300k coins came, not 2M").has(
+        PARTIAL
+    )
+    # A balance that did not move, and "nothing at all" in Malay: none of the goods came.
+    still = index.situation("Seller says delivered. My diamonds were 40 before and it's still 40.")
+    assert still.has(NOT_RECEIVED)
+    malay = index.situation("Penjual kata dah hantar 100 diamond tapi saya tak terima apa-apa.")
+    assert malay.has(NOT_RECEIVED) and not malay.has(PARTIAL)
+    # Not getting round to paying is not paying; a time feared to run out has not.
+    assert index.situation("never got round to paying and now it says Expired").has(UNPAID)
+    feared = index.situation(
+        "Paid Monday, the seller says he delivered, no diamonds. What do I do before the time runs "
+        "out?"
+    )
+    assert not feared.has(EXPIRED) and not feared.has(STATUS_UNPAID)
+    # A phone bill is no order's.
+    assert "assistant" in index.situation("why is my Celcom postpaid bill so high?").uncovered_needs

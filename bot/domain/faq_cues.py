@@ -56,7 +56,8 @@ SELLER_CUES = cue(
     r"my (?:buyer|buyers|customer|customers|listing|listings)",
     # "One buyer placed order 50 minutes ago ... I need to hold the stock for him?"
     r"hold (?:the |my )?stocks? for",
-    r"the buyer",
+    # Not the buyer introducing themselves: "Hi this is the buyer from order K3381920".
+    r"(?<!this is )(?<!its )(?<!it is )(?<!im )(?<!i am )the buyer",
     # "Buyer dah 45 minit tak bayar": what the buyer has not done, told by the seller.
     r"(?:a |the |my )?buyer (?:dah|sudah|still|masih|belum) (?:\w+ ){0,3}(?:tak|x|belum|not) "
     r"(?:bayar|pay|paid|confirm|reply|balas)",
@@ -347,8 +348,8 @@ NOT_SENT_CUES = cue(
     r"|still |masih )?(?:the same|sama) (?:as before|as it was|macam (?:sebelum|tadi))",
     # "I logged in and the crystals are not there".
     r"(?:diamonds?|crystals?|gems?|uc|credits?|coins?|items?|skins?|goods|top ?up|reload|"
-    r"robux|v ?bucks|primogems?) (?:are |is |was |were )?(?:still )?not (?:there|in (?:my|the) "
-    r"(?:account|game|wallet|inventory))",
+    r"robux|v ?bucks|primogems?) (?:are |is |was |were )?(?:still )?not (?:there|in yet|"
+    r"in (?:my|the) (?:account|game|wallet|inventory))",
     r"(?:still )?no (?:new |more )?(?:shards|diamonds?|items?|codes?|keys?|credits?|coins?|gems?|"
     r"uc|robux|top ?ups?|account|login details|details|voucher|gift card|points)\b"
     r"(?! (?:needed|required))",
@@ -558,6 +559,9 @@ PAID_CUES = cue(
     r"(?:made|completed|finished|done) (?:the |my )?payment",
     r"finished paying",
     r"ended up paying",
+    r"(?:did|made|done|do) (?:the |a |my )?(?:bank |atm |online )?transfer\b",
+    # "Not that I didn't pay, I definitely did."
+    r"not that (?:i|we) (?:didnt|did not|never|havent|have not) (?:pay|paid|bayar)",
     # "Bank app says successful".
     r"(?:bank|banking|ewallet|e-wallet|wallet|tng|m2u|maybank2u) app (?:says|said|shows|showed|"
     r"showing) (?:\w+ )?(?:successful|success|completed|berjaya)",
@@ -724,6 +728,8 @@ NOT_THE_GOODS_WRONG = cue(
     # "scared to press the wrong button".
     r"(?:press|click|tap|do|choose|pick|make|tekan) (?:\w+ )?(?:the |a )?wrong (?:button|thing|"
     r"option|choice|move|step)",
+    # "sorry if this is the wrong place to write": where the asker writes, not the goods.
+    r"wrong (?:place|channel|chat|group|person|people|number|department)\b",
 )
 
 # The order's status named as a fact ("still under Waiting Delivery").
@@ -749,6 +755,9 @@ WRONG_CUES = cue(
     r"instead of(?! (?:now|today|tomorrow|later|right now|immediately|wait|tunggu|\w+ing|mine|"
     r"my own|me|ours)\b)",
     r"not what (?:he|she|i|they|we) (?:ordered|paid for|bought)",
+    # "it says it's for Indonesia region, and the listing clearly said MY server".
+    r"\bfor (?:\w+ )?region\b[^.?!]{0,60}\b(?:listing|listed)\b",
+    r"\b(?:listing|listed)\b[^.?!]{0,60}\bfor (?:\w+ )?region\b",
     # A code for another region than the one sold: "isn't available in my region".
     r"(?:not|isnt|is not|cannot be|cant be) (?:available|valid|usable|redeemable|redeemed|used) "
     r"(?:in|for) (?:my|your|this|our) (?:region|country)",
@@ -806,6 +815,8 @@ UNUSABLE_CUES = cue(
 # Orders counted: "Got 3 orders ... one of them I already clicked confirmed", "got 1 order,
 # the other never came": "one of them" and "the other" are orders, not part of the goods.
 ORDERS_COUNTED = cue(
+    # "I can't deliver some of my orders": orders, not part of the goods.
+    r"some of (?:my|the|our|his|her) (?:paid |unpaid |pending )?orders",
     r"(?:\d+|two|three|four|five|six|several|many|few|both|multiple|dua|tiga) (?:\w+ )?orders",
     r"(?:got|received|paid|came|have) (?:1|one) order\b",
 )
@@ -1470,6 +1481,8 @@ WANT_NEXT_CUES = cue(
     r"what (?:should|do|can|must) i do",
     r"do i (?:have|need) to do",
     r"what (?:now|next|happens now|happens next)",
+    # "just finished paying ... not really sure what happens after this".
+    r"what happens after (?:this|that|paying|i pay|i paid|payment)",
     r"(?:next step|lepas ni|then how|so now)",
     r"apa (?:yang )?(?:perlu|patut|kena|boleh) (?:saya |aku )?(?:buat|lakukan)",
     r"what (?:would|do|can|could) you (?:recommend|suggest|advise)",
@@ -1851,6 +1864,9 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         cue(
             r"how many (?:orders|items|times|purchases) (?:\w+ )?(?:can|may|could) i",
             r"(?:order|purchase|buying|spending) limits?",
+            # "Why won't the quantity box go past 5?"
+            r"quantity (?:box|field|limit|cap|maximum|max)",
+            r"(?:go|goes|going) (?:past|beyond|above|over) \d+",
         ),
     ),
     # Following a shop, favourites, wishlists.

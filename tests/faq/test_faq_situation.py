@@ -2205,3 +2205,25 @@ def test_facts_told_in_the_batch_175_to_176_words(index: FaqIndex) -> None:
     assert not feared.has(EXPIRED) and not feared.has(STATUS_UNPAID)
     # A phone bill is no order's.
     assert "assistant" in index.situation("why is my Celcom postpaid bill so high?").uncovered_needs
+
+
+def test_facts_told_in_the_batch_178_to_180_words(index: FaqIndex) -> None:
+    # The buyer introducing themselves is no seller speaking; where they write is no goods
+    # unlike the listing.
+    buyer = index.situation(
+        "Hi, this is the buyer from order K1234567. Paid just now, sorry if wrong place to ask."
+    )
+    assert not buyer.has(SELLER) and not buyer.has(WRONG) and buyer.has(PAID)
+    # "Not that I didn't pay": paid, at the ATM, and the order says unpaid.
+    atm = index.situation("Not that I didn't pay! Did the transfer at the ATM, order still unpaid.")
+    assert atm.has(STATUS_UNPAID) and not atm.has(UNPAID)
+    # A code for another region than the listing's.
+    assert index.situation(
+        "The code works only for Turkey region but the listing was for Malaysia."
+    ).has(WRONG)
+    # Orders counted are no part of the goods; "what happens after this" asks what is next.
+    sick = index.situation("I'm a seller and can't deliver some of my orders this week.")
+    assert not sick.has(PARTIAL)
+    assert index.situation("I just paid, what happens after this?").has(WANT_NEXT)
+    # A quantity box's maximum is a limit no article answers.
+    assert index.situation("why can't the quantity box go past 10?").uncovered_needs == ("limit",)

@@ -729,7 +729,9 @@ NOT_THE_GOODS_WRONG = cue(
     r"(?:press|click|tap|do|choose|pick|make|tekan) (?:\w+ )?(?:the |a )?wrong (?:button|thing|"
     r"option|choice|move|step)",
     # "sorry if this is the wrong place to write": where the asker writes, not the goods.
-    r"wrong (?:place|channel|chat|group|person|people|number|department)\b",
+    # Nor a phone's: "a different number now" (not "the wrong number of diamonds").
+    r"wrong (?:place|channel|chat|group|person|department)\b",
+    r"wrong number\b(?! of)",
 )
 
 # The order's status named as a fact ("still under Waiting Delivery").
@@ -1866,7 +1868,6 @@ UNCOVERED_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:order|purchase|buying|spending) limits?",
             # "Why won't the quantity box go past 5?"
             r"quantity (?:box|field|limit|cap|maximum|max)",
-            r"(?:go|goes|going) (?:past|beyond|above|over) \d+",
         ),
     ),
     # Following a shop, favourites, wishlists.

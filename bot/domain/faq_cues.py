@@ -401,7 +401,8 @@ LONG_WAIT = cue(
 # this bounds only how many words a negation may span ("none of my orders were paid").
 NOT_PAID_REACH = 32
 NOT_PAID = re.compile(
-    r"\b(?:not|never|havent|hasnt|hadnt|didnt|dont|isnt|wasnt|arent|no need to|no need|yet to|"
+    r"\b(?:not|never|havent|hasnt|hadnt|didnt|dont|isnt|wasnt|werent|arent|no need to|no need|"
+    r"yet to|"
     r"belum|blm|tak|x|"
     # Not a question's "tak" before "if": "can cancel tak kalau dah bayar?".
     r"tidak|without|before)(?: (?!kalau\b|kalo\b|if\b)\w+)? ?$"
@@ -424,6 +425,8 @@ NOT_PAID = re.compile(
     r"|\b(?:was|were|am|have|has|did) (?:i|we) (?:been |get |got )?$"
     # "I don't think he paid": doubted, not done.
     r"|\b(?:dont|do not|doubt) (?:think|believe) (?:\w+ ){0,2}(?:has |have |had |actually )?$"
+    # "the last time I paid kinda late it went through": another order's payment.
+    r"|\b(?:last|previous|other) time (?:i |we )?$"
 )
 
 # A payment that did not go through, told without the word "failed".
@@ -718,6 +721,8 @@ NOT_THE_GOODS_WRONG = cue(
     r"costs? different",
     # A clock, not goods: "in Tokyo, the time difference is only 1 hour".
     r"time (?:difference|zone)",
+    # Another shop, not other goods: "Kedai lain terus dapat kod lepas bayar".
+    r"(?:kedai|penjual|seller|shop|tempat) lain",
     # Where money should go: "want it in my bank acc instead".
     r"(?:in|into|to) my (?:bank|bank acc|bank account|account|wallet) instead",
     # Whose account an order is on: "placed on his Kaleoz account instead of mine".
@@ -837,7 +842,10 @@ COUNT_PARTIAL = cue(
 )
 
 # A unit of time after a number: "10 minutes", "72 hours", "3 hari" count time, not goods.
-_TIME_UNIT = r"(?:mins?|minutes?|minit|hours?|hrs?|h|days?|hari|jam|secs?|seconds?|weeks?|minggu)"
+# With the usual slips: "3 dya", "2 dys".
+_TIME_UNIT = (
+    r"(?:mins?|minutes?|minit|hours?|hrs?|h|days?|dya|dys|hari|jam|secs?|seconds?|weeks?|minggu)"
+)
 
 # After what came, no time: "his came in 10 minutes. I ordered 6480 crystals" tells how fast,
 # not how many (a "7 day pass instead of 30 days" is the goods, and keeps its days).
@@ -1522,8 +1530,10 @@ WANT_MONEY_CUES = cue(
     r"(?:get|receive) (?:my )?(?:paid|payment|earnings)",
     r"bila (?:duit|bayaran|wang)(?: \w+){0,2} (?:masuk|sampai)",
     # "when is the payment transferred to my account", "when does the money reach me".
-    r"when (?:\w+ ){0,3}(?:payment|money|funds?|duit|bayaran|earnings) (?:\w+ ){0,3}"
-    r"(?:transferred|credited|reach|reaches|arrive|arrives|come in|comes in|paid out|masuk|sampai)",
+    r"when (?:\w+ ){0,3}(?:payment|money|funds?|duit|bayaran|earnings) (?:\w+ ){0,4}"
+    r"(?:transferred|credited|reach|reaches|arrive|arrives|come in|comes in|paid out|masuk|sampai)"
+    # Not "reach my bank account": the balance taken out, which no article answers.
+    r"(?! (?:to |into |in )?(?:my |the )?bank)",
     r"(?:money|funds?|earnings|duit) (?:\w+ ){0,2}(?:stuck|held|on hold|frozen|tersangkut)",
     # "when does the RM95 actually land in my account".
     r"when (?:does|do|will|is) (?:the |my )?(?:rm ?\d+(?:\.\d+)?|\$\d+) (?:\w+ )?(?:land|arrive|"

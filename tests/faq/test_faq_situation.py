@@ -2227,3 +2227,26 @@ def test_facts_told_in_the_batch_178_to_180_words(index: FaqIndex) -> None:
     assert index.situation("I just paid, what happens after this?").has(WANT_NEXT)
     # A quantity box's maximum is a limit no article answers.
     assert index.situation("why can't the quantity box go past 10?").uncovered_needs == ("limit",)
+
+
+def test_facts_told_in_the_batch_181_to_183_words(index: FaqIndex) -> None:
+    # "3 dya" is a wait of days, not 3 of the goods.
+    assert not index.situation("seller not delivr 3 dya, refund?").has(PARTIAL)
+    # Another order's payment, and orders that "weren't paid", are no payment on this one.
+    assert not index.situation(
+        "the order says Expired now. last time I paid late and it was fine"
+    ).has(PAID)
+    assert index.situation("I could cancel orders that weren't paid yet, where is it now?").has(
+        UNPAID
+    )
+    # Another shop is no goods unlike the listing.
+    assert not index.situation("Dah bayar. Kedai lain terus bagi kod, sini kena buat apa?").has(
+        WRONG
+    )
+    # A seller asking when an order's money reaches them; not when it reaches their bank.
+    assert index.situation("As a seller, when does the money from my order actually reach me?").has(
+        "want:money"
+    )
+    assert not index.situation(
+        "As a seller, when does the money from my order actually reach my bank account?"
+    ).has("want:money")

@@ -297,21 +297,18 @@ def read_situation(
     shows_unpaid = not shown_paid and (
         unpaid_said or failed or bool(cues.SHOWS_NOT_PAID_CUES.search(lowered))
     )
+    said_expired = bool(cues.ORDER_EXPIRED.search(lowered))
     # "the invite expired after 7 days" says the goods fell short, not that the order did.
-    goods_expired = bool(cues.GOODS_EXPIRED.search(lowered)) and not cues.ORDER_EXPIRED.search(
-        lowered
+    goods_expired = bool(cues.GOODS_EXPIRED.search(lowered)) and not said_expired
+    # Nor is a card's expiry typed in to pay, a time feared to run out, or a warning that the
+    # order "will expire soon" beside a payment failing (the failure is the trouble) an order
+    # expired, unless the words say the order did.
+    not_the_order = (
+        bool(cues.CARD_EXPIRY.search(lowered))
+        or bool(cues.BEFORE_TIME_RUNS_OUT.search(lowered))
+        or (failed and bool(cues.EXPIRES_SOON.search(lowered)))
     )
-    order_expired = (
-        "expire" in found
-        and not goods_expired
-        and (not cues.CARD_EXPIRY.search(lowered) or bool(cues.ORDER_EXPIRED.search(lowered)))
-        and not cues.BEFORE_TIME_RUNS_OUT.search(lowered)
-        # A payment failing while the order warns it "will expire soon": the failure is the
-        # trouble; the order has not expired.
-        and not (
-            failed and cues.EXPIRES_SOON.search(lowered) and not cues.ORDER_EXPIRED.search(lowered)
-        )
-    )
+    order_expired = "expire" in found and not goods_expired and (said_expired or not not_the_order)
     # Paid, and the order expired all the same: the payment is not on the order.
     shows_unpaid = shows_unpaid or (
         # Not an order's status asked about ("what do 'Expired' and 'Refunding' mean").
